@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Sweep",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sweep", targets: ["sweep"]),
+        .executable(name: "sweep-bench", targets: ["SweepBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        .target(name: "SweepCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "SweepML", dependencies: ["SweepCore"]),
+        .target(name: "SweepProtocol", dependencies: ["SweepCore"]),
+        .target(name: "SweepReport", dependencies: ["SweepCore"]),
+        .target(name: "SweepRuntime", dependencies: [
+            "ZeroMQ", "SweepCore", "SweepML", "SweepProtocol", "SweepReport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "sweep", dependencies: [
+            "SweepRuntime", "SweepCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "SweepBench", dependencies: ["SweepRuntime", "ZeroMQ", "CZeroMQ", "SweepCore"]),
+        .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore"]),
+        .testTarget(name: "SweepMLTests", dependencies: ["SweepML", "SweepCore"]),
+        .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol", "SweepCore"]),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "SweepClusterTests", dependencies: ["SweepCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

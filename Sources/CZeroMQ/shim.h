@@ -1,0 +1,5 @@
+#ifndef SWEEP_CZEROMQ_SHIM_H
+#define SWEEP_CZEROMQ_SHIM_H
+#include <zmq.h>
+#include <sys/eventfd.h>
+#endif

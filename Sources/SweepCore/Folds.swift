@@ -1,0 +1,39 @@
+/// Cross-validation folds, made once by the coordinator: `assignment[row]` is the fold in which
+/// that row is validated. Every trial sees the same folds.
+public enum Folds {
+    /// K-fold assignment. Stratified: rows of each class are spread over folds in turn, so every
+    /// fold holds each class in proportion (within one row) and fold sizes differ by at most one.
+    /// Shuffled with the seed when asked; otherwise rows keep file order.
+    public static func assign(rows: Int, folds: Int, classes: [Int]?, shuffle: Bool, seed: UInt64) -> [Int] {
+        precondition(folds >= 2 && rows >= folds, "validated: at least as many rows as folds")
+        var generator = SeededGenerator(seed: seed)
+        var order = Array(0..<rows)
+        if shuffle { order.shuffle(using: &generator) }
+        var assignment = [Int](repeating: 0, count: rows)
+        guard let classes else {
+            // Contiguous blocks of the (shuffled) order, the first `rows % folds` one larger.
+            let base = rows / folds, extra = rows % folds
+            var start = 0
+            for fold in 0..<folds {
+                let size = base + (fold < extra ? 1 : 0)
+                for position in start..<(start + size) { assignment[order[position]] = fold }
+                start += size
+            }
+            return assignment
+        }
+        // Group by class (stable, so shuffled order within a class is kept), then deal round-robin.
+        let grouped = order.enumerated().sorted { (classes[$0.element], $0.offset) < (classes[$1.element], $1.offset) }
+        for (position, entry) in grouped.enumerated() { assignment[entry.element] = position % folds }
+        return assignment
+    }
+
+    /// Row indices of one fold's training and validation parts, in row order.
+    public static func split(_ assignment: [Int], fold: Int) -> (train: [Int], valid: [Int]) {
+        var train: [Int] = [], valid: [Int] = []
+        train.reserveCapacity(assignment.count)
+        for (row, assigned) in assignment.enumerated() {
+            if assigned == fold { valid.append(row) } else { train.append(row) }
+        }
+        return (train, valid)
+    }
+}

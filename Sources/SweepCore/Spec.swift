@@ -1,0 +1,99 @@
+/// A validated sweep specification: the user contract (see README, "The spec").
+public struct Spec: Sendable {
+    public var name: String
+    public var data: DataSpec?
+    public var cv: CVSpec
+    public var trainer: TrainerSpec
+    public var search: SearchSpec
+    public var space: [Dimension]
+    public var objective: Objective
+    public var limits: Limits
+    /// Line of each field in the spec file ("data.target" → 2), for later error messages.
+    public var lines: [String: Int]
+
+    /// The task type: from `data`, else classification (only `noop` runs without data).
+    public var task: TaskType { data?.task ?? .classification }
+
+    /// Every metric a task of this sweep reports, objective first.
+    public var metricNames: [String] {
+        let all = ModelInfo.named(trainer.model)?.metrics(for: task) ?? [objective.metric]
+        return [objective.metric] + all.filter { $0 != objective.metric }
+    }
+}
+
+public struct DataSpec: Sendable {
+    /// As written in the spec: relative paths are relative to the spec file.
+    public var path: String
+    public var target: String
+    public var task: TaskType
+}
+
+public struct CVSpec: Sendable {
+    public var folds: Int
+    public var stratified: Bool
+    public var shuffle: Bool
+    public var seed: UInt64
+}
+
+public struct TrainerSpec: Sendable {
+    public var model: String
+}
+
+public enum SearchAlgorithm: String, Sendable {
+    case grid, random
+}
+
+public struct SearchSpec: Sendable {
+    public var algorithm: SearchAlgorithm
+    public var trials: Int?
+    public var seed: UInt64
+}
+
+public struct Objective: Sendable {
+    public var metric: String
+    public var goal: Goal
+}
+
+public struct Limits: Sendable {
+    public var taskTimeout: Double  // seconds
+    public var maxAttempts: Int
+}
+
+/// One search dimension.
+public struct Dimension: Sendable {
+    public enum Kind: Sendable, Equatable {
+        case constant(ParamValue)
+        case values([ParamValue])
+        case uniform(Double, Double)
+        case logUniform(Double, Double)
+        case int(Int, Int)
+    }
+
+    public var name: String
+    public var kind: Kind
+
+    public init(name: String, kind: Kind) {
+        self.name = name
+        self.kind = kind
+    }
+
+    /// The finite list of values, when the dimension has one.
+    public var discreteValues: [ParamValue]? {
+        switch kind {
+        case .constant(let value): [value]
+        case .values(let values): values
+        case .int(let lo, let hi): (lo...hi).map { .int($0) }
+        case .uniform, .logUniform: nil
+        }
+    }
+
+    /// How many values a discrete dimension has, without building them.
+    public var discreteCount: Int? {
+        switch kind {
+        case .constant: 1
+        case .values(let values): values.count
+        case .int(let lo, let hi): hi - lo + 1
+        case .uniform, .logUniform: nil
+        }
+    }
+}

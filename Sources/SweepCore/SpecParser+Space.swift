@@ -1,0 +1,110 @@
+import Yams
+
+extension SpecParser {
+    static let rangeKinds = ["values", "uniform", "loguniform", "int"]
+
+    /// `space:` — each entry a constant scalar or one of {values}, {uniform}, {loguniform}, {int}.
+    static func parseSpace(_ node: Node?, model: ModelInfo?, search: SearchSpec?, _ reader: inout NodeReader) -> [Dimension]? {
+        guard let node else { return [] }
+        if case .scalar(let scalar) = node, scalar.tagName == .null { return [] }
+        guard let entries = reader.mapping(node, "space") else { return nil }
+        var dimensions: [Dimension] = []
+        var ok = true
+        for (name, value) in entries {
+            let field = "space.\(name)"
+            let rule = model?.params[name]
+            if let model, rule == nil, !model.acceptsOtherParams {
+                let known = model.params.keys.sorted().joined(separator: ", ")
+                reader.fail(field, value, "'\(model.name)' has no parameter '\(name)'; its parameters: \(known)")
+                ok = false
+                continue
+            }
+            guard let kind = parseDimension(value, field, rule: rule, &reader) else { ok = false; continue }
+            if search?.algorithm == .grid, case .uniform = kind {
+                reader.fail(field, value, "grid search needs a finite list: use {values: [...]} or search.algorithm: random"); ok = false
+            } else if search?.algorithm == .grid, case .logUniform = kind {
+                reader.fail(field, value, "grid search needs a finite list: use {values: [...]} or search.algorithm: random"); ok = false
+            }
+            dimensions.append(Dimension(name: name, kind: kind))
+        }
+        guard ok else { return nil }
+        if search?.algorithm == .grid {
+            var size = 1
+            for dimension in dimensions {
+                let (product, overflow) = size.multipliedReportingOverflow(by: dimension.discreteCount ?? 1)
+                size = overflow ? Int.max : product
+            }
+            if size > maxTrials {
+                reader.fail("space", node, "the grid has \(size) combinations, more than \(maxTrials); narrow it or use algorithm: random")
+                return nil
+            }
+        }
+        return dimensions
+    }
+
+    static func parseDimension(_ node: Node, _ field: String, rule: ParamRule?, _ reader: inout NodeReader) -> Dimension.Kind? {
+        if case .scalar = node {
+            guard let value = reader.paramValue(node, field) else { return nil }
+            return check(value, field, node, rule, &reader) ? .constant(value) : nil
+        }
+        guard case .mapping = node, let entries = reader.mapping(node, field, allowed: rangeKinds) else {
+            if case .mapping = node { return nil }
+            reader.fail(field, node, "expected a constant or one of {values: [...]}, {uniform: [lo, hi]}, {loguniform: [lo, hi]}, {int: [lo, hi]}")
+            return nil
+        }
+        guard entries.count == 1, let (kind, body) = entries.first else {
+            reader.fail(field, node, "give exactly one of values, uniform, loguniform, int")
+            return nil
+        }
+        let child = "\(field).\(kind)"
+        if kind == "values" {
+            guard case .sequence(let sequence) = body, !sequence.isEmpty else {
+                reader.fail(child, body, "expected a non-empty list of values (an empty list makes an empty grid)")
+                return nil
+            }
+            var values: [ParamValue] = []
+            for (index, item) in sequence.enumerated() {
+                guard let value = reader.paramValue(item, "\(child)[\(index)]") else { return nil }
+                guard check(value, "\(child)[\(index)]", item, rule, &reader) else { return nil }
+                if values.contains(value) {
+                    reader.fail("\(child)[\(index)]", item, "\(value.json) is listed twice; each value once")
+                    return nil
+                }
+                values.append(value)
+            }
+            return .values(values)
+        }
+        if let rule, !rule.isNumeric {
+            reader.fail(child, body, "this parameter takes named choices; use {values: [...]}")
+            return nil
+        }
+        guard case .sequence(let pair) = body, pair.count == 2 else {
+            reader.fail(child, body, "expected [lo, hi]")
+            return nil
+        }
+        if kind == "int" {
+            guard let lo = reader.int(pair[0], "\(child)[0]", min: Int.min), let hi = reader.int(pair[1], "\(child)[1]", min: Int.min) else { return nil }
+            guard lo < hi else { reader.fail(child, body, "lo must be < hi, got [\(lo), \(hi)]"); return nil }
+            guard check(.int(lo), child, body, rule, &reader), check(.int(hi), child, body, rule, &reader) else { return nil }
+            return .int(lo, hi)
+        }
+        guard let lo = reader.number(pair[0], "\(child)[0]"), let hi = reader.number(pair[1], "\(child)[1]") else { return nil }
+        guard lo < hi else { reader.fail(child, body, "lo must be < hi, got [\(formatNumber(lo)), \(formatNumber(hi))]"); return nil }
+        if case .positiveInt = rule {
+            reader.fail(child, body, "this parameter is an integer; use {int: [lo, hi]}")
+            return nil
+        }
+        if kind == "loguniform" && lo <= 0 {
+            reader.fail(child, body, "loguniform needs 0 < lo < hi, got lo = \(formatNumber(lo))")
+            return nil
+        }
+        guard check(.double(lo), child, body, rule, &reader), check(.double(hi), child, body, rule, &reader) else { return nil }
+        return kind == "uniform" ? .uniform(lo, hi) : .logUniform(lo, hi)
+    }
+
+    static func check(_ value: ParamValue, _ field: String, _ node: Node, _ rule: ParamRule?, _ reader: inout NodeReader) -> Bool {
+        guard let rule, let problem = rule.problem(with: value) else { return true }
+        reader.fail(field, node, problem)
+        return false
+    }
+}

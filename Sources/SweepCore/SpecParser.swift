@@ -1,0 +1,188 @@
+import Yams
+
+/// Turns spec text (YAML or JSON) into a validated `Spec`, or a `SpecError` listing every problem
+/// with its field and line. Pure: checks that need the file system (the data file, its columns)
+/// happen in the runtime, which adds problems in the same form.
+public enum SpecParser {
+    static let topKeys = ["name", "data", "cv", "trainer", "search", "space", "objective", "limits"]
+    /// The largest grid we expand; a bigger one is almost always a typo in a range.
+    public static let maxTrials = 1_000_000
+
+    public static func parse(_ text: String, file: String = "spec", defaultName: String = "sweep") throws(SpecError) -> Spec {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw SpecError(file: file, problems: [SpecProblem(field: "", line: nil, message: "the spec is empty")])
+            }
+            root = node
+        } catch let error as SpecError {
+            throw error
+        } catch {
+            throw SpecError(file: file, problems: [yamlProblem(error)])
+        }
+        var reader = NodeReader()
+        let spec = parse(root, defaultName: defaultName, reader: &reader)
+        guard reader.problems.isEmpty, let spec else {
+            throw SpecError(file: file, problems: reader.problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
+        }
+        return spec
+    }
+
+    static func parse(_ root: Node, defaultName: String, reader: inout NodeReader) -> Spec? {
+        guard let entries = reader.mapping(root, "", allowed: topKeys) else { return nil }
+        let sections = Dictionary(entries, uniquingKeysWith: { first, _ in first })
+
+        let name = sections["name"].flatMap { reader.string($0, "name") } ?? defaultName
+        let data = sections["data"].flatMap { parseData($0, &reader) }
+        let model = parseTrainer(sections["trainer"], &reader)
+        let task = data?.task ?? .classification
+        let cv = parseCV(sections["cv"], task: task, &reader)
+        let search = parseSearch(sections["search"], &reader)
+        let space = parseSpace(sections["space"], model: model, search: search, &reader)
+        let objective = parseObjective(sections["objective"], model: model, task: task, &reader)
+        let limits = parseLimits(sections["limits"], &reader)
+
+        if let model {
+            if model.needsData && data == nil && sections["data"] == nil {
+                reader.fail("data", nil, "required for model '\(model.name)': give {path: FILE.csv, target: COLUMN, task: classification|regression}")
+            }
+            if let data, !model.tasks.contains(data.task) {
+                reader.fail("trainer.model", nil, "'\(model.name)' does not do \(data.task); models for \(data.task): \(ModelInfo.all.filter { $0.tasks.contains(data.task) }.map(\.name).joined(separator: ", "))")
+            }
+        }
+        guard let model, let cv, let search, let space, let objective, let limits else { return nil }
+        return Spec(name: name, data: data, cv: cv, trainer: TrainerSpec(model: model.name), search: search,
+                    space: space, objective: objective, limits: limits, lines: reader.lines)
+    }
+
+    static func parseData(_ node: Node, _ reader: inout NodeReader) -> DataSpec? {
+        guard let entries = reader.mapping(node, "data", allowed: ["path", "target", "task"]) else { return nil }
+        let fields = Dictionary(entries, uniquingKeysWith: { first, _ in first })
+        let path = fields["path"].flatMap { reader.string($0, "data.path") }
+        let target = fields["target"].flatMap { reader.string($0, "data.target") }
+        let task = fields["task"].flatMap { reader.choice($0, "data.task", TaskType.self, options: TaskType.allCases) }
+        for key in ["path", "target", "task"] where fields[key] == nil {
+            reader.fail("data.\(key)", node, "missing; data needs path, target and task (classification or regression)")
+        }
+        guard let path, let target, let task else { return nil }
+        return DataSpec(path: path, target: target, task: task)
+    }
+
+    static func parseTrainer(_ node: Node?, _ reader: inout NodeReader) -> ModelInfo? {
+        guard let node else {
+            reader.fail("trainer", nil, "missing; e.g. trainer: {model: logistic_regression}")
+            return nil
+        }
+        guard let entries = reader.mapping(node, "trainer", allowed: ["model"]) else { return nil }
+        guard let modelNode = entries.first(where: { $0.0 == "model" })?.1 else {
+            reader.fail("trainer.model", node, "missing; built-in models: \(ModelInfo.all.map(\.name).joined(separator: ", "))")
+            return nil
+        }
+        guard let name = reader.string(modelNode, "trainer.model") else { return nil }
+        guard let model = ModelInfo.named(name) else {
+            reader.fail("trainer.model", modelNode, "unknown model '\(name)'; built-in models: \(ModelInfo.all.map(\.name).joined(separator: ", "))")
+            return nil
+        }
+        return model
+    }
+
+    static func parseCV(_ node: Node?, task: TaskType, _ reader: inout NodeReader) -> CVSpec? {
+        var cv = CVSpec(folds: 5, stratified: task == .classification, shuffle: true, seed: 0)
+        guard let node else { return cv }
+        guard let entries = reader.mapping(node, "cv", allowed: ["folds", "stratified", "shuffle", "seed"]) else { return nil }
+        var ok = true
+        for (key, value) in entries {
+            switch key {
+            case "folds": if let folds = reader.int(value, "cv.folds", min: 2) { cv.folds = folds } else { ok = false }
+            case "stratified":
+                if let stratified = reader.bool(value, "cv.stratified") {
+                    cv.stratified = stratified
+                    if stratified && task == .regression {
+                        reader.fail("cv.stratified", value, "stratified folds need class labels; data.task is regression (use stratified: false)")
+                        ok = false
+                    }
+                } else { ok = false }
+            case "shuffle": if let shuffle = reader.bool(value, "cv.shuffle") { cv.shuffle = shuffle } else { ok = false }
+            default: if let seed = reader.int(value, "cv.seed", min: 0) { cv.seed = UInt64(seed) } else { ok = false }
+            }
+        }
+        return ok ? cv : nil
+    }
+
+    static func parseSearch(_ node: Node?, _ reader: inout NodeReader) -> SearchSpec? {
+        var search = SearchSpec(algorithm: .grid, trials: nil, seed: 0)
+        guard let node else { return search }
+        guard let entries = reader.mapping(node, "search", allowed: ["algorithm", "trials", "seed"]) else { return nil }
+        var ok = true
+        for (key, value) in entries {
+            switch key {
+            case "algorithm":
+                if let algorithm = reader.choice(value, "search.algorithm", SearchAlgorithm.self, options: [.grid, .random]) {
+                    search.algorithm = algorithm
+                } else { ok = false }
+            case "trials": if let trials = reader.int(value, "search.trials", min: 1) { search.trials = trials } else { ok = false }
+            default: if let seed = reader.int(value, "search.seed", min: 0) { search.seed = UInt64(seed) } else { ok = false }
+            }
+        }
+        if ok && search.algorithm == .random && search.trials == nil {
+            reader.fail("search.trials", node, "random search needs a number of trials, e.g. trials: 20")
+            ok = false
+        }
+        if ok && search.algorithm == .grid && search.trials != nil {
+            reader.fail("search.trials", node, "grid search evaluates every combination; remove trials or use algorithm: random")
+            ok = false
+        }
+        return ok ? search : nil
+    }
+
+    static func parseObjective(_ node: Node?, model: ModelInfo?, task: TaskType, _ reader: inout NodeReader) -> Objective? {
+        let valid = model?.metrics(for: task) ?? MetricInfo.names(for: task)
+        var metric = valid[0]
+        var goal: Goal?
+        if let node {
+            guard let entries = reader.mapping(node, "objective", allowed: ["metric", "goal"]) else { return nil }
+            for (key, value) in entries {
+                if key == "metric" {
+                    guard let name = reader.string(value, "objective.metric") else { return nil }
+                    guard valid.contains(name) else {
+                        let other = MetricInfo.named(name)?.task.map { " is for \($0); this sweep does \(task)" } ?? " is unknown"
+                        reader.fail("objective.metric", value, "'\(name)'\(other); use one of: \(valid.joined(separator: ", "))")
+                        return nil
+                    }
+                    metric = name
+                } else {
+                    guard let parsed = reader.choice(value, "objective.goal", Goal.self, options: [.maximize, .minimize]) else { return nil }
+                    goal = parsed
+                }
+            }
+        }
+        let natural: Goal = (MetricInfo.named(metric)?.higherIsBetter ?? true) ? .maximize : .minimize
+        return Objective(metric: metric, goal: goal ?? natural)
+    }
+
+    static func parseLimits(_ node: Node?, _ reader: inout NodeReader) -> Limits? {
+        var limits = Limits(taskTimeout: 600, maxAttempts: 3)
+        guard let node else { return limits }
+        guard let entries = reader.mapping(node, "limits", allowed: ["task_timeout", "max_attempts"]) else { return nil }
+        var ok = true
+        for (key, value) in entries {
+            if key == "task_timeout" {
+                if let seconds = reader.duration(value, "limits.task_timeout") { limits.taskTimeout = seconds } else { ok = false }
+            } else {
+                if let attempts = reader.int(value, "limits.max_attempts", min: 1) { limits.maxAttempts = attempts } else { ok = false }
+            }
+        }
+        return ok ? limits : nil
+    }
+
+    static func yamlProblem(_ error: Error) -> SpecProblem {
+        if let yaml = error as? YamlError {
+            switch yaml {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                return SpecProblem(field: "", line: mark.line, message: "not valid YAML or JSON: \(problem)")
+            default: break
+            }
+        }
+        return SpecProblem(field: "", line: nil, message: "not valid YAML or JSON: \(error)")
+    }
+}

@@ -1,0 +1,15 @@
+import Foundation
+
+/// Mean and population standard deviation (ddof = 0, as scikit-learn's cv_results_ std).
+public struct MeanStd: Sendable, Equatable {
+    public let mean: Double
+    public let std: Double
+
+    public init(_ values: [Double]) {
+        guard !values.isEmpty else { self.mean = .nan; self.std = .nan; return }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+        self.mean = mean
+        self.std = variance.squareRoot()
+    }
+}
