@@ -1,0 +1,204 @@
+import SweepCore
+
+/// Encodes and decodes `Message`s. Layout: "SW", version byte, type byte, body (PROTOCOL.md).
+public enum Codec {
+    static let magic: (UInt8, UInt8) = (0x53, 0x57)  // "SW"
+
+    enum Kind: UInt8 {
+        case hello = 1, welcome, setup, work, results, heartbeat, reregister, sweepDone, rejected, goodbye
+    }
+
+    public static func encode(_ message: Message) -> [UInt8] {
+        var w = ByteWriter()
+        w.u8(magic.0); w.u8(magic.1); w.u8(protocolVersion)
+        switch message {
+        case .hello(let hello):
+            w.u8(Kind.hello.rawValue)
+            w.string(hello.workerID); w.u64(hello.incarnation); w.string(hello.name); w.string(hello.host)
+            w.count(hello.slots); w.u64(hello.cachedSweep)
+            w.count(hello.running.count); for lease in hello.running { w.lease(lease) }
+        case .welcome(let sweepID, let heartbeat):
+            w.u8(Kind.welcome.rawValue); w.u64(sweepID); w.count(heartbeat)
+        case .setup(let setup):
+            w.u8(Kind.setup.rawValue); w.setup(setup)
+        case .work(let sweepID, let acks, let tasks):
+            w.u8(Kind.work.rawValue); w.u64(sweepID)
+            w.count(acks.count); for lease in acks { w.lease(lease) }
+            w.count(tasks.count)
+            for task in tasks { w.lease(task.lease); w.params(task.params) }
+        case .results(let sweepID, let results):
+            w.u8(Kind.results.rawValue); w.u64(sweepID)
+            w.count(results.count)
+            for result in results {
+                w.lease(result.lease); w.bool(result.succeeded); w.double(result.duration)
+                let metrics = result.metrics.sorted { $0.key < $1.key }
+                w.count(metrics.count); for (name, value) in metrics { w.string(name); w.double(value) }
+                w.string(result.error)
+            }
+        case .heartbeat: w.u8(Kind.heartbeat.rawValue)
+        case .reregister: w.u8(Kind.reregister.rawValue)
+        case .sweepDone(let sweepID): w.u8(Kind.sweepDone.rawValue); w.u64(sweepID)
+        case .rejected(let reason): w.u8(Kind.rejected.rawValue); w.string(reason)
+        case .goodbye: w.u8(Kind.goodbye.rawValue)
+        }
+        return w.bytes
+    }
+
+    /// Decodes one message. Throws `DecodeError` for anything malformed, truncated, of another
+    /// protocol version, or with bytes left over; never traps on input.
+    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Message {
+        var r = ByteReader(bytes)
+        guard bytes.count >= 4, bytes[0] == magic.0, bytes[1] == magic.1 else {
+            throw DecodeError("not a sweep message (bad magic)")
+        }
+        _ = try r.u8(); _ = try r.u8()
+        let version = try r.u8()
+        guard version == protocolVersion else {
+            throw DecodeError("protocol version \(version) is not supported; this build speaks version \(protocolVersion)")
+        }
+        let rawKind = try r.u8()
+        guard let kind = Kind(rawValue: rawKind) else { throw DecodeError("unknown message type \(rawKind)") }
+        let message: Message
+        switch kind {
+        case .hello:
+            let workerID = try r.string(max: 256), incarnation = try r.u64()
+            let name = try r.string(max: 256), host = try r.string(max: 256)
+            let slots = try r.int(max: 65_536), cached = try r.u64()
+            let count = try r.count(elementSize: 3)
+            var running: [LeaseRef] = []
+            for _ in 0..<count { running.append(try r.lease()) }
+            message = .hello(Hello(workerID: workerID, incarnation: incarnation, name: name, host: host,
+                                   slots: slots, cachedSweep: cached, running: running))
+        case .welcome:
+            message = .welcome(sweepID: try r.u64(), heartbeatMilliseconds: try r.int(max: 3_600_000))
+        case .setup:
+            message = .setup(try r.setup())
+        case .work:
+            let sweepID = try r.u64()
+            let ackCount = try r.count(elementSize: 3)
+            var acks: [LeaseRef] = []
+            for _ in 0..<ackCount { acks.append(try r.lease()) }
+            let taskCount = try r.count(elementSize: 4)
+            var tasks: [Assignment] = []
+            for _ in 0..<taskCount { tasks.append(Assignment(lease: try r.lease(), params: try r.params())) }
+            message = .work(sweepID: sweepID, acks: acks, tasks: tasks)
+        case .results:
+            let sweepID = try r.u64()
+            let count = try r.count(elementSize: 14)
+            var results: [TaskResult] = []
+            for _ in 0..<count {
+                let lease = try r.lease(), succeeded = try r.bool(), duration = try r.double()
+                let metricCount = try r.count(elementSize: 9)
+                var metrics: [String: Double] = [:]
+                for _ in 0..<metricCount { metrics[try r.string(max: 256)] = try r.double() }
+                results.append(TaskResult(lease: lease, succeeded: succeeded, duration: duration,
+                                          metrics: metrics, error: try r.string(max: 65_536)))
+            }
+            message = .results(sweepID: sweepID, results)
+        case .heartbeat: message = .heartbeat
+        case .reregister: message = .reregister
+        case .sweepDone: message = .sweepDone(sweepID: try r.u64())
+        case .rejected: message = .rejected(reason: try r.string(max: 4096))
+        case .goodbye: message = .goodbye
+        }
+        guard r.isAtEnd else { throw DecodeError("\(r.remaining) unexpected bytes after a \(message.kind) message") }
+        return message
+    }
+}
+
+extension ByteWriter {
+    mutating func lease(_ lease: LeaseRef) { count(lease.trial); count(lease.fold); count(lease.attempt) }
+
+    mutating func params(_ params: Params) {
+        count(params.entries.count)
+        for (name, value) in params.entries {
+            string(name)
+            switch value {
+            case .int(let int): u8(0); signed(int)
+            case .double(let double): u8(1); self.double(double)
+            case .string(let text): u8(2); string(text)
+            case .bool(let flag): u8(3); bool(flag)
+            }
+        }
+    }
+
+    mutating func setup(_ setup: Setup) {
+        u64(setup.sweepID); string(setup.model); count(setup.folds)
+        count(setup.assignment.count); for fold in setup.assignment { count(fold) }
+        guard let data = setup.data else { u8(0); return }
+        u8(1); count(data.rows); count(data.columns)
+        for value in data.features { double(value) }
+        switch data.target {
+        case .classes(let labels, let classes):
+            u8(0); count(classes); for label in labels { count(label) }
+        case .values(let values):
+            u8(1); for value in values { double(value) }
+        }
+    }
+}
+
+extension ByteReader {
+    mutating func lease() throws(DecodeError) -> LeaseRef {
+        LeaseRef(trial: try int(), fold: try int(max: 65_536), attempt: try int(max: 65_536))
+    }
+
+    mutating func params() throws(DecodeError) -> Params {
+        let count = try count(elementSize: 3)
+        var values: [String: ParamValue] = [:]
+        for _ in 0..<count {
+            let name = try string(max: 256)
+            switch try u8() {
+            case 0: values[name] = .int(try signed())
+            case 1: values[name] = .double(try double())
+            case 2: values[name] = .string(try string(max: 4096))
+            case 3: values[name] = .bool(try bool())
+            case let tag: throw DecodeError("unknown parameter value tag \(tag) for '\(name)'")
+            }
+        }
+        return Params(values)
+    }
+
+    mutating func setup() throws(DecodeError) -> Setup {
+        let sweepID = try u64(), model = try string(max: 256), folds = try int(max: 65_536)
+        let rows = try count()
+        var assignment: [Int] = []
+        assignment.reserveCapacity(rows)
+        for _ in 0..<rows {
+            let fold = try int(max: 65_536)
+            guard fold < folds else { throw DecodeError("fold \(fold) out of range 0..<\(folds)") }
+            assignment.append(fold)
+        }
+        guard try bool() else { return Setup(sweepID: sweepID, model: model, folds: folds, assignment: assignment, data: nil) }
+        let dataRows = try int(), columns = try int(max: 1 << 20)
+        guard dataRows == rows else { throw DecodeError("dataset has \(dataRows) rows but \(rows) fold assignments") }
+        let (cells, overflow) = dataRows.multipliedReportingOverflow(by: columns)
+        guard !overflow, cells <= remaining / 8 else { throw DecodeError("feature matrix \(dataRows)×\(columns) exceeds the message") }
+        var features = [Double]()
+        features.reserveCapacity(cells)
+        for _ in 0..<cells { features.append(try double()) }
+        let target: WireDataset.Target
+        switch try u8() {
+        case 0:
+            let classes = try int(max: 1 << 20)
+            guard dataRows <= remaining else { throw DecodeError("labels exceed the message") }
+            var labels: [Int] = []
+            labels.reserveCapacity(dataRows)
+            for _ in 0..<dataRows {
+                let label = try int()
+                guard label < classes else { throw DecodeError("label \(label) out of range 0..<\(classes)") }
+                labels.append(label)
+            }
+            target = .classes(labels: labels, count: classes)
+        case 1:
+            guard dataRows <= remaining / 8 else { throw DecodeError("targets exceed the message") }
+            var values: [Double] = []
+            values.reserveCapacity(dataRows)
+            for _ in 0..<dataRows { values.append(try double()) }
+            target = .values(values)
+        case let tag:
+            throw DecodeError("unknown target kind \(tag)")
+        }
+        return Setup(sweepID: sweepID, model: model, folds: folds, assignment: assignment,
+                     data: WireDataset(rows: dataRows, columns: columns, features: features, target: target))
+    }
+}

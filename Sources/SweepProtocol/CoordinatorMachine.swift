@@ -1,0 +1,324 @@
+import SweepCore
+
+/// The coordinator's decisions, as a pure state machine (after swift-cluster-membership's SWIM
+/// instance): each event goes in with the time, a list of actions comes out; it never touches a
+/// socket, a file or a clock. The shell (SweepRuntime.CoordinatorLoop) performs the actions.
+///
+/// Terms: a *task* is (trial, fold). A *lease* is one dispatch of a task to one worker, numbered
+/// by attempt. Execution is at-least-once; accounting is exactly-once: the first successful
+/// result of a task counts, later ones are reported as duplicates and ignored.
+///
+/// Scheduling is pull-based: a worker announces its slots in HELLO and never holds more leases
+/// than that. Re-queued tasks go to the front of the queue. Heartbeats flow both ways every
+/// `heartbeatInterval`; any message counts as one. A worker silent for `livenessIntervals`
+/// intervals is dropped and its leases re-queued at once. A lease running past `taskTimeout`
+/// is a failed attempt (the worker's slot stays busy until it answers).
+/// A task ends when it succeeds or after `maxAttempts` attempts; then its trial is failed.
+public struct CoordinatorMachine: Sendable {
+    public struct Configuration: Sendable {
+        public var sweepID: UInt64
+        public var trials: [Trial]
+        public var folds: Int
+        public var maxAttempts: Int
+        public var taskTimeout: Double
+        public var heartbeatInterval: Double
+        public var livenessIntervals: Double
+
+        public init(sweepID: UInt64, trials: [Trial], folds: Int, maxAttempts: Int, taskTimeout: Double,
+                    heartbeatInterval: Double = 1, livenessIntervals: Double = 3) {
+            self.sweepID = sweepID
+            self.trials = trials
+            self.folds = folds
+            self.maxAttempts = maxAttempts
+            self.taskTimeout = taskTimeout
+            self.heartbeatInterval = heartbeatInterval
+            self.livenessIntervals = livenessIntervals
+        }
+    }
+
+    public enum Event: Sendable {
+        case received(PeerID, Message)
+        /// A message from this peer could not be decoded.
+        case malformed(PeerID, DecodeError)
+        /// A send to this peer failed: it is no longer connected.
+        case unreachable(PeerID)
+        case tick
+    }
+
+    public enum Action: Sendable {
+        case send(PeerID, Message)
+        /// Send the sweep's SETUP (encoded once by the shell: it carries the dataset).
+        case sendSetup(PeerID)
+        /// A task's outcome to count (exactly once per task).
+        case record(TaskRecord)
+        case report(Report)
+        case finished
+    }
+
+    /// Things worth telling the user and the run log.
+    public enum Report: Sendable {
+        case workerJoined(name: String, host: String, slots: Int)
+        case workerLost(name: String, host: String, requeued: Int, reason: String)
+        case workerLeft(name: String, host: String, requeued: Int)
+        case attemptFailed(LeaseRef, worker: String, error: String, retrying: Bool)
+        case duplicate(LeaseRef, worker: String)
+        case malformed(PeerID, reason: String)
+    }
+
+    struct Worker {
+        var peer: PeerID
+        var hello: Hello
+        var leases: Set<LeaseRef> = []
+        var lastHeard: Double
+        var lastSent: Double
+    }
+
+    struct Lease {
+        var peer: PeerID
+        var started: Double
+        var timedOut = false
+    }
+
+    struct TaskState {
+        var attempts = 0
+        var done = false
+    }
+
+    public let configuration: Configuration
+    var workers: [PeerID: Worker] = [:]
+    var leases: [LeaseRef: Lease] = [:]
+    var tasks: [TaskState]
+    var retryQueue: [TaskID] = []
+    var retryHead = 0
+    var nextFresh = 0
+    public private(set) var succeeded = 0
+    public private(set) var failed = 0
+    public private(set) var isFinished = false
+
+    public init(_ configuration: Configuration) {
+        self.configuration = configuration
+        tasks = Array(repeating: TaskState(), count: configuration.trials.count * configuration.folds)
+        if tasks.isEmpty { isFinished = true }
+    }
+
+    public var totalTasks: Int { tasks.count }
+    public var runningTasks: Int { leases.count }
+    public var workerCount: Int { workers.count }
+
+    public mutating func handle(_ event: Event, now: Double) -> [Action] {
+        var actions: [Action] = []
+        switch event {
+        case .received(let peer, let message):
+            receive(message, from: peer, now: now, into: &actions)
+        case .malformed(let peer, let error):
+            workers[peer]?.lastHeard = now
+            actions.append(.report(.malformed(peer, reason: error.reason)))
+            actions.append(.send(peer, .rejected(reason: "malformed message: \(error.reason)")))
+        case .unreachable(let peer):
+            if let worker = workers[peer] { drop(worker, reason: "disconnected", into: &actions) }
+        case .tick:
+            tick(now: now, into: &actions)
+        }
+        if !isFinished && succeeded + failed == tasks.count {
+            isFinished = true
+            for peer in workers.keys { actions.append(.send(peer, .sweepDone(sweepID: configuration.sweepID))) }
+            actions.append(.finished)
+        }
+        return actions
+    }
+
+    mutating func receive(_ message: Message, from peer: PeerID, now: Double, into actions: inout [Action]) {
+        if case .hello(let hello) = message {
+            register(hello, peer: peer, now: now, into: &actions)
+            return
+        }
+        guard workers[peer] != nil else {
+            // Unknown peer (e.g. we restarted, or dropped it as silent): ask it to say hello again.
+            // Its results are not taken now; the worker resends them after re-registering.
+            if case .goodbye = message { return }
+            actions.append(.send(peer, .reregister))
+            return
+        }
+        workers[peer]!.lastHeard = now
+        switch message {
+        case .results(let sweepID, let results):
+            var acks: [LeaseRef] = []
+            for result in results {
+                acks.append(result.lease)
+                workers[peer]!.leases.remove(result.lease)
+                guard sweepID == configuration.sweepID else { continue }
+                settle(result, from: peer, now: now, into: &actions)
+            }
+            dispatch(to: peer, acks: acks, now: now, into: &actions)
+        case .goodbye:
+            let worker = workers.removeValue(forKey: peer)!
+            let requeued = requeue(worker.leases)
+            actions.append(.report(.workerLeft(name: worker.hello.name, host: worker.hello.host, requeued: requeued)))
+            dispatchAll(now: now, into: &actions)
+        case .heartbeat, .hello, .welcome, .setup, .work, .reregister, .sweepDone, .rejected:
+            break  // only liveness; workers do not send the coordinator's messages
+        }
+    }
+
+    mutating func register(_ hello: Hello, peer: PeerID, now: Double, into actions: inout [Action]) {
+        // The same worker incarnation on a new connection replaces its old entry; its leases move.
+        var carried: Set<LeaseRef> = []
+        for (other, worker) in workers where other != peer
+            && worker.hello.workerID == hello.workerID && worker.hello.incarnation == hello.incarnation {
+            workers.removeValue(forKey: other)
+            carried.formUnion(worker.leases)
+        }
+        let isNew = workers[peer] == nil
+        var worker = workers[peer] ?? Worker(peer: peer, hello: hello, lastHeard: now, lastSent: now)
+        worker.hello = hello
+        worker.lastHeard = now
+        // Leases the worker says are still running keep its slots busy until their results come.
+        // Leases carried from an old connection that it does not name were lost on the wire.
+        let running = Set(hello.running)
+        for lease in carried.subtracting(running) {
+            guard let entry = leases[lease], !entry.timedOut else { continue }
+            leases.removeValue(forKey: lease)
+            if let index = taskIndex(lease.task), !tasks[index].done { requeue(task: lease.task) }
+        }
+        worker.leases.formUnion(running)
+        for lease in running where leases[lease] != nil { leases[lease]!.peer = peer }
+        workers[peer] = worker
+        if isNew { actions.append(.report(.workerJoined(name: hello.name, host: hello.host, slots: hello.slots))) }
+        actions.append(.send(peer, .welcome(sweepID: configuration.sweepID,
+                                            heartbeatMilliseconds: Int(configuration.heartbeatInterval * 1000))))
+        if hello.cachedSweep != configuration.sweepID { actions.append(.sendSetup(peer)) }
+        dispatch(to: peer, acks: [], now: now, into: &actions)
+    }
+
+    /// Counts a result if its task has none yet.
+    mutating func settle(_ result: TaskResult, from peer: PeerID, now: Double, into actions: inout [Action]) {
+        let task = result.lease.task
+        guard let index = taskIndex(task) else { return }
+        let lease = leases.removeValue(forKey: result.lease)
+        let worker = workers[peer]!.hello
+        if tasks[index].done {
+            if lease == nil || result.succeeded { actions.append(.report(.duplicate(result.lease, worker: worker.name))) }
+            return
+        }
+        if result.succeeded {
+            tasks[index].done = true
+            succeeded += 1
+            actions.append(.record(TaskRecord(task: task, status: .ok, worker: worker.name, host: worker.host,
+                                              attempt: result.lease.attempt, duration: result.duration,
+                                              metrics: result.metrics, error: nil)))
+            return
+        }
+        // A failure of an attempt that already timed out was counted when it timed out.
+        guard let lease, !lease.timedOut else { return }
+        failAttempt(result.lease, worker: worker, error: result.error, duration: result.duration, into: &actions)
+    }
+
+    mutating func failAttempt(_ lease: LeaseRef, worker: Hello, error: String, duration: Double, into actions: inout [Action]) {
+        let index = taskIndex(lease.task)!
+        let stillRunning = leases.keys.contains { $0.task == lease.task && !(leases[$0]!.timedOut) }
+        let retrying = tasks[index].attempts < configuration.maxAttempts
+        actions.append(.report(.attemptFailed(lease, worker: worker.name, error: error, retrying: retrying)))
+        if retrying {
+            if !stillRunning { requeue(task: lease.task) }
+            return
+        }
+        guard !stillRunning else { return }
+        tasks[index].done = true
+        failed += 1
+        actions.append(.record(TaskRecord(task: lease.task, status: .failed, worker: worker.name, host: worker.host,
+                                          attempt: lease.attempt, duration: duration, metrics: [:], error: error)))
+    }
+
+    mutating func tick(now: Double, into actions: inout [Action]) {
+        let interval = configuration.heartbeatInterval
+        for worker in workers.values where now - worker.lastHeard > configuration.livenessIntervals * interval {
+            drop(worker, reason: "silent for \(formatNumber(((now - worker.lastHeard) * 10).rounded() / 10)) s", into: &actions)
+        }
+        for (leaseRef, lease) in leases where !lease.timedOut && now - lease.started > configuration.taskTimeout {
+            leases[leaseRef]!.timedOut = true
+            let worker = workers[lease.peer]?.hello
+            failAttempt(leaseRef, worker: worker ?? Hello(workerID: "?", incarnation: 0, name: "?", host: "?", slots: 0, cachedSweep: 0, running: []),
+                        error: "timed out after \(formatNumber(configuration.taskTimeout)) s (limits.task_timeout)",
+                        duration: now - lease.started, into: &actions)
+        }
+        for (peer, worker) in workers where now - worker.lastSent >= interval {
+            actions.append(.send(peer, .heartbeat))
+            workers[peer]!.lastSent = now
+        }
+        dispatchAll(now: now, into: &actions)
+    }
+
+    mutating func drop(_ worker: Worker, reason: String, into actions: inout [Action]) {
+        workers.removeValue(forKey: worker.peer)
+        let requeued = requeue(worker.leases)
+        actions.append(.report(.workerLost(name: worker.hello.name, host: worker.hello.host, requeued: requeued, reason: reason)))
+    }
+
+    /// Ends these leases and puts their unfinished tasks back at the front of the queue.
+    @discardableResult
+    mutating func requeue(_ refs: Set<LeaseRef>) -> Int {
+        var count = 0
+        for ref in refs.sorted(by: { ($0.trial, $0.fold) < ($1.trial, $1.fold) }) {
+            guard let lease = leases.removeValue(forKey: ref), !lease.timedOut else { continue }
+            if let index = taskIndex(ref.task), !tasks[index].done {
+                requeue(task: ref.task)
+                count += 1
+            }
+        }
+        return count
+    }
+
+    mutating func requeue(task: TaskID) {
+        if retryHead > 64 && retryHead * 2 > retryQueue.count {
+            retryQueue.removeFirst(retryHead)
+            retryHead = 0
+        }
+        retryQueue.append(task)
+    }
+
+    mutating func dispatchAll(now: Double, into actions: inout [Action]) {
+        guard hasQueuedWork else { return }
+        for peer in workers.keys.sorted(by: { $0.bytes.lexicographicallyPrecedes($1.bytes) }) {
+            dispatch(to: peer, acks: [], now: now, into: &actions)
+        }
+    }
+
+    var hasQueuedWork: Bool { retryHead < retryQueue.count || nextFresh < tasks.count }
+
+    /// Fills the worker's free slots; sends acks (if any) in the same message.
+    mutating func dispatch(to peer: PeerID, acks: [LeaseRef], now: Double, into actions: inout [Action]) {
+        guard var worker = workers[peer] else { return }
+        var assignments: [Assignment] = []
+        while worker.leases.count < worker.hello.slots, let task = nextTask() {
+            let index = taskIndex(task)!
+            tasks[index].attempts += 1
+            let lease = LeaseRef(task, attempt: tasks[index].attempts)
+            leases[lease] = Lease(peer: peer, started: now)
+            worker.leases.insert(lease)
+            assignments.append(Assignment(lease: lease, params: configuration.trials[task.trial].params))
+        }
+        guard !assignments.isEmpty || !acks.isEmpty else { return }
+        worker.lastSent = now
+        workers[peer] = worker
+        actions.append(.send(peer, .work(sweepID: configuration.sweepID, acks: acks, tasks: assignments)))
+    }
+
+    mutating func nextTask() -> TaskID? {
+        while retryHead < retryQueue.count {
+            let task = retryQueue[retryHead]
+            retryHead += 1
+            if !tasks[taskIndex(task)!].done { return task }
+        }
+        while nextFresh < tasks.count {
+            let index = nextFresh
+            nextFresh += 1
+            if !tasks[index].done { return TaskID(trial: index / configuration.folds, fold: index % configuration.folds) }
+        }
+        return nil
+    }
+
+    func taskIndex(_ task: TaskID) -> Int? {
+        guard task.trial >= 0, task.trial < configuration.trials.count, task.fold >= 0, task.fold < configuration.folds else { return nil }
+        return task.trial * configuration.folds + task.fold
+    }
+}

@@ -1,0 +1,181 @@
+import SweepCore
+
+/// The worker's decisions, as a pure state machine (see CoordinatorMachine for the terms).
+///
+/// Life: *connecting* — say HELLO every heartbeat interval until WELCOME; *registered* — run
+/// assigned tasks (the shell runs them off the socket thread), send RESULTS as they finish, and
+/// keep every result until the coordinator acknowledges it. A coordinator silent for
+/// `livenessIntervals` heartbeat intervals is presumed gone: the shell reconnects the socket and
+/// the worker says HELLO again, naming the tasks it is still running; unacknowledged results are
+/// resent after the next WELCOME. A coordinator that does not know us says REREGISTER.
+/// A worker outlives sweeps: after SWEEP-DONE it waits for the next coordinator.
+public struct WorkerMachine: Sendable {
+    public struct Identity: Sendable {
+        public var workerID: String
+        public var incarnation: UInt64
+        public var name: String
+        public var host: String
+        public var slots: Int
+
+        public init(workerID: String, incarnation: UInt64, name: String, host: String, slots: Int) {
+            self.workerID = workerID
+            self.incarnation = incarnation
+            self.name = name
+            self.host = host
+            self.slots = slots
+        }
+    }
+
+    public enum Event: Sendable {
+        case started
+        case received(Message)
+        case malformed(DecodeError)
+        case finished([TaskResult])
+        case tick
+        /// Stop taking work (SIGTERM): say goodbye once running tasks are reported.
+        case drain
+    }
+
+    public enum Action: Sendable {
+        case send(Message)
+        case loadSetup(Setup)
+        case run(Assignment, sweepID: UInt64)
+        case reconnect
+        case report(Report)
+        case exit
+    }
+
+    public enum Report: Sendable, Equatable {
+        case registered(sweepID: UInt64)
+        case coordinatorLost(silentFor: Double)
+        case sweepDone(sweepID: UInt64)
+        case rejected(String)
+        case malformed(String)
+    }
+
+    enum Phase: Sendable, Equatable {
+        case connecting(lastHello: Double)
+        case registered(sweepID: UInt64)
+    }
+
+    public let identity: Identity
+    var phase: Phase
+    var heartbeatInterval: Double
+    let livenessIntervals: Double
+    var lastHeard: Double = 0
+    var lastSent: Double = 0
+    var cachedSweep: UInt64 = 0
+    var running: [LeaseRef: UInt64] = [:]      // lease → sweep it belongs to
+    var unacknowledged: [LeaseRef: (sweepID: UInt64, result: TaskResult)] = [:]
+    var draining = false
+
+    public init(_ identity: Identity, heartbeatInterval: Double = 1, livenessIntervals: Double = 3) {
+        self.identity = identity
+        self.heartbeatInterval = heartbeatInterval
+        self.livenessIntervals = livenessIntervals
+        phase = .connecting(lastHello: -.infinity)
+    }
+
+    public var runningCount: Int { running.count }
+    public var unacknowledgedCount: Int { unacknowledged.count }
+    public var isRegistered: Bool { if case .registered = phase { true } else { false } }
+
+    public mutating func handle(_ event: Event, now: Double) -> [Action] {
+        var actions: [Action] = []
+        switch event {
+        case .started:
+            lastHeard = now
+            sayHello(now: now, into: &actions)
+        case .received(let message):
+            lastHeard = now
+            receive(message, now: now, into: &actions)
+        case .malformed(let error):
+            actions.append(.report(.malformed(error.reason)))
+        case .finished(let results):
+            for result in results {
+                guard let sweepID = running.removeValue(forKey: result.lease) else { continue }
+                unacknowledged[result.lease] = (sweepID, result)
+            }
+            if case .registered(let sweepID) = phase {
+                let ready = results.filter { unacknowledged[$0.lease]?.sweepID == sweepID }
+                if !ready.isEmpty { send(.results(sweepID: sweepID, ready), now: now, into: &actions) }
+            }
+        case .tick:
+            tick(now: now, into: &actions)
+        case .drain:
+            draining = true
+            // Tell the coordinator we have no free slots; it sends nothing new from here on.
+            if isRegistered { sayHello(now: now, into: &actions) }
+        }
+        if draining && running.isEmpty && unacknowledged.isEmpty {
+            if isRegistered { actions.append(.send(.goodbye)) }
+            actions.append(.exit)
+        }
+        return actions
+    }
+
+    mutating func receive(_ message: Message, now: Double, into actions: inout [Action]) {
+        switch message {
+        case .welcome(let sweepID, let heartbeatMilliseconds):
+            heartbeatInterval = max(Double(heartbeatMilliseconds) / 1000, 0.01)
+            let wasRegistered = phase == .registered(sweepID: sweepID)
+            phase = .registered(sweepID: sweepID)
+            if !wasRegistered { actions.append(.report(.registered(sweepID: sweepID))) }
+            // Results of this sweep that were never acknowledged go again; others can never count.
+            let pending = unacknowledged.values.filter { $0.sweepID == sweepID }.map(\.result)
+            for (lease, entry) in unacknowledged where entry.sweepID != sweepID { unacknowledged.removeValue(forKey: lease) }
+            if !pending.isEmpty {
+                send(.results(sweepID: sweepID, pending.sorted { ($0.lease.trial, $0.lease.fold) < ($1.lease.trial, $1.lease.fold) }),
+                     now: now, into: &actions)
+            }
+        case .setup(let setup):
+            cachedSweep = setup.sweepID
+            actions.append(.loadSetup(setup))
+        case .work(let sweepID, let acks, let tasks):
+            for lease in acks { unacknowledged.removeValue(forKey: lease) }
+            for task in tasks where running[task.lease] == nil && unacknowledged[task.lease] == nil {
+                running[task.lease] = sweepID
+                actions.append(.run(task, sweepID: sweepID))
+            }
+        case .reregister:
+            phase = .connecting(lastHello: -.infinity)
+            sayHello(now: now, into: &actions)
+        case .sweepDone(let sweepID):
+            actions.append(.report(.sweepDone(sweepID: sweepID)))
+        case .rejected(let reason):
+            actions.append(.report(.rejected(reason)))
+        case .heartbeat, .hello, .results, .goodbye:
+            break
+        }
+    }
+
+    mutating func tick(now: Double, into actions: inout [Action]) {
+        switch phase {
+        case .registered:
+            if now - lastHeard > livenessIntervals * heartbeatInterval {
+                actions.append(.report(.coordinatorLost(silentFor: now - lastHeard)))
+                actions.append(.reconnect)
+                phase = .connecting(lastHello: -.infinity)
+                sayHello(now: now, into: &actions)
+            } else if now - lastSent >= heartbeatInterval {
+                send(.heartbeat, now: now, into: &actions)
+            }
+        case .connecting(let lastHello):
+            if now - lastHello >= heartbeatInterval { sayHello(now: now, into: &actions) }
+        }
+    }
+
+    mutating func sayHello(now: Double, into actions: inout [Action]) {
+        if case .connecting = phase { phase = .connecting(lastHello: now) }
+        let hello = Hello(workerID: identity.workerID, incarnation: identity.incarnation, name: identity.name,
+                          host: identity.host, slots: draining ? 0 : identity.slots,
+                          cachedSweep: cachedSweep,
+                          running: running.keys.sorted { ($0.trial, $0.fold, $0.attempt) < ($1.trial, $1.fold, $1.attempt) })
+        send(.hello(hello), now: now, into: &actions)
+    }
+
+    mutating func send(_ message: Message, now: Double, into actions: inout [Action]) {
+        lastSent = now
+        actions.append(.send(message))
+    }
+}
