@@ -145,5 +145,9 @@ public func parseDuration(_ text: String) -> Double? {
 
 extension Node.Scalar {
     /// The resolved YAML tag (str, int, float, bool, null) of this scalar.
-    var tagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
+    var tagName: Tag.Name {
+        let name = Tag.Name(rawValue: tag.rawValue)
+        if name == .nonSpecific || style == .singleQuoted || style == .doubleQuoted { return .str }
+        return name == .implicit ? Resolver.default.resolveTag(of: .scalar(self)) : name
+    }
 }

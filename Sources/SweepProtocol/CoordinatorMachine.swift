@@ -94,6 +94,9 @@ public struct CoordinatorMachine: Sendable {
     public private(set) var succeeded = 0
     public private(set) var failed = 0
     public private(set) var isFinished = false
+    /// After the finish: workers that have not yet answered SWEEP-DONE. The shell keeps serving
+    /// until this is empty (or a short deadline passes), so final acknowledgements are delivered.
+    public private(set) var awaitingFarewell: Set<PeerID> = []
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
@@ -121,6 +124,7 @@ public struct CoordinatorMachine: Sendable {
         }
         if !isFinished && succeeded + failed == tasks.count {
             isFinished = true
+            awaitingFarewell = Set(workers.keys)
             for peer in workers.keys { actions.append(.send(peer, .sweepDone(sweepID: configuration.sweepID))) }
             actions.append(.finished)
         }
@@ -132,6 +136,7 @@ public struct CoordinatorMachine: Sendable {
             register(hello, peer: peer, now: now, into: &actions)
             return
         }
+        if isFinished { awaitingFarewell.remove(peer) }
         guard workers[peer] != nil else {
             // Unknown peer (e.g. we restarted, or dropped it as silent): ask it to say hello again.
             // Its results are not taken now; the worker resends them after re-registering.
@@ -152,6 +157,7 @@ public struct CoordinatorMachine: Sendable {
             dispatch(to: peer, acks: acks, now: now, into: &actions)
         case .goodbye:
             let worker = workers.removeValue(forKey: peer)!
+            awaitingFarewell.remove(peer)
             let requeued = requeue(worker.leases)
             actions.append(.report(.workerLeft(name: worker.hello.name, host: worker.hello.host, requeued: requeued)))
             dispatchAll(now: now, into: &actions)
@@ -250,6 +256,7 @@ public struct CoordinatorMachine: Sendable {
 
     mutating func drop(_ worker: Worker, reason: String, into actions: inout [Action]) {
         workers.removeValue(forKey: worker.peer)
+        awaitingFarewell.remove(worker.peer)
         let requeued = requeue(worker.leases)
         actions.append(.report(.workerLost(name: worker.hello.name, host: worker.hello.host, requeued: requeued, reason: reason)))
     }

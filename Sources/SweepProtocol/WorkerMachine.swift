@@ -58,6 +58,9 @@ public struct WorkerMachine: Sendable {
         case registered(sweepID: UInt64)
     }
 
+    /// How often HELLO repeats while connecting.
+    public static let helloRetryInterval = 0.1
+
     public let identity: Identity
     var phase: Phase
     var heartbeatInterval: Double
@@ -78,6 +81,7 @@ public struct WorkerMachine: Sendable {
 
     public var runningCount: Int { running.count }
     public var unacknowledgedCount: Int { unacknowledged.count }
+    public var unacknowledgedLeases: [LeaseRef] { Array(unacknowledged.keys) }
     public var isRegistered: Bool { if case .registered = phase { true } else { false } }
 
     public mutating func handle(_ event: Event, now: Double) -> [Action] {
@@ -141,6 +145,8 @@ public struct WorkerMachine: Sendable {
             phase = .connecting(lastHello: -.infinity)
             sayHello(now: now, into: &actions)
         case .sweepDone(let sweepID):
+            // Answer, so the coordinator knows everything before it (acks included) arrived.
+            send(.heartbeat, now: now, into: &actions)
             actions.append(.report(.sweepDone(sweepID: sweepID)))
         case .rejected(let reason):
             actions.append(.report(.rejected(reason)))
@@ -161,7 +167,9 @@ public struct WorkerMachine: Sendable {
                 send(.heartbeat, now: now, into: &actions)
             }
         case .connecting(let lastHello):
-            if now - lastHello >= heartbeatInterval { sayHello(now: now, into: &actions) }
+            // HELLO is idempotent and cheap; while no connection exists libzmq drops it locally
+            // (ZMQ_IMMEDIATE), so repeat it often to register soon after the connection is up.
+            if now - lastHello >= min(heartbeatInterval, Self.helloRetryInterval) { sayHello(now: now, into: &actions) }
         }
     }
 

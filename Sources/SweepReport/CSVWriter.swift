@@ -1,0 +1,45 @@
+import Foundation
+import SweepCore
+
+/// `results.csv` (one row per task) and `trials.csv` (one row per trial).
+public enum CSVWriter {
+    static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\n" }
+
+    public static func results(_ run: RunSummary) -> String {
+        let params = run.paramNames
+        var out = line(["trial", "fold", "status", "worker", "host", "attempt", "duration_s"] + params + run.metricNames + ["error"])
+        for record in run.records.values.sorted(by: { $0.task < $1.task }) {
+            let trial = run.trials[record.task.trial]
+            var row = [String(record.task.trial), String(record.task.fold), record.status.rawValue, record.worker,
+                       record.host, String(record.attempt), String(format: "%.6f", record.duration)]
+            row += params.map { trial.params[$0]?.description ?? "" }
+            row += run.metricNames.map { record.metrics[$0].map { "\($0)" } ?? "" }
+            row.append(record.error ?? "")
+            out += line(row)
+        }
+        return out
+    }
+
+    public static func trials(_ run: RunSummary) -> String {
+        let params = run.paramNames
+        let rank = Dictionary(uniqueKeysWithValues: run.ranked.enumerated().map { ($0.element.trial.number, $0.offset + 1) })
+        var header = ["trial"] + params
+        for metric in run.metricNames { header += ["\(metric)_mean", "\(metric)_std"] }
+        header += ["status", "rank", "error"]
+        var out = line(header)
+        for summary in run.summaries {
+            var row = [String(summary.trial.number)] + params.map { summary.trial.params[$0]?.description ?? "" }
+            for metric in run.metricNames {
+                if let stats = summary.metrics[metric] { row += ["\(stats.mean)", "\(stats.std)"] } else { row += ["", ""] }
+            }
+            row += [summary.status.rawValue, rank[summary.trial.number].map(String.init) ?? "", summary.error ?? ""]
+            out += line(row)
+        }
+        return out
+    }
+}

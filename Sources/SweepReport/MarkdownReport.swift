@@ -1,0 +1,51 @@
+import Foundation
+import SweepCore
+
+/// `report.md`: what won and by how much, the leaderboard, where tasks ran, what failed.
+public enum MarkdownReport {
+    public static func render(_ run: RunSummary) -> String {
+        let metric = run.objective.metric
+        var out = "# Sweep report: \(run.name)\n\n"
+        let tasksDone = run.records.count, total = run.trials.count * run.folds
+        out += "- Objective: \(run.objective.goal.rawValue) `\(metric)` (mean over \(run.folds) folds)\n"
+        out += "- Trials: \(run.trials.count) (\(run.ranked.count) succeeded, \(run.summaries.filter { $0.status == .failed }.count) failed)\n"
+        out += "- Tasks: \(tasksDone) of \(total) counted\(run.complete ? "" : " — the sweep was stopped before it finished")\n"
+        out += "- Wall time: \(format(run.wallSeconds)) s\n\n"
+
+        out += "## Best configuration\n\n"
+        if let best = run.best, let objective = best.objective {
+            out += "Trial \(best.trial.number): `\(best.trial.params.description)`\n\n"
+            out += "\(metric) = **\(format(objective.mean)) ± \(format(objective.std))**"
+            if run.ranked.count > 1, let second = run.ranked[1].objective {
+                out += " (runner-up trial \(run.ranked[1].trial.number): \(format(second.mean)); margin \(format(abs(objective.mean - second.mean))))"
+            }
+            out += "\n\n| fold | \(metric) |\n|---:|---:|\n"
+            for (fold, score) in best.foldScores.enumerated() { out += "| \(fold) | \(format(score)) |\n" }
+            out += "\n| metric | mean | std |\n|---|---:|---:|\n"
+            for name in run.metricNames { if let stats = best.metrics[name] { out += "| \(name) | \(format(stats.mean)) | \(format(stats.std)) |\n" } }
+        } else {
+            out += "No trial succeeded.\n"
+        }
+
+        out += "\n## Top trials\n\n| rank | trial | params | \(metric) mean | std |\n|---:|---:|---|---:|---:|\n"
+        for (rank, summary) in run.ranked.prefix(10).enumerated() {
+            out += "| \(rank + 1) | \(summary.trial.number) | `\(summary.trial.params.description)` | \(format(summary.objective!.mean)) | \(format(summary.objective!.std)) |\n"
+        }
+
+        out += "\n## Workers\n\n| worker | host | tasks | task seconds |\n|---|---|---:|---:|\n"
+        for usage in run.workerUsage { out += "| \(usage.worker) | \(usage.host) | \(usage.tasks) | \(format(usage.seconds)) |\n" }
+
+        out += "\n## Failures\n\n"
+        let failures = run.failures
+        if failures.isEmpty {
+            out += "None.\n"
+        } else {
+            out += "| trial | fold | worker | host | attempts | error |\n|---:|---:|---|---|---:|---|\n"
+            for record in failures {
+                let error = (record.error ?? "").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+                out += "| \(record.task.trial) | \(record.task.fold) | \(record.worker) | \(record.host) | \(record.attempt) | \(error) |\n"
+            }
+        }
+        return out
+    }
+}

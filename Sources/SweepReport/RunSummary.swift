@@ -1,0 +1,63 @@
+import Foundation
+import SweepCore
+
+/// Everything the run-directory files are made from: the sweep's trials and counted tasks.
+public struct RunSummary: Sendable {
+    public let name: String
+    public let objective: Objective
+    public let metricNames: [String]
+    public let folds: Int
+    public let trials: [Trial]
+    public let records: [TaskID: TaskRecord]
+    public let summaries: [TrialSummary]
+    public let ranked: [TrialSummary]
+    public let wallSeconds: Double
+    public let complete: Bool
+
+    public init(name: String, objective: Objective, metricNames: [String], folds: Int, trials: [Trial],
+                records: [TaskID: TaskRecord], wallSeconds: Double, complete: Bool) {
+        self.name = name
+        self.objective = objective
+        self.metricNames = metricNames
+        self.folds = folds
+        self.trials = trials
+        self.records = records
+        self.wallSeconds = wallSeconds
+        self.complete = complete
+        summaries = Aggregation.summarize(trials: trials, records: records, folds: folds,
+                                          metricNames: metricNames, objective: objective.metric)
+        ranked = Aggregation.ranked(summaries, goal: objective.goal)
+    }
+
+    public var best: TrialSummary? { ranked.first }
+
+    /// Parameter names over all trials, sorted.
+    public var paramNames: [String] { Array(Set(trials.flatMap(\.params.names))).sorted() }
+
+    /// Tasks counted per (worker, host), most first.
+    public var workerUsage: [(worker: String, host: String, tasks: Int, seconds: Double)] {
+        var usage: [String: (worker: String, host: String, tasks: Int, seconds: Double)] = [:]
+        for record in records.values {
+            let key = record.worker + "\u{0}" + record.host
+            var entry = usage[key] ?? (record.worker, record.host, 0, 0)
+            entry.tasks += 1
+            entry.seconds += record.duration
+            usage[key] = entry
+        }
+        return usage.values.sorted { ($1.tasks, $0.worker) < ($0.tasks, $1.worker) }
+    }
+
+    public var failures: [TaskRecord] {
+        records.values.filter { $0.status == .failed }.sorted { $0.task < $1.task }
+    }
+}
+
+/// Numbers as they appear in reports: up to 6 significant digits.
+func format(_ value: Double) -> String {
+    if value.isNaN { return "nan" }
+    if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
+    var text = String(format: "%.6g", value)
+    if text.contains("e") { return text }
+    while text.contains(".") && text.hasSuffix("0") { text.removeLast() }
+    return text
+}

@@ -1,0 +1,219 @@
+import Foundation
+import Logging
+import SweepCore
+import SweepProtocol
+import ZeroMQ
+
+/// What a coordinator run produced: the counted tasks, whether every task was counted, and
+/// dispatch-to-result round trips (for the dispatch benchmark).
+public struct CoordinatorOutcome: Sendable {
+    public let records: [TaskID: TaskRecord]
+    public let complete: Bool
+    public let wallSeconds: Double
+    public let roundTrips: [Double]
+}
+
+/// The coordinator's shell: owns the ROUTER socket on the thread that calls `run`, feeds
+/// received messages and timer ticks to the CoordinatorMachine, and performs its actions.
+public final class CoordinatorService {
+    public struct Options: Sendable {
+        public var bind: String
+        public var heartbeatInterval: Double
+        public var showProgress: Bool
+
+        public init(bind: String, heartbeatInterval: Double = 1, showProgress: Bool = true) {
+            self.bind = bind
+            self.heartbeatInterval = heartbeatInterval
+            self.showProgress = showProgress
+        }
+    }
+
+    public enum Control: Sendable { case stop }
+
+    let sweep: LoadedSweep
+    let options: Options
+    let logger: Logger
+    let context: Context
+    let router: Socket
+    public let sweepID: UInt64
+    public let control = Mailbox<Control>()
+    /// The endpoint actually bound (with the port chosen for `tcp://host:*`).
+    public private(set) var endpoint = ""
+
+    public init(sweep: LoadedSweep, options: Options, logger: Logger, sweepID: UInt64 = UInt64.random(in: 1...UInt64.max)) throws {
+        self.sweep = sweep
+        self.options = options
+        self.logger = logger
+        self.sweepID = sweepID
+        context = Context()
+        router = try Socket(context, .router)
+        try SocketSettings.configureRouter(router, heartbeatInterval: options.heartbeatInterval)
+        do {
+            try router.bind(options.bind)
+        } catch {
+            throw BindError(endpoint: options.bind, underlying: error)
+        }
+        endpoint = router.lastEndpoint
+    }
+
+    /// Runs the sweep until every task is counted or `control` says stop. Blocks the caller,
+    /// which owns the socket from here on.
+    public func run() throws -> CoordinatorOutcome {
+        let spec = sweep.spec
+        var machine = CoordinatorMachine(.init(
+            sweepID: sweepID, trials: sweep.trials, folds: spec.cv.folds, maxAttempts: spec.limits.maxAttempts,
+            taskTimeout: spec.limits.taskTimeout, heartbeatInterval: options.heartbeatInterval))
+        let setupBytes = Codec.encode(.setup(makeSetup()))
+        var records: [TaskID: TaskRecord] = [:]
+        records.reserveCapacity(machine.totalTasks)
+        var dispatched: [LeaseRef: Double] = [:]
+        var roundTrips: [Double] = []
+        roundTrips.reserveCapacity(machine.totalTasks)
+        var progress = ProgressLine(spec: spec, trials: sweep.trials.count)
+        let started = MonotonicClock.now()
+        let tickInterval = options.heartbeatInterval / 4
+        var nextTick = started
+        var lastProgress = -Double.infinity
+        var stopped = false
+        var pending: [CoordinatorMachine.Event] = []
+        var poller = Poller([.socket(router), .fileDescriptor(control.fileDescriptor)])
+
+        func perform(_ actions: [CoordinatorMachine.Action], now: Double) {
+            for action in actions {
+                switch action {
+                case .send(let peer, let message):
+                    if case .work(_, _, let tasks) = message { for task in tasks { dispatched[task.lease] = now } }
+                    send(Codec.encode(message), to: peer)
+                case .sendSetup(let peer):
+                    send(setupBytes, to: peer)
+                case .record(let record):
+                    records[record.task] = record
+                    progress.add(record)
+                    if let sent = dispatched.removeValue(forKey: LeaseRef(record.task, attempt: record.attempt)) {
+                        roundTrips.append(now - sent)
+                    }
+                case .report(let report):
+                    log(report)
+                case .finished:
+                    break
+                }
+            }
+        }
+
+        func send(_ bytes: [UInt8], to peer: PeerID) {
+            do {
+                if try !router.send([peer.bytes, bytes]) {
+                    logger.warning("send queue to peer \(peer) is full; dropping the peer")
+                    pending.append(.unreachable(peer))
+                }
+            } catch {
+                logger.debug("send to peer \(peer) failed: \(error)")
+                pending.append(.unreachable(peer))
+            }
+        }
+
+        func handle(_ event: CoordinatorMachine.Event, now: Double) {
+            perform(machine.handle(event, now: now), now: now)
+            while !pending.isEmpty {
+                let next = pending.removeFirst()
+                perform(machine.handle(next, now: now), now: now)
+            }
+        }
+
+        logger.info("serving sweep '\(spec.name)' on \(endpoint): \(sweep.trials.count) trials × \(spec.cv.folds) folds = \(machine.totalTasks) tasks")
+        var farewellDeadline = Double.infinity
+        var finishedAt: Double?
+        while !stopped {
+            if machine.isFinished {
+                // Serve briefly after the finish so every worker gets its last acknowledgements.
+                if farewellDeadline == .infinity {
+                    finishedAt = MonotonicClock.now()
+                    farewellDeadline = finishedAt! + max(1, options.heartbeatInterval)
+                }
+                if machine.awaitingFarewell.isEmpty || MonotonicClock.now() > farewellDeadline { break }
+            }
+            let now = MonotonicClock.now()
+            let timeout = max(0, Int(((nextTick - now) * 1000).rounded(.up)))
+            let ready = try poller.poll(timeoutMilliseconds: min(timeout, 1000))
+            if ready[1] {
+                for command in control.drain() where command == .stop { stopped = true }
+            }
+            if ready[0] {
+                var budget = 4096  // let timers run even under a flood
+                while budget > 0, let parts = try router.receive() {
+                    budget -= 1
+                    let now = MonotonicClock.now()
+                    guard parts.count == 2 else {
+                        if let peer = parts.first { handle(.malformed(PeerID(peer), DecodeError("expected 1 frame, got \(parts.count - 1)")), now: now) }
+                        continue
+                    }
+                    let peer = PeerID(parts[0])
+                    do {
+                        handle(.received(peer, try Codec.decode(parts[1])), now: now)
+                    } catch {
+                        handle(.malformed(peer, error), now: now)
+                    }
+                }
+            }
+            let after = MonotonicClock.now()
+            if after >= nextTick {
+                handle(.tick, now: after)
+                nextTick = after + tickInterval
+            }
+            if options.showProgress && (after - lastProgress >= (Console.shared.isTTY ? 0.1 : 2)) {
+                Console.shared.status(progress.text(running: machine.runningTasks, workers: machine.workerCount, elapsed: after - started))
+                lastProgress = after
+            }
+        }
+        let wall = (finishedAt ?? MonotonicClock.now()) - started
+        if options.showProgress {
+            Console.shared.status(progress.text(running: machine.runningTasks, workers: machine.workerCount, elapsed: wall))
+            Console.shared.endStatus()
+        }
+        if stopped { logger.warning("stopped before the sweep finished: \(records.count) of \(machine.totalTasks) tasks counted") }
+        return CoordinatorOutcome(records: records, complete: machine.isFinished, wallSeconds: wall, roundTrips: roundTrips)
+    }
+
+    /// Closes the socket (pending messages linger briefly) and the context.
+    public func close() { router.close() }
+
+    func log(_ report: CoordinatorMachine.Report) {
+        switch report {
+        case .workerJoined(let name, let host, let slots):
+            logger.info("worker joined: \(name) on \(host) with \(slots) slots")
+        case .workerLost(let name, let host, let requeued, let reason):
+            logger.warning("worker lost: \(name) on \(host) (\(reason)); re-queued \(requeued) tasks")
+        case .workerLeft(let name, let host, let requeued):
+            logger.info("worker left: \(name) on \(host); re-queued \(requeued) tasks")
+        case .attemptFailed(let lease, let worker, let error, let retrying):
+            logger.warning("task \(lease) failed on \(worker): \(error)\(retrying ? "; retrying" : "; no attempts left")")
+        case .duplicate(let lease, let worker):
+            logger.info("duplicate result for \(lease) from \(worker): already counted, ignored")
+        case .malformed(let peer, let reason):
+            logger.warning("dropped a malformed message from peer \(peer): \(reason)")
+        }
+    }
+
+    func makeSetup() -> Setup {
+        let data = sweep.dataset.map { dataset -> WireDataset in
+            let target: WireDataset.Target
+            switch dataset.target {
+            case .classes(let labels, let names): target = .classes(labels: labels, count: names.count)
+            case .values(let values): target = .values(values)
+            }
+            return WireDataset(rows: dataset.rows, columns: dataset.columns, features: dataset.features, target: target)
+        }
+        return Setup(sweepID: sweepID, model: sweep.spec.trainer.model, folds: sweep.spec.cv.folds,
+                     assignment: sweep.assignment, data: data)
+    }
+}
+
+/// The bind address could not be used, with what to try instead.
+public struct BindError: Error, CustomStringConvertible {
+    public let endpoint: String
+    public let underlying: Error
+
+    public var description: String {
+        "cannot bind \(endpoint): \(underlying). Use an address of this host and a free port, e.g. tcp://*:5555 or tcp://127.0.0.1:*"
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Glibc
+
+/// Worker processes started by `sweep run` on this host: the same binary, `worker` subcommand.
+/// They are stopped by process id (SIGTERM, then SIGKILL after a grace period), never by name.
+public final class LocalWorkers {
+    public private(set) var processes: [Process] = []
+
+    public init() {}
+
+    public func start(count: Int, connect: String, slots: Int, heartbeatInterval: Double, logLevel: String) throws {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        for index in 0..<count {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["worker", "--connect", connect, "--slots", String(slots), "--name", "local-\(index + 1)",
+                                 "--heartbeat", "\(heartbeatInterval)s", "--log-level", logLevel]
+            try process.run()
+            processes.append(process)
+        }
+    }
+
+    /// Asks each worker to drain and exit; kills any still running after `grace` seconds.
+    public func stop(grace: Double = 3) {
+        for process in processes where process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        let deadline = Date().addingTimeInterval(grace)
+        for process in processes {
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+        }
+    }
+}

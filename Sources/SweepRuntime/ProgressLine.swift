@@ -1,0 +1,46 @@
+import SweepCore
+
+/// Tracks counted tasks and the best complete trial so far, and words the progress line.
+struct ProgressLine {
+    let spec: Spec
+    let trials: Int
+    let total: Int
+    var succeeded = 0
+    var failed = 0
+    var foldsDone: [Int: [Double]] = [:]
+    var best: (trial: Int, mean: Double)?
+
+    init(spec: Spec, trials: Int) {
+        self.spec = spec
+        self.trials = trials
+        total = trials * spec.cv.folds
+    }
+
+    mutating func add(_ record: TaskRecord) {
+        if record.status == .ok { succeeded += 1 } else { failed += 1 }
+        guard record.status == .ok, let score = record.metrics[spec.objective.metric] else {
+            foldsDone[record.task.trial] = nil
+            return
+        }
+        foldsDone[record.task.trial, default: []].append(score)
+        if let scores = foldsDone[record.task.trial], scores.count == spec.cv.folds {
+            let mean = scores.reduce(0, +) / Double(scores.count)
+            if best == nil || spec.objective.goal.better(mean, than: best!.mean)
+                || (mean == best!.mean && record.task.trial < best!.trial) {
+                best = (record.task.trial, mean)
+            }
+            foldsDone[record.task.trial] = nil
+        }
+    }
+
+    func text(running: Int, workers: Int, elapsed: Double) -> String {
+        let done = succeeded + failed
+        let percent = total == 0 ? 100 : done * 100 / total
+        var text = "[sweep] \(done)/\(total) tasks (\(percent)%) · \(failed) failed · \(running) running · \(workers) workers"
+        if let best {
+            text += " · best \(spec.objective.metric) \(formatNumber((best.mean * 1e4).rounded() / 1e4)) (trial \(best.trial))"
+        }
+        text += " · \(Int(elapsed)) s"
+        return text
+    }
+}

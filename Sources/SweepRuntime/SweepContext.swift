@@ -1,0 +1,58 @@
+import Glibc
+import SweepCore
+import SweepML
+import SweepProtocol
+
+/// A sweep's setup as a worker holds it: immutable, shared by every task of the sweep.
+final class SweepContext: Sendable {
+    let sweepID: UInt64
+    let model: String
+    let folds: Int
+    let assignment: [Int]
+    let dataset: Dataset?
+
+    init(_ setup: Setup) {
+        sweepID = setup.sweepID
+        model = setup.model
+        folds = setup.folds
+        assignment = setup.assignment
+        dataset = setup.data.map { data in
+            let target: Target
+            switch data.target {
+            case .classes(let labels, let count): target = .classes(labels: labels, names: (0..<count).map(String.init))
+            case .values(let values): target = .values(values)
+            }
+            return Dataset(featureNames: (0..<data.columns).map { "x\($0)" }, features: data.features, target: target)
+        }
+    }
+}
+
+/// Runs one task with a built-in trainer and words what happened as a TaskResult.
+enum BuiltinTrainer {
+    static func run(_ assignment: Assignment, in context: SweepContext?) -> TaskResult {
+        let started = MonotonicClock.now()
+        func result(_ metrics: [String: Double], error: String = "") -> TaskResult {
+            TaskResult(lease: assignment.lease, succeeded: error.isEmpty, duration: MonotonicClock.now() - started,
+                       metrics: metrics, error: error)
+        }
+        guard let context else { return result([:], error: "worker holds no setup for this sweep") }
+        if context.model == "noop" {
+            if let seconds = assignment.params["sleep"]?.number, seconds > 0 { sleepPrecisely(seconds) }
+            return result(["score": assignment.params["score"]?.number ?? 0])
+        }
+        guard let dataset = context.dataset else { return result([:], error: "model '\(context.model)' needs data; the sweep has none") }
+        do {
+            let metrics = try FoldTrainer.evaluate(model: context.model, params: assignment.params, dataset: dataset,
+                                                   assignment: context.assignment, fold: assignment.lease.fold)
+            return result(metrics)
+        } catch {
+            return result([:], error: error.message)
+        }
+    }
+
+    static func sleepPrecisely(_ seconds: Double) {
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 { request = remaining }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import SweepCore
+import SweepReport
+import SweepRuntime
+
+struct Coordinator: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve a sweep to workers that connect to it, then write the run directory and exit.")
+
+    @Argument(help: "The sweep spec (YAML or JSON).")
+    var spec: String
+
+    @Option(help: "Address to listen on, e.g. tcp://*:5555 or tcp://10.0.0.5:5555.")
+    var bind: String
+
+    @Option(help: "Run directory to write (default: runs/NAME-TIMESTAMP).")
+    var out: String?
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let sweep = try loadSweep(spec)
+        let logger = common.logger("sweep")
+        let service = try startCoordinator(sweep, bind: bind, heartbeat: common.heartbeatSeconds, logger: logger)
+        let outcome = try serve(service, sweep: sweep, out: out)
+        if !outcome { throw ExitCode(1) }
+    }
+}
+
+func startCoordinator(_ sweep: LoadedSweep, bind: String, heartbeat: Double, logger: Logging.Logger) throws -> CoordinatorService {
+    do {
+        return try CoordinatorService(sweep: sweep, options: .init(bind: bind, heartbeatInterval: heartbeat), logger: logger)
+    } catch let error as BindError {
+        Console.shared.line("error: \(error)")
+        throw ExitCode(1)
+    }
+}
+
+/// Runs the coordinator to the end (or to SIGINT/SIGTERM) and writes the run directory.
+/// Returns true when the sweep finished with a best trial.
+func serve(_ service: CoordinatorService, sweep: LoadedSweep, out: String?) throws -> Bool {
+    let control = service.control
+    let watcher = SignalWatcher { _ in control.post(.stop) }
+    defer { withExtendedLifetime(watcher) {} }
+    let outcome = try service.run()
+    service.close()
+    let spec = sweep.spec
+    let run = RunSummary(name: spec.name, objective: spec.objective, metricNames: spec.metricNames, folds: spec.cv.folds,
+                         trials: sweep.trials, records: outcome.records, wallSeconds: outcome.wallSeconds,
+                         complete: outcome.complete)
+    let directory = out ?? RunDirectory.defaultPath(name: spec.name)
+    try RunDirectory.write(run, specPath: sweep.specPath, to: directory)
+    if let best = run.best, let objective = best.objective {
+        print("best: trial \(best.trial.number) \(best.trial.params) — \(spec.objective.metric) \(String(format: "%.4f", objective.mean)) ± \(String(format: "%.4f", objective.std)) over \(spec.cv.folds) folds")
+    } else {
+        print("no trial succeeded; see \(directory)/report.md")
+    }
+    print("run directory: \(directory)")
+    return outcome.complete && run.best != nil
+}
+
+import Logging

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import SweepRuntime
+
+struct Worker: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run tasks for the coordinator at an address; stays up for the next sweep until stopped.",
+        discussion: "SIGTERM or SIGINT: finish running tasks, deliver their results and exit. A second signal exits at once.")
+
+    @Option(help: "The coordinator's address, e.g. tcp://10.0.0.5:5555.")
+    var connect: String
+
+    @Option(help: "Tasks to run at once (default: one per core).")
+    var slots: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "A name for this worker in logs and reports (default: HOST-PID).")
+    var name: String?
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard slots >= 1 && slots <= 4096 else { throw ValidationError("--slots must be between 1 and 4096, got \(slots)") }
+        guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") else {
+            throw ValidationError("--connect '\(connect)' is not an address like tcp://HOST:PORT")
+        }
+    }
+
+    func run() throws {
+        let workerName = name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
+        let service = WorkerService(options: .init(connect: connect, slots: slots, name: workerName,
+                                                   heartbeatInterval: common.heartbeatSeconds),
+                                    logger: common.logger("worker \(workerName)"))
+        let remote = service.remote
+        let watcher = SignalWatcher { count in remote.send(count == 1 ? .drain : .stop) }
+        defer { withExtendedLifetime(watcher) {} }
+        try service.run()
+    }
+}
