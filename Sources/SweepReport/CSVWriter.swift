@@ -10,9 +10,18 @@ public enum CSVWriter {
 
     static func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\n" }
 
+    static let resultColumns = ["trial", "fold", "status", "worker", "host", "attempt", "duration_s", "error"]
+    static let trialColumns = ["trial", "status", "rank", "error"]
+
+    /// A parameter's column: its name, or `param_NAME` where that would clash with another column.
+    static func paramColumn(_ name: String, reserved: [String]) -> String {
+        reserved.contains(name) ? "param_\(name)" : name
+    }
+
     public static func results(_ run: RunSummary) -> String {
         let params = run.paramNames
-        var out = line(["trial", "fold", "status", "worker", "host", "attempt", "duration_s"] + params + run.metricNames + ["error"])
+        let reserved = resultColumns + run.metricNames
+        var out = line(Array(resultColumns.prefix(7)) + params.map { paramColumn($0, reserved: reserved) } + run.metricNames + ["error"])
         for record in run.records.values.sorted(by: { $0.task < $1.task }) {
             let trial = run.trials[record.task.trial]
             var row = [String(record.task.trial), String(record.task.fold), record.status.rawValue, record.worker,
@@ -28,7 +37,7 @@ public enum CSVWriter {
     public static func trials(_ run: RunSummary) -> String {
         let params = run.paramNames
         let rank = Dictionary(uniqueKeysWithValues: run.ranked.enumerated().map { ($0.element.trial.number, $0.offset + 1) })
-        var header = ["trial"] + params
+        var header = ["trial"] + params.map { paramColumn($0, reserved: trialColumns + run.metricNames.flatMap { ["\($0)_mean", "\($0)_std"] }) }
         for metric in run.metricNames { header += ["\(metric)_mean", "\(metric)_std"] }
         header += ["status", "rank", "error"]
         var out = line(header)

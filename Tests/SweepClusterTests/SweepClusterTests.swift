@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+
+/// Multi-process tests: real `sweep` processes talking ZeroMQ over loopback TCP.
+@Suite(.serialized)
+struct SweepClusterTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func runWithTwoWorkerProcessesCountsEveryTaskOnceAndUsesBothWorkers() throws {
+        let directory = try temporaryDirectory()
+        try noopSpec(trials: 20, sleep: 0.02).write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("out")
+        let run = try ChildProcess(["run", "spec.yaml", "--workers", "2", "--out", out.path, "--heartbeat", "250ms"], directory: directory)
+        #expect(run.awaitExit() == 0, "stderr: \(run.stderrLines.joined(separator: "\n"))")
+        let rows = try readResults(out)
+        #expect(rows.count == 40)
+        #expect(Set(rows.map { "\($0["trial"]!)/\($0["fold"]!)" }).count == 40)
+        #expect(rows.allSatisfy { $0["status"] == "ok" })
+        #expect(Set(rows.map { $0["worker"]! }) == ["local-1", "local-2"])
+        let best = try String(contentsOf: out.appendingPathComponent("best.json"), encoding: .utf8)
+        #expect(best.contains("\"trial\": 19"))
+        #expect(run.stdout.contains("best: trial 19"))
+        for file in ["trials.csv", "report.md", "spec.yaml"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "missing \(file)")
+        }
+    }
+
+    @Test func exampleSweepPicksTheBestRegularisation() throws {
+        let directory = try temporaryDirectory()
+        let spec = Self.repository.appendingPathComponent("examples/iris-logreg.yaml").path
+        let run = try ChildProcess(["run", spec, "--workers", "2", "--out", directory.path], directory: directory)
+        #expect(run.awaitExit() == 0, "stderr: \(run.stderrLines.joined(separator: "\n"))")
+        let rows = try readResults(directory)
+        #expect(rows.count == 35)
+        let best = try String(contentsOf: directory.appendingPathComponent("best.json"), encoding: .utf8)
+        // Weak regularisation wins on iris; the ties at 0.98 go to the lowest std, then the lowest trial.
+        #expect(best.contains("\"params\": {\"C\": 10, \"max_iter\": 200}"))
+        #expect(best.contains("\"mean\": 0.98"))
+        let report = try String(contentsOf: directory.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(report.contains("## Top trials"))
+        #expect(report.contains("## Workers") && report.contains("| local-"))
+    }
+
+    @Test func separatelyStartedWorkersServeTheCoordinatorAndOneJoinsMidSweep() throws {
+        let directory = try temporaryDirectory()
+        try noopSpec(trials: 30, sleep: 0.05).write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("out")
+        let coordinator = try ChildProcess(["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:*", "--out", out.path,
+                                            "--heartbeat", "250ms"], directory: directory)
+        let serving = try #require(coordinator.awaitLine(containing: "serving sweep"))
+        let endpoint = try #require(serving.split(separator: " ").first { $0.hasPrefix("tcp://") }).dropLast()
+        let early = try ChildProcess(["worker", "--connect", String(endpoint), "--slots", "1", "--name", "early"])
+        defer { early.stop() }
+        #expect(coordinator.awaitLine(containing: "worker joined: early") != nil)
+        #expect(coordinator.awaitLine(containing: "tasks (") != nil)
+        let late = try ChildProcess(["worker", "--connect", String(endpoint), "--slots", "1", "--name", "late"])
+        defer { late.stop() }
+        #expect(coordinator.awaitLine(containing: "worker joined: late") != nil)
+        #expect(coordinator.awaitExit() == 0, "stderr: \(coordinator.stderrLines.joined(separator: "\n"))")
+        let rows = try readResults(out)
+        #expect(rows.count == 60)
+        #expect(Set(rows.map { "\($0["trial"]!)/\($0["fold"]!)" }).count == 60)
+        let perWorker = Dictionary(grouping: rows, by: { $0["worker"]! }).mapValues(\.count)
+        #expect((perWorker["early"] ?? 0) > 0)
+        #expect((perWorker["late"] ?? 0) > 0, "the worker that joined mid-sweep got no tasks: \(perWorker)")
+        // Workers outlive the sweep: they wait for the next one until stopped.
+        #expect(late.awaitLine(containing: "finished; waiting for the next one") != nil)
+        #expect(late.process.isRunning)
+        late.signal(SIGTERM)
+        #expect(late.awaitExit(timeout: 10) == 0)
+    }
+
+    @Test func sigkilledWorkerDoesNotStopTheSweepAndEveryTaskCountsOnce() throws {
+        let directory = try temporaryDirectory()
+        try noopSpec(trials: 20, sleep: 0.1).write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("out")
+        let coordinator = try ChildProcess(["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:*", "--out", out.path,
+                                            "--heartbeat", "200ms"], directory: directory)
+        let serving = try #require(coordinator.awaitLine(containing: "serving sweep"))
+        let endpoint = String(try #require(serving.split(separator: " ").first { $0.hasPrefix("tcp://") }).dropLast())
+        let survivor = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "survivor"])
+        defer { survivor.stop() }
+        let victim = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "victim"])
+        #expect(coordinator.awaitLine(containing: "worker joined: victim") != nil)
+        #expect(victim.awaitLine(containing: "registered with the coordinator") != nil)
+        victim.signal(SIGKILL)
+        let lost = try #require(coordinator.awaitLine(containing: "worker lost: victim"))
+        #expect(coordinator.awaitExit() == 0, "stderr: \(coordinator.stderrLines.joined(separator: "\n"))")
+        let rows = try readResults(out)
+        #expect(rows.count == 40)
+        #expect(Set(rows.map { "\($0["trial"]!)/\($0["fold"]!)" }).count == 40)
+        #expect(rows.allSatisfy { $0["status"] == "ok" })
+        if !lost.contains("re-queued 0 tasks") {
+            #expect(rows.contains { $0["attempt"] == "2" }, "a re-queued task should show its second attempt")
+        }
+        #expect(rows.filter { $0["worker"] == "survivor" }.count >= 40 - rows.filter { $0["worker"] == "victim" }.count)
+    }
+
+    @Test func validateReportsEveryProblemWithItsLineAndWritesNothing() throws {
+        let directory = try temporaryDirectory()
+        let spec = """
+        name: broken
+        data: {path: missing.csv, target: label, task: classification}
+        cv: {folds: one}
+        trainer: {model: logistic_regression}
+        space:
+          C: {loguniform: [10, 1]}
+        objective: {metric: rmse}
+        colour: blue
+        """
+        try spec.write(to: directory.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+        let validate = try ChildProcess(["validate", "broken.yaml"], directory: directory)
+        #expect(validate.awaitExit() == 2)
+        let output = validate.stderrLines.joined(separator: "\n")
+        #expect(output.contains("line 3: cv.folds"))
+        #expect(output.contains("line 6: space.C.loguniform: lo must be < hi"))
+        #expect(output.contains("line 7: objective.metric: 'rmse' is for regression"))
+        #expect(output.contains("line 8: colour: unknown key"))
+        let run = try ChildProcess(["run", "broken.yaml", "--out", "out"], directory: directory)
+        #expect(run.awaitExit() == 2)
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("runs").path))
+    }
+
+    @Test func validateChecksTheDataFileAndAcceptsTheExample() throws {
+        let directory = try temporaryDirectory()
+        try "a,b\n1,2\n".write(to: directory.appendingPathComponent("tiny.csv"), atomically: true, encoding: .utf8)
+        let spec = """
+        data: {path: tiny.csv, target: label, task: classification}
+        trainer: {model: knn}
+        """
+        try spec.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let bad = try ChildProcess(["validate", "spec.yaml"], directory: directory)
+        #expect(bad.awaitExit() == 2)
+        #expect(bad.stderrLines.joined().contains("line 1: data.target: no column 'label' in tiny.csv; columns: a, b"))
+
+        let example = Self.repository.appendingPathComponent("examples/iris-logreg.yaml").path
+        let good = try ChildProcess(["validate", example])
+        #expect(good.awaitExit() == 0)
+        #expect(good.stdout.contains("7 trials × 5 folds = 35 tasks, 150 rows × 4 features"))
+    }
+}
