@@ -5,7 +5,7 @@ public struct CSVTable: Sendable {
     /// The file line on which each row starts, for error messages.
     public let lineNumbers: [Int]
 
-    public struct ParseError: Error, Sendable, CustomStringConvertible {
+    public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         public let line: Int
         public let message: String
         public var description: String { "line \(line): \(message)" }

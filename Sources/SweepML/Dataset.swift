@@ -40,7 +40,7 @@ public struct Dataset: Sendable {
 }
 
 /// Why a dataset cannot be used, naming the row and column.
-public struct DatasetError: Error, Sendable, CustomStringConvertible {
+public struct DatasetError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     public var description: String { message }
 }
