@@ -1,0 +1,86 @@
+import Testing
+@testable import SweepProtocol
+@testable import SweepCore
+
+struct CodecTests {
+    static let lease = LeaseRef(trial: 300, fold: 4, attempt: 2)
+    static let samples: [Message] = [
+        .hello(Hello(workerID: "w@host", incarnation: .max, name: "w", host: "host", slots: 8, cachedSweep: 42, running: [lease])),
+        .welcome(sweepID: 7, heartbeatMilliseconds: 1000),
+        .setup(Setup(sweepID: 9, model: "knn", folds: 3, assignment: [0, 1, 2, 0],
+                     data: WireDataset(rows: 4, columns: 2, features: [1, 2, 3, 4, 5, 6, 7, -8.5],
+                                       target: .classes(labels: [0, 1, 1, 0], count: 2)))),
+        .setup(Setup(sweepID: 9, model: "ridge", folds: 2, assignment: [0, 1],
+                     data: WireDataset(rows: 2, columns: 1, features: [1, 2], target: .values([0.5, -1])))),
+        .setup(Setup(sweepID: 9, model: "noop", folds: 2, assignment: [], data: nil)),
+        .work(sweepID: 1, acks: [lease], tasks: [Assignment(lease: lease, params: Params(["C": .double(0.1), "k": .int(-3), "w": .string("uniform"), "b": .bool(true)]))]),
+        .results(sweepID: 1, [TaskResult(lease: lease, succeeded: true, duration: 0.25, metrics: ["accuracy": 0.9, "log_loss": 0.3], error: ""),
+                              TaskResult(lease: lease, succeeded: false, duration: 1, metrics: [:], error: "k too large ✗")]),
+        .heartbeat, .reregister, .sweepDone(sweepID: 3), .rejected(reason: "no"), .goodbye,
+    ]
+
+    @Test(arguments: samples)
+    func roundTrips(_ message: Message) throws {
+        let bytes = Codec.encode(message)
+        let decoded = try Codec.decode(bytes)
+        #expect(Codec.encode(decoded) == bytes)
+        #expect(decoded.kind == message.kind)
+    }
+
+    @Test func rejectsOtherVersionsWithAClearReason() {
+        var bytes = Codec.encode(.heartbeat)
+        bytes[2] = 9
+        #expect(throws: DecodeError("protocol version 9 is not supported; this build speaks version 1")) { try Codec.decode(bytes) }
+    }
+
+    @Test func rejectsBadMagicUnknownTypesAndTrailingBytes() {
+        #expect(throws: DecodeError("not a sweep message (bad magic)")) { try Codec.decode([0x47, 0x45, 0x54, 0x20]) }
+        #expect(throws: DecodeError("unknown message type 200")) { try Codec.decode([0x53, 0x57, 1, 200]) }
+        #expect(throws: DecodeError("1 unexpected bytes after a heartbeat message")) { try Codec.decode(Codec.encode(.heartbeat) + [0]) }
+    }
+
+    @Test(arguments: samples)
+    func everyTruncationIsRejected(_ message: Message) {
+        let bytes = Codec.encode(message)
+        for length in 0..<bytes.count {
+            #expect(throws: DecodeError.self) { try Codec.decode(Array(bytes.prefix(length))) }
+        }
+    }
+
+    @Test func hugeCountsAreRejectedBeforeAllocating() {
+        // A results message claiming 2^40 results in a handful of bytes.
+        var writer = ByteWriter()
+        writer.u8(0x53); writer.u8(0x57); writer.u8(1); writer.u8(5)
+        writer.u64(1); writer.varint(1 << 40)
+        #expect(throws: DecodeError.self) { try Codec.decode(writer.bytes) }
+        // A setup whose matrix is far larger than the message.
+        var setup = ByteWriter()
+        setup.u8(0x53); setup.u8(0x57); setup.u8(1); setup.u8(3)
+        setup.u64(1); setup.string("knn"); setup.count(2); setup.count(1); setup.count(0); setup.bool(true)
+        setup.count(1); setup.count(1 << 30)
+        #expect(throws: DecodeError.self) { try Codec.decode(setup.bytes) }
+    }
+
+    @Test func randomBytesNeverCrashTheDecoder() {
+        var generator = SeededGenerator(seed: 11)
+        var decoded = 0
+        for round in 0..<20_000 {
+            let base = Codec.encode(Self.samples[round % Self.samples.count])
+            var bytes = base
+            // Flip a few bytes of a valid message, or use pure noise.
+            if round % 4 == 0 {
+                bytes = (0..<Int(generator.next() % 64)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            } else {
+                for _ in 0..<(1 + Int(generator.next() % 3)) where !bytes.isEmpty {
+                    bytes[Int(generator.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: generator.next())
+                }
+            }
+            if (try? Codec.decode(bytes)) != nil { decoded += 1 }
+        }
+        #expect(decoded < 20_000)
+    }
+}
+
+extension Message: CustomTestStringConvertible {
+    public var testDescription: String { kind }
+}

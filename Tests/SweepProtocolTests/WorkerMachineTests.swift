@@ -1,0 +1,88 @@
+import Testing
+@testable import SweepProtocol
+@testable import SweepCore
+
+struct WorkerMachineTests {
+    let identity = WorkerMachine.Identity(workerID: "w@h", incarnation: 9, name: "w", host: "h", slots: 2)
+    let lease = LeaseRef(trial: 1, fold: 0, attempt: 1)
+
+    func sent(_ actions: [WorkerMachine.Action]) -> [Message] {
+        actions.compactMap { if case .send(let message) = $0 { return message } else { return nil } }
+    }
+
+    func registered() -> WorkerMachine {
+        var m = WorkerMachine(identity)
+        _ = m.handle(.started, now: 0)
+        _ = m.handle(.received(.welcome(sweepID: 5, heartbeatMilliseconds: 1000)), now: 0.1)
+        return m
+    }
+
+    @Test func saysHelloUntilWelcomed() {
+        var m = WorkerMachine(identity)
+        guard case .hello(let hello) = sent(m.handle(.started, now: 0)).first else { Issue.record("no hello"); return }
+        #expect(hello.slots == 2 && hello.incarnation == 9)
+        #expect(sent(m.handle(.tick, now: 0.05)).isEmpty)
+        #expect(sent(m.handle(.tick, now: 0.15)).count == 1, "HELLO repeats while connecting")
+        _ = m.handle(.received(.welcome(sweepID: 5, heartbeatMilliseconds: 1000)), now: 0.2)
+        #expect(m.isRegistered)
+        #expect(sent(m.handle(.tick, now: 0.3)).isEmpty)
+    }
+
+    @Test func runsAssignedTasksAndKeepsResultsUntilAcknowledged() {
+        var m = registered()
+        let task = Assignment(lease: lease, params: Params([:]))
+        let run = m.handle(.received(.work(sweepID: 5, acks: [], tasks: [task])), now: 1)
+        #expect(run.contains { if case .run(task, 5) = $0 { true } else { false } })
+        // The same assignment again (a duplicate) is not run twice.
+        #expect(!m.handle(.received(.work(sweepID: 5, acks: [], tasks: [task])), now: 1.1).contains { if case .run = $0 { true } else { false } })
+        let result = TaskResult(lease: lease, succeeded: true, duration: 1, metrics: ["a": 1], error: "")
+        guard case .results(5, let results) = sent(m.handle(.finished([result]), now: 2)).first else { Issue.record("no results"); return }
+        #expect(results == [result])
+        #expect(m.unacknowledgedCount == 1)
+        _ = m.handle(.received(.work(sweepID: 5, acks: [lease], tasks: [])), now: 2.1)
+        #expect(m.unacknowledgedCount == 0)
+    }
+
+    @Test func aSilentCoordinatorMeansReconnectAndResendAfterWelcome() {
+        var m = registered()
+        _ = m.handle(.received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
+        let result = TaskResult(lease: lease, succeeded: true, duration: 1, metrics: [:], error: "")
+        _ = m.handle(.finished([result]), now: 1.5)
+        _ = m.handle(.tick, now: 2.6)  // heartbeats only
+        let actions = m.handle(.tick, now: 4.2)
+        #expect(actions.contains { if case .reconnect = $0 { true } else { false } })
+        #expect(sent(actions).contains { if case .hello = $0 { true } else { false } })
+        let welcome = m.handle(.received(.welcome(sweepID: 5, heartbeatMilliseconds: 1000)), now: 5)
+        guard case .results(5, let resent) = sent(welcome).first else { Issue.record("result not resent"); return }
+        #expect(resent == [result])
+    }
+
+    @Test func resultsOfAnotherSweepAreDroppedOnWelcome() {
+        var m = registered()
+        _ = m.handle(.received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
+        _ = m.handle(.received(.reregister), now: 1.1)
+        _ = m.handle(.finished([TaskResult(lease: lease, succeeded: true, duration: 1, metrics: [:], error: "")]), now: 1.2)
+        let welcome = m.handle(.received(.welcome(sweepID: 6, heartbeatMilliseconds: 1000)), now: 2)
+        #expect(sent(welcome).isEmpty)
+        #expect(m.unacknowledgedCount == 0)
+    }
+
+    @Test func drainFinishesRunningWorkThenSaysGoodbye() {
+        var m = registered()
+        _ = m.handle(.received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
+        let drain = m.handle(.drain, now: 2)
+        guard case .hello(let hello) = sent(drain).first else { Issue.record("no hello on drain"); return }
+        #expect(hello.slots == 0 && hello.running == [lease])
+        #expect(!drain.contains { if case .exit = $0 { true } else { false } })
+        _ = m.handle(.finished([TaskResult(lease: lease, succeeded: true, duration: 1, metrics: [:], error: "")]), now: 3)
+        let acked = m.handle(.received(.work(sweepID: 5, acks: [lease], tasks: [])), now: 3.1)
+        #expect(sent(acked).contains { if case .goodbye = $0 { true } else { false } })
+        #expect(acked.contains { if case .exit = $0 { true } else { false } })
+    }
+
+    @Test func answersSweepDoneSoTheCoordinatorKnowsItsLastMessagesArrived() {
+        var m = registered()
+        let actions = m.handle(.received(.sweepDone(sweepID: 5)), now: 1)
+        #expect(sent(actions).contains { if case .heartbeat = $0 { true } else { false } })
+    }
+}
