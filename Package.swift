@@ -29,7 +29,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .executableTarget(name: "SweepBench", dependencies: ["SweepRuntime", "ZeroMQ", "CZeroMQ", "SweepCore"]),
+        .executableTarget(name: "SweepBench", dependencies: [
+            "SweepRuntime", "ZeroMQ", "SweepCore", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore"]),
         .testTarget(name: "SweepMLTests", dependencies: ["SweepML", "SweepCore"]),
         .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol", "SweepCore"]),

@@ -11,6 +11,8 @@ public struct CoordinatorOutcome: Sendable {
     public let complete: Bool
     public let wallSeconds: Double
     public let roundTrips: [Double]
+    /// Seconds from the start of `run` to the first task dispatch (workers joining).
+    public let firstDispatch: Double?
 }
 
 /// The coordinator's shell: owns the ROUTER socket on the thread that calls `run`, feeds
@@ -69,6 +71,7 @@ public final class CoordinatorService {
         var dispatched: [LeaseRef: Double] = [:]
         var roundTrips: [Double] = []
         roundTrips.reserveCapacity(machine.totalTasks)
+        var firstDispatch: Double?
         var progress = ProgressLine(spec: spec, trials: sweep.trials.count)
         let started = MonotonicClock.now()
         let tickInterval = options.heartbeatInterval / 4
@@ -82,7 +85,10 @@ public final class CoordinatorService {
             for action in actions {
                 switch action {
                 case .send(let peer, let message):
-                    if case .work(_, _, let tasks) = message { for task in tasks { dispatched[task.lease] = now } }
+                    if case .work(_, _, let tasks) = message {
+                        if firstDispatch == nil && !tasks.isEmpty { firstDispatch = now - started }
+                        for task in tasks { dispatched[task.lease] = now }
+                    }
                     send(Codec.encode(message), to: peer)
                 case .sendSetup(let peer):
                     send(setupBytes, to: peer)
@@ -171,7 +177,7 @@ public final class CoordinatorService {
             Console.shared.endStatus()
         }
         if stopped { logger.warning("stopped before the sweep finished: \(records.count) of \(machine.totalTasks) tasks counted") }
-        return CoordinatorOutcome(records: records, complete: machine.isFinished, wallSeconds: wall, roundTrips: roundTrips)
+        return CoordinatorOutcome(records: records, complete: machine.isFinished, wallSeconds: wall, roundTrips: roundTrips, firstDispatch: firstDispatch)
     }
 
     /// Closes the socket (pending messages linger briefly) and the context.

@@ -8,8 +8,11 @@ public final class LocalWorkers {
 
     public init() {}
 
-    public func start(count: Int, connect: String, slots: Int, heartbeatInterval: Double, logLevel: String) throws {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    /// This very binary: `sweep run` starts its workers from itself.
+    public static var currentExecutable: URL { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath() }
+
+    public func start(count: Int, connect: String, slots: Int, heartbeatInterval: Double, logLevel: String,
+                      executable: URL = LocalWorkers.currentExecutable) throws {
         for index in 0..<count {
             let process = Process()
             process.executableURL = executable
