@@ -18,7 +18,7 @@ let package = Package(
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         .target(name: "SweepCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "SweepML", dependencies: ["SweepCore"]),
-        .target(name: "SweepProtocol", dependencies: ["SweepCore"]),
+        .target(name: "SweepProtocol", dependencies: ["SweepCore"], exclude: ["PROTOCOL.md"]),
         .target(name: "SweepReport", dependencies: ["SweepCore"]),
         .target(name: "SweepRuntime", dependencies: [
             "ZeroMQ", "SweepCore", "SweepML", "SweepProtocol", "SweepReport",

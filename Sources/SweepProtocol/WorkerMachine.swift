@@ -58,8 +58,9 @@ public struct WorkerMachine: Sendable {
         case registered(sweepID: UInt64)
     }
 
-    /// How often HELLO repeats while connecting.
-    public static let helloRetryInterval = 0.1
+    /// HELLO repeats while connecting, first after `firstHelloRetry`, then twice as long each
+    /// time up to the heartbeat interval: quick to register once the connection is up, quiet after.
+    public static let firstHelloRetry = 0.01
 
     public let identity: Identity
     var phase: Phase
@@ -71,6 +72,7 @@ public struct WorkerMachine: Sendable {
     var running: [LeaseRef: UInt64] = [:]      // lease → sweep it belongs to
     var unacknowledged: [LeaseRef: (sweepID: UInt64, result: TaskResult)] = [:]
     var draining = false
+    var helloRetry = WorkerMachine.firstHelloRetry
 
     public init(_ identity: Identity, heartbeatInterval: Double = 1, livenessIntervals: Double = 3) {
         self.identity = identity
@@ -121,6 +123,7 @@ public struct WorkerMachine: Sendable {
     mutating func receive(_ message: Message, now: Double, into actions: inout [Action]) {
         switch message {
         case .welcome(let sweepID, let heartbeatMilliseconds):
+            helloRetry = Self.firstHelloRetry
             heartbeatInterval = max(Double(heartbeatMilliseconds) / 1000, 0.01)
             let wasRegistered = phase == .registered(sweepID: sweepID)
             phase = .registered(sweepID: sweepID)
@@ -169,7 +172,10 @@ public struct WorkerMachine: Sendable {
         case .connecting(let lastHello):
             // HELLO is idempotent and cheap; while no connection exists libzmq drops it locally
             // (ZMQ_IMMEDIATE), so repeat it often to register soon after the connection is up.
-            if now - lastHello >= min(heartbeatInterval, Self.helloRetryInterval) { sayHello(now: now, into: &actions) }
+            if now - lastHello >= helloRetry {
+                helloRetry = min(helloRetry * 2, heartbeatInterval)
+                sayHello(now: now, into: &actions)
+            }
         }
     }
 

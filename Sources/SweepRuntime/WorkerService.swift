@@ -103,7 +103,7 @@ public final class WorkerService {
 
         logger.info("worker \(options.name) on \(host) with \(options.slots) slots, connecting to \(options.connect)")
         try perform(machine.handle(.started, now: MonotonicClock.now()))
-        let tickInterval = 0.05
+        let tickInterval = 0.01
         var nextTick = MonotonicClock.now() + tickInterval
         while running {
             var poller = Poller([.socket(socket), .fileDescriptor(inbox.fileDescriptor)])

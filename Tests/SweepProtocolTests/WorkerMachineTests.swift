@@ -21,8 +21,10 @@ struct WorkerMachineTests {
         var m = WorkerMachine(identity)
         guard case .hello(let hello) = sent(m.handle(.started, now: 0)).first else { Issue.record("no hello"); return }
         #expect(hello.slots == 2 && hello.incarnation == 9)
-        #expect(sent(m.handle(.tick, now: 0.05)).isEmpty)
-        #expect(sent(m.handle(.tick, now: 0.15)).count == 1, "HELLO repeats while connecting")
+        #expect(sent(m.handle(.tick, now: 0.005)).isEmpty)
+        #expect(sent(m.handle(.tick, now: 0.011)).count == 1, "HELLO repeats while connecting")
+        #expect(sent(m.handle(.tick, now: 0.02)).isEmpty, "then backs off")
+        #expect(sent(m.handle(.tick, now: 0.032)).count == 1)
         _ = m.handle(.received(.welcome(sweepID: 5, heartbeatMilliseconds: 1000)), now: 0.2)
         #expect(m.isRegistered)
         #expect(sent(m.handle(.tick, now: 0.3)).isEmpty)

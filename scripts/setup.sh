@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what Sweep needs besides the Swift toolchain: libzmq (headers + library) and pkg-config.
+set -euo pipefail
+missing=()
+[ -f /usr/include/zmq.h ] || missing+=(libzmq3-dev)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
