@@ -137,3 +137,16 @@ func readResults(_ directory: URL) throws -> [[String: String]] {
         return Dictionary(uniqueKeysWithValues: zip(header, fields))
     }
 }
+
+/// Starts `sweep coordinator` on a free loopback port for `spec`; returns it, the endpoint workers
+/// should connect to, and its run directory.
+func startCoordinator(_ spec: String, heartbeat: String) throws -> (ChildProcess, String, URL) {
+    let directory = try temporaryDirectory()
+    try spec.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+    let out = directory.appendingPathComponent("out")
+    let coordinator = try ChildProcess(["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:*", "--out", out.path,
+                                        "--heartbeat", heartbeat], directory: directory)
+    let serving = try #require(coordinator.awaitLine(containing: "serving sweep"))
+    let endpoint = try #require(serving.split(separator: " ").first { $0.hasPrefix("tcp://") }).dropLast()
+    return (coordinator, String(endpoint), out)
+}

@@ -43,18 +43,12 @@ struct SweepClusterTests {
     }
 
     @Test func separatelyStartedWorkersServeTheCoordinatorAndOneJoinsMidSweep() throws {
-        let directory = try temporaryDirectory()
-        try noopSpec(trials: 30, sleep: 0.05).write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
-        let out = directory.appendingPathComponent("out")
-        let coordinator = try ChildProcess(["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:*", "--out", out.path,
-                                            "--heartbeat", "250ms"], directory: directory)
-        let serving = try #require(coordinator.awaitLine(containing: "serving sweep"))
-        let endpoint = try #require(serving.split(separator: " ").first { $0.hasPrefix("tcp://") }).dropLast()
-        let early = try ChildProcess(["worker", "--connect", String(endpoint), "--slots", "1", "--name", "early"])
+        let (coordinator, endpoint, out) = try startCoordinator(noopSpec(trials: 30, sleep: 0.05), heartbeat: "250ms")
+        let early = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "early"])
         defer { early.stop() }
         #expect(coordinator.awaitLine(containing: "worker joined: early") != nil)
         #expect(coordinator.awaitLine(containing: "tasks (") != nil)
-        let late = try ChildProcess(["worker", "--connect", String(endpoint), "--slots", "1", "--name", "late"])
+        let late = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "late"])
         defer { late.stop() }
         #expect(coordinator.awaitLine(containing: "worker joined: late") != nil)
         #expect(coordinator.awaitExit() == 0, "stderr: \(coordinator.stderrLines.joined(separator: "\n"))")
@@ -72,13 +66,7 @@ struct SweepClusterTests {
     }
 
     @Test func sigkilledWorkerDoesNotStopTheSweepAndEveryTaskCountsOnce() throws {
-        let directory = try temporaryDirectory()
-        try noopSpec(trials: 20, sleep: 0.1).write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
-        let out = directory.appendingPathComponent("out")
-        let coordinator = try ChildProcess(["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:*", "--out", out.path,
-                                            "--heartbeat", "200ms"], directory: directory)
-        let serving = try #require(coordinator.awaitLine(containing: "serving sweep"))
-        let endpoint = String(try #require(serving.split(separator: " ").first { $0.hasPrefix("tcp://") }).dropLast())
+        let (coordinator, endpoint, out) = try startCoordinator(noopSpec(trials: 20, sleep: 0.1), heartbeat: "200ms")
         let survivor = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "survivor"])
         defer { survivor.stop() }
         let victim = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "victim"])
