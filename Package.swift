@@ -16,12 +16,13 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        .target(name: "CSystemShim"),
         .target(name: "SweepCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "SweepML", dependencies: ["SweepCore"]),
         .target(name: "SweepProtocol", dependencies: ["SweepCore"], exclude: ["PROTOCOL.md"]),
         .target(name: "SweepReport", dependencies: ["SweepCore"]),
         .target(name: "SweepRuntime", dependencies: [
-            "ZeroMQ", "SweepCore", "SweepML", "SweepProtocol", "SweepReport",
+            "ZeroMQ", "SweepCore", "SweepML", "SweepProtocol", "SweepReport", "CSystemShim",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "sweep", dependencies: [
@@ -36,6 +37,7 @@ let package = Package(
         .testTarget(name: "SweepMLTests", dependencies: ["SweepML", "SweepCore"]),
         .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol", "SweepCore"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "SweepRuntimeTests", dependencies: ["SweepRuntime", "SweepProtocol", "SweepCore"]),
         .testTarget(name: "SweepClusterTests", dependencies: ["SweepCore"]),
     ],
     swiftLanguageModes: [.v6]

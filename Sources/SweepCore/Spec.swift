@@ -16,7 +16,7 @@ public struct Spec: Sendable {
 
     /// Every metric a task of this sweep reports, objective first.
     public var metricNames: [String] {
-        let all = ModelInfo.named(trainer.model)?.metrics(for: task) ?? [objective.metric]
+        let all = trainer.model.flatMap(ModelInfo.named)?.metrics(for: task) ?? [objective.metric]
         return [objective.metric] + all.filter { $0 != objective.metric }
     }
 }
@@ -35,8 +35,38 @@ public struct CVSpec: Sendable {
     public var seed: UInt64
 }
 
+/// What runs a task: a built-in model in the worker's process, or a command of the user's.
 public struct TrainerSpec: Sendable {
-    public var model: String
+    /// A built-in model's name (nil for a command trainer).
+    public var model: String?
+    /// The user's program, as an argument vector with `{param}` placeholders.
+    public var command: CommandTemplate?
+    /// A directory shipped to every worker and used as the program's files (relative to the spec).
+    public var workdir: String?
+    public var env: [String: String]
+    public var resources: Resources
+
+    public init(model: String? = nil, command: CommandTemplate? = nil, workdir: String? = nil,
+                env: [String: String] = [:], resources: Resources = Resources()) {
+        self.model = model
+        self.command = command
+        self.workdir = workdir
+        self.env = env
+        self.resources = resources
+    }
+
+    public var isCommand: Bool { command != nil }
+}
+
+/// What one task needs of a worker.
+public struct Resources: Sendable, Equatable {
+    public var cpus: Int
+    public var gpus: Int
+
+    public init(cpus: Int = 1, gpus: Int = 0) {
+        self.cpus = cpus
+        self.gpus = gpus
+    }
 }
 
 public enum SearchAlgorithm: String, Sendable {

@@ -34,12 +34,13 @@ public enum SpecParser {
 
         let name = sections["name"].flatMap { reader.string($0, "name") } ?? defaultName
         let data = sections["data"].flatMap { parseData($0, &reader) }
-        let model = parseTrainer(sections["trainer"], &reader)
+        let trainer = parseTrainer(sections["trainer"], &reader)
+        let model = trainer?.model.flatMap(ModelInfo.named)
         let task = data?.task ?? .classification
-        let cv = parseCV(sections["cv"], task: task, &reader)
+        let cv = parseCV(sections["cv"], task: task, hasLabels: data != nil || sections["data"] != nil, &reader)
         let search = parseSearch(sections["search"], &reader)
         let space = parseSpace(sections["space"], model: model, search: search, &reader)
-        let objective = parseObjective(sections["objective"], model: model, task: task, &reader)
+        let objective = parseObjective(sections["objective"], model: model, isCommand: trainer?.isCommand ?? false, task: task, &reader)
         let limits = parseLimits(sections["limits"], &reader)
 
         if let model {
@@ -50,8 +51,14 @@ public enum SpecParser {
                 reader.fail("trainer.model", nil, "'\(model.name)' does not do \(data.task); models for \(data.task): \(ModelInfo.all.filter { $0.tasks.contains(data.task) }.map(\.name).joined(separator: ", "))")
             }
         }
-        guard let model, let cv, let search, let space, let objective, let limits else { return nil }
-        return Spec(name: name, data: data, cv: cv, trainer: TrainerSpec(model: model.name), search: search,
+        if let command = trainer?.command, let space, case .success(let used) = command.placeholders() {
+            let known = Set(space.map(\.name))
+            for missing in used.subtracting(known).sorted() {
+                reader.fail("trainer.command", nil, "placeholder {\(missing)} names no parameter in space; parameters: \(known.sorted().joined(separator: ", "))")
+            }
+        }
+        guard let trainer, let cv, let search, let space, let objective, let limits else { return nil }
+        return Spec(name: name, data: data, cv: cv, trainer: trainer, search: search,
                     space: space, objective: objective, limits: limits, lines: reader.lines)
     }
 
@@ -68,26 +75,93 @@ public enum SpecParser {
         return DataSpec(path: path, target: target, task: task)
     }
 
-    static func parseTrainer(_ node: Node?, _ reader: inout NodeReader) -> ModelInfo? {
+    static let trainerKeys = ["model", "command", "workdir", "env", "resources"]
+
+    /// `trainer:` — exactly one of a built-in `model` or a `command`; `workdir` and `env` only
+    /// with a command; `resources` with either.
+    static func parseTrainer(_ node: Node?, _ reader: inout NodeReader) -> TrainerSpec? {
+        let models = ModelInfo.all.map(\.name).joined(separator: ", ")
         guard let node else {
-            reader.fail("trainer", nil, "missing; e.g. trainer: {model: logistic_regression}")
+            reader.fail("trainer", nil, "missing; e.g. trainer: {model: logistic_regression} or trainer: {command: [python3, train.py]}")
             return nil
         }
-        guard let entries = reader.mapping(node, "trainer", allowed: ["model"]) else { return nil }
-        guard let modelNode = entries.first(where: { $0.0 == "model" })?.1 else {
-            reader.fail("trainer.model", node, "missing; built-in models: \(ModelInfo.all.map(\.name).joined(separator: ", "))")
+        guard let entries = reader.mapping(node, "trainer", allowed: trainerKeys) else { return nil }
+        let fields = Dictionary(entries, uniquingKeysWith: { first, _ in first })
+        var trainer = TrainerSpec()
+        var ok = true
+        switch (fields["model"], fields["command"]) {
+        case (nil, nil):
+            reader.fail("trainer", node, "give a built-in model (trainer.model: one of \(models)) or a command (trainer.command: [program, args...])")
             return nil
-        }
-        guard let name = reader.string(modelNode, "trainer.model") else { return nil }
-        guard let model = ModelInfo.named(name) else {
-            reader.fail("trainer.model", modelNode, "unknown model '\(name)'; built-in models: \(ModelInfo.all.map(\.name).joined(separator: ", "))")
+        case (.some, .some):
+            reader.fail("trainer", node, "give either model or command, not both")
             return nil
+        case (let modelNode?, nil):
+            guard let name = reader.string(modelNode, "trainer.model") else { return nil }
+            guard ModelInfo.named(name) != nil else {
+                reader.fail("trainer.model", modelNode, "unknown model '\(name)'; built-in models: \(models)")
+                return nil
+            }
+            trainer.model = name
+            for key in ["workdir", "env"] where fields[key] != nil {
+                reader.fail("trainer.\(key)", fields[key], "applies to command trainers only; built-in models need no \(key)")
+                ok = false
+            }
+        case (nil, let commandNode?):
+            guard case .sequence(let items) = commandNode, !items.isEmpty else {
+                reader.fail("trainer.command", commandNode, "expected a non-empty list: [program, arg, ...] (no shell is used)")
+                return nil
+            }
+            var arguments: [String] = []
+            for (index, item) in items.enumerated() {
+                guard case .scalar(let scalar) = item, scalar.tagName != .null, !scalar.string.isEmpty else {
+                    reader.fail("trainer.command[\(index)]", item, "expected a non-empty string, got \(reader.kindName(item))")
+                    return nil
+                }
+                arguments.append(scalar.string)
+            }
+            let command = CommandTemplate(arguments)
+            if case .failure(let error) = command.placeholders() {
+                reader.fail("trainer.command", commandNode, "\(error)")
+                return nil
+            }
+            trainer.command = command
+            if let workdir = fields["workdir"] {
+                if let path = reader.string(workdir, "trainer.workdir") { trainer.workdir = path } else { ok = false }
+            }
+            if let env = fields["env"] {
+                if let pairs = reader.mapping(env, "trainer.env") {
+                    for (key, value) in pairs {
+                        guard case .scalar(let scalar) = value, scalar.tagName != .null else {
+                            reader.fail("trainer.env.\(key)", value, "expected a string value, got \(reader.kindName(value))")
+                            ok = false
+                            continue
+                        }
+                        if key.isEmpty || key.contains("=") || key.hasPrefix("SWEEP_") {
+                            reader.fail("trainer.env.\(key)", value, "'\(key)' cannot be set: names must be non-empty, without '=', and SWEEP_* is reserved")
+                            ok = false
+                            continue
+                        }
+                        trainer.env[key] = scalar.string
+                    }
+                } else { ok = false }
+            }
         }
-        return model
+        if let resources = fields["resources"] {
+            guard let pairs = reader.mapping(resources, "trainer.resources", allowed: ["cpus", "gpus"]) else { return nil }
+            for (key, value) in pairs {
+                if key == "cpus" {
+                    if let cpus = reader.int(value, "trainer.resources.cpus", min: 1) { trainer.resources.cpus = cpus } else { ok = false }
+                } else {
+                    if let gpus = reader.int(value, "trainer.resources.gpus", min: 0) { trainer.resources.gpus = gpus } else { ok = false }
+                }
+            }
+        }
+        return ok ? trainer : nil
     }
 
-    static func parseCV(_ node: Node?, task: TaskType, _ reader: inout NodeReader) -> CVSpec? {
-        var cv = CVSpec(folds: 5, stratified: task == .classification, shuffle: true, seed: 0)
+    static func parseCV(_ node: Node?, task: TaskType, hasLabels: Bool, _ reader: inout NodeReader) -> CVSpec? {
+        var cv = CVSpec(folds: 5, stratified: task == .classification && hasLabels, shuffle: true, seed: 0)
         guard let node else { return cv }
         guard let entries = reader.mapping(node, "cv", allowed: ["folds", "stratified", "shuffle", "seed"]) else { return nil }
         var ok = true
@@ -99,6 +173,9 @@ public enum SpecParser {
                     cv.stratified = stratified
                     if stratified && task == .regression {
                         reader.fail("cv.stratified", value, "stratified folds need class labels; data.task is regression (use stratified: false)")
+                        ok = false
+                    } else if stratified && !hasLabels {
+                        reader.fail("cv.stratified", value, "stratified folds need class labels from data; without data your program splits by SWEEP_FOLD (use stratified: false)")
                         ok = false
                     }
                 } else { ok = false }
@@ -135,16 +212,16 @@ public enum SpecParser {
         return ok ? search : nil
     }
 
-    static func parseObjective(_ node: Node?, model: ModelInfo?, task: TaskType, _ reader: inout NodeReader) -> Objective? {
+    static func parseObjective(_ node: Node?, model: ModelInfo?, isCommand: Bool, task: TaskType, _ reader: inout NodeReader) -> Objective? {
         let valid = model?.metrics(for: task) ?? MetricInfo.names(for: task)
-        var metric = valid[0]
+        var metric: String? = isCommand ? nil : valid[0]
         var goal: Goal?
         if let node {
             guard let entries = reader.mapping(node, "objective", allowed: ["metric", "goal"]) else { return nil }
             for (key, value) in entries {
                 if key == "metric" {
                     guard let name = reader.string(value, "objective.metric") else { return nil }
-                    guard valid.contains(name) else {
+                    if !isCommand && !valid.contains(name) {
                         let other = MetricInfo.named(name)?.task.map { " is for \($0); this sweep does \(task)" } ?? " is unknown"
                         reader.fail("objective.metric", value, "'\(name)'\(other); use one of: \(valid.joined(separator: ", "))")
                         return nil
@@ -156,8 +233,15 @@ public enum SpecParser {
                 }
             }
         }
-        let natural: Goal = (MetricInfo.named(metric)?.higherIsBetter ?? true) ? .maximize : .minimize
-        return Objective(metric: metric, goal: goal ?? natural)
+        guard let metric else {
+            reader.fail("objective.metric", node, "required for a command trainer: the name of the metric your program reports, e.g. objective: {metric: accuracy, goal: maximize}")
+            return nil
+        }
+        guard let direction = goal ?? MetricInfo.named(metric).map({ $0.higherIsBetter ? Goal.maximize : .minimize }) else {
+            reader.fail("objective.goal", node, "'\(metric)' is not a metric Sweep knows; say whether to maximize or minimize it")
+            return nil
+        }
+        return Objective(metric: metric, goal: direction)
     }
 
     static func parseLimits(_ node: Node?, _ reader: inout NodeReader) -> Limits? {

@@ -72,6 +72,12 @@ struct ByteReader {
         }
     }
 
+    mutating func raw(_ length: Int) throws(DecodeError) -> [UInt8] {
+        guard length <= remaining else { throw DecodeError("\(length) bytes claimed, \(remaining) left") }
+        defer { offset += length }
+        return Array(bytes[offset..<(offset + length)])
+    }
+
     mutating func string(max limit: Int = 1 << 20) throws(DecodeError) -> String {
         let length = try count()
         guard length <= limit else { throw DecodeError("string of \(length) bytes exceeds \(limit)") }

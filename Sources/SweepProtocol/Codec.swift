@@ -5,7 +5,7 @@ public enum Codec {
     static let magic: (UInt8, UInt8) = (0x53, 0x57)  // "SW"
 
     enum Kind: UInt8 {
-        case hello = 1, welcome, setup, work, results, heartbeat, reregister, sweepDone, rejected, goodbye
+        case hello = 1, welcome, setup, work, results, heartbeat, reregister, sweepDone, rejected, goodbye, fetch, chunk, progress, cancel
     }
 
     public static func encode(_ message: Message) -> [UInt8] {
@@ -15,7 +15,7 @@ public enum Codec {
         case .hello(let hello):
             w.u8(Kind.hello.rawValue)
             w.string(hello.workerID); w.u64(hello.incarnation); w.string(hello.name); w.string(hello.host)
-            w.count(hello.slots); w.u64(hello.cachedSweep)
+            w.count(hello.slots); w.count(hello.gpus); w.u64(hello.cachedSweep)
             w.count(hello.running.count); for lease in hello.running { w.lease(lease) }
         case .welcome(let sweepID, let heartbeat):
             w.u8(Kind.welcome.rawValue); w.u64(sweepID); w.count(heartbeat)
@@ -31,15 +31,24 @@ public enum Codec {
             w.count(results.count)
             for result in results {
                 w.lease(result.lease); w.bool(result.succeeded); w.double(result.duration)
-                let metrics = result.metrics.sorted { $0.key < $1.key }
-                w.count(metrics.count); for (name, value) in metrics { w.string(name); w.double(value) }
+                w.metrics(result.metrics)
                 w.string(result.error)
+                w.string(result.log)
             }
         case .heartbeat: w.u8(Kind.heartbeat.rawValue)
         case .reregister: w.u8(Kind.reregister.rawValue)
         case .sweepDone(let sweepID): w.u8(Kind.sweepDone.rawValue); w.u64(sweepID)
         case .rejected(let reason): w.u8(Kind.rejected.rawValue); w.string(reason)
         case .goodbye: w.u8(Kind.goodbye.rawValue)
+        case .fetch(let hash, let offset, let length):
+            w.u8(Kind.fetch.rawValue); w.string(hash); w.count(offset); w.count(length)
+        case .chunk(let hash, let offset, let total, let bytes):
+            w.u8(Kind.chunk.rawValue); w.string(hash); w.count(offset); w.count(total)
+            w.count(bytes.count); w.bytes.append(contentsOf: bytes)
+        case .progress(let sweepID, let lease, let step, let metrics):
+            w.u8(Kind.progress.rawValue); w.u64(sweepID); w.lease(lease); w.count(step); w.metrics(metrics)
+        case .cancel(let sweepID, let leases):
+            w.u8(Kind.cancel.rawValue); w.u64(sweepID); w.count(leases.count); for lease in leases { w.lease(lease) }
         }
         return w.bytes
     }
@@ -63,12 +72,12 @@ public enum Codec {
         case .hello:
             let workerID = try r.string(max: 256), incarnation = try r.u64()
             let name = try r.string(max: 256), host = try r.string(max: 256)
-            let slots = try r.int(max: 65_536), cached = try r.u64()
+            let slots = try r.int(max: 65_536), gpus = try r.int(max: 4096), cached = try r.u64()
             let count = try r.count(elementSize: 3)
             var running: [LeaseRef] = []
             for _ in 0..<count { running.append(try r.lease()) }
             message = .hello(Hello(workerID: workerID, incarnation: incarnation, name: name, host: host,
-                                   slots: slots, cachedSweep: cached, running: running))
+                                   slots: slots, gpus: gpus, cachedSweep: cached, running: running))
         case .welcome:
             message = .welcome(sweepID: try r.u64(), heartbeatMilliseconds: try r.int(max: 3_600_000))
         case .setup:
@@ -88,11 +97,10 @@ public enum Codec {
             var results: [TaskResult] = []
             for _ in 0..<count {
                 let lease = try r.lease(), succeeded = try r.bool(), duration = try r.double()
-                let metricCount = try r.count(elementSize: 9)
-                var metrics: [String: Double] = [:]
-                for _ in 0..<metricCount { metrics[try r.string(max: 256)] = try r.double() }
+                let metrics = try r.metrics()
+                let error = try r.string(max: 65_536)
                 results.append(TaskResult(lease: lease, succeeded: succeeded, duration: duration,
-                                          metrics: metrics, error: try r.string(max: 65_536)))
+                                          metrics: metrics, error: error, log: try r.string(max: 1 << 20)))
             }
             message = .results(sweepID: sweepID, results)
         case .heartbeat: message = .heartbeat
@@ -100,6 +108,20 @@ public enum Codec {
         case .sweepDone: message = .sweepDone(sweepID: try r.u64())
         case .rejected: message = .rejected(reason: try r.string(max: 4096))
         case .goodbye: message = .goodbye
+        case .fetch:
+            message = .fetch(sha256: try r.string(max: 64), offset: try r.int(max: Int.max), length: try r.int(max: 64 << 20))
+        case .chunk:
+            let hash = try r.string(max: 64), offset = try r.int(max: Int.max), total = try r.int(max: Int.max)
+            let length = try r.count()
+            message = .chunk(sha256: hash, offset: offset, total: total, bytes: try r.raw(length))
+        case .progress:
+            message = .progress(sweepID: try r.u64(), lease: try r.lease(), step: try r.int(max: Int.max), metrics: try r.metrics())
+        case .cancel:
+            let sweepID = try r.u64()
+            let count = try r.count(elementSize: 3)
+            var leases: [LeaseRef] = []
+            for _ in 0..<count { leases.append(try r.lease()) }
+            message = .cancel(sweepID: sweepID, leases)
         }
         guard r.isAtEnd else { throw DecodeError("\(r.remaining) unexpected bytes after a \(message.kind) message") }
         return message
@@ -108,6 +130,26 @@ public enum Codec {
 
 extension ByteWriter {
     mutating func lease(_ lease: LeaseRef) { count(lease.trial); count(lease.fold); count(lease.attempt) }
+
+    mutating func metrics(_ metrics: [String: Double]) {
+        let sorted = metrics.sorted { $0.key < $1.key }
+        count(sorted.count); for (name, value) in sorted { string(name); double(value) }
+    }
+
+    mutating func blob(_ blob: BlobRef?) {
+        guard let blob else { bool(false); return }
+        bool(true); string(blob.sha256); count(blob.size)
+    }
+
+    mutating func command(_ command: WireCommand?) {
+        guard let command else { bool(false); return }
+        bool(true)
+        count(command.arguments.count); for argument in command.arguments { string(argument) }
+        let env = command.env.sorted { $0.key < $1.key }
+        count(env.count); for (key, value) in env { string(key); string(value) }
+        count(command.cpus); count(command.gpus); string(command.objective); u64(command.seed); double(command.timeout)
+        blob(command.data); blob(command.workdir)
+    }
 
     mutating func params(_ params: Params) {
         count(params.entries.count)
@@ -125,6 +167,7 @@ extension ByteWriter {
     mutating func setup(_ setup: Setup) {
         u64(setup.sweepID); string(setup.model); count(setup.folds)
         count(setup.assignment.count); for fold in setup.assignment { count(fold) }
+        command(setup.command)
         guard let data = setup.data else { u8(0); return }
         u8(1); count(data.rows); count(data.columns)
         for value in data.features { double(value) }
@@ -138,6 +181,34 @@ extension ByteWriter {
 }
 
 extension ByteReader {
+    mutating func metrics() throws(DecodeError) -> [String: Double] {
+        let count = try count(elementSize: 9)
+        var metrics: [String: Double] = [:]
+        for _ in 0..<count { metrics[try string(max: 256)] = try double() }
+        return metrics
+    }
+
+    mutating func blob() throws(DecodeError) -> BlobRef? {
+        guard try bool() else { return nil }
+        let hash = try string(max: 64)
+        guard hash.count == 64, hash.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { throw DecodeError("blob hash is not 64 hex digits") }
+        return BlobRef(sha256: hash, size: try int(max: Int.max))
+    }
+
+    mutating func command() throws(DecodeError) -> WireCommand? {
+        guard try bool() else { return nil }
+        let argumentCount = try count()
+        guard argumentCount >= 1 else { throw DecodeError("a command needs at least a program") }
+        var arguments: [String] = []
+        for _ in 0..<argumentCount { arguments.append(try string(max: 65_536)) }
+        let envCount = try count(elementSize: 2)
+        var env: [String: String] = [:]
+        for _ in 0..<envCount { env[try string(max: 4096)] = try string(max: 65_536) }
+        return WireCommand(arguments: arguments, env: env, cpus: try int(max: 65_536), gpus: try int(max: 4096),
+                           objective: try string(max: 256), seed: try u64(), timeout: try double(),
+                           data: try blob(), workdir: try blob())
+    }
+
     mutating func lease() throws(DecodeError) -> LeaseRef {
         LeaseRef(trial: try int(), fold: try int(max: 65_536), attempt: try int(max: 65_536))
     }
@@ -168,7 +239,8 @@ extension ByteReader {
             guard fold < folds else { throw DecodeError("fold \(fold) out of range 0..<\(folds)") }
             assignment.append(fold)
         }
-        guard try bool() else { return Setup(sweepID: sweepID, model: model, folds: folds, assignment: assignment, data: nil) }
+        let command = try command()
+        guard try bool() else { return Setup(sweepID: sweepID, model: model, folds: folds, assignment: assignment, data: nil, command: command) }
         let dataRows = try int(), columns = try int(max: 1 << 20)
         guard dataRows == rows else { throw DecodeError("dataset has \(dataRows) rows but \(rows) fold assignments") }
         let (cells, overflow) = dataRows.multipliedReportingOverflow(by: columns)
@@ -199,6 +271,6 @@ extension ByteReader {
             throw DecodeError("unknown target kind \(tag)")
         }
         return Setup(sweepID: sweepID, model: model, folds: folds, assignment: assignment,
-                     data: WireDataset(rows: dataRows, columns: columns, features: features, target: target))
+                     data: WireDataset(rows: dataRows, columns: columns, features: features, target: target), command: command)
     }
 }

@@ -23,9 +23,12 @@ public struct CoordinatorMachine: Sendable {
         public var taskTimeout: Double
         public var heartbeatInterval: Double
         public var livenessIntervals: Double
+        /// What each task needs of a worker's slots (cpus) and GPUs.
+        public var resources: Resources
 
         public init(sweepID: UInt64, trials: [Trial], folds: Int, maxAttempts: Int, taskTimeout: Double,
-                    heartbeatInterval: Double = 1, livenessIntervals: Double = 3) {
+                    heartbeatInterval: Double = 1, livenessIntervals: Double = 3, resources: Resources = Resources()) {
+            self.resources = resources
             self.sweepID = sweepID
             self.trials = trials
             self.folds = folds
@@ -51,6 +54,12 @@ public struct CoordinatorMachine: Sendable {
         case sendSetup(PeerID)
         /// A task's outcome to count (exactly once per task).
         case record(TaskRecord)
+        /// Send `length` bytes of a served file from `offset` (the shell holds the files).
+        case serveChunk(PeerID, sha256: String, offset: Int, length: Int)
+        /// An intermediate report of a running task.
+        case progress(LeaseRef, worker: String, step: Int, metrics: [String: Double])
+        /// The output tail of one attempt, to keep in the run directory.
+        case taskLog(LeaseRef, worker: String, host: String, log: String)
         case report(Report)
         case finished
     }
@@ -152,6 +161,10 @@ public struct CoordinatorMachine: Sendable {
                 acks.append(result.lease)
                 workers[peer]!.leases.remove(result.lease)
                 guard sweepID == configuration.sweepID else { continue }
+                if !result.log.isEmpty {
+                    let hello = workers[peer]!.hello
+                    actions.append(.taskLog(result.lease, worker: hello.name, host: hello.host, log: result.log))
+                }
                 settle(result, from: peer, now: now, into: &actions)
             }
             dispatch(to: peer, acks: acks, now: now, into: &actions)
@@ -161,7 +174,12 @@ public struct CoordinatorMachine: Sendable {
             let requeued = requeue(worker.leases)
             actions.append(.report(.workerLeft(name: worker.hello.name, host: worker.hello.host, requeued: requeued)))
             dispatchAll(now: now, into: &actions)
-        case .heartbeat, .hello, .welcome, .setup, .work, .reregister, .sweepDone, .rejected:
+        case .fetch(let hash, let offset, let length):
+            actions.append(.serveChunk(peer, sha256: hash, offset: offset, length: length))
+        case .progress(let sweepID, let lease, let step, let metrics):
+            guard sweepID == configuration.sweepID, leases[lease] != nil, let worker = workers[peer] else { return }
+            actions.append(.progress(lease, worker: worker.hello.name, step: step, metrics: metrics))
+        case .heartbeat, .hello, .welcome, .setup, .work, .reregister, .sweepDone, .rejected, .chunk, .cancel:
             break  // only liveness; workers do not send the coordinator's messages
         }
     }
@@ -209,6 +227,11 @@ public struct CoordinatorMachine: Sendable {
         if result.succeeded {
             tasks[index].done = true
             succeeded += 1
+            // Other attempts still running (after a re-queue) can stop: their results cannot count.
+            for (other, entry) in leases where other.task == task {
+                leases.removeValue(forKey: other)
+                actions.append(.send(entry.peer, .cancel(sweepID: configuration.sweepID, [other])))
+            }
             actions.append(.record(TaskRecord(task: task, status: .ok, worker: worker.name, host: worker.host,
                                               attempt: result.lease.attempt, duration: result.duration,
                                               metrics: result.metrics, error: nil)))
@@ -242,6 +265,7 @@ public struct CoordinatorMachine: Sendable {
         }
         for (leaseRef, lease) in leases where !lease.timedOut && now - lease.started > configuration.taskTimeout {
             leases[leaseRef]!.timedOut = true
+            if workers[lease.peer] != nil { actions.append(.send(lease.peer, .cancel(sweepID: configuration.sweepID, [leaseRef]))) }
             let worker = workers[lease.peer]?.hello
             failAttempt(leaseRef, worker: worker ?? Hello(workerID: "?", incarnation: 0, name: "?", host: "?", slots: 0, cachedSweep: 0, running: []),
                         error: "timed out after \(formatNumber(configuration.taskTimeout)) s (limits.task_timeout)",
@@ -296,7 +320,7 @@ public struct CoordinatorMachine: Sendable {
     mutating func dispatch(to peer: PeerID, acks: [LeaseRef], now: Double, into actions: inout [Action]) {
         guard var worker = workers[peer] else { return }
         var assignments: [Assignment] = []
-        while worker.leases.count < worker.hello.slots, let task = nextTask() {
+        while fits(worker.leases.count + 1, on: worker.hello), let task = nextTask() {
             let index = taskIndex(task)!
             tasks[index].attempts += 1
             let lease = LeaseRef(task, attempt: tasks[index].attempts)
@@ -308,6 +332,25 @@ public struct CoordinatorMachine: Sendable {
         worker.lastSent = now
         workers[peer] = worker
         actions.append(.send(peer, .work(sweepID: configuration.sweepID, acks: acks, tasks: assignments)))
+    }
+
+    /// Whether `tasks` tasks of this sweep fit a worker's slots and GPUs together.
+    func fits(_ tasks: Int, on hello: Hello) -> Bool {
+        tasks * configuration.resources.cpus <= hello.slots && tasks * configuration.resources.gpus <= hello.gpus
+    }
+
+    /// Why queued tasks are not running, when no connected worker could ever take one.
+    public var waitingReason: String? {
+        guard hasQueuedWork else { return nil }
+        guard !workers.isEmpty else { return "waiting for workers" }
+        guard !workers.values.contains(where: { fits(1, on: $0.hello) }) else { return nil }
+        let need = configuration.resources
+        let mostGPUs = workers.values.map(\.hello.gpus).max() ?? 0
+        if need.gpus > mostGPUs {
+            return "waiting: needs \(need.gpus) GPU\(need.gpus == 1 ? "" : "s"), largest worker has \(mostGPUs)"
+        }
+        let mostSlots = workers.values.map(\.hello.slots).max() ?? 0
+        return "waiting: needs \(need.cpus) cpus, largest worker has \(mostSlots) slots"
     }
 
     mutating func nextTask() -> TaskID? {

@@ -28,18 +28,21 @@ public struct Hello: Sendable, Equatable {
     public var name: String
     public var host: String
     public var slots: Int
+    /// How many GPUs this worker can hand out (it keeps the ids).
+    public var gpus: Int
     /// The sweep whose setup this worker already holds (0: none).
     public var cachedSweep: UInt64
     /// Leases still running on this worker (after a reconnect).
     public var running: [LeaseRef]
 
-    public init(workerID: String, incarnation: UInt64, name: String, host: String, slots: Int,
+    public init(workerID: String, incarnation: UInt64, name: String, host: String, slots: Int, gpus: Int = 0,
                 cachedSweep: UInt64, running: [LeaseRef]) {
         self.workerID = workerID
         self.incarnation = incarnation
         self.name = name
         self.host = host
         self.slots = slots
+        self.gpus = gpus
         self.cachedSweep = cachedSweep
         self.running = running
     }
@@ -53,14 +56,61 @@ public struct Setup: Sendable {
     /// Fold of each data row (empty without data).
     public var assignment: [Int]
     public var data: WireDataset?
+    /// A command trainer (then `model` is empty and `data` nil: its data ships as a file).
+    public var command: WireCommand?
 
-    public init(sweepID: UInt64, model: String, folds: Int, assignment: [Int], data: WireDataset?) {
+    public init(sweepID: UInt64, model: String, folds: Int, assignment: [Int], data: WireDataset?, command: WireCommand? = nil) {
         self.sweepID = sweepID
         self.model = model
         self.folds = folds
         self.assignment = assignment
         self.data = data
+        self.command = command
     }
+}
+
+/// A file the coordinator serves by content: its SHA-256 (hex) and size.
+public struct BlobRef: Sendable, Equatable, Hashable {
+    public var sha256: String
+    public var size: Int
+
+    public init(sha256: String, size: Int) {
+        self.sha256 = sha256
+        self.size = size
+    }
+}
+
+/// How a worker runs a command trainer.
+public struct WireCommand: Sendable, Equatable {
+    public var arguments: [String]
+    public var env: [String: String]
+    public var cpus: Int
+    public var gpus: Int
+    /// The objective metric the program must report.
+    public var objective: String
+    public var seed: UInt64
+    /// Seconds before the worker stops the program (SIGTERM, then SIGKILL).
+    public var timeout: Double
+    /// The data as CSV (rows in file order; `Setup.assignment` gives each row's fold).
+    public var data: BlobRef?
+    /// The workdir, as a bundle (see BundleArchive).
+    public var workdir: BlobRef?
+
+    public init(arguments: [String], env: [String: String], cpus: Int, gpus: Int, objective: String, seed: UInt64,
+                timeout: Double, data: BlobRef?, workdir: BlobRef?) {
+        self.arguments = arguments
+        self.env = env
+        self.cpus = cpus
+        self.gpus = gpus
+        self.objective = objective
+        self.seed = seed
+        self.timeout = timeout
+        self.data = data
+        self.workdir = workdir
+    }
+
+    /// The files a worker must hold before it can run a task.
+    public var blobs: [BlobRef] { [data, workdir].compactMap { $0 } }
 }
 
 /// A dataset as it travels: numeric features, row-major, and the target.
@@ -101,13 +151,16 @@ public struct TaskResult: Sendable, Equatable {
     public var duration: Double
     public var metrics: [String: Double]
     public var error: String
+    /// The tail of the program's output (command trainers), kept in the run directory.
+    public var log: String
 
-    public init(lease: LeaseRef, succeeded: Bool, duration: Double, metrics: [String: Double], error: String) {
+    public init(lease: LeaseRef, succeeded: Bool, duration: Double, metrics: [String: Double], error: String, log: String = "") {
         self.lease = lease
         self.succeeded = succeeded
         self.duration = duration
         self.metrics = metrics
         self.error = error
+        self.log = log
     }
 }
 
@@ -123,6 +176,14 @@ public enum Message: Sendable {
     case sweepDone(sweepID: UInt64)
     case rejected(reason: String)
     case goodbye
+    /// Worker → coordinator: send me `length` bytes of a blob from `offset`.
+    case fetch(sha256: String, offset: Int, length: Int)
+    /// Coordinator → worker: bytes of a blob (empty with `total` 0: the blob is unknown).
+    case chunk(sha256: String, offset: Int, total: Int, bytes: [UInt8])
+    /// Worker → coordinator: an intermediate report of a running task.
+    case progress(sweepID: UInt64, lease: LeaseRef, step: Int, metrics: [String: Double])
+    /// Coordinator → worker: stop these leases (their results no longer count).
+    case cancel(sweepID: UInt64, [LeaseRef])
 
     public var kind: String {
         switch self {
@@ -136,6 +197,10 @@ public enum Message: Sendable {
         case .sweepDone: "sweep-done"
         case .rejected: "rejected"
         case .goodbye: "goodbye"
+        case .fetch: "fetch"
+        case .chunk: "chunk"
+        case .progress: "progress"
+        case .cancel: "cancel"
         }
     }
 }

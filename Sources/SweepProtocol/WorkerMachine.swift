@@ -16,8 +16,10 @@ public struct WorkerMachine: Sendable {
         public var name: String
         public var host: String
         public var slots: Int
+        public var gpus: Int
 
-        public init(workerID: String, incarnation: UInt64, name: String, host: String, slots: Int) {
+        public init(workerID: String, incarnation: UInt64, name: String, host: String, slots: Int, gpus: Int = 0) {
+            self.gpus = gpus
             self.workerID = workerID
             self.incarnation = incarnation
             self.name = name
@@ -31,6 +33,8 @@ public struct WorkerMachine: Sendable {
         case received(Message)
         case malformed(DecodeError)
         case finished([TaskResult])
+        /// An intermediate report from a running task.
+        case progress(LeaseRef, step: Int, metrics: [String: Double])
         case tick
         /// Stop taking work (SIGTERM): say goodbye once running tasks are reported.
         case drain
@@ -40,6 +44,10 @@ public struct WorkerMachine: Sendable {
         case send(Message)
         case loadSetup(Setup)
         case run(Assignment, sweepID: UInt64)
+        /// Stop a running task (its result will not count).
+        case cancel(LeaseRef)
+        /// Bytes of a file the worker asked for.
+        case deliverChunk(sha256: String, offset: Int, total: Int, bytes: [UInt8])
         case reconnect
         case report(Report)
         case exit
@@ -106,6 +114,10 @@ public struct WorkerMachine: Sendable {
                 let ready = results.filter { unacknowledged[$0.lease]?.sweepID == sweepID }
                 if !ready.isEmpty { send(.results(sweepID: sweepID, ready), now: now, into: &actions) }
             }
+        case .progress(let lease, let step, let metrics):
+            if case .registered(let sweepID) = phase, running[lease] == sweepID {
+                send(.progress(sweepID: sweepID, lease: lease, step: step, metrics: metrics), now: now, into: &actions)
+            }
         case .tick:
             tick(now: now, into: &actions)
         case .drain:
@@ -153,7 +165,11 @@ public struct WorkerMachine: Sendable {
             actions.append(.report(.sweepDone(sweepID: sweepID)))
         case .rejected(let reason):
             actions.append(.report(.rejected(reason)))
-        case .heartbeat, .hello, .results, .goodbye:
+        case .cancel(let sweepID, let leases):
+            for lease in leases where running[lease] == sweepID { actions.append(.cancel(lease)) }
+        case .chunk(let hash, let offset, let total, let bytes):
+            actions.append(.deliverChunk(sha256: hash, offset: offset, total: total, bytes: bytes))
+        case .heartbeat, .hello, .results, .goodbye, .fetch, .progress:
             break
         }
     }
@@ -182,7 +198,7 @@ public struct WorkerMachine: Sendable {
     mutating func sayHello(now: Double, into actions: inout [Action]) {
         if case .connecting = phase { phase = .connecting(lastHello: now) }
         let hello = Hello(workerID: identity.workerID, incarnation: identity.incarnation, name: identity.name,
-                          host: identity.host, slots: draining ? 0 : identity.slots,
+                          host: identity.host, slots: draining ? 0 : identity.slots, gpus: draining ? 0 : identity.gpus,
                           cachedSweep: cachedSweep,
                           running: running.keys.sorted { ($0.trial, $0.fold, $0.attempt) < ($1.trial, $1.fold, $1.attempt) })
         send(.hello(hello), now: now, into: &actions)

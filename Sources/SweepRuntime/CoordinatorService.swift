@@ -22,9 +22,12 @@ public final class CoordinatorService {
         public var bind: String
         public var heartbeatInterval: Double
         public var showProgress: Bool
+        /// Where per-task logs and intermediate reports go as they arrive (nil: not kept).
+        public var runDirectory: String?
 
-        public init(bind: String, heartbeatInterval: Double = 1, showProgress: Bool = true) {
+        public init(bind: String, heartbeatInterval: Double = 1, showProgress: Bool = true, runDirectory: String? = nil) {
             self.bind = bind
+            self.runDirectory = runDirectory
             self.heartbeatInterval = heartbeatInterval
             self.showProgress = showProgress
         }
@@ -62,9 +65,13 @@ public final class CoordinatorService {
     /// which owns the socket from here on.
     public func run() throws -> CoordinatorOutcome {
         let spec = sweep.spec
+        // Command trainers are stopped by their worker at the timeout (then SIGKILL after a grace
+        // period); the coordinator's own deadline comes later, for workers that cannot answer.
+        let leaseTimeout = spec.limits.taskTimeout + (spec.trainer.isCommand ? CommandTrainer.stopGrace + 5 : 0)
         var machine = CoordinatorMachine(.init(
             sweepID: sweepID, trials: sweep.trials, folds: spec.cv.folds, maxAttempts: spec.limits.maxAttempts,
-            taskTimeout: spec.limits.taskTimeout, heartbeatInterval: options.heartbeatInterval))
+            taskTimeout: leaseTimeout, heartbeatInterval: options.heartbeatInterval, resources: spec.trainer.resources))
+        let artifacts = try options.runDirectory.map { try RunArtifacts(directory: $0) }
         let setupBytes = Codec.encode(.setup(makeSetup()))
         var records: [TaskID: TaskRecord] = [:]
         records.reserveCapacity(machine.totalTasks)
@@ -100,6 +107,12 @@ public final class CoordinatorService {
                     }
                 case .report(let report):
                     log(report)
+                case .serveChunk(let peer, let hash, let offset, let length):
+                    send(Codec.encode(chunk(hash, offset: offset, length: length)), to: peer)
+                case .progress(let lease, let worker, let step, let metrics):
+                    artifacts?.progress(lease, worker: worker, step: step, metrics: metrics)
+                case .taskLog(let lease, let worker, let host, let text):
+                    artifacts?.log(lease, worker: worker, host: host, text: text)
                 case .finished:
                     break
                 }
@@ -167,7 +180,8 @@ public final class CoordinatorService {
                 nextTick = after + tickInterval
             }
             if options.showProgress && (after - lastProgress >= (Console.shared.isTTY ? 0.1 : 2)) {
-                Console.shared.status(progress.text(running: machine.runningTasks, workers: machine.workerCount, elapsed: after - started))
+                Console.shared.status(progress.text(running: machine.runningTasks, workers: machine.workerCount, elapsed: after - started,
+                                                    waiting: machine.waitingReason))
                 lastProgress = after
             }
         }
@@ -178,6 +192,15 @@ public final class CoordinatorService {
         }
         if stopped { logger.warning("stopped before the sweep finished: \(records.count) of \(machine.totalTasks) tasks counted") }
         return CoordinatorOutcome(records: records, complete: machine.isFinished, wallSeconds: wall, roundTrips: roundTrips, firstDispatch: firstDispatch)
+    }
+
+    /// A CHUNK answering a FETCH: the requested range of a served file (total 0: unknown file).
+    func chunk(_ hash: String, offset: Int, length: Int) -> Message {
+        guard let bytes = sweep.blobs[hash], offset >= 0, offset <= bytes.count else {
+            return .chunk(sha256: hash, offset: offset, total: 0, bytes: [])
+        }
+        let end = min(bytes.count, offset + max(0, min(length, 4 << 20)))
+        return .chunk(sha256: hash, offset: offset, total: bytes.count, bytes: Array(bytes[offset..<end]))
     }
 
     /// Closes the socket (pending messages linger briefly) and the context.
@@ -209,8 +232,14 @@ public final class CoordinatorService {
             }
             return WireDataset(rows: dataset.rows, columns: dataset.columns, features: dataset.features, target: target)
         }
-        return Setup(sweepID: sweepID, model: sweep.spec.trainer.model, folds: sweep.spec.cv.folds,
-                     assignment: sweep.assignment, data: data)
+        let spec = sweep.spec
+        let command = spec.trainer.command.map { template in
+            WireCommand(arguments: template.arguments, env: spec.trainer.env, cpus: spec.trainer.resources.cpus,
+                        gpus: spec.trainer.resources.gpus, objective: spec.objective.metric, seed: spec.search.seed,
+                        timeout: spec.limits.taskTimeout, data: sweep.dataBlob, workdir: sweep.workdirBlob)
+        }
+        return Setup(sweepID: sweepID, model: spec.trainer.model ?? "", folds: spec.cv.folds,
+                     assignment: sweep.assignment, data: command == nil ? data : nil, command: command)
     }
 }
 

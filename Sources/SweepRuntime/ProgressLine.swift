@@ -33,7 +33,7 @@ struct ProgressLine {
         }
     }
 
-    func text(running: Int, workers: Int, elapsed: Double) -> String {
+    func text(running: Int, workers: Int, elapsed: Double, waiting: String? = nil) -> String {
         let done = succeeded + failed
         let percent = total == 0 ? 100 : done * 100 / total
         var text = "[sweep] \(done)/\(total) tasks (\(percent)%) · \(failed) failed · \(running) running · \(workers) workers"
@@ -41,6 +41,7 @@ struct ProgressLine {
             text += " · best \(spec.objective.metric) \(formatNumber((best.mean * 1e4).rounded() / 1e4)) (trial \(best.trial))"
         }
         text += " · \(Int(elapsed)) s"
+        if let waiting { text += " · \(waiting)" }
         return text
     }
 }

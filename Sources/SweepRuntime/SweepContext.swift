@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import SweepCore
 import SweepML
@@ -10,8 +11,30 @@ final class SweepContext: Sendable {
     let folds: Int
     let assignment: [Int]
     let dataset: Dataset?
+    let command: WireCommand?
+    let commandData: CommandData?
+    let workdir: URL?
+    /// Why this worker cannot run the sweep's tasks (e.g. a shipped file failed to unpack).
+    let problem: String?
+
+    /// A command sweep whose files are in the store.
+    init(_ setup: Setup, commandData: CommandData?, workdir: URL?, problem: String?) {
+        sweepID = setup.sweepID
+        model = setup.model
+        folds = setup.folds
+        assignment = setup.assignment
+        dataset = nil
+        command = setup.command
+        self.commandData = commandData
+        self.workdir = workdir
+        self.problem = problem
+    }
 
     init(_ setup: Setup) {
+        command = nil
+        commandData = nil
+        workdir = nil
+        problem = nil
         sweepID = setup.sweepID
         model = setup.model
         folds = setup.folds

@@ -1,6 +1,7 @@
 import Foundation
 import SweepCore
 import SweepML
+import SweepProtocol
 
 /// A spec checked against its data and expanded into trials and folds: everything the
 /// coordinator needs before it binds a socket.
@@ -11,6 +12,10 @@ public struct LoadedSweep: Sendable {
     public let trials: [Trial]
     /// Fold of each data row (empty when the sweep has no data).
     public let assignment: [Int]
+    /// Files served to workers by SHA-256 (command trainers: the data CSV and the workdir bundle).
+    public let blobs: [String: [UInt8]]
+    public let dataBlob: BlobRef?
+    public let workdirBlob: BlobRef?
 }
 
 /// Why a spec file could not be read at all.
@@ -35,15 +40,35 @@ public enum SweepLoader {
         }
 
         var dataset: Dataset?
+        var rows: Int?
+        var labels: [Int]?
+        var blobs: [String: [UInt8]] = [:]
+        var dataBlob: BlobRef?, workdirBlob: BlobRef?
+        let specDirectory = url.deletingLastPathComponent()
         if let data = spec.data {
-            let dataURL = URL(fileURLWithPath: data.path, relativeTo: url.deletingLastPathComponent()).standardizedFileURL
+            let dataURL = URL(fileURLWithPath: data.path, relativeTo: specDirectory).standardizedFileURL
             if let contents = FileManager.default.contents(atPath: dataURL.path) {
                 do {
                     let table = try CSVTable(parsing: String(decoding: contents, as: UTF8.self))
-                    if !table.header.contains(data.target) {
-                        problem("data.target", "no column '\(data.target)' in \(data.path); columns: \(table.header.joined(separator: ", "))")
+                    if let targetColumn = table.header.firstIndex(of: data.target) {
+                        if spec.trainer.isCommand {
+                            // The program reads the CSV itself: ship it as it is; only the target matters here.
+                            rows = table.rows.count
+                            if data.task == .classification {
+                                let names = Array(Set(table.rows.map { $0[targetColumn] })).sorted()
+                                let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
+                                labels = table.rows.map { index[$0[targetColumn]]! }
+                            }
+                            let bytes = [UInt8](contents)
+                            dataBlob = BlobRef(sha256: SHA256.hex(bytes), size: bytes.count)
+                            blobs[dataBlob!.sha256] = bytes
+                        } else {
+                            dataset = try Dataset(csv: table, target: data.target, classification: data.task == .classification)
+                            rows = dataset?.rows
+                            labels = dataset?.labels
+                        }
                     } else {
-                        dataset = try Dataset(csv: table, target: data.target, classification: data.task == .classification)
+                        problem("data.target", "no column '\(data.target)' in \(data.path); columns: \(table.header.joined(separator: ", "))")
                     }
                 } catch let error as CSVTable.ParseError {
                     problem("data.path", "\(data.path) \(error)")
@@ -54,8 +79,23 @@ public enum SweepLoader {
                 problem("data.path", "cannot read \(dataURL.path) (paths are relative to the spec file)")
             }
         }
-        if let dataset, dataset.rows < spec.cv.folds {
-            problem("cv.folds", "\(spec.cv.folds) folds need at least \(spec.cv.folds) rows; the data has \(dataset.rows)")
+        if let workdir = spec.trainer.workdir {
+            let workdirURL = URL(fileURLWithPath: workdir, relativeTo: specDirectory).standardizedFileURL
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: workdirURL.path, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                problem("trainer.workdir", "\(workdirURL.path) is not a directory (paths are relative to the spec file)")
+            } else {
+                do {
+                    let bytes = try BundleArchive.pack(directory: workdirURL)
+                    workdirBlob = BlobRef(sha256: SHA256.hex(bytes), size: bytes.count)
+                    blobs[workdirBlob!.sha256] = bytes
+                } catch {
+                    problem("trainer.workdir", "\(error)")
+                }
+            }
+        }
+        if let rows, rows < spec.cv.folds {
+            problem("cv.folds", "\(spec.cv.folds) folds need at least \(spec.cv.folds) rows; the data has \(rows)")
         }
         if let dataset, spec.trainer.model == "knn", let kDimension = spec.space.first(where: { $0.name == "k" }) {
             let smallestTrain = dataset.rows - (dataset.rows + spec.cv.folds - 1) / spec.cv.folds
@@ -71,10 +111,11 @@ public enum SweepLoader {
         case .grid: trials = GridSampler.trials(spec.space)
         case .random: trials = RandomSampler.trials(spec.space, count: spec.search.trials ?? 1, seed: spec.search.seed)
         }
-        let assignment = dataset.map {
-            Folds.assign(rows: $0.rows, folds: spec.cv.folds, classes: spec.cv.stratified ? $0.labels : nil,
+        let assignment = rows.map {
+            Folds.assign(rows: $0, folds: spec.cv.folds, classes: spec.cv.stratified ? labels : nil,
                          shuffle: spec.cv.shuffle, seed: spec.cv.seed)
         } ?? []
-        return LoadedSweep(spec: spec, specPath: specPath, dataset: dataset, trials: trials, assignment: assignment)
+        return LoadedSweep(spec: spec, specPath: specPath, dataset: dataset, trials: trials, assignment: assignment,
+                           blobs: blobs, dataBlob: dataBlob, workdirBlob: workdirBlob)
     }
 }

@@ -5,31 +5,38 @@ import SweepProtocol
 import ZeroMQ
 
 /// A worker's shell: owns the DEALER on the thread that calls `run`, runs tasks on a pool of
-/// `slots` threads, and feeds messages, finished tasks and ticks to the WorkerMachine.
+/// `slots` threads, fetches shipped files into its cache, and feeds messages, finished tasks and
+/// ticks to the WorkerMachine.
 public final class WorkerService {
     public struct Options: Sendable {
         public var connect: String
         public var slots: Int
+        public var gpus: [Int]
         public var name: String
         public var heartbeatInterval: Double
+        public var cacheDirectory: URL?
 
-        public init(connect: String, slots: Int, name: String, heartbeatInterval: Double = 1) {
+        public init(connect: String, slots: Int, gpus: [Int] = [], name: String, heartbeatInterval: Double = 1,
+                    cacheDirectory: URL? = nil) {
             self.connect = connect
             self.slots = slots
+            self.gpus = gpus
             self.name = name
             self.heartbeatInterval = heartbeatInterval
+            self.cacheDirectory = cacheDirectory
         }
     }
 
     public enum Control: Sendable {
         /// Finish running tasks, deliver their results, take no new ones, exit.
         case drain
-        /// Exit now.
+        /// Exit now (running programs are stopped).
         case stop
     }
 
     enum Inbox: Sendable {
         case finished(TaskResult)
+        case progress(LeaseRef, step: Int, metrics: [String: Double])
         case control(Control)
     }
 
@@ -54,27 +61,34 @@ public final class WorkerService {
         let host = ProcessInfo.processInfo.hostName
         let identity = WorkerMachine.Identity(
             workerID: "\(options.name)@\(host)", incarnation: UInt64.random(in: 1...UInt64.max),
-            name: options.name, host: host, slots: options.slots)
+            name: options.name, host: host, slots: options.slots, gpus: options.gpus.count)
         var machine = WorkerMachine(identity, heartbeatInterval: options.heartbeatInterval)
+        let store = try BlobStore(root: options.cacheDirectory ?? BlobStore.defaultRoot())
         let context = Context()
         var socket = try connectedSocket(context)
         let pool = TaskPool(threads: options.slots, name: "trainer")
         defer { pool.stop() }
-        var sweeps: [UInt64: SweepContext] = [:]
+        var tasks = TaskLauncher(store: store, gpus: options.gpus, inbox: inbox, pool: pool, logger: logger)
         var running = true
         var coordinatorKnown = false
+
+        func send(_ message: Message) {
+            _ = try? socket.send([Codec.encode(message)])  // not connected: HELLO repeats, results wait for ack
+        }
 
         func perform(_ actions: [WorkerMachine.Action]) throws {
             for action in actions {
                 switch action {
                 case .send(let message):
-                    _ = try? socket.send([Codec.encode(message)])  // not connected: HELLO repeats, results wait for ack
+                    send(message)
                 case .loadSetup(let setup):
-                    sweeps = [setup.sweepID: SweepContext(setup)]  // keep only the current sweep's data
+                    for request in tasks.load(setup) { send(request) }
                 case .run(let assignment, let sweepID):
-                    let sweep = sweeps[sweepID]
-                    let inbox = self.inbox
-                    pool.submit { inbox.post(.finished(BuiltinTrainer.run(assignment, in: sweep))) }
+                    tasks.run(assignment, sweepID: sweepID)
+                case .cancel(let lease):
+                    tasks.cancel(lease)
+                case .deliverChunk(let hash, let offset, let total, let bytes):
+                    for request in tasks.deliver(hash, offset: offset, total: total, bytes: bytes) { send(request) }
                 case .reconnect:
                     socket.close()
                     socket = try connectedSocket(context)
@@ -83,6 +97,7 @@ public final class WorkerService {
                     case .registered(let sweepID):
                         logger.info("registered with the coordinator at \(options.connect) (sweep \(String(sweepID, radix: 16)))")
                         coordinatorKnown = true
+                        for request in tasks.outstandingRequests() { send(request) }
                     case .coordinatorLost(let silence):
                         if coordinatorKnown {
                             logger.warning("coordinator silent for \(formatNumber((silence * 10).rounded() / 10)) s; reconnecting to \(options.connect)")
@@ -101,7 +116,8 @@ public final class WorkerService {
             }
         }
 
-        logger.info("worker \(options.name) on \(host) with \(options.slots) slots, connecting to \(options.connect)")
+        let gpuText = options.gpus.isEmpty ? "" : " and GPUs \(options.gpus.map(String.init).joined(separator: ","))"
+        logger.info("worker \(options.name) on \(host) with \(options.slots) slots\(gpuText), connecting to \(options.connect)")
         try perform(machine.handle(.started, now: MonotonicClock.now()))
         let tickInterval = 0.01
         var nextTick = MonotonicClock.now() + tickInterval
@@ -113,11 +129,16 @@ public final class WorkerService {
                 var results: [TaskResult] = []
                 for item in inbox.drain() {
                     switch item {
-                    case .finished(let result): results.append(result)
+                    case .finished(let result):
+                        tasks.finished(result.lease)
+                        results.append(result)
+                    case .progress(let lease, let step, let metrics):
+                        try perform(machine.handle(.progress(lease, step: step, metrics: metrics), now: MonotonicClock.now()))
                     case .control(.drain):
                         logger.info("draining: finishing \(machine.runningCount) running tasks and delivering \(machine.unacknowledgedCount) results, taking no new ones")
                         try perform(machine.handle(.drain, now: MonotonicClock.now()))
-                    case .control(.stop): running = false
+                    case .control(.stop):
+                        running = false
                     }
                 }
                 if !results.isEmpty { try perform(machine.handle(.finished(results), now: MonotonicClock.now())) }
@@ -143,6 +164,7 @@ public final class WorkerService {
                 nextTick = now + tickInterval
             }
         }
+        tasks.cancelAll()
         socket.close()
         logger.info("worker \(options.name) stopped")
     }

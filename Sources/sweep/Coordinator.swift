@@ -21,15 +21,16 @@ struct Coordinator: ParsableCommand {
     func run() throws {
         let sweep = try loadSweep(spec)
         let logger = common.logger("sweep")
-        let service = try startCoordinator(sweep, bind: bind, heartbeat: common.heartbeatSeconds, logger: logger)
-        let outcome = try serve(service, sweep: sweep, out: out)
+        let directory = out ?? RunDirectory.defaultPath(name: sweep.spec.name)
+        let service = try startCoordinator(sweep, bind: bind, heartbeat: common.heartbeatSeconds, out: directory, logger: logger)
+        let outcome = try serve(service, sweep: sweep, out: directory)
         if !outcome { throw ExitCode(1) }
     }
 }
 
-func startCoordinator(_ sweep: LoadedSweep, bind: String, heartbeat: Double, logger: Logging.Logger) throws -> CoordinatorService {
+func startCoordinator(_ sweep: LoadedSweep, bind: String, heartbeat: Double, out: String, logger: Logging.Logger) throws -> CoordinatorService {
     do {
-        return try CoordinatorService(sweep: sweep, options: .init(bind: bind, heartbeatInterval: heartbeat), logger: logger)
+        return try CoordinatorService(sweep: sweep, options: .init(bind: bind, heartbeatInterval: heartbeat, runDirectory: out), logger: logger)
     } catch let error as BindError {
         Console.shared.line("error: \(error)")
         throw ExitCode(1)
@@ -38,17 +39,18 @@ func startCoordinator(_ sweep: LoadedSweep, bind: String, heartbeat: Double, log
 
 /// Runs the coordinator to the end (or to SIGINT/SIGTERM) and writes the run directory.
 /// Returns true when the sweep finished with a best trial.
-func serve(_ service: CoordinatorService, sweep: LoadedSweep, out: String?) throws -> Bool {
+func serve(_ service: CoordinatorService, sweep: LoadedSweep, out directory: String) throws -> Bool {
     let control = service.control
     let watcher = SignalWatcher { _ in control.post(.stop) }
     defer { withExtendedLifetime(watcher) {} }
     let outcome = try service.run()
     service.close()
     let spec = sweep.spec
-    let run = RunSummary(name: spec.name, objective: spec.objective, metricNames: spec.metricNames, folds: spec.cv.folds,
+    // Command trainers may report more metrics than the objective: report every one seen.
+    let seen = Set(outcome.records.values.flatMap(\.metrics.keys)).subtracting(spec.metricNames).sorted()
+    let run = RunSummary(name: spec.name, objective: spec.objective, metricNames: spec.metricNames + seen, folds: spec.cv.folds,
                          trials: sweep.trials, records: outcome.records, wallSeconds: outcome.wallSeconds,
                          complete: outcome.complete)
-    let directory = out ?? RunDirectory.defaultPath(name: spec.name)
     try RunDirectory.write(run, specPath: sweep.specPath, to: directory)
     if let best = run.best, let objective = best.objective {
         print("best: trial \(best.trial.number) \(best.trial.params) — \(spec.objective.metric) \(String(format: "%.4f", objective.mean)) ± \(String(format: "%.4f", objective.std)) over \(spec.cv.folds) folds")

@@ -28,12 +28,13 @@ struct Run: ParsableCommand {
     func run() throws {
         let sweep = try loadSweep(spec)
         let logger = common.logger("sweep")
-        let service = try startCoordinator(sweep, bind: "tcp://127.0.0.1:*", heartbeat: common.heartbeatSeconds, logger: logger)
+        let directory = out ?? RunDirectory.defaultPath(name: sweep.spec.name)
+        let service = try startCoordinator(sweep, bind: "tcp://127.0.0.1:*", heartbeat: common.heartbeatSeconds, out: directory, logger: logger)
         let local = LocalWorkers()
         defer { local.stop() }
         try local.start(count: workers, connect: service.endpoint, slots: slots, heartbeatInterval: common.heartbeatSeconds,
                         logLevel: common.logLevel == "info" ? "warning" : common.logLevel)
-        let ok = try serve(service, sweep: sweep, out: out)
+        let ok = try serve(service, sweep: sweep, out: directory)
         if !ok { throw ExitCode(1) }
     }
 }

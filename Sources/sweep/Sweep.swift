@@ -1,4 +1,5 @@
 import ArgumentParser
+import SweepRuntime
 
 @main
 struct Sweep: ParsableCommand {
@@ -6,4 +7,16 @@ struct Sweep: ParsableCommand {
         commandName: "sweep",
         abstract: "Distributed hyperparameter sweeps with cross-validation, over ZeroMQ.",
         subcommands: [Run.self, Coordinator.self, Worker.self, Validate.self])
+
+    static func main() {
+        // Internal: how a worker starts a trainer command so that it dies with the worker.
+        let arguments = CommandLine.arguments
+        if arguments.count > 1 && arguments[1] == "__exec" { ExecLauncher.run(Array(arguments.dropFirst(2))) }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

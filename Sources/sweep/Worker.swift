@@ -13,13 +13,27 @@ struct Worker: ParsableCommand {
     @Option(help: "Tasks to run at once (default: one per core).")
     var slots: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "GPU ids this worker may hand out, e.g. 0,1 (each running task gets its own).")
+    var gpus: String?
+
+    @Option(help: "Cache for shipped files and task directories (default: $SWEEP_CACHE, else ~/.cache/sweep).")
+    var cache: String?
+
     @Option(help: "A name for this worker in logs and reports (default: HOST-PID).")
     var name: String?
+
+    var gpuIDs: [Int] { (gpus ?? "").split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
         guard slots >= 1 && slots <= 4096 else { throw ValidationError("--slots must be between 1 and 4096, got \(slots)") }
+        if let gpus, !gpus.isEmpty {
+            let parts = gpus.split(separator: ",", omittingEmptySubsequences: false)
+            guard parts.allSatisfy({ Int($0.trimmingCharacters(in: .whitespaces)).map { $0 >= 0 } ?? false }), Set(gpuIDs).count == parts.count else {
+                throw ValidationError("--gpus '\(gpus)' is not a list of distinct GPU ids like 0,1,2")
+            }
+        }
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") else {
             throw ValidationError("--connect '\(connect)' is not an address like tcp://HOST:PORT")
         }
@@ -27,8 +41,9 @@ struct Worker: ParsableCommand {
 
     func run() throws {
         let workerName = name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
-        let service = WorkerService(options: .init(connect: connect, slots: slots, name: workerName,
-                                                   heartbeatInterval: common.heartbeatSeconds),
+        let service = WorkerService(options: .init(connect: connect, slots: slots, gpus: gpuIDs, name: workerName,
+                                                   heartbeatInterval: common.heartbeatSeconds,
+                                                   cacheDirectory: cache.map { URL(fileURLWithPath: $0) }),
                                     logger: common.logger("worker \(workerName)"))
         let remote = service.remote
         let watcher = SignalWatcher { count in remote.send(count == 1 ? .drain : .stop) }

@@ -1,0 +1,36 @@
+import Foundation
+import SweepML
+
+/// A command sweep's data on a worker: the CSV's header and rows, and each row's fold. Every task
+/// gets its fold's training and validation rows as CSV files, in file order.
+final class CommandData: Sendable {
+    let header: [String]
+    let rows: [[String]]
+    let assignment: [Int]
+
+    init(csv text: String, assignment: [Int]) throws {
+        let table = try CSVTable(parsing: text)
+        guard table.rows.count == assignment.count else {
+            throw BlobError(description: "the data has \(table.rows.count) rows but the sweep assigned folds to \(assignment.count)")
+        }
+        header = table.header
+        rows = table.rows
+        self.assignment = assignment
+    }
+
+    func split(fold: Int) -> (train: String, valid: String) {
+        var train = csvLine(header), valid = csvLine(header)
+        for (row, fields) in rows.enumerated() {
+            if assignment[row] == fold { valid += csvLine(fields) } else { train += csvLine(fields) }
+        }
+        return (train, valid)
+    }
+}
+
+/// One CSV record, quoting fields that need it.
+func csvLine(_ fields: [String]) -> String {
+    fields.map { field in
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }.joined(separator: ",") + "\n"
+}
