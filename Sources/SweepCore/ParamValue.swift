@@ -17,7 +17,7 @@ public enum ParamValue: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .int(let value): String(value)
-        case .double(let value): formatNumber(value)
+        case .double(let value): value.isFinite ? "\(value)" : formatNumber(value)  // keeps "1.0" a float
         case .string(let value): value
         case .bool(let value): value ? "true" : "false"
         }
