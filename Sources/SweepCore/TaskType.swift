@@ -16,6 +16,7 @@ public struct MetricInfo: Sendable {
         MetricInfo(name: "rmse", task: .regression, higherIsBetter: false),
         MetricInfo(name: "mae", task: .regression, higherIsBetter: false),
         MetricInfo(name: "r2", task: .regression, higherIsBetter: true),
+        MetricInfo(name: "score", task: nil, higherIsBetter: true),  // noop's report
     ]
 
     public static func named(_ name: String) -> MetricInfo? { all.first { $0.name == name } }
