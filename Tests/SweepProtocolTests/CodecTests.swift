@@ -15,8 +15,16 @@ struct CodecTests {
         .setup(Setup(sweepID: 9, model: "noop", folds: 2, assignment: [], data: nil)),
         .work(sweepID: 1, acks: [lease], tasks: [Assignment(lease: lease, params: Params(["C": .double(0.1), "k": .int(-3), "w": .string("uniform"), "b": .bool(true)]))]),
         .results(sweepID: 1, [TaskResult(lease: lease, succeeded: true, duration: 0.25, metrics: ["accuracy": 0.9, "log_loss": 0.3], error: ""),
-                              TaskResult(lease: lease, succeeded: false, duration: 1, metrics: [:], error: "k too large ✗")]),
+                              TaskResult(lease: lease, succeeded: false, duration: 1, metrics: [:], error: "k too large ✗", log: "Traceback…\nValueError")]),
         .heartbeat, .reregister, .sweepDone(sweepID: 3), .rejected(reason: "no"), .goodbye,
+        .setup(Setup(sweepID: 4, model: "", folds: 2, assignment: [1, 0, 1], data: nil,
+                     command: WireCommand(arguments: ["python3", "train.py", "--lr={lr}"], env: ["A": "b"], cpus: 2, gpus: 1,
+                                          objective: "val_loss", seed: 3, timeout: 60,
+                                          data: BlobRef(sha256: String(repeating: "a", count: 64), size: 10), workdir: nil))),
+        .fetch(sha256: String(repeating: "b", count: 64), offset: 1 << 20, length: 1 << 20),
+        .chunk(sha256: String(repeating: "b", count: 64), offset: 0, total: 3, bytes: [1, 2, 3]),
+        .progress(sweepID: 5, lease: lease, step: 12, metrics: ["loss": 0.25]),
+        .cancel(sweepID: 5, [lease]),
     ]
 
     @Test(arguments: samples)
