@@ -24,9 +24,12 @@ public final class CoordinatorService {
         public var showProgress: Bool
         /// Where per-task logs and intermediate reports go as they arrive (nil: not kept).
         public var runDirectory: String?
+        public var security: CoordinatorSecurity
 
-        public init(bind: String, heartbeatInterval: Double = 1, showProgress: Bool = true, runDirectory: String? = nil) {
+        public init(bind: String, heartbeatInterval: Double = 1, showProgress: Bool = true, runDirectory: String? = nil,
+                    security: CoordinatorSecurity = .plaintext) {
             self.bind = bind
+            self.security = security
             self.runDirectory = runDirectory
             self.heartbeatInterval = heartbeatInterval
             self.showProgress = showProgress
@@ -40,6 +43,7 @@ public final class CoordinatorService {
     let logger: Logger
     let context: Context
     let router: Socket
+    let zap: ZAPHandler?
     public let sweepID: UInt64
     public let control = Mailbox<Control>()
     /// The endpoint actually bound (with the port chosen for `tcp://host:*`).
@@ -53,12 +57,42 @@ public final class CoordinatorService {
         context = Context()
         router = try Socket(context, .router)
         try SocketSettings.configureRouter(router, heartbeatInterval: options.heartbeatInterval)
-        do {
-            try router.bind(options.bind)
-        } catch {
-            throw BindError(endpoint: options.bind, underlying: error)
+        if case .curve(let publicKey, let secretKey, let allow) = options.security {
+            // The ZAP handler must answer before the first client can connect.
+            zap = try ZAPHandler(context: context, allowPaths: allow, logger: logger)
+            do {
+                try router.set(.curveServer, Int32(1))
+                try router.set(.curveSecretKey, secretKey)
+                try router.set(.zapDomain, "sweep")
+                try router.bind(options.bind)
+                endpoint = router.lastEndpoint
+                try zap!.probe(endpoint: Self.reachable(endpoint), serverKey: publicKey)
+            } catch let error as ZMQError {
+                zap!.stop()
+                throw BindError(endpoint: options.bind, underlying: error)
+            } catch {
+                zap!.stop()
+                throw error
+            }
+            logger.info("CURVE encryption on; only allowed worker keys are admitted (checked: an unlisted key is refused)")
+        } else {
+            zap = nil
+            do {
+                try router.bind(options.bind)
+            } catch {
+                throw BindError(endpoint: options.bind, underlying: error)
+            }
+            endpoint = router.lastEndpoint
+            if !isLocalEndpoint(endpoint) {
+                logger.warning("INSECURE: \(endpoint) is served without encryption or authentication; anyone who can reach it can run commands on your workers")
+            }
         }
-        endpoint = router.lastEndpoint
+    }
+
+    /// An address this process can connect to for a bound endpoint (wildcards become loopback).
+    static func reachable(_ endpoint: String) -> String {
+        endpoint.replacingOccurrences(of: "tcp://0.0.0.0:", with: "tcp://127.0.0.1:")
+            .replacingOccurrences(of: "tcp://[::]:", with: "tcp://[::1]:")
     }
 
     /// Runs the sweep until every task is counted or `control` says stop. Blocks the caller,
@@ -204,7 +238,10 @@ public final class CoordinatorService {
     }
 
     /// Closes the socket (pending messages linger briefly) and the context.
-    public func close() { router.close() }
+    public func close() {
+        router.close()
+        zap?.stop()
+    }
 
     func log(_ report: CoordinatorMachine.Report) {
         switch report {

@@ -15,9 +15,11 @@ public final class WorkerService {
         public var name: String
         public var heartbeatInterval: Double
         public var cacheDirectory: URL?
+        public var security: WorkerSecurity
 
         public init(connect: String, slots: Int, gpus: [Int] = [], name: String, heartbeatInterval: Double = 1,
-                    cacheDirectory: URL? = nil) {
+                    cacheDirectory: URL? = nil, security: WorkerSecurity = .plaintext) {
+            self.security = security
             self.connect = connect
             self.slots = slots
             self.gpus = gpus
@@ -66,6 +68,23 @@ public final class WorkerService {
         let store = try BlobStore(root: options.cacheDirectory ?? BlobStore.defaultRoot())
         let context = Context()
         var socket = try connectedSocket(context)
+        var monitorCount = 0
+        func watch(_ socket: Socket) throws -> Socket {
+            monitorCount += 1
+            return try socket.monitor("inproc://worker-monitor-\(monitorCount)", context: context)
+        }
+        var monitor = try watch(socket)
+        var handshakeProblem: SocketEvent.Kind?
+        // libzmq does not retry a connection whose handshake was refused; we do, with backoff, so
+        // a key allowed later (or a coordinator restarted with the right keys) is picked up.
+        var handshakeRetry: (at: Double, backoff: Double)?
+        func reconnect() throws {
+            socket.stopMonitor()
+            monitor.close()
+            socket.close()
+            socket = try connectedSocket(context)
+            monitor = try watch(socket)
+        }
         let pool = TaskPool(threads: options.slots, name: "trainer")
         defer { pool.stop() }
         var tasks = TaskLauncher(store: store, gpus: options.gpus, inbox: inbox, pool: pool, logger: logger)
@@ -90,8 +109,7 @@ public final class WorkerService {
                 case .deliverChunk(let hash, let offset, let total, let bytes):
                     for request in tasks.deliver(hash, offset: offset, total: total, bytes: bytes) { send(request) }
                 case .reconnect:
-                    socket.close()
-                    socket = try connectedSocket(context)
+                    try reconnect()
                 case .report(let report):
                     switch report {
                     case .registered(let sweepID):
@@ -122,7 +140,7 @@ public final class WorkerService {
         let tickInterval = 0.01
         var nextTick = MonotonicClock.now() + tickInterval
         while running {
-            var poller = Poller([.socket(socket), .fileDescriptor(inbox.fileDescriptor)])
+            var poller = Poller([.socket(socket), .fileDescriptor(inbox.fileDescriptor), .socket(monitor)])
             let wait = max(0, Int(((nextTick - MonotonicClock.now()) * 1000).rounded(.up)))
             let ready = try poller.poll(timeoutMilliseconds: min(wait, 1000))
             if ready[1] {
@@ -158,20 +176,59 @@ public final class WorkerService {
                     }
                 }
             }
+            if ready[2] {
+                while let event = try monitor.receiveEvent() {
+                    switch event.kind {
+                    case .handshakeSucceeded:
+                        handshakeProblem = nil
+                        handshakeRetry = nil
+                    case .handshakeFailedAuth, .handshakeFailedProtocol, .handshakeFailedNoDetail:
+                        if handshakeProblem != event.kind { logger.error("\(handshakeAdvice(event.kind))") }
+                        handshakeProblem = event.kind
+                        let backoff = min((handshakeRetry?.backoff ?? 0.5) * 2, 32)
+                        handshakeRetry = (MonotonicClock.now() + backoff, backoff)
+                    default:
+                        break
+                    }
+                }
+            }
             let now = MonotonicClock.now()
+            if let retry = handshakeRetry, now >= retry.at {
+                handshakeRetry = (.infinity, retry.backoff)  // armed again by the next failure
+                try reconnect()
+            }
             if now >= nextTick {
                 try perform(machine.handle(.tick, now: now))
                 nextTick = now + tickInterval
             }
         }
         tasks.cancelAll()
+        socket.stopMonitor()
+        monitor.close()
         socket.close()
         logger.info("worker \(options.name) stopped")
+    }
+
+    /// What a failed handshake means for the user, said once until a handshake succeeds.
+    func handshakeAdvice(_ kind: SocketEvent.Kind) -> String {
+        switch (kind, options.security) {
+        case (.handshakeFailedAuth, .curve(let publicKey, _, _)):
+            return "the coordinator at \(options.connect) refused this worker's key; ask its operator to allow public key \(publicKey) (the worker's .key file)"
+        case (_, .curve):
+            return "the encrypted handshake with \(options.connect) failed: check that --server-key is the coordinator's public key and that the coordinator uses keys"
+        case (_, .plaintext):
+            return "the handshake with \(options.connect) failed: the coordinator probably requires keys (--key and --server-key)"
+        }
     }
 
     func connectedSocket(_ context: Context) throws -> Socket {
         let socket = try Socket(context, .dealer)
         try SocketSettings.configureDealer(socket, heartbeatInterval: options.heartbeatInterval)
+        if case .curve(let publicKey, let secretKey, let serverKey) = options.security {
+            try socket.set(.curveServerKey, serverKey)
+            try socket.set(.curvePublicKey, publicKey)
+            try socket.set(.curveSecretKey, secretKey)
+        }
         try socket.connect(options.connect)
         return socket
     }

@@ -56,6 +56,11 @@ public final class Socket {
         }
     }
 
+    /// Sets a string option (e.g. a Z85 CURVE key).
+    public func set(_ option: SocketOption, _ text: String) throws(ZMQError) {
+        try set(option, bytes: Array(text.utf8))
+    }
+
     public func set(_ option: SocketOption, bytes: [UInt8]) throws(ZMQError) {
         _ = try retrying("zmq_setsockopt") {
             bytes.withUnsafeBytes { zmq_setsockopt(live, option.raw, $0.baseAddress, $0.count) }

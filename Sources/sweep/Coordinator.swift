@@ -16,22 +16,50 @@ struct Coordinator: ParsableCommand {
     @Option(help: "Run directory to write (default: runs/NAME-TIMESTAMP).")
     var out: String?
 
+    @Option(help: "This coordinator's secret key file (NAME.key_secret from `sweep keygen`).")
+    var key: String?
+
+    @Option(help: "Public keys of the workers to admit: a NAME.key file or a directory of them (repeatable; re-read at every connection).")
+    var allow: [String] = []
+
+    @Flag(help: "Serve without encryption or authentication (trusted networks only).")
+    var insecure = false
+
     @OptionGroup var common: CommonOptions
 
+    func validate() throws {
+        if key == nil && !allow.isEmpty { throw ValidationError("--allow needs --key: the coordinator's own secret key file") }
+        if key != nil && allow.isEmpty { throw ValidationError("--key needs --allow: the public keys (files or a directory) of the workers to admit") }
+        if key != nil && insecure { throw ValidationError("--insecure and --key contradict each other; drop one") }
+        if key == nil && !insecure && !isLocalEndpoint(bind) { throw ValidationError(keyAdvice("serve \(bind)")) }
+    }
+
     func run() throws {
+        let security: CoordinatorSecurity = try loadKeys {
+            guard let key else { return .plaintext }
+            let keys = try KeyFiles.secretKeys(at: key)
+            _ = try KeyFiles.allowedKeys(allow)  // fail now, not at the first handshake
+            return .curve(publicKey: keys.publicKey, secretKey: keys.secretKey, allow: allow)
+        }
         let sweep = try loadSweep(spec)
         let logger = common.logger("sweep")
         let directory = out ?? RunDirectory.defaultPath(name: sweep.spec.name)
-        let service = try startCoordinator(sweep, bind: bind, heartbeat: common.heartbeatSeconds, out: directory, logger: logger)
+        let service = try startCoordinator(sweep, bind: bind, heartbeat: common.heartbeatSeconds, out: directory,
+                                           security: security, logger: logger)
         let outcome = try serve(service, sweep: sweep, out: directory)
         if !outcome { throw ExitCode(1) }
     }
 }
 
-func startCoordinator(_ sweep: LoadedSweep, bind: String, heartbeat: Double, out: String, logger: Logging.Logger) throws -> CoordinatorService {
+func startCoordinator(_ sweep: LoadedSweep, bind: String, heartbeat: Double, out: String,
+                      security: CoordinatorSecurity = .plaintext, logger: Logging.Logger) throws -> CoordinatorService {
     do {
-        return try CoordinatorService(sweep: sweep, options: .init(bind: bind, heartbeatInterval: heartbeat, runDirectory: out), logger: logger)
+        return try CoordinatorService(sweep: sweep, options: .init(bind: bind, heartbeatInterval: heartbeat, runDirectory: out,
+                                                                   security: security), logger: logger)
     } catch let error as BindError {
+        Console.shared.line("error: \(error)")
+        throw ExitCode(1)
+    } catch let error as KeyError {
         Console.shared.line("error: \(error)")
         throw ExitCode(1)
     }

@@ -22,6 +22,15 @@ struct Worker: ParsableCommand {
     @Option(help: "A name for this worker in logs and reports (default: HOST-PID).")
     var name: String?
 
+    @Option(help: "This worker's secret key file (NAME.key_secret from `sweep keygen`).")
+    var key: String?
+
+    @Option(help: "The coordinator's public key file (NAME.key): the only coordinator this worker trusts.")
+    var serverKey: String?
+
+    @Flag(help: "Connect without encryption or authentication (trusted networks only).")
+    var insecure = false
+
     var gpuIDs: [Int] { (gpus ?? "").split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
     @OptionGroup var common: CommonOptions
@@ -37,13 +46,21 @@ struct Worker: ParsableCommand {
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") else {
             throw ValidationError("--connect '\(connect)' is not an address like tcp://HOST:PORT")
         }
+        if (key == nil) != (serverKey == nil) { throw ValidationError("--key and --server-key go together: this worker's secret key and the coordinator's public key") }
+        if key != nil && insecure { throw ValidationError("--insecure and --key contradict each other; drop one") }
+        if key == nil && !insecure && !isLocalEndpoint(connect) { throw ValidationError(keyAdvice("join \(connect)")) }
     }
 
     func run() throws {
+        let security: WorkerSecurity = try loadKeys {
+            guard let key, let serverKey else { return .plaintext }
+            let keys = try KeyFiles.secretKeys(at: key)
+            return .curve(publicKey: keys.publicKey, secretKey: keys.secretKey, serverKey: try KeyFiles.publicKey(at: serverKey))
+        }
         let workerName = name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
         let service = WorkerService(options: .init(connect: connect, slots: slots, gpus: gpuIDs, name: workerName,
                                                    heartbeatInterval: common.heartbeatSeconds,
-                                                   cacheDirectory: cache.map { URL(fileURLWithPath: $0) }),
+                                                   cacheDirectory: cache.map { URL(fileURLWithPath: $0) }, security: security),
                                     logger: common.logger("worker \(workerName)"))
         let remote = service.remote
         let watcher = SignalWatcher { count in remote.send(count == 1 ? .drain : .stop) }

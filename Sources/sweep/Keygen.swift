@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import SweepRuntime
+
+struct Keygen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a CURVE key pair: NAME.key (public, share it) and NAME.key_secret (mode 0600, keep it).")
+
+    @Option(help: "Directory to write the two files into.")
+    var out: String
+
+    @Option(help: "Name of the key pair (default: this host's name).")
+    var name: String = ProcessInfo.processInfo.hostName
+
+    func run() throws {
+        do {
+            let paths = try KeyFiles.generate(directory: URL(fileURLWithPath: out), name: name)
+            print("public key: \(paths.publicPath)  (give it to the other side)")
+            print("secret key: \(paths.secretPath)  (keep it on this host; mode 0600)")
+        } catch let error as KeyError {
+            Console.shared.line("error: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
