@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "sweep", targets: ["sweep"]),
         .executable(name: "sweep-bench", targets: ["SweepBench"]),
+        // For the decoder fuzzer in Fuzz/ (a separate package, built with -sanitize=fuzzer).
+        .library(name: "SweepProtocol", targets: ["SweepProtocol"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -90,10 +90,10 @@ final class ZAPHandler: @unchecked Sendable {  // safe: mutable state guarded by
         func reply(_ code: String, _ text: String) -> [[UInt8]] {
             [Array("1.0".utf8), requestID, Array(code.utf8), Array(text.utf8), [], []]
         }
-        guard request.count >= 7, String(decoding: request[0], as: UTF8.self) == "1.0" else { return reply("500", "malformed ZAP request") }
+        guard request.count >= 6, String(decoding: request[0], as: UTF8.self) == "1.0" else { return reply("500", "malformed ZAP request") }
         let address = String(decoding: request[3], as: UTF8.self)
         let mechanism = String(decoding: request[5], as: UTF8.self)
-        guard mechanism == "CURVE", let key = Curve.encode(request[6]) else {
+        guard mechanism == "CURVE", request.count >= 7, let key = Curve.encode(request[6]) else {
             note(address: address, key: mechanism, reason: "no CURVE key (mechanism \(mechanism))")
             return reply("400", "CURVE required")
         }

@@ -39,3 +39,9 @@ public enum Curve {
 func text(_ buffer: [CChar]) -> String {
     String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
+
+/// Decodes Z85 text into `bytes` (32 bytes for a key); nil on malformed text. For tests and tools.
+@discardableResult
+public func zmq_z85_decode_shim(_ bytes: UnsafeMutablePointer<UInt8>, _ text: UnsafePointer<CChar>) -> UnsafeMutablePointer<UInt8>? {
+    zmq_z85_decode(bytes, text)
+}

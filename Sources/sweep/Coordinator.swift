@@ -31,7 +31,7 @@ struct Coordinator: ParsableCommand {
         if key == nil && !allow.isEmpty { throw ValidationError("--allow needs --key: the coordinator's own secret key file") }
         if key != nil && allow.isEmpty { throw ValidationError("--key needs --allow: the public keys (files or a directory) of the workers to admit") }
         if key != nil && insecure { throw ValidationError("--insecure and --key contradict each other; drop one") }
-        if key == nil && !insecure && !isLocalEndpoint(bind) { throw ValidationError(keyAdvice("serve \(bind)")) }
+        if key == nil && !insecure && !isLocalEndpoint(bind) { throw ValidationError(keyAdvice("serve \(bind)", risk: "anyone who can reach that port could join and receive your data, or answer with false results")) }
     }
 
     func run() throws {

@@ -48,7 +48,7 @@ struct Worker: ParsableCommand {
         }
         if (key == nil) != (serverKey == nil) { throw ValidationError("--key and --server-key go together: this worker's secret key and the coordinator's public key") }
         if key != nil && insecure { throw ValidationError("--insecure and --key contradict each other; drop one") }
-        if key == nil && !insecure && !isLocalEndpoint(connect) { throw ValidationError(keyAdvice("join \(connect)")) }
+        if key == nil && !insecure && !isLocalEndpoint(connect) { throw ValidationError(keyAdvice("join \(connect)", risk: "anyone on the way could pose as the coordinator and run commands on this host")) }
     }
 
     func run() throws {
