@@ -37,7 +37,7 @@ let package = Package(
         ]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore"]),
         .testTarget(name: "SweepMLTests", dependencies: ["SweepML", "SweepCore"]),
-        .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol", "SweepCore"]),
+        .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol", "SweepCore"], exclude: ["FuzzCrashers"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "SweepRuntimeTests", dependencies: ["SweepRuntime", "SweepProtocol", "SweepCore"]),
         .testTarget(name: "SweepClusterTests", dependencies: ["SweepCore"]),

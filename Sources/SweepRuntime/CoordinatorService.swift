@@ -46,6 +46,8 @@ public final class CoordinatorService {
     let zap: ZAPHandler?
     public let sweepID: UInt64
     public let control = Mailbox<Control>()
+    /// Messages dropped because they could not be decoded.
+    public private(set) var malformedCount = 0
     /// The endpoint actually bound (with the port chosen for `tcp://host:*`).
     public private(set) var endpoint = ""
 
@@ -225,6 +227,7 @@ public final class CoordinatorService {
             Console.shared.endStatus()
         }
         if stopped { logger.warning("stopped before the sweep finished: \(records.count) of \(machine.totalTasks) tasks counted") }
+        if malformedCount > 0 { logger.warning("dropped \(malformedCount) malformed messages in all") }
         return CoordinatorOutcome(records: records, complete: machine.isFinished, wallSeconds: wall, roundTrips: roundTrips, firstDispatch: firstDispatch)
     }
 
@@ -256,7 +259,11 @@ public final class CoordinatorService {
         case .duplicate(let lease, let worker):
             logger.info("duplicate result for \(lease) from \(worker): already counted, ignored")
         case .malformed(let peer, let reason):
-            logger.warning("dropped a malformed message from peer \(peer): \(reason)")
+            malformedCount += 1
+            // The first few in full, then a count now and then: a flood must not flood the log.
+            if malformedCount <= 10 || malformedCount % 1000 == 0 {
+                logger.warning("dropped a malformed message from peer \(peer): \(reason) (\(malformedCount) so far)")
+            }
         }
     }
 
