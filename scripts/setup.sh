@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs what Sweep needs besides the Swift toolchain: libzmq (headers + library) and pkg-config.
+# Installs what Sweep needs besides the Swift toolchain: libzmq and SQLite (headers + libraries), pkg-config.
 set -euo pipefail
 missing=()
 [ -f /usr/include/zmq.h ] || missing+=(libzmq3-dev)
+[ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""

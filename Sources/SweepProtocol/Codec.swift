@@ -53,6 +53,20 @@ public enum Codec {
         return w.bytes
     }
 
+    /// A trial's parameters as bytes (the wire encoding), for storing them exactly.
+    public static func encode(_ params: Params) -> [UInt8] {
+        var writer = ByteWriter()
+        writer.params(params)
+        return writer.bytes
+    }
+
+    public static func decodeParams(_ bytes: [UInt8]) throws(DecodeError) -> Params {
+        var reader = ByteReader(bytes)
+        let params = try reader.params()
+        guard reader.isAtEnd else { throw DecodeError("bytes left over after parameters") }
+        return params
+    }
+
     /// Decodes one message. Throws `DecodeError` for anything malformed, truncated, of another
     /// protocol version, or with bytes left over; never traps on input.
     public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Message {

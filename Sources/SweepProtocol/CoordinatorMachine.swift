@@ -66,11 +66,11 @@ public struct CoordinatorMachine: Sendable {
 
     /// Things worth telling the user and the run log.
     public enum Report: Sendable {
-        case workerJoined(name: String, host: String, slots: Int)
+        case workerJoined(PeerID, name: String, host: String, slots: Int)
         case workerLost(name: String, host: String, requeued: Int, reason: String)
         case workerLeft(name: String, host: String, requeued: Int)
         case attemptFailed(LeaseRef, worker: String, error: String, retrying: Bool)
-        case duplicate(LeaseRef, worker: String)
+        case duplicate(LeaseRef, worker: String, metrics: [String: Double])
         case malformed(PeerID, reason: String)
     }
 
@@ -107,10 +107,30 @@ public struct CoordinatorMachine: Sendable {
     /// until this is empty (or a short deadline passes), so final acknowledgements are delivered.
     public private(set) var awaitingFarewell: Set<PeerID> = []
 
-    public init(_ configuration: Configuration) {
+    /// What a resumed sweep had done before: counted tasks and attempts made so far (new
+    /// attempts are numbered after them, so old leases still running on workers stay distinct).
+    public struct Restored: Sendable {
+        public var done: [TaskID: TaskStatus]
+        public var attempts: [TaskID: Int]
+
+        public init(done: [TaskID: TaskStatus], attempts: [TaskID: Int]) {
+            self.done = done
+            self.attempts = attempts
+        }
+    }
+
+    public init(_ configuration: Configuration, restored: Restored? = nil) {
         self.configuration = configuration
         tasks = Array(repeating: TaskState(), count: configuration.trials.count * configuration.folds)
-        if tasks.isEmpty { isFinished = true }
+        if let restored {
+            for (task, attempts) in restored.attempts { if let index = taskIndex(task) { tasks[index].attempts = attempts } }
+            for (task, status) in restored.done {
+                guard let index = taskIndex(task) else { continue }
+                tasks[index].done = true
+                if status == .ok { succeeded += 1 } else { failed += 1 }
+            }
+        }
+        if succeeded + failed == tasks.count { isFinished = true }
     }
 
     public var totalTasks: Int { tasks.count }
@@ -185,6 +205,11 @@ public struct CoordinatorMachine: Sendable {
     }
 
     mutating func register(_ hello: Hello, peer: PeerID, now: Double, into actions: inout [Action]) {
+        // A new incarnation of a worker (it restarted) supersedes the old one at once.
+        for (other, worker) in workers where other != peer
+            && worker.hello.workerID == hello.workerID && worker.hello.incarnation != hello.incarnation {
+            drop(worker, reason: "superseded by a new incarnation", into: &actions)
+        }
         // The same worker incarnation on a new connection replaces its old entry; its leases move.
         var carried: Set<LeaseRef> = []
         for (other, worker) in workers where other != peer
@@ -207,7 +232,7 @@ public struct CoordinatorMachine: Sendable {
         worker.leases.formUnion(running)
         for lease in running where leases[lease] != nil { leases[lease]!.peer = peer }
         workers[peer] = worker
-        if isNew { actions.append(.report(.workerJoined(name: hello.name, host: hello.host, slots: hello.slots))) }
+        if isNew { actions.append(.report(.workerJoined(peer, name: hello.name, host: hello.host, slots: hello.slots))) }
         actions.append(.send(peer, .welcome(sweepID: configuration.sweepID,
                                             heartbeatMilliseconds: Int(configuration.heartbeatInterval * 1000))))
         if hello.cachedSweep != configuration.sweepID { actions.append(.sendSetup(peer)) }
@@ -221,7 +246,7 @@ public struct CoordinatorMachine: Sendable {
         let lease = leases.removeValue(forKey: result.lease)
         let worker = workers[peer]!.hello
         if tasks[index].done {
-            if lease == nil || result.succeeded { actions.append(.report(.duplicate(result.lease, worker: worker.name))) }
+            if lease == nil || result.succeeded { actions.append(.report(.duplicate(result.lease, worker: worker.name, metrics: result.metrics))) }
             return
         }
         if result.succeeded {

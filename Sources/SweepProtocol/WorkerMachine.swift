@@ -125,7 +125,9 @@ public struct WorkerMachine: Sendable {
             // Tell the coordinator we have no free slots; it sends nothing new from here on.
             if isRegistered { sayHello(now: now, into: &actions) }
         }
-        if draining && running.isEmpty && unacknowledged.isEmpty {
+        if draining && running.isEmpty && (unacknowledged.isEmpty || !isRegistered) {
+            // Results nobody can acknowledge (the coordinator is gone) are left behind: their
+            // tasks run again elsewhere, which at-least-once execution allows.
             if isRegistered { actions.append(.send(.goodbye)) }
             actions.append(.exit)
         }

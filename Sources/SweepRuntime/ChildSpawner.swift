@@ -72,14 +72,19 @@ func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePo
 
 /// `sweep __exec PARENT -- PROGRAM ARGS…`: die with the worker, then become the program.
 public enum ExecLauncher {
+    /// Asks the kernel to SIGKILL this process when `parent` dies (and exits now if it already has).
+    public static func dieWithParent(_ parent: pid_t) {
+        _ = sweep_set_parent_death_signal(SIGKILL)
+        if getppid() != parent { exit(137) }
+    }
+
     public static func run(_ arguments: [String]) -> Never {
         // arguments: [PARENT, "--", program, args...]
         guard arguments.count >= 3, let parent = pid_t(arguments[0]), arguments[1] == "--" else {
             writeError("sweep __exec: usage: sweep __exec PARENT_PID -- PROGRAM [ARGS...]\n")
             exit(127)
         }
-        sweep_set_parent_death_signal(SIGKILL)
-        if getppid() != parent { exit(137) }  // the worker died before we could ask
+        dieWithParent(parent)
         let program = Array(arguments.dropFirst(2))
         withCStrings(program) { argv in _ = execvp(program[0], argv) }
         writeError("cannot start '\(program[0])': \(String(cString: strerror(errno)))\n")

@@ -44,6 +44,7 @@ public final class CoordinatorService {
     let context: Context
     let router: Socket
     let zap: ZAPHandler?
+    let record: RunRecord?
     public let sweepID: UInt64
     public let control = Mailbox<Control>()
     /// Messages dropped because they could not be decoded.
@@ -51,11 +52,13 @@ public final class CoordinatorService {
     /// The endpoint actually bound (with the port chosen for `tcp://host:*`).
     public private(set) var endpoint = ""
 
-    public init(sweep: LoadedSweep, options: Options, logger: Logger, sweepID: UInt64 = UInt64.random(in: 1...UInt64.max)) throws {
+    /// `record`: the run database to write (and, when resuming, the state to continue from).
+    public init(sweep: LoadedSweep, options: Options, logger: Logger, record: RunRecord? = nil) throws {
         self.sweep = sweep
         self.options = options
         self.logger = logger
-        self.sweepID = sweepID
+        self.record = record
+        self.sweepID = record?.sweepID ?? UInt64.random(in: 1...UInt64.max)
         context = Context()
         router = try Socket(context, .router)
         try SocketSettings.configureRouter(router, heartbeatInterval: options.heartbeatInterval)
@@ -104,24 +107,29 @@ public final class CoordinatorService {
         // Command trainers are stopped by their worker at the timeout (then SIGKILL after a grace
         // period); the coordinator's own deadline comes later, for workers that cannot answer.
         let leaseTimeout = spec.limits.taskTimeout + (spec.trainer.isCommand ? CommandTrainer.stopGrace + 5 : 0)
+        var records: [TaskID: TaskRecord] = record?.restoredRecords ?? [:]
         var machine = CoordinatorMachine(.init(
             sweepID: sweepID, trials: sweep.trials, folds: spec.cv.folds, maxAttempts: spec.limits.maxAttempts,
-            taskTimeout: leaseTimeout, heartbeatInterval: options.heartbeatInterval, resources: spec.trainer.resources))
+            taskTimeout: leaseTimeout, heartbeatInterval: options.heartbeatInterval, resources: spec.trainer.resources),
+            restored: record?.restoredState)
+        let database = record?.database
         let artifacts = try options.runDirectory.map { try RunArtifacts(directory: $0) }
         let setupBytes = Codec.encode(.setup(makeSetup()))
-        var records: [TaskID: TaskRecord] = [:]
         records.reserveCapacity(machine.totalTasks)
         var dispatched: [LeaseRef: Double] = [:]
         var roundTrips: [Double] = []
         roundTrips.reserveCapacity(machine.totalTasks)
         var firstDispatch: Double?
         var progress = ProgressLine(spec: spec, trials: sweep.trials.count)
+        for restored in records.values { progress.add(restored) }
         let started = MonotonicClock.now()
         let tickInterval = options.heartbeatInterval / 4
         var nextTick = started
         var lastProgress = -Double.infinity
         var stopped = false
-        var pending: [CoordinatorMachine.Event] = []
+        // Sends wait here until the database has committed what led to them (acks above all).
+        var outbox: [(PeerID, [UInt8])] = []
+        var workerNames: [PeerID: (name: String, host: String)] = [:]
         var poller = Poller([.socket(router), .fileDescriptor(control.fileDescriptor)])
 
         func perform(_ actions: [CoordinatorMachine.Action], now: Double) {
@@ -129,22 +137,37 @@ public final class CoordinatorService {
                 switch action {
                 case .send(let peer, let message):
                     if case .work(_, _, let tasks) = message {
-                        if firstDispatch == nil && !tasks.isEmpty { firstDispatch = now - started }
-                        for task in tasks { dispatched[task.lease] = now }
+                        if firstDispatch == nil && !tasks.isEmpty {
+                            firstDispatch = now - started
+                            database?.event("first-dispatch", String(format: "%.6f", firstDispatch!))
+                        }
+                        let worker = workerNames[peer] ?? ("?", "?")
+                        for task in tasks {
+                            dispatched[task.lease] = now
+                            database?.dispatched(task.lease, worker: worker.name, host: worker.host)
+                        }
                     }
-                    send(Codec.encode(message), to: peer)
+                    outbox.append((peer, Codec.encode(message)))
                 case .sendSetup(let peer):
-                    send(setupBytes, to: peer)
+                    outbox.append((peer, setupBytes))
                 case .record(let record):
                     records[record.task] = record
+                    database?.counted(record)
                     progress.add(record)
                     if let sent = dispatched.removeValue(forKey: LeaseRef(record.task, attempt: record.attempt)) {
                         roundTrips.append(now - sent)
                     }
                 case .report(let report):
-                    log(report)
+                    if case .workerJoined(let peer, let name, let host, _) = report { workerNames[peer] = (name, host) }
+                    if case .duplicate(let lease, let worker, let metrics) = report {
+                        database?.duplicate(lease, worker: worker, metrics: metrics)
+                        if let counted = records[lease.task], counted.metrics != metrics {
+                            logger.info("the duplicate of \(lease) from \(worker) differs from the counted result (attempt \(counted.attempt)): \(metrics) vs \(counted.metrics)")
+                        }
+                    }
+                    log(report, database: database)
                 case .serveChunk(let peer, let hash, let offset, let length):
-                    send(Codec.encode(chunk(hash, offset: offset, length: length)), to: peer)
+                    outbox.append((peer, Codec.encode(chunk(hash, offset: offset, length: length))))
                 case .progress(let lease, let worker, let step, let metrics):
                     artifacts?.progress(lease, worker: worker, step: step, metrics: metrics)
                 case .taskLog(let lease, let worker, let host, let text):
@@ -155,27 +178,36 @@ public final class CoordinatorService {
             }
         }
 
-        func send(_ bytes: [UInt8], to peer: PeerID) {
-            do {
-                if try !router.send([peer.bytes, bytes]) {
-                    logger.warning("send queue to peer \(peer) is full; dropping the peer")
-                    pending.append(.unreachable(peer))
+        /// Commits what the last events decided, then sends. A send to a departed worker fails
+        /// loudly (ROUTER_MANDATORY) and becomes an event of its own: drop it, re-queue its tasks.
+        func flush(now: Double) throws {
+            while !outbox.isEmpty {
+                try database?.commit()
+                let sending = outbox
+                outbox.removeAll(keepingCapacity: true)
+                var unreachable: [PeerID] = []
+                for (peer, bytes) in sending where !unreachable.contains(peer) {
+                    do {
+                        if try !router.send([peer.bytes, bytes]) {
+                            logger.warning("send queue to peer \(peer) is full; dropping the peer")
+                            unreachable.append(peer)
+                        }
+                    } catch {
+                        unreachable.append(peer)
+                    }
                 }
-            } catch {
-                logger.debug("send to peer \(peer) failed: \(error)")
-                pending.append(.unreachable(peer))
+                for peer in unreachable { perform(machine.handle(.unreachable(peer), now: now), now: now) }
             }
+            try database?.commit()
         }
 
-        func handle(_ event: CoordinatorMachine.Event, now: Double) {
-            perform(machine.handle(event, now: now), now: now)
-            while !pending.isEmpty {
-                let next = pending.removeFirst()
-                perform(machine.handle(next, now: now), now: now)
-            }
+        if let record, record.isResume {
+            logger.info("resuming sweep '\(spec.name)' on \(endpoint): \(records.count) of \(machine.totalTasks) tasks already counted; waiting for workers to reconnect")
+            database?.event("resumed", "\(records.count) of \(machine.totalTasks) tasks counted")
+        } else {
+            logger.info("serving sweep '\(spec.name)' on \(endpoint): \(sweep.trials.count) trials × \(spec.cv.folds) folds = \(machine.totalTasks) tasks")
         }
-
-        logger.info("serving sweep '\(spec.name)' on \(endpoint): \(sweep.trials.count) trials × \(spec.cv.folds) folds = \(machine.totalTasks) tasks")
+        try database?.commit()
         var farewellDeadline = Double.infinity
         var finishedAt: Double?
         while !stopped {
@@ -199,22 +231,23 @@ public final class CoordinatorService {
                     budget -= 1
                     let now = MonotonicClock.now()
                     guard parts.count == 2 else {
-                        if let peer = parts.first { handle(.malformed(PeerID(peer), DecodeError("expected 1 frame, got \(parts.count - 1)")), now: now) }
+                        if let peer = parts.first { perform(machine.handle(.malformed(PeerID(peer), DecodeError("expected 1 frame, got \(parts.count - 1)")), now: now), now: now) }
                         continue
                     }
                     let peer = PeerID(parts[0])
                     do {
-                        handle(.received(peer, try Codec.decode(parts[1])), now: now)
+                        perform(machine.handle(.received(peer, try Codec.decode(parts[1])), now: now), now: now)
                     } catch {
-                        handle(.malformed(peer, error), now: now)
+                        perform(machine.handle(.malformed(peer, error), now: now), now: now)
                     }
                 }
             }
             let after = MonotonicClock.now()
             if after >= nextTick {
-                handle(.tick, now: after)
+                perform(machine.handle(.tick, now: after), now: after)
                 nextTick = after + tickInterval
             }
+            try flush(now: after)
             if options.showProgress && (after - lastProgress >= (Console.shared.isTTY ? 0.1 : 2)) {
                 Console.shared.status(progress.text(running: machine.runningTasks, workers: machine.workerCount, elapsed: after - started,
                                                     waiting: machine.waitingReason))
@@ -228,6 +261,9 @@ public final class CoordinatorService {
         }
         if stopped { logger.warning("stopped before the sweep finished: \(records.count) of \(machine.totalTasks) tasks counted") }
         if malformedCount > 0 { logger.warning("dropped \(malformedCount) malformed messages in all") }
+        database?.finished(complete: machine.isFinished)
+        try database?.commit()
+        database?.checkpoint()
         return CoordinatorOutcome(records: records, complete: machine.isFinished, wallSeconds: wall, roundTrips: roundTrips, firstDispatch: firstDispatch)
     }
 
@@ -246,17 +282,23 @@ public final class CoordinatorService {
         zap?.stop()
     }
 
-    func log(_ report: CoordinatorMachine.Report) {
+    func log(_ report: CoordinatorMachine.Report, database: RunDatabase?) {
         switch report {
-        case .workerJoined(let name, let host, let slots):
+        case .workerJoined(_, let name, let host, let slots):
             logger.info("worker joined: \(name) on \(host) with \(slots) slots")
+            database?.event("worker-joined", "\(name)@\(host) slots=\(slots)")
         case .workerLost(let name, let host, let requeued, let reason):
             logger.warning("worker lost: \(name) on \(host) (\(reason)); re-queued \(requeued) tasks")
+            database?.event("worker-lost", "\(name)@\(host): \(reason)")
+            if requeued > 0 { database?.event("requeued", String(requeued)) }
         case .workerLeft(let name, let host, let requeued):
             logger.info("worker left: \(name) on \(host); re-queued \(requeued) tasks")
+            database?.event("worker-left", "\(name)@\(host)")
+            if requeued > 0 { database?.event("requeued", String(requeued)) }
         case .attemptFailed(let lease, let worker, let error, let retrying):
             logger.warning("task \(lease) failed on \(worker): \(error)\(retrying ? "; retrying" : "; no attempts left")")
-        case .duplicate(let lease, let worker):
+            database?.event("attempt-failed", "\(lease) on \(worker): \(error)")
+        case .duplicate(let lease, let worker, _):
             logger.info("duplicate result for \(lease) from \(worker): already counted, ignored")
         case .malformed(let peer, let reason):
             malformedCount += 1
@@ -264,6 +306,7 @@ public final class CoordinatorService {
             if malformedCount <= 10 || malformedCount % 1000 == 0 {
                 logger.warning("dropped a malformed message from peer \(peer): \(reason) (\(malformedCount) so far)")
             }
+            database?.event("malformed", reason)
         }
     }
 

@@ -17,7 +17,7 @@ public final class LocalWorkers {
             let process = Process()
             process.executableURL = executable
             process.arguments = ["worker", "--connect", connect, "--slots", String(slots), "--name", "local-\(index + 1)",
-                                 "--heartbeat", "\(heartbeatInterval)s", "--log-level", logLevel]
+                                 "--heartbeat", "\(heartbeatInterval)s", "--log-level", logLevel, "--parent-pid", String(getpid())]
             try process.run()
             processes.append(process)
         }

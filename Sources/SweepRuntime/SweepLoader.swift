@@ -16,6 +16,14 @@ public struct LoadedSweep: Sendable {
     public let blobs: [String: [UInt8]]
     public let dataBlob: BlobRef?
     public let workdirBlob: BlobRef?
+    /// SHA-256 of the data file as read (so a resumed sweep can check it is the same data).
+    public let dataSHA256: String?
+
+    /// The same sweep with the trials a run database recorded.
+    public func replacingTrials(_ trials: [Trial]) -> LoadedSweep {
+        LoadedSweep(spec: spec, specPath: specPath, dataset: dataset, trials: trials, assignment: assignment,
+                    blobs: blobs, dataBlob: dataBlob, workdirBlob: workdirBlob, dataSHA256: dataSHA256)
+    }
 }
 
 /// Why a spec file could not be read at all.
@@ -32,6 +40,12 @@ public enum SweepLoader {
         guard let text = String(bytes: bytes, encoding: .utf8) else {
             throw SpecFileError(description: "spec file '\(specPath)' is not UTF-8 text")
         }
+        return try load(specText: text, specPath: specPath)
+    }
+
+    /// Loads a spec given as text; relative paths in it are relative to `specPath`'s directory.
+    public static func load(specText text: String, specPath: String) throws -> LoadedSweep {
+        let url = URL(fileURLWithPath: specPath)
         let stem = url.deletingPathExtension().lastPathComponent
         let spec = try SpecParser.parse(text, file: specPath, defaultName: stem)
         var problems: [SpecProblem] = []
@@ -44,10 +58,12 @@ public enum SweepLoader {
         var labels: [Int]?
         var blobs: [String: [UInt8]] = [:]
         var dataBlob: BlobRef?, workdirBlob: BlobRef?
+        var dataSHA256: String?
         let specDirectory = url.deletingLastPathComponent()
         if let data = spec.data {
             let dataURL = URL(fileURLWithPath: data.path, relativeTo: specDirectory).standardizedFileURL
             if let contents = FileManager.default.contents(atPath: dataURL.path) {
+                dataSHA256 = SHA256.hex([UInt8](contents))
                 do {
                     let table = try CSVTable(parsing: String(decoding: contents, as: UTF8.self))
                     if let targetColumn = table.header.firstIndex(of: data.target) {
@@ -116,6 +132,6 @@ public enum SweepLoader {
                          shuffle: spec.cv.shuffle, seed: spec.cv.seed)
         } ?? []
         return LoadedSweep(spec: spec, specPath: specPath, dataset: dataset, trials: trials, assignment: assignment,
-                           blobs: blobs, dataBlob: dataBlob, workdirBlob: workdirBlob)
+                           blobs: blobs, dataBlob: dataBlob, workdirBlob: workdirBlob, dataSHA256: dataSHA256)
     }
 }

@@ -44,24 +44,38 @@ struct Coordinator: ParsableCommand {
         let sweep = try loadSweep(spec)
         let logger = common.logger("sweep")
         let directory = out ?? RunDirectory.defaultPath(name: sweep.spec.name)
+        let record = try openRecord {
+            try RunRecord.create(directory: directory, sweep: sweep, mode: "coordinator", bind: bind, keyPath: key,
+                                 allowPaths: allow, insecure: insecure)
+        }
         let service = try startCoordinator(sweep, bind: bind, heartbeat: common.heartbeatSeconds, out: directory,
-                                           security: security, logger: logger)
+                                           security: security, record: record, logger: logger)
         let outcome = try serve(service, sweep: sweep, out: directory)
         if !outcome { throw ExitCode(1) }
     }
 }
 
 func startCoordinator(_ sweep: LoadedSweep, bind: String, heartbeat: Double, out: String,
-                      security: CoordinatorSecurity = .plaintext, logger: Logging.Logger) throws -> CoordinatorService {
+                      security: CoordinatorSecurity = .plaintext, record: RunRecord, logger: Logging.Logger) throws -> CoordinatorService {
     do {
         return try CoordinatorService(sweep: sweep, options: .init(bind: bind, heartbeatInterval: heartbeat, runDirectory: out,
-                                                                   security: security), logger: logger)
+                                                                   security: security), logger: logger, record: record)
     } catch let error as BindError {
         Console.shared.line("error: \(error)")
         throw ExitCode(1)
     } catch let error as KeyError {
         Console.shared.line("error: \(error)")
         throw ExitCode(1)
+    }
+}
+
+/// Opens or creates a run database, turning its problems into a clear error and exit status 2.
+func openRecord(_ body: () throws -> RunRecord) throws -> RunRecord {
+    do {
+        return try body()
+    } catch let error as RunDatabaseError {
+        Console.shared.line("error: \(error)")
+        throw ExitCode(2)
     }
 }
 

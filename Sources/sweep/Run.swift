@@ -29,7 +29,12 @@ struct Run: ParsableCommand {
         let sweep = try loadSweep(spec)
         let logger = common.logger("sweep")
         let directory = out ?? RunDirectory.defaultPath(name: sweep.spec.name)
-        let service = try startCoordinator(sweep, bind: "tcp://127.0.0.1:*", heartbeat: common.heartbeatSeconds, out: directory, logger: logger)
+        let record = try openRecord {
+            try RunRecord.create(directory: directory, sweep: sweep, mode: "run", bind: "tcp://127.0.0.1:*", keyPath: nil,
+                                 allowPaths: [], insecure: false)
+        }
+        let service = try startCoordinator(sweep, bind: "tcp://127.0.0.1:*", heartbeat: common.heartbeatSeconds, out: directory,
+                                           record: record, logger: logger)
         let local = LocalWorkers()
         defer { local.stop() }
         try local.start(count: workers, connect: service.endpoint, slots: slots, heartbeatInterval: common.heartbeatSeconds,

@@ -31,6 +31,9 @@ struct Worker: ParsableCommand {
     @Flag(help: "Connect without encryption or authentication (trusted networks only).")
     var insecure = false
 
+    @Option(help: .hidden)
+    var parentPid: Int32?
+
     var gpuIDs: [Int] { (gpus ?? "").split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
     @OptionGroup var common: CommonOptions
@@ -52,6 +55,8 @@ struct Worker: ParsableCommand {
     }
 
     func run() throws {
+        // Started by `sweep run`/`sweep resume`: go down with the parent, even if it is SIGKILLed.
+        if let parentPid { ExecLauncher.dieWithParent(parentPid) }
         let security: WorkerSecurity = try loadKeys {
             guard let key, let serverKey else { return .plaintext }
             let keys = try KeyFiles.secretKeys(at: key)

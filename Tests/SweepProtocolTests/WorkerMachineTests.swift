@@ -88,3 +88,14 @@ struct WorkerMachineTests {
         #expect(sent(actions).contains { if case .heartbeat = $0 { true } else { false } })
     }
 }
+
+extension WorkerMachineTests {
+    @Test func drainingWithoutACoordinatorDoesNotWaitForeverForAcknowledgements() {
+        var m = registered()
+        _ = m.handle(.received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
+        _ = m.handle(.finished([TaskResult(lease: lease, succeeded: true, duration: 1, metrics: [:], error: "")]), now: 1.1)
+        _ = m.handle(.tick, now: 5)  // the coordinator fell silent: connecting again
+        let drain = m.handle(.drain, now: 5.1)
+        #expect(drain.contains { if case .exit = $0 { true } else { false } })
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import GRDB
+import SweepCore
+import SweepProtocol
+
+/// The durable record of a sweep: SQLite in the run directory (`run.db`, WAL mode), readable
+/// with any SQLite client. It holds the spec, trials, tasks, leases, results (counted and
+/// duplicate) and events. Writes are grouped: the coordinator buffers them while it handles a
+/// batch of messages and `commit()`s before it sends anything, so a result is durable before
+/// its acknowledgement leaves. `synchronous=NORMAL` survives a crash of the process (not of the
+/// machine's power), which is the failure `sweep resume` is for.
+final class RunDatabase {
+    static let fileName = "run.db"
+
+    let path: String
+    private let queue: DatabaseQueue
+    private var pending: [(String, StatementArguments)] = []
+
+    /// Facts about the sweep, written once.
+    struct SweepRow {
+        var sweepID: UInt64
+        var name: String
+        var mode: String          // "run" (local workers) or "coordinator"
+        var bind: String
+        var specPath: String
+        var specText: String
+        var dataSHA256: String?
+        var workdirSHA256: String?
+        var keyPath: String?
+        var allowPaths: [String]
+        var insecure: Bool
+    }
+
+    /// What a resumed coordinator starts from.
+    struct Restored {
+        var sweep: SweepRow
+        var trials: [Trial]
+        var attempts: [TaskID: Int]
+        var counted: [TaskID: TaskRecord]
+        var duplicates: Int
+        var requeues: Int
+    }
+
+    private init(path: String, queue: DatabaseQueue) {
+        self.path = path
+        self.queue = queue
+    }
+
+    static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return configuration
+    }
+
+    /// A new run database for a sweep that starts now.
+    static func create(directory: String, sweep: SweepRow, trials: [Trial], folds: Int) throws -> RunDatabase {
+        let path = (directory as NSString).appendingPathComponent(fileName)
+        if FileManager.default.fileExists(atPath: path) {
+            throw RunDatabaseError(description: "\(path) already exists: continue that sweep with `sweep resume \(directory)`, or choose another --out")
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let database = RunDatabase(path: path, queue: try DatabaseQueue(path: path, configuration: configuration()))
+        try database.queue.write { db in
+            try db.execute(sql: schema)
+            try db.execute(sql: """
+                INSERT INTO sweep (id, sweep_id, name, mode, bind, spec_path, spec_text, data_sha256, workdir_sha256,
+                                   key_path, allow_paths, insecure, created_at, status)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')
+                """, arguments: [String(sweep.sweepID, radix: 16), sweep.name, sweep.mode, sweep.bind, sweep.specPath, sweep.specText,
+                                 sweep.dataSHA256, sweep.workdirSHA256, sweep.keyPath, json(sweep.allowPaths), sweep.insecure, now()])
+            for trial in trials {
+                try db.execute(sql: "INSERT INTO trials (trial, params_json, params, content_hash) VALUES (?, ?, ?, ?)",
+                               arguments: [trial.number, trial.params.json, Data(Codec.encode(trial.params)),
+                                           String(trial.params.contentHash, radix: 16)])
+                for fold in 0..<folds {
+                    try db.execute(sql: "INSERT INTO tasks (trial, fold) VALUES (?, ?)", arguments: [trial.number, fold])
+                }
+            }
+            try db.execute(sql: "INSERT INTO events (at, kind, detail) VALUES (?, 'started', ?)",
+                           arguments: [now(), "\(trials.count) trials × \(folds) folds"])
+        }
+        return database
+    }
+
+    /// Opens an existing run database after checking it is intact.
+    static func open(directory: String) throws -> RunDatabase {
+        let path = (directory as NSString).appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw RunDatabaseError(description: "\(directory) has no \(fileName): it is not a run directory of this version of sweep")
+        }
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration())
+            let problems = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+            guard problems == ["ok"] else {
+                throw RunDatabaseError(description: "the run database \(path) is corrupt (\(problems.prefix(3).joined(separator: "; "))). Restore it from a backup, or start the sweep again with `sweep run` into a new directory")
+            }
+            return RunDatabase(path: path, queue: queue)
+        } catch let error as RunDatabaseError {
+            throw error
+        } catch {
+            throw RunDatabaseError(description: "cannot read the run database \(path): \(error). If the file was damaged, restore it from a backup, or start the sweep again into a new directory")
+        }
+    }
+
+    func restore() throws -> Restored {
+        try queue.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sweep WHERE id = 1") else {
+                throw RunDatabaseError(description: "\(path) has no sweep record")
+            }
+            let allow = (try? JSONDecoder().decode([String].self, from: Data((row["allow_paths"] as String? ?? "[]").utf8))) ?? []
+            let sweep = SweepRow(sweepID: UInt64(row["sweep_id"] as String, radix: 16) ?? 0, name: row["name"], mode: row["mode"],
+                                 bind: row["bind"], specPath: row["spec_path"], specText: row["spec_text"],
+                                 dataSHA256: row["data_sha256"], workdirSHA256: row["workdir_sha256"], keyPath: row["key_path"],
+                                 allowPaths: allow, insecure: row["insecure"])
+            var trials: [Trial] = []
+            for trialRow in try Row.fetchAll(db, sql: "SELECT trial, params FROM trials ORDER BY trial") {
+                let bytes = [UInt8](trialRow["params"] as Data)
+                trials.append(Trial(number: trialRow["trial"], params: try Codec.decodeParams(bytes)))
+            }
+            var attempts: [TaskID: Int] = [:]
+            for task in try Row.fetchAll(db, sql: "SELECT trial, fold, attempts FROM tasks WHERE attempts > 0") {
+                attempts[TaskID(trial: task["trial"], fold: task["fold"])] = task["attempts"]
+            }
+            var counted: [TaskID: TaskRecord] = [:]
+            for result in try Row.fetchAll(db, sql: "SELECT * FROM results WHERE counted = 1") {
+                let task = TaskID(trial: result["trial"], fold: result["fold"])
+                let metrics = (try? JSONDecoder().decode([String: Double].self, from: Data((result["metrics_json"] as String).utf8))) ?? [:]
+                counted[task] = TaskRecord(task: task, status: TaskStatus(rawValue: result["status"]) ?? .failed, worker: result["worker"],
+                                           host: result["host"], attempt: result["attempt"], duration: result["duration"],
+                                           metrics: metrics, error: result["error"])
+            }
+            let duplicates = try Int.fetchOne(db, sql: "SELECT count(*) FROM results WHERE counted = 0") ?? 0
+            let requeues = try Int.fetchOne(db, sql: "SELECT coalesce(sum(CAST(detail AS INTEGER)), 0) FROM events WHERE kind = 'requeued'") ?? 0
+            return Restored(sweep: sweep, trials: trials, attempts: attempts, counted: counted, duplicates: duplicates, requeues: requeues)
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T { try queue.read(body) }
+
+    // MARK: Buffered writes (committed together by `commit()`)
+
+    func dispatched(_ lease: LeaseRef, worker: String, host: String) {
+        pending.append(("INSERT OR REPLACE INTO attempts (trial, fold, attempt, worker, host, dispatched_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        [lease.trial, lease.fold, lease.attempt, worker, host, now()]))
+        pending.append(("UPDATE tasks SET attempts = max(attempts, ?), status = CASE WHEN status = 'pending' THEN 'running' ELSE status END WHERE trial = ? AND fold = ?",
+                        [lease.attempt, lease.trial, lease.fold]))
+    }
+
+    func counted(_ record: TaskRecord) {
+        pending.append(("INSERT INTO results (trial, fold, attempt, worker, host, status, duration, metrics_json, error, counted, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                        [record.task.trial, record.task.fold, record.attempt, record.worker, record.host, record.status.rawValue,
+                         record.duration, json(record.metrics), record.error, now()]))
+        pending.append(("UPDATE tasks SET status = ? WHERE trial = ? AND fold = ?", [record.status.rawValue, record.task.trial, record.task.fold]))
+    }
+
+    func duplicate(_ lease: LeaseRef, worker: String, metrics: [String: Double]) {
+        pending.append(("INSERT INTO results (trial, fold, attempt, worker, host, status, duration, metrics_json, error, counted, received_at) VALUES (?, ?, ?, ?, '', 'duplicate', 0, ?, NULL, 0, ?)",
+                        [lease.trial, lease.fold, lease.attempt, worker, json(metrics), now()]))
+    }
+
+    func event(_ kind: String, _ detail: String) {
+        pending.append(("INSERT INTO events (at, kind, detail) VALUES (?, ?, ?)", [now(), kind, detail]))
+    }
+
+    func finished(complete: Bool) {
+        pending.append(("UPDATE sweep SET status = ?, finished_at = ? WHERE id = 1", [complete ? "finished" : "stopped", now()]))
+    }
+
+    /// Writes everything buffered in one transaction.
+    func commit() throws {
+        guard !pending.isEmpty else { return }
+        let writes = pending
+        pending.removeAll(keepingCapacity: true)
+        try queue.write { db in
+            for (sql, arguments) in writes { try db.execute(sql: sql, arguments: arguments) }
+        }
+    }
+
+    /// Folds the write-ahead log into the database file, so a finished run is one self-contained file.
+    func checkpoint() {
+        try? queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
+    static let schema = """
+        CREATE TABLE sweep (
+            id INTEGER PRIMARY KEY CHECK (id = 1), sweep_id TEXT NOT NULL, name TEXT NOT NULL, mode TEXT NOT NULL,
+            bind TEXT NOT NULL, spec_path TEXT NOT NULL, spec_text TEXT NOT NULL, data_sha256 TEXT, workdir_sha256 TEXT,
+            key_path TEXT, allow_paths TEXT, insecure INTEGER NOT NULL, created_at REAL NOT NULL,
+            status TEXT NOT NULL, finished_at REAL);
+        CREATE TABLE trials (trial INTEGER PRIMARY KEY, params_json TEXT NOT NULL, params BLOB NOT NULL, content_hash TEXT NOT NULL);
+        CREATE TABLE tasks (trial INTEGER NOT NULL, fold INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'pending',
+                            attempts INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (trial, fold));
+        CREATE TABLE attempts (trial INTEGER NOT NULL, fold INTEGER NOT NULL, attempt INTEGER NOT NULL, worker TEXT NOT NULL,
+                               host TEXT NOT NULL, dispatched_at REAL NOT NULL, PRIMARY KEY (trial, fold, attempt));
+        CREATE TABLE results (id INTEGER PRIMARY KEY, trial INTEGER NOT NULL, fold INTEGER NOT NULL, attempt INTEGER NOT NULL,
+                              worker TEXT NOT NULL, host TEXT NOT NULL, status TEXT NOT NULL, duration REAL NOT NULL,
+                              metrics_json TEXT NOT NULL, error TEXT, counted INTEGER NOT NULL, received_at REAL NOT NULL);
+        CREATE UNIQUE INDEX one_counted_result ON results (trial, fold) WHERE counted = 1;
+        CREATE TABLE events (id INTEGER PRIMARY KEY, at REAL NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL);
+        """
+}
+
+/// A run database that cannot be used, with what to do about it.
+public struct RunDatabaseError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+private func now() -> Double { Date().timeIntervalSince1970 }
+
+private func json<T: Encodable>(_ value: T) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+}

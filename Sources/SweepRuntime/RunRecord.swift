@@ -1,0 +1,79 @@
+import Foundation
+import SweepCore
+import SweepProtocol
+
+/// A sweep's run database as the coordinator uses it: a new one for a new sweep, or an existing
+/// one with the state `sweep resume` continues from.
+public final class RunRecord {
+    let database: RunDatabase
+    public let sweepID: UInt64
+    public let isResume: Bool
+    let restoredRecords: [TaskID: TaskRecord]
+    let restoredState: CoordinatorMachine.Restored?
+    /// Facts stored when the sweep started (for resume).
+    public let mode: String
+    public let bind: String
+    public let specPath: String
+    public let specText: String
+    public let keyPath: String?
+    public let allowPaths: [String]
+    public let insecure: Bool
+    public let trials: [Trial]
+    let dataSHA256: String?
+    let workdirSHA256: String?
+
+    private init(database: RunDatabase, row: RunDatabase.SweepRow, trials: [Trial], isResume: Bool,
+                 records: [TaskID: TaskRecord], state: CoordinatorMachine.Restored?) {
+        self.database = database
+        sweepID = row.sweepID
+        self.isResume = isResume
+        restoredRecords = records
+        restoredState = state
+        mode = row.mode
+        bind = row.bind
+        specPath = row.specPath
+        specText = row.specText
+        keyPath = row.keyPath
+        allowPaths = row.allowPaths
+        insecure = row.insecure
+        self.trials = trials
+        dataSHA256 = row.dataSHA256
+        workdirSHA256 = row.workdirSHA256
+    }
+
+    /// Starts the run database of a new sweep in `directory`.
+    public static func create(directory: String, sweep: LoadedSweep, mode: String, bind: String, keyPath: String?,
+                              allowPaths: [String], insecure: Bool) throws -> RunRecord {
+        let specText = (try? String(contentsOfFile: sweep.specPath, encoding: .utf8)) ?? ""
+        let row = RunDatabase.SweepRow(
+            sweepID: UInt64.random(in: 1...UInt64.max), name: sweep.spec.name, mode: mode, bind: bind,
+            specPath: URL(fileURLWithPath: sweep.specPath).standardizedFileURL.path, specText: specText,
+            dataSHA256: sweep.dataSHA256, workdirSHA256: sweep.workdirBlob?.sha256, keyPath: keyPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+            allowPaths: allowPaths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, insecure: insecure)
+        let database = try RunDatabase.create(directory: directory, sweep: row, trials: sweep.trials, folds: sweep.spec.cv.folds)
+        return RunRecord(database: database, row: row, trials: sweep.trials, isResume: false, records: [:], state: nil)
+    }
+
+    /// Opens the run database in `directory` to continue its sweep.
+    public static func resume(directory: String) throws -> RunRecord {
+        let database = try RunDatabase.open(directory: directory)
+        let restored = try database.restore()
+        let state = CoordinatorMachine.Restored(done: restored.counted.mapValues(\.status), attempts: restored.attempts)
+        return RunRecord(database: database, row: restored.sweep, trials: restored.trials, isResume: true,
+                         records: restored.counted, state: state)
+    }
+
+    /// Checks that a reloaded sweep is the one this record started: same data, workdir and trials.
+    public func verify(_ sweep: LoadedSweep) throws -> LoadedSweep {
+        if let stored = dataSHA256, stored != sweep.dataSHA256 {
+            throw RunDatabaseError(description: "the data file changed since the sweep started (sha256 \(stored.prefix(12))… then, \(sweep.dataSHA256?.prefix(12) ?? "none")… now); resume needs the same data, or start a new sweep")
+        }
+        if let stored = workdirSHA256, stored != sweep.workdirBlob?.sha256 {
+            throw RunDatabaseError(description: "the trainer's workdir changed since the sweep started; resume needs the same code, or start a new sweep")
+        }
+        // The recorded trials are the truth: every suggestion was stored when the sweep began.
+        return sweep.replacingTrials(trials)
+    }
+
+    public var directory: String { (database.path as NSString).deletingLastPathComponent }
+}
