@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol", "SweepCore"], exclude: ["FuzzCrashers"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "SweepRuntimeTests", dependencies: ["SweepRuntime", "SweepProtocol", "SweepCore"]),
-        .testTarget(name: "SweepClusterTests", dependencies: ["SweepCore"]),
+        .testTarget(name: "SweepClusterTests", dependencies: ["SweepCore", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

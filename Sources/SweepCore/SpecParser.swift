@@ -40,7 +40,8 @@ public enum SpecParser {
         let cv = parseCV(sections["cv"], task: task, hasLabels: data != nil || sections["data"] != nil, &reader)
         let search = parseSearch(sections["search"], &reader)
         let space = parseSpace(sections["space"], model: model, search: search, &reader)
-        let objective = parseObjective(sections["objective"], model: model, isCommand: trainer?.isCommand ?? false, task: task, &reader)
+        // If the trainer itself is wrong, do not also judge the metric against the wrong kind of trainer.
+        let objective = parseObjective(sections["objective"], model: model, isCommand: trainer?.isCommand ?? true, task: task, &reader)
         let limits = parseLimits(sections["limits"], &reader)
 
         if let model {

@@ -207,6 +207,7 @@ public final class CoordinatorService {
         } else {
             logger.info("serving sweep '\(spec.name)' on \(endpoint): \(sweep.trials.count) trials × \(spec.cv.folds) folds = \(machine.totalTasks) tasks")
         }
+        if record?.mode == "coordinator" { database?.bound(endpoint) }
         try database?.commit()
         var farewellDeadline = Double.infinity
         var finishedAt: Double?

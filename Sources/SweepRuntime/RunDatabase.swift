@@ -165,6 +165,11 @@ final class RunDatabase {
         pending.append(("INSERT INTO events (at, kind, detail) VALUES (?, ?, ?)", [now(), kind, detail]))
     }
 
+    /// The address actually bound (a resumed coordinator binds it again, so workers find it).
+    func bound(_ endpoint: String) {
+        pending.append(("UPDATE sweep SET bind = ? WHERE id = 1", [endpoint]))
+    }
+
     func finished(complete: Bool) {
         pending.append(("UPDATE sweep SET status = ?, finished_at = ? WHERE id = 1", [complete ? "finished" : "stopped", now()]))
     }

@@ -156,6 +156,11 @@ public final class WorkerService {
                         logger.info("draining: finishing \(machine.runningCount) running tasks and delivering \(machine.unacknowledgedCount) results, taking no new ones")
                         try perform(machine.handle(.drain, now: MonotonicClock.now()))
                     case .control(.stop):
+                        // Stop now: cancel running programs and say goodbye, so their tasks are
+                        // re-queued at once rather than after the heartbeat timeout.
+                        logger.info("stopping: cancelling \(machine.runningCount) running tasks")
+                        tasks.cancelAll()
+                        if machine.isRegistered { send(.goodbye) }
                         running = false
                     }
                 }
