@@ -17,8 +17,9 @@ final class ChildProcess: @unchecked Sendable {  // safe: `lines` and `exitStatu
             .deletingLastPathComponent().appendingPathComponent("sweep")
     }
 
-    init(_ arguments: [String], directory: URL? = nil) throws {
-        process.executableURL = Self.sweepBinary
+    /// Starts `sweep ARGUMENTS` (or, with `executable`, that program with these arguments).
+    init(_ arguments: [String], directory: URL? = nil, executable: URL? = nil) throws {
+        process.executableURL = executable ?? Self.sweepBinary
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         let errPipe = Pipe()
