@@ -30,7 +30,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "sweep", dependencies: [
-            "SweepRuntime", "SweepCore",
+            "SweepRuntime", "SweepCore", "SweepML", "SweepReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -8,6 +8,8 @@ public struct Spec: Sendable {
     public var space: [Dimension]
     public var objective: Objective
     public var limits: Limits
+    /// Refit the best configuration on all the data after the search (built-in models).
+    public var refit: Bool = true
     /// Line of each field in the spec file ("data.target" → 2), for later error messages.
     public var lines: [String: Int]
 

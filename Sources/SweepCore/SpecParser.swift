@@ -4,7 +4,7 @@ import Yams
 /// with its field and line. Pure: checks that need the file system (the data file, its columns)
 /// happen in the runtime, which adds problems in the same form.
 public enum SpecParser {
-    static let topKeys = ["name", "data", "cv", "trainer", "search", "space", "objective", "limits"]
+    static let topKeys = ["name", "data", "cv", "trainer", "search", "space", "objective", "limits", "refit"]
     /// The largest grid we expand; a bigger one is almost always a typo in a range.
     public static let maxTrials = 1_000_000
 
@@ -58,9 +58,10 @@ public enum SpecParser {
                 reader.fail("trainer.command", nil, "placeholder {\(missing)} names no parameter in space; parameters: \(known.sorted().joined(separator: ", "))")
             }
         }
-        guard let trainer, let cv, let search, let space, let objective, let limits else { return nil }
+        let refit = sections["refit"].map { reader.bool($0, "refit") } ?? true
+        guard let trainer, let cv, let search, let space, let objective, let limits, let refit else { return nil }
         return Spec(name: name, data: data, cv: cv, trainer: trainer, search: search,
-                    space: space, objective: objective, limits: limits, lines: reader.lines)
+                    space: space, objective: objective, limits: limits, refit: refit, lines: reader.lines)
     }
 
     static func parseData(_ node: Node, _ reader: inout NodeReader) -> DataSpec? {

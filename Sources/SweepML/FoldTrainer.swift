@@ -17,39 +17,29 @@ public enum FoldTrainer {
         let scaler = Standardizer(fitting: Matrix(dataset, rows: trainRows))
         let train = scaler.transform(Matrix(dataset, rows: trainRows))
         let valid = scaler.transform(Matrix(dataset, rows: validRows))
-        switch (model, dataset.target) {
-        case ("logistic_regression", .classes(let labels, let names)):
-            let estimator = LogisticRegression(C: params["C"]?.number ?? 1.0,
-                                               maxIterations: params["max_iter"].flatMap(intValue) ?? 100,
-                                               tolerance: params["tol"]?.number ?? 1e-4)
-            let fitted = estimator.fit(train, labels: trainRows.map { labels[$0] }, classes: names.count)
-            return Metrics.classification(validRows.map { labels[$0] }, fitted.probabilities(valid))
-        case ("ridge", .values(let values)):
-            let fitted = Ridge(alpha: params["alpha"]?.number ?? 1.0).fit(train, targets: trainRows.map { values[$0] })
-            return Metrics.regression(validRows.map { values[$0] }, fitted.predict(valid))
-        case ("knn", _):
-            let k = params["k"].flatMap(intValue) ?? 5
-            guard k <= trainRows.count else {
-                throw TrainingError("k = \(k) is more than the \(trainRows.count) training rows of fold \(fold)")
-            }
-            let weights = KNearestNeighbors.Weights(rawValue: params["weights"]?.description ?? "uniform") ?? .uniform
-            let estimator = KNearestNeighbors(k: k, weights: weights)
-            switch dataset.target {
-            case .classes(let labels, let names):
-                let probabilities = estimator.classProbabilities(train: train, labels: trainRows.map { labels[$0] },
-                                                                 classes: names.count, query: valid)
-                return Metrics.classification(validRows.map { labels[$0] }, probabilities)
-            case .values(let values):
-                let predicted = estimator.regress(train: train, targets: trainRows.map { values[$0] }, query: valid)
-                return Metrics.regression(validRows.map { values[$0] }, predicted)
-            }
+        let fitted: FittedModel
+        do {
+            fitted = try Estimators.fit(model: model, params: params, x: train, target: dataset.target(rows: trainRows))
+        } catch {
+            throw TrainingError("fold \(fold): \(error.message)")
+        }
+        switch (fitted.predict(valid), dataset.target) {
+        case (.probabilities(let probabilities), .classes(let labels, _)):
+            return Metrics.classification(validRows.map { labels[$0] }, probabilities)
+        case (.values(let predicted), .values(let values)):
+            return Metrics.regression(validRows.map { values[$0] }, predicted)
         default:
-            throw TrainingError("model '\(model)' cannot train on this \(dataset.labels == nil ? "regression" : "classification") data")
+            throw TrainingError("model '\(model)' predicted the wrong kind of target")
         }
     }
+}
 
-    static func intValue(_ value: ParamValue) -> Int? {
-        if case .int(let int) = value { return int }
-        return nil
+extension Dataset {
+    /// The target of some rows, as a model trains on it.
+    public func target(rows: [Int]) -> TrainingTarget {
+        switch target {
+        case .classes(let labels, let names): .classes(rows.map { labels[$0] }, count: names.count)
+        case .values(let values): .values(rows.map { values[$0] })
+        }
     }
 }

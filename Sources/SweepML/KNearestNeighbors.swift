@@ -1,8 +1,8 @@
 /// k-nearest neighbours by brute force with Euclidean distance, as scikit-learn's
 /// `KNeighborsClassifier/Regressor(algorithm="brute")`. Ties in distance go to the earlier
 /// training row. With `distance` weights, training rows at distance 0 take all the weight.
-public struct KNearestNeighbors: Sendable {
-    public enum Weights: String, Sendable { case uniform, distance }
+public struct KNearestNeighbors: Sendable, Codable {
+    public enum Weights: String, Sendable, Codable { case uniform, distance }
 
     public var k = 5
     public var weights = Weights.uniform

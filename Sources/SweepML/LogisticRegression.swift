@@ -15,7 +15,7 @@ public struct LogisticRegression: Sendable {
     }
 
     /// Weights per class: `columns` coefficients then the intercept.
-    public struct Fitted: Sendable {
+    public struct Fitted: Sendable, Codable {
         public let classes: Int
         public let columns: Int
         public let weights: [Double]

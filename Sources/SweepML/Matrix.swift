@@ -1,5 +1,5 @@
 /// A dense row-major matrix of the rows a fold uses.
-public struct Matrix: Sendable {
+public struct Matrix: Sendable, Codable {
     public let rows: Int
     public let columns: Int
     public var values: [Double]
@@ -31,7 +31,7 @@ public struct Matrix: Sendable {
 
 /// Standardisation (zero mean, unit variance) fitted on training rows only; constant columns
 /// keep scale 1, as in scikit-learn's StandardScaler.
-public struct Standardizer: Sendable {
+public struct Standardizer: Sendable, Codable {
     public let means: [Double]
     public let scales: [Double]
 

@@ -5,7 +5,7 @@ public struct Ridge: Sendable {
 
     public init(alpha: Double = 1.0) { self.alpha = alpha }
 
-    public struct Fitted: Sendable {
+    public struct Fitted: Sendable, Codable {
         public let coefficients: [Double]
         public let intercept: Double
 

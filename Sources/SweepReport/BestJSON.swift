@@ -20,7 +20,8 @@ public enum BestJSON {
           "folds": [\(best.foldScores.map(number).joined(separator: ", "))],
           "metrics": {
         \(metrics.joined(separator: ",\n"))
-          }
+          },
+          "model": \(run.modelFile.map(jsonQuoted) ?? "null")
         }
 
         """

@@ -23,6 +23,11 @@ public enum MarkdownReport {
             for (fold, score) in best.foldScores.enumerated() { out += "| \(fold) | \(format(score)) |\n" }
             out += "\n| metric | mean | std |\n|---|---:|---:|\n"
             for name in run.metricNames { if let stats = best.metrics[name] { out += "| \(name) | \(format(stats.mean)) | \(format(stats.std)) |\n" } }
+            if let model = run.modelFile {
+                out += "\nRefitted on all the data and saved as `\(model)`; predict with `sweep predict \(model) NEW.csv`.\n"
+            } else if let note = run.modelNote {
+                out += "\nNo model file: \(note).\n"
+            }
         } else {
             out += "No trial succeeded.\n"
         }

@@ -13,6 +13,10 @@ public struct RunSummary: Sendable {
     public let ranked: [TrialSummary]
     public let wallSeconds: Double
     public let complete: Bool
+    /// The refitted best model's file name in the run directory, if one was written.
+    public var modelFile: String?
+    /// Why no model file was written, when the user might expect one.
+    public var modelNote: String?
 
     public init(name: String, objective: Objective, metricNames: [String], folds: Int, trials: [Trial],
                 records: [TaskID: TaskRecord], wallSeconds: Double, complete: Bool) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SweepCore
+import SweepML
 import SweepReport
 import SweepRuntime
 
@@ -69,6 +70,23 @@ func startCoordinator(_ sweep: LoadedSweep, bind: String, heartbeat: Double, out
     }
 }
 
+/// Refits the best configuration on all the data and saves it as model.json (built-in models).
+func refitBest(_ trial: Trial, sweep: LoadedSweep, directory: String) -> (file: String?, note: String?) {
+    let spec = sweep.spec
+    guard spec.refit else { return (nil, "refit: false in the spec") }
+    guard let model = spec.trainer.model, model != "noop", let dataset = sweep.dataset, let data = spec.data else {
+        return (nil, spec.trainer.isCommand ? "a command trainer's model is its program's to save" : nil)
+    }
+    do {
+        let file = try ModelFile.refit(model: model, params: trial.params, dataset: dataset, targetName: data.target)
+        try file.encoded().write(to: URL(fileURLWithPath: directory).appendingPathComponent("model.json"))
+        return ("model.json", nil)
+    } catch {
+        Console.shared.line("[sweep] warning: could not refit the best configuration: \(error)")
+        return (nil, "refit failed: \(error)")
+    }
+}
+
 /// Opens or creates a run database, turning its problems into a clear error and exit status 2.
 func openRecord(_ body: () throws -> RunRecord) throws -> RunRecord {
     do {
@@ -93,12 +111,17 @@ func serve(_ service: CoordinatorService, sweep: LoadedSweep, out directory: Str
     let run = RunSummary(name: spec.name, objective: spec.objective, metricNames: spec.metricNames + seen, folds: spec.cv.folds,
                          trials: sweep.trials, records: outcome.records, wallSeconds: outcome.wallSeconds,
                          complete: outcome.complete)
-    try RunDirectory.write(run, specPath: sweep.specPath, to: directory)
+    var summary = run
+    if let best = run.best, outcome.complete {
+        (summary.modelFile, summary.modelNote) = refitBest(best.trial, sweep: sweep, directory: directory)
+    }
+    try RunDirectory.write(summary, specPath: sweep.specPath, to: directory)
     if let best = run.best, let objective = best.objective {
         print("best: trial \(best.trial.number) \(best.trial.params) — \(spec.objective.metric) \(String(format: "%.4f", objective.mean)) ± \(String(format: "%.4f", objective.std)) over \(spec.cv.folds) folds")
     } else {
         print("no trial succeeded; see \(directory)/report.md")
     }
+    if let model = summary.modelFile { print("model: \(directory)/\(model)") }
     print("run directory: \(directory)")
     return outcome.complete && run.best != nil
 }

@@ -39,6 +39,18 @@ struct SweepClusterTests {
         #expect(best.contains("\"mean\": 0.98"))
         let report = try String(contentsOf: directory.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(report.contains("## Top trials"))
+        #expect(best.contains("\"model\": \"model.json\""))
+        // The refitted model predicts new rows; wrong columns are named.
+        let iris = Self.repository.appendingPathComponent("examples/datasets/iris.csv")
+        let rows = try String(contentsOf: iris, encoding: .utf8).split(separator: "\n").prefix(3).joined(separator: "\n") + "\n"
+        try rows.write(to: directory.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
+        let predict = try ChildProcess(["predict", "model.json", "new.csv"], directory: directory)
+        #expect(predict.awaitExit() == 0)
+        #expect(predict.stdout.hasPrefix("prediction,proba_setosa,proba_versicolor,proba_virginica\nsetosa,"))
+        try "sepal_length_cm\n5.1\n".write(to: directory.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        let refused = try ChildProcess(["predict", "model.json", "bad.csv"], directory: directory)
+        #expect(refused.awaitExit() == 2)
+        #expect(refused.stderrLines.joined().contains("lacks 3 of the model's 4 feature columns"))
         #expect(report.contains("## Workers") && report.contains("| local-"))
     }
 
