@@ -42,8 +42,8 @@ struct SweepClusterTests {
         #expect(best.contains("\"model\": \"model.json\""))
         // The refitted model predicts new rows; wrong columns are named.
         let iris = Self.repository.appendingPathComponent("examples/datasets/iris.csv")
-        let rows = try String(contentsOf: iris, encoding: .utf8).split(separator: "\n").prefix(3).joined(separator: "\n") + "\n"
-        try rows.write(to: directory.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
+        let newRows = try String(contentsOf: iris, encoding: .utf8).split(separator: "\n").prefix(3).joined(separator: "\n") + "\n"
+        try newRows.write(to: directory.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
         let predict = try ChildProcess(["predict", "model.json", "new.csv"], directory: directory)
         #expect(predict.awaitExit() == 0)
         #expect(predict.stdout.hasPrefix("prediction,proba_setosa,proba_versicolor,proba_virginica\nsetosa,"))
