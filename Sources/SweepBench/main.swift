@@ -20,8 +20,12 @@ if arguments.count > 1 && arguments[1] == "echo" {
     try RawPingPong.echo(connect: endpoint)
     exit(0)
 }
+if arguments.count > 1 && arguments[1] == "parity" {
+    try Parity.run(Array(arguments.dropFirst(2)))
+    exit(0)
+}
 guard arguments.count > 1 && arguments[1] == "dispatch" else {
-    print("usage: sweep-bench dispatch [--tasks 20000] [--workers 2] [--slots 2] [--repeats 5]")
+    print("usage: sweep-bench dispatch [--tasks 20000] [--workers 2] [--slots 2] [--repeats 5]\n       sweep-bench parity --data CSV --model NAME ...")
     exit(2)
 }
 

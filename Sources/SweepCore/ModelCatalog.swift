@@ -4,7 +4,13 @@ public enum ParamRule: Sendable {
     case nonNegative         // a number ≥ 0
     case anyNumber
     case positiveInt         // an integer ≥ 1
+    case intAtLeast(Int)
+    case fraction            // a number in (0, 1]
+    case unitInterval        // a number in [0, 1]
+    case boolean
     case choice([String])
+    /// `max_features`: sqrt, log2, a count ≥ 1, or a fraction in (0, 1].
+    case maxFeatures
 
     /// Nil when `value` is acceptable, else what would be right.
     public func problem(with value: ParamValue) -> String? {
@@ -17,6 +23,21 @@ public enum ParamRule: Sendable {
             guard let number = value.number, number.isFinite else { return "expected a number, got \(value.json)" }
         case .positiveInt:
             guard case .int(let int) = value, int >= 1 else { return "expected an integer ≥ 1, got \(value.json)" }
+        case .intAtLeast(let minimum):
+            guard case .int(let int) = value, int >= minimum else { return "expected an integer ≥ \(minimum), got \(value.json)" }
+        case .fraction:
+            guard case .double(let number) = value, number > 0, number <= 1 else { return "expected a number in (0, 1], got \(value.json)" }
+        case .unitInterval:
+            guard let number = value.number, number >= 0, number <= 1 else { return "expected a number in [0, 1], got \(value.json)" }
+        case .boolean:
+            guard case .bool = value else { return "expected true or false, got \(value.json)" }
+        case .maxFeatures:
+            switch value {
+            case .string(let text) where text == "sqrt" || text == "log2": return nil
+            case .int(let count) where count >= 1: return nil
+            case .double(let fraction) where fraction > 0 && fraction <= 1: return nil
+            default: return "expected sqrt, log2, a number of columns ≥ 1 or a fraction in (0, 1], got \(value.json)"
+            }
         case .choice(let options):
             guard case .string(let text) = value, options.contains(text) else {
                 return "expected one of \(options.joined(separator: ", ")), got \(value.json)"
@@ -28,8 +49,8 @@ public enum ParamRule: Sendable {
     /// Whether a numeric range [lo, hi] is allowed for this parameter.
     public var isNumeric: Bool {
         switch self {
-        case .positive, .nonNegative, .anyNumber, .positiveInt: true
-        case .choice: false
+        case .positive, .nonNegative, .anyNumber, .positiveInt, .intAtLeast, .fraction, .unitInterval: true
+        case .choice, .boolean, .maxFeatures: false
         }
     }
 }
@@ -47,14 +68,34 @@ public struct ModelInfo: Sendable {
 
     public func metrics(for task: TaskType) -> [String] { ownMetrics ?? MetricInfo.names(for: task) }
 
+    static let treeParams: [String: ParamRule] = [
+        "criterion": .choice(["gini", "entropy", "squared_error"]), "max_depth": .positiveInt,
+        "min_samples_split": .intAtLeast(2), "min_samples_leaf": .positiveInt, "max_features": .maxFeatures, "seed": .intAtLeast(0),
+    ]
+
     public static let all: [ModelInfo] = [
         ModelInfo(name: "logistic_regression", tasks: [.classification],
-                  params: ["C": .positive, "max_iter": .positiveInt, "tol": .positive],
+                  params: ["C": .positive, "max_iter": .positiveInt, "tol": .positive, "penalty": .choice(["l2", "none"]),
+                           "class_weight": .choice(["none", "balanced"])],
+                  acceptsOtherParams: false, ownMetrics: nil, needsData: true),
+        ModelInfo(name: "linear_regression", tasks: [.regression], params: [:],
                   acceptsOtherParams: false, ownMetrics: nil, needsData: true),
         ModelInfo(name: "ridge", tasks: [.regression], params: ["alpha": .nonNegative],
                   acceptsOtherParams: false, ownMetrics: nil, needsData: true),
+        ModelInfo(name: "lasso", tasks: [.regression], params: ["alpha": .positive, "max_iter": .positiveInt, "tol": .positive],
+                  acceptsOtherParams: false, ownMetrics: nil, needsData: true),
+        ModelInfo(name: "elastic_net", tasks: [.regression],
+                  params: ["alpha": .positive, "l1_ratio": .unitInterval, "max_iter": .positiveInt, "tol": .positive],
+                  acceptsOtherParams: false, ownMetrics: nil, needsData: true),
         ModelInfo(name: "knn", tasks: [.classification, .regression],
-                  params: ["k": .positiveInt, "weights": .choice(["uniform", "distance"])],
+                  params: ["k": .positiveInt, "weights": .choice(["uniform", "distance"]), "p": .positive],
+                  acceptsOtherParams: false, ownMetrics: nil, needsData: true),
+        ModelInfo(name: "gaussian_nb", tasks: [.classification], params: ["var_smoothing": .nonNegative],
+                  acceptsOtherParams: false, ownMetrics: nil, needsData: true),
+        ModelInfo(name: "decision_tree", tasks: [.classification, .regression], params: treeParams,
+                  acceptsOtherParams: false, ownMetrics: nil, needsData: true),
+        ModelInfo(name: "random_forest", tasks: [.classification, .regression],
+                  params: treeParams.merging(["n_estimators": .positiveInt, "bootstrap": .boolean]) { a, _ in a },
                   acceptsOtherParams: false, ownMetrics: nil, needsData: true),
         // Does no training: waits `sleep` seconds and reports `score`. For measuring overhead.
         ModelInfo(name: "noop", tasks: [.classification, .regression],

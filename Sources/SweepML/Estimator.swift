@@ -1,3 +1,4 @@
+import Foundation
 import SweepCore
 
 /// What a model learns from: class indices (and how many classes) or numbers.
@@ -17,13 +18,23 @@ public enum FittedModel: Sendable, Codable {
     case logisticRegression(LogisticRegression.Fitted)
     case ridge(Ridge.Fitted)
     case knn(KNearestNeighbors, train: Matrix, labels: [Int]?, classes: Int?, values: [Double]?)
+    case linear(Ridge.Fitted)
+    case gaussianNB(GaussianNaiveBayes.Fitted)
+    case tree(DecisionTree.Fitted)
+    case forest(RandomForest.Fitted)
 
     public func predict(_ x: Matrix) -> Prediction {
         switch self {
         case .logisticRegression(let fitted):
             return .probabilities(fitted.probabilities(x))
-        case .ridge(let fitted):
+        case .ridge(let fitted), .linear(let fitted):
             return .values(fitted.predict(x))
+        case .gaussianNB(let fitted):
+            return .probabilities(fitted.probabilities(x))
+        case .tree(let fitted):
+            return fitted.predict(x)
+        case .forest(let fitted):
+            return fitted.predict(x)
         case .knn(let estimator, let train, let labels, let classes, let values):
             if let labels, let classes {
                 return .probabilities(estimator.classProbabilities(train: train, labels: labels, classes: classes, query: x))
@@ -38,15 +49,34 @@ public enum Estimators {
     public static func fit(model: String, params: Params, x: Matrix, target: TrainingTarget) throws(TrainingError) -> FittedModel {
         switch (model, target) {
         case ("logistic_regression", .classes(let labels, let count)):
-            let estimator = LogisticRegression(C: params["C"]?.number ?? 1.0, maxIterations: int(params["max_iter"]) ?? 100,
-                                               tolerance: params["tol"]?.number ?? 1e-4)
+            let C = params["penalty"]?.description == "none" ? Double.infinity : params["C"]?.number ?? 1.0
+            let estimator = LogisticRegression(C: C, maxIterations: int(params["max_iter"]) ?? 100,
+                                               tolerance: params["tol"]?.number ?? 1e-4,
+                                               balanced: params["class_weight"]?.description == "balanced")
             return .logisticRegression(estimator.fit(x, labels: labels, classes: count))
         case ("ridge", .values(let values)):
             return .ridge(Ridge(alpha: params["alpha"]?.number ?? 1.0).fit(x, targets: values))
+        case ("linear_regression", .values(let values)):
+            return .linear(Ridge(alpha: 0).fit(x, targets: values))
+        case ("lasso", .values(let values)), ("elastic_net", .values(let values)):
+            let estimator = ElasticNet(alpha: params["alpha"]?.number ?? 1.0,
+                                       l1Ratio: model == "lasso" ? 1 : params["l1_ratio"]?.number ?? 0.5,
+                                       maxIterations: int(params["max_iter"]) ?? 1000, tolerance: params["tol"]?.number ?? 1e-4)
+            return .linear(estimator.fit(x, targets: values))
+        case ("gaussian_nb", .classes(let labels, let count)):
+            return .gaussianNB(GaussianNaiveBayes(varSmoothing: params["var_smoothing"]?.number ?? 1e-9).fit(x, labels: labels, classes: count))
+        case ("decision_tree", _):
+            var generator = SeededGenerator(seed: UInt64(int(params["seed"]) ?? 0))
+            return .tree(try tree(params, columns: x.columns, target: target, forest: false).fit(x, target: target, generator: &generator))
+        case ("random_forest", _):
+            let forest = RandomForest(trees: int(params["n_estimators"]) ?? 100, tree: try tree(params, columns: x.columns, target: target, forest: true),
+                                      bootstrap: params["bootstrap"] != .bool(false), seed: UInt64(int(params["seed"]) ?? 0))
+            return .forest(forest.fit(x, target: target))
         case ("knn", _):
             let k = int(params["k"]) ?? 5
             guard k <= x.rows else { throw TrainingError("k = \(k) is more than the \(x.rows) training rows") }
-            let estimator = KNearestNeighbors(k: k, weights: KNearestNeighbors.Weights(rawValue: params["weights"]?.description ?? "uniform") ?? .uniform)
+            let estimator = KNearestNeighbors(k: k, weights: KNearestNeighbors.Weights(rawValue: params["weights"]?.description ?? "uniform") ?? .uniform,
+                                              p: params["p"]?.number ?? 2)
             switch target {
             case .classes(let labels, let count): return .knn(estimator, train: x, labels: labels, classes: count, values: nil)
             case .values(let values): return .knn(estimator, train: x, labels: nil, classes: nil, values: values)
@@ -55,6 +85,26 @@ public enum Estimators {
             let kind = if case .classes = target { "classification" } else { "regression" }
             throw TrainingError("model '\(model)' cannot train on \(kind) data")
         }
+    }
+
+    /// A tree from scikit-learn-named parameters. Forests default to sqrt(columns) candidate
+    /// columns per split for classification and all of them for regression, as scikit-learn.
+    static func tree(_ params: Params, columns: Int, target: TrainingTarget, forest: Bool) throws(TrainingError) -> DecisionTree {
+        let regression = if case .values = target { true } else { false }
+        let criterionName = params["criterion"]?.description ?? (regression ? "squared_error" : "gini")
+        guard let criterion = DecisionTree.Criterion(rawValue: criterionName), (criterion == .squaredError) == regression else {
+            throw TrainingError("criterion '\(criterionName)' does not fit \(regression ? "regression (use squared_error)" : "classification (use gini or entropy)")")
+        }
+        let maxFeatures: Int?
+        switch params["max_features"] {
+        case .string("sqrt")?: maxFeatures = max(1, Int(Double(columns).squareRoot()))
+        case .string("log2")?: maxFeatures = max(1, Int(log2(Double(columns))))
+        case .int(let count)?: maxFeatures = min(count, columns)
+        case .double(let fraction)?: maxFeatures = max(1, Int(fraction * Double(columns)))
+        default: maxFeatures = forest && !regression ? max(1, Int(Double(columns).squareRoot())) : nil
+        }
+        return DecisionTree(criterion: criterion, maxDepth: int(params["max_depth"]), minSamplesSplit: int(params["min_samples_split"]) ?? 2,
+                            minSamplesLeaf: int(params["min_samples_leaf"]) ?? 1, maxFeatures: maxFeatures)
     }
 
     static func int(_ value: ParamValue?) -> Int? {

@@ -1,3 +1,4 @@
+import Foundation
 /// k-nearest neighbours by brute force with Euclidean distance, as scikit-learn's
 /// `KNeighborsClassifier/Regressor(algorithm="brute")`. Ties in distance go to the earlier
 /// training row. With `distance` weights, training rows at distance 0 take all the weight.
@@ -6,10 +7,13 @@ public struct KNearestNeighbors: Sendable, Codable {
 
     public var k = 5
     public var weights = Weights.uniform
+    /// Minkowski power: 2 is Euclidean, 1 is Manhattan.
+    public var p = 2.0
 
-    public init(k: Int = 5, weights: Weights = .uniform) {
+    public init(k: Int = 5, weights: Weights = .uniform, p: Double = 2) {
         self.k = k
         self.weights = weights
+        self.p = p
     }
 
     /// For each query row, its neighbours' training indices and weights.
@@ -21,11 +25,17 @@ public struct KNearestNeighbors: Sendable, Codable {
                 query.values.withUnsafeBufferPointer { q in
                     for i in 0..<train.rows {
                         var sum = 0.0
-                        for j in 0..<d {
-                            let delta = t[i * d + j] - q[row * d + j]
-                            sum += delta * delta
+                        if p == 2 {
+                            for j in 0..<d {
+                                let delta = t[i * d + j] - q[row * d + j]
+                                sum += delta * delta
+                            }
+                        } else if p == 1 {
+                            for j in 0..<d { sum += abs(t[i * d + j] - q[row * d + j]) }
+                        } else {
+                            for j in 0..<d { sum += pow(abs(t[i * d + j] - q[row * d + j]), p) }
                         }
-                        distances[i] = (sum, i)
+                        distances[i] = (sum, i)  // the p-th power of the distance: same order
                     }
                 }
             }
@@ -37,7 +47,7 @@ public struct KNearestNeighbors: Sendable, Codable {
                 if nearest.contains(where: { $0.distance == 0 }) {
                     return nearest.map { ($0.index, $0.distance == 0 ? 1.0 : 0.0) }
                 }
-                return nearest.map { ($0.index, 1 / $0.distance.squareRoot()) }
+                return nearest.map { ($0.index, 1 / (p == 2 ? $0.distance.squareRoot() : p == 1 ? $0.distance : pow($0.distance, 1 / p))) }
             }
         }
     }

@@ -7,11 +7,15 @@ public struct LogisticRegression: Sendable {
     public var C = 1.0
     public var maxIterations = 100
     public var tolerance = 1e-4
+    /// `class_weight="balanced"`: each class weighs n / (classes × its count).
+    public var balanced = false
 
-    public init(C: Double = 1.0, maxIterations: Int = 100, tolerance: Double = 1e-4) {
+    /// `C = .infinity` is `penalty="none"`.
+    public init(C: Double = 1.0, maxIterations: Int = 100, tolerance: Double = 1e-4, balanced: Bool = false) {
         self.C = C
         self.maxIterations = maxIterations
         self.tolerance = tolerance
+        self.balanced = balanced
     }
 
     /// Weights per class: `columns` coefficients then the intercept.
@@ -36,7 +40,13 @@ public struct LogisticRegression: Sendable {
 
     public func fit(_ x: Matrix, labels: [Int], classes: Int) -> Fitted {
         let d = x.columns, stride = d + 1, n = Double(x.rows)
-        let penalty = 1 / (C * n)
+        let penalty = C.isInfinite ? 0 : 1 / (C * n)
+        var classWeight = [Double](repeating: 1, count: classes)
+        if balanced {
+            var counts = [Double](repeating: 0, count: classes)
+            for label in labels { counts[label] += 1 }
+            for k in 0..<classes where counts[k] > 0 { classWeight[k] = n / (Double(classes) * counts[k]) }
+        }
         var logits = [Double](repeating: 0, count: classes)
         let outcome = LBFGS.minimize(start: [Double](repeating: 0, count: classes * stride),
                                      maxIterations: maxIterations, gradientTolerance: tolerance) { w, gradient in
@@ -49,9 +59,10 @@ public struct LogisticRegression: Sendable {
                     let top = logits.max()!
                     var sum = 0.0
                     for k in 0..<classes { logits[k] = exp(logits[k] - top); sum += logits[k] }
-                    loss += log(sum) + top - (log(logits[label]) + top)
+                    let weight = classWeight[label]
+                    loss += weight * (log(sum) + top - (log(logits[label]) + top))
                     for k in 0..<classes {
-                        let residual = (logits[k] / sum - (k == label ? 1 : 0)) / n
+                        let residual = weight * (logits[k] / sum - (k == label ? 1 : 0)) / n
                         let base = k * stride
                         for j in 0..<d { gradient[base + j] += residual * values[row * d + j] }
                         gradient[base + d] += residual
