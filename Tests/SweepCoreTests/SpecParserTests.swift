@@ -132,7 +132,7 @@ struct SpecParserTests {
           k: {values: [1, 0]}
           weights: {values: [uniform, gaussian]}
         """)
-        #expect(found.contains("line 4: space.n_neighbors: 'knn' has no parameter 'n_neighbors'; its parameters: k, weights"))
+        #expect(found.contains("line 4: space.n_neighbors: 'knn' has no parameter 'n_neighbors'; its parameters: k, p, weights"))
         #expect(found.contains("line 5: space.k.values[1]: expected an integer ≥ 1, got 0"))
         #expect(found.contains("line 6: space.weights.values[1]: expected one of uniform, distance, got \"gaussian\""))
     }
