@@ -44,3 +44,17 @@ enum Parity {
         print(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
     }
 }
+
+/// Debug aid: iterations of the logistic regression on a dataset (`sweep-bench lr-iterations CSV`).
+enum LogisticIterations {
+    static func run(_ path: String) throws {
+        let dataset = try Dataset(csv: try CSVTable(parsing: try String(contentsOfFile: path, encoding: .utf8)), target: "target", classification: true)
+        let rows = Array(0..<(dataset.rows * 4 / 5))
+        let scaler = Standardizer(fitting: Matrix(dataset, rows: rows))
+        let x = scaler.transform(Matrix(dataset, rows: rows))
+        if case .classes(let labels, let count) = dataset.target(rows: rows) {
+            let fitted = LogisticRegression(C: 1, maxIterations: 100).fit(x, labels: labels, classes: count)
+            print("iterations \(fitted.iterations) converged \(fitted.converged) evaluations \(fitted.evaluations)")
+        }
+    }
+}

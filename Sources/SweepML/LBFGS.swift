@@ -8,6 +8,7 @@ enum LBFGS {
         var value: Double
         var iterations: Int
         var converged: Bool
+        var evaluations = 0
     }
 
     /// `objective(x, &gradient)` returns f(x) and writes ∇f(x).
@@ -17,10 +18,11 @@ enum LBFGS {
         var x = start
         var gradient = [Double](repeating: 0, count: n)
         var value = objective(x, &gradient)
+        var evaluations = 1
         var history: [(s: [Double], y: [Double], rho: Double)] = []
         var candidate = x, candidateGradient = gradient
         for iteration in 0..<maxIterations {
-            if maxAbs(gradient) <= gradientTolerance { return Outcome(x: x, value: value, iterations: iteration, converged: true) }
+            if maxAbs(gradient) <= gradientTolerance { return Outcome(x: x, value: value, iterations: iteration, converged: true, evaluations: evaluations) }
             // Two-loop recursion: direction = -H·g.
             var q = gradient
             var alphas = [Double](repeating: 0, count: history.count)
@@ -53,10 +55,11 @@ enum LBFGS {
             for _ in 0..<40 {
                 for i in 0..<n { candidate[i] = x[i] - step * q[i] }
                 newValue = objective(candidate, &candidateGradient)
+                evaluations += 1
                 if newValue.isFinite && newValue <= value + 1e-4 * step * slope { accepted = true; break }
                 step *= 0.5
             }
-            guard accepted else { return Outcome(x: x, value: value, iterations: iteration, converged: false) }
+            guard accepted else { return Outcome(x: x, value: value, iterations: iteration, converged: false, evaluations: evaluations) }
             var s = [Double](repeating: 0, count: n), y = s
             for i in 0..<n { s[i] = candidate[i] - x[i]; y[i] = candidateGradient[i] - gradient[i] }
             let sy = dot(s, y)
@@ -69,20 +72,28 @@ enum LBFGS {
             swap(&gradient, &candidateGradient)
             value = newValue
             if decrease <= 64 * Double.ulpOfOne * max(abs(value), 1) && maxAbs(gradient) <= gradientTolerance * 10 {
-                return Outcome(x: x, value: value, iterations: iteration + 1, converged: true)
+                return Outcome(x: x, value: value, iterations: iteration + 1, converged: true, evaluations: evaluations)
             }
         }
-        return Outcome(x: x, value: value, iterations: maxIterations, converged: maxAbs(gradient) <= gradientTolerance)
+        return Outcome(x: x, value: value, iterations: maxIterations, converged: maxAbs(gradient) <= gradientTolerance, evaluations: evaluations)
     }
 
     @inline(__always) static func dot(_ a: [Double], _ b: [Double]) -> Double {
-        var sum = 0.0
-        for i in a.indices { sum += a[i] * b[i] }
-        return sum
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                var sum = 0.0
+                for i in 0..<a.count { sum += a[i] * b[i] }
+                return sum
+            }
+        }
     }
 
     @inline(__always) static func axpy(_ alpha: Double, _ x: [Double], _ y: inout [Double]) {
-        for i in x.indices { y[i] += alpha * x[i] }
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeMutableBufferPointer { y in
+                for i in 0..<x.count { y[i] += alpha * x[i] }
+            }
+        }
     }
 
     static func maxAbs(_ values: [Double]) -> Double { values.reduce(0) { max($0, abs($1)) } }

@@ -25,6 +25,8 @@ public struct LogisticRegression: Sendable {
         public let weights: [Double]
         public let iterations: Int
         public let converged: Bool
+        /// Objective evaluations (each one pass over the data).
+        public var evaluations = 0
 
         public func probabilities(_ x: Matrix) -> Matrix {
             var out = Matrix(rows: x.rows, columns: classes, values: [Double](repeating: 0, count: x.rows * classes))
@@ -47,39 +49,82 @@ public struct LogisticRegression: Sendable {
             for label in labels { counts[label] += 1 }
             for k in 0..<classes where counts[k] > 0 { classWeight[k] = n / (Double(classes) * counts[k]) }
         }
-        var logits = [Double](repeating: 0, count: classes)
+        var logits = [Double](repeating: 0, count: 4 * classes)  // a block of rows' logits, then residuals
+        var transposed = [Double](repeating: 0, count: d * classes)  // d × classes, for a vectorisable forward pass
         let outcome = LBFGS.minimize(start: [Double](repeating: 0, count: classes * stride),
                                      maxIterations: maxIterations, gradientTolerance: tolerance) { w, gradient in
-            for i in gradient.indices { gradient[i] = 0 }
             var loss = 0.0
+            // Hot loop: raw buffers, no bounds checks, no allocation.
             x.values.withUnsafeBufferPointer { values in
-                for row in 0..<x.rows {
-                    LogisticRegression.logits(x, row: row, weights: w, classes: classes, into: &logits)
-                    let label = labels[row]
-                    let top = logits.max()!
-                    var sum = 0.0
-                    for k in 0..<classes { logits[k] = exp(logits[k] - top); sum += logits[k] }
-                    let weight = classWeight[label]
-                    loss += weight * (log(sum) + top - (log(logits[label]) + top))
-                    for k in 0..<classes {
-                        let residual = weight * (logits[k] / sum - (k == label ? 1 : 0)) / n
-                        let base = k * stride
-                        for j in 0..<d { gradient[base + j] += residual * values[row * d + j] }
-                        gradient[base + d] += residual
+                w.withUnsafeBufferPointer { w in
+                    gradient.withUnsafeMutableBufferPointer { g in
+                        logits.withUnsafeMutableBufferPointer { z in
+                          transposed.withUnsafeMutableBufferPointer { wt in
+                            for i in 0..<g.count { g[i] = 0 }
+                            for k in 0..<classes { for j in 0..<d { wt[j * classes + k] = w[k * stride + j] } }
+                            // Rows go in blocks of four: each weight and gradient entry is loaded
+                            // once per block instead of once per row.
+                            var block = 0
+                            while block < x.rows {
+                                let count = min(4, x.rows - block)
+                                for r in 0..<count {
+                                    let row = block + r
+                                    let features = values.baseAddress! + row * d
+                                    let zr = z.baseAddress! + r * classes
+                                    for k in 0..<classes { zr[k] = w[k * stride + d] }
+                                    // z += Σ_j x_j · Wᵀ[j]: element-wise over classes, so it vectorises.
+                                    for j in 0..<d {
+                                        let xj = features[j]
+                                        let column = wt.baseAddress! + j * classes
+                                        for k in 0..<classes { zr[k] += xj * column[k] }
+                                    }
+                                    var top = -Double.infinity
+                                    for k in 0..<classes { top = max(top, zr[k]) }
+                                    let label = labels[row]
+                                    var total = 0.0
+                                    for k in 0..<classes { zr[k] = exp(zr[k] - top); total += zr[k] }
+                                    let weight = classWeight[label]
+                                    loss += weight * (log(total) - log(zr[label]))
+                                    let scale = weight / n
+                                    for k in 0..<classes { zr[k] = scale * (zr[k] / total - (k == label ? 1 : 0)) }  // residuals
+                                }
+                                for k in 0..<classes {
+                                    let target = g.baseAddress! + k * stride
+                                    if count == 4 {
+                                        let r0 = z[k], r1 = z[classes + k], r2 = z[2 * classes + k], r3 = z[3 * classes + k]
+                                        let f0 = values.baseAddress! + block * d, f1 = f0 + d, f2 = f1 + d, f3 = f2 + d
+                                        for j in 0..<d { target[j] += r0 * f0[j] + r1 * f1[j] + r2 * f2[j] + r3 * f3[j] }
+                                        target[d] += r0 + r1 + r2 + r3
+                                    } else {
+                                        for r in 0..<count {
+                                            let residual = z[r * classes + k]
+                                            let features = values.baseAddress! + (block + r) * d
+                                            for j in 0..<d { target[j] += residual * features[j] }
+                                            target[d] += residual
+                                        }
+                                    }
+                                }
+                                block += count
+                            }
+                            var norm = 0.0
+                            for k in 0..<classes {
+                                for j in 0..<d {
+                                    let weight = w[k * stride + j]
+                                    norm += weight * weight
+                                    g[k * stride + j] += penalty * weight
+                                }
+                            }
+                            loss = loss / n + 0.5 * penalty * norm
+                          }
+                        }
                     }
                 }
             }
-            var norm = 0.0
-            for k in 0..<classes {
-                for j in 0..<d {
-                    let weight = w[k * stride + j]
-                    norm += weight * weight
-                    gradient[k * stride + j] += penalty * weight
-                }
-            }
-            return loss / n + 0.5 * penalty * norm
+            return loss
         }
-        return Fitted(classes: classes, columns: d, weights: outcome.x, iterations: outcome.iterations, converged: outcome.converged)
+        var fitted = Fitted(classes: classes, columns: d, weights: outcome.x, iterations: outcome.iterations, converged: outcome.converged)
+        fitted.evaluations = outcome.evaluations
+        return fitted
     }
 
     @inline(__always)
