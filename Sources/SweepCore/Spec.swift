@@ -18,7 +18,7 @@ public struct Spec: Sendable {
 
     /// Every metric a task of this sweep reports, objective first.
     public var metricNames: [String] {
-        let all = trainer.model.flatMap(ModelInfo.named)?.metrics(for: task) ?? [objective.metric]
+        let all = trainer.model.flatMap(ModelInfo.named)?.ownMetrics ?? (trainer.model == nil ? [objective.metric] : MetricInfo.standardNames(for: task))
         return [objective.metric] + all.filter { $0 != objective.metric }
     }
 }

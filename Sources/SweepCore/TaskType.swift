@@ -8,11 +8,35 @@ public struct MetricInfo: Sendable {
     public let name: String
     public let task: TaskType?  // nil: not tied to a task type (e.g. noop's score)
     public let higherIsBetter: Bool
+    /// Only defined for two classes (the positive class is the second in sorted order).
+    public var binaryOnly = false
+    /// Reported in every result's columns (others appear when reported).
+    public var standard = true
+
+    init(name: String, task: TaskType?, higherIsBetter: Bool, binaryOnly: Bool = false, standard: Bool = true) {
+        self.name = name
+        self.task = task
+        self.higherIsBetter = higherIsBetter
+        self.binaryOnly = binaryOnly
+        self.standard = standard
+    }
 
     public static let all: [MetricInfo] = [
         MetricInfo(name: "accuracy", task: .classification, higherIsBetter: true),
+        MetricInfo(name: "balanced_accuracy", task: .classification, higherIsBetter: true),
         MetricInfo(name: "f1_macro", task: .classification, higherIsBetter: true),
         MetricInfo(name: "log_loss", task: .classification, higherIsBetter: false),
+        MetricInfo(name: "precision_macro", task: .classification, higherIsBetter: true, standard: false),
+        MetricInfo(name: "recall_macro", task: .classification, higherIsBetter: true, standard: false),
+        MetricInfo(name: "precision_weighted", task: .classification, higherIsBetter: true, standard: false),
+        MetricInfo(name: "recall_weighted", task: .classification, higherIsBetter: true, standard: false),
+        MetricInfo(name: "f1_weighted", task: .classification, higherIsBetter: true, standard: false),
+        MetricInfo(name: "roc_auc_ovr", task: .classification, higherIsBetter: true, standard: false),
+        MetricInfo(name: "precision", task: .classification, higherIsBetter: true, binaryOnly: true, standard: false),
+        MetricInfo(name: "recall", task: .classification, higherIsBetter: true, binaryOnly: true, standard: false),
+        MetricInfo(name: "f1", task: .classification, higherIsBetter: true, binaryOnly: true, standard: false),
+        MetricInfo(name: "roc_auc", task: .classification, higherIsBetter: true, binaryOnly: true, standard: false),
+        MetricInfo(name: "brier", task: .classification, higherIsBetter: false, binaryOnly: true, standard: false),
         MetricInfo(name: "rmse", task: .regression, higherIsBetter: false),
         MetricInfo(name: "mae", task: .regression, higherIsBetter: false),
         MetricInfo(name: "r2", task: .regression, higherIsBetter: true),
@@ -21,9 +45,14 @@ public struct MetricInfo: Sendable {
 
     public static func named(_ name: String) -> MetricInfo? { all.first { $0.name == name } }
 
-    /// The metrics every task of this type reports, in report order.
+    /// The metrics a task of this type can report (valid objectives), in report order.
     public static func names(for task: TaskType) -> [String] {
         all.filter { $0.task == task }.map(\.name)
+    }
+
+    /// The metrics every result of this task type shows as columns.
+    public static func standardNames(for task: TaskType) -> [String] {
+        all.filter { $0.task == task && $0.standard }.map(\.name)
     }
 }
 

@@ -110,6 +110,10 @@ public enum SweepLoader {
                 }
             }
         }
+        if let classes = dataset?.classNames.count ?? labels.map({ Set($0).count }), classes > 2,
+           MetricInfo.named(spec.objective.metric)?.binaryOnly == true {
+            problem("objective.metric", "'\(spec.objective.metric)' is for two classes; the data has \(classes): use \(spec.objective.metric == "roc_auc" ? "roc_auc_ovr" : spec.objective.metric + "_macro or " + spec.objective.metric + "_weighted")")
+        }
         if let rows, rows < spec.cv.folds {
             problem("cv.folds", "\(spec.cv.folds) folds need at least \(spec.cv.folds) rows; the data has \(rows)")
         }
