@@ -25,7 +25,7 @@ enum Parity {
         var scores: [Double] = [], times: [Double] = []
         for fold in 0..<folds {
             let (trainRows, validRows) = Folds.split(assignment, fold: fold)
-            let scaler = Standardizer(fitting: Matrix(dataset, rows: trainRows))
+            let scaler = Preprocessor(fitting: Matrix(dataset, rows: trainRows), categories: dataset.categories)
             let train = scaler.transform(Matrix(dataset, rows: trainRows)), valid = scaler.transform(Matrix(dataset, rows: validRows))
             var fitted: FittedModel?
             for _ in 0..<repeats {
@@ -50,7 +50,7 @@ enum LogisticIterations {
     static func run(_ path: String) throws {
         let dataset = try Dataset(csv: try CSVTable(parsing: try String(contentsOfFile: path, encoding: .utf8)), target: "target", classification: true)
         let rows = Array(0..<(dataset.rows * 4 / 5))
-        let scaler = Standardizer(fitting: Matrix(dataset, rows: rows))
+        let scaler = Preprocessor(fitting: Matrix(dataset, rows: rows), categories: dataset.categories)
         let x = scaler.transform(Matrix(dataset, rows: rows))
         if case .classes(let labels, let count) = dataset.target(rows: rows) {
             let fitted = LogisticRegression(C: 1, maxIterations: 100).fit(x, labels: labels, classes: count)

@@ -28,6 +28,10 @@ public struct DataSpec: Sendable {
     public var path: String
     public var target: String
     public var task: TaskType
+    /// Columns never used as features (identifiers, sensitive columns).
+    public var drop: [String] = []
+    /// How missing numbers are filled: mean, median or most_frequent (fitted per training fold).
+    public var impute: String = "mean"
 }
 
 public struct CVSpec: Sendable {

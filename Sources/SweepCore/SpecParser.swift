@@ -65,7 +65,7 @@ public enum SpecParser {
     }
 
     static func parseData(_ node: Node, _ reader: inout NodeReader) -> DataSpec? {
-        guard let entries = reader.mapping(node, "data", allowed: ["path", "target", "task"]) else { return nil }
+        guard let entries = reader.mapping(node, "data", allowed: ["path", "target", "task", "drop", "impute"]) else { return nil }
         let fields = Dictionary(entries, uniquingKeysWith: { first, _ in first })
         let path = fields["path"].flatMap { reader.string($0, "data.path") }
         let target = fields["target"].flatMap { reader.string($0, "data.target") }
@@ -73,8 +73,29 @@ public enum SpecParser {
         for key in ["path", "target", "task"] where fields[key] == nil {
             reader.fail("data.\(key)", node, "missing; data needs path, target and task (classification or regression)")
         }
+        var drop: [String] = []
+        if let dropNode = fields["drop"] {
+            guard case .sequence(let items) = dropNode else {
+                reader.fail("data.drop", dropNode, "expected a list of column names, e.g. drop: [id, name]")
+                return nil
+            }
+            for (index, item) in items.enumerated() {
+                guard let name = reader.string(item, "data.drop[\(index)]") else { return nil }
+                drop.append(name)
+            }
+            if let target, drop.contains(target) { reader.fail("data.drop", dropNode, "cannot drop the target column '\(target)'"); return nil }
+        }
+        var impute = "mean"
+        if let imputeNode = fields["impute"] {
+            guard let text = reader.string(imputeNode, "data.impute") else { return nil }
+            guard ["mean", "median", "most_frequent"].contains(text) else {
+                reader.fail("data.impute", imputeNode, "'\(text)' is not one of: mean, median, most_frequent")
+                return nil
+            }
+            impute = text
+        }
         guard let path, let target, let task else { return nil }
-        return DataSpec(path: path, target: target, task: task)
+        return DataSpec(path: path, target: target, task: task, drop: drop, impute: impute)
     }
 
     static let trainerKeys = ["model", "command", "workdir", "env", "resources"]

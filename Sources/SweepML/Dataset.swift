@@ -11,21 +11,28 @@ public enum Target: Sendable, Equatable {
     }
 }
 
-/// A numeric feature matrix (row-major) and its target.
+/// A feature matrix (row-major) and its target. Numeric columns hold numbers; categorical
+/// columns hold the index of their value in `categories`; a missing value is NaN in either.
 public struct Dataset: Sendable {
     public let featureNames: [String]
     public let features: [Double]
     public let target: Target
+    /// Per column: nil for numeric, else its categories (sorted).
+    public let categories: [[String]?]
 
     public var rows: Int { target.count }
     public var columns: Int { featureNames.count }
 
-    public init(featureNames: [String], features: [Double], target: Target) {
+    public init(featureNames: [String], features: [Double], target: Target, categories: [[String]?]? = nil) {
         precondition(features.count == featureNames.count * target.count, "feature matrix shape")
         self.featureNames = featureNames
         self.features = features
         self.target = target
+        self.categories = categories ?? Array(repeating: nil, count: featureNames.count)
     }
+
+    /// Whether any value is missing (then preprocessing imputes it).
+    public var hasMissing: Bool { features.contains { $0.isNaN } }
 
     /// Class labels, when the target is classes.
     public var labels: [Int]? {
@@ -46,27 +53,63 @@ public struct DatasetError: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 extension Dataset {
-    /// Reads a CSV table: every column but `target` must be numeric. A classification target may be
-    /// any text (classes sorted, numerically when all are numbers); a regression target is numeric.
-    public init(csv table: CSVTable, target: String, classification: Bool) throws(DatasetError) {
+    /// Texts read as a missing value.
+    public static let missingMarkers: Set<String> = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "?"]
+
+    /// Reads a CSV table. A column whose present values are all numbers is numeric; any other is
+    /// categorical (its distinct texts, sorted, are its categories). Missing values (empty, NA,
+    /// NaN, null, ?) become NaN. A classification target may be any text (classes sorted,
+    /// numerically when all are numbers); a regression target is numeric. `drop` columns are
+    /// left out (identifiers, or columns that must not be used).
+    public init(csv table: CSVTable, target: String, classification: Bool, drop: [String] = []) throws(DatasetError) {
         guard let targetColumn = table.header.firstIndex(of: target) else {
             throw DatasetError(message: "no column named '\(target)'; columns: \(table.header.joined(separator: ", "))")
         }
+        for name in drop where !table.header.contains(name) {
+            throw DatasetError(message: "data.drop names '\(name)', which is not a column; columns: \(table.header.joined(separator: ", "))")
+        }
         guard !table.rows.isEmpty else { throw DatasetError(message: "the file has a header but no rows") }
-        let featureColumns = table.header.indices.filter { $0 != targetColumn }
+        let featureColumns = table.header.indices.filter { $0 != targetColumn && !drop.contains(table.header[$0]) }
         guard !featureColumns.isEmpty else { throw DatasetError(message: "no feature columns besides '\(target)'") }
+        // Decide each column's kind from its present values.
+        var categories: [[String]?] = []
+        var lookup: [[String: Int]] = []
+        for column in featureColumns {
+            var numeric = true
+            var distinct = Set<String>()
+            for row in table.rows {
+                let text = row[column].trimmingSpaces()
+                if Self.missingMarkers.contains(text) { continue }
+                distinct.insert(text)
+                if numeric, Double(text).map({ !$0.isFinite }) ?? true { numeric = false }
+            }
+            if numeric {
+                categories.append(nil)
+                lookup.append([:])
+            } else {
+                let sorted = distinct.sorted()
+                categories.append(sorted)
+                lookup.append(Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($0.element, $0.offset) }))
+            }
+        }
         var features: [Double] = []
         features.reserveCapacity(table.rows.count * featureColumns.count)
-        for (index, row) in table.rows.enumerated() {
-            for column in featureColumns {
-                guard let value = Double(row[column].trimmingSpaces()), value.isFinite else {
-                    let text = row[column].isEmpty ? "an empty value" : "'\(row[column])'"
-                    throw DatasetError(message: "line \(table.lineNumbers[index]), column '\(table.header[column])': \(text) is not a number (features must be numeric)")
+        for row in table.rows {
+            for (position, column) in featureColumns.enumerated() {
+                let text = row[column].trimmingSpaces()
+                if Self.missingMarkers.contains(text) {
+                    features.append(.nan)
+                } else if categories[position] == nil {
+                    features.append(Double(text)!)
+                } else {
+                    features.append(Double(lookup[position][text]!))
                 }
-                features.append(value)
             }
         }
         let rawTargets = table.rows.map { $0[targetColumn].trimmingSpaces() }
+        if let missing = rawTargets.firstIndex(where: { Self.missingMarkers.contains($0) }) {
+            throw DatasetError(message: "line \(table.lineNumbers[missing]), column '\(target)': the target is missing; remove the row or fill it in")
+        }
         let parsedTarget: Target
         if classification {
             let distinct = Set(rawTargets)
@@ -89,6 +132,6 @@ extension Dataset {
             }
             parsedTarget = .values(values)
         }
-        self.init(featureNames: featureColumns.map { table.header[$0] }, features: features, target: parsedTarget)
+        self.init(featureNames: featureColumns.map { table.header[$0] }, features: features, target: parsedTarget, categories: categories)
     }
 }

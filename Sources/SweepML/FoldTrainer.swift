@@ -8,15 +8,22 @@ public struct TrainingError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Fits a built-in model on one fold's training rows and scores it on the validation rows.
-/// Standardisation is fitted on the training rows only.
+/// Preprocessing (imputation, standardisation, one-hot encoding) is fitted on the training rows only.
 public enum FoldTrainer {
-    public static func evaluate(model: String, params: Params, dataset: Dataset, assignment: [Int], fold: Int)
-        throws(TrainingError) -> [String: Double] {
+    /// The fold's preprocessing: fitted on its training rows only, so no statistic of the
+    /// validation rows leaks into training.
+    public static func preprocessor(_ dataset: Dataset, trainRows: [Int], imputation: Preprocessor.Imputation) -> Preprocessor {
+        Preprocessor(fitting: Matrix(dataset, rows: trainRows), categories: dataset.categories, imputation: imputation)
+    }
+
+    public static func evaluate(model: String, params: Params, dataset: Dataset, assignment: [Int], fold: Int,
+                                imputation: Preprocessor.Imputation = .mean) throws(TrainingError) -> [String: Double] {
         let (trainRows, validRows) = Folds.split(assignment, fold: fold)
         guard !trainRows.isEmpty, !validRows.isEmpty else { throw TrainingError("fold \(fold) has no training or no validation rows") }
-        let scaler = Standardizer(fitting: Matrix(dataset, rows: trainRows))
-        let train = scaler.transform(Matrix(dataset, rows: trainRows))
-        let valid = scaler.transform(Matrix(dataset, rows: validRows))
+        let rawTrain = Matrix(dataset, rows: trainRows)
+        let preprocessor = Self.preprocessor(dataset, trainRows: trainRows, imputation: imputation)
+        let train = preprocessor.transform(rawTrain)
+        let valid = preprocessor.transform(Matrix(dataset, rows: validRows))
         let fitted: FittedModel
         do {
             fitted = try Estimators.fit(model: model, params: params, x: train, target: dataset.target(rows: trainRows))

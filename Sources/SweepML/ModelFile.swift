@@ -17,20 +17,23 @@ public struct ModelFile: Sendable, Codable {
     public var target: String
     public var features: [String]
     public var classes: [String]
-    public var preprocessing: Standardizer
+    /// Per feature: nil for numeric, else the categories it was trained with.
+    public var categories: [[String]?]
+    public var preprocessing: Preprocessor
     public var fitted: FittedModel
     public var trainingRows: Int
 
     /// Fits `model` with `params` on every row of `dataset` (preprocessing included).
-    public static func refit(model: String, params: Params, dataset: Dataset, targetName: String) throws(TrainingError) -> ModelFile {
+    public static func refit(model: String, params: Params, dataset: Dataset, targetName: String,
+                             imputation: Preprocessor.Imputation = .mean) throws(TrainingError) -> ModelFile {
         let rows = Array(0..<dataset.rows)
         let raw = Matrix(dataset, rows: rows)
-        let scaler = Standardizer(fitting: raw)
-        let fitted = try Estimators.fit(model: model, params: params, x: scaler.transform(raw), target: dataset.target(rows: rows))
+        let preprocessor = Preprocessor(fitting: raw, categories: dataset.categories, imputation: imputation)
+        let fitted = try Estimators.fit(model: model, params: params, x: preprocessor.transform(raw), target: dataset.target(rows: rows))
         return ModelFile(format: formatName, version: currentVersion, model: model, params: params.json,
                          task: dataset.labels == nil ? TaskType.regression.rawValue : TaskType.classification.rawValue,
                          target: targetName, features: dataset.featureNames, classes: dataset.classNames,
-                         preprocessing: scaler, fitted: fitted, trainingRows: dataset.rows)
+                         categories: dataset.categories, preprocessing: preprocessor, fitted: fitted, trainingRows: dataset.rows)
     }
 
     public func encoded() throws -> Data {
@@ -66,12 +69,20 @@ public struct ModelFile: Sendable, Codable {
         let indices = features.map { table.header.firstIndex(of: $0)! }
         var values: [Double] = []
         values.reserveCapacity(table.rows.count * features.count)
+        let lookup = categories.map { names in names.map { Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($0.element, $0.offset) }) } }
         for (row, fields) in table.rows.enumerated() {
-            for (feature, column) in zip(features, indices) {
-                guard let value = Double(fields[column].trimmingSpaces()), value.isFinite else {
-                    throw PredictError("line \(table.lineNumbers[row]), column '\(feature)': '\(fields[column])' is not a number")
+            for (position, (feature, column)) in zip(features, indices).enumerated() {
+                let text = fields[column].trimmingSpaces()
+                if Dataset.missingMarkers.contains(text) {
+                    values.append(.nan)  // imputed as in training
+                } else if let lookup = lookup[position] {
+                    values.append(Double(lookup[text] ?? -1))  // an unseen category encodes as all zeros
+                } else {
+                    guard let value = Double(text), value.isFinite else {
+                        throw PredictError("line \(table.lineNumbers[row]), column '\(feature)': '\(fields[column])' is not a number")
+                    }
+                    values.append(value)
                 }
-                values.append(value)
             }
         }
         let x = preprocessing.transform(Matrix(rows: table.rows.count, columns: features.count, values: values))

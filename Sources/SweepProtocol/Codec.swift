@@ -191,6 +191,8 @@ extension ByteWriter {
         case .values(let values):
             u8(1); for value in values { double(value) }
         }
+        for count in data.categoryCounts { self.count(count) }
+        string(data.imputation)
     }
 }
 
@@ -284,7 +286,13 @@ extension ByteReader {
         case let tag:
             throw DecodeError("unknown target kind \(tag)")
         }
+        guard columns <= remaining else { throw DecodeError("column kinds exceed the message") }
+        var categoryCounts: [Int] = []
+        categoryCounts.reserveCapacity(columns)
+        for _ in 0..<columns { categoryCounts.append(try int(max: 1 << 24)) }
+        let imputation = try string(max: 32)
         return Setup(sweepID: sweepID, model: model, folds: folds, assignment: assignment,
-                     data: WireDataset(rows: dataRows, columns: columns, features: features, target: target), command: command)
+                     data: WireDataset(rows: dataRows, columns: columns, features: features, target: target,
+                                       categoryCounts: categoryCounts, imputation: imputation), command: command)
     }
 }

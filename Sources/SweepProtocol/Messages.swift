@@ -124,12 +124,18 @@ public struct WireDataset: Sendable, Equatable {
     public var columns: Int
     public var features: [Double]
     public var target: Target
+    /// Per column: 0 for numeric, else how many categories it has (values are category indices).
+    public var categoryCounts: [Int]
+    /// mean, median or most_frequent.
+    public var imputation: String
 
-    public init(rows: Int, columns: Int, features: [Double], target: Target) {
+    public init(rows: Int, columns: Int, features: [Double], target: Target, categoryCounts: [Int]? = nil, imputation: String = "mean") {
         self.rows = rows
         self.columns = columns
         self.features = features
         self.target = target
+        self.categoryCounts = categoryCounts ?? Array(repeating: 0, count: columns)
+        self.imputation = imputation
     }
 }
 

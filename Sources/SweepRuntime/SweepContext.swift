@@ -11,6 +11,7 @@ final class SweepContext: Sendable {
     let folds: Int
     let assignment: [Int]
     let dataset: Dataset?
+    let imputation: Preprocessor.Imputation
     let command: WireCommand?
     let commandData: CommandData?
     let workdir: URL?
@@ -24,6 +25,7 @@ final class SweepContext: Sendable {
         folds = setup.folds
         assignment = setup.assignment
         dataset = nil
+        imputation = .mean
         command = setup.command
         self.commandData = commandData
         self.workdir = workdir
@@ -39,13 +41,15 @@ final class SweepContext: Sendable {
         model = setup.model
         folds = setup.folds
         assignment = setup.assignment
+        imputation = setup.data.flatMap { Preprocessor.Imputation(rawValue: $0.imputation) } ?? .mean
         dataset = setup.data.map { data in
             let target: Target
             switch data.target {
             case .classes(let labels, let count): target = .classes(labels: labels, names: (0..<count).map(String.init))
             case .values(let values): target = .values(values)
             }
-            return Dataset(featureNames: (0..<data.columns).map { "x\($0)" }, features: data.features, target: target)
+            return Dataset(featureNames: (0..<data.columns).map { "x\($0)" }, features: data.features, target: target,
+                           categories: data.categoryCounts.map { $0 == 0 ? nil : (0..<$0).map(String.init) })
         }
     }
 }
@@ -66,7 +70,8 @@ enum BuiltinTrainer {
         guard let dataset = context.dataset else { return result([:], error: "model '\(context.model)' needs data; the sweep has none") }
         do {
             let metrics = try FoldTrainer.evaluate(model: context.model, params: assignment.params, dataset: dataset,
-                                                   assignment: context.assignment, fold: assignment.lease.fold)
+                                                   assignment: context.assignment, fold: assignment.lease.fold,
+                                                   imputation: context.imputation)
             return result(metrics)
         } catch {
             return result([:], error: error.message)

@@ -79,7 +79,7 @@ public enum SweepLoader {
                             dataBlob = BlobRef(sha256: SHA256.hex(bytes), size: bytes.count)
                             blobs[dataBlob!.sha256] = bytes
                         } else {
-                            dataset = try Dataset(csv: table, target: data.target, classification: data.task == .classification)
+                            dataset = try Dataset(csv: table, target: data.target, classification: data.task == .classification, drop: data.drop)
                             rows = dataset?.rows
                             labels = dataset?.labels
                         }

@@ -78,7 +78,8 @@ func refitBest(_ trial: Trial, sweep: LoadedSweep, directory: String) -> (file: 
         return (nil, spec.trainer.isCommand ? "a command trainer's model is its program's to save" : nil)
     }
     do {
-        let file = try ModelFile.refit(model: model, params: trial.params, dataset: dataset, targetName: data.target)
+        let file = try ModelFile.refit(model: model, params: trial.params, dataset: dataset, targetName: data.target,
+                                       imputation: Preprocessor.Imputation(rawValue: data.impute) ?? .mean)
         try file.encoded().write(to: URL(fileURLWithPath: directory).appendingPathComponent("model.json"))
         return ("model.json", nil)
     } catch {

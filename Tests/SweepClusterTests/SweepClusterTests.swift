@@ -141,3 +141,35 @@ struct SweepClusterTests {
         #expect(good.stdout.contains("7 trials × 5 folds = 35 tasks, 150 rows × 4 features"))
     }
 }
+
+extension SweepClusterTests {
+    @Test func categoricalAndMissingDataRunEndToEndAndPredict() throws {
+        let directory = try temporaryDirectory()
+        var generator = SystemRandomNumberGenerator()
+        let colours = ["red", "green", "blue"]
+        var lines = ["id,size,colour,weight,label"]
+        for row in 0..<120 {
+            let colour = colours[row % 3]
+            let size = Double(row % 10) + Double.random(in: 0...0.5, using: &generator)
+            let label = (colour == "red" || size > 6) ? "yes" : "no"
+            lines.append("\(row),\(row % 17 == 0 ? "" : String(size)),\(row % 23 == 0 ? "NA" : colour),\(Double(row) / 3),\(label)")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(to: directory.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
+        try """
+        data: {path: data.csv, target: label, task: classification, drop: [id], impute: median}
+        trainer: {model: random_forest}
+        space: {n_estimators: 30, max_depth: {values: [2, 6]}}
+        objective: {metric: roc_auc}
+        """.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let run = try ChildProcess(["run", "spec.yaml", "--workers", "2", "--out", "out"], directory: directory)
+        #expect(run.awaitExit() == 0, "\(run.stderrLines.joined(separator: "\n"))")
+        let best = try String(contentsOf: directory.appendingPathComponent("out/best.json"), encoding: .utf8)
+        #expect(best.contains("\"metric\": \"roc_auc\""))
+        try "size,colour,weight\n7.2,purple,3\n,red,\n".write(to: directory.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
+        let predict = try ChildProcess(["predict", "out/model.json", "new.csv"], directory: directory)
+        #expect(predict.awaitExit() == 0, "\(predict.stderrLines.joined(separator: "\n"))")
+        let predictions = predict.stdout.split(separator: "\n")
+        #expect(predictions.count == 3 && predictions[0] == "prediction,proba_no,proba_yes")
+        #expect(predictions[2].hasPrefix("yes,"), "a red row is a yes, even with its size missing")
+    }
+}
