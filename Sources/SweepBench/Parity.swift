@@ -22,9 +22,10 @@ enum Parity {
         let table = try CSVTable(parsing: try String(contentsOfFile: path, encoding: .utf8))
         let dataset = try Dataset(csv: table, target: "target", classification: classification)
         let assignment = Folds.assign(rows: dataset.rows, folds: folds, classes: classification ? dataset.labels : nil, shuffle: true, seed: 0)
+        let plan = FoldPlan(scheme: .partition, foldsPerRepeat: folds, assignments: [assignment])
         var scores: [Double] = [], times: [Double] = []
         for fold in 0..<folds {
-            let (trainRows, validRows) = Folds.split(assignment, fold: fold)
+            let (trainRows, validRows) = plan.split(fold)
             let scaler = Preprocessor(fitting: Matrix(dataset, rows: trainRows), categories: dataset.categories)
             let train = scaler.transform(Matrix(dataset, rows: trainRows)), valid = scaler.transform(Matrix(dataset, rows: validRows))
             var fitted: FittedModel?

@@ -27,6 +27,30 @@ public enum Folds {
         return assignment
     }
 
+    /// Time-series blocks, as scikit-learn's `TimeSeriesSplit(n_splits: folds)`: the last `folds`
+    /// blocks of ⌊rows / (folds + 1)⌋ rows each; block 0 (all earlier rows) only ever trains.
+    public static func timeBlocks(rows: Int, folds: Int) -> [Int] {
+        let size = rows / (folds + 1)
+        let first = rows - folds * size
+        return (0..<rows).map { $0 < first ? 0 : 1 + ($0 - first) / size }
+    }
+
+    /// Group k-fold, as scikit-learn's `GroupKFold`: groups, largest first, each to the fold with
+    /// the fewest rows so far; a group never straddles two folds.
+    public static func groups(_ groups: [Int], folds: Int) -> [Int] {
+        var sizes: [Int: Int] = [:]
+        for group in groups { sizes[group, default: 0] += 1 }
+        let order = sizes.keys.sorted { (sizes[$0]!, $1) > (sizes[$1]!, $0) }
+        var load = [Int](repeating: 0, count: folds)
+        var foldOf: [Int: Int] = [:]
+        for group in order {
+            let fold = load.indices.min { (load[$0], $0) < (load[$1], $1) }!
+            foldOf[group] = fold
+            load[fold] += sizes[group]!
+        }
+        return groups.map { foldOf[$0]! }
+    }
+
     /// Row indices of one fold's training and validation parts, in row order.
     public static func split(_ assignment: [Int], fold: Int) -> (train: [Int], valid: [Int]) {
         var train: [Int] = [], valid: [Int] = []

@@ -21,6 +21,9 @@ public struct Spec: Sendable {
         let all = trainer.model.flatMap(ModelInfo.named)?.ownMetrics ?? (trainer.model == nil ? [objective.metric] : MetricInfo.standardNames(for: task))
         return [objective.metric] + all.filter { $0 != objective.metric }
     }
+
+    /// Tasks per trial.
+    public var taskFolds: Int { cv.taskFolds }
 }
 
 public struct DataSpec: Sendable {
@@ -39,6 +42,24 @@ public struct CVSpec: Sendable {
     public var stratified: Bool
     public var shuffle: Bool
     public var seed: UInt64
+    /// Repeated k-fold: this many differently shuffled k-fold splits (tasks per trial = folds × repeats).
+    public var repeats: Int = 1
+    /// Group k-fold: rows with the same value of this column stay in one fold.
+    public var group: String?
+    /// Time-series split: train on the past, validate on the next block (file order).
+    public var timeSeries: Bool = false
+    /// A share of rows kept out of the search and scored once, at the end, by the refitted model.
+    public var testSize: Double?
+
+    public init(folds: Int, stratified: Bool, shuffle: Bool, seed: UInt64) {
+        self.folds = folds
+        self.stratified = stratified
+        self.shuffle = shuffle
+        self.seed = seed
+    }
+
+    /// Tasks per trial.
+    public var taskFolds: Int { folds * repeats }
 }
 
 /// What runs a task: a built-in model in the worker's process, or a command of the user's.

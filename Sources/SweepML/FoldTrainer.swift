@@ -16,9 +16,9 @@ public enum FoldTrainer {
         Preprocessor(fitting: Matrix(dataset, rows: trainRows), categories: dataset.categories, imputation: imputation)
     }
 
-    public static func evaluate(model: String, params: Params, dataset: Dataset, assignment: [Int], fold: Int,
+    public static func evaluate(model: String, params: Params, dataset: Dataset, plan: FoldPlan, fold: Int,
                                 imputation: Preprocessor.Imputation = .mean) throws(TrainingError) -> [String: Double] {
-        let (trainRows, validRows) = Folds.split(assignment, fold: fold)
+        let (trainRows, validRows) = plan.split(fold)
         guard !trainRows.isEmpty, !validRows.isEmpty else { throw TrainingError("fold \(fold) has no training or no validation rows") }
         let rawTrain = Matrix(dataset, rows: trainRows)
         let preprocessor = Self.preprocessor(dataset, trainRows: trainRows, imputation: imputation)

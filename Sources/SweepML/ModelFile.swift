@@ -24,16 +24,27 @@ public struct ModelFile: Sendable, Codable {
     public var trainingRows: Int
 
     /// Fits `model` with `params` on every row of `dataset` (preprocessing included).
+    /// `rows`: the rows to train on (default all; a holdout is left out).
     public static func refit(model: String, params: Params, dataset: Dataset, targetName: String,
-                             imputation: Preprocessor.Imputation = .mean) throws(TrainingError) -> ModelFile {
-        let rows = Array(0..<dataset.rows)
+                             imputation: Preprocessor.Imputation = .mean, rows trainingRows: [Int]? = nil) throws(TrainingError) -> ModelFile {
+        let rows = trainingRows ?? Array(0..<dataset.rows)
         let raw = Matrix(dataset, rows: rows)
         let preprocessor = Preprocessor(fitting: raw, categories: dataset.categories, imputation: imputation)
         let fitted = try Estimators.fit(model: model, params: params, x: preprocessor.transform(raw), target: dataset.target(rows: rows))
         return ModelFile(format: formatName, version: currentVersion, model: model, params: params.json,
                          task: dataset.labels == nil ? TaskType.regression.rawValue : TaskType.classification.rawValue,
                          target: targetName, features: dataset.featureNames, classes: dataset.classNames,
-                         categories: dataset.categories, preprocessing: preprocessor, fitted: fitted, trainingRows: dataset.rows)
+                         categories: dataset.categories, preprocessing: preprocessor, fitted: fitted, trainingRows: rows.count)
+    }
+
+    /// Every metric of this model on some rows of a dataset (the holdout, scored once).
+    public func score(_ dataset: Dataset, rows: [Int]) -> [String: Double] {
+        let x = preprocessing.transform(Matrix(dataset, rows: rows))
+        switch (fitted.predict(x), dataset.target) {
+        case (.probabilities(let probabilities), .classes(let labels, _)): return Metrics.classification(rows.map { labels[$0] }, probabilities)
+        case (.values(let predicted), .values(let values)): return Metrics.regression(rows.map { values[$0] }, predicted)
+        default: return [:]
+        }
     }
 
     public func encoded() throws -> Data {

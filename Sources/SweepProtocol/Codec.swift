@@ -180,7 +180,8 @@ extension ByteWriter {
 
     mutating func setup(_ setup: Setup) {
         u64(setup.sweepID); string(setup.model); count(setup.folds)
-        count(setup.assignment.count); for fold in setup.assignment { count(fold) }
+        u8(setup.plan.scheme.rawValue); count(setup.plan.foldsPerRepeat); count(setup.plan.assignments.count); count(setup.plan.rows)
+        for assignment in setup.plan.assignments { for fold in assignment { signed(fold) } }
         command(setup.command)
         guard let data = setup.data else { u8(0); return }
         u8(1); count(data.rows); count(data.columns)
@@ -247,16 +248,25 @@ extension ByteReader {
 
     mutating func setup() throws(DecodeError) -> Setup {
         let sweepID = try u64(), model = try string(max: 256), folds = try int(max: 65_536)
-        let rows = try count()
-        var assignment: [Int] = []
-        assignment.reserveCapacity(rows)
-        for _ in 0..<rows {
-            let fold = try int(max: 65_536)
-            guard fold < folds else { throw DecodeError("fold \(fold) out of range 0..<\(folds)") }
-            assignment.append(fold)
+        guard let scheme = FoldPlan.Scheme(rawValue: try u8()) else { throw DecodeError("unknown fold scheme") }
+        let perRepeat = try int(max: 65_536), repeats = try int(max: 65_536), rows = try count()
+        guard perRepeat * repeats == folds || rows == 0 || repeats == 0 else { throw DecodeError("\(perRepeat) folds × \(repeats) repeats is not \(folds)") }
+        let (planCells, planOverflow) = rows.multipliedReportingOverflow(by: repeats)
+        guard !planOverflow, planCells <= remaining else { throw DecodeError("fold plan exceeds the message") }
+        var assignments: [[Int]] = []
+        for _ in 0..<repeats {
+            var assignment: [Int] = []
+            assignment.reserveCapacity(rows)
+            for _ in 0..<rows {
+                let fold = try signed()
+                guard fold >= -1, fold <= perRepeat else { throw DecodeError("fold \(fold) out of range") }
+                assignment.append(fold)
+            }
+            assignments.append(assignment)
         }
+        let plan = FoldPlan(scheme: scheme, foldsPerRepeat: perRepeat, assignments: assignments)
         let command = try command()
-        guard try bool() else { return Setup(sweepID: sweepID, model: model, folds: folds, assignment: assignment, data: nil, command: command) }
+        guard try bool() else { return Setup(sweepID: sweepID, model: model, folds: folds, plan: plan, data: nil, command: command) }
         let dataRows = try int(), columns = try int(max: 1 << 20)
         guard dataRows == rows else { throw DecodeError("dataset has \(dataRows) rows but \(rows) fold assignments") }
         let (cells, overflow) = dataRows.multipliedReportingOverflow(by: columns)
@@ -291,7 +301,7 @@ extension ByteReader {
         categoryCounts.reserveCapacity(columns)
         for _ in 0..<columns { categoryCounts.append(try int(max: 1 << 24)) }
         let imputation = try string(max: 32)
-        return Setup(sweepID: sweepID, model: model, folds: folds, assignment: assignment,
+        return Setup(sweepID: sweepID, model: model, folds: folds, plan: plan,
                      data: WireDataset(rows: dataRows, columns: columns, features: features, target: target,
                                        categoryCounts: categoryCounts, imputation: imputation), command: command)
     }

@@ -52,18 +52,19 @@ public struct Hello: Sendable, Equatable {
 public struct Setup: Sendable {
     public var sweepID: UInt64
     public var model: String
+    /// Tasks per trial (folds × repeats).
     public var folds: Int
-    /// Fold of each data row (empty without data).
-    public var assignment: [Int]
+    /// Which rows train and validate each task fold (no rows without data).
+    public var plan: FoldPlan
     public var data: WireDataset?
     /// A command trainer (then `model` is empty and `data` nil: its data ships as a file).
     public var command: WireCommand?
 
-    public init(sweepID: UInt64, model: String, folds: Int, assignment: [Int], data: WireDataset?, command: WireCommand? = nil) {
+    public init(sweepID: UInt64, model: String, folds: Int, plan: FoldPlan, data: WireDataset?, command: WireCommand? = nil) {
         self.sweepID = sweepID
         self.model = model
         self.folds = folds
-        self.assignment = assignment
+        self.plan = plan
         self.data = data
         self.command = command
     }
@@ -91,7 +92,7 @@ public struct WireCommand: Sendable, Equatable {
     public var seed: UInt64
     /// Seconds before the worker stops the program (SIGTERM, then SIGKILL).
     public var timeout: Double
-    /// The data as CSV (rows in file order; `Setup.assignment` gives each row's fold).
+    /// The data as CSV (rows in file order; `Setup.plan` gives each row's folds).
     public var data: BlobRef?
     /// The workdir, as a bundle (see BundleArchive).
     public var workdir: BlobRef?

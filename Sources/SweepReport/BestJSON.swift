@@ -21,11 +21,19 @@ public enum BestJSON {
           "metrics": {
         \(metrics.joined(separator: ",\n"))
           },
-          "model": \(run.modelFile.map(jsonQuoted) ?? "null")
+          "model": \(run.modelFile.map(jsonQuoted) ?? "null"),
+          "holdout": \(holdoutJSON(run))
         }
 
         """
     }
 
     static func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
+
+    /// `{"rows": n, "metrics": {...}}` or null.
+    static func holdoutJSON(_ run: RunSummary) -> String {
+        guard let holdout = run.holdout else { return "null" }
+        let metrics = holdout.sorted { $0.key < $1.key }.map { "\(jsonQuoted($0.key)): \(number($0.value))" }.joined(separator: ", ")
+        return "{\"rows\": \(run.holdoutRows), \"metrics\": {\(metrics)}}"
+    }
 }

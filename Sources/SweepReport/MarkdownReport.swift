@@ -23,6 +23,9 @@ public enum MarkdownReport {
             for (fold, score) in best.foldScores.enumerated() { out += "| \(fold) | \(format(score)) |\n" }
             out += "\n| metric | mean | std |\n|---|---:|---:|\n"
             for name in run.metricNames { if let stats = best.metrics[name] { out += "| \(name) | \(format(stats.mean)) | \(format(stats.std)) |\n" } }
+            if let holdout = run.holdout, let value = holdout[metric] {
+                out += "\nOn the \(run.holdoutRows) held-out rows (never seen by the search), the refitted model scores \(metric) = **\(format(value))**.\n"
+            }
             if let model = run.modelFile {
                 out += "\nRefitted on all the data and saved as `\(model)`; predict with `sweep predict \(model) NEW.csv`.\n"
             } else if let note = run.modelNote {

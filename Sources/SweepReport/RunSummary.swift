@@ -17,6 +17,9 @@ public struct RunSummary: Sendable {
     public var modelFile: String?
     /// Why no model file was written, when the user might expect one.
     public var modelNote: String?
+    /// The refitted model's metrics on the held-out rows (cv.test_size), scored once.
+    public var holdout: [String: Double]?
+    public var holdoutRows = 0
 
     public init(name: String, objective: Objective, metricNames: [String], folds: Int, trials: [Trial],
                 records: [TaskID: TaskRecord], wallSeconds: Double, complete: Bool) {

@@ -1,4 +1,5 @@
 import Foundation
+import SweepCore
 import SweepML
 
 /// A command sweep's data on a worker: the CSV's header and rows, and each row's fold. Every task
@@ -6,23 +7,23 @@ import SweepML
 final class CommandData: Sendable {
     let header: [String]
     let rows: [[String]]
-    let assignment: [Int]
+    let plan: FoldPlan
 
-    init(csv text: String, assignment: [Int]) throws {
+    init(csv text: String, plan: FoldPlan) throws {
         let table = try CSVTable(parsing: text)
-        guard table.rows.count == assignment.count else {
-            throw BlobError(description: "the data has \(table.rows.count) rows but the sweep assigned folds to \(assignment.count)")
+        guard table.rows.count == plan.rows else {
+            throw BlobError(description: "the data has \(table.rows.count) rows but the sweep assigned folds to \(plan.rows)")
         }
         header = table.header
         rows = table.rows
-        self.assignment = assignment
+        self.plan = plan
     }
 
     func split(fold: Int) -> (train: String, valid: String) {
+        let (trainRows, validRows) = plan.split(fold)
         var train = csvLine(header), valid = csvLine(header)
-        for (row, fields) in rows.enumerated() {
-            if assignment[row] == fold { valid += csvLine(fields) } else { train += csvLine(fields) }
-        }
+        for row in trainRows { train += csvLine(rows[row]) }
+        for row in validRows { valid += csvLine(rows[row]) }
         return (train, valid)
     }
 }

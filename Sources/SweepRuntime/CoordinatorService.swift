@@ -109,7 +109,7 @@ public final class CoordinatorService {
         let leaseTimeout = spec.limits.taskTimeout + (spec.trainer.isCommand ? CommandTrainer.stopGrace + 5 : 0)
         var records: [TaskID: TaskRecord] = record?.restoredRecords ?? [:]
         var machine = CoordinatorMachine(.init(
-            sweepID: sweepID, trials: sweep.trials, folds: spec.cv.folds, maxAttempts: spec.limits.maxAttempts,
+            sweepID: sweepID, trials: sweep.trials, folds: spec.taskFolds, maxAttempts: spec.limits.maxAttempts,
             taskTimeout: leaseTimeout, heartbeatInterval: options.heartbeatInterval, resources: spec.trainer.resources),
             restored: record?.restoredState)
         let database = record?.database
@@ -205,7 +205,7 @@ public final class CoordinatorService {
             logger.info("resuming sweep '\(spec.name)' on \(endpoint): \(records.count) of \(machine.totalTasks) tasks already counted; waiting for workers to reconnect")
             database?.event("resumed", "\(records.count) of \(machine.totalTasks) tasks counted")
         } else {
-            logger.info("serving sweep '\(spec.name)' on \(endpoint): \(sweep.trials.count) trials × \(spec.cv.folds) folds = \(machine.totalTasks) tasks")
+            logger.info("serving sweep '\(spec.name)' on \(endpoint): \(sweep.trials.count) trials × \(spec.taskFolds) folds = \(machine.totalTasks) tasks")
         }
         if record?.mode == "coordinator" { database?.bound(endpoint) }
         try database?.commit()
@@ -327,8 +327,8 @@ public final class CoordinatorService {
                         gpus: spec.trainer.resources.gpus, objective: spec.objective.metric, seed: spec.search.seed,
                         timeout: spec.limits.taskTimeout, data: sweep.dataBlob, workdir: sweep.workdirBlob)
         }
-        return Setup(sweepID: sweepID, model: spec.trainer.model ?? "", folds: spec.cv.folds,
-                     assignment: sweep.assignment, data: command == nil ? data : nil, command: command)
+        return Setup(sweepID: sweepID, model: spec.trainer.model ?? "", folds: spec.taskFolds,
+                     plan: sweep.plan, data: command == nil ? data : nil, command: command)
     }
 }
 

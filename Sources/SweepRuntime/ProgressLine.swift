@@ -13,7 +13,7 @@ struct ProgressLine {
     init(spec: Spec, trials: Int) {
         self.spec = spec
         self.trials = trials
-        total = trials * spec.cv.folds
+        total = trials * spec.taskFolds
     }
 
     mutating func add(_ record: TaskRecord) {
@@ -23,7 +23,7 @@ struct ProgressLine {
             return
         }
         foldsDone[record.task.trial, default: []].append(score)
-        if let scores = foldsDone[record.task.trial], scores.count == spec.cv.folds {
+        if let scores = foldsDone[record.task.trial], scores.count == spec.taskFolds {
             let mean = scores.reduce(0, +) / Double(scores.count)
             if best == nil || spec.objective.goal.better(mean, than: best!.mean)
                 || (mean == best!.mean && record.task.trial < best!.trial) {

@@ -9,7 +9,7 @@ final class SweepContext: Sendable {
     let sweepID: UInt64
     let model: String
     let folds: Int
-    let assignment: [Int]
+    let plan: FoldPlan
     let dataset: Dataset?
     let imputation: Preprocessor.Imputation
     let command: WireCommand?
@@ -23,7 +23,7 @@ final class SweepContext: Sendable {
         sweepID = setup.sweepID
         model = setup.model
         folds = setup.folds
-        assignment = setup.assignment
+        plan = setup.plan
         dataset = nil
         imputation = .mean
         command = setup.command
@@ -40,7 +40,7 @@ final class SweepContext: Sendable {
         sweepID = setup.sweepID
         model = setup.model
         folds = setup.folds
-        assignment = setup.assignment
+        plan = setup.plan
         imputation = setup.data.flatMap { Preprocessor.Imputation(rawValue: $0.imputation) } ?? .mean
         dataset = setup.data.map { data in
             let target: Target
@@ -70,7 +70,7 @@ enum BuiltinTrainer {
         guard let dataset = context.dataset else { return result([:], error: "model '\(context.model)' needs data; the sweep has none") }
         do {
             let metrics = try FoldTrainer.evaluate(model: context.model, params: assignment.params, dataset: dataset,
-                                                   assignment: context.assignment, fold: assignment.lease.fold,
+                                                   plan: context.plan, fold: assignment.lease.fold,
                                                    imputation: context.imputation)
             return result(metrics)
         } catch {

@@ -10,8 +10,8 @@ public struct LoadedSweep: Sendable {
     public let specPath: String
     public let dataset: Dataset?
     public let trials: [Trial]
-    /// Fold of each data row (empty when the sweep has no data).
-    public let assignment: [Int]
+    /// Which rows train and validate each task fold (no rows when the sweep has no data).
+    public let plan: FoldPlan
     /// Files served to workers by SHA-256 (command trainers: the data CSV and the workdir bundle).
     public let blobs: [String: [UInt8]]
     public let dataBlob: BlobRef?
@@ -21,7 +21,7 @@ public struct LoadedSweep: Sendable {
 
     /// The same sweep with the trials a run database recorded.
     public func replacingTrials(_ trials: [Trial]) -> LoadedSweep {
-        LoadedSweep(spec: spec, specPath: specPath, dataset: dataset, trials: trials, assignment: assignment,
+        LoadedSweep(spec: spec, specPath: specPath, dataset: dataset, trials: trials, plan: plan,
                     blobs: blobs, dataBlob: dataBlob, workdirBlob: workdirBlob, dataSHA256: dataSHA256)
     }
 }
@@ -56,6 +56,7 @@ public enum SweepLoader {
         var dataset: Dataset?
         var rows: Int?
         var labels: [Int]?
+        var groups: [Int]?
         var blobs: [String: [UInt8]] = [:]
         var dataBlob: BlobRef?, workdirBlob: BlobRef?
         var dataSHA256: String?
@@ -66,6 +67,18 @@ public enum SweepLoader {
                 dataSHA256 = SHA256.hex([UInt8](contents))
                 do {
                     let table = try CSVTable(parsing: String(decoding: contents, as: UTF8.self))
+                    if let group = spec.cv.group {
+                        if let column = table.header.firstIndex(of: group) {
+                            let values = table.rows.map { $0[column] }
+                            let index = Dictionary(uniqueKeysWithValues: Array(Set(values)).sorted().enumerated().map { ($0.element, $0.offset) })
+                            groups = values.map { index[$0]! }
+                            if Set(values).count < spec.cv.folds {
+                                problem("cv.group", "'\(group)' has \(Set(values).count) groups, fewer than the \(spec.cv.folds) folds")
+                            }
+                        } else {
+                            problem("cv.group", "no column '\(group)' in \(data.path); columns: \(table.header.joined(separator: ", "))")
+                        }
+                    }
                     if let targetColumn = table.header.firstIndex(of: data.target) {
                         if spec.trainer.isCommand {
                             // The program reads the CSV itself: ship it as it is; only the target matters here.
@@ -79,7 +92,9 @@ public enum SweepLoader {
                             dataBlob = BlobRef(sha256: SHA256.hex(bytes), size: bytes.count)
                             blobs[dataBlob!.sha256] = bytes
                         } else {
-                            dataset = try Dataset(csv: table, target: data.target, classification: data.task == .classification, drop: data.drop)
+                            // The group column identifies rows; it is never a feature.
+                            let drop = data.drop + (spec.cv.group.map { data.drop.contains($0) ? [] : [$0] } ?? [])
+                            dataset = try Dataset(csv: table, target: data.target, classification: data.task == .classification, drop: drop)
                             rows = dataset?.rows
                             labels = dataset?.labels
                         }
@@ -114,8 +129,12 @@ public enum SweepLoader {
            MetricInfo.named(spec.objective.metric)?.binaryOnly == true {
             problem("objective.metric", "'\(spec.objective.metric)' is for two classes; the data has \(classes): use \(spec.objective.metric == "roc_auc" ? "roc_auc_ovr" : spec.objective.metric + "_macro or " + spec.objective.metric + "_weighted")")
         }
-        if let rows, rows < spec.cv.folds {
-            problem("cv.folds", "\(spec.cv.folds) folds need at least \(spec.cv.folds) rows; the data has \(rows)")
+        if let rows {
+            let searchRows = Double(rows) * (1 - (spec.cv.testSize ?? 0))
+            let needed = spec.cv.folds + (spec.cv.timeSeries ? 1 : 0)
+            if searchRows < Double(needed) {
+                problem("cv.folds", "\(spec.cv.folds) folds need at least \(needed) rows outside the holdout; the data has \(rows)")
+            }
         }
         if let dataset, spec.trainer.model == "knn", let kDimension = spec.space.first(where: { $0.name == "k" }) {
             let smallestTrain = dataset.rows - (dataset.rows + spec.cv.folds - 1) / spec.cv.folds
@@ -131,11 +150,9 @@ public enum SweepLoader {
         case .grid: trials = GridSampler.trials(spec.space)
         case .random: trials = RandomSampler.trials(spec.space, count: spec.search.trials ?? 1, seed: spec.search.seed)
         }
-        let assignment = rows.map {
-            Folds.assign(rows: $0, folds: spec.cv.folds, classes: spec.cv.stratified ? labels : nil,
-                         shuffle: spec.cv.shuffle, seed: spec.cv.seed)
-        } ?? []
-        return LoadedSweep(spec: spec, specPath: specPath, dataset: dataset, trials: trials, assignment: assignment,
+        let plan = rows.map { FoldPlan.make(rows: $0, cv: spec.cv, classes: labels, groups: groups) }
+            ?? FoldPlan(scheme: .partition, foldsPerRepeat: spec.cv.folds, assignments: Array(repeating: [], count: spec.cv.repeats))
+        return LoadedSweep(spec: spec, specPath: specPath, dataset: dataset, trials: trials, plan: plan,
                            blobs: blobs, dataBlob: dataBlob, workdirBlob: workdirBlob, dataSHA256: dataSHA256)
     }
 }

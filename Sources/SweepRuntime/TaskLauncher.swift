@@ -96,7 +96,7 @@ struct TaskLauncher {
             if let blob = command.workdir { workdir = try store.workdir(for: blob) }
             if let blob = command.data {
                 data = try CommandData(csv: String(decoding: try Data(contentsOf: store.blobURL(blob)), as: UTF8.self),
-                                       assignment: setup.assignment)
+                                       plan: setup.plan)
             }
         } catch {
             problem = "this worker could not prepare the sweep's files: \(error)"

@@ -71,20 +71,22 @@ func startCoordinator(_ sweep: LoadedSweep, bind: String, heartbeat: Double, out
 }
 
 /// Refits the best configuration on all the data and saves it as model.json (built-in models).
-func refitBest(_ trial: Trial, sweep: LoadedSweep, directory: String) -> (file: String?, note: String?) {
+func refitBest(_ trial: Trial, sweep: LoadedSweep, directory: String) -> (file: String?, note: String?, holdout: [String: Double]?) {
     let spec = sweep.spec
-    guard spec.refit else { return (nil, "refit: false in the spec") }
+    guard spec.refit else { return (nil, "refit: false in the spec", nil) }
     guard let model = spec.trainer.model, model != "noop", let dataset = sweep.dataset, let data = spec.data else {
-        return (nil, spec.trainer.isCommand ? "a command trainer's model is its program's to save" : nil)
+        return (nil, spec.trainer.isCommand ? "a command trainer's model is its program's to save" : nil, nil)
     }
     do {
+        // Trained on every row the search used; the holdout (if any) is scored once, now.
         let file = try ModelFile.refit(model: model, params: trial.params, dataset: dataset, targetName: data.target,
-                                       imputation: Preprocessor.Imputation(rawValue: data.impute) ?? .mean)
+                                       imputation: Preprocessor.Imputation(rawValue: data.impute) ?? .mean, rows: sweep.plan.searchRows)
         try file.encoded().write(to: URL(fileURLWithPath: directory).appendingPathComponent("model.json"))
-        return ("model.json", nil)
+        let holdout = sweep.plan.holdout
+        return ("model.json", nil, holdout.isEmpty ? nil : file.score(dataset, rows: holdout))
     } catch {
         Console.shared.line("[sweep] warning: could not refit the best configuration: \(error)")
-        return (nil, "refit failed: \(error)")
+        return (nil, "refit failed: \(error)", nil)
     }
 }
 
@@ -109,16 +111,17 @@ func serve(_ service: CoordinatorService, sweep: LoadedSweep, out directory: Str
     let spec = sweep.spec
     // Command trainers may report more metrics than the objective: report every one seen.
     let seen = Set(outcome.records.values.flatMap(\.metrics.keys)).subtracting(spec.metricNames).sorted()
-    let run = RunSummary(name: spec.name, objective: spec.objective, metricNames: spec.metricNames + seen, folds: spec.cv.folds,
+    let run = RunSummary(name: spec.name, objective: spec.objective, metricNames: spec.metricNames + seen, folds: spec.taskFolds,
                          trials: sweep.trials, records: outcome.records, wallSeconds: outcome.wallSeconds,
                          complete: outcome.complete)
     var summary = run
     if let best = run.best, outcome.complete {
-        (summary.modelFile, summary.modelNote) = refitBest(best.trial, sweep: sweep, directory: directory)
+        (summary.modelFile, summary.modelNote, summary.holdout) = refitBest(best.trial, sweep: sweep, directory: directory)
+        summary.holdoutRows = sweep.plan.holdout.count
     }
     try RunDirectory.write(summary, specPath: sweep.specPath, to: directory)
     if let best = run.best, let objective = best.objective {
-        print("best: trial \(best.trial.number) \(best.trial.params) — \(spec.objective.metric) \(String(format: "%.4f", objective.mean)) ± \(String(format: "%.4f", objective.std)) over \(spec.cv.folds) folds")
+        print("best: trial \(best.trial.number) \(best.trial.params) — \(spec.objective.metric) \(String(format: "%.4f", objective.mean)) ± \(String(format: "%.4f", objective.std)) over \(spec.taskFolds) folds")
     } else {
         print("no trial succeeded; see \(directory)/report.md")
     }

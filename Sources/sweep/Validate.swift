@@ -10,6 +10,6 @@ struct Validate: ParsableCommand {
     func run() throws {
         let sweep = try loadSweep(spec)
         let rows = sweep.dataset.map { ", \($0.rows) rows × \($0.columns) features" } ?? ""
-        print("\(spec): ok — '\(sweep.spec.name)': \(sweep.trials.count) trials × \(sweep.spec.cv.folds) folds = \(sweep.trials.count * sweep.spec.cv.folds) tasks\(rows)")
+        print("\(spec): ok — '\(sweep.spec.name)': \(sweep.trials.count) trials × \(sweep.spec.taskFolds) folds = \(sweep.trials.count * sweep.spec.taskFolds) tasks\(rows)")
     }
 }

@@ -173,3 +173,24 @@ extension SweepClusterTests {
         #expect(predictions[2].hasPrefix("yes,"), "a red row is a yes, even with its size missing")
     }
 }
+
+extension SweepClusterTests {
+    @Test func aHoldoutIsScoredOnceByTheRefittedModel() throws {
+        let directory = try temporaryDirectory()
+        let spec = """
+        data: {path: \(Self.repository.appendingPathComponent("examples/datasets/wine.csv").path), target: target, task: classification}
+        cv: {folds: 4, repeats: 2, test_size: 0.2, seed: 1}
+        trainer: {model: logistic_regression}
+        space: {C: {values: [0.1, 1]}}
+        """
+        try spec.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let run = try ChildProcess(["run", "spec.yaml", "--workers", "2", "--out", "out"], directory: directory)
+        #expect(run.awaitExit() == 0, "\(run.stderrLines.joined(separator: "\n"))")
+        let rows = try readResults(directory.appendingPathComponent("out"))
+        #expect(rows.count == 16, "2 trials × 4 folds × 2 repeats")
+        let best = try String(contentsOf: directory.appendingPathComponent("out/best.json"), encoding: .utf8)
+        #expect(best.contains("\"holdout\": {\"rows\": 36, \"metrics\": {\"accuracy\": "))
+        let report = try String(contentsOf: directory.appendingPathComponent("out/report.md"), encoding: .utf8)
+        #expect(report.contains("On the 36 held-out rows"))
+    }
+}

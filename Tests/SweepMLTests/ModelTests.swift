@@ -92,12 +92,12 @@ struct ModelTests {
         let assignment = Folds.assign(rows: 40, folds: 4, classes: dataset.labels, shuffle: true, seed: 0)
         for model in ["logistic_regression", "knn"] {
             let metrics = try FoldTrainer.evaluate(model: model, params: Params(["k": .int(3)].filter { _ in model == "knn" }),
-                                                   dataset: dataset, assignment: assignment, fold: 1)
+                                                   dataset: dataset, plan: FoldPlan(scheme: .partition, foldsPerRepeat: 4, assignments: [assignment]), fold: 1)
             #expect(metrics["accuracy"] == 1, "\(model): \(metrics)")
             #expect(Set(metrics.keys).isSuperset(of: ["accuracy", "balanced_accuracy", "f1_macro", "log_loss", "roc_auc", "f1"]))
         }
         #expect(throws: TrainingError.self) {
-            try FoldTrainer.evaluate(model: "knn", params: Params(["k": .int(31)]), dataset: dataset, assignment: assignment, fold: 0)
+            try FoldTrainer.evaluate(model: "knn", params: Params(["k": .int(31)]), dataset: dataset, plan: FoldPlan(scheme: .partition, foldsPerRepeat: 4, assignments: [assignment]), fold: 0)
         }
     }
 }

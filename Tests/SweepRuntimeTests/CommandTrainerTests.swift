@@ -64,7 +64,7 @@ struct CommandTrainerTests {
     }
 
     @Test func foldDataArrivesAsTrainingAndValidationCSV() throws {
-        let data = try CommandData(csv: "a,label\n1,x\n2,y\n3,x\n\"4,5\",y\n", assignment: [0, 1, 0, 1])
+        let data = try CommandData(csv: "a,label\n1,x\n2,y\n3,x\n\"4,5\",y\n", plan: FoldPlan(scheme: .partition, foldsPerRepeat: 2, assignments: [[0, 1, 0, 1]]))
         let (result, task) = try run("""
         echo "@sweep {\\"score\\": $(($(wc -l < "$SWEEP_VALID_CSV") - 1))}"
         """, data: data)

@@ -9,9 +9,9 @@ let hash = String(repeating: "c", count: 64)
 let messages: [(String, Message)] = [
     ("hello", .hello(Hello(workerID: "w@h", incarnation: 99, name: "w", host: "h", slots: 4, gpus: 1, cachedSweep: 0, running: [lease]))),
     ("welcome", .welcome(sweepID: 1, heartbeatMilliseconds: 1000)),
-    ("setup-data", .setup(Setup(sweepID: 1, model: "knn", folds: 2, assignment: [0, 1, 1, 0],
+    ("setup-data", .setup(Setup(sweepID: 1, model: "knn", folds: 2, plan: FoldPlan(scheme: .partition, foldsPerRepeat: 2, assignments: [[0, 1, 1, 0]]),
                                 data: WireDataset(rows: 4, columns: 1, features: [1, 2, 3, 4], target: .classes(labels: [0, 1, 0, 1], count: 2))))),
-    ("setup-command", .setup(Setup(sweepID: 1, model: "", folds: 2, assignment: [0, 1], data: nil,
+    ("setup-command", .setup(Setup(sweepID: 1, model: "", folds: 2, plan: FoldPlan(scheme: .partition, foldsPerRepeat: 2, assignments: [[0, 1]]), data: nil,
                                    command: WireCommand(arguments: ["sh", "t.sh", "{x}"], env: ["A": "1"], cpus: 1, gpus: 0,
                                                         objective: "score", seed: 0, timeout: 60,
                                                         data: BlobRef(sha256: hash, size: 100), workdir: nil)))),
