@@ -16,7 +16,8 @@ import sys
 import time
 
 import numpy as np
-from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.ensemble import (HistGradientBoostingClassifier, HistGradientBoostingRegressor, RandomForestClassifier,
+                              RandomForestRegressor)
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.naive_bayes import GaussianNB
@@ -41,6 +42,7 @@ CASES = [
     ("gaussian_nb", "{}", lambda c: GaussianNB(), True, "classification", CLASSIFICATION),
     ("decision_tree", "{seed: 0}", lambda c: DecisionTreeClassifier(random_state=0), False, "classification", CLASSIFICATION),
     ("random_forest", "{n_estimators: 100, seed: 0}", lambda c: RandomForestClassifier(100, random_state=0, n_jobs=1), False, "classification", CLASSIFICATION),
+    ("gradient_boosting", "{max_iter: 100}", lambda c: HistGradientBoostingClassifier(max_iter=100, early_stopping=False, random_state=0), False, "classification", CLASSIFICATION),
     ("linear_regression", "{}", lambda c: LinearRegression(), True, "regression", ["diabetes"]),
     ("ridge", "{alpha: 1.0}", lambda c: Ridge(alpha=1.0), True, "regression", ["diabetes"]),
     ("lasso", "{alpha: 0.1}", lambda c: Lasso(alpha=0.1), True, "regression", ["diabetes"]),
@@ -48,6 +50,7 @@ CASES = [
     ("knn", "{k: 5}", lambda c: KNeighborsRegressor(5, algorithm="brute"), True, "regression", ["diabetes"]),
     ("decision_tree", "{seed: 0}", lambda c: DecisionTreeRegressor(random_state=0), False, "regression", ["diabetes"]),
     ("random_forest", "{n_estimators: 100, seed: 0}", lambda c: RandomForestRegressor(100, random_state=0, n_jobs=1), False, "regression", ["diabetes"]),
+    ("gradient_boosting", "{max_iter: 100}", lambda c: HistGradientBoostingRegressor(max_iter=100, early_stopping=False, random_state=0), False, "regression", ["diabetes"]),
 ]
 
 
@@ -78,7 +81,10 @@ def main():
     rows = []
     print("| model | dataset | metric | sweep | scikit-learn | Δ | target | fit ms sweep | fit ms sklearn | speed ratio |")
     print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    only = set(sys.argv[1:])
     for model, params, factory, deterministic, task, datasets in CASES:
+        if only and model not in only:
+            continue
         for dataset in datasets:
             x, y = load(dataset)
             ours = json.loads(subprocess.check_output([BENCH, "parity", "--data", os.path.join(DATA, dataset + ".csv"), "--model", model,

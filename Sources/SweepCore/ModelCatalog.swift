@@ -97,6 +97,11 @@ public struct ModelInfo: Sendable {
         ModelInfo(name: "random_forest", tasks: [.classification, .regression],
                   params: treeParams.merging(["n_estimators": .positiveInt, "bootstrap": .boolean]) { a, _ in a },
                   acceptsOtherParams: false, ownMetrics: nil, needsData: true),
+        ModelInfo(name: "gradient_boosting", tasks: [.classification, .regression],
+                  params: ["learning_rate": .positive, "max_iter": .positiveInt, "max_leaf_nodes": .intAtLeast(2), "max_depth": .positiveInt,
+                           "min_samples_leaf": .positiveInt, "l2_regularization": .nonNegative, "max_bins": .intAtLeast(2),
+                           "early_stopping": .boolean, "seed": .intAtLeast(0)],
+                  acceptsOtherParams: false, ownMetrics: nil, needsData: true),
         // Does no training: waits `sleep` seconds and reports `score`. For measuring overhead.
         ModelInfo(name: "noop", tasks: [.classification, .regression],
                   params: ["sleep": .nonNegative, "score": .anyNumber],

@@ -22,6 +22,7 @@ public enum FittedModel: Sendable, Codable {
     case gaussianNB(GaussianNaiveBayes.Fitted)
     case tree(DecisionTree.Fitted)
     case forest(RandomForest.Fitted)
+    case boosting(GradientBoosting.Fitted)
 
     public func predict(_ x: Matrix) -> Prediction {
         switch self {
@@ -34,6 +35,8 @@ public enum FittedModel: Sendable, Codable {
         case .tree(let fitted):
             return fitted.predict(x)
         case .forest(let fitted):
+            return fitted.predict(x)
+        case .boosting(let fitted):
             return fitted.predict(x)
         case .knn(let estimator, let train, let labels, let classes, let values):
             if let labels, let classes {
@@ -68,6 +71,18 @@ public enum Estimators {
         case ("decision_tree", _):
             var generator = SeededGenerator(seed: UInt64(int(params["seed"]) ?? 0))
             return .tree(try tree(params, columns: x.columns, target: target, forest: false).fit(x, target: target, generator: &generator))
+        case ("gradient_boosting", _):
+            var booster = GradientBoosting()
+            booster.learningRate = params["learning_rate"]?.number ?? 0.1
+            booster.maxIterations = int(params["max_iter"]) ?? 100
+            booster.maxLeafNodes = int(params["max_leaf_nodes"]) ?? 31
+            booster.maxDepth = int(params["max_depth"])
+            booster.minSamplesLeaf = int(params["min_samples_leaf"]) ?? 20
+            booster.l2Regularization = params["l2_regularization"]?.number ?? 0
+            booster.maxBins = min(255, int(params["max_bins"]) ?? 255)  // bins are bytes, as in scikit-learn
+            booster.earlyStopping = params["early_stopping"] == .bool(true)
+            booster.seed = UInt64(int(params["seed"]) ?? 0)
+            return .boosting(booster.fit(x, target: target))
         case ("random_forest", _):
             let forest = RandomForest(trees: int(params["n_estimators"]) ?? 100, tree: try tree(params, columns: x.columns, target: target, forest: true),
                                       bootstrap: params["bootstrap"] != .bool(false), seed: UInt64(int(params["seed"]) ?? 0))

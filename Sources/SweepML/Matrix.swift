@@ -23,6 +23,15 @@ public struct Matrix: Sendable, Codable {
         self.init(rows: indices.count, columns: columns, values: values)
     }
 
+    /// Some rows of another matrix.
+    public init(_ matrix: Matrix, rows indices: [Int]) {
+        var values = [Double](repeating: 0, count: indices.count * matrix.columns)
+        for (out, row) in indices.enumerated() {
+            for column in 0..<matrix.columns { values[out * matrix.columns + column] = matrix.values[row * matrix.columns + column] }
+        }
+        self.init(rows: indices.count, columns: matrix.columns, values: values)
+    }
+
     @inline(__always) public subscript(row: Int, column: Int) -> Double {
         get { values[row * columns + column] }
         set { values[row * columns + column] = newValue }
