@@ -21,6 +21,7 @@ from sklearn.ensemble import (HistGradientBoostingClassifier, HistGradientBoosti
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.naive_bayes import GaussianNB
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
@@ -43,6 +44,7 @@ CASES = [
     ("decision_tree", "{seed: 0}", lambda c: DecisionTreeClassifier(random_state=0), False, "classification", CLASSIFICATION),
     ("random_forest", "{n_estimators: 100, seed: 0}", lambda c: RandomForestClassifier(100, random_state=0, n_jobs=1), False, "classification", CLASSIFICATION),
     ("gradient_boosting", "{max_iter: 100}", lambda c: HistGradientBoostingClassifier(max_iter=100, early_stopping=False, random_state=0), False, "classification", CLASSIFICATION),
+    ("mlp", "{hidden_layer_sizes: 100, max_iter: 200}", lambda c: MLPClassifier(hidden_layer_sizes=(100,), max_iter=200, random_state=0), False, "classification", CLASSIFICATION),
     ("linear_regression", "{}", lambda c: LinearRegression(), True, "regression", ["diabetes"]),
     ("ridge", "{alpha: 1.0}", lambda c: Ridge(alpha=1.0), True, "regression", ["diabetes"]),
     ("lasso", "{alpha: 0.1}", lambda c: Lasso(alpha=0.1), True, "regression", ["diabetes"]),
@@ -51,6 +53,7 @@ CASES = [
     ("decision_tree", "{seed: 0}", lambda c: DecisionTreeRegressor(random_state=0), False, "regression", ["diabetes"]),
     ("random_forest", "{n_estimators: 100, seed: 0}", lambda c: RandomForestRegressor(100, random_state=0, n_jobs=1), False, "regression", ["diabetes"]),
     ("gradient_boosting", "{max_iter: 100}", lambda c: HistGradientBoostingRegressor(max_iter=100, early_stopping=False, random_state=0), False, "regression", ["diabetes"]),
+    ("mlp", "{hidden_layer_sizes: 100, max_iter: 1000, learning_rate_init: 0.01}", lambda c: MLPRegressor(hidden_layer_sizes=(100,), max_iter=1000, learning_rate_init=0.01, random_state=0), False, "regression", ["diabetes"]),
 ]
 
 

@@ -11,6 +11,8 @@ public enum ParamRule: Sendable {
     case choice([String])
     /// `max_features`: sqrt, log2, a count ≥ 1, or a fraction in (0, 1].
     case maxFeatures
+    /// `hidden_layer_sizes`: a width (100) or widths as text ("64,32").
+    case layerSizes
 
     /// Nil when `value` is acceptable, else what would be right.
     public func problem(with value: ParamValue) -> String? {
@@ -38,6 +40,13 @@ public enum ParamRule: Sendable {
             case .double(let fraction) where fraction > 0 && fraction <= 1: return nil
             default: return "expected sqrt, log2, a number of columns ≥ 1 or a fraction in (0, 1], got \(value.json)"
             }
+        case .layerSizes:
+            switch value {
+            case .int(let width) where width >= 1: return nil
+            case .string(let text) where !text.isEmpty && text.split(separator: ",", omittingEmptySubsequences: false)
+                .allSatisfy({ Int($0.trimmingCharacters(in: .whitespaces)).map { $0 >= 1 } ?? false }): return nil
+            default: return "expected a layer width like 100, or widths like \"64,32\", got \(value.json)"
+            }
         case .choice(let options):
             guard case .string(let text) = value, options.contains(text) else {
                 return "expected one of \(options.joined(separator: ", ")), got \(value.json)"
@@ -50,7 +59,7 @@ public enum ParamRule: Sendable {
     public var isNumeric: Bool {
         switch self {
         case .positive, .nonNegative, .anyNumber, .positiveInt, .intAtLeast, .fraction, .unitInterval: true
-        case .choice, .boolean, .maxFeatures: false
+        case .choice, .boolean, .maxFeatures, .layerSizes: false
         }
     }
 }
@@ -101,6 +110,11 @@ public struct ModelInfo: Sendable {
                   params: ["learning_rate": .positive, "max_iter": .positiveInt, "max_leaf_nodes": .intAtLeast(2), "max_depth": .positiveInt,
                            "min_samples_leaf": .positiveInt, "l2_regularization": .nonNegative, "max_bins": .intAtLeast(2),
                            "early_stopping": .boolean, "seed": .intAtLeast(0)],
+                  acceptsOtherParams: false, ownMetrics: nil, needsData: true),
+        ModelInfo(name: "mlp", tasks: [.classification, .regression],
+                  params: ["hidden_layer_sizes": .layerSizes, "activation": .choice(["relu", "tanh", "logistic", "identity"]),
+                           "alpha": .nonNegative, "learning_rate_init": .positive, "batch_size": .positiveInt, "max_iter": .positiveInt,
+                           "tol": .positive, "early_stopping": .boolean, "seed": .intAtLeast(0)],
                   acceptsOtherParams: false, ownMetrics: nil, needsData: true),
         // Does no training: waits `sleep` seconds and reports `score`. For measuring overhead.
         ModelInfo(name: "noop", tasks: [.classification, .regression],

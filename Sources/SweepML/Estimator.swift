@@ -23,6 +23,7 @@ public enum FittedModel: Sendable, Codable {
     case tree(DecisionTree.Fitted)
     case forest(RandomForest.Fitted)
     case boosting(GradientBoosting.Fitted)
+    case mlp(MultilayerPerceptron.Fitted)
 
     public func predict(_ x: Matrix) -> Prediction {
         switch self {
@@ -37,6 +38,8 @@ public enum FittedModel: Sendable, Codable {
         case .forest(let fitted):
             return fitted.predict(x)
         case .boosting(let fitted):
+            return fitted.predict(x)
+        case .mlp(let fitted):
             return fitted.predict(x)
         case .knn(let estimator, let train, let labels, let classes, let values):
             if let labels, let classes {
@@ -83,6 +86,22 @@ public enum Estimators {
             booster.earlyStopping = params["early_stopping"] == .bool(true)
             booster.seed = UInt64(int(params["seed"]) ?? 0)
             return .boosting(booster.fit(x, target: target))
+        case ("mlp", _):
+            var network = MultilayerPerceptron()
+            switch params["hidden_layer_sizes"] {
+            case .int(let width)?: network.hiddenLayers = [width]
+            case .string(let text)?: network.hiddenLayers = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            default: break
+            }
+            network.activation = MultilayerPerceptron.Activation(rawValue: params["activation"]?.description ?? "relu") ?? .relu
+            network.alpha = params["alpha"]?.number ?? 1e-4
+            network.learningRate = params["learning_rate_init"]?.number ?? 1e-3
+            network.batchSize = int(params["batch_size"])
+            network.maxEpochs = int(params["max_iter"]) ?? 200
+            network.tolerance = params["tol"]?.number ?? 1e-4
+            network.earlyStopping = params["early_stopping"] == .bool(true)
+            network.seed = UInt64(int(params["seed"]) ?? 0)
+            return .mlp(network.fit(x, target: target))
         case ("random_forest", _):
             let forest = RandomForest(trees: int(params["n_estimators"]) ?? 100, tree: try tree(params, columns: x.columns, target: target, forest: true),
                                       bootstrap: params["bootstrap"] != .bool(false), seed: UInt64(int(params["seed"]) ?? 0))
