@@ -52,7 +52,10 @@ public enum FittedModel: Sendable, Codable {
 
 /// Builds and fits built-in models from a trial's parameters (names as in scikit-learn).
 public enum Estimators {
-    public static func fit(model: String, params: Params, x: Matrix, target: TrainingTarget) throws(TrainingError) -> FittedModel {
+    /// `onIteration(step, model so far)`: iterative models (gradient boosting, mlp) call it after
+    /// each iteration or epoch, so the caller can report intermediate validation scores.
+    public static func fit(model: String, params: Params, x: Matrix, target: TrainingTarget,
+                           onIteration: ((Int, FittedModel) -> Void)? = nil) throws(TrainingError) -> FittedModel {
         switch (model, target) {
         case ("logistic_regression", .classes(let labels, let count)):
             let C = params["penalty"]?.description == "none" ? Double.infinity : params["C"]?.number ?? 1.0
@@ -85,7 +88,11 @@ public enum Estimators {
             booster.maxBins = min(255, int(params["max_bins"]) ?? 255)  // bins are bytes, as in scikit-learn
             booster.earlyStopping = params["early_stopping"] == .bool(true)
             booster.seed = UInt64(int(params["seed"]) ?? 0)
-            return .boosting(booster.fit(x, target: target))
+            let fitted = booster.fit(x, target: target)
+            if let onIteration {
+                for stage in 1...max(1, fitted.iterations) { onIteration(stage, .boosting(fitted.staged(stage))) }
+            }
+            return .boosting(fitted)
         case ("mlp", _):
             var network = MultilayerPerceptron()
             switch params["hidden_layer_sizes"] {
@@ -101,7 +108,7 @@ public enum Estimators {
             network.tolerance = params["tol"]?.number ?? 1e-4
             network.earlyStopping = params["early_stopping"] == .bool(true)
             network.seed = UInt64(int(params["seed"]) ?? 0)
-            return .mlp(network.fit(x, target: target))
+            return .mlp(network.fit(x, target: target, onEpoch: onIteration.map { report in { epoch, snapshot in report(epoch, .mlp(snapshot)) } }))
         case ("random_forest", _):
             let forest = RandomForest(trees: int(params["n_estimators"]) ?? 100, tree: try tree(params, columns: x.columns, target: target, forest: true),
                                       bootstrap: params["bootstrap"] != .bool(false), seed: UInt64(int(params["seed"]) ?? 0))

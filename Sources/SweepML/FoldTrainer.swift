@@ -16,28 +16,39 @@ public enum FoldTrainer {
         Preprocessor(fitting: Matrix(dataset, rows: trainRows), categories: dataset.categories, imputation: imputation)
     }
 
+    /// `progress(step, metrics)`: iterative models report their validation metrics after every
+    /// iteration or epoch (restricted to `progressMetrics` when given).
     public static func evaluate(model: String, params: Params, dataset: Dataset, plan: FoldPlan, fold: Int,
-                                imputation: Preprocessor.Imputation = .mean) throws(TrainingError) -> [String: Double] {
+                                imputation: Preprocessor.Imputation = .mean, progressMetrics: [String] = [],
+                                progress: ((Int, [String: Double]) -> Void)? = nil) throws(TrainingError) -> [String: Double] {
         let (trainRows, validRows) = plan.split(fold)
         guard !trainRows.isEmpty, !validRows.isEmpty else { throw TrainingError("fold \(fold) has no training or no validation rows") }
         let rawTrain = Matrix(dataset, rows: trainRows)
         let preprocessor = Self.preprocessor(dataset, trainRows: trainRows, imputation: imputation)
         let train = preprocessor.transform(rawTrain)
         let valid = preprocessor.transform(Matrix(dataset, rows: validRows))
+        func score(_ fitted: FittedModel) -> [String: Double]? {
+            switch (fitted.predict(valid), dataset.target) {
+            case (.probabilities(let probabilities), .classes(let labels, _)): Metrics.classification(validRows.map { labels[$0] }, probabilities)
+            case (.values(let predicted), .values(let values)): Metrics.regression(validRows.map { values[$0] }, predicted)
+            default: nil
+            }
+        }
+        let onIteration: ((Int, FittedModel) -> Void)? = progress.map { report in
+            { step, snapshot in
+                guard var metrics = score(snapshot) else { return }
+                if !progressMetrics.isEmpty { metrics = metrics.filter { progressMetrics.contains($0.key) } }
+                report(step, metrics)
+            }
+        }
         let fitted: FittedModel
         do {
-            fitted = try Estimators.fit(model: model, params: params, x: train, target: dataset.target(rows: trainRows))
+            fitted = try Estimators.fit(model: model, params: params, x: train, target: dataset.target(rows: trainRows), onIteration: onIteration)
         } catch {
             throw TrainingError("fold \(fold): \(error.message)")
         }
-        switch (fitted.predict(valid), dataset.target) {
-        case (.probabilities(let probabilities), .classes(let labels, _)):
-            return Metrics.classification(validRows.map { labels[$0] }, probabilities)
-        case (.values(let predicted), .values(let values)):
-            return Metrics.regression(validRows.map { values[$0] }, predicted)
-        default:
-            throw TrainingError("model '\(model)' predicted the wrong kind of target")
-        }
+        guard let metrics = score(fitted) else { throw TrainingError("model '\(model)' predicted the wrong kind of target") }
+        return metrics
     }
 }
 

@@ -43,6 +43,11 @@ public struct GradientBoosting: Sendable {
             return out
         }
 
+        /// The model after its first `stages` iterations.
+        public func staged(_ stages: Int) -> Fitted {
+            Fitted(baseline: baseline, trees: Array(trees.prefix(stages)), classes: classes, iterations: min(stages, iterations))
+        }
+
         public func predict(_ x: Matrix, stages: Int? = nil) -> Prediction {
             let raw = rawScores(x, stages: stages)
             if classes == 0 { return .values(raw) }

@@ -194,6 +194,7 @@ extension ByteWriter {
         }
         for count in data.categoryCounts { self.count(count) }
         string(data.imputation)
+        count(data.progressMetrics.count); for name in data.progressMetrics { string(name) }
     }
 }
 
@@ -301,8 +302,12 @@ extension ByteReader {
         categoryCounts.reserveCapacity(columns)
         for _ in 0..<columns { categoryCounts.append(try int(max: 1 << 24)) }
         let imputation = try string(max: 32)
-        return Setup(sweepID: sweepID, model: model, folds: folds, plan: plan,
-                     data: WireDataset(rows: dataRows, columns: columns, features: features, target: target,
-                                       categoryCounts: categoryCounts, imputation: imputation), command: command)
+        let metricCount = try count()
+        var progressMetrics: [String] = []
+        for _ in 0..<metricCount { progressMetrics.append(try string(max: 256)) }
+        var wire = WireDataset(rows: dataRows, columns: columns, features: features, target: target,
+                               categoryCounts: categoryCounts, imputation: imputation)
+        wire.progressMetrics = progressMetrics
+        return Setup(sweepID: sweepID, model: model, folds: folds, plan: plan, data: wire, command: command)
     }
 }

@@ -129,6 +129,8 @@ public struct WireDataset: Sendable, Equatable {
     public var categoryCounts: [Int]
     /// mean, median or most_frequent.
     public var imputation: String
+    /// Metrics iterative models report per iteration (the objective first).
+    public var progressMetrics: [String] = []
 
     public init(rows: Int, columns: Int, features: [Double], target: Target, categoryCounts: [Int]? = nil, imputation: String = "mean") {
         self.rows = rows

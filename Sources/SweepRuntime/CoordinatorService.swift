@@ -318,8 +318,10 @@ public final class CoordinatorService {
             case .classes(let labels, let names): target = .classes(labels: labels, count: names.count)
             case .values(let values): target = .values(values)
             }
-            return WireDataset(rows: dataset.rows, columns: dataset.columns, features: dataset.features, target: target,
-                               categoryCounts: dataset.categories.map { $0?.count ?? 0 }, imputation: sweep.spec.data?.impute ?? "mean")
+            var wire = WireDataset(rows: dataset.rows, columns: dataset.columns, features: dataset.features, target: target,
+                                   categoryCounts: dataset.categories.map { $0?.count ?? 0 }, imputation: sweep.spec.data?.impute ?? "mean")
+            wire.progressMetrics = sweep.spec.metricNames
+            return wire
         }
         let spec = sweep.spec
         let command = spec.trainer.command.map { template in

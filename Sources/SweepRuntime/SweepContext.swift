@@ -12,6 +12,7 @@ final class SweepContext: Sendable {
     let plan: FoldPlan
     let dataset: Dataset?
     let imputation: Preprocessor.Imputation
+    let progressMetrics: [String]
     let command: WireCommand?
     let commandData: CommandData?
     let workdir: URL?
@@ -26,6 +27,7 @@ final class SweepContext: Sendable {
         plan = setup.plan
         dataset = nil
         imputation = .mean
+        progressMetrics = []
         command = setup.command
         self.commandData = commandData
         self.workdir = workdir
@@ -42,6 +44,7 @@ final class SweepContext: Sendable {
         folds = setup.folds
         plan = setup.plan
         imputation = setup.data.flatMap { Preprocessor.Imputation(rawValue: $0.imputation) } ?? .mean
+        progressMetrics = setup.data?.progressMetrics ?? []
         dataset = setup.data.map { data in
             let target: Target
             switch data.target {
@@ -56,7 +59,8 @@ final class SweepContext: Sendable {
 
 /// Runs one task with a built-in trainer and words what happened as a TaskResult.
 enum BuiltinTrainer {
-    static func run(_ assignment: Assignment, in context: SweepContext?) -> TaskResult {
+    static func run(_ assignment: Assignment, in context: SweepContext?,
+                    progress: (@Sendable (Int, [String: Double]) -> Void)? = nil) -> TaskResult {
         let started = MonotonicClock.now()
         func result(_ metrics: [String: Double], error: String = "") -> TaskResult {
             TaskResult(lease: assignment.lease, succeeded: error.isEmpty, duration: MonotonicClock.now() - started,
@@ -71,7 +75,8 @@ enum BuiltinTrainer {
         do {
             let metrics = try FoldTrainer.evaluate(model: context.model, params: assignment.params, dataset: dataset,
                                                    plan: context.plan, fold: assignment.lease.fold,
-                                                   imputation: context.imputation)
+                                                   imputation: context.imputation, progressMetrics: context.progressMetrics,
+                                                   progress: progress)
             return result(metrics)
         } catch {
             return result([:], error: error.message)

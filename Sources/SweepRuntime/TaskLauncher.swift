@@ -126,7 +126,13 @@ struct TaskLauncher {
         let inbox = self.inbox
         guard let command = context.command else {
             running[assignment.lease] = (CancelFlag(), [])
-            pool.submit { inbox.post(.finished(BuiltinTrainer.run(assignment, in: context))) }
+            let lease = assignment.lease
+            pool.submit {
+                let result = BuiltinTrainer.run(assignment, in: context) { step, metrics in
+                    inbox.post(.progress(lease, step: step, metrics: metrics))
+                }
+                inbox.post(.finished(result))
+            }
             return
         }
         if let problem = context.problem {

@@ -101,3 +101,20 @@ struct ModelTests {
         }
     }
 }
+
+extension ModelTests {
+    @Test func iterativeModelsReportEveryIterationsValidationScores() throws {
+        let rows = (0..<60).map { "\(Double($0 % 10)),\(Double($0) / 60),\($0 % 10 < 5 ? "lo" : "hi")" }
+        let data = try Dataset(csv: try CSVTable(parsing: "a,b,y\n" + rows.joined(separator: "\n")), target: "y", classification: true)
+        let plan = FoldPlan.make(rows: 60, cv: CVSpec(folds: 3, stratified: true, shuffle: true, seed: 1), classes: data.labels, groups: nil)
+        for (model, params, steps) in [("gradient_boosting", Params(["max_iter": .int(12), "min_samples_leaf": .int(5)]), 12),
+                                       ("mlp", Params(["max_iter": .int(7), "hidden_layer_sizes": .int(8)]), 7)] {
+            var reports: [(Int, [String: Double])] = []
+            let final = try FoldTrainer.evaluate(model: model, params: params, dataset: data, plan: plan, fold: 0,
+                                                 progressMetrics: ["accuracy", "log_loss"]) { reports.append(($0, $1)) }
+            #expect(reports.map(\.0) == Array(1...steps), "\(model)")
+            #expect(reports.allSatisfy { Set($0.1.keys) == ["accuracy", "log_loss"] })
+            #expect(reports.last?.1["accuracy"] == final["accuracy"], "the last step is the final model")
+        }
+    }
+}
