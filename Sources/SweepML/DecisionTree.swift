@@ -35,10 +35,12 @@ public struct DecisionTree: Sendable {
         public let outputs: Int
         public let isRegression: Bool
 
+        /// The leaf a row falls in. Values compare as float32, as the tree was grown on them
+        /// (and as scikit-learn's trees do).
         @inline(__always) func leaf(_ x: UnsafeBufferPointer<Double>, row: Int, columns: Int) -> Int {
             var node = 0
             while feature[node] >= 0 {
-                node = Int(x[row * columns + Int(feature[node])] <= threshold[node] ? left[node] : right[node])
+                node = Int(Double(Float(x[row * columns + Int(feature[node])])) <= threshold[node] ? left[node] : right[node])
             }
             return node
         }
@@ -61,7 +63,7 @@ public struct DecisionTree: Sendable {
     }
 
     public func fit(_ x: Matrix, target: TrainingTarget, rows: [Int]? = nil, generator: inout SeededGenerator) -> Fitted {
-        var builder = TreeBuilder(tree: self, x: x, target: target)
+        var builder = TreeBuilder(tree: self, x: x.roundedToFloat(), target: target)
         return builder.build(rows: rows ?? Array(0..<x.rows), generator: &generator)
     }
 }
@@ -77,6 +79,7 @@ struct TreeBuilder {
     var feature: [Int32] = [], threshold: [Double] = [], left: [Int32] = [], right: [Int32] = []
     var outputs: [Double] = []
     var pairs: [(Double, Int32)] = []
+    var keys: [UInt64] = []
     var countsLeft: [Double] = [], countsTotal: [Double] = []
 
     init(tree: DecisionTree, x: Matrix, target: TrainingTarget) {
@@ -124,7 +127,7 @@ struct TreeBuilder {
         guard let split = bestSplit(indices, start, end, impurity: impurity, generator: &generator) else { return id }
         // Partition: rows going left first.
         var middle = start
-        for i in start..<end where x[Int(indices[i]), split.feature] <= split.threshold {
+        for i in start..<end where x.values[Int(indices[i]) * x.columns + split.feature] <= split.threshold {
             indices.swapAt(i, middle)
             middle += 1
         }
@@ -165,11 +168,24 @@ struct TreeBuilder {
             candidates.swapAt(drawn, pick)
             let f = candidates[drawn]
             drawn += 1
-            pairs.removeAll(keepingCapacity: true)
+            // Sort (value, row) as one integer each: float bits made order-preserving, row below.
+            // Values are float32 already (as scikit-learn's trees see them), so nothing is lost.
+            keys.removeAll(keepingCapacity: true)
             x.values.withUnsafeBufferPointer { buffer in
-                for i in start..<end { let row = indices[i]; pairs.append((buffer[Int(row) * d + f], row)) }
+                for i in start..<end {
+                    let row = indices[i]
+                    let bits = Float(buffer[Int(row) * d + f]).bitPattern
+                    let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+                    keys.append(UInt64(ordered) << 32 | UInt64(UInt32(bitPattern: row)))
+                }
             }
-            pairs.sort { $0.0 < $1.0 }
+            keys.sort()
+            pairs.removeAll(keepingCapacity: true)
+            for key in keys {
+                let ordered = UInt32(truncatingIfNeeded: key >> 32)
+                let bits = ordered & 0x8000_0000 != 0 ? ordered & 0x7FFF_FFFF : ~ordered
+                pairs.append((Double(Float(bitPattern: bits)), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)))
+            }
             if pairs[0].0 == pairs[count - 1].0 { continue }  // constant here: does not count as visited
             visited += 1
             if regression {
@@ -188,28 +204,45 @@ struct TreeBuilder {
             } else {
                 for k in 0..<classes { countsLeft[k] = 0; countsTotal[k] = 0 }
                 for pair in pairs { countsTotal[Int(labels[Int(pair.1)])] += 1 }
+                if tree.criterion == .gini {
+                    // Σ count² on each side, kept up to date in O(1) per row moved left.
+                    var squaresLeft = 0.0, squaresRight = 0.0
+                    for k in 0..<classes { squaresRight += countsTotal[k] * countsTotal[k] }
+                    var leftCounts = [Double](repeating: 0, count: classes)
+                    let totalCounts = countsTotal, rowLabels = labels
+                    pairs.withUnsafeBufferPointer { sorted in
+                        rowLabels.withUnsafeBufferPointer { labels in
+                            leftCounts.withUnsafeMutableBufferPointer { left in
+                                totalCounts.withUnsafeBufferPointer { totals in
+                                    for i in 0..<(count - 1) {
+                                        let label = Int(labels[Int(sorted[i].1)])
+                                        let cl = left[label], cr = totals[label] - cl
+                                        squaresLeft += 2 * cl + 1
+                                        squaresRight -= 2 * cr - 1
+                                        left[label] = cl + 1
+                                        let nLeft = i + 1
+                                        guard sorted[i].0 < sorted[i + 1].0, nLeft >= minLeaf, count - nLeft >= minLeaf else { continue }
+                                        let score = squaresLeft / Double(nLeft) + squaresRight / (total - Double(nLeft))
+                                        if score > bestScore { bestScore = score; best = (f, midpoint(sorted[i].0, sorted[i + 1].0)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    continue
+                }
                 for i in 0..<(count - 1) {
                     countsLeft[Int(labels[Int(pairs[i].1)])] += 1
                     let nLeft = i + 1
                     guard pairs[i].0 < pairs[i + 1].0, nLeft >= minLeaf, count - nLeft >= minLeaf else { continue }
                     let l = Double(nLeft), r = total - l
-                    let score: Double
-                    if tree.criterion == .entropy {
-                        var el = 0.0, er = 0.0
-                        for k in 0..<classes {
-                            let cl = countsLeft[k], cr = countsTotal[k] - cl
-                            if cl > 0 { el -= cl * log2(cl / l) }
-                            if cr > 0 { er -= cr * log2(cr / r) }
-                        }
-                        score = -(el + er)
-                    } else {
-                        var sl = 0.0, sr = 0.0
-                        for k in 0..<classes {
-                            let cl = countsLeft[k], cr = countsTotal[k] - cl
-                            sl += cl * cl; sr += cr * cr
-                        }
-                        score = sl / l + sr / r  // maximising this minimises weighted Gini
+                    var el = 0.0, er = 0.0
+                    for k in 0..<classes {
+                        let cl = countsLeft[k], cr = countsTotal[k] - cl
+                        if cl > 0 { el -= cl * log2(cl / l) }
+                        if cr > 0 { er -= cr * log2(cr / r) }
                     }
+                    let score = -(el + er)
                     if score > bestScore { bestScore = score; best = (f, midpoint(pairs[i].0, pairs[i + 1].0)) }
                 }
             }
@@ -253,6 +286,7 @@ public struct RandomForest: Sendable {
 
     public func fit(_ x: Matrix, target: TrainingTarget) -> Fitted {
         var generator = SeededGenerator(seed: seed)
+        let x = x.roundedToFloat()  // once for all trees
         var fitted: [DecisionTree.Fitted] = []
         fitted.reserveCapacity(trees)
         for _ in 0..<trees {
@@ -264,3 +298,11 @@ public struct RandomForest: Sendable {
         return Fitted(trees: fitted, outputs: outputs, regression: regression)
     }
 }
+
+extension Matrix {
+    /// Every value rounded to the nearest float32 (trees split float32 values, as scikit-learn's).
+    func roundedToFloat() -> Matrix {
+        Matrix(rows: rows, columns: columns, values: values.map { Double(Float($0)) })
+    }
+}
+
