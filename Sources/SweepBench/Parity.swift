@@ -59,3 +59,15 @@ enum LogisticIterations {
         }
     }
 }
+
+/// Debug aid: epochs an MLP runs on a dataset (`sweep-bench mlp-epochs CSV`).
+enum MLPEpochs {
+    static func run(_ path: String) throws {
+        let dataset = try Dataset(csv: try CSVTable(parsing: try String(contentsOfFile: path, encoding: .utf8)), target: "target", classification: true)
+        let rows = Array(0..<(dataset.rows * 4 / 5))
+        let x = Preprocessor(fitting: Matrix(dataset, rows: rows), categories: dataset.categories).transform(Matrix(dataset, rows: rows))
+        let start = Date()
+        let fitted = MultilayerPerceptron().fit(x, target: dataset.target(rows: rows))
+        print("epochs \(fitted.epochs) in \(Date().timeIntervalSince(start)) s")
+    }
+}

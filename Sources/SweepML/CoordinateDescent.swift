@@ -32,23 +32,26 @@ public struct ElasticNet: Sendable {
         var w = [Double](repeating: 0, count: d)
         let l1 = alpha * l1Ratio * nd, l2 = alpha * (1 - l1Ratio) * nd
         columns.withUnsafeBufferPointer { c in
-            for _ in 0..<maxIterations {
-                var largestChange = 0.0, largestWeight = 0.0
-                for j in 0..<d where norms[j] > 0 {
-                    let old = w[j]
-                    var rho = 0.0
-                    for row in 0..<n { rho += c[j * n + row] * residual[row] }
-                    rho += norms[j] * old
-                    let updated = (rho > l1 ? rho - l1 : rho < -l1 ? rho + l1 : 0) / (norms[j] + l2)
-                    if updated != old {
-                        let delta = updated - old
-                        for row in 0..<n { residual[row] -= delta * c[j * n + row] }
-                        w[j] = updated
+            residual.withUnsafeMutableBufferPointer { r in
+                for _ in 0..<maxIterations {
+                    var largestChange = 0.0, largestWeight = 0.0
+                    for j in 0..<d where norms[j] > 0 {
+                        let old = w[j]
+                        let column = c.baseAddress! + j * n
+                        var rho = 0.0
+                        for row in 0..<n { rho += column[row] * r[row] }
+                        rho += norms[j] * old
+                        let updated = (rho > l1 ? rho - l1 : rho < -l1 ? rho + l1 : 0) / (norms[j] + l2)
+                        if updated != old {
+                            let delta = updated - old
+                            for row in 0..<n { r[row] -= delta * column[row] }
+                            w[j] = updated
+                        }
+                        largestChange = max(largestChange, abs(updated - old))
+                        largestWeight = max(largestWeight, abs(updated))
                     }
-                    largestChange = max(largestChange, abs(updated - old))
-                    largestWeight = max(largestWeight, abs(updated))
+                    if largestWeight == 0 || largestChange / largestWeight < tolerance { break }
                 }
-                if largestWeight == 0 || largestChange / largestWeight < tolerance { break }
             }
         }
         let intercept = targetMean - zip(w, means).reduce(0) { $0 + $1.0 * $1.1 }

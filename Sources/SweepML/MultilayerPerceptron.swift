@@ -179,14 +179,25 @@ public struct MultilayerPerceptron: Sendable {
             }
             for i in 0..<n { for k in 0..<outWidth { biasGradients[layer][k] += delta[i * outWidth + k] } }
             if layer > 0 {
+                // previous = (delta · Wᵀ) ∘ act'(input), as axpy rows of Wᵀ so it vectorises.
+                var transposed = [Double](repeating: 0, count: inWidth * outWidth)
+                for j in 0..<inWidth { for k in 0..<outWidth { transposed[k * inWidth + j] = weights[layer][j * outWidth + k] } }
                 var previous = [Double](repeating: 0, count: n * inWidth)
-                weights[layer].withUnsafeBufferPointer { w in
-                    for i in 0..<n {
-                        for j in 0..<inWidth {
-                            var sum = 0.0
-                            let row = w.baseAddress! + j * outWidth
-                            for k in 0..<outWidth { sum += row[k] * delta[i * outWidth + k] }
-                            previous[i * inWidth + j] = sum * Self.derivative(input[i * inWidth + j], activation)
+                transposed.withUnsafeBufferPointer { wt in
+                    previous.withUnsafeMutableBufferPointer { p in
+                        delta.withUnsafeBufferPointer { d in
+                            input.withUnsafeBufferPointer { a in
+                                for i in 0..<n {
+                                    let target = p.baseAddress! + i * inWidth
+                                    for k in 0..<outWidth {
+                                        let value = d[i * outWidth + k]
+                                        if value == 0 { continue }
+                                        let row = wt.baseAddress! + k * inWidth
+                                        for j in 0..<inWidth { target[j] += value * row[j] }
+                                    }
+                                    for j in 0..<inWidth { target[j] *= Self.derivative(a[i * inWidth + j], activation) }
+                                }
+                            }
                         }
                     }
                 }
@@ -263,21 +274,31 @@ struct Adam {
         vBiases = mBiases
     }
 
+    /// One Adam step for one parameter array, on raw buffers.
+    static func step(_ parameters: inout [Double], _ m: inout [Double], _ v: inout [Double], _ gradient: [Double], rate: Double) {
+        let beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8
+        parameters.withUnsafeMutableBufferPointer { p in
+            m.withUnsafeMutableBufferPointer { m in
+                v.withUnsafeMutableBufferPointer { v in
+                    gradient.withUnsafeBufferPointer { g in
+                        for i in 0..<p.count {
+                            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                            p[i] -= rate * m[i] / (v[i].squareRoot() + epsilon)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     mutating func update(_ weights: inout [[Double]], _ biases: inout [[Double]], _ gw: [[Double]], _ gb: [[Double]], learningRate: Double) {
         t += 1
-        let beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8
+        let beta1 = 0.9, beta2 = 0.999
         let rate = learningRate * (1 - pow(beta2, Double(t))).squareRoot() / (1 - pow(beta1, Double(t)))
         for layer in weights.indices {
-            for i in weights[layer].indices {
-                mWeights[layer][i] = beta1 * mWeights[layer][i] + (1 - beta1) * gw[layer][i]
-                vWeights[layer][i] = beta2 * vWeights[layer][i] + (1 - beta2) * gw[layer][i] * gw[layer][i]
-                weights[layer][i] -= rate * mWeights[layer][i] / (vWeights[layer][i].squareRoot() + epsilon)
-            }
-            for i in biases[layer].indices {
-                mBiases[layer][i] = beta1 * mBiases[layer][i] + (1 - beta1) * gb[layer][i]
-                vBiases[layer][i] = beta2 * vBiases[layer][i] + (1 - beta2) * gb[layer][i] * gb[layer][i]
-                biases[layer][i] -= rate * mBiases[layer][i] / (vBiases[layer][i].squareRoot() + epsilon)
-            }
+            Self.step(&weights[layer], &mWeights[layer], &vWeights[layer], gw[layer], rate: rate)
+            Self.step(&biases[layer], &mBiases[layer], &vBiases[layer], gb[layer], rate: rate)
         }
     }
 }
