@@ -2,14 +2,7 @@ import Testing
 @testable import SweepCore
 
 struct CommandSpecTests {
-    func problems(_ text: String) -> [String] {
-        do {
-            _ = try SpecParser.parse(text)
-            return []
-        } catch {
-            return error.problems.map(\.description)
-        }
-    }
+    func problems(_ text: String) -> [String] { specProblems(text) }
 
     @Test func parsesACommandTrainer() throws {
         let spec = try SpecParser.parse("""

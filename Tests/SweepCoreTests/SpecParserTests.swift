@@ -14,15 +14,7 @@ struct SpecParserTests {
     limits: {task_timeout: 600s, max_attempts: 3}
     """
 
-    /// The problems a spec has, as "line N: field: message" strings.
-    func problems(_ text: String) -> [String] {
-        do {
-            _ = try SpecParser.parse(text)
-            return []
-        } catch {
-            return error.problems.map(\.description)
-        }
-    }
+    func problems(_ text: String) -> [String] { specProblems(text) }
 
     @Test func parsesTheDocumentedExample() throws {
         let spec = try SpecParser.parse(Self.example)
