@@ -63,7 +63,13 @@ public struct DecisionTree: Sendable {
     }
 
     public func fit(_ x: Matrix, target: TrainingTarget, rows: [Int]? = nil, generator: inout SeededGenerator) -> Fitted {
-        var builder = TreeBuilder(tree: self, x: x.roundedToFloat(), target: target)
+        let rounded = x.roundedToFloat()
+        return fit(rounded, ranks: FeatureRanks(rounded), target: target, rows: rows, generator: &generator)
+    }
+
+    /// `x` already float-rounded and ranked (a forest does both once for all its trees).
+    func fit(_ x: Matrix, ranks: FeatureRanks, target: TrainingTarget, rows: [Int]?, generator: inout SeededGenerator) -> Fitted {
+        var builder = TreeBuilder(tree: self, x: x, ranks: ranks, target: target)
         return builder.build(rows: rows ?? Array(0..<x.rows), generator: &generator)
     }
 }
@@ -72,6 +78,8 @@ public struct DecisionTree: Sendable {
 struct TreeBuilder {
     let tree: DecisionTree
     let x: Matrix
+    let ranks: FeatureRanks
+    var rankCounts: [Int32] = []
     let labels: [Int32]
     let values: [Double]
     let classes: Int
@@ -82,9 +90,11 @@ struct TreeBuilder {
     var keys: [UInt64] = []
     var countsLeft: [Double] = [], countsTotal: [Double] = []
 
-    init(tree: DecisionTree, x: Matrix, target: TrainingTarget) {
+    init(tree: DecisionTree, x: Matrix, ranks: FeatureRanks, target: TrainingTarget) {
         self.tree = tree
         self.x = x
+        self.ranks = ranks
+        rankCounts = [Int32](repeating: 0, count: (ranks.distinct.map(\.count).max() ?? 0) + 1)
         switch target {
         case .classes(let labels, let count):
             self.labels = labels.map(Int32.init); values = []; classes = count; regression = false
@@ -170,6 +180,9 @@ struct TreeBuilder {
             drawn += 1
             // Sort (value, row) as one integer each: float bits made order-preserving, row below.
             // Values are float32 already (as scikit-learn's trees see them), so nothing is lost.
+            if ranks.distinct[f].count <= 2 * count {
+                countingSort(indices, start, end, feature: f)
+            } else {
             keys.removeAll(keepingCapacity: true)
             x.values.withUnsafeBufferPointer { buffer in
                 for i in start..<end {
@@ -185,6 +198,7 @@ struct TreeBuilder {
                 let ordered = UInt32(truncatingIfNeeded: key >> 32)
                 let bits = ordered & 0x8000_0000 != 0 ? ordered & 0x7FFF_FFFF : ~ordered
                 pairs.append((Double(Float(bitPattern: bits)), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)))
+            }
             }
             if pairs[0].0 == pairs[count - 1].0 { continue }  // constant here: does not count as visited
             visited += 1
@@ -250,6 +264,32 @@ struct TreeBuilder {
         return best
     }
 
+    /// Sorts a node's rows by one feature through the feature's value ranks: O(rows + distinct
+    /// values), for features with few distinct values (pixels, counts, categories).
+    mutating func countingSort(_ indices: [Int32], _ start: Int, _ end: Int, feature f: Int) {
+        let distinct = ranks.distinct[f]
+        let n = ranks.rows
+        pairs.removeAll(keepingCapacity: true)
+        for _ in start..<end { pairs.append((0, 0)) }
+        let featureRanks = ranks.ranks
+        rankCounts.withUnsafeMutableBufferPointer { counts in
+            featureRanks.withUnsafeBufferPointer { rank in
+                let column = rank.baseAddress! + f * n
+                for r in 0...distinct.count { counts[r] = 0 }
+                for i in start..<end { counts[Int(column[Int(indices[i])]) + 1] += 1 }
+                for r in 0..<distinct.count { counts[r + 1] += counts[r] }
+                pairs.withUnsafeMutableBufferPointer { out in
+                    for i in start..<end {
+                        let row = indices[i]
+                        let r = Int(column[Int(row)])
+                        out[Int(counts[r])] = (distinct[r], row)
+                        counts[r] += 1
+                    }
+                }
+            }
+        }
+    }
+
     @inline(__always) func midpoint(_ a: Double, _ b: Double) -> Double {
         let middle = a / 2 + b / 2
         return middle >= b ? a : middle  // keep a <= threshold < b despite rounding
@@ -287,11 +327,12 @@ public struct RandomForest: Sendable {
     public func fit(_ x: Matrix, target: TrainingTarget) -> Fitted {
         var generator = SeededGenerator(seed: seed)
         let x = x.roundedToFloat()  // once for all trees
+        let ranks = FeatureRanks(x)
         var fitted: [DecisionTree.Fitted] = []
         fitted.reserveCapacity(trees)
         for _ in 0..<trees {
             let rows = bootstrap ? (0..<x.rows).map { _ in Int(generator.next() % UInt64(x.rows)) } : Array(0..<x.rows)
-            fitted.append(tree.fit(x, target: target, rows: rows, generator: &generator))
+            fitted.append(tree.fit(x, ranks: ranks, target: target, rows: rows, generator: &generator))
         }
         let regression = if case .values = target { true } else { false }
         let outputs = if case .classes(_, let count) = target { count } else { 1 }
@@ -306,3 +347,28 @@ extension Matrix {
     }
 }
 
+
+/// Each feature's distinct values (sorted) and every row's rank among them.
+struct FeatureRanks: Sendable {
+    let rows: Int
+    let distinct: [[Double]]
+    let ranks: [UInt32]   // column-major: ranks[f * rows + row]
+
+    init(_ x: Matrix) {
+        rows = x.rows
+        var distinct: [[Double]] = []
+        var ranks = [UInt32](repeating: 0, count: x.rows * x.columns)
+        for f in 0..<x.columns {
+            let order = (0..<x.rows).sorted { x.values[$0 * x.columns + f] < x.values[$1 * x.columns + f] }
+            var values: [Double] = []
+            for row in order {
+                let value = x.values[row * x.columns + f]
+                if values.last != value { values.append(value) }
+                ranks[f * x.rows + row] = UInt32(values.count - 1)
+            }
+            distinct.append(values)
+        }
+        self.distinct = distinct
+        self.ranks = ranks
+    }
+}
