@@ -50,7 +50,9 @@ public struct LogisticRegression: Sendable {
             for k in 0..<classes where counts[k] > 0 { classWeight[k] = n / (Double(classes) * counts[k]) }
         }
         var logits = [Double](repeating: 0, count: 4 * classes)  // a block of rows' logits, then residuals
-        var transposed = [Double](repeating: 0, count: d * classes)  // d × classes, for a vectorisable forward pass
+        // d × lanes, for a forward pass that keeps a row's logits in SIMD registers.
+        let lanes = classes <= 16 ? 16 : classes
+        var transposed = [Double](repeating: 0, count: d * lanes)
         let outcome = LBFGS.minimize(start: [Double](repeating: 0, count: classes * stride),
                                      maxIterations: maxIterations, gradientTolerance: tolerance) { w, gradient in
             var loss = 0.0
@@ -61,7 +63,7 @@ public struct LogisticRegression: Sendable {
                         logits.withUnsafeMutableBufferPointer { z in
                           transposed.withUnsafeMutableBufferPointer { wt in
                             for i in 0..<g.count { g[i] = 0 }
-                            for k in 0..<classes { for j in 0..<d { wt[j * classes + k] = w[k * stride + j] } }
+                            for k in 0..<classes { for j in 0..<d { wt[j * lanes + k] = w[k * stride + j] } }
                             // Rows go in blocks of four: each weight and gradient entry is loaded
                             // once per block instead of once per row.
                             var block = 0
@@ -71,12 +73,22 @@ public struct LogisticRegression: Sendable {
                                     let row = block + r
                                     let features = values.baseAddress! + row * d
                                     let zr = z.baseAddress! + r * classes
-                                    for k in 0..<classes { zr[k] = w[k * stride + d] }
-                                    // z += Σ_j x_j · Wᵀ[j]: element-wise over classes, so it vectorises.
-                                    for j in 0..<d {
-                                        let xj = features[j]
-                                        let column = wt.baseAddress! + j * classes
-                                        for k in 0..<classes { zr[k] += xj * column[k] }
+                                    // z = b + Σ_j x_j · Wᵀ[j]
+                                    if lanes == 16 {
+                                        var acc = SIMD16<Double>()
+                                        for k in 0..<classes { acc[k] = w[k * stride + d] }
+                                        let base = UnsafeRawPointer(wt.baseAddress!)
+                                        for j in 0..<d {
+                                            acc += features[j] * base.loadUnaligned(fromByteOffset: j * 16 * 8, as: SIMD16<Double>.self)
+                                        }
+                                        for k in 0..<classes { zr[k] = acc[k] }
+                                    } else {
+                                        for k in 0..<classes { zr[k] = w[k * stride + d] }
+                                        for j in 0..<d {
+                                            let xj = features[j]
+                                            let column = wt.baseAddress! + j * lanes
+                                            for k in 0..<classes { zr[k] += xj * column[k] }
+                                        }
                                     }
                                     var top = -Double.infinity
                                     for k in 0..<classes { top = max(top, zr[k]) }
