@@ -50,14 +50,4 @@ public enum Folds {
         }
         return groups.map { foldOf[$0]! }
     }
-
-    /// Row indices of one fold's training and validation parts, in row order.
-    public static func split(_ assignment: [Int], fold: Int) -> (train: [Int], valid: [Int]) {
-        var train: [Int] = [], valid: [Int] = []
-        train.reserveCapacity(assignment.count)
-        for (row, assigned) in assignment.enumerated() {
-            if assigned == fold { valid.append(row) } else { train.append(row) }
-        }
-        return (train, valid)
-    }
 }

@@ -35,7 +35,7 @@ struct FoldsTests {
 
     @Test func splitSeparatesTrainingFromValidation() {
         let assignment = [0, 1, 2, 0, 1, 2]
-        let (train, valid) = Folds.split(assignment, fold: 1)
+        let (train, valid) = FoldPlan(scheme: .partition, foldsPerRepeat: 3, assignments: [assignment]).split(1)
         #expect(valid == [1, 4])
         #expect(train == [0, 2, 3, 5])
     }

@@ -76,13 +76,16 @@ struct ModelTests {
         #expect(abs(predicted - (5 * 0.5 + 7 + 9) / 2.5) < 1e-12)
     }
 
-    @Test func standardizerUsesTrainingStatisticsAndKeepsConstantColumns() {
+    @Test func standardisationUsesTrainingStatisticsAndKeepsConstantColumns() {
         let train = Matrix(rows: 3, columns: 2, values: [1, 5, 2, 5, 3, 5])
-        let scaler = Standardizer(fitting: train)
-        #expect(scaler.means == [2, 5])
-        #expect(abs(scaler.scales[0] - (2.0 / 3).squareRoot()) < 1e-12)
-        #expect(scaler.scales[1] == 1)
-        let out = scaler.transform(Matrix(rows: 1, columns: 2, values: [2, 6]))
+        let preprocessor = Preprocessor(fitting: train, categories: [nil, nil])
+        guard case .numeric(_, let mean0, let scale0) = preprocessor.steps[0], case .numeric(_, let mean1, let scale1) = preprocessor.steps[1] else {
+            Issue.record("numeric steps expected"); return
+        }
+        #expect(mean0 == 2 && mean1 == 5)
+        #expect(abs(scale0 - (2.0 / 3).squareRoot()) < 1e-12)
+        #expect(scale1 == 1, "a constant column keeps scale 1")
+        let out = preprocessor.transform(Matrix(rows: 1, columns: 2, values: [2, 6]))
         #expect(out.values == [0, 1])
     }
 

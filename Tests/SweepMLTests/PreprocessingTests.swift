@@ -55,7 +55,7 @@ struct PreprocessingTests {
         let rows = (0..<10).map { "\($0 == 9 ? 1e6 : Double($0)),\($0 % 2)" }.joined(separator: "\n")
         let data = try Dataset(csv: try CSVTable(parsing: "x,y\n" + rows), target: "y", classification: true)
         let assignment = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1]
-        let (trainRows, _) = Folds.split(assignment, fold: 1)
+        let (trainRows, _) = FoldPlan(scheme: .partition, foldsPerRepeat: 2, assignments: [assignment]).split(1)
         let fold = FoldTrainer.preprocessor(data, trainRows: trainRows, imputation: .mean)
         guard case .numeric(_, let mean, let scale) = fold.steps[0] else { Issue.record("numeric expected"); return }
         #expect(mean == 3.5, "the mean of rows 0…7 only")
