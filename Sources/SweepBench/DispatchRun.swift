@@ -28,7 +28,11 @@ enum DispatchRun {
         let sweep = try SweepLoader.load(specPath: specPath)
         var logger = Logger(label: "bench") { ConsoleLogHandler(label: $0) }
         logger.logLevel = .warning
-        let service = try CoordinatorService(sweep: sweep, options: .init(bind: "tcp://127.0.0.1:*", showProgress: false), logger: logger)
+        // With the run database, as `sweep run` has it: every dispatch and result is committed.
+        let record = try RunRecord.create(directory: directory.appendingPathComponent("run").path, sweep: sweep, mode: "run",
+                                          bind: "tcp://127.0.0.1:*", keyPath: nil, allowPaths: [], insecure: false)
+        let service = try CoordinatorService(sweep: sweep, options: .init(bind: "tcp://127.0.0.1:*", showProgress: false), logger: logger,
+                                             record: record)
         let local = LocalWorkers()
         defer { local.stop() }
         try local.start(count: workers, connect: service.endpoint, slots: slots, heartbeatInterval: 1, logLevel: "warning",

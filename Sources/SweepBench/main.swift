@@ -45,7 +45,7 @@ let repeats = option("--repeats", 5)
 let slotSettings = arguments.contains("--slots") ? [option("--slots", 2)] : [ProcessInfo.processInfo.activeProcessorCount, 16 / workers]
 let binDirectory = LocalWorkers.currentExecutable.deletingLastPathComponent()
 
-print("M1 dispatch: \(tasks) no-op tasks, \(workers) worker processes, loopback TCP, \(repeats) repeats (+1 warm-up)")
+print("M1 dispatch: \(tasks) no-op tasks, \(workers) worker processes, loopback TCP, run database on, \(repeats) repeats (+1 warm-up)")
 print("libzmq \(Context.version), \(ProcessInfo.processInfo.activeProcessorCount) cores\n")
 
 struct Series { var rate: [Double] = [], latency: [Double] = [], startup: [Double] = [] }

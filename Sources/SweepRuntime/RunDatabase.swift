@@ -121,7 +121,7 @@ final class RunDatabase {
                 trials.append(Trial(number: trialRow["trial"], params: try Codec.decodeParams(bytes)))
             }
             var attempts: [TaskID: Int] = [:]
-            for task in try Row.fetchAll(db, sql: "SELECT trial, fold, attempts FROM tasks WHERE attempts > 0") {
+            for task in try Row.fetchAll(db, sql: "SELECT trial, fold, max(attempt) AS attempts FROM attempts GROUP BY trial, fold") {
                 attempts[TaskID(trial: task["trial"], fold: task["fold"])] = task["attempts"]
             }
             var counted: [TaskID: TaskRecord] = [:]
@@ -145,15 +145,12 @@ final class RunDatabase {
     func dispatched(_ lease: LeaseRef, worker: String, host: String) {
         pending.append(("INSERT OR REPLACE INTO attempts (trial, fold, attempt, worker, host, dispatched_at) VALUES (?, ?, ?, ?, ?, ?)",
                         [lease.trial, lease.fold, lease.attempt, worker, host, now()]))
-        pending.append(("UPDATE tasks SET attempts = max(attempts, ?), status = CASE WHEN status = 'pending' THEN 'running' ELSE status END WHERE trial = ? AND fold = ?",
-                        [lease.attempt, lease.trial, lease.fold]))
     }
 
     func counted(_ record: TaskRecord) {
         pending.append(("INSERT INTO results (trial, fold, attempt, worker, host, status, duration, metrics_json, error, counted, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
                         [record.task.trial, record.task.fold, record.attempt, record.worker, record.host, record.status.rawValue,
                          record.duration, json(record.metrics), record.error, now()]))
-        pending.append(("UPDATE tasks SET status = ? WHERE trial = ? AND fold = ?", [record.status.rawValue, record.task.trial, record.task.fold]))
     }
 
     func duplicate(_ lease: LeaseRef, worker: String, metrics: [String: Double]) {
@@ -180,7 +177,8 @@ final class RunDatabase {
         let writes = pending
         pending.removeAll(keepingCapacity: true)
         try queue.write { db in
-            for (sql, arguments) in writes { try db.execute(sql: sql, arguments: arguments) }
+            // The same few statements every time: prepared once, reused (see GRDB's statement cache).
+            for (sql, arguments) in writes { try db.cachedStatement(sql: sql).execute(arguments: arguments) }
         }
     }
 
@@ -196,8 +194,7 @@ final class RunDatabase {
             key_path TEXT, allow_paths TEXT, insecure INTEGER NOT NULL, created_at REAL NOT NULL,
             status TEXT NOT NULL, finished_at REAL);
         CREATE TABLE trials (trial INTEGER PRIMARY KEY, params_json TEXT NOT NULL, params BLOB NOT NULL, content_hash TEXT NOT NULL);
-        CREATE TABLE tasks (trial INTEGER NOT NULL, fold INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'pending',
-                            attempts INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (trial, fold));
+        CREATE TABLE tasks (trial INTEGER NOT NULL, fold INTEGER NOT NULL, PRIMARY KEY (trial, fold));
         CREATE TABLE attempts (trial INTEGER NOT NULL, fold INTEGER NOT NULL, attempt INTEGER NOT NULL, worker TEXT NOT NULL,
                                host TEXT NOT NULL, dispatched_at REAL NOT NULL, PRIMARY KEY (trial, fold, attempt));
         CREATE TABLE results (id INTEGER PRIMARY KEY, trial INTEGER NOT NULL, fold INTEGER NOT NULL, attempt INTEGER NOT NULL,
@@ -205,6 +202,14 @@ final class RunDatabase {
                               metrics_json TEXT NOT NULL, error TEXT, counted INTEGER NOT NULL, received_at REAL NOT NULL);
         CREATE UNIQUE INDEX one_counted_result ON results (trial, fold) WHERE counted = 1;
         CREATE TABLE events (id INTEGER PRIMARY KEY, at REAL NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL);
+        -- Each task's state, derived (nothing to keep in step): ok / failed once counted, else
+        -- running once dispatched, else pending.
+        CREATE VIEW task_status AS
+            SELECT t.trial, t.fold,
+                   coalesce((SELECT r.status FROM results r WHERE r.trial = t.trial AND r.fold = t.fold AND r.counted = 1),
+                            CASE WHEN EXISTS (SELECT 1 FROM attempts a WHERE a.trial = t.trial AND a.fold = t.fold) THEN 'running' ELSE 'pending' END) AS status,
+                   (SELECT count(*) FROM attempts a WHERE a.trial = t.trial AND a.fold = t.fold) AS attempts
+            FROM tasks t;
         """
 }
 

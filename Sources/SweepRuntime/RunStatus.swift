@@ -77,7 +77,7 @@ extension RunDatabase {
                 trials: try count("SELECT count(*) FROM trials"), tasks: try count("SELECT count(*) FROM tasks"),
                 succeeded: try count("SELECT count(*) FROM results WHERE counted = 1 AND status = 'ok'"),
                 failed: try count("SELECT count(*) FROM results WHERE counted = 1 AND status = 'failed'"),
-                pending: try count("SELECT count(*) FROM tasks WHERE status IN ('pending', 'running')"),
+                pending: try count("SELECT count(*) FROM task_status WHERE status IN ('pending', 'running')"),
                 countedResults: try count("SELECT count(*) FROM results WHERE counted = 1"),
                 duplicates: restored.duplicates, requeued: restored.requeues,
                 workersLost: try count("SELECT count(*) FROM events WHERE kind = 'worker-lost'"),
