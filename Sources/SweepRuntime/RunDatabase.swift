@@ -11,6 +11,8 @@ import SweepProtocol
 /// machine's power), which is the failure `sweep resume` is for.
 final class RunDatabase {
     static let fileName = "run.db"
+    /// The schema's version (`PRAGMA user_version`): a database of another version is refused plainly.
+    static let schemaVersion = 1
 
     let path: String
     private let queue: DatabaseQueue
@@ -65,6 +67,7 @@ final class RunDatabase {
         let database = RunDatabase(path: path, queue: try DatabaseQueue(path: path, configuration: configuration()))
         try database.queue.write { db in
             try db.execute(sql: schema)
+            try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
             try db.execute(sql: """
                 INSERT INTO sweep (id, sweep_id, name, mode, bind, spec_path, spec_text, data_sha256, workdir_sha256,
                                    key_path, allow_paths, insecure, created_at, status)
@@ -94,6 +97,10 @@ final class RunDatabase {
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration())
             let problems = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+            let version = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+            guard version == schemaVersion else {
+                throw RunDatabaseError(description: "\(path) has run-database schema version \(version); this sweep reads version \(schemaVersion). Use the sweep that wrote it, or start the sweep again into a new directory")
+            }
             guard problems == ["ok"] else {
                 throw RunDatabaseError(description: "the run database \(path) is corrupt (\(problems.prefix(3).joined(separator: "; "))). Restore it from a backup, or start the sweep again with `sweep run` into a new directory")
             }
