@@ -46,28 +46,3 @@ enum Parity {
     }
 }
 
-/// Debug aid: iterations of the logistic regression on a dataset (`sweep-bench lr-iterations CSV`).
-enum LogisticIterations {
-    static func run(_ path: String) throws {
-        let dataset = try Dataset(csv: try CSVTable(parsing: try String(contentsOfFile: path, encoding: .utf8)), target: "target", classification: true)
-        let rows = Array(0..<(dataset.rows * 4 / 5))
-        let scaler = Preprocessor(fitting: Matrix(dataset, rows: rows), categories: dataset.categories)
-        let x = scaler.transform(Matrix(dataset, rows: rows))
-        if case .classes(let labels, let count) = dataset.target(rows: rows) {
-            let fitted = LogisticRegression(C: 1, maxIterations: 100).fit(x, labels: labels, classes: count)
-            print("iterations \(fitted.iterations) converged \(fitted.converged) evaluations \(fitted.evaluations)")
-        }
-    }
-}
-
-/// Debug aid: epochs an MLP runs on a dataset (`sweep-bench mlp-epochs CSV`).
-enum MLPEpochs {
-    static func run(_ path: String) throws {
-        let dataset = try Dataset(csv: try CSVTable(parsing: try String(contentsOfFile: path, encoding: .utf8)), target: "target", classification: true)
-        let rows = Array(0..<(dataset.rows * 4 / 5))
-        let x = Preprocessor(fitting: Matrix(dataset, rows: rows), categories: dataset.categories).transform(Matrix(dataset, rows: rows))
-        let start = Date()
-        let fitted = MultilayerPerceptron().fit(x, target: dataset.target(rows: rows))
-        print("epochs \(fitted.epochs) in \(Date().timeIntervalSince(start)) s")
-    }
-}

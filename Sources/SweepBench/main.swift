@@ -20,14 +20,6 @@ if arguments.count > 1 && arguments[1] == "echo" {
     try RawPingPong.echo(connect: endpoint)
     exit(0)
 }
-if arguments.count > 2 && arguments[1] == "lr-iterations" {
-    try LogisticIterations.run(arguments[2])
-    exit(0)
-}
-if arguments.count > 2 && arguments[1] == "mlp-epochs" {
-    try MLPEpochs.run(arguments[2])
-    exit(0)
-}
 if arguments.count > 1 && arguments[1] == "parity" {
     try Parity.run(Array(arguments.dropFirst(2)))
     exit(0)

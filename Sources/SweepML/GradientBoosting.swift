@@ -114,6 +114,7 @@ public struct GradientBoosting: Sendable {
                                     l2: l2Regularization, learningRate: learningRate)
         var bestLoss = Double.infinity, sinceBest = 0
         var stopScores = [Double]()
+        let stopMatrix = Matrix(x, rows: stopRows)  // the held-out rows, gathered once
         if !stopRows.isEmpty {
             stopScores = [Double](repeating: 0, count: stopRows.count * outputs)
             for row in 0..<stopRows.count { for k in 0..<outputs { stopScores[row * outputs + k] = baseline[k] } }
@@ -138,13 +139,12 @@ public struct GradientBoosting: Sendable {
                         hessians[row] = max(p * (1 - p), 1e-16)
                     }
                 }
-                let (tree, leafOfRow) = grower.grow(gradients: gradients, hessians: hessians, constantHessian: classes == 0)
+                let (tree, leafOfRow) = grower.grow(gradients: gradients, hessians: hessians)
                 for row in 0..<n { raw[row * outputs + k] += tree.values[leafOfRow[row]] }
                 iteration.append(tree)
             }
             trees.append(iteration)
             if !stopRows.isEmpty {
-                let stopMatrix = Matrix(x, rows: stopRows)
                 stopMatrix.values.withUnsafeBufferPointer { buffer in
                     for (k, tree) in iteration.enumerated() {
                         for row in 0..<stopRows.count { stopScores[row * outputs + k] += tree.values[tree.leaf(buffer, row: row, columns: x.columns)] }
@@ -287,7 +287,7 @@ struct LeafwiseGrower {
         return best
     }
 
-    mutating func grow(gradients g: [Double], hessians h: [Double], constantHessian: Bool) -> (DecisionTree.Fitted, [Int]) {
+    mutating func grow(gradients g: [Double], hessians h: [Double]) -> (DecisionTree.Fitted, [Int]) {
         var feature: [Int32] = [-1], threshold: [Double] = [0], left: [Int32] = [-1], right: [Int32] = [-1], value: [Double] = [0]
         let all = (0..<Int32(bins.rows)).map { $0 }
         var root = Leaf(rows: all, depth: 0, node: 0, histogram: histograms(all, g, h), split: nil,
@@ -335,7 +335,6 @@ struct LeafwiseGrower {
             value[leaf.node] = -learningRate * leaf.gradient / (leaf.hessian + l2)
             for row in leaf.rows { leafOfRow[Int(row)] = leaf.node }
         }
-        _ = constantHessian
         return (DecisionTree.Fitted(feature: feature, threshold: threshold, left: left, right: right, values: value, outputs: 1, isRegression: true),
                 leafOfRow)
     }

@@ -8,7 +8,6 @@ enum LBFGS {
         var value: Double
         var iterations: Int
         var converged: Bool
-        var evaluations = 0
     }
 
     /// `objective(x, &gradient)` returns f(x) and writes ∇f(x).
@@ -18,11 +17,10 @@ enum LBFGS {
         var x = start
         var gradient = [Double](repeating: 0, count: n)
         var value = objective(x, &gradient)
-        var evaluations = 1
         var history: [(s: [Double], y: [Double], rho: Double)] = []
         var candidate = x, candidateGradient = gradient
         for iteration in 0..<maxIterations {
-            if maxAbs(gradient) <= gradientTolerance { return Outcome(x: x, value: value, iterations: iteration, converged: true, evaluations: evaluations) }
+            if maxAbs(gradient) <= gradientTolerance { return Outcome(x: x, value: value, iterations: iteration, converged: true) }
             // Two-loop recursion: direction = -H·g.
             var q = gradient
             var alphas = [Double](repeating: 0, count: history.count)
@@ -55,11 +53,10 @@ enum LBFGS {
             for _ in 0..<40 {
                 for i in 0..<n { candidate[i] = x[i] - step * q[i] }
                 newValue = objective(candidate, &candidateGradient)
-                evaluations += 1
                 if newValue.isFinite && newValue <= value + 1e-4 * step * slope { accepted = true; break }
                 step *= 0.5
             }
-            guard accepted else { return Outcome(x: x, value: value, iterations: iteration, converged: false, evaluations: evaluations) }
+            guard accepted else { return Outcome(x: x, value: value, iterations: iteration, converged: false) }
             var s = [Double](repeating: 0, count: n), y = s
             for i in 0..<n { s[i] = candidate[i] - x[i]; y[i] = candidateGradient[i] - gradient[i] }
             let sy = dot(s, y)
@@ -72,10 +69,10 @@ enum LBFGS {
             swap(&gradient, &candidateGradient)
             value = newValue
             if decrease <= 64 * Double.ulpOfOne * max(abs(value), 1) && maxAbs(gradient) <= gradientTolerance * 10 {
-                return Outcome(x: x, value: value, iterations: iteration + 1, converged: true, evaluations: evaluations)
+                return Outcome(x: x, value: value, iterations: iteration + 1, converged: true)
             }
         }
-        return Outcome(x: x, value: value, iterations: maxIterations, converged: maxAbs(gradient) <= gradientTolerance, evaluations: evaluations)
+        return Outcome(x: x, value: value, iterations: maxIterations, converged: maxAbs(gradient) <= gradientTolerance)
     }
 
     @inline(__always) static func dot(_ a: [Double], _ b: [Double]) -> Double {

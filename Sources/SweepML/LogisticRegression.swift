@@ -25,8 +25,6 @@ public struct LogisticRegression: Sendable {
         public let weights: [Double]
         public let iterations: Int
         public let converged: Bool
-        /// Objective evaluations (each one pass over the data).
-        public var evaluations = 0
 
         public func probabilities(_ x: Matrix) -> Matrix {
             var out = Matrix(rows: x.rows, columns: classes, values: [Double](repeating: 0, count: x.rows * classes))
@@ -134,9 +132,7 @@ public struct LogisticRegression: Sendable {
             }
             return loss
         }
-        var fitted = Fitted(classes: classes, columns: d, weights: outcome.x, iterations: outcome.iterations, converged: outcome.converged)
-        fitted.evaluations = outcome.evaluations
-        return fitted
+        return Fitted(classes: classes, columns: d, weights: outcome.x, iterations: outcome.iterations, converged: outcome.converged)
     }
 
     @inline(__always)
