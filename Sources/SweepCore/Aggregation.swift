@@ -1,6 +1,6 @@
 /// A trial's standing once its tasks are counted.
 public struct TrialSummary: Sendable {
-    public enum Status: String, Sendable { case ok, failed, incomplete }
+    public enum Status: String, Sendable { case ok, failed, incomplete, stopped }
 
     public let trial: Trial
     public let status: Status
@@ -18,6 +18,10 @@ public enum Aggregation {
                                  metricNames: [String], objective: String) -> [TrialSummary] {
         trials.map { trial in
             let taskRecords = (0..<folds).compactMap { records[TaskID(trial: trial.number, fold: $0)] }
+            if let stop = taskRecords.first(where: { $0.status == .pruned }) {
+                let scores = taskRecords.filter { $0.status == .ok }.compactMap { $0.metrics[objective] }
+                return TrialSummary(trial: trial, status: .stopped, foldScores: scores, metrics: [:], error: stop.error)
+            }
             if let failure = taskRecords.first(where: { $0.status == .failed }) {
                 return TrialSummary(trial: trial, status: .failed, foldScores: [], metrics: [:],
                                     error: "fold \(failure.task.fold): \(failure.error ?? "failed")")

@@ -77,6 +77,9 @@ public struct ModelInfo: Sendable {
 
     public func metrics(for task: TaskType) -> [String] { ownMetrics ?? MetricInfo.names(for: task) }
 
+    /// Whether it reports validation metrics per iteration or epoch (for asha and median stopping).
+    public var reportsProgress: Bool { ["gradient_boosting", "mlp"].contains(name) }
+
     static let treeParams: [String: ParamRule] = [
         "criterion": .choice(["gini", "entropy", "squared_error"]), "max_depth": .positiveInt,
         "min_samples_split": .intAtLeast(2), "min_samples_leaf": .positiveInt, "max_features": .maxFeatures, "seed": .intAtLeast(0),

@@ -10,6 +10,8 @@ public struct Spec: Sendable {
     public var limits: Limits
     /// Refit the best configuration on all the data after the search (built-in models).
     public var refit: Bool = true
+    /// `early_stopping:` — stop unpromising trials before all their folds or steps are done.
+    public var earlyStopping: EarlyStopping?
     /// Line of each field in the spec file ("data.target" → 2), for later error messages.
     public var lines: [String: Int]
 
@@ -96,14 +98,37 @@ public struct Resources: Sendable, Equatable {
     }
 }
 
-public enum SearchAlgorithm: String, Sendable {
-    case grid, random
+public enum SearchAlgorithm: String, Sendable, CaseIterable {
+    case grid, random, sobol, tpe
 }
 
 public struct SearchSpec: Sendable {
     public var algorithm: SearchAlgorithm
+    /// Budget: at most this many trials (required for random, sobol and tpe unless another budget is set).
     public var trials: Int?
     public var seed: UInt64
+    /// Budget: no new trial starts after this many seconds of the sweep (running ones finish).
+    public var timeLimit: Double?
+    /// Budget: stop starting trials after this many finished trials in a row did not improve the best.
+    public var stopAfterNoImprovement: Int?
+    public var tpe = TPEOptions()
+
+    public init(algorithm: SearchAlgorithm, trials: Int? = nil, seed: UInt64 = 0) {
+        self.algorithm = algorithm
+        self.trials = trials
+        self.seed = seed
+    }
+}
+
+/// `search.tpe:` — the Tree-structured Parzen Estimator's settings (defaults as optuna's, with the
+/// constant liar on: parallel workers are the normal case here).
+public struct TPEOptions: Sendable, Equatable {
+    public var startupTrials = 10
+    public var candidates = 24
+    public var multivariate = false
+    public var constantLiar = true
+
+    public init() {}
 }
 
 public struct Objective: Sendable {
@@ -128,10 +153,13 @@ public struct Dimension: Sendable {
 
     public var name: String
     public var kind: Kind
+    /// `when: {parent: value}` — the dimension exists only where its parent takes one of these values.
+    public var condition: Condition?
 
-    public init(name: String, kind: Kind) {
+    public init(name: String, kind: Kind, condition: Condition? = nil) {
         self.name = name
         self.kind = kind
+        self.condition = condition
     }
 
     /// The finite list of values, when the dimension has one.
@@ -153,4 +181,63 @@ public struct Dimension: Sendable {
         case .uniform, .logUniform: nil
         }
     }
+}
+
+/// A dimension's condition: it is active only where `parent` takes one of `values`.
+public struct Condition: Sendable, Equatable {
+    public var parent: String
+    public var values: [ParamValue]
+
+    public init(parent: String, values: [ParamValue]) {
+        self.parent = parent
+        self.values = values
+    }
+}
+
+/// `early_stopping:` — which rule stops unpromising trials, with its settings.
+public enum EarlyStopping: Sendable, Equatable {
+    /// Asynchronous successive halving over intermediate reports.
+    case asha(ASHAOptions)
+    /// Stop a trial whose intermediate value is worse than the median of the others at that step.
+    case median(MedianOptions)
+    /// Eliminate a trial once a paired test over its finished folds says it loses to the incumbent.
+    case racing(RacingOptions)
+}
+
+extension EarlyStopping {
+    public var name: String {
+        switch self {
+        case .asha: "asha"
+        case .median: "median"
+        case .racing: "racing"
+        }
+    }
+}
+
+public struct ASHAOptions: Sendable, Equatable {
+    /// The unit of the `step` in intermediate reports (epochs, iterations or step): for the report.
+    public var resource = "step"
+    public var minResource = 1
+    public var maxResource: Int
+    public var reductionFactor = 3
+
+    public init(maxResource: Int) { self.maxResource = maxResource }
+}
+
+public struct MedianOptions: Sendable, Equatable {
+    /// Trials finished before any is stopped.
+    public var startupTrials = 5
+    /// Steps reported before a trial may be stopped.
+    public var warmupSteps = 0
+
+    public init() {}
+}
+
+public struct RacingOptions: Sendable, Equatable {
+    public enum Test: String, Sendable, CaseIterable { case ttest, wilcoxon }
+    public var minFolds = 3
+    public var alpha = 0.05
+    public var test = Test.ttest
+
+    public init() {}
 }

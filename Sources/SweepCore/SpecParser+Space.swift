@@ -19,13 +19,14 @@ extension SpecParser {
                 ok = false
                 continue
             }
-            guard let kind = parseDimension(value, field, rule: rule, &reader) else { ok = false; continue }
+            let (condition, body) = splitCondition(value, field, &reader)
+            guard let body, let kind = parseDimension(body, field, rule: rule, &reader) else { ok = false; continue }
             if search?.algorithm == .grid, case .uniform = kind {
                 reader.fail(field, value, "grid search needs a finite list: use {values: [...]} or search.algorithm: random"); ok = false
             } else if search?.algorithm == .grid, case .logUniform = kind {
                 reader.fail(field, value, "grid search needs a finite list: use {values: [...]} or search.algorithm: random"); ok = false
             }
-            dimensions.append(Dimension(name: name, kind: kind))
+            dimensions.append(Dimension(name: name, kind: kind, condition: condition))
         }
         guard ok else { return nil }
         if search?.algorithm == .grid {
@@ -40,6 +41,30 @@ extension SpecParser {
             }
         }
         return dimensions
+    }
+
+    /// Takes `when: {parent: value or [values]}` out of a dimension's mapping.
+    static func splitCondition(_ node: Node, _ field: String, _ reader: inout NodeReader) -> (Condition?, Node?) {
+        guard case .mapping(let mapping) = node, let whenNode = mapping["when"] else { return (nil, node) }
+        var rest = mapping
+        rest["when"] = nil
+        let body = Node.mapping(rest)
+        guard case .mapping(let pairs) = whenNode, pairs.count == 1, let (key, value) = pairs.first, let parent = key.string else {
+            reader.fail("\(field).when", whenNode, "expected {PARAMETER: VALUE} or {PARAMETER: [VALUES]}, e.g. when: {kernel: rbf}")
+            return (nil, nil)
+        }
+        var values: [ParamValue] = []
+        let items: [Node] = if case .sequence(let sequence) = value { Array(sequence) } else { [value] }
+        for (index, item) in items.enumerated() {
+            guard let parsed = reader.paramValue(item, "\(field).when.\(parent)\(items.count > 1 ? "[\(index)]" : "")") else { return (nil, nil) }
+            values.append(parsed)
+        }
+        guard !values.isEmpty else {
+            reader.fail("\(field).when.\(parent)", value, "expected at least one value")
+            return (nil, nil)
+        }
+        reader.note("\(field).when", whenNode)
+        return (Condition(parent: parent, values: values), body)
     }
 
     static func parseDimension(_ node: Node, _ field: String, rule: ParamRule?, _ reader: inout NodeReader) -> Dimension.Kind? {

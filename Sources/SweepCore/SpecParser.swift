@@ -4,7 +4,7 @@ import Yams
 /// with its field and line. Pure: checks that need the file system (the data file, its columns)
 /// happen in the runtime, which adds problems in the same form.
 public enum SpecParser {
-    static let topKeys = ["name", "data", "cv", "trainer", "search", "space", "objective", "limits", "refit"]
+    static let topKeys = ["name", "data", "cv", "trainer", "search", "space", "objective", "limits", "refit", "early_stopping"]
     /// The largest grid we expand; a bigger one is almost always a typo in a range.
     public static let maxTrials = 1_000_000
 
@@ -59,9 +59,14 @@ public enum SpecParser {
             }
         }
         let refit = sections["refit"].map { reader.bool($0, "refit") } ?? true
-        guard let trainer, let cv, let search, let space, let objective, let limits, let refit else { return nil }
-        return Spec(name: name, data: data, cv: cv, trainer: trainer, search: search,
-                    space: space, objective: objective, limits: limits, refit: refit, lines: reader.lines)
+        let earlyStopping = parseEarlyStopping(sections["early_stopping"], model: model, isCommand: trainer?.isCommand ?? true,
+                                               taskFolds: cv?.taskFolds, &reader)
+        if let space, let search { checkSearchSpace(space, search, sections["space"], &reader) }
+        guard let trainer, let cv, let search, let space, let objective, let limits, let refit, let earlyStopping else { return nil }
+        var spec = Spec(name: name, data: data, cv: cv, trainer: trainer, search: search,
+                        space: space, objective: objective, limits: limits, refit: refit, lines: reader.lines)
+        spec.earlyStopping = earlyStopping.rule
+        return spec
     }
 
     static func parseData(_ node: Node, _ reader: inout NodeReader) -> DataSpec? {
@@ -231,32 +236,6 @@ public enum SpecParser {
             return nil
         }
         return cv
-    }
-
-    static func parseSearch(_ node: Node?, _ reader: inout NodeReader) -> SearchSpec? {
-        var search = SearchSpec(algorithm: .grid, trials: nil, seed: 0)
-        guard let node else { return search }
-        guard let entries = reader.mapping(node, "search", allowed: ["algorithm", "trials", "seed"]) else { return nil }
-        var ok = true
-        for (key, value) in entries {
-            switch key {
-            case "algorithm":
-                if let algorithm = reader.choice(value, "search.algorithm", SearchAlgorithm.self, options: [.grid, .random]) {
-                    search.algorithm = algorithm
-                } else { ok = false }
-            case "trials": if let trials = reader.int(value, "search.trials", min: 1) { search.trials = trials } else { ok = false }
-            default: if let seed = reader.int(value, "search.seed", min: 0) { search.seed = UInt64(seed) } else { ok = false }
-            }
-        }
-        if ok && search.algorithm == .random && search.trials == nil {
-            reader.fail("search.trials", node, "random search needs a number of trials, e.g. trials: 20")
-            ok = false
-        }
-        if ok && search.algorithm == .grid && search.trials != nil {
-            reader.fail("search.trials", node, "grid search evaluates every combination; remove trials or use algorithm: random")
-            ok = false
-        }
-        return ok ? search : nil
     }
 
     static func parseObjective(_ node: Node?, model: ModelInfo?, isCommand: Bool, task: TaskType, _ reader: inout NodeReader) -> Objective? {

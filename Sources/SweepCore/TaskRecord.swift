@@ -1,6 +1,7 @@
-/// How a task ended.
+/// How a task ended: with a result, failed, or dropped because an early-stopping rule stopped
+/// its trial (`pruned`: never run, or cancelled while running).
 public enum TaskStatus: String, Sendable {
-    case ok, failed
+    case ok, failed, pruned
 }
 
 /// The counted outcome of one task: the first valid result, or the last failure once

@@ -14,10 +14,18 @@ import SweepCore
 /// intervals is dropped and its leases re-queued at once. A lease running past `taskTimeout`
 /// is a failed attempt (the worker's slot stays busy until it answers).
 /// A task ends when it succeeds or after `maxAttempts` attempts; then its trial is failed.
+///
+/// Trials come from the search (a `SearchDriver`) one at a time, when a worker has a free slot
+/// and no task waits, so a sampler that learns from results sees every result counted so far.
+/// Fold results and intermediate reports go to the search as they are counted; when it stops a
+/// trial, the trial's queued tasks are dropped and its running ones cancelled on their workers.
+/// The sweep finishes when the search is spent and every task has ended.
 public struct CoordinatorMachine: Sendable {
     public struct Configuration: Sendable {
         public var sweepID: UInt64
-        public var trials: [Trial]
+        public var search: SearchDriver.Configuration
+        /// The metric whose value the search learns from.
+        public var objective: String
         public var folds: Int
         public var maxAttempts: Int
         public var taskTimeout: Double
@@ -26,16 +34,25 @@ public struct CoordinatorMachine: Sendable {
         /// What each task needs of a worker's slots (cpus) and GPUs.
         public var resources: Resources
 
-        public init(sweepID: UInt64, trials: [Trial], folds: Int, maxAttempts: Int, taskTimeout: Double,
+        public init(sweepID: UInt64, search: SearchDriver.Configuration, objective: String, maxAttempts: Int, taskTimeout: Double,
                     heartbeatInterval: Double = 1, livenessIntervals: Double = 3, resources: Resources = Resources()) {
             self.resources = resources
             self.sweepID = sweepID
-            self.trials = trials
-            self.folds = folds
+            self.search = search
+            self.objective = objective
+            self.folds = search.folds
             self.maxAttempts = maxAttempts
             self.taskTimeout = taskTimeout
             self.heartbeatInterval = heartbeatInterval
             self.livenessIntervals = livenessIntervals
+        }
+
+        /// A sweep over exactly these trials (objective `score`, maximized).
+        public init(sweepID: UInt64, trials: [Trial], folds: Int, maxAttempts: Int, taskTimeout: Double,
+                    heartbeatInterval: Double = 1, livenessIntervals: Double = 3, resources: Resources = Resources()) {
+            self.init(sweepID: sweepID, search: .fixed(trials, folds: folds), objective: "score", maxAttempts: maxAttempts,
+                      taskTimeout: taskTimeout, heartbeatInterval: heartbeatInterval, livenessIntervals: livenessIntervals,
+                      resources: resources)
         }
     }
 
@@ -60,6 +77,13 @@ public struct CoordinatorMachine: Sendable {
         case progress(LeaseRef, worker: String, step: Int, metrics: [String: Double])
         /// The output tail of one attempt, to keep in the run directory.
         case taskLog(LeaseRef, worker: String, host: String, log: String)
+        /// The search suggested a new trial (to record before its tasks are sent).
+        case trialAdded(Trial)
+        /// An early-stopping rule stopped a trial: `dropped` queued tasks never ran, `cancelled`
+        /// running ones were told to stop.
+        case stopped(StopDecision, dropped: Int, cancelled: Int)
+        /// No further trial will start, and why (budget spent, space exhausted).
+        case searchEnded(String)
         case report(Report)
         case finished
     }
@@ -86,6 +110,8 @@ public struct CoordinatorMachine: Sendable {
         var peer: PeerID
         var started: Double
         var timedOut = false
+        /// Its trial was stopped: the worker was told to cancel it; its result will not count.
+        var cancelled = false
     }
 
     struct TaskState {
@@ -94,6 +120,9 @@ public struct CoordinatorMachine: Sendable {
     }
 
     public let configuration: Configuration
+    public private(set) var search: SearchDriver
+    /// Every trial the search suggested, by number.
+    public private(set) var trials: [Trial] = []
     var workers: [PeerID: Worker] = [:]
     var leases: [LeaseRef: Lease] = [:]
     var tasks: [TaskState]
@@ -102,6 +131,11 @@ public struct CoordinatorMachine: Sendable {
     var nextFresh = 0
     public private(set) var succeeded = 0
     public private(set) var failed = 0
+    /// Tasks of stopped trials (dropped or cancelled).
+    public private(set) var pruned = 0
+    var searchEndReported = false
+    /// Actions decided while restoring, performed with the first event.
+    var deferred: [Action] = []
     public private(set) var isFinished = false
     /// After the finish: workers that have not yet answered SWEEP-DONE. The shell keeps serving
     /// until this is empty (or a short deadline passes), so final acknowledgements are delivered.
@@ -110,35 +144,74 @@ public struct CoordinatorMachine: Sendable {
     /// What a resumed sweep had done before: counted tasks and attempts made so far (new
     /// attempts are numbered after them, so old leases still running on workers stay distinct).
     public struct Restored: Sendable {
-        public var done: [TaskID: TaskStatus]
+        /// The trials suggested so far, in number order.
+        public var trials: [Trial]
+        /// Counted outcomes, in the order they were counted.
+        public var counted: [(task: TaskID, status: TaskStatus, metrics: [String: Double])]
         public var attempts: [TaskID: Int]
+        public var decisions: [StopDecision]
+        /// Intermediate reports of the objective, in the order they arrived (for asha and median).
+        public var reports: [(task: TaskID, step: Int, value: Double)]
 
-        public init(done: [TaskID: TaskStatus], attempts: [TaskID: Int]) {
-            self.done = done
+        public init(trials: [Trial], counted: [(task: TaskID, status: TaskStatus, metrics: [String: Double])],
+                    attempts: [TaskID: Int], decisions: [StopDecision] = [], reports: [(task: TaskID, step: Int, value: Double)] = []) {
+            self.trials = trials
+            self.counted = counted
             self.attempts = attempts
+            self.decisions = decisions
+            self.reports = reports
         }
     }
 
     public init(_ configuration: Configuration, restored: Restored? = nil) {
         self.configuration = configuration
-        tasks = Array(repeating: TaskState(), count: configuration.trials.count * configuration.folds)
-        if let restored {
-            for (task, attempts) in restored.attempts { if let index = taskIndex(task) { tasks[index].attempts = attempts } }
-            for (task, status) in restored.done {
-                guard let index = taskIndex(task) else { continue }
-                tasks[index].done = true
-                if status == .ok { succeeded += 1 } else { failed += 1 }
+        search = SearchDriver(configuration.search)
+        tasks = []
+        guard let restored else { return }
+        // Replay the search exactly: its suggestions, then what was counted and decided.
+        for trial in restored.trials {
+            search.replay(trial)
+            trials.append(trial)
+            tasks += Array(repeating: TaskState(), count: configuration.folds)
+        }
+        nextFresh = tasks.count
+        for (task, attempts) in restored.attempts { if let index = taskIndex(task) { tasks[index].attempts = attempts } }
+        var decided: [Action] = []
+        let stoppedTrials = Set(restored.decisions.map(\.trial))
+        for decision in restored.decisions { search.stop(decision) }
+        for (task, status, metrics) in restored.counted {
+            guard let index = taskIndex(task), !tasks[index].done else { continue }
+            tasks[index].done = true
+            switch status {
+            case .ok: succeeded += 1
+            case .failed: failed += 1
+            case .pruned: pruned += 1
+            }
+            guard !stoppedTrials.contains(task.trial), status != .pruned else { continue }
+            let value = status == .ok ? metrics[configuration.objective] : nil
+            for decision in search.foldFinished(trial: task.trial, fold: task.fold, value: value) { stop(decision, into: &decided) }
+        }
+        for report in restored.reports {
+            if let decision = search.intermediate(trial: report.task.trial, fold: report.task.fold, step: report.step, value: report.value) {
+                stop(decision, into: &decided)
             }
         }
-        if succeeded + failed == tasks.count { isFinished = true }
+        deferred = decided
+        // Unfinished tasks of the recorded trials run first.
+        for index in tasks.indices where !tasks[index].done {
+            requeue(task: TaskID(trial: index / configuration.folds, fold: index % configuration.folds))
+        }
+        if search.exhausted != nil && succeeded + failed + pruned == tasks.count { isFinished = true }
     }
 
     public var totalTasks: Int { tasks.count }
+    public var endedTasks: Int { succeeded + failed + pruned }
     public var runningTasks: Int { leases.count }
     public var workerCount: Int { workers.count }
 
     public mutating func handle(_ event: Event, now: Double) -> [Action] {
-        var actions: [Action] = []
+        var actions: [Action] = deferred
+        deferred = []
         switch event {
         case .received(let peer, let message):
             receive(message, from: peer, now: now, into: &actions)
@@ -151,7 +224,11 @@ public struct CoordinatorMachine: Sendable {
         case .tick:
             tick(now: now, into: &actions)
         }
-        if !isFinished && succeeded + failed == tasks.count {
+        if !searchEndReported && search.isExhausted(now: now) {
+            searchEndReported = true
+            actions.append(.searchEnded(search.exhausted!))
+        }
+        if !isFinished && endedTasks == tasks.count && search.isExhausted(now: now) {
             isFinished = true
             awaitingFarewell = Set(workers.keys)
             for peer in workers.keys { actions.append(.send(peer, .sweepDone(sweepID: configuration.sweepID))) }
@@ -197,8 +274,12 @@ public struct CoordinatorMachine: Sendable {
         case .fetch(let hash, let offset, let length):
             actions.append(.serveChunk(peer, sha256: hash, offset: offset, length: length))
         case .progress(let sweepID, let lease, let step, let metrics):
-            guard sweepID == configuration.sweepID, leases[lease] != nil, let worker = workers[peer] else { return }
+            guard sweepID == configuration.sweepID, let entry = leases[lease], !entry.cancelled, let worker = workers[peer] else { return }
             actions.append(.progress(lease, worker: worker.hello.name, step: step, metrics: metrics))
+            if let value = metrics[configuration.objective],
+               let decision = search.intermediate(trial: lease.trial, fold: lease.fold, step: step, value: value) {
+                stop(decision, into: &actions)
+            }
         case .heartbeat, .hello, .welcome, .setup, .work, .reregister, .sweepDone, .rejected, .chunk, .cancel:
             break  // only liveness; workers do not send the coordinator's messages
         }
@@ -245,6 +326,7 @@ public struct CoordinatorMachine: Sendable {
         guard let index = taskIndex(task) else { return }
         let lease = leases.removeValue(forKey: result.lease)
         let worker = workers[peer]!.hello
+        if lease?.cancelled == true { return }  // its trial was stopped; the answer to our cancel
         if tasks[index].done {
             if lease == nil || result.succeeded { actions.append(.report(.duplicate(result.lease, worker: worker.name, metrics: result.metrics))) }
             return
@@ -260,6 +342,9 @@ public struct CoordinatorMachine: Sendable {
             actions.append(.record(TaskRecord(task: task, status: .ok, worker: worker.name, host: worker.host,
                                               attempt: result.lease.attempt, duration: result.duration,
                                               metrics: result.metrics, error: nil)))
+            for decision in search.foldFinished(trial: task.trial, fold: task.fold, value: result.metrics[configuration.objective]) {
+                stop(decision, into: &actions)
+            }
             return
         }
         // A failure of an attempt that already timed out was counted when it timed out.
@@ -281,6 +366,30 @@ public struct CoordinatorMachine: Sendable {
         failed += 1
         actions.append(.record(TaskRecord(task: lease.task, status: .failed, worker: worker.name, host: worker.host,
                                           attempt: lease.attempt, duration: duration, metrics: [:], error: error)))
+        _ = search.foldFinished(trial: lease.trial, fold: lease.fold, value: nil)
+    }
+
+    /// Ends a stopped trial's tasks: queued ones are dropped, running ones cancelled on their workers.
+    mutating func stop(_ decision: StopDecision, into actions: inout [Action]) {
+        var dropped = 0, cancelled = 0
+        for fold in 0..<configuration.folds {
+            let task = TaskID(trial: decision.trial, fold: fold)
+            let index = taskIndex(task)!
+            guard !tasks[index].done else { continue }
+            tasks[index].done = true
+            pruned += 1
+            let running = leases.filter { $0.key.task == task && !$0.value.cancelled && !$0.value.timedOut }
+            for (ref, entry) in running {
+                leases[ref]!.cancelled = true
+                actions.append(.send(entry.peer, .cancel(sweepID: configuration.sweepID, [ref])))
+            }
+            if running.isEmpty { dropped += 1 } else { cancelled += 1 }
+            let worker = running.first.flatMap { workers[$0.value.peer]?.hello }
+            actions.append(.record(TaskRecord(task: task, status: .pruned, worker: worker?.name ?? "", host: worker?.host ?? "",
+                                              attempt: running.first?.key.attempt ?? tasks[index].attempts, duration: 0,
+                                              metrics: [:], error: "\(decision.rule.rawValue): \(decision.reason)")))
+        }
+        actions.append(.stopped(decision, dropped: dropped, cancelled: cancelled))
     }
 
     mutating func tick(now: Double, into actions: inout [Action]) {
@@ -288,7 +397,7 @@ public struct CoordinatorMachine: Sendable {
         for worker in workers.values where now - worker.lastHeard > configuration.livenessIntervals * interval {
             drop(worker, reason: "silent for \(formatNumber(((now - worker.lastHeard) * 10).rounded() / 10)) s", into: &actions)
         }
-        for (leaseRef, lease) in leases where !lease.timedOut && now - lease.started > configuration.taskTimeout {
+        for (leaseRef, lease) in leases where !lease.timedOut && !lease.cancelled && now - lease.started > configuration.taskTimeout {
             leases[leaseRef]!.timedOut = true
             if workers[lease.peer] != nil { actions.append(.send(lease.peer, .cancel(sweepID: configuration.sweepID, [leaseRef]))) }
             let worker = workers[lease.peer]?.hello
@@ -333,25 +442,27 @@ public struct CoordinatorMachine: Sendable {
     }
 
     mutating func dispatchAll(now: Double, into actions: inout [Action]) {
-        guard hasQueuedWork else { return }
+        guard mayHaveWork else { return }
         for peer in workers.keys.sorted(by: { $0.bytes.lexicographicallyPrecedes($1.bytes) }) {
             dispatch(to: peer, acks: [], now: now, into: &actions)
         }
     }
 
     var hasQueuedWork: Bool { retryHead < retryQueue.count || nextFresh < tasks.count }
+    /// Queued tasks, or a search that may still suggest trials.
+    var mayHaveWork: Bool { hasQueuedWork || search.exhausted == nil }
 
     /// Fills the worker's free slots; sends acks (if any) in the same message.
     mutating func dispatch(to peer: PeerID, acks: [LeaseRef], now: Double, into actions: inout [Action]) {
         guard var worker = workers[peer] else { return }
         var assignments: [Assignment] = []
-        while fits(worker.leases.count + 1, on: worker.hello), let task = nextTask() {
+        while fits(worker.leases.count + 1, on: worker.hello), let task = nextTask(now: now, into: &actions) {
             let index = taskIndex(task)!
             tasks[index].attempts += 1
             let lease = LeaseRef(task, attempt: tasks[index].attempts)
             leases[lease] = Lease(peer: peer, started: now)
             worker.leases.insert(lease)
-            assignments.append(Assignment(lease: lease, params: configuration.trials[task.trial].params))
+            assignments.append(Assignment(lease: lease, params: trials[task.trial].params))
         }
         guard !assignments.isEmpty || !acks.isEmpty else { return }
         worker.lastSent = now
@@ -366,7 +477,7 @@ public struct CoordinatorMachine: Sendable {
 
     /// Why queued tasks are not running, when no connected worker could ever take one.
     public var waitingReason: String? {
-        guard hasQueuedWork else { return nil }
+        guard mayHaveWork else { return nil }
         guard !workers.isEmpty else { return "waiting for workers" }
         guard !workers.values.contains(where: { fits(1, on: $0.hello) }) else { return nil }
         let need = configuration.resources
@@ -378,7 +489,9 @@ public struct CoordinatorMachine: Sendable {
         return "waiting: needs \(need.cpus) cpus, largest worker has \(mostSlots) slots"
     }
 
-    mutating func nextTask() -> TaskID? {
+    /// The next task to run: a re-queued one, else the next fold of the newest trial, else the
+    /// first fold of a trial the search suggests now.
+    mutating func nextTask(now: Double, into actions: inout [Action]) -> TaskID? {
         while retryHead < retryQueue.count {
             let task = retryQueue[retryHead]
             retryHead += 1
@@ -389,11 +502,16 @@ public struct CoordinatorMachine: Sendable {
             nextFresh += 1
             if !tasks[index].done { return TaskID(trial: index / configuration.folds, fold: index % configuration.folds) }
         }
-        return nil
+        guard let trial = search.nextTrial(now: now) else { return nil }
+        trials.append(trial)
+        tasks += Array(repeating: TaskState(), count: configuration.folds)
+        actions.append(.trialAdded(trial))
+        nextFresh = tasks.count - configuration.folds + 1
+        return TaskID(trial: trial.number, fold: 0)
     }
 
     func taskIndex(_ task: TaskID) -> Int? {
-        guard task.trial >= 0, task.trial < configuration.trials.count, task.fold >= 0, task.fold < configuration.folds else { return nil }
+        guard task.trial >= 0, task.trial < trials.count, task.fold >= 0, task.fold < configuration.folds else { return nil }
         return task.trial * configuration.folds + task.fold
     }
 }

@@ -8,7 +8,9 @@ public enum MarkdownReport {
         var out = "# Sweep report: \(run.name)\n\n"
         let tasksDone = run.records.count, total = run.trials.count * run.folds
         out += "- Objective: \(run.objective.goal.rawValue) `\(metric)` (mean over \(run.folds) folds)\n"
-        out += "- Trials: \(run.trials.count) (\(run.ranked.count) succeeded, \(run.summaries.filter { $0.status == .failed }.count) failed)\n"
+        let stopped = run.summaries.filter { $0.status == .stopped }.count
+        out += "- Trials: \(run.trials.count) (\(run.ranked.count) succeeded, \(run.summaries.filter { $0.status == .failed }.count) failed\(stopped > 0 ? ", \(stopped) stopped early" : ""))\n"
+        if !run.algorithm.isEmpty { out += "- Search: \(run.algorithm)\(run.searchEnded.map { "; ended because \($0)" } ?? "")\n" }
         out += "- Tasks: \(tasksDone) of \(total) counted\(run.complete ? "" : " — the sweep was stopped before it finished")\n"
         out += "- Wall time: \(format(run.wallSeconds)) s\n\n"
 
@@ -38,6 +40,22 @@ public enum MarkdownReport {
         out += "\n## Top trials\n\n| rank | trial | params | \(metric) mean | std |\n|---:|---:|---|---:|---:|\n"
         for (rank, summary) in run.ranked.prefix(10).enumerated() {
             out += "| \(rank + 1) | \(summary.trial.number) | `\(summary.trial.params.description)` | \(format(summary.objective!.mean)) | \(format(summary.objective!.std)) |\n"
+        }
+
+        if !run.stops.isEmpty {
+            let trialTasks = run.stops.count * run.folds
+            out += "\n## Stopped early\n\n"
+            out += "\(run.stops.count) trials stopped; \(run.foldFitsSaved) of their \(trialTasks) fold fits saved "
+            out += "(\(run.stops.reduce(0) { $0 + $1.dropped }) never ran, \(run.stops.reduce(0) { $0 + $1.cancelled }) cancelled while running); "
+            out += "\(format(Double(run.foldFitsSaved) * 100 / Double(max(1, run.trials.count * run.folds)))) % of all the sweep's fold fits.\n\n"
+            out += "| trial | rule | params | folds done | decided at | reason |\n|---:|---|---|---:|---|---|\n"
+            for stop in run.stops {
+                let decision = stop.decision
+                let trial = run.trials.indices.contains(decision.trial) ? "`\(run.trials[decision.trial].params.description)`" : ""
+                let done = (0..<run.folds).filter { run.records[TaskID(trial: decision.trial, fold: $0)]?.status == .ok }.count
+                let at = "fold \(decision.fold)" + (decision.step.map { ", step \($0)" } ?? "")
+                out += "| \(decision.trial) | \(decision.rule.rawValue) | \(trial) | \(done) | \(at) | \(decision.reason.replacingOccurrences(of: "|", with: "\\|")) |\n"
+            }
         }
 
         out += "\n## Workers\n\n| worker | host | tasks | task seconds |\n|---|---|---:|---:|\n"

@@ -20,6 +20,10 @@ public struct RunSummary: Sendable {
     /// The refitted model's metrics on the held-out rows (cv.test_size), scored once.
     public var holdout: [String: Double]?
     public var holdoutRows = 0
+    /// The search: its algorithm, why it stopped suggesting, and the trials stopped early.
+    public var algorithm = ""
+    public var searchEnded: String?
+    public var stops: [StoppedTrial] = []
 
     public init(name: String, objective: Objective, metricNames: [String], folds: Int, trials: [Trial],
                 records: [TaskID: TaskRecord], wallSeconds: Double, complete: Bool) {
@@ -44,7 +48,7 @@ public struct RunSummary: Sendable {
     /// Tasks counted per (worker, host), most first.
     public var workerUsage: [(worker: String, host: String, tasks: Int, seconds: Double)] {
         var usage: [String: (worker: String, host: String, tasks: Int, seconds: Double)] = [:]
-        for record in records.values {
+        for record in records.values where !record.worker.isEmpty {
             let key = record.worker + "\u{0}" + record.host
             var entry = usage[key] ?? (record.worker, record.host, 0, 0)
             entry.tasks += 1
@@ -53,6 +57,9 @@ public struct RunSummary: Sendable {
         }
         return usage.values.sorted { ($1.tasks, $0.worker) < ($0.tasks, $1.worker) }
     }
+
+    /// Folds of stopped trials that never ran or were cut short.
+    public var foldFitsSaved: Int { stops.reduce(0) { $0 + $1.dropped + $1.cancelled } }
 
     public var failures: [TaskRecord] {
         records.values.filter { $0.status == .failed }.sorted { $0.task < $1.task }

@@ -7,7 +7,13 @@ import ZeroMQ
 /// What a coordinator run produced: the counted tasks, whether every task was counted, and
 /// dispatch-to-result round trips (for the dispatch benchmark).
 public struct CoordinatorOutcome: Sendable {
+    /// Every trial the search suggested, by number.
+    public let trials: [Trial]
     public let records: [TaskID: TaskRecord]
+    /// Early-stopping decisions, in the order they were taken (this run and any before a resume).
+    public let decisions: [StoppedTrial]
+    /// Why the search stopped suggesting trials.
+    public let searchEnded: String?
     public let complete: Bool
     public let wallSeconds: Double
     public let roundTrips: [Double]
@@ -109,7 +115,7 @@ public final class CoordinatorService {
         let leaseTimeout = spec.limits.taskTimeout + (spec.trainer.isCommand ? CommandTrainer.stopGrace + 5 : 0)
         var records: [TaskID: TaskRecord] = record?.restoredRecords ?? [:]
         var machine = CoordinatorMachine(.init(
-            sweepID: sweepID, trials: sweep.trials, folds: spec.taskFolds, maxAttempts: spec.limits.maxAttempts,
+            sweepID: sweepID, search: sweep.searchConfiguration, objective: spec.objective.metric, maxAttempts: spec.limits.maxAttempts,
             taskTimeout: leaseTimeout, heartbeatInterval: options.heartbeatInterval, resources: spec.trainer.resources),
             restored: record?.restoredState)
         let database = record?.database
@@ -120,7 +126,11 @@ public final class CoordinatorService {
         var roundTrips: [Double] = []
         roundTrips.reserveCapacity(machine.totalTasks)
         var firstDispatch: Double?
-        var progress = ProgressLine(spec: spec, trials: sweep.trials.count)
+        var progress = ProgressLine(spec: spec, trials: sweep.plannedTrials)
+        var decisions: [StoppedTrial] = record?.restoredDecisions ?? []
+        var searchEnded: String?
+        // Intermediate values are kept in the run database when a stopping rule decides on them.
+        let keepReports: Bool = switch spec.earlyStopping { case .asha, .median: true; default: false }
         for restored in records.values { progress.add(restored) }
         let started = MonotonicClock.now()
         let tickInterval = options.heartbeatInterval / 4
@@ -170,6 +180,17 @@ public final class CoordinatorService {
                     outbox.append((peer, Codec.encode(chunk(hash, offset: offset, length: length))))
                 case .progress(let lease, let worker, let step, let metrics):
                     artifacts?.progress(lease, worker: worker, step: step, metrics: metrics)
+                    if keepReports, let value = metrics[spec.objective.metric] { database?.reported(lease, step: step, value: value) }
+                case .trialAdded(let trial):
+                    database?.trialAdded(trial, folds: spec.taskFolds)
+                case .stopped(let decision, let dropped, let cancelled):
+                    database?.stopped(decision, dropped: dropped, cancelled: cancelled)
+                    decisions.append(StoppedTrial(decision: decision, dropped: dropped, cancelled: cancelled))
+                    logger.info("stopped trial \(decision.trial) (\(decision.rule.rawValue)): \(decision.reason); \(dropped) queued folds dropped, \(cancelled) running cancelled")
+                case .searchEnded(let reason):
+                    searchEnded = reason
+                    database?.event("search-ended", reason)
+                    logger.info("no new trials: \(reason)")
                 case .taskLog(let lease, let worker, let host, let text):
                     artifacts?.log(lease, worker: worker, host: host, text: text)
                 case .finished:
@@ -205,7 +226,8 @@ public final class CoordinatorService {
             logger.info("resuming sweep '\(spec.name)' on \(endpoint): \(records.count) of \(machine.totalTasks) tasks already counted; waiting for workers to reconnect")
             database?.event("resumed", "\(records.count) of \(machine.totalTasks) tasks counted")
         } else {
-            logger.info("serving sweep '\(spec.name)' on \(endpoint): \(sweep.trials.count) trials × \(spec.taskFolds) folds = \(machine.totalTasks) tasks")
+            let trials = sweep.plannedTrials.map { "\($0) trials" } ?? "\(spec.search.algorithm.rawValue) search"
+            logger.info("serving sweep '\(spec.name)' on \(endpoint): \(trials) × \(spec.taskFolds) folds, \(spec.search.algorithm.rawValue) search")
         }
         if record?.mode == "coordinator" { database?.bound(endpoint) }
         try database?.commit()
@@ -265,7 +287,8 @@ public final class CoordinatorService {
         database?.finished(complete: machine.isFinished)
         try database?.commit()
         database?.checkpoint()
-        return CoordinatorOutcome(records: records, complete: machine.isFinished, wallSeconds: wall, roundTrips: roundTrips, firstDispatch: firstDispatch)
+        return CoordinatorOutcome(trials: machine.trials, records: records, decisions: decisions, searchEnded: searchEnded,
+                                  complete: machine.isFinished, wallSeconds: wall, roundTrips: roundTrips, firstDispatch: firstDispatch)
     }
 
     /// A CHUNK answering a FETCH: the requested range of a served file (total 0: unknown file).

@@ -3,21 +3,25 @@ import SweepCore
 /// Tracks counted tasks and the best complete trial so far, and words the progress line.
 struct ProgressLine {
     let spec: Spec
-    let trials: Int
-    let total: Int
+    /// Tasks the sweep will run, when the number of trials is known up front.
+    let total: Int?
     var succeeded = 0
     var failed = 0
+    var stopped = 0
     var foldsDone: [Int: [Double]] = [:]
     var best: (trial: Int, mean: Double)?
 
-    init(spec: Spec, trials: Int) {
+    init(spec: Spec, trials: Int?) {
         self.spec = spec
-        self.trials = trials
-        total = trials * spec.taskFolds
+        total = trials.map { $0 * spec.taskFolds }
     }
 
     mutating func add(_ record: TaskRecord) {
-        if record.status == .ok { succeeded += 1 } else { failed += 1 }
+        switch record.status {
+        case .ok: succeeded += 1
+        case .failed: failed += 1
+        case .pruned: stopped += 1
+        }
         guard record.status == .ok, let score = record.metrics[spec.objective.metric] else {
             foldsDone[record.task.trial] = nil
             return
@@ -34,9 +38,15 @@ struct ProgressLine {
     }
 
     func text(running: Int, workers: Int, elapsed: Double, waiting: String? = nil) -> String {
-        let done = succeeded + failed
-        let percent = total == 0 ? 100 : done * 100 / total
-        var text = "[sweep] \(done)/\(total) tasks (\(percent)%) · \(failed) failed · \(running) running · \(workers) workers"
+        let done = succeeded + failed + stopped
+        var text = "[sweep] \(done) tasks"
+        if let total {
+            // Early stopping ends tasks without running them: the total is an upper bound then.
+            text = "[sweep] \(done)/\(total) tasks (\(total == 0 ? 100 : min(100, done * 100 / total))%)"
+        }
+        text += " · \(failed) failed"
+        if stopped > 0 { text += " · \(stopped) stopped early" }
+        text += " · \(running) running · \(workers) workers"
         if let best {
             text += " · best \(spec.objective.metric) \(formatNumber((best.mean * 1e4).rounded() / 1e4)) (trial \(best.trial))"
         }

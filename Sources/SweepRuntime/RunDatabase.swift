@@ -4,15 +4,15 @@ import SweepCore
 import SweepProtocol
 
 /// The durable record of a sweep: SQLite in the run directory (`run.db`, WAL mode), readable
-/// with any SQLite client. It holds the spec, trials, tasks, leases, results (counted and
-/// duplicate) and events. Writes are grouped: the coordinator buffers them while it handles a
+/// with any SQLite client. It holds the spec, trials (each written when the search suggests it),
+/// tasks, leases, results (counted and duplicate), early-stopping decisions and events. Writes are grouped: the coordinator buffers them while it handles a
 /// batch of messages and `commit()`s before it sends anything, so a result is durable before
 /// its acknowledgement leaves. `synchronous=NORMAL` survives a crash of the process (not of the
 /// machine's power), which is the failure `sweep resume` is for.
 final class RunDatabase {
     static let fileName = "run.db"
     /// The schema's version (`PRAGMA user_version`): a database of another version is refused plainly.
-    static let schemaVersion = 1
+    static let schemaVersion = 2
 
     let path: String
     private let queue: DatabaseQueue
@@ -38,7 +38,10 @@ final class RunDatabase {
         var sweep: SweepRow
         var trials: [Trial]
         var attempts: [TaskID: Int]
-        var counted: [TaskID: TaskRecord]
+        /// Counted outcomes in the order they were counted.
+        var counted: [TaskRecord]
+        var decisions: [StopDecision]
+        var reports: [(task: TaskID, step: Int, value: Double)]
         var duplicates: Int
         var requeues: Int
     }
@@ -58,7 +61,7 @@ final class RunDatabase {
     }
 
     /// A new run database for a sweep that starts now.
-    static func create(directory: String, sweep: SweepRow, trials: [Trial], folds: Int) throws -> RunDatabase {
+    static func create(directory: String, sweep: SweepRow) throws -> RunDatabase {
         let path = (directory as NSString).appendingPathComponent(fileName)
         if FileManager.default.fileExists(atPath: path) {
             throw RunDatabaseError(description: "\(path) already exists: continue that sweep with `sweep resume \(directory)`, or choose another --out")
@@ -74,16 +77,7 @@ final class RunDatabase {
                 VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')
                 """, arguments: [String(sweep.sweepID, radix: 16), sweep.name, sweep.mode, sweep.bind, sweep.specPath, sweep.specText,
                                  sweep.dataSHA256, sweep.workdirSHA256, sweep.keyPath, json(sweep.allowPaths), sweep.insecure, now()])
-            for trial in trials {
-                try db.execute(sql: "INSERT INTO trials (trial, params_json, params, content_hash) VALUES (?, ?, ?, ?)",
-                               arguments: [trial.number, trial.params.json, Data(Codec.encode(trial.params)),
-                                           String(trial.params.contentHash, radix: 16)])
-                for fold in 0..<folds {
-                    try db.execute(sql: "INSERT INTO tasks (trial, fold) VALUES (?, ?)", arguments: [trial.number, fold])
-                }
-            }
-            try db.execute(sql: "INSERT INTO events (at, kind, detail) VALUES (?, 'started', ?)",
-                           arguments: [now(), "\(trials.count) trials × \(folds) folds"])
+            try db.execute(sql: "INSERT INTO events (at, kind, detail) VALUES (?, 'started', ?)", arguments: [now(), sweep.name])
         }
         return database
     }
@@ -131,23 +125,50 @@ final class RunDatabase {
             for task in try Row.fetchAll(db, sql: "SELECT trial, fold, max(attempt) AS attempts FROM attempts GROUP BY trial, fold") {
                 attempts[TaskID(trial: task["trial"], fold: task["fold"])] = task["attempts"]
             }
-            var counted: [TaskID: TaskRecord] = [:]
-            for result in try Row.fetchAll(db, sql: "SELECT * FROM results WHERE counted = 1") {
+            var counted: [TaskRecord] = []
+            for result in try Row.fetchAll(db, sql: "SELECT * FROM results WHERE counted = 1 ORDER BY id") {
                 let task = TaskID(trial: result["trial"], fold: result["fold"])
                 let metrics = (try? JSONDecoder().decode([String: Double].self, from: Data((result["metrics_json"] as String).utf8))) ?? [:]
-                counted[task] = TaskRecord(task: task, status: TaskStatus(rawValue: result["status"]) ?? .failed, worker: result["worker"],
-                                           host: result["host"], attempt: result["attempt"], duration: result["duration"],
-                                           metrics: metrics, error: result["error"])
+                counted.append(TaskRecord(task: task, status: TaskStatus(rawValue: result["status"]) ?? .failed, worker: result["worker"],
+                                          host: result["host"], attempt: result["attempt"], duration: result["duration"],
+                                          metrics: metrics, error: result["error"]))
+            }
+            let decisions = try Row.fetchAll(db, sql: "SELECT * FROM decisions ORDER BY id").map { row in
+                StopDecision(trial: row["trial"], rule: StopDecision.Rule(rawValue: row["rule"]) ?? .racing, fold: row["fold"],
+                             step: row["step"], reason: row["reason"])
+            }
+            let reports = try Row.fetchAll(db, sql: "SELECT trial, fold, step, value FROM reports ORDER BY id").map { row in
+                (task: TaskID(trial: row["trial"], fold: row["fold"]), step: row["step"] as Int, value: row["value"] as Double)
             }
             let duplicates = try Int.fetchOne(db, sql: "SELECT count(*) FROM results WHERE counted = 0") ?? 0
             let requeues = try Int.fetchOne(db, sql: "SELECT coalesce(sum(CAST(detail AS INTEGER)), 0) FROM events WHERE kind = 'requeued'") ?? 0
-            return Restored(sweep: sweep, trials: trials, attempts: attempts, counted: counted, duplicates: duplicates, requeues: requeues)
+            return Restored(sweep: sweep, trials: trials, attempts: attempts, counted: counted, decisions: decisions, reports: reports,
+                            duplicates: duplicates, requeues: requeues)
         }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T { try queue.read(body) }
 
     // MARK: Buffered writes (committed together by `commit()`)
+
+    /// A trial the search suggested, with its tasks (written before any of them is sent).
+    func trialAdded(_ trial: Trial, folds: Int) {
+        pending.append(("INSERT INTO trials (trial, params_json, params, content_hash) VALUES (?, ?, ?, ?)",
+                        [trial.number, trial.params.json, Data(Codec.encode(trial.params)), String(trial.params.contentHash, radix: 16)]))
+        for fold in 0..<folds { pending.append(("INSERT INTO tasks (trial, fold) VALUES (?, ?)", [trial.number, fold])) }
+    }
+
+    /// An early-stopping decision with its reason and what it saved.
+    func stopped(_ decision: StopDecision, dropped: Int, cancelled: Int) {
+        pending.append(("INSERT INTO decisions (trial, rule, fold, step, reason, dropped, cancelled, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [decision.trial, decision.rule.rawValue, decision.fold, decision.step, decision.reason, dropped, cancelled, now()]))
+    }
+
+    /// An intermediate value of the objective (kept when a stopping rule reads them, for resume).
+    func reported(_ lease: LeaseRef, step: Int, value: Double) {
+        pending.append(("INSERT INTO reports (trial, fold, attempt, step, value) VALUES (?, ?, ?, ?, ?)",
+                        [lease.trial, lease.fold, lease.attempt, step, value]))
+    }
 
     func dispatched(_ lease: LeaseRef, worker: String, host: String) {
         pending.append(("INSERT OR REPLACE INTO attempts (trial, fold, attempt, worker, host, dispatched_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -209,6 +230,12 @@ final class RunDatabase {
                               metrics_json TEXT NOT NULL, error TEXT, counted INTEGER NOT NULL, received_at REAL NOT NULL);
         CREATE UNIQUE INDEX one_counted_result ON results (trial, fold) WHERE counted = 1;
         CREATE TABLE events (id INTEGER PRIMARY KEY, at REAL NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL);
+        -- Early-stopping decisions: which trial, by which rule, why, and the tasks it saved.
+        CREATE TABLE decisions (id INTEGER PRIMARY KEY, trial INTEGER NOT NULL, rule TEXT NOT NULL, fold INTEGER NOT NULL,
+                                step INTEGER, reason TEXT NOT NULL, dropped INTEGER NOT NULL, cancelled INTEGER NOT NULL, at REAL NOT NULL);
+        -- Intermediate objective values that asha and median stopping decided on.
+        CREATE TABLE reports (id INTEGER PRIMARY KEY, trial INTEGER NOT NULL, fold INTEGER NOT NULL, attempt INTEGER NOT NULL,
+                              step INTEGER NOT NULL, value REAL NOT NULL);
         -- Each task's state, derived (nothing to keep in step): ok / failed once counted, else
         -- running once dispatched, else pending.
         CREATE VIEW task_status AS

@@ -10,6 +10,7 @@ public final class RunRecord {
     public let isResume: Bool
     let restoredRecords: [TaskID: TaskRecord]
     let restoredState: CoordinatorMachine.Restored?
+    let restoredDecisions: [StoppedTrial]
     /// Facts stored when the sweep started (for resume).
     public let mode: String
     public let bind: String
@@ -23,7 +24,8 @@ public final class RunRecord {
     let workdirSHA256: String?
 
     private init(database: RunDatabase, row: RunDatabase.SweepRow, trials: [Trial], isResume: Bool,
-                 records: [TaskID: TaskRecord], state: CoordinatorMachine.Restored?) {
+                 records: [TaskID: TaskRecord], state: CoordinatorMachine.Restored?, decisions: [StoppedTrial] = []) {
+        restoredDecisions = decisions
         self.database = database
         sweepID = row.sweepID
         self.isResume = isResume
@@ -50,20 +52,29 @@ public final class RunRecord {
             specPath: URL(fileURLWithPath: sweep.specPath).standardizedFileURL.path, specText: specText,
             dataSHA256: sweep.dataSHA256, workdirSHA256: sweep.workdirBlob?.sha256, keyPath: keyPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
             allowPaths: allowPaths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, insecure: insecure)
-        let database = try RunDatabase.create(directory: directory, sweep: row, trials: sweep.trials, folds: sweep.spec.taskFolds)
-        return RunRecord(database: database, row: row, trials: sweep.trials, isResume: false, records: [:], state: nil)
+        let database = try RunDatabase.create(directory: directory, sweep: row)
+        return RunRecord(database: database, row: row, trials: [], isResume: false, records: [:], state: nil)
     }
 
     /// Opens the run database in `directory` to continue its sweep.
     public static func resume(directory: String) throws -> RunRecord {
         let database = try RunDatabase.open(directory: directory)
         let restored = try database.restore()
-        let state = CoordinatorMachine.Restored(done: restored.counted.mapValues(\.status), attempts: restored.attempts)
+        let state = CoordinatorMachine.Restored(trials: restored.trials, counted: restored.counted.map { ($0.task, $0.status, $0.metrics) },
+                                                attempts: restored.attempts, decisions: restored.decisions, reports: restored.reports)
+        let records = Dictionary(restored.counted.map { ($0.task, $0) }, uniquingKeysWith: { first, _ in first })
+        let pruned = restored.counted.filter { $0.status == .pruned }
+        let decisions = restored.decisions.map { decision in
+            let tasks = pruned.filter { $0.task.trial == decision.trial }
+            let cancelled = tasks.filter { !$0.worker.isEmpty }.count
+            return StoppedTrial(decision: decision, dropped: tasks.count - cancelled, cancelled: cancelled)
+        }
         return RunRecord(database: database, row: restored.sweep, trials: restored.trials, isResume: true,
-                         records: restored.counted, state: state)
+                         records: records, state: state, decisions: decisions)
     }
 
-    /// Checks that a reloaded sweep is the one this record started: same data, workdir and trials.
+    /// Checks that a reloaded sweep is the one this record started: same data and workdir.
+    /// (The recorded trials are the truth: the coordinator replays its search from them.)
     public func verify(_ sweep: LoadedSweep) throws -> LoadedSweep {
         if let stored = dataSHA256, stored != sweep.dataSHA256 {
             throw RunDatabaseError(description: "the data file changed since the sweep started (sha256 \(stored.prefix(12))… then, \(sweep.dataSHA256?.prefix(12) ?? "none")… now); resume needs the same data, or start a new sweep")
@@ -71,8 +82,7 @@ public final class RunRecord {
         if let stored = workdirSHA256, stored != sweep.workdirBlob?.sha256 {
             throw RunDatabaseError(description: "the trainer's workdir changed since the sweep started; resume needs the same code, or start a new sweep")
         }
-        // The recorded trials are the truth: every suggestion was stored when the sweep began.
-        return sweep.replacingTrials(trials)
+        return sweep
     }
 
     public var directory: String { (database.path as NSString).deletingLastPathComponent }

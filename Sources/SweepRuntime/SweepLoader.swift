@@ -9,7 +9,8 @@ public struct LoadedSweep: Sendable {
     public let spec: Spec
     public let specPath: String
     public let dataset: Dataset?
-    public let trials: [Trial]
+    /// How many trials the search will run, when that is known up front (grid; a trials budget).
+    public let plannedTrials: Int?
     /// Which rows train and validate each task fold (no rows when the sweep has no data).
     public let plan: FoldPlan
     /// Files served to workers by SHA-256 (command trainers: the data CSV and the workdir bundle).
@@ -19,10 +20,13 @@ public struct LoadedSweep: Sendable {
     /// SHA-256 of the data file as read (so a resumed sweep can check it is the same data).
     public let dataSHA256: String?
 
-    /// The same sweep with the trials a run database recorded.
-    public func replacingTrials(_ trials: [Trial]) -> LoadedSweep {
-        LoadedSweep(spec: spec, specPath: specPath, dataset: dataset, trials: trials, plan: plan,
-                    blobs: blobs, dataBlob: dataBlob, workdirBlob: workdirBlob, dataSHA256: dataSHA256)
+    /// The search the spec asks for: sampler, budgets, goal and early stopping.
+    public var searchConfiguration: SearchDriver.Configuration {
+        let search = spec.search
+        return SearchDriver.Configuration(
+            space: spec.space, algorithm: search.algorithm, seed: search.seed, tpe: search.tpe, trials: search.trials,
+            timeLimit: search.timeLimit, stopAfterNoImprovement: search.stopAfterNoImprovement, goal: spec.objective.goal,
+            folds: spec.taskFolds, earlyStopping: spec.earlyStopping)
     }
 }
 
@@ -145,14 +149,11 @@ public enum SweepLoader {
         }
         guard problems.isEmpty else { throw SpecError(file: specPath, problems: problems) }
 
-        let trials: [Trial]
-        switch spec.search.algorithm {
-        case .grid: trials = GridSampler.trials(spec.space)
-        case .random: trials = RandomSampler.trials(spec.space, count: spec.search.trials ?? 1, seed: spec.search.seed)
-        }
+        let gridSize = spec.search.algorithm == .grid ? GridSampler.trials(spec.space).count : nil
+        let plannedTrials = gridSize ?? spec.search.trials.map { budget in SearchSpace(spec.space).discreteSize.map { min($0, budget) } ?? budget }
         let plan = rows.map { FoldPlan.make(rows: $0, cv: spec.cv, classes: labels, groups: groups) }
             ?? FoldPlan(scheme: .partition, foldsPerRepeat: spec.cv.folds, assignments: Array(repeating: [], count: spec.cv.repeats))
-        return LoadedSweep(spec: spec, specPath: specPath, dataset: dataset, trials: trials, plan: plan,
+        return LoadedSweep(spec: spec, specPath: specPath, dataset: dataset, plannedTrials: plannedTrials, plan: plan,
                            blobs: blobs, dataBlob: dataBlob, workdirBlob: workdirBlob, dataSHA256: dataSHA256)
     }
 }

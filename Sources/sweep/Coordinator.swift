@@ -112,9 +112,12 @@ func serve(_ service: CoordinatorService, sweep: LoadedSweep, out directory: Str
     // Command trainers may report more metrics than the objective: report every one seen.
     let seen = Set(outcome.records.values.flatMap(\.metrics.keys)).subtracting(spec.metricNames).sorted()
     let run = RunSummary(name: spec.name, objective: spec.objective, metricNames: spec.metricNames + seen, folds: spec.taskFolds,
-                         trials: sweep.trials, records: outcome.records, wallSeconds: outcome.wallSeconds,
+                         trials: outcome.trials, records: outcome.records, wallSeconds: outcome.wallSeconds,
                          complete: outcome.complete)
     var summary = run
+    summary.algorithm = spec.search.algorithm.rawValue + (spec.earlyStopping.map { " with \($0.name) early stopping" } ?? "")
+    summary.searchEnded = outcome.searchEnded
+    summary.stops = outcome.decisions
     if let best = run.best, outcome.complete {
         (summary.modelFile, summary.modelNote, summary.holdout) = refitBest(best.trial, sweep: sweep, directory: directory)
         summary.holdoutRows = sweep.plan.holdout.count

@@ -10,6 +10,10 @@ struct Validate: ParsableCommand {
     func run() throws {
         let sweep = try loadSweep(spec)
         let rows = sweep.dataset.map { ", \($0.rows) rows × \($0.columns) features" } ?? ""
-        print("\(spec): ok — '\(sweep.spec.name)': \(sweep.trials.count) trials × \(sweep.spec.taskFolds) folds = \(sweep.trials.count * sweep.spec.taskFolds) tasks\(rows)")
+        let folds = sweep.spec.taskFolds
+        let algorithm = sweep.spec.search.algorithm.rawValue
+        let size = sweep.plannedTrials.map { "\($0) trials × \(folds) folds = \($0 * folds) tasks" } ?? "\(algorithm) search until its budget ends, \(folds) folds per trial"
+        let stopping = sweep.spec.earlyStopping.map { ", \($0.name) early stopping" } ?? ""
+        print("\(spec): ok — '\(sweep.spec.name)': \(size) (\(algorithm))\(stopping)\(rows)")
     }
 }

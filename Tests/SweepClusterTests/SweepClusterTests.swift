@@ -138,7 +138,7 @@ struct SweepClusterTests {
         let example = Self.repository.appendingPathComponent("examples/iris-logreg.yaml").path
         let good = try ChildProcess(["validate", example])
         #expect(good.awaitExit() == 0)
-        #expect(good.stdout.contains("7 trials × 5 folds = 35 tasks, 150 rows × 4 features"))
+        #expect(good.stdout.contains("7 trials × 5 folds = 35 tasks (grid), 150 rows × 4 features"))
     }
 }
 

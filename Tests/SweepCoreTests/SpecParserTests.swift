@@ -151,9 +151,9 @@ struct SpecParserTests {
 
     @Test func searchSettingsAreChecked() {
         #expect(problems("trainer: {model: noop}\nsearch: {algorithm: random}")
-            == ["line 2: search.trials: random search needs a number of trials, e.g. trials: 20"])
+            == ["line 2: search.trials: random search needs a budget: trials: 50, time_limit: 10m or stop_after_no_improvement: 20"])
         #expect(problems("trainer: {model: noop}\nsearch: {algorithm: bayes}")
-            == ["line 2: search.algorithm: 'bayes' is not one of: grid, random"])
+            == ["line 2: search.algorithm: 'bayes' is not one of: grid, random, sobol, tpe"])
         #expect(problems("trainer: {model: noop}\nsearch: {trials: 3}").count == 1)
     }
 

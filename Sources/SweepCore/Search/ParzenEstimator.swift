@@ -1,0 +1,177 @@
+import Foundation
+
+/// How TPE sees one dimension: a numeric interval (in log space for loguniform, widened by ½ at
+/// both ends for integers, as optuna does) or a choice among n values.
+enum Axis: Sendable {
+    case numeric(low: Double, high: Double, isLog: Bool, isInteger: Bool)
+    case categorical(count: Int)
+    case constant(ParamValue)
+
+    init(_ dimension: Dimension) {
+        switch dimension.kind {
+        case .constant(let value): self = .constant(value)
+        case .values(let values): self = .categorical(count: values.count)
+        case .int(let lo, let hi): self = .numeric(low: Double(lo) - 0.5, high: Double(hi) + 0.5, isLog: false, isInteger: true)
+        case .uniform(let lo, let hi): self = .numeric(low: lo, high: hi, isLog: false, isInteger: false)
+        case .logUniform(let lo, let hi): self = .numeric(low: log(lo), high: log(hi), isLog: true, isInteger: false)
+        }
+    }
+
+    /// A configuration's value on this axis (a choice's index for categorical axes).
+    static func coordinate(_ value: ParamValue, of dimension: Dimension) -> Double? {
+        switch dimension.kind {
+        case .constant: return 0
+        case .values(let values): return values.firstIndex(of: value).map(Double.init)
+        case .int, .uniform: return value.number
+        case .logUniform: return value.number.map { log($0) }
+        }
+    }
+
+    /// The parameter value at an axis coordinate (rounded and clamped to the dimension).
+    static func value(at x: Double, of dimension: Dimension) -> ParamValue {
+        switch dimension.kind {
+        case .constant(let value): return value
+        case .values(let values): return values[min(values.count - 1, max(0, Int(x)))]
+        case .int(let lo, let hi): return .int(min(hi, max(lo, Int(x.rounded()))))
+        case .uniform(let lo, let hi): return .double(min(hi, max(lo, x)))
+        case .logUniform(let lo, let hi): return .double(min(hi, max(lo, exp(x))))
+        }
+    }
+}
+
+/// A Parzen estimator over one or more axes: a weighted mixture with one kernel per observed
+/// configuration plus a broad prior kernel (Bergstra et al. 2011, §4; bandwidths as optuna's).
+/// Numeric axes use normal kernels cut to the axis; categorical axes use a distribution that
+/// puts most of its mass on the observed choice. The same type serves TPE's univariate case
+/// (one axis) and its multivariate one (kernels multiply across axes).
+struct ParzenEstimator {
+    let axes: [Axis]
+    let components: Int
+    /// log of each component's normalised mixture weight.
+    var logWeights: [Double]
+    /// Per axis, per component: kernel centre and width (numeric) …
+    var mus: [[Double]]
+    var sigmas: [[Double]]
+    /// … the log normaliser −log(σ·√2π·mass inside the axis) (numeric) …
+    var logNorms: [[Double]]
+    /// … or, per component, the log probability of each choice (categorical, flattened).
+    var logProbabilities: [[Double]]
+
+    static let priorWeight = 1.0
+
+    /// `observations[i][d]`: configuration i's coordinate on axis d; `weights[i]` its weight.
+    init(axes: [Axis], observations: [[Double]], weights: [Double], multivariate: Bool) {
+        self.axes = axes
+        let n = observations.count
+        components = n + 1
+        var rawWeights = weights + [Self.priorWeight]
+        let total = rawWeights.reduce(0, +)
+        for i in rawWeights.indices { rawWeights[i] /= total }
+        logWeights = rawWeights.map { log($0) }
+        mus = []; sigmas = []; logNorms = []; logProbabilities = []
+        for (d, axis) in axes.enumerated() {
+            let column = observations.map { $0[d] }
+            switch axis {
+            case .numeric(let low, let high, _, _):
+                let prior = 0.5 * (low + high)
+                let centres = column + [prior]
+                var widths = multivariate
+                    ? Array(repeating: 0.2 * pow(Double(max(n, 1)), -1.0 / Double(axes.count + 4)) * (high - low), count: n + 1)
+                    : Self.neighbourWidths(centres, low: low, high: high)
+                let minimum = (multivariate ? 0.1 : 1) * (high - low) / min(100, 1 + Double(n + 1))
+                for i in widths.indices { widths[i] = min(max(widths[i], minimum), high - low) }
+                widths[n] = high - low
+                mus.append(centres)
+                sigmas.append(widths)
+                logNorms.append(zip(centres, widths).map { mu, sigma in
+                    -log(sigma) - TruncatedNormal.logRootTwoPi - TruncatedNormal.logMass(mu: mu, sigma: sigma, low: low, high: high)
+                })
+                logProbabilities.append([])
+            case .categorical(let count):
+                var table = [Double](repeating: 0, count: (n + 1) * count)
+                let share = Self.priorWeight / Double(n + 1)
+                for i in 0...n {
+                    for c in 0..<count { table[i * count + c] = share }
+                    if i < n { table[i * count + Int(column[i])] += 1 }
+                    let rowTotal = (0..<count).reduce(0.0) { $0 + table[i * count + $1] }
+                    for c in 0..<count { table[i * count + c] = log(table[i * count + c] / rowTotal) }
+                }
+                mus.append([]); sigmas.append([]); logNorms.append([])
+                logProbabilities.append(table)
+            case .constant:
+                mus.append([]); sigmas.append([]); logNorms.append([]); logProbabilities.append([])
+            }
+        }
+    }
+
+    /// Each centre's width: the larger gap to its sorted neighbours (the axis ends count as
+    /// neighbours), except that the outermost centres use their inner gap (optuna's
+    /// `consider_endpoints=False`).
+    static func neighbourWidths(_ centres: [Double], low: Double, high: Double) -> [Double] {
+        let order = centres.indices.sorted { centres[$0] < centres[$1] }
+        let sorted = [low] + order.map { centres[$0] } + [high]
+        var widths = [Double](repeating: 0, count: centres.count)
+        for (rank, index) in order.enumerated() {
+            let position = rank + 1
+            widths[index] = max(sorted[position] - sorted[position - 1], sorted[position + 1] - sorted[position])
+        }
+        if order.count >= 2 {
+            widths[order.first!] = sorted[2] - sorted[1]
+            widths[order.last!] = sorted[sorted.count - 2] - sorted[sorted.count - 3]
+        }
+        return widths
+    }
+
+    /// A draw from the mixture: one component by weight, then each axis from its kernel.
+    func sample(using generator: inout SeededGenerator) -> [Double] {
+        var u = generator.unit()
+        var component = components - 1
+        for i in 0..<components {
+            u -= exp(logWeights[i])
+            if u < 0 { component = i; break }
+        }
+        return axes.indices.map { d in
+            switch axes[d] {
+            case .numeric(let low, let high, _, _):
+                return TruncatedNormal.sample(mu: mus[d][component], sigma: sigmas[d][component], low: low, high: high, using: &generator)
+            case .categorical(let count):
+                var v = generator.unit()
+                for c in 0..<count {
+                    v -= exp(logProbabilities[d][component * count + c])
+                    if v < 0 { return Double(c) }
+                }
+                return Double(count - 1)
+            case .constant:
+                return 0
+            }
+        }
+    }
+
+    /// log density of the mixture at a point; `scratch` holds one term per component.
+    func logDensity(_ point: [Double], scratch: inout [Double]) -> Double {
+        if scratch.count != components { scratch = [Double](repeating: 0, count: components) }
+        for i in 0..<components { scratch[i] = logWeights[i] }
+        for d in axes.indices {
+            switch axes[d] {
+            case .numeric:
+                let x = point[d]
+                mus[d].withUnsafeBufferPointer { mu in
+                    sigmas[d].withUnsafeBufferPointer { sigma in
+                        logNorms[d].withUnsafeBufferPointer { norm in
+                            for i in 0..<components {
+                                let z = (x - mu[i]) / sigma[i]
+                                scratch[i] += norm[i] - 0.5 * z * z
+                            }
+                        }
+                    }
+                }
+            case .categorical(let count):
+                let c = Int(point[d])
+                for i in 0..<components { scratch[i] += logProbabilities[d][i * count + c] }
+            case .constant:
+                break
+            }
+        }
+        return scratch.withUnsafeBufferPointer { logSumExp($0) }
+    }
+}
