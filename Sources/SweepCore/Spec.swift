@@ -109,7 +109,7 @@ public struct SearchSpec: Sendable {
     public var seed: UInt64
     /// Budget: no new trial starts after this many seconds of the sweep (running ones finish).
     public var timeLimit: Double?
-    /// Budget: stop starting trials after this many finished trials in a row did not improve the best.
+    /// Budget: stop starting trials after this many trials in a row finished (every fold) without improving the best.
     public var stopAfterNoImprovement: Int?
     public var tpe = TPEOptions()
 

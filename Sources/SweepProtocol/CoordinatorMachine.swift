@@ -228,7 +228,8 @@ public struct CoordinatorMachine: Sendable {
             searchEndReported = true
             actions.append(.searchEnded(search.exhausted!))
         }
-        if !isFinished && endedTasks == tasks.count && search.isExhausted(now: now) {
+        // Cancelled leases are awaited too, so no worker is left running a task of a finished sweep.
+        if !isFinished && endedTasks == tasks.count && search.isExhausted(now: now) && !leases.values.contains(where: \.cancelled) {
             isFinished = true
             awaitingFarewell = Set(workers.keys)
             for peer in workers.keys { actions.append(.send(peer, .sweepDone(sweepID: configuration.sweepID))) }

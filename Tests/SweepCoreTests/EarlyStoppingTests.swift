@@ -63,7 +63,7 @@ struct EarlyStoppingTests {
         #expect(racing.foldFinished(trial: 1, fold: 1, loss: 0.35) == nil)
         let stop = racing.foldFinished(trial: 1, fold: 2, loss: 0.31)
         #expect(stop?.trial == 1 && stop?.rule == .racing)
-        #expect(stop?.reason.contains("worse than trial 0 on 3 of 10 folds") == true)
+        #expect(stop?.reason.contains("worse than trial 0 over the 3 folds both have (of 10") == true)
         // Trial 2 is as good: it stays in the race.
         for (fold, loss) in good.enumerated().prefix(6) {
             #expect(racing.foldFinished(trial: 2, fold: fold, loss: loss + (fold.isMultiple(of: 2) ? 0.01 : -0.01)) == nil)

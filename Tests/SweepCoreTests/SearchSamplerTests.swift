@@ -140,6 +140,6 @@ struct SearchSamplerTests {
             _ = patient.foldFinished(trial: trial.number, fold: 0, value: value)
         }
         #expect(started == 7, "after the best (0.8), three trials without improvement end the search")
-        #expect(patient.exhausted == "3 finished trials in a row did not improve the best")
+        #expect(patient.exhausted == "3 trials in a row finished without improving the best")
     }
 }

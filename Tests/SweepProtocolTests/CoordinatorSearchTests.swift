@@ -88,10 +88,12 @@ struct CoordinatorSearchTests {
         let pruned = decision.compactMap { if case .record(let r) = $0, r.status == .pruned { return r.task.fold } else { return nil } }
         #expect(pruned.sorted() == [1, 3, 4])
         #expect(assigned(decision, to: a).isEmpty, "no further folds of the stopped trial are sent")
-        #expect(m.isFinished, "both trials ended: the sweep is finished")
-        // The cancelled fold's answer arrives later: neither counted nor reported as a duplicate.
+        #expect(!m.isFinished, "both trials ended, but the sweep waits for the cancelled fold to stop")
+        // The cancelled fold's answer: neither counted nor reported as a duplicate; now the sweep ends.
         let late = m.handle(.received(b, .results(sweepID: 5, [TaskResult(lease: next[1].lease, succeeded: false, duration: 1, metrics: [:], error: "cancelled")])), now: 8)
         #expect(!late.contains { if case .record = $0 { true } else if case .report(.duplicate) = $0 { true } else { false } })
+        #expect(late.contains { if case .finished = $0 { true } else { false } })
+        #expect(m.isFinished)
     }
 
     @Test func aRestoredSearchContinuesWithTheSameSuggestions() {

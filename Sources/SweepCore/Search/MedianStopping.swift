@@ -2,8 +2,9 @@
 /// stop a trial whose intermediate loss at a step is worse than the median of the losses that
 /// finished trials reported at that step.
 ///
-/// Departures: medians are kept per CV fold (a fold is compared with the same fold of finished
-/// trials), and a stopped trial's reports do not join the medians, as in optuna.
+/// Departures: medians are kept per CV fold and a trial is judged by one fold's reports (the
+/// search driver passes fold 0 only) against the same fold of finished trials; as in optuna, a
+/// stopped trial's reports do not join the medians.
 public struct MedianStopping: Sendable {
     public let options: MedianOptions
     /// Reports of trials still running: trial → fold → step → loss.

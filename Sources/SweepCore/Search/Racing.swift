@@ -56,6 +56,6 @@ public struct Racing: Sendable {
         losses.removeValue(forKey: trial)
         let name = options.test == .ttest ? "paired t-test" : "Wilcoxon signed-rank test"
         return StopDecision(trial: trial, rule: .racing, fold: fold, step: nil,
-                            reason: "worse than trial \(incumbent.trial) on \(shared.count) of \(folds) folds (\(name), p = \(formatNumber((p * 10000).rounded() / 10000)) < \(formatNumber(options.alpha)))")
+                            reason: "worse than trial \(incumbent.trial) over the \(shared.count) folds both have (of \(folds); \(name), p = \(formatNumber((p * 10000).rounded() / 10000)) < \(formatNumber(options.alpha)))")
     }
 }

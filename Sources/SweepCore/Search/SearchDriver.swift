@@ -13,6 +13,7 @@ public struct SearchDriver: Sendable {
         public var tpe: TPEOptions
         public var trials: Int?
         public var timeLimit: Double?
+        /// End after this many trials in a row finish every fold without improving the best.
         public var stopAfterNoImprovement: Int?
         public var goal: Goal
         /// Tasks per trial: a trial is finished when this many fold results are in.
@@ -123,7 +124,7 @@ public struct SearchDriver: Sendable {
         } else if let limit = configuration.timeLimit, let startedAt, now - startedAt >= limit {
             exhausted = "the time limit (\(formatNumber(limit)) s) is reached"
         } else if let patience = configuration.stopAfterNoImprovement, finishedSinceImprovement >= patience {
-            exhausted = "\(patience) finished trials in a row did not improve the best"
+            exhausted = "\(patience) trials in a row finished without improving the best"
         }
     }
 
@@ -142,7 +143,6 @@ public struct SearchDriver: Sendable {
             history.set(trial, .failed)
             racing?.trialDropped(trial)
             median?.trialDropped(trial)
-            trialEnded(improved: false)
             return []
         }
         let loss = loss(value)
@@ -165,9 +165,14 @@ public struct SearchDriver: Sendable {
         return decisions
     }
 
-    /// An intermediate report of a running trial's fold.
+    /// The fold whose intermediate reports asha and median stopping judge a trial by.
+    public static let judgedFold = 0
+
+    /// An intermediate report of a running trial's fold. Only the judged fold's reports count:
+    /// every trial then faces each rung (or median) once, on the same rows as the others —
+    /// judging every fold would give a mediocre trial k chances to be stopped.
     public mutating func intermediate(trial: Int, fold: Int, step: Int, value: Double) -> StopDecision? {
-        guard trial < history.count, history.entries[trial].state == .running else { return nil }
+        guard fold == Self.judgedFold, trial < history.count, history.entries[trial].state == .running else { return nil }
         let loss = loss(value)
         var decision: StopDecision?
         if asha != nil { decision = asha!.report(trial: trial, fold: fold, step: step, loss: loss) }
@@ -183,9 +188,10 @@ public struct SearchDriver: Sendable {
         history.set(decision.trial, .pruned(lastLoss ?? known))
         racing?.trialDropped(decision.trial)
         median?.trialDropped(decision.trial)
-        trialEnded(improved: false)
     }
 
+    /// Only trials with every fold in count for `stop_after_no_improvement`: a stopped or
+    /// failed trial has no mean to compare.
     mutating func trialEnded(improved: Bool) {
         finishedSinceImprovement = improved ? 0 : finishedSinceImprovement + 1
     }

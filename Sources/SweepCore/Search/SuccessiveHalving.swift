@@ -8,9 +8,10 @@
 /// is stopped. Until a rung holds η losses, only a new best carries on (optuna's rule).
 ///
 /// Departures: a carried-on trial is never paused, so "promotion" continues it from the lower
-/// rung's resource count without a restart. Rungs are kept per CV fold — a trial's fold is
-/// compared with other trials on the same fold, so uneven folds do not mislead — and stopping
-/// one fold stops the trial.
+/// rung's resource count without a restart. With cross-validation a trial is judged by one
+/// fold's reports (the search driver passes fold 0 only), against the same fold of the other
+/// trials, so uneven folds do not mislead; stopping it drops or cancels all its folds. Rungs are
+/// kept per fold, so another choice of judged fold needs no change here.
 public struct SuccessiveHalving: Sendable {
     public let options: ASHAOptions
     /// rungs[fold][k]: trial → loss at rung k.
