@@ -55,8 +55,9 @@ struct EarlyStoppingTests {
         var racing = Racing(RacingOptions(), folds: 10)
         // Trial 0 finishes all folds first and becomes the incumbent.
         let good = [0.10, 0.12, 0.09, 0.11, 0.10, 0.13, 0.08, 0.10, 0.12, 0.11]
-        for (fold, loss) in good.enumerated() { #expect(racing.foldFinished(trial: 0, fold: fold, loss: loss) == nil) }
-        #expect(racing.trialFinished(0, mean: good.reduce(0, +) / 10).isEmpty)
+        for (fold, loss) in good.enumerated().dropLast() { #expect(racing.foldFinished(trial: 0, fold: fold, loss: loss) == nil) }
+        let all = Dictionary(uniqueKeysWithValues: good.enumerated().map { ($0.offset, $0.element) })
+        #expect(racing.trialFinished(0, losses: all).isEmpty)
         #expect(racing.incumbent?.trial == 0)
         // Trial 1 is worse on every fold: not before min_folds (3), then eliminated.
         #expect(racing.foldFinished(trial: 1, fold: 0, loss: 0.30) == nil)
@@ -72,13 +73,13 @@ struct EarlyStoppingTests {
 
     @Test func aNewIncumbentReopensTheDuels() {
         var racing = Racing(RacingOptions(), folds: 5)
-        for fold in 0..<5 { _ = racing.foldFinished(trial: 0, fold: fold, loss: 0.5 + 0.01 * Double(fold)) }
-        _ = racing.trialFinished(0, mean: 0.52)
+        _ = racing.trialFinished(0, losses: Dictionary(uniqueKeysWithValues: (0..<5).map { ($0, 0.5 + 0.01 * Double($0)) }))
         // Trial 1 runs 3 folds slightly worse than trial 0 … no, noisily: not significant.
         for (fold, loss) in [0.45, 0.60, 0.40].enumerated() { #expect(racing.foldFinished(trial: 1, fold: fold, loss: loss) == nil) }
         // Trial 2 finishes much better on every fold; trial 1 is now clearly worse than it.
-        for fold in 0..<5 { _ = racing.foldFinished(trial: 2, fold: fold, loss: 0.1 + 0.001 * Double(fold)) }
-        let stops = racing.trialFinished(2, mean: 0.102)
+        // Its last fold completes it: the incumbent's fold losses include that last one.
+        for fold in 0..<4 { _ = racing.foldFinished(trial: 2, fold: fold, loss: 0.1 + 0.001 * Double(fold)) }
+        let stops = racing.trialFinished(2, losses: Dictionary(uniqueKeysWithValues: (0..<5).map { ($0, 0.1 + 0.001 * Double($0)) }))
         #expect(racing.incumbent?.trial == 2)
         #expect(stops.map(\.trial) == [1])
     }
@@ -97,5 +98,19 @@ struct EarlyStoppingTests {
         #expect(stops.map(\.trial) == [b.number])
         if case .pruned = driver.history.entries[b.number].state {} else { Issue.record("trial b must be marked stopped") }
         #expect(driver.foldFinished(trial: b.number, fold: 2, value: 0.99).isEmpty, "results of a stopped trial change nothing")
+    }
+
+    @Test func theIncumbentsLastFoldCountsInTheDuel() {
+        // Found end to end: the fold that completes the incumbent must be among the shared folds.
+        var options = RacingOptions()
+        options.minFolds = 2
+        var driver = SearchDriver(.init(space: [Dimension(name: "x", kind: .values([.int(1), .int(2)]))], algorithm: .grid,
+                                        goal: .maximize, folds: 3, earlyStopping: .racing(options)))
+        let a = driver.nextTrial(now: 0)!, b = driver.nextTrial(now: 0)!
+        _ = driver.foldFinished(trial: a.number, fold: 1, value: 0.9)
+        _ = driver.foldFinished(trial: a.number, fold: 2, value: 0.91)
+        _ = driver.foldFinished(trial: b.number, fold: 0, value: 0.5)
+        _ = driver.foldFinished(trial: a.number, fold: 0, value: 0.92)
+        #expect(driver.foldFinished(trial: b.number, fold: 1, value: 0.5).map(\.trial) == [b.number])
     }
 }

@@ -30,11 +30,15 @@ public struct Racing: Sendable {
 
     /// A trial finished every fold: it may become the incumbent, and then the running trials
     /// duel it again (returned: those it eliminates).
-    public mutating func trialFinished(_ trial: Int, mean: Double) -> [StopDecision] {
-        defer { if incumbent?.trial != trial { losses.removeValue(forKey: trial) } }
-        guard !mean.isNaN, incumbent.map({ mean < $0.mean }) ?? true else { return [] }
+    public mutating func trialFinished(_ trial: Int, losses folds: [Int: Double]) -> [StopDecision] {
+        let mean = folds.values.reduce(0, +) / Double(max(1, folds.count))
+        guard !mean.isNaN, incumbent.map({ mean < $0.mean }) ?? true else {
+            losses.removeValue(forKey: trial)
+            return []
+        }
         if let old = incumbent?.trial { losses.removeValue(forKey: old) }
         incumbent = (trial, mean)
+        losses[trial] = folds.mapValues { $0.isNaN ? .infinity : $0 }
         return losses.keys.sorted().compactMap { other in
             other == trial ? nil : duel(other, fold: losses[other]!.keys.max() ?? 0)
         }

@@ -157,7 +157,7 @@ public struct SearchDriver: Sendable {
             let improved = mean < bestLoss
             if improved { bestLoss = mean }
             trialEnded(improved: improved)
-            if let found = racing?.trialFinished(trial, mean: mean) { decisions = found }
+            if let found = racing?.trialFinished(trial, losses: losses) { decisions = found }
         } else if let decision = racing?.foldFinished(trial: trial, fold: fold, loss: loss) {
             decisions = [decision]
         }
