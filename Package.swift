@@ -35,7 +35,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "SweepBench", dependencies: [
-            "SweepRuntime", "ZeroMQ", "SweepCore", .product(name: "Logging", package: "swift-log"),
+            "SweepRuntime", "ZeroMQ", "SweepCore", "SweepProtocol", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore"]),
         .testTarget(name: "SweepMLTests", dependencies: ["SweepML", "SweepCore"]),

@@ -20,12 +20,21 @@ if arguments.count > 1 && arguments[1] == "echo" {
     try RawPingPong.echo(connect: endpoint)
     exit(0)
 }
+if arguments.count > 1 && ["search", "suggest-cost", "racing"].contains(arguments[1]) {
+    let rest = Array(arguments.dropFirst(2))
+    switch arguments[1] {
+    case "search": try SearchBench.search(rest)
+    case "suggest-cost": SearchBench.suggestCost(rest)
+    default: try SearchBench.racing(rest)
+    }
+    exit(0)
+}
 if arguments.count > 1 && arguments[1] == "parity" {
     try Parity.run(Array(arguments.dropFirst(2)))
     exit(0)
 }
 guard arguments.count > 1 && arguments[1] == "dispatch" else {
-    print("usage: sweep-bench dispatch [--tasks 20000] [--workers 2] [--slots 2] [--repeats 5]\n       sweep-bench parity --data CSV --model NAME ...")
+    print("usage: sweep-bench dispatch [--tasks 20000] [--workers 2] [--slots 2] [--repeats 5]\n       sweep-bench parity --data CSV --model NAME ...\n       sweep-bench search|suggest-cost|racing ... (see SearchBench.swift)")
     exit(2)
 }
 

@@ -24,6 +24,13 @@ public struct TPESampler: Sampler {
     let seed: UInt64
     let options: TPEOptions
     let axes: [Axis]
+    /// Each trial's coordinate on every axis (NaN where the parameter is absent), computed once
+    /// per trial: parameters never change, and reading them by name at every suggestion would
+    /// cost more than the density estimates themselves.
+    var rows: [[Double]] = []
+    /// Per dimension, the trials where it is present, sorted by their coordinate (kept sorted as
+    /// trials arrive), so that the univariate estimators are built without sorting.
+    var orders: [[Int32]] = []
 
     public init(_ space: SearchSpace, seed: UInt64, options: TPEOptions = TPEOptions()) {
         self.space = space
@@ -34,30 +41,52 @@ public struct TPESampler: Sampler {
 
     public var readsHistory: Bool { true }
 
-    public func suggest(number: Int, attempt: Int, history: SearchHistory) -> Params? {
+    public mutating func suggest(number: Int, attempt: Int, history: SearchHistory) -> Params? {
         var generator = SeededGenerator(seed: seed ^ (UInt64(number) &* 0x9e37_79b9_7f4a_7c15) ^ (UInt64(attempt) &* 0xc2b2_ae3d_27d4_eb4f))
-        let finished = history.entries.filter { $0.state != .running && $0.state != .failed }
+        var finished = 0
+        for entry in history.entries where entry.state != .running && entry.state != .failed { finished += 1 }
         // Repeated attempts at one trial mean TPE keeps landing on evaluated points: explore.
-        if finished.count < options.startupTrials || attempt >= 3 {
+        if finished < options.startupTrials || attempt >= 3 {
             return space.configuration { _, dimension in dimension.value(atUnit: generator.unit()) }
         }
-        let (below, above) = split(history, finished: finished.count)
+        updateCoordinates(history)
+        let (below, above) = split(history, finished: finished)
         var values: [String: ParamValue] = [:]
         var jointIndices: [Int] = []
         if options.multivariate {
             jointIndices = space.dimensions.indices.filter { space.dimensions[$0].condition == nil }
-            let chosen = suggestJointly(jointIndices, below: below, above: above, using: &generator)
+            let chosen = suggestJointly(jointIndices, below: below, above: above, rows: rows, using: &generator)
             for (index, value) in zip(jointIndices, chosen) { values[space.dimensions[index].name] = value }
         }
         for (index, dimension) in space.dimensions.enumerated() where !jointIndices.contains(index) {
             guard SearchSpace.isActive(dimension, in: values) else { continue }
-            values[dimension.name] = suggestJointly([index], below: below, above: above, using: &generator)[0]
+            values[dimension.name] = suggestJointly([index], below: below, above: above, rows: rows, using: &generator)[0]
         }
         return Params(values)
     }
 
-    /// The below and above groups, each in trial order.
-    func split(_ history: SearchHistory, finished: Int) -> (below: [Params], above: [Params]) {
+    mutating func updateCoordinates(_ history: SearchHistory) {
+        if rows.count > history.count { rows.removeAll() }  // another history: start again
+        if orders.count != space.dimensions.count || rows.isEmpty { orders = Array(repeating: [], count: space.dimensions.count) }
+        for entry in history.entries[rows.count...] {
+            let row = space.dimensions.map { dimension in
+                entry.params[dimension.name].flatMap { Axis.coordinate($0, of: dimension) } ?? .nan
+            }
+            rows.append(row)
+            for (d, x) in row.enumerated() where !x.isNaN {
+                // Binary search for the first position whose coordinate exceeds x.
+                var low = 0, high = orders[d].count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if rows[Int(orders[d][middle])][d] <= x { low = middle + 1 } else { high = middle }
+                }
+                orders[d].insert(Int32(entry.number), at: low)
+            }
+        }
+    }
+
+    /// The below and above groups (trial numbers), each in trial order.
+    func split(_ history: SearchHistory, finished: Int) -> (below: [Int], above: [Int]) {
         let wanted = min(Int((0.1 * Double(finished)).rounded(.up)), 25)
         var complete: [(loss: Double, number: Int)] = []
         var pruned: [(loss: Double, number: Int)] = []
@@ -73,12 +102,12 @@ public struct TPESampler: Sampler {
         let ranked = complete + pruned
         var isBelow = Set(ranked.prefix(wanted).map(\.number))
         if ranked.count > 0 && isBelow.isEmpty { isBelow.insert(ranked[0].number) }
-        var below: [Params] = [], above: [Params] = []
+        var below: [Int] = [], above: [Int] = []
         for entry in history.entries {
-            if isBelow.contains(entry.number) { below.append(entry.params); continue }
+            if isBelow.contains(entry.number) { below.append(entry.number); continue }
             switch entry.state {
-            case .complete, .pruned: above.append(entry.params)
-            case .running where options.constantLiar: above.append(entry.params)
+            case .complete, .pruned: above.append(entry.number)
+            case .running where options.constantLiar: above.append(entry.number)
             case .running, .failed: break
             }
         }
@@ -86,12 +115,12 @@ public struct TPESampler: Sampler {
     }
 
     /// The best of `candidates` draws from l over these dimensions, by log l − log g.
-    func suggestJointly(_ indices: [Int], below: [Params], above: [Params], using generator: inout SeededGenerator) -> [ParamValue] {
+    func suggestJointly(_ indices: [Int], below: [Int], above: [Int], rows: [[Double]], using generator: inout SeededGenerator) -> [ParamValue] {
         let dimensions = indices.map { space.dimensions[$0] }
         let axes = indices.map { self.axes[$0] }
         let multivariate = indices.count > 1
-        let l = estimator(dimensions, axes, below, multivariate: multivariate)
-        let g = estimator(dimensions, axes, above, multivariate: multivariate)
+        let l = estimator(indices, axes, below, rows: rows, multivariate: multivariate)
+        let g = estimator(indices, axes, above, rows: rows, multivariate: multivariate)
         var best: [Double] = []
         var bestScore = -Double.infinity
         var scratch: [Double] = []
@@ -106,18 +135,38 @@ public struct TPESampler: Sampler {
         return zip(dimensions, best).map { Axis.value(at: $1, of: $0) }
     }
 
-    func estimator(_ dimensions: [Dimension], _ axes: [Axis], _ group: [Params], multivariate: Bool) -> ParzenEstimator {
-        var observations: [[Double]] = []
-        observations.reserveCapacity(group.count)
-        for params in group {
-            var point: [Double] = []
-            for dimension in dimensions {
-                guard let value = params[dimension.name], let x = Axis.coordinate(value, of: dimension) else { break }
-                point.append(x)
-            }
-            if point.count == dimensions.count { observations.append(point) }
+    /// The estimator of one group over some dimensions; trials where one of them is absent
+    /// (turned off by a condition) are left out.
+    func estimator(_ indices: [Int], _ axes: [Axis], _ group: [Int], rows: [[Double]], multivariate: Bool) -> ParzenEstimator {
+        if indices.count == 1, case .numeric = axes[0] { return sortedEstimator(indices[0], axes[0], group) }
+        var columns = Array(repeating: [Double](), count: indices.count)
+        for trial in group {
+            let row = rows[trial]
+            guard !indices.contains(where: { row[$0].isNaN }) else { continue }
+            for (k, d) in indices.enumerated() { columns[k].append(row[d]) }
         }
-        return ParzenEstimator(axes: axes, observations: observations, weights: Self.weights(observations.count), multivariate: multivariate)
+        return ParzenEstimator(axes: axes, columns: columns, weights: Self.weights(columns[0].count), multivariate: multivariate)
+    }
+
+    /// A numeric axis's estimator with its kernels in coordinate order: weights follow trial
+    /// order within the group, as optuna's, but the kernels come from the kept-sorted order.
+    func sortedEstimator(_ d: Int, _ axis: Axis, _ group: [Int]) -> ParzenEstimator {
+        var rank = [Int32](repeating: -1, count: rows.count)
+        var present: Int32 = 0
+        for trial in group where !rows[trial][d].isNaN {
+            rank[trial] = present
+            present += 1
+        }
+        let weights = Self.weights(Int(present))
+        var centres: [Double] = []
+        var ordered: [Double] = []
+        centres.reserveCapacity(Int(present))
+        ordered.reserveCapacity(Int(present))
+        for trial in orders[d] where rank[Int(trial)] >= 0 {
+            centres.append(rows[Int(trial)][d])
+            ordered.append(weights[Int(rank[Int(trial)])])
+        }
+        return ParzenEstimator(axes: [axis], columns: [centres], weights: ordered, multivariate: false, sorted: true)
     }
 
     /// optuna's default weights: flat for the newest 25 observations, a linear ramp before them.
@@ -128,3 +177,4 @@ public struct TPESampler: Sampler {
         return rising + Array(repeating: 1, count: 25)
     }
 }
+
