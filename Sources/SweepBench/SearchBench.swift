@@ -84,9 +84,14 @@ enum SearchBench {
             let table = try Table(path: value("--table", in: arguments)!)
             (space, loss) = (table.space, { -table.mean(table.index($0)) })
         }
+        var tpe = TPEOptions()
+        if let candidates = value("--candidates", in: arguments) { tpe.candidates = Int(candidates)! }
+        if let startup = value("--startup", in: arguments) { tpe.startupTrials = Int(startup)! }
+        if arguments.contains("--univariate") { tpe.multivariate = false }
+        let firstSeed = Int(value("--first-seed", in: arguments) ?? "0")!
         for algorithm in algorithms {
-            for seed in 0..<seeds {
-                var driver = SearchDriver(.init(space: space, algorithm: algorithm, seed: UInt64(seed), trials: budget, goal: .minimize))
+            for seed in firstSeed..<(firstSeed + seeds) {
+                var driver = SearchDriver(.init(space: space, algorithm: algorithm, seed: UInt64(seed), tpe: tpe, trials: budget, goal: .minimize))
                 var best = Double.infinity
                 var trace: [String] = []
                 while let trial = driver.nextTrial(now: 0) {

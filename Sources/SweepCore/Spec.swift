@@ -120,12 +120,12 @@ public struct SearchSpec: Sendable {
     }
 }
 
-/// `search.tpe:` — the Tree-structured Parzen Estimator's settings (defaults as optuna's, with the
-/// constant liar on: parallel workers are the normal case here).
+/// `search.tpe:` — the Tree-structured Parzen Estimator's settings (defaults as optuna 5's:
+/// multivariate, constant liar on).
 public struct TPEOptions: Sendable, Equatable {
     public var startupTrials = 10
-    public var candidates = 24
-    public var multivariate = false
+    public var candidates = 64
+    public var multivariate = true
     public var constantLiar = true
 
     public init() {}

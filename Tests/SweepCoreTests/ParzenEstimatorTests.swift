@@ -9,8 +9,8 @@ struct ParzenEstimatorTests {
         for n in [0, 1, 5, 40, 300] {
             let centres = (0..<n).map { _ in -5 + 15 * generator.unit() }.sorted()
             let weights = TPESampler.weights(n)
-            let fast = ParzenEstimator(axes: [axis], columns: [centres], weights: weights, multivariate: false, sorted: true)
-            let full = ParzenEstimator(axes: [axis], columns: [centres], weights: weights, multivariate: false)
+            let fast = ParzenEstimator(axes: [axis], columns: [centres], weights: weights, sorted: true)
+            let full = ParzenEstimator(axes: [axis], columns: [centres], weights: weights)
             #expect(fast.sortedUnivariate && !full.sortedUnivariate)
             var a: [Double] = [], b: [Double] = []
             for _ in 0..<50 {
@@ -25,7 +25,7 @@ struct ParzenEstimatorTests {
         var generator = SeededGenerator(seed: 5)
         let axis = Axis.numeric(low: 0, high: 1, isLog: false, isInteger: false)
         let centres = (0..<30).map { _ in generator.unit() }.sorted()
-        let estimator = ParzenEstimator(axes: [axis], columns: [centres], weights: TPESampler.weights(30), multivariate: false, sorted: true)
+        let estimator = ParzenEstimator(axes: [axis], columns: [centres], weights: TPESampler.weights(30), sorted: true)
         var scratch: [Double] = []
         let steps = 20_000
         var total = 0.0

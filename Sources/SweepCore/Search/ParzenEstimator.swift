@@ -43,7 +43,8 @@ enum Axis: Sendable {
 /// configuration plus a broad prior kernel (Bergstra et al. 2011, §4; bandwidths as optuna's).
 /// Numeric axes use normal kernels cut to the axis; categorical axes use a distribution that
 /// puts most of its mass on the observed choice. The same type serves TPE's univariate case
-/// (one axis) and its multivariate one (kernels multiply across axes).
+/// (one axis) and its multivariate one (kernels multiply across axes; widths per axis, as
+/// optuna 4.9+ does for both).
 struct ParzenEstimator {
     let axes: [Axis]
     let components: Int
@@ -52,6 +53,8 @@ struct ParzenEstimator {
     /// Per axis, per component: kernel centre and width (numeric) …
     var mus: [[Double]]
     var sigmas: [[Double]]
+    /// 1/σ, so densities multiply instead of divide (the inner loop of every suggestion).
+    var inverseSigmas: [[Double]] = []
     /// … the log normaliser −log(σ·√2π·mass inside the axis) (numeric) …
     var logNorms: [[Double]]
     /// … or, per component, the log probability of each choice (categorical, flattened).
@@ -64,7 +67,9 @@ struct ParzenEstimator {
     static let priorWeight = 1.0
 
     /// `columns[d][i]`: configuration i's coordinate on axis d; `weights[i]` its weight.
-    init(axes: [Axis], columns: [[Double]], weights: [Double], multivariate: Bool, sorted: Bool = false) {
+    /// `orders[d]`, when given, lists the configurations in ascending order of axis d (saves a
+    /// sort); `sorted`: one axis whose column is already ascending.
+    init(axes: [Axis], columns: [[Double]], weights: [Double], orders: [[Int]]? = nil, sorted: Bool = false) {
         self.axes = axes
         let n = weights.count
         components = n + 1
@@ -77,20 +82,20 @@ struct ParzenEstimator {
             let column = columns[d]
             switch axis {
             case .numeric(let low, let high, _, _):
-                let prior = 0.5 * (low + high)
-                let centres = column + [prior]
-                var widths = multivariate
-                    ? Array(repeating: 0.2 * pow(Double(max(n, 1)), -1.0 / Double(axes.count + 4)) * (high - low), count: n + 1)
-                    : Self.neighbourWidths(centres, low: low, high: high)
-                let minimum = (multivariate ? 0.1 : 1) * (high - low) / min(100, 1 + Double(n + 1))
+                let order = orders?[d] ?? (sorted ? Array(0..<n) : column.indices.sorted { column[$0] < column[$1] })
+                var widths = Self.neighbourWidths(column, order: order, low: low, high: high)
+                // optuna's "magic clip": no kernel narrower than the axis / (kernels + 1), at most 100ths.
+                let minimum = (high - low) / min(100, 1 + Double(n + 1))
                 for i in widths.indices { widths[i] = min(max(widths[i], minimum), high - low) }
-                widths[n] = high - low
                 if sorted && axes.count == 1 {
                     sortedUnivariate = true
-                    widestObserved = widths.dropLast().max() ?? 0
+                    widestObserved = widths.max() ?? 0
                 }
+                let centres = column + [0.5 * (low + high)]
+                widths.append(high - low)
                 mus.append(centres)
                 sigmas.append(widths)
+                inverseSigmas.append(widths.map { 1 / $0 })
                 var norms = [Double](repeating: 0, count: n + 1)
                 for i in 0...n {
                     norms[i] = -log(widths[i]) - TruncatedNormal.logRootTwoPi - TruncatedNormal.logMass(mu: centres[i], sigma: widths[i], low: low, high: high)
@@ -106,10 +111,10 @@ struct ParzenEstimator {
                     let rowTotal = (0..<count).reduce(0.0) { $0 + table[i * count + $1] }
                     for c in 0..<count { table[i * count + c] = log(table[i * count + c] / rowTotal) }
                 }
-                mus.append([]); sigmas.append([]); logNorms.append([])
+                mus.append([]); sigmas.append([]); inverseSigmas.append([]); logNorms.append([])
                 logProbabilities.append(table)
             case .constant:
-                mus.append([]); sigmas.append([]); logNorms.append([]); logProbabilities.append([])
+                mus.append([]); sigmas.append([]); inverseSigmas.append([]); logNorms.append([]); logProbabilities.append([])
             }
         }
     }
@@ -120,7 +125,7 @@ struct ParzenEstimator {
         let observed = components - 1
         let reach = 9 * widestObserved
         return mus[0].withUnsafeBufferPointer { mu in
-            sigmas[0].withUnsafeBufferPointer { sigma in
+            inverseSigmas[0].withUnsafeBufferPointer { inverse in
                 logNorms[0].withUnsafeBufferPointer { norm in
                     var low = 0, high = observed
                     while low < high {
@@ -129,7 +134,7 @@ struct ParzenEstimator {
                     }
                     var count = 0
                     func add(_ i: Int) {
-                        let z = (x - mu[i]) / sigma[i]
+                        let z = (x - mu[i]) * inverse[i]
                         scratch[count] = logWeights[i] + norm[i] - 0.5 * z * z
                         count += 1
                     }
@@ -142,24 +147,21 @@ struct ParzenEstimator {
         }
     }
 
-    /// Each centre's width: the larger gap to its sorted neighbours (the axis ends count as
-    /// neighbours), except that the outermost centres use their inner gap (optuna's
-    /// `consider_endpoints=False`).
-    static func neighbourWidths(_ centres: [Double], low: Double, high: Double) -> [Double] {
-        // Sorting (value, index) pairs in place is several times faster than sorting indices
-        // through a closure that reads the centres; this runs for every axis of every suggestion.
-        var pairs = centres.enumerated().map { ($0.element, $0.offset) }
-        pairs.sort { $0.0 < $1.0 }
-        let order = pairs.map(\.1)
-        let sorted = [low] + pairs.map(\.0) + [high]
+    /// Each observed centre's width: the larger gap to its neighbours in `order` (the axis ends
+    /// count as neighbours), except that the outermost centres use their inner gap (optuna's
+    /// `consider_endpoints=False`). The prior is not among the neighbours, as in optuna.
+    static func neighbourWidths(_ centres: [Double], order: [Int], low: Double, high: Double) -> [Double] {
         var widths = [Double](repeating: 0, count: centres.count)
-        for (rank, index) in order.enumerated() {
-            let position = rank + 1
-            widths[index] = max(sorted[position] - sorted[position - 1], sorted[position + 1] - sorted[position])
+        let n = order.count
+        for rank in 0..<n {
+            let here = centres[order[rank]]
+            let before = rank == 0 ? low : centres[order[rank - 1]]
+            let after = rank == n - 1 ? high : centres[order[rank + 1]]
+            widths[order[rank]] = max(here - before, after - here)
         }
-        if order.count >= 2 {
-            widths[order.first!] = sorted[2] - sorted[1]
-            widths[order.last!] = sorted[sorted.count - 2] - sorted[sorted.count - 3]
+        if n >= 2 {
+            widths[order[0]] = centres[order[1]] - centres[order[0]]
+            widths[order[n - 1]] = centres[order[n - 1]] - centres[order[n - 2]]
         }
         return widths
     }
@@ -199,10 +201,10 @@ struct ParzenEstimator {
             case .numeric:
                 let x = point[d]
                 mus[d].withUnsafeBufferPointer { mu in
-                    sigmas[d].withUnsafeBufferPointer { sigma in
+                    inverseSigmas[d].withUnsafeBufferPointer { inverse in
                         logNorms[d].withUnsafeBufferPointer { norm in
                             for i in 0..<components {
-                                let z = (x - mu[i]) / sigma[i]
+                                let z = (x - mu[i]) * inverse[i]
                                 scratch[i] += norm[i] - 0.5 * z * z
                             }
                         }

@@ -9,16 +9,20 @@ import Foundation
 /// above; `candidates` points are drawn from l and the one maximising log l(x) − log g(x) (the
 /// expected-improvement ratio) is suggested. The first `startupTrials` suggestions are random.
 ///
-/// As optuna: observation weights ramp down for all but the newest 25 in each group; a prior
-/// kernel with weight 1 is in every mixture; numeric bandwidths follow the neighbour rule
-/// (univariate) or Scott's rule scaled by 0.2 (multivariate), clipped ("magic clip"); stopped
-/// trials rank after finished ones; with the constant liar, running trials join *above*, so
-/// parallel workers are steered away from points already being evaluated.
+/// As optuna 5: multivariate by default (one mixture over all parameters, kernels multiplying
+/// across axes); observation weights ramp down for all but the newest 25 in each group; a prior
+/// kernel with weight 1 is in every mixture; numeric bandwidths follow the neighbour rule per
+/// axis, clipped ("magic clip"); stopped trials rank after finished ones; with the constant liar
+/// (on by default, as in optuna 5), running trials join *above*, so parallel workers are steered
+/// away from points already being evaluated.
 ///
-/// Departures: the constant liar is on by default (parallel slots are the normal case here);
-/// `multivariate` models the unconditional parameters jointly and each conditional parameter on
-/// its own (optuna's `group=True` decomposes further); the generator for trial n is seeded from
-/// (seed, n, attempt), so a suggestion is reproducible from the recorded history alone.
+/// Departures: the startup trials come from a shifted Sobol' sequence rather than uniform
+/// random draws (better coverage for the same budget; as optuna's QMCSampler would give);
+/// `multivariate` models the unconditional parameters jointly and each conditional
+/// parameter on its own (optuna falls back to independent sampling for parameters outside the
+/// intersection space); integers are modelled as continuous on [lo − ½, hi + ½] and rounded
+/// (optuna 5 integrates each kernel over the integer's bin); the generator for trial n is seeded
+/// from (seed, n, attempt), so a suggestion is reproducible from the recorded history alone.
 public struct TPESampler: Sampler {
     let space: SearchSpace
     let seed: UInt64
@@ -46,6 +50,14 @@ public struct TPESampler: Sampler {
         var finished = 0
         for entry in history.entries where entry.state != .running && entry.state != .failed { finished += 1 }
         // Repeated attempts at one trial mean TPE keeps landing on evaluated points: explore.
+        if finished < options.startupTrials && attempt == 0 && space.dimensions.count <= SobolSampler.maxDimensions {
+            // Startup points from a shifted Sobol' sequence cover the space more evenly than
+            // random ones, so the first model has better data at the same cost.
+            var sobol = SobolSampler(space, seed: seed)
+            for _ in 0..<number { _ = sobol.nextPoint() }
+            let unit = sobol.nextPoint()
+            return space.configuration { index, dimension in dimension.value(atUnit: unit[index]) }
+        }
         if finished < options.startupTrials || attempt >= 3 {
             return space.configuration { _, dimension in dimension.value(atUnit: generator.unit()) }
         }
@@ -118,9 +130,8 @@ public struct TPESampler: Sampler {
     func suggestJointly(_ indices: [Int], below: [Int], above: [Int], rows: [[Double]], using generator: inout SeededGenerator) -> [ParamValue] {
         let dimensions = indices.map { space.dimensions[$0] }
         let axes = indices.map { self.axes[$0] }
-        let multivariate = indices.count > 1
-        let l = estimator(indices, axes, below, rows: rows, multivariate: multivariate)
-        let g = estimator(indices, axes, above, rows: rows, multivariate: multivariate)
+        let l = estimator(indices, axes, below)
+        let g = estimator(indices, axes, above)
         var best: [Double] = []
         var bestScore = -Double.infinity
         var scratch: [Double] = []
@@ -136,16 +147,22 @@ public struct TPESampler: Sampler {
     }
 
     /// The estimator of one group over some dimensions; trials where one of them is absent
-    /// (turned off by a condition) are left out.
-    func estimator(_ indices: [Int], _ axes: [Axis], _ group: [Int], rows: [[Double]], multivariate: Bool) -> ParzenEstimator {
+    /// (turned off by a condition) are left out. Kernels keep trial order (for the weights);
+    /// each numeric axis's ascending order comes from the kept-sorted `orders`, not a sort.
+    func estimator(_ indices: [Int], _ axes: [Axis], _ group: [Int]) -> ParzenEstimator {
         if indices.count == 1, case .numeric = axes[0] { return sortedEstimator(indices[0], axes[0], group) }
+        var rank = [Int32](repeating: -1, count: rows.count)
         var columns = Array(repeating: [Double](), count: indices.count)
+        var present: Int32 = 0
         for trial in group {
             let row = rows[trial]
             guard !indices.contains(where: { row[$0].isNaN }) else { continue }
             for (k, d) in indices.enumerated() { columns[k].append(row[d]) }
+            rank[trial] = present
+            present += 1
         }
-        return ParzenEstimator(axes: axes, columns: columns, weights: Self.weights(columns[0].count), multivariate: multivariate)
+        let sortedOrders = indices.map { d in orders[d].compactMap { rank[Int($0)] >= 0 ? Int(rank[Int($0)]) : nil } }
+        return ParzenEstimator(axes: axes, columns: columns, weights: Self.weights(Int(present)), orders: sortedOrders)
     }
 
     /// A numeric axis's estimator with its kernels in coordinate order: weights follow trial
@@ -166,7 +183,7 @@ public struct TPESampler: Sampler {
             centres.append(rows[Int(trial)][d])
             ordered.append(weights[Int(rank[Int(trial)])])
         }
-        return ParzenEstimator(axes: [axis], columns: [centres], weights: ordered, multivariate: false, sorted: true)
+        return ParzenEstimator(axes: [axis], columns: [centres], weights: ordered, sorted: true)
     }
 
     /// optuna's default weights: flat for the newest 25 observations, a linear ramp before them.
