@@ -324,13 +324,15 @@ public struct RandomForest: Sendable {
         }
     }
 
-    public func fit(_ x: Matrix, target: TrainingTarget) -> Fitted {
+    /// `shouldStop` is asked before every tree: true ends the fit early (a cancelled task).
+    public func fit(_ x: Matrix, target: TrainingTarget, shouldStop: (() -> Bool)? = nil) -> Fitted {
         var generator = SeededGenerator(seed: seed)
         let x = x.roundedToFloat()  // once for all trees
         let ranks = FeatureRanks(x)
         var fitted: [DecisionTree.Fitted] = []
         fitted.reserveCapacity(trees)
         for _ in 0..<trees {
+            if shouldStop?() == true { break }
             let rows = bootstrap ? (0..<x.rows).map { _ in Int(generator.next() % UInt64(x.rows)) } : Array(0..<x.rows)
             fitted.append(tree.fit(x, ranks: ranks, target: target, rows: rows, generator: &generator))
         }

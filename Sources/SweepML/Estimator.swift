@@ -54,8 +54,17 @@ public enum FittedModel: Sendable, Codable {
 public enum Estimators {
     /// `onIteration(step, model so far)`: iterative models (gradient boosting, mlp) call it after
     /// each iteration or epoch, so the caller can report intermediate validation scores.
+    /// `shouldStop`: asked between iterations or epochs; true ends the fit with "cancelled".
     public static func fit(model: String, params: Params, x: Matrix, target: TrainingTarget,
-                           onIteration: ((Int, FittedModel) -> Void)? = nil) throws(TrainingError) -> FittedModel {
+                           onIteration: ((Int, FittedModel) -> Void)? = nil,
+                           shouldStop: (() -> Bool)? = nil) throws(TrainingError) -> FittedModel {
+        let fitted = try fitModel(model: model, params: params, x: x, target: target, onIteration: onIteration, shouldStop: shouldStop)
+        if shouldStop?() == true { throw TrainingError("cancelled") }
+        return fitted
+    }
+
+    static func fitModel(model: String, params: Params, x: Matrix, target: TrainingTarget,
+                         onIteration: ((Int, FittedModel) -> Void)?, shouldStop: (() -> Bool)?) throws(TrainingError) -> FittedModel {
         switch (model, target) {
         case ("logistic_regression", .classes(let labels, let count)):
             let C = params["penalty"]?.description == "none" ? Double.infinity : params["C"]?.number ?? 1.0
@@ -88,9 +97,12 @@ public enum Estimators {
             booster.maxBins = min(255, int(params["max_bins"]) ?? 255)  // bins are bytes, as in scikit-learn
             booster.earlyStopping = params["early_stopping"] == .bool(true)
             booster.seed = UInt64(int(params["seed"]) ?? 0)
-            let fitted = booster.fit(x, target: target)
+            let fitted = booster.fit(x, target: target, shouldStop: shouldStop)
             if let onIteration {
-                for stage in 1...max(1, fitted.iterations) { onIteration(stage, .boosting(fitted.staged(stage))) }
+                for stage in 1...max(1, fitted.iterations) {
+                    if shouldStop?() == true { break }
+                    onIteration(stage, .boosting(fitted.staged(stage)))
+                }
             }
             return .boosting(fitted)
         case ("mlp", _):
@@ -108,11 +120,12 @@ public enum Estimators {
             network.tolerance = params["tol"]?.number ?? 1e-4
             network.earlyStopping = params["early_stopping"] == .bool(true)
             network.seed = UInt64(int(params["seed"]) ?? 0)
-            return .mlp(network.fit(x, target: target, onEpoch: onIteration.map { report in { epoch, snapshot in report(epoch, .mlp(snapshot)) } }))
+            return .mlp(network.fit(x, target: target, onEpoch: onIteration.map { report in { epoch, snapshot in report(epoch, .mlp(snapshot)) } },
+                                    shouldStop: shouldStop))
         case ("random_forest", _):
             let forest = RandomForest(trees: int(params["n_estimators"]) ?? 100, tree: try tree(params, columns: x.columns, target: target, forest: true),
                                       bootstrap: params["bootstrap"] != .bool(false), seed: UInt64(int(params["seed"]) ?? 0))
-            return .forest(forest.fit(x, target: target))
+            return .forest(forest.fit(x, target: target, shouldStop: shouldStop))
         case ("knn", _):
             let k = int(params["k"]) ?? 5
             guard k <= x.rows else { throw TrainingError("k = \(k) is more than the \(x.rows) training rows") }

@@ -20,7 +20,8 @@ public enum FoldTrainer {
     /// iteration or epoch (restricted to `progressMetrics` when given).
     public static func evaluate(model: String, params: Params, dataset: Dataset, plan: FoldPlan, fold: Int,
                                 imputation: Preprocessor.Imputation = .mean, progressMetrics: [String] = [],
-                                progress: ((Int, [String: Double]) -> Void)? = nil) throws(TrainingError) -> [String: Double] {
+                                progress: ((Int, [String: Double]) -> Void)? = nil,
+                                shouldStop: (() -> Bool)? = nil) throws(TrainingError) -> [String: Double] {
         let (trainRows, validRows) = plan.split(fold)
         guard !trainRows.isEmpty, !validRows.isEmpty else { throw TrainingError("fold \(fold) has no training or no validation rows") }
         let rawTrain = Matrix(dataset, rows: trainRows)
@@ -43,7 +44,8 @@ public enum FoldTrainer {
         }
         let fitted: FittedModel
         do {
-            fitted = try Estimators.fit(model: model, params: params, x: train, target: dataset.target(rows: trainRows), onIteration: onIteration)
+            fitted = try Estimators.fit(model: model, params: params, x: train, target: dataset.target(rows: trainRows), onIteration: onIteration,
+                                        shouldStop: shouldStop)
         } catch {
             throw TrainingError("fold \(fold): \(error.message)")
         }

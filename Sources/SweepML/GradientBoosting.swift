@@ -73,7 +73,8 @@ public struct GradientBoosting: Sendable {
         return out
     }
 
-    public func fit(_ x: Matrix, target: TrainingTarget) -> Fitted {
+    /// `shouldStop` is asked before every iteration: true ends the fit early (a cancelled task).
+    public func fit(_ x: Matrix, target: TrainingTarget, shouldStop: (() -> Bool)? = nil) -> Fitted {
         var generator = SeededGenerator(seed: seed)
         var rows = Array(0..<x.rows)
         var stopRows: [Int] = []
@@ -120,6 +121,7 @@ public struct GradientBoosting: Sendable {
             for row in 0..<stopRows.count { for k in 0..<outputs { stopScores[row * outputs + k] = baseline[k] } }
         }
         for _ in 0..<maxIterations {
+            if shouldStop?() == true { break }
             var iteration: [DecisionTree.Fitted] = []
             var probabilities: [Double] = []
             if classes > 2 {

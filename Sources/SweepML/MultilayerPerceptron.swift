@@ -55,7 +55,9 @@ public struct MultilayerPerceptron: Sendable {
     }
 
     /// Fits; `onEpoch(epoch, snapshot)` is called after each epoch (for intermediate reports).
-    public func fit(_ x: Matrix, target: TrainingTarget, onEpoch: ((Int, Fitted) -> Void)? = nil) -> Fitted {
+    /// `shouldStop` is asked before every epoch: true ends the fit early (a cancelled task).
+    public func fit(_ x: Matrix, target: TrainingTarget, onEpoch: ((Int, Fitted) -> Void)? = nil,
+                    shouldStop: (() -> Bool)? = nil) -> Fitted {
         var generator = SeededGenerator(seed: seed)
         let classes: Int, outputs: Int
         var targets: [Double]
@@ -91,6 +93,7 @@ public struct MultilayerPerceptron: Sendable {
         var bestSnapshot: Fitted?
         var epochs = 0
         for epoch in 1...maxEpochs {
+            if shouldStop?() == true { break }
             epochs = epoch
             rows.shuffle(using: &generator)
             var epochLoss = 0.0

@@ -6,7 +6,8 @@ import SweepProtocol
 
 /// Runs one task with a built-in trainer and words what happened as a TaskResult.
 enum BuiltinTrainer {
-    static func run(_ assignment: Assignment, in context: SweepContext?,
+    /// `cancel`: set when the coordinator cancels the task; iterative models stop between iterations.
+    static func run(_ assignment: Assignment, in context: SweepContext?, cancel: CancelFlag? = nil,
                     progress: (@Sendable (Int, [String: Double]) -> Void)? = nil) -> TaskResult {
         let started = MonotonicClock.now()
         func result(_ metrics: [String: Double], error: String = "") -> TaskResult {
@@ -23,7 +24,7 @@ enum BuiltinTrainer {
             let metrics = try FoldTrainer.evaluate(model: context.model, params: assignment.params, dataset: dataset,
                                                    plan: context.plan, fold: assignment.lease.fold,
                                                    imputation: context.imputation, progressMetrics: context.progressMetrics,
-                                                   progress: progress)
+                                                   progress: progress, shouldStop: cancel.map { flag in { flag.isSet } })
             return result(metrics)
         } catch {
             return result([:], error: error.message)

@@ -125,10 +125,11 @@ struct TaskLauncher {
         }
         let inbox = self.inbox
         guard let command = context.command else {
-            running[assignment.lease] = (CancelFlag(), [])
+            let cancel = CancelFlag()
+            running[assignment.lease] = (cancel, [])
             let lease = assignment.lease
             pool.submit {
-                let result = BuiltinTrainer.run(assignment, in: context) { step, metrics in
+                let result = BuiltinTrainer.run(assignment, in: context, cancel: cancel) { step, metrics in
                     inbox.post(.progress(lease, step: step, metrics: metrics))
                 }
                 inbox.post(.finished(result))

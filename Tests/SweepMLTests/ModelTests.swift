@@ -121,3 +121,23 @@ extension ModelTests {
         }
     }
 }
+
+extension ModelTests {
+    @Test func aCancelledFitStopsBetweenIterationsAndSaysSo() throws {
+        let rows = (0..<60).map { "\(Double($0 % 10)),\(Double($0) / 60),\($0 % 10 < 5 ? "lo" : "hi")" }
+        let data = try Dataset(csv: try CSVTable(parsing: "a,b,y\n" + rows.joined(separator: "\n")), target: "y", classification: true)
+        let plan = FoldPlan.make(rows: 60, cv: CVSpec(folds: 3, stratified: true, shuffle: true, seed: 1), classes: data.labels, groups: nil)
+        for (model, params) in [("gradient_boosting", Params(["max_iter": .int(200), "min_samples_leaf": .int(5)])),
+                                ("mlp", Params(["max_iter": .int(200), "hidden_layer_sizes": .int(8)])),
+                                ("random_forest", Params(["n_estimators": .int(200)]))] {
+            var asked = 0
+            #expect(throws: TrainingError.self, "\(model)") {
+                _ = try FoldTrainer.evaluate(model: model, params: params, dataset: data, plan: plan, fold: 0, shouldStop: {
+                    asked += 1
+                    return asked > 5
+                })
+            }
+            #expect(asked < 12, "\(model): the fit stops soon after the cancel, not after 200 iterations (asked \(asked) times)")
+        }
+    }
+}
