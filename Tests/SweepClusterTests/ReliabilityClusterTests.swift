@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import GRDB
 import Testing
 
 /// Coordinator crashes, resumes, drains and departures, with real processes on loopback.
@@ -72,6 +73,32 @@ struct ReliabilityClusterTests {
         let bestA = try String(contentsOf: reference.appendingPathComponent("out/best.json"), encoding: .utf8)
         let bestB = try String(contentsOf: out.appendingPathComponent("best.json"), encoding: .utf8)
         #expect(bestA == bestB)
+    }
+
+    @Test func aKilledTPESweepResumesFromItsRecordedSuggestions() throws {
+        let spec = Self.spec(trials: 14, folds: 2, sleep: 0.1)
+            .replacingOccurrences(of: "search: {algorithm: random, trials: 14, seed: 3}",
+                                  with: "search: {algorithm: tpe, trials: 14, seed: 3, tpe: {n_startup_trials: 4}}")
+        let (coordinator, endpoint, out) = try startCoordinator(spec, heartbeat: "250ms")
+        let workers = try (1...2).map { index in
+            try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "w\(index)", "--heartbeat", "250ms"])
+        }
+        defer { for worker in workers { worker.stop() } }
+        #expect(RunBook.awaitCounted(out, atLeast: 12))
+        coordinator.signal(SIGKILL)
+        _ = coordinator.awaitExit()
+        let before = try RunBook(out).queue.read { try Row.fetchAll($0, sql: "SELECT trial, params_json FROM trials ORDER BY trial") }
+            .map { "\($0["trial"] as Int) \($0["params_json"] as String)" }
+        let resumed = try ChildProcess(["resume", out.path, "--heartbeat", "250ms"])
+        #expect(resumed.awaitExit() == 0, "\(resumed.stderrLines.joined(separator: "\n"))")
+        let book = try RunBook(out)
+        let after = try book.queue.read { try Row.fetchAll($0, sql: "SELECT trial, params_json FROM trials ORDER BY trial") }
+            .map { "\($0["trial"] as Int) \($0["params_json"] as String)" }
+        #expect(before.count >= 6)
+        #expect(Array(after.prefix(before.count)) == before, "every suggestion recorded before the crash is kept as it was")
+        #expect(after.count == 14, "the trials budget counts the suggestions made before the crash")
+        #expect(try book.count("SELECT count(DISTINCT content_hash) FROM trials") == 14, "no configuration twice")
+        try Self.checkBooks(out, tasks: 28)
     }
 
     @Test func aTornLastRecordIsToleratedAndCorruptionIsRefusedPlainly() throws {
