@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 
-/// Racing across folds with real worker processes: a clearly losing configuration is eliminated
-/// after its first folds, its queued folds never run and its running folds' programs are stopped.
+/// Early stopping with real worker processes: racing eliminates a clearly losing configuration
+/// after its first folds (queued folds never run, running ones' programs are stopped), and ASHA
+/// stops trials from a command trainer's step reports.
 @Suite(.serialized)
-struct RacingClusterTests {
+struct EarlyStoppingClusterTests {
     @Test(.timeLimit(.minutes(1)))
     func aLosingTrialIsRacedOutAndItsRunningFoldsReallyStop() throws {
         let project = try temporaryDirectory()
@@ -45,5 +46,40 @@ struct RacingClusterTests {
         #expect(report.contains("## Stopped early"))
         #expect(report.contains("| 1 | racing | `config=bad` | 3 |"))
         #expect(report.contains("5 of their 8 fold fits saved"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func ashaStopsTrialsFromACommandTrainersStepReports() throws {
+        let project = try temporaryDirectory()
+        // Nine steps; the score is the configuration's quality, known at every step.
+        try """
+        step=1
+        while [ $step -le 9 ]; do
+          echo "@sweep {\\"step\\": $step, \\"score\\": 0.$1}"
+          step=$((step + 1))
+          sleep 0.05
+        done
+        echo "@sweep {\\"score\\": 0.$1}"
+        """.write(to: project.appendingPathComponent("train.sh"), atomically: true, encoding: .utf8)
+        // One trial at a time (2 folds on 2 slots), best first: each later trial is worse at rung 0.
+        try """
+        cv: {folds: 2}
+        trainer: {command: [sh, \(project.appendingPathComponent("train.sh").path), "{q}"]}
+        space: {q: {values: [9, 7, 5, 3]}}
+        early_stopping: {rule: asha, resource: step, min_resource: 1, max_resource: 9, reduction_factor: 3}
+        objective: {metric: score, goal: maximize}
+        """.write(to: project.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let run = try ChildProcess(["run", "spec.yaml", "--workers", "1", "--slots", "2", "--out", "out"], directory: project)
+        #expect(run.awaitExit() == 0, "\(run.stderrLines.suffix(20).joined(separator: "\n"))")
+        let out = project.appendingPathComponent("out")
+        let book = try RunBook(out)
+        #expect(try book.count("SELECT count(*) FROM decisions WHERE rule = 'asha'") == 3)
+        #expect(try book.count("SELECT count(*) FROM decisions WHERE trial = 0") == 0, "the best trial runs to the end")
+        #expect(try book.count("SELECT min(step) FROM decisions") == 1, "judged at the first rung")
+        #expect(try book.count("SELECT count(*) FROM reports WHERE fold = 0") >= 9, "intermediate values are recorded for resume")
+        #expect(try book.count("SELECT count(*) FROM results WHERE status = 'ok' AND counted = 1 AND trial = 0") == 2)
+        let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(report.contains("| 1 | asha | `q=7` |"))
+        #expect(report.contains("rung 0 (step 1)"))
     }
 }
