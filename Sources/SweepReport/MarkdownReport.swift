@@ -42,6 +42,15 @@ public enum MarkdownReport {
             out += "| \(rank + 1) | \(summary.trial.number) | `\(summary.trial.params.description)` | \(format(summary.objective!.mean)) | \(format(summary.objective!.std)) |\n"
         }
 
+        let improvements = run.improvements
+        if improvements.count > 1 || !run.stops.isEmpty {
+            out += "\n## How the search went\n\nEach trial that improved on the best so far, in the order trials were suggested"
+            out += " (\(run.trials.count) in all):\n\n| trial | \(metric) mean | params |\n|---:|---:|---|\n"
+            for summary in improvements {
+                out += "| \(summary.trial.number) | \(format(summary.objective!.mean)) | `\(summary.trial.params.description)` |\n"
+            }
+        }
+
         if !run.stops.isEmpty {
             let trialTasks = run.stops.count * run.folds
             out += "\n## Stopped early\n\n"

@@ -58,6 +58,17 @@ public struct RunSummary: Sendable {
         return usage.values.sorted { ($1.tasks, $0.worker) < ($0.tasks, $1.worker) }
     }
 
+    /// Successful trials that beat every earlier one, in suggestion order: how the search went.
+    public var improvements: [TrialSummary] {
+        var best: Double?
+        return summaries.filter { summary in
+            guard summary.status == .ok, let mean = summary.objective?.mean, !mean.isNaN else { return false }
+            guard best.map({ objective.goal.better(mean, than: $0) }) ?? true else { return false }
+            best = mean
+            return true
+        }
+    }
+
     /// Folds of stopped trials that never ran or were cut short.
     public var foldFitsSaved: Int { stops.reduce(0) { $0 + $1.dropped + $1.cancelled } }
 

@@ -10,6 +10,8 @@ public struct RunStatus: Codable, Sendable {
     public var tasks: Int
     public var succeeded: Int
     public var failed: Int
+    /// Tasks of trials an early-stopping rule stopped.
+    public var stopped: Int
     public var pending: Int
     public var countedResults: Int
     public var duplicates: Int
@@ -34,7 +36,7 @@ public struct RunStatus: Codable, Sendable {
 
     public var text: String {
         var lines = ["sweep '\(name)': \(state)",
-                     "tasks: \(succeeded + failed)/\(tasks) counted (\(succeeded) ok, \(failed) failed), \(pending) not yet; \(trials) trials",
+                     "tasks: \(succeeded + failed + stopped)/\(tasks) counted (\(succeeded) ok, \(failed) failed\(stopped > 0 ? ", \(stopped) stopped early" : "")), \(pending) not yet; \(trials) trials",
                      "attempts: \(attempts) dispatched, \(requeued) re-queued, \(duplicates) duplicate results ignored, \(workersLost) workers lost, \(resumes) resumes"]
         if let best { lines.append("best so far: trial \(best.trial) \(best.params) — \(best.metric) \(String(format: "%.4f", best.mean))") }
         if !recentEvents.isEmpty { lines.append("recent events:"); lines += recentEvents.map { "  \($0)" } }
@@ -77,6 +79,7 @@ extension RunDatabase {
                 trials: try count("SELECT count(*) FROM trials"), tasks: try count("SELECT count(*) FROM tasks"),
                 succeeded: try count("SELECT count(*) FROM results WHERE counted = 1 AND status = 'ok'"),
                 failed: try count("SELECT count(*) FROM results WHERE counted = 1 AND status = 'failed'"),
+                stopped: try count("SELECT count(*) FROM results WHERE counted = 1 AND status = 'pruned'"),
                 pending: try count("SELECT count(*) FROM task_status WHERE status IN ('pending', 'running')"),
                 countedResults: try count("SELECT count(*) FROM results WHERE counted = 1"),
                 duplicates: restored.duplicates, requeued: restored.requeues,
