@@ -199,16 +199,8 @@ struct ParzenEstimator {
         for d in axes.indices {
             switch axes[d] {
             case .numeric:
-                let x = point[d]
-                mus[d].withUnsafeBufferPointer { mu in
-                    inverseSigmas[d].withUnsafeBufferPointer { inverse in
-                        logNorms[d].withUnsafeBufferPointer { norm in
-                            for i in 0..<components {
-                                let z = (x - mu[i]) * inverse[i]
-                                scratch[i] += norm[i] - 0.5 * z * z
-                            }
-                        }
-                    }
+                scratch.withUnsafeMutableBufferPointer { terms in
+                    Self.addKernelTerms(into: terms, x: point[d], mus: mus[d], inverseSigmas: inverseSigmas[d], logNorms: logNorms[d])
                 }
             case .categorical(let count):
                 let c = Int(point[d])
@@ -218,5 +210,21 @@ struct ParzenEstimator {
             }
         }
         return scratch.withUnsafeBufferPointer { logSumExp($0) }
+    }
+
+    /// terms[i] += log of kernel i at x (without its weight): the inner loop of every suggestion,
+    /// on raw buffers so that it compiles to straight-line vector code.
+    static func addKernelTerms(into terms: UnsafeMutableBufferPointer<Double>, x: Double, mus: [Double],
+                               inverseSigmas: [Double], logNorms: [Double]) {
+        mus.withUnsafeBufferPointer { (mu: UnsafeBufferPointer<Double>) in
+            inverseSigmas.withUnsafeBufferPointer { (inverse: UnsafeBufferPointer<Double>) in
+                logNorms.withUnsafeBufferPointer { (norm: UnsafeBufferPointer<Double>) in
+                    for i in 0..<terms.count {
+                        let z = (x - mu[i]) * inverse[i]
+                        terms[i] += norm[i] - 0.5 * z * z
+                    }
+                }
+            }
+        }
     }
 }
