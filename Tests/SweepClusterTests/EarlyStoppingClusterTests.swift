@@ -6,6 +6,18 @@ import Testing
 /// stops trials from a command trainer's step reports.
 @Suite(.serialized)
 struct EarlyStoppingClusterTests {
+    /// Runs `sweep run` on a spec whose trainer is `sh train.sh {param}` (TRAINER in the spec), on
+    /// one local worker with `slots` slots, and returns the run directory once it succeeded.
+    func run(script: String, spec: String, slots: Int, in project: URL) throws -> URL {
+        let train = project.appendingPathComponent("train.sh")
+        try script.write(to: train, atomically: true, encoding: .utf8)
+        try spec.replacingOccurrences(of: "TRAINER", with: "[sh, \(train.path)")
+            .write(to: project.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let run = try ChildProcess(["run", "spec.yaml", "--workers", "1", "--slots", "\(slots)", "--out", "out"], directory: project)
+        #expect(run.awaitExit() == 0, "\(run.stderrLines.suffix(20).joined(separator: "\n"))")
+        return project.appendingPathComponent("out")
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aLosingTrialIsRacedOutAndItsRunningFoldsReallyStop() throws {
         let project = try temporaryDirectory()
@@ -13,23 +25,18 @@ struct EarlyStoppingClusterTests {
         try FileManager.default.createDirectory(at: pids, withIntermediateDirectories: true)
         // The good configuration answers at once. The bad one answers its first three folds at
         // once, badly; its later folds write their pid and hang (as a slow fit would) until stopped.
-        try """
+        let out = try run(script: """
         if [ "$1" = good ]; then echo "@sweep {\\"score\\": 0.9$SWEEP_FOLD}"; exit 0; fi
         if [ "$SWEEP_FOLD" -lt 3 ]; then echo "@sweep {\\"score\\": 0.5$SWEEP_FOLD}"; exit 0; fi
         echo $$ > "\(pids.path)/fold-$SWEEP_FOLD"
         exec sleep 300
-        """.write(to: project.appendingPathComponent("train.sh"), atomically: true, encoding: .utf8)
-        try """
+        """, spec: """
         cv: {folds: 8}
-        trainer: {command: [sh, \(project.appendingPathComponent("train.sh").path), "{config}"]}
+        trainer: {command: TRAINER, "{config}"]}
         space: {config: {values: [good, bad]}}
         early_stopping: {rule: racing, min_folds: 3}
         objective: {metric: score, goal: maximize}
-        """.write(to: project.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
-
-        let run = try ChildProcess(["run", "spec.yaml", "--workers", "1", "--slots", "8", "--out", "out"], directory: project)
-        #expect(run.awaitExit() == 0, "\(run.stderrLines.suffix(20).joined(separator: "\n"))")
-        let out = project.appendingPathComponent("out")
+        """, slots: 8, in: project)
         let book = try RunBook(out)
         #expect(try book.count("SELECT count(*) FROM decisions WHERE trial = 1 AND rule = 'racing'") == 1)
         #expect(try book.count("SELECT count(*) FROM decisions WHERE trial = 0") == 0, "the incumbent is never raced out")
@@ -51,8 +58,9 @@ struct EarlyStoppingClusterTests {
     @Test(.timeLimit(.minutes(1)))
     func ashaStopsTrialsFromACommandTrainersStepReports() throws {
         let project = try temporaryDirectory()
-        // Nine steps; the score is the configuration's quality, known at every step.
-        try """
+        // Nine steps; the score is the configuration's quality, known at every step. One trial at
+        // a time (2 folds on 2 slots), best first: each later trial is worse at rung 0.
+        let out = try run(script: """
         step=1
         while [ $step -le 9 ]; do
           echo "@sweep {\\"step\\": $step, \\"score\\": 0.$1}"
@@ -60,18 +68,13 @@ struct EarlyStoppingClusterTests {
           sleep 0.05
         done
         echo "@sweep {\\"score\\": 0.$1}"
-        """.write(to: project.appendingPathComponent("train.sh"), atomically: true, encoding: .utf8)
-        // One trial at a time (2 folds on 2 slots), best first: each later trial is worse at rung 0.
-        try """
+        """, spec: """
         cv: {folds: 2}
-        trainer: {command: [sh, \(project.appendingPathComponent("train.sh").path), "{q}"]}
+        trainer: {command: TRAINER, "{q}"]}
         space: {q: {values: [9, 7, 5, 3]}}
         early_stopping: {rule: asha, resource: step, min_resource: 1, max_resource: 9, reduction_factor: 3}
         objective: {metric: score, goal: maximize}
-        """.write(to: project.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
-        let run = try ChildProcess(["run", "spec.yaml", "--workers", "1", "--slots", "2", "--out", "out"], directory: project)
-        #expect(run.awaitExit() == 0, "\(run.stderrLines.suffix(20).joined(separator: "\n"))")
-        let out = project.appendingPathComponent("out")
+        """, slots: 2, in: project)
         let book = try RunBook(out)
         #expect(try book.count("SELECT count(*) FROM decisions WHERE rule = 'asha'") == 3)
         #expect(try book.count("SELECT count(*) FROM decisions WHERE trial = 0") == 0, "the best trial runs to the end")
