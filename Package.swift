@@ -21,7 +21,10 @@ let package = Package(
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         .target(name: "CSystemShim"),
         .target(name: "SweepCore", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "SweepML", dependencies: ["SweepCore"]),
+        // Element-wise dense kernels with an AVX2 copy chosen at load time; no FMA contraction, so
+        // every CPU computes the same bits.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
+        .target(name: "SweepML", dependencies: ["SweepCore", "CKernels"]),
         .target(name: "SweepProtocol", dependencies: ["SweepCore"], exclude: ["PROTOCOL.md"]),
         .target(name: "SweepReport", dependencies: ["SweepCore"]),
         .target(name: "SweepRuntime", dependencies: [

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import SweepCore
 
@@ -170,39 +171,22 @@ public struct MultilayerPerceptron: Sendable {
             let inWidth = sizes[layer], outWidth = sizes[layer + 1]
             let input = activations[layer]
             weightGradients[layer].withUnsafeMutableBufferPointer { g in
-                for i in 0..<n {
-                    for j in 0..<inWidth {
-                        let a = input[i * inWidth + j]
-                        if a == 0 { continue }
-                        let row = g.baseAddress! + j * outWidth
-                        for k in 0..<outWidth { row[k] += a * delta[i * outWidth + k] }
-                    }
-                }
-                for index in 0..<g.count { g[index] += alpha * weights[layer][index] / Double(n) }
+                sweep_outer_accumulate(n, inWidth, outWidth, input, delta, g.baseAddress!)
+                sweep_axpy(g.count, alpha / Double(n), weights[layer], g.baseAddress!)  // L2 penalty
             }
-            for i in 0..<n { for k in 0..<outWidth { biasGradients[layer][k] += delta[i * outWidth + k] } }
+            biasGradients[layer].withUnsafeMutableBufferPointer { b in
+                delta.withUnsafeBufferPointer { d in
+                    for i in 0..<n { for k in 0..<outWidth { b[k] += d[i * outWidth + k] } }
+                }
+            }
             if layer > 0 {
                 // previous = (delta · Wᵀ) ∘ act'(input), as axpy rows of Wᵀ so it vectorises.
                 var transposed = [Double](repeating: 0, count: inWidth * outWidth)
                 for j in 0..<inWidth { for k in 0..<outWidth { transposed[k * inWidth + j] = weights[layer][j * outWidth + k] } }
                 var previous = [Double](repeating: 0, count: n * inWidth)
-                transposed.withUnsafeBufferPointer { wt in
-                    previous.withUnsafeMutableBufferPointer { p in
-                        delta.withUnsafeBufferPointer { d in
-                            input.withUnsafeBufferPointer { a in
-                                for i in 0..<n {
-                                    let target = p.baseAddress! + i * inWidth
-                                    for k in 0..<outWidth {
-                                        let value = d[i * outWidth + k]
-                                        if value == 0 { continue }
-                                        let row = wt.baseAddress! + k * inWidth
-                                        for j in 0..<inWidth { target[j] += value * row[j] }
-                                    }
-                                    for j in 0..<inWidth { target[j] *= Self.derivative(a[i * inWidth + j], activation) }
-                                }
-                            }
-                        }
-                    }
+                sweep_backpropagate(n, inWidth, outWidth, delta, transposed, &previous)
+                input.withUnsafeBufferPointer { a in
+                    for index in 0..<(n * inWidth) { previous[index] *= Self.derivative(a[index], activation) }
                 }
                 delta = previous
             }
@@ -213,27 +197,12 @@ public struct MultilayerPerceptron: Sendable {
 
     /// z = input · W + b for `rows` rows.
     static func affine(_ input: [Double], rows: Int, inWidth: Int, weights: [Double], biases: [Double], out: Int, into z: inout [Double]) {
-        input.withUnsafeBufferPointer { a in
-            weights.withUnsafeBufferPointer { w in
-                z.withUnsafeMutableBufferPointer { z in
-                    for i in 0..<rows {
-                        let target = z.baseAddress! + i * out
-                        for k in 0..<out { target[k] = biases[k] }
-                        for j in 0..<inWidth {
-                            let value = a[i * inWidth + j]
-                            if value == 0 { continue }
-                            let row = w.baseAddress! + j * out
-                            for k in 0..<out { target[k] += value * row[k] }
-                        }
-                    }
-                }
-            }
-        }
+        sweep_affine(rows, inWidth, out, input, weights, biases, &z)
     }
 
     static func activate(_ z: inout [Double], _ activation: Activation) {
         switch activation {
-        case .relu: for i in z.indices where z[i] < 0 { z[i] = 0 }
+        case .relu: z.withUnsafeMutableBufferPointer { values in for i in values.indices { values[i] = max(values[i], 0) } }
         case .tanh: for i in z.indices { z[i] = Foundation.tanh(z[i]) }
         case .logistic: for i in z.indices { z[i] = 1 / (1 + exp(-z[i])) }
         case .identity: break
@@ -277,22 +246,9 @@ struct Adam {
         vBiases = mBiases
     }
 
-    /// One Adam step for one parameter array, on raw buffers.
+    /// One Adam step for one parameter array (CKernels: vectorised for the CPU, same bits on all).
     static func step(_ parameters: inout [Double], _ m: inout [Double], _ v: inout [Double], _ gradient: [Double], rate: Double) {
-        let beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8
-        parameters.withUnsafeMutableBufferPointer { p in
-            m.withUnsafeMutableBufferPointer { m in
-                v.withUnsafeMutableBufferPointer { v in
-                    gradient.withUnsafeBufferPointer { g in
-                        for i in 0..<p.count {
-                            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-                            p[i] -= rate * m[i] / (v[i].squareRoot() + epsilon)
-                        }
-                    }
-                }
-            }
-        }
+        sweep_adam(parameters.count, rate, &parameters, &m, &v, gradient)
     }
 
     mutating func update(_ weights: inout [[Double]], _ biases: inout [[Double]], _ gw: [[Double]], _ gb: [[Double]], learningRate: Double) {

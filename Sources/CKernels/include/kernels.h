@@ -1,0 +1,26 @@
+#ifndef SWEEP_KERNELS_H
+#define SWEEP_KERNELS_H
+
+#include <stddef.h>
+
+/// Dense kernels of the built-in models, compiled twice (AVX2 and baseline x86-64) and chosen at
+/// load time by the CPU (GCC/Clang target_clones). They are element-wise (no reductions, no
+/// fused multiply-add), so every element is computed with the same operations in the same order
+/// on every CPU: results are bit-identical whichever copy runs. Matrices are row-major.
+
+/// z[i, :] = b + Σ_j a[i, j] · w[j, :]  (rows × inWidth times inWidth × out).
+void sweep_affine(size_t rows, size_t inWidth, size_t out, const double *a, const double *w, const double *b, double *z);
+
+/// g[j, :] += Σ_i input[i, j] · delta[i, :]  (the weight gradient).
+void sweep_outer_accumulate(size_t rows, size_t inWidth, size_t out, const double *input, const double *delta, double *g);
+
+/// p[i, :] += Σ_k delta[i, k] · wt[k, :]  (wt: out × inWidth, Wᵀ).
+void sweep_backpropagate(size_t rows, size_t inWidth, size_t out, const double *delta, const double *wt, double *p);
+
+/// y[i] += a · x[i].
+void sweep_axpy(size_t n, double a, const double *x, double *y);
+
+/// One Adam step (β₁ 0.9, β₂ 0.999, ε 1e-8) with the bias-corrected `rate`: m, v and p in place.
+void sweep_adam(size_t n, double rate, double *p, double *m, double *v, const double *g);
+
+#endif

@@ -1,0 +1,82 @@
+#include "kernels.h"
+#include <math.h>
+
+#if defined(__x86_64__) && defined(__linux__)
+#define CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CLONES
+#endif
+
+enum { MR = 4, NR = 8 };
+
+/// C[m, n] += Σ_k A(m, k) · B[k, n], with A(m, k) = a[m·aRow + k·aColumn]; inlined into each clone
+/// so that each is compiled for its CPU. Blocks of MR × NR of C
+/// stay in registers while k runs, so the inner loop is loads of B and multiply-adds only; every
+/// element still sums its k terms in ascending order (the same bits on every CPU).
+__attribute__((always_inline)) static inline void gemm(size_t M, size_t N, size_t K, const double *a, size_t aRow, size_t aColumn,
+                        const double *restrict b, size_t ldb, double *restrict c, size_t ldc) {
+    size_t m = 0;
+    for (; m + MR <= M; m += MR) {
+        size_t n = 0;
+        for (; n + NR <= N; n += NR) {
+            double acc[MR][NR];
+            for (size_t r = 0; r < MR; r++)
+                for (size_t q = 0; q < NR; q++) acc[r][q] = c[(m + r) * ldc + n + q];
+            for (size_t k = 0; k < K; k++) {
+                const double *restrict row = b + k * ldb + n;
+                for (size_t r = 0; r < MR; r++) {
+                    const double value = a[(m + r) * aRow + k * aColumn];
+                    for (size_t q = 0; q < NR; q++) acc[r][q] += value * row[q];
+                }
+            }
+            for (size_t r = 0; r < MR; r++)
+                for (size_t q = 0; q < NR; q++) c[(m + r) * ldc + n + q] = acc[r][q];
+        }
+        for (size_t r = 0; r < MR; r++)
+            for (size_t q = n; q < N; q++) {
+                double sum = c[(m + r) * ldc + q];
+                for (size_t k = 0; k < K; k++) sum += a[(m + r) * aRow + k * aColumn] * b[k * ldb + q];
+                c[(m + r) * ldc + q] = sum;
+            }
+    }
+    for (; m < M; m++) {
+        double *restrict target = c + m * ldc;
+        for (size_t k = 0; k < K; k++) {
+            const double value = a[m * aRow + k * aColumn];
+            const double *restrict row = b + k * ldb;
+            for (size_t q = 0; q < N; q++) target[q] += value * row[q];
+        }
+    }
+}
+
+CLONES
+void sweep_affine(size_t rows, size_t inWidth, size_t out, const double *a, const double *w, const double *b, double *z) {
+    for (size_t i = 0; i < rows; i++)
+        for (size_t k = 0; k < out; k++) z[i * out + k] = b[k];
+    gemm(rows, out, inWidth, a, inWidth, 1, w, out, z, out);
+}
+
+CLONES
+void sweep_outer_accumulate(size_t rows, size_t inWidth, size_t out, const double *input, const double *delta, double *g) {
+    gemm(inWidth, out, rows, input, 1, inWidth, delta, out, g, out);
+}
+
+CLONES
+void sweep_backpropagate(size_t rows, size_t inWidth, size_t out, const double *delta, const double *wt, double *p) {
+    gemm(rows, inWidth, out, delta, out, 1, wt, inWidth, p, inWidth);
+}
+
+CLONES
+void sweep_axpy(size_t n, double a, const double *x, double *y) {
+    for (size_t i = 0; i < n; i++) y[i] += a * x[i];
+}
+
+CLONES
+void sweep_adam(size_t n, double rate, double *restrict p, double *restrict m, double *restrict v, const double *restrict g) {
+    const double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
+    for (size_t i = 0; i < n; i++) {
+        m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+        p[i] -= rate * m[i] / (sqrt(v[i]) + epsilon);
+    }
+}
