@@ -50,6 +50,12 @@ __attribute__((always_inline)) static inline void gemm(size_t M, size_t N, size_
 }
 
 CLONES
+void sweep_gemm(size_t M, size_t N, size_t K, const double *a, size_t aRow, size_t aColumn, const double *b, size_t ldb,
+                double *c, size_t ldc) {
+    gemm(M, N, K, a, aRow, aColumn, b, ldb, c, ldc);
+}
+
+CLONES
 void sweep_affine(size_t rows, size_t inWidth, size_t out, const double *a, const double *w, const double *b, double *z) {
     for (size_t i = 0; i < rows; i++)
         for (size_t k = 0; k < out; k++) z[i * out + k] = b[k];

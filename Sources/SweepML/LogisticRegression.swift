@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Multinomial logistic regression with an L2 penalty, as scikit-learn's
@@ -47,88 +48,55 @@ public struct LogisticRegression: Sendable {
             for label in labels { counts[label] += 1 }
             for k in 0..<classes where counts[k] > 0 { classWeight[k] = n / (Double(classes) * counts[k]) }
         }
-        var logits = [Double](repeating: 0, count: 4 * classes)  // a block of rows' logits, then residuals
-        // d × lanes, for a forward pass that keeps a row's logits in SIMD registers.
-        let lanes = classes <= 16 ? 16 : classes
-        var transposed = [Double](repeating: 0, count: d * lanes)
+        let rows = x.rows
+        // Xᵀ once (d × rows), so that logits and gradient are both row-major products.
+        var xt = [Double](repeating: 0, count: d * rows)
+        for i in 0..<rows { for j in 0..<d { xt[j * rows + i] = x.values[i * d + j] } }
+        var logits = [Double](repeating: 0, count: classes * rows)  // Zᵀ: classes × rows, then residuals
         let outcome = LBFGS.minimize(start: [Double](repeating: 0, count: classes * stride),
                                      maxIterations: maxIterations, gradientTolerance: tolerance) { w, gradient in
             var loss = 0.0
-            // Hot loop: raw buffers, no bounds checks, no allocation.
-            x.values.withUnsafeBufferPointer { values in
-                w.withUnsafeBufferPointer { w in
-                    gradient.withUnsafeMutableBufferPointer { g in
-                        logits.withUnsafeMutableBufferPointer { z in
-                          transposed.withUnsafeMutableBufferPointer { wt in
-                            for i in 0..<g.count { g[i] = 0 }
-                            for k in 0..<classes { for j in 0..<d { wt[j * lanes + k] = w[k * stride + j] } }
-                            // Rows go in blocks of four: each weight and gradient entry is loaded
-                            // once per block instead of once per row.
-                            var block = 0
-                            while block < x.rows {
-                                let count = min(4, x.rows - block)
-                                for r in 0..<count {
-                                    let row = block + r
-                                    let features = values.baseAddress! + row * d
-                                    let zr = z.baseAddress! + r * classes
-                                    // z = b + Σ_j x_j · Wᵀ[j]
-                                    if lanes == 16 {
-                                        var acc = SIMD16<Double>()
-                                        for k in 0..<classes { acc[k] = w[k * stride + d] }
-                                        let base = UnsafeRawPointer(wt.baseAddress!)
-                                        for j in 0..<d {
-                                            acc += features[j] * base.loadUnaligned(fromByteOffset: j * 16 * 8, as: SIMD16<Double>.self)
-                                        }
-                                        for k in 0..<classes { zr[k] = acc[k] }
-                                    } else {
-                                        for k in 0..<classes { zr[k] = w[k * stride + d] }
-                                        for j in 0..<d {
-                                            let xj = features[j]
-                                            let column = wt.baseAddress! + j * lanes
-                                            for k in 0..<classes { zr[k] += xj * column[k] }
-                                        }
-                                    }
-                                    var top = -Double.infinity
-                                    for k in 0..<classes { top = max(top, zr[k]) }
-                                    let label = labels[row]
-                                    var total = 0.0
-                                    for k in 0..<classes { zr[k] = exp(zr[k] - top); total += zr[k] }
-                                    let weight = classWeight[label]
-                                    loss += weight * (log(total) - log(zr[label]))
-                                    let scale = weight / n
-                                    for k in 0..<classes { zr[k] = scale * (zr[k] / total - (k == label ? 1 : 0)) }  // residuals
-                                }
-                                for k in 0..<classes {
-                                    let target = g.baseAddress! + k * stride
-                                    if count == 4 {
-                                        let r0 = z[k], r1 = z[classes + k], r2 = z[2 * classes + k], r3 = z[3 * classes + k]
-                                        let f0 = values.baseAddress! + block * d, f1 = f0 + d, f2 = f1 + d, f3 = f2 + d
-                                        for j in 0..<d { target[j] += r0 * f0[j] + r1 * f1[j] + r2 * f2[j] + r3 * f3[j] }
-                                        target[d] += r0 + r1 + r2 + r3
-                                    } else {
-                                        for r in 0..<count {
-                                            let residual = z[r * classes + k]
-                                            let features = values.baseAddress! + (block + r) * d
-                                            for j in 0..<d { target[j] += residual * features[j] }
-                                            target[d] += residual
-                                        }
-                                    }
-                                }
-                                block += count
-                            }
-                            var norm = 0.0
-                            for k in 0..<classes {
-                                for j in 0..<d {
-                                    let weight = w[k * stride + j]
-                                    norm += weight * weight
-                                    g[k * stride + j] += penalty * weight
-                                }
-                            }
-                            loss = loss / n + 0.5 * penalty * norm
-                          }
-                        }
+            // Zᵀ = b + W · Xᵀ (CKernels: blocked, vectorised for the CPU).
+            for k in 0..<classes {
+                let bias = w[k * stride + d]
+                for i in 0..<rows { logits[k * rows + i] = bias }
+            }
+            sweep_gemm(classes, rows, d, w, stride, 1, xt, rows, &logits, rows)
+            logits.withUnsafeMutableBufferPointer { z in
+                for i in 0..<rows {
+                    var top = -Double.infinity
+                    for k in 0..<classes { top = max(top, z[k * rows + i]) }
+                    let label = labels[i]
+                    var total = 0.0
+                    for k in 0..<classes {
+                        let e = exp(z[k * rows + i] - top)
+                        z[k * rows + i] = e
+                        total += e
+                    }
+                    let weight = classWeight[label]
+                    loss += weight * (log(total) - log(z[label * rows + i]))
+                    let scale = weight / n
+                    for k in 0..<classes { z[k * rows + i] = scale * (z[k * rows + i] / total - (k == label ? 1 : 0)) }  // residuals
+                }
+            }
+            // ∇W = Rᵀ · X (straight into the gradient, whose rows have the bias last); ∇b = Σ residuals.
+            gradient.withUnsafeMutableBufferPointer { g in
+                for i in 0..<g.count { g[i] = 0 }
+                sweep_gemm(classes, d, rows, logits, rows, 1, x.values, d, g.baseAddress!, stride)
+                for k in 0..<classes {
+                    var sum = 0.0
+                    for i in 0..<rows { sum += logits[k * rows + i] }
+                    g[k * stride + d] = sum
+                }
+                var norm = 0.0
+                for k in 0..<classes {
+                    for j in 0..<d {
+                        let weight = w[k * stride + j]
+                        norm += weight * weight
+                        g[k * stride + j] += penalty * weight
                     }
                 }
+                loss = loss / n + 0.5 * penalty * norm
             }
             return loss
         }

@@ -8,6 +8,11 @@
 /// fused multiply-add), so every element is computed with the same operations in the same order
 /// on every CPU: results are bit-identical whichever copy runs. Matrices are row-major.
 
+/// C[m, n] += Σ_k A(m, k) · B[k, n]  (M × K times K × N), A(m, k) = a[m·aRow + k·aColumn],
+/// B[k, n] = b[k·ldb + n], C[m, n] = c[m·ldc + n]; each element sums its k terms in order.
+void sweep_gemm(size_t M, size_t N, size_t K, const double *a, size_t aRow, size_t aColumn, const double *b, size_t ldb,
+                double *c, size_t ldc);
+
 /// z[i, :] = b + Σ_j a[i, j] · w[j, :]  (rows × inWidth times inWidth × out).
 void sweep_affine(size_t rows, size_t inWidth, size_t out, const double *a, const double *w, const double *b, double *z);
 
