@@ -86,3 +86,13 @@ void sweep_adam(size_t n, double rate, double *restrict p, double *restrict m, d
         p[i] -= rate * m[i] / (sqrt(v[i]) + epsilon);
     }
 }
+
+CLONES
+double sweep_dot(size_t n, const double *restrict x, const double *restrict y) {
+    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (size_t q = 0; q < 8; q++) acc[q] += x[i + q] * y[i + q];
+    for (size_t q = 0; i < n; i++, q++) acc[q] += x[i] * y[i];
+    return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
+}

@@ -1,3 +1,4 @@
+import CKernels
 /// Lasso and elastic net by cyclic coordinate descent (Friedman, Hastie & Tibshirani 2010), as
 /// scikit-learn's `ElasticNet`/`Lasso`: minimises
 ///   1/(2n)·‖y − Xw − b‖² + α·ρ·‖w‖₁ + α·(1 − ρ)/2·‖w‖²
@@ -38,13 +39,12 @@ public struct ElasticNet: Sendable {
                     for j in 0..<d where norms[j] > 0 {
                         let old = w[j]
                         let column = c.baseAddress! + j * n
-                        var rho = 0.0
-                        for row in 0..<n { rho += column[row] * r[row] }
+                        var rho = sweep_dot(n, column, r.baseAddress!)
                         rho += norms[j] * old
                         let updated = (rho > l1 ? rho - l1 : rho < -l1 ? rho + l1 : 0) / (norms[j] + l2)
                         if updated != old {
                             let delta = updated - old
-                            for row in 0..<n { r[row] -= delta * column[row] }
+                            sweep_axpy(n, -delta, column, r.baseAddress!)
                             w[j] = updated
                         }
                         largestChange = max(largestChange, abs(updated - old))

@@ -4,9 +4,10 @@
 #include <stddef.h>
 
 /// Dense kernels of the built-in models, compiled twice (AVX2 and baseline x86-64) and chosen at
-/// load time by the CPU (GCC/Clang target_clones). They are element-wise (no reductions, no
-/// fused multiply-add), so every element is computed with the same operations in the same order
-/// on every CPU: results are bit-identical whichever copy runs. Matrices are row-major.
+/// load time by the CPU (GCC/Clang target_clones). They compute every element with the same
+/// operations in the same order whichever copy runs — no fused multiply-add, no reassociation; the
+/// one reduction, sweep_dot, fixes its own order — so results are bit-identical on every CPU.
+/// Matrices are row-major.
 
 /// C[m, n] += Σ_k A(m, k) · B[k, n]  (M × K times K × N), A(m, k) = a[m·aRow + k·aColumn],
 /// B[k, n] = b[k·ldb + n], C[m, n] = c[m·ldc + n]; each element sums its k terms in order.
@@ -24,6 +25,10 @@ void sweep_backpropagate(size_t rows, size_t inWidth, size_t out, const double *
 
 /// y[i] += a · x[i].
 void sweep_axpy(size_t n, double a, const double *x, double *y);
+
+/// Σ x[i]·y[i], summed in eight interleaved partial sums combined in a fixed order: vectorisable
+/// without reassociation, so the same bits on every CPU (not those of a sequential sum).
+double sweep_dot(size_t n, const double *x, const double *y);
 
 /// One Adam step (β₁ 0.9, β₂ 0.999, ε 1e-8) with the bias-corrected `rate`: m, v and p in place.
 void sweep_adam(size_t n, double rate, double *p, double *m, double *v, const double *g);
