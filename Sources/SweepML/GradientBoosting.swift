@@ -223,15 +223,36 @@ struct LeafwiseGrower {
     let learningRate: Double
     static let minHessianToSplit = 1e-3
 
-    struct Histogram {
+    /// Every feature's histogram in three flat arrays; feature f's bins are
+    /// `offsets[f] ..< offsets[f + 1]`. Three allocations a leaf, not three per feature.
+    struct Histograms {
         var gradient: [Double], hessian: [Double], count: [Int32]
+    }
+
+    /// Where each feature's bins start in `Histograms`, and the total.
+    let offsets: [Int]
+    /// Histograms of split (or finished) leaves, reused: allocating ~100 KB per leaf made page
+    /// faults a tenth of the fit.
+    var pool: [Histograms] = []
+
+    /// A zeroed set of histograms, from the pool when it has one.
+    mutating func emptyHistograms() -> Histograms {
+        guard var reused = pool.popLast() else {
+            let total = offsets.last!
+            return Histograms(gradient: [Double](repeating: 0, count: total), hessian: [Double](repeating: 0, count: total),
+                              count: [Int32](repeating: 0, count: total))
+        }
+        reused.gradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        reused.hessian.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        reused.count.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        return reused
     }
 
     struct Leaf {
         var rows: [Int32]
         var depth: Int
         var node: Int
-        var histogram: [Histogram]
+        var histogram: Histograms
         var split: (gain: Double, feature: Int, bin: Int)?
         var gradient: Double, hessian: Double
     }
@@ -243,29 +264,31 @@ struct LeafwiseGrower {
         self.minSamplesLeaf = minSamplesLeaf
         self.l2 = l2
         self.learningRate = learningRate
+        var offsets = [0]
+        for edges in bins.upperEdges { offsets.append(offsets.last! + edges.count) }
+        self.offsets = offsets
     }
 
-    func histograms(_ rows: [Int32], _ g: [Double], _ h: [Double]) -> [Histogram] {
+    mutating func histograms(_ rows: [Int32], _ g: [Double], _ h: [Double]) -> Histograms {
         let n = bins.rows
-        return (0..<bins.columns).map { f in
-            let count = bins.upperEdges[f].count
-            var histogram = Histogram(gradient: [Double](repeating: 0, count: count), hessian: [Double](repeating: 0, count: count),
-                                      count: [Int32](repeating: 0, count: count))
-            bins.codes.withUnsafeBufferPointer { codes in
-                let column = codes.baseAddress! + f * n
-                histogram.gradient.withUnsafeMutableBufferPointer { hg in
-                    histogram.hessian.withUnsafeMutableBufferPointer { hh in
-                        histogram.count.withUnsafeMutableBufferPointer { hc in
+        var histograms = emptyHistograms()
+        bins.codes.withUnsafeBufferPointer { codes in
+            histograms.gradient.withUnsafeMutableBufferPointer { hg in
+                histograms.hessian.withUnsafeMutableBufferPointer { hh in
+                    histograms.count.withUnsafeMutableBufferPointer { hc in
+                        for f in 0..<bins.columns {
+                            let column = codes.baseAddress! + f * n
+                            let base = offsets[f]
                             for row in rows {
-                                let b = Int(column[Int(row)])
+                                let b = base + Int(column[Int(row)])
                                 hg[b] += g[Int(row)]; hh[b] += h[Int(row)]; hc[b] += 1
                             }
                         }
                     }
                 }
             }
-            return histogram
         }
+        return histograms
     }
 
     func bestSplit(_ leaf: Leaf) -> (gain: Double, feature: Int, bin: Int)? {
@@ -273,10 +296,12 @@ struct LeafwiseGrower {
         guard leaf.rows.count >= 2 * minSamplesLeaf, leaf.hessian >= 2 * Self.minHessianToSplit else { return nil }
         let parent = leaf.gradient * leaf.gradient / (leaf.hessian + l2)
         var best: (gain: Double, feature: Int, bin: Int)?
-        for (f, histogram) in leaf.histogram.enumerated() {
+        let histogram = leaf.histogram
+        for f in 0..<bins.columns {
             var gl = 0.0, hl = 0.0, cl: Int32 = 0
-            for b in 0..<(histogram.count.count - 1) {
-                gl += histogram.gradient[b]; hl += histogram.hessian[b]; cl += histogram.count[b]
+            let base = offsets[f]
+            for b in 0..<(offsets[f + 1] - base - 1) {
+                gl += histogram.gradient[base + b]; hl += histogram.hessian[base + b]; cl += histogram.count[base + b]
                 let cr = Int32(leaf.rows.count) - cl
                 if cl < minSamplesLeaf || hl < Self.minHessianToSplit { continue }
                 if cr < minSamplesLeaf { break }
@@ -298,7 +323,7 @@ struct LeafwiseGrower {
         var leaves = [root]
         while leaves.count < maxLeafNodes {
             guard let index = leaves.indices.filter({ leaves[$0].split != nil }).max(by: { leaves[$0].split!.gain < leaves[$1].split!.gain }) else { break }
-            let parent = leaves.remove(at: index)
+            var parent = leaves.remove(at: index)
             let split = parent.split!
             let n = bins.rows
             var leftRows: [Int32] = [], rightRows: [Int32] = []
@@ -309,12 +334,13 @@ struct LeafwiseGrower {
             // Histogram subtraction: build the smaller child's, derive the other's.
             let smallIsLeft = leftRows.count <= rightRows.count
             let small = histograms(smallIsLeft ? leftRows : rightRows, g, h)
-            var large: [Histogram] = []
-            large.reserveCapacity(small.count)
-            for (p, s) in zip(parent.histogram, small) {
-                large.append(Histogram(gradient: difference(p.gradient, s.gradient), hessian: difference(p.hessian, s.hessian),
-                                       count: difference(p.count, s.count)))
-            }
+            // The parent's histograms become the larger child's, in place (moved out first, so
+            // the arrays are not shared and nothing is copied).
+            var large = parent.histogram
+            parent.histogram = Histograms(gradient: [], hessian: [], count: [])
+            subtract(small.gradient, from: &large.gradient)
+            subtract(small.hessian, from: &large.hessian)
+            subtract(small.count, from: &large.count)
             let leftHistogram = smallIsLeft ? small : large, rightHistogram = smallIsLeft ? large : small
             let leftNode = feature.count, rightNode = feature.count + 1
             feature.append(-1); threshold.append(0); left.append(-1); right.append(-1); value.append(0)
@@ -323,8 +349,8 @@ struct LeafwiseGrower {
             threshold[parent.node] = bins.upperEdges[split.feature][split.bin]
             left[parent.node] = Int32(leftNode)
             right[parent.node] = Int32(rightNode)
-            func sums(_ histogram: [Histogram]) -> (Double, Double) {
-                (histogram[0].gradient.reduce(0, +), histogram[0].hessian.reduce(0, +))
+            func sums(_ histogram: Histograms) -> (Double, Double) {
+                (histogram.gradient[0..<offsets[1]].reduce(0, +), histogram.hessian[0..<offsets[1]].reduce(0, +))
             }
             let (lg, lh) = sums(leftHistogram), (rg, rh) = sums(rightHistogram)
             var leftLeaf = Leaf(rows: leftRows, depth: parent.depth + 1, node: leftNode, histogram: leftHistogram, split: nil, gradient: lg, hessian: lh)
@@ -334,6 +360,7 @@ struct LeafwiseGrower {
             leaves.append(leftLeaf)
             leaves.append(rightLeaf)
         }
+        for leaf in leaves { pool.append(leaf.histogram) }  // unshared again once `leaves` is gone
         var leafOfRow = [Int](repeating: 0, count: bins.rows)
         for leaf in leaves {
             value[leaf.node] = -learningRate * leaf.gradient / (leaf.hessian + l2)
@@ -344,15 +371,12 @@ struct LeafwiseGrower {
     }
 }
 
-/// a − b element by element, into a fresh array: a tight loop (the histogram subtraction of every split).
+/// a −= b element by element, in place: a tight loop (the histogram subtraction of every split).
 @inline(__always)
-func difference<T: Numeric>(_ a: [T], _ b: [T]) -> [T] {
-    [T](unsafeUninitializedCapacity: a.count) { buffer, initialized in
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                for i in 0..<a.count { buffer[i] = a[i] - b[i] }
-            }
+func subtract<T: Numeric>(_ b: [T], from a: inout [T]) {
+    b.withUnsafeBufferPointer { b in
+        a.withUnsafeMutableBufferPointer { a in
+            for i in 0..<a.count { a[i] -= b[i] }
         }
-        initialized = a.count
     }
 }
