@@ -20,7 +20,7 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         .target(name: "CSystemShim"),
-        .target(name: "SweepCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "SweepCore", dependencies: ["CKernels", .product(name: "Yams", package: "Yams")]),
         // Element-wise dense kernels with an AVX2 copy chosen at load time; no FMA contraction, so
         // every CPU computes the same bits.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),

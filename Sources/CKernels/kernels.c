@@ -96,3 +96,12 @@ double sweep_dot(size_t n, const double *restrict x, const double *restrict y) {
     for (size_t q = 0; i < n; i++, q++) acc[q] += x[i] * y[i];
     return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
 }
+
+CLONES
+void sweep_gaussian_terms(size_t n, double x, const double *restrict mu, const double *restrict inverseSigma,
+                          const double *restrict logNorm, double *restrict terms) {
+    for (size_t i = 0; i < n; i++) {
+        const double z = (x - mu[i]) * inverseSigma[i];
+        terms[i] += logNorm[i] - 0.5 * z * z;
+    }
+}

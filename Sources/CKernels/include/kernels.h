@@ -3,7 +3,7 @@
 
 #include <stddef.h>
 
-/// Dense kernels of the built-in models, compiled twice (AVX2 and baseline x86-64) and chosen at
+/// Dense kernels of the built-in models and of TPE's densities, compiled twice (AVX2 and baseline x86-64) and chosen at
 /// load time by the CPU (GCC/Clang target_clones). They compute every element with the same
 /// operations in the same order whichever copy runs — no fused multiply-add, no reassociation; the
 /// one reduction, sweep_dot, fixes its own order — so results are bit-identical on every CPU.
@@ -29,6 +29,9 @@ void sweep_axpy(size_t n, double a, const double *x, double *y);
 /// Σ x[i]·y[i], summed in eight interleaved partial sums combined in a fixed order: vectorisable
 /// without reassociation, so the same bits on every CPU (not those of a sequential sum).
 double sweep_dot(size_t n, const double *x, const double *y);
+
+/// terms[i] += logNorm[i] − ½·((x − mu[i])·inverseSigma[i])²: one axis of a Parzen mixture's log density.
+void sweep_gaussian_terms(size_t n, double x, const double *mu, const double *inverseSigma, const double *logNorm, double *terms);
 
 /// One Adam step (β₁ 0.9, β₂ 0.999, ε 1e-8) with the bias-corrected `rate`: m, v and p in place.
 void sweep_adam(size_t n, double rate, double *p, double *m, double *v, const double *g);

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// How TPE sees one dimension: a numeric interval (in log space for loguniform, widened by ½ at
@@ -213,18 +214,9 @@ struct ParzenEstimator {
     }
 
     /// terms[i] += log of kernel i at x (without its weight): the inner loop of every suggestion,
-    /// on raw buffers so that it compiles to straight-line vector code.
+    /// in CKernels (vectorised for the CPU, element-wise: the same bits everywhere).
     static func addKernelTerms(into terms: UnsafeMutableBufferPointer<Double>, x: Double, mus: [Double],
                                inverseSigmas: [Double], logNorms: [Double]) {
-        mus.withUnsafeBufferPointer { (mu: UnsafeBufferPointer<Double>) in
-            inverseSigmas.withUnsafeBufferPointer { (inverse: UnsafeBufferPointer<Double>) in
-                logNorms.withUnsafeBufferPointer { (norm: UnsafeBufferPointer<Double>) in
-                    for i in 0..<terms.count {
-                        let z = (x - mu[i]) * inverse[i]
-                        terms[i] += norm[i] - 0.5 * z * z
-                    }
-                }
-            }
-        }
+        sweep_gaussian_terms(terms.count, x, mus, inverseSigmas, logNorms, terms.baseAddress!)
     }
 }
