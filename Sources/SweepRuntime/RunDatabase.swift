@@ -153,8 +153,9 @@ final class RunDatabase {
 
     /// A trial the search suggested, with its tasks (written before any of them is sent).
     func trialAdded(_ trial: Trial, folds: Int) {
+        let json = trial.params.json  // once: the content hash is of this text
         pending.append(("INSERT INTO trials (trial, params_json, params, content_hash) VALUES (?, ?, ?, ?)",
-                        [trial.number, trial.params.json, Data(Codec.encode(trial.params)), String(trial.params.contentHash, radix: 16)]))
+                        [trial.number, json, Data(Codec.encode(trial.params)), String(fnv1a64(json.utf8), radix: 16)]))
         for fold in 0..<folds { pending.append(("INSERT INTO tasks (trial, fold) VALUES (?, ?)", [trial.number, fold])) }
     }
 
