@@ -94,11 +94,10 @@ extension SpecParser {
     static let earlyStoppingKeys = ["rule", "resource", "min_resource", "max_resource", "reduction_factor",
                                     "n_startup_trials", "n_warmup_steps", "min_folds", "alpha", "test"]
 
-    /// `early_stopping:` — `racing`, or a mapping `{rule: asha|median|racing, …settings}`.
-    /// Returns a wrapper so that "none given" and "invalid" differ.
-    static func parseEarlyStopping(_ node: Node?, model: ModelInfo?, isCommand: Bool, taskFolds: Int?,
-                                   _ reader: inout NodeReader) -> (rule: EarlyStopping?, Void)? {
-        guard let node else { return (nil, ()) }
+    /// `early_stopping:` — `racing`, or a mapping `{rule: asha|median|racing, …settings}`; nil when
+    /// it is wrong (the problem is reported).
+    static func parseEarlyStopping(_ node: Node, model: ModelInfo?, taskFolds: Int?,
+                                   _ reader: inout NodeReader) -> EarlyStopping? {
         var entries: [(String, Node)]
         if case .scalar = node {
             entries = [("rule", node)]
@@ -153,7 +152,7 @@ extension SpecParser {
                 guard let factor = reader.int(value, "early_stopping.reduction_factor", min: 2) else { return nil }
                 options.reductionFactor = factor
             }
-            return (.asha(options), ())
+            return .asha(options)
         case "median":
             var options = MedianOptions()
             if let value = settings["n_startup_trials"] {
@@ -164,7 +163,7 @@ extension SpecParser {
                 guard let n = reader.int(value, "early_stopping.n_warmup_steps", min: 0) else { return nil }
                 options.warmupSteps = n
             }
-            return (.median(options), ())
+            return .median(options)
         default:
             var options = RacingOptions()
             if let value = settings["min_folds"] {
@@ -186,7 +185,7 @@ extension SpecParser {
                 reader.fail("early_stopping.min_folds", node, "racing needs more folds than min_folds (\(options.minFolds)); the sweep has \(taskFolds) per trial: raise cv.folds or lower min_folds")
                 return nil
             }
-            return (.racing(options), ())
+            return .racing(options)
         }
     }
 }

@@ -59,13 +59,15 @@ public enum SpecParser {
             }
         }
         let refit = sections["refit"].map { reader.bool($0, "refit") } ?? true
-        let earlyStopping = parseEarlyStopping(sections["early_stopping"], model: model, isCommand: trainer?.isCommand ?? true,
-                                               taskFolds: cv?.taskFolds, &reader)
+        // nil: none asked for; .some(nil): asked for wrongly (reported).
+        let earlyStopping = sections["early_stopping"].map {
+            parseEarlyStopping($0, model: model, taskFolds: cv?.taskFolds, &reader)
+        }
         if let space, let search { checkSearchSpace(space, search, sections["space"], &reader) }
-        guard let trainer, let cv, let search, let space, let objective, let limits, let refit, let earlyStopping else { return nil }
+        guard let trainer, let cv, let search, let space, let objective, let limits, let refit, earlyStopping != .some(nil) else { return nil }
         var spec = Spec(name: name, data: data, cv: cv, trainer: trainer, search: search,
                         space: space, objective: objective, limits: limits, refit: refit, lines: reader.lines)
-        spec.earlyStopping = earlyStopping.rule
+        spec.earlyStopping = earlyStopping ?? nil
         return spec
     }
 
