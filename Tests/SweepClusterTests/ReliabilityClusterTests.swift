@@ -130,24 +130,27 @@ struct ReliabilityClusterTests {
     }
 
     @Test func aDrainingWorkerFinishesItsTaskAndASecondSignalHandsItBack() throws {
-        let (coordinator, endpoint, out) = try startCoordinator(Self.spec(trials: 6, folds: 2, sleep: 0.6), heartbeat: "250ms")
-        let steady = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "steady", "--heartbeat", "250ms"])
+        let (coordinator, endpoint, out) = try startCoordinator(Self.spec(trials: 6, folds: 2, sleep: 0.6), heartbeat: "500ms")
+        let steady = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "steady", "--heartbeat", "500ms"])
         defer { steady.stop() }
         let caches = try temporaryDirectory()
-        let leaving = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "leaving", "--heartbeat", "250ms",
+        let leaving = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "leaving", "--heartbeat", "500ms",
                                         "--cache", caches.appendingPathComponent("leaving").path])
         #expect(Self.awaitTaskStarted(cache: caches.appendingPathComponent("leaving")))
         leaving.signal(SIGTERM)
         #expect(leaving.awaitExit(timeout: 30) == 0)
         #expect(coordinator.awaitLine(containing: "worker left: leaving on", timeout: 10) != nil)
-        let impatient = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "impatient", "--heartbeat", "250ms",
+        let impatient = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "impatient", "--heartbeat", "500ms",
                                           "--cache", caches.appendingPathComponent("impatient").path])
         #expect(Self.awaitTaskStarted(cache: caches.appendingPathComponent("impatient")))
         impatient.signal(SIGTERM)
         #expect(impatient.awaitLine(containing: "draining") != nil)
         impatient.signal(SIGTERM)
         #expect(impatient.awaitExit(timeout: 30) == 0)
-        let left = try #require(coordinator.awaitLine(containing: "worker left: impatient", timeout: 10))
+        // Heartbeats every 500 ms here (liveness 1.5 s): at 250 ms a coordinator starved of CPU by
+        // the other suites could drop the worker as silent before its goodbye arrived.
+        let left = try #require(coordinator.awaitLine(containing: "worker left: impatient", timeout: 10),
+                                "coordinator said: \(coordinator.stderrLines.suffix(15).joined(separator: "\n"))")
         #expect(left.contains("re-queued 1 tasks"), "the cancelled task goes back at once: \(left)")
         #expect(coordinator.awaitExit() == 0)
         try Self.checkBooks(out, tasks: 12)
