@@ -182,7 +182,7 @@ public final class CoordinatorService {
                     artifacts?.progress(lease, worker: worker, step: step, metrics: metrics)
                     if keepReports, let value = metrics[spec.objective.metric] { database?.reported(lease, step: step, value: value) }
                 case .trialAdded(let trial):
-                    database?.trialAdded(trial, folds: spec.taskFolds)
+                    database?.trialAdded(trial)
                 case .stopped(let decision, let dropped, let cancelled):
                     database?.stopped(decision, dropped: dropped, cancelled: cancelled)
                     decisions.append(StoppedTrial(decision: decision, dropped: dropped, cancelled: cancelled))

@@ -61,7 +61,7 @@ final class RunDatabase {
     }
 
     /// A new run database for a sweep that starts now.
-    static func create(directory: String, sweep: SweepRow) throws -> RunDatabase {
+    static func create(directory: String, sweep: SweepRow, folds: Int) throws -> RunDatabase {
         let path = (directory as NSString).appendingPathComponent(fileName)
         if FileManager.default.fileExists(atPath: path) {
             throw RunDatabaseError(description: "\(path) already exists: continue that sweep with `sweep resume \(directory)`, or choose another --out")
@@ -73,10 +73,10 @@ final class RunDatabase {
             try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
             try db.execute(sql: """
                 INSERT INTO sweep (id, sweep_id, name, mode, bind, spec_path, spec_text, data_sha256, workdir_sha256,
-                                   key_path, allow_paths, insecure, created_at, status)
-                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')
+                                   key_path, allow_paths, insecure, created_at, status, folds)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)
                 """, arguments: [String(sweep.sweepID, radix: 16), sweep.name, sweep.mode, sweep.bind, sweep.specPath, sweep.specText,
-                                 sweep.dataSHA256, sweep.workdirSHA256, sweep.keyPath, json(sweep.allowPaths), sweep.insecure, now()])
+                                 sweep.dataSHA256, sweep.workdirSHA256, sweep.keyPath, json(sweep.allowPaths), sweep.insecure, now(), folds])
             try db.execute(sql: "INSERT INTO events (at, kind, detail) VALUES (?, 'started', ?)", arguments: [now(), sweep.name])
         }
         return database
@@ -151,12 +151,12 @@ final class RunDatabase {
 
     // MARK: Buffered writes (committed together by `commit()`)
 
-    /// A trial the search suggested, with its tasks (written before any of them is sent).
-    func trialAdded(_ trial: Trial, folds: Int) {
+    /// A trial the search suggested (written before any of its tasks is sent; its tasks follow
+    /// from the `tasks` view).
+    func trialAdded(_ trial: Trial) {
         let json = trial.params.json  // once: the content hash is of this text
         pending.append(("INSERT INTO trials (trial, params_json, params, content_hash) VALUES (?, ?, ?, ?)",
                         [trial.number, json, Data(Codec.encode(trial.params)), String(fnv1a64(json.utf8), radix: 16)]))
-        for fold in 0..<folds { pending.append(("INSERT INTO tasks (trial, fold) VALUES (?, ?)", [trial.number, fold])) }
     }
 
     /// An early-stopping decision with its reason and what it saved.
@@ -221,9 +221,13 @@ final class RunDatabase {
             id INTEGER PRIMARY KEY CHECK (id = 1), sweep_id TEXT NOT NULL, name TEXT NOT NULL, mode TEXT NOT NULL,
             bind TEXT NOT NULL, spec_path TEXT NOT NULL, spec_text TEXT NOT NULL, data_sha256 TEXT, workdir_sha256 TEXT,
             key_path TEXT, allow_paths TEXT, insecure INTEGER NOT NULL, created_at REAL NOT NULL,
-            status TEXT NOT NULL, finished_at REAL);
+            status TEXT NOT NULL, finished_at REAL, folds INTEGER NOT NULL);
         CREATE TABLE trials (trial INTEGER PRIMARY KEY, params_json TEXT NOT NULL, params BLOB NOT NULL, content_hash TEXT NOT NULL);
-        CREATE TABLE tasks (trial INTEGER NOT NULL, fold INTEGER NOT NULL, PRIMARY KEY (trial, fold));
+        -- Every (trial, fold): derived from the trials and the sweep's folds per trial, so a
+        -- suggestion costs one row, not one per fold.
+        CREATE VIEW tasks AS
+            WITH RECURSIVE folds(fold) AS (SELECT 0 UNION ALL SELECT fold + 1 FROM folds WHERE fold + 1 < (SELECT folds FROM sweep WHERE id = 1))
+            SELECT t.trial, f.fold FROM trials t, folds f;
         CREATE TABLE attempts (trial INTEGER NOT NULL, fold INTEGER NOT NULL, attempt INTEGER NOT NULL, worker TEXT NOT NULL,
                                host TEXT NOT NULL, dispatched_at REAL NOT NULL, PRIMARY KEY (trial, fold, attempt));
         CREATE TABLE results (id INTEGER PRIMARY KEY, trial INTEGER NOT NULL, fold INTEGER NOT NULL, attempt INTEGER NOT NULL,

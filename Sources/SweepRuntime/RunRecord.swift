@@ -52,7 +52,7 @@ public final class RunRecord {
             specPath: URL(fileURLWithPath: sweep.specPath).standardizedFileURL.path, specText: specText,
             dataSHA256: sweep.dataSHA256, workdirSHA256: sweep.workdirBlob?.sha256, keyPath: keyPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
             allowPaths: allowPaths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, insecure: insecure)
-        let database = try RunDatabase.create(directory: directory, sweep: row)
+        let database = try RunDatabase.create(directory: directory, sweep: row, folds: sweep.spec.taskFolds)
         return RunRecord(database: database, row: row, trials: [], isResume: false, records: [:], state: nil)
     }
 
