@@ -120,89 +120,26 @@ public struct CoordinatorMachine: Sendable {
     }
 
     public let configuration: Configuration
-    public private(set) var search: SearchDriver
+    public internal(set) var search: SearchDriver
     /// Every trial the search suggested, by number.
-    public private(set) var trials: [Trial] = []
+    public internal(set) var trials: [Trial] = []
     var workers: [PeerID: Worker] = [:]
     var leases: [LeaseRef: Lease] = [:]
     var tasks: [TaskState]
     var retryQueue: [TaskID] = []
     var retryHead = 0
     var nextFresh = 0
-    public private(set) var succeeded = 0
-    public private(set) var failed = 0
+    public internal(set) var succeeded = 0
+    public internal(set) var failed = 0
     /// Tasks of stopped trials (dropped or cancelled).
-    public private(set) var pruned = 0
+    public internal(set) var pruned = 0
     var searchEndReported = false
     /// Actions decided while restoring, performed with the first event.
     var deferred: [Action] = []
-    public private(set) var isFinished = false
+    public internal(set) var isFinished = false
     /// After the finish: workers that have not yet answered SWEEP-DONE. The shell keeps serving
     /// until this is empty (or a short deadline passes), so final acknowledgements are delivered.
     public private(set) var awaitingFarewell: Set<PeerID> = []
-
-    /// What a resumed sweep had done before: counted tasks and attempts made so far (new
-    /// attempts are numbered after them, so old leases still running on workers stay distinct).
-    public struct Restored: Sendable {
-        /// The trials suggested so far, in number order.
-        public var trials: [Trial]
-        /// Counted outcomes, in the order they were counted.
-        public var counted: [(task: TaskID, status: TaskStatus, metrics: [String: Double])]
-        public var attempts: [TaskID: Int]
-        public var decisions: [StopDecision]
-        /// Intermediate reports of the objective, in the order they arrived (for asha and median).
-        public var reports: [(task: TaskID, step: Int, value: Double)]
-
-        public init(trials: [Trial], counted: [(task: TaskID, status: TaskStatus, metrics: [String: Double])],
-                    attempts: [TaskID: Int], decisions: [StopDecision] = [], reports: [(task: TaskID, step: Int, value: Double)] = []) {
-            self.trials = trials
-            self.counted = counted
-            self.attempts = attempts
-            self.decisions = decisions
-            self.reports = reports
-        }
-    }
-
-    public init(_ configuration: Configuration, restored: Restored? = nil) {
-        self.configuration = configuration
-        search = SearchDriver(configuration.search)
-        tasks = []
-        guard let restored else { return }
-        // Replay the search exactly: its suggestions, then what was counted and decided.
-        for trial in restored.trials {
-            search.replay(trial)
-            trials.append(trial)
-            tasks += Array(repeating: TaskState(), count: configuration.folds)
-        }
-        nextFresh = tasks.count
-        for (task, attempts) in restored.attempts { if let index = taskIndex(task) { tasks[index].attempts = attempts } }
-        var decided: [Action] = []
-        let stoppedTrials = Set(restored.decisions.map(\.trial))
-        for decision in restored.decisions { search.stop(decision) }
-        for (task, status, metrics) in restored.counted {
-            guard let index = taskIndex(task), !tasks[index].done else { continue }
-            tasks[index].done = true
-            switch status {
-            case .ok: succeeded += 1
-            case .failed: failed += 1
-            case .pruned: pruned += 1
-            }
-            guard !stoppedTrials.contains(task.trial), status != .pruned else { continue }
-            let value = status == .ok ? metrics[configuration.objective] : nil
-            for decision in search.foldFinished(trial: task.trial, fold: task.fold, value: value) { stop(decision, into: &decided) }
-        }
-        for report in restored.reports {
-            if let decision = search.intermediate(trial: report.task.trial, fold: report.task.fold, step: report.step, value: report.value) {
-                stop(decision, into: &decided)
-            }
-        }
-        deferred = decided
-        // Unfinished tasks of the recorded trials run first.
-        for index in tasks.indices where !tasks[index].done {
-            requeue(task: TaskID(trial: index / configuration.folds, fold: index % configuration.folds))
-        }
-        if search.exhausted != nil && succeeded + failed + pruned == tasks.count { isFinished = true }
-    }
 
     public var totalTasks: Int { tasks.count }
     public var endedTasks: Int { succeeded + failed + pruned }
@@ -368,29 +305,6 @@ public struct CoordinatorMachine: Sendable {
         actions.append(.record(TaskRecord(task: lease.task, status: .failed, worker: worker.name, host: worker.host,
                                           attempt: lease.attempt, duration: duration, metrics: [:], error: error)))
         _ = search.foldFinished(trial: lease.trial, fold: lease.fold, value: nil)
-    }
-
-    /// Ends a stopped trial's tasks: queued ones are dropped, running ones cancelled on their workers.
-    mutating func stop(_ decision: StopDecision, into actions: inout [Action]) {
-        var dropped = 0, cancelled = 0
-        for fold in 0..<configuration.folds {
-            let task = TaskID(trial: decision.trial, fold: fold)
-            let index = taskIndex(task)!
-            guard !tasks[index].done else { continue }
-            tasks[index].done = true
-            pruned += 1
-            let running = leases.filter { $0.key.task == task && !$0.value.cancelled && !$0.value.timedOut }
-            for (ref, entry) in running {
-                leases[ref]!.cancelled = true
-                actions.append(.send(entry.peer, .cancel(sweepID: configuration.sweepID, [ref])))
-            }
-            if running.isEmpty { dropped += 1 } else { cancelled += 1 }
-            let worker = running.first.flatMap { workers[$0.value.peer]?.hello }
-            actions.append(.record(TaskRecord(task: task, status: .pruned, worker: worker?.name ?? "", host: worker?.host ?? "",
-                                              attempt: running.first?.key.attempt ?? tasks[index].attempts, duration: 0,
-                                              metrics: [:], error: "\(decision.rule.rawValue): \(decision.reason)")))
-        }
-        actions.append(.stopped(decision, dropped: dropped, cancelled: cancelled))
     }
 
     mutating func tick(now: Double, into actions: inout [Action]) {

@@ -1,0 +1,69 @@
+import SweepCore
+
+/// Starting a machine, fresh or from a run database's record: the recorded suggestions are
+/// replayed into the search, then the counted results, decisions and intermediate reports, so a
+/// resumed sweep continues exactly where it stopped.
+extension CoordinatorMachine {
+    /// What a resumed sweep had done before: counted tasks and attempts made so far (new
+    /// attempts are numbered after them, so old leases still running on workers stay distinct).
+    public struct Restored: Sendable {
+        /// The trials suggested so far, in number order.
+        public var trials: [Trial]
+        /// Counted outcomes, in the order they were counted.
+        public var counted: [(task: TaskID, status: TaskStatus, metrics: [String: Double])]
+        public var attempts: [TaskID: Int]
+        public var decisions: [StopDecision]
+        /// Intermediate reports of the objective, in the order they arrived (for asha and median).
+        public var reports: [(task: TaskID, step: Int, value: Double)]
+
+        public init(trials: [Trial], counted: [(task: TaskID, status: TaskStatus, metrics: [String: Double])],
+                    attempts: [TaskID: Int], decisions: [StopDecision] = [], reports: [(task: TaskID, step: Int, value: Double)] = []) {
+            self.trials = trials
+            self.counted = counted
+            self.attempts = attempts
+            self.decisions = decisions
+            self.reports = reports
+        }
+    }
+
+    public init(_ configuration: Configuration, restored: Restored? = nil) {
+        self.configuration = configuration
+        search = SearchDriver(configuration.search)
+        tasks = []
+        guard let restored else { return }
+        // Replay the search exactly: its suggestions, then what was counted and decided.
+        for trial in restored.trials {
+            search.replay(trial)
+            trials.append(trial)
+            tasks += Array(repeating: TaskState(), count: configuration.folds)
+        }
+        nextFresh = tasks.count
+        for (task, attempts) in restored.attempts { if let index = taskIndex(task) { tasks[index].attempts = attempts } }
+        var decided: [Action] = []
+        let stoppedTrials = Set(restored.decisions.map(\.trial))
+        for decision in restored.decisions { search.stop(decision) }
+        for (task, status, metrics) in restored.counted {
+            guard let index = taskIndex(task), !tasks[index].done else { continue }
+            tasks[index].done = true
+            switch status {
+            case .ok: succeeded += 1
+            case .failed: failed += 1
+            case .pruned: pruned += 1
+            }
+            guard !stoppedTrials.contains(task.trial), status != .pruned else { continue }
+            let value = status == .ok ? metrics[configuration.objective] : nil
+            for decision in search.foldFinished(trial: task.trial, fold: task.fold, value: value) { stop(decision, into: &decided) }
+        }
+        for report in restored.reports {
+            if let decision = search.intermediate(trial: report.task.trial, fold: report.task.fold, step: report.step, value: report.value) {
+                stop(decision, into: &decided)
+            }
+        }
+        deferred = decided
+        // Unfinished tasks of the recorded trials run first.
+        for index in tasks.indices where !tasks[index].done {
+            requeue(task: TaskID(trial: index / configuration.folds, fold: index % configuration.folds))
+        }
+        if search.exhausted != nil && succeeded + failed + pruned == tasks.count { isFinished = true }
+    }
+}

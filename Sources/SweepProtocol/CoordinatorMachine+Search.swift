@@ -1,0 +1,27 @@
+import SweepCore
+
+/// Early stopping in the machine: what happens to a trial the search stops.
+extension CoordinatorMachine {
+    /// Ends a stopped trial's tasks: queued ones are dropped, running ones cancelled on their workers.
+    mutating func stop(_ decision: StopDecision, into actions: inout [Action]) {
+        var dropped = 0, cancelled = 0
+        for fold in 0..<configuration.folds {
+            let task = TaskID(trial: decision.trial, fold: fold)
+            let index = taskIndex(task)!
+            guard !tasks[index].done else { continue }
+            tasks[index].done = true
+            pruned += 1
+            let running = leases.filter { $0.key.task == task && !$0.value.cancelled && !$0.value.timedOut }
+            for (ref, entry) in running {
+                leases[ref]!.cancelled = true
+                actions.append(.send(entry.peer, .cancel(sweepID: configuration.sweepID, [ref])))
+            }
+            if running.isEmpty { dropped += 1 } else { cancelled += 1 }
+            let worker = running.first.flatMap { workers[$0.value.peer]?.hello }
+            actions.append(.record(TaskRecord(task: task, status: .pruned, worker: worker?.name ?? "", host: worker?.host ?? "",
+                                              attempt: running.first?.key.attempt ?? tasks[index].attempts, duration: 0,
+                                              metrics: [:], error: "\(decision.rule.rawValue): \(decision.reason)")))
+        }
+        actions.append(.stopped(decision, dropped: dropped, cancelled: cancelled))
+    }
+}
