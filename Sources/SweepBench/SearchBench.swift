@@ -142,9 +142,8 @@ enum SearchBench {
         let configs = table.cSize * table.gSize
         for seed in 0..<seeds {
             // Each seed visits the grid in its own random order (random search without replacement).
-            var search = SearchDriver.Configuration(space: table.space, algorithm: .random, seed: UInt64(seed), trials: configs,
+            let search = SearchDriver.Configuration(space: table.space, algorithm: .random, seed: UInt64(seed), trials: configs,
                                                     goal: .maximize, folds: table.folds, earlyStopping: .racing(RacingOptions()))
-            search.trials = configs
             var machine = CoordinatorMachine(.init(sweepID: 1, search: search, objective: "score", maxAttempts: 1, taskTimeout: 1e9))
             let peer = PeerID([1])
             var inFlight: [Assignment] = []
@@ -169,7 +168,7 @@ enum SearchBench {
                 absorb(machine.handle(.received(peer, .results(sweepID: 1, [result])), now: now))
                 now += 1
             }
-            // Cancelled leases answer at once, so the machine can finish.
+            // Cancelled folds leave the simulated worker at once (never run); the search's record is final.
             let best = (0..<configs).max { table.mean($0) < table.mean($1) }!
             let complete = machine.search.history.entries.compactMap { entry -> (Int, Double)? in
                 if case .complete(let loss) = entry.state { return (table.index(entry.params), -loss) } else { return nil }

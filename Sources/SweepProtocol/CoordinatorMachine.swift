@@ -161,12 +161,13 @@ public struct CoordinatorMachine: Sendable {
         case .tick:
             tick(now: now, into: &actions)
         }
-        if !searchEndReported && search.isExhausted(now: now) {
+        let searchSpent = search.isExhausted(now: now)
+        if searchSpent && !searchEndReported {
             searchEndReported = true
             actions.append(.searchEnded(search.exhausted!))
         }
         // Cancelled leases are awaited too, so no worker is left running a task of a finished sweep.
-        if !isFinished && endedTasks == tasks.count && search.isExhausted(now: now) && !leases.values.contains(where: \.cancelled) {
+        if !isFinished && searchSpent && endedTasks == tasks.count && !leases.values.contains(where: \.cancelled) {
             isFinished = true
             awaitingFarewell = Set(workers.keys)
             for peer in workers.keys { actions.append(.send(peer, .sweepDone(sweepID: configuration.sweepID))) }

@@ -226,8 +226,8 @@ public final class CoordinatorService {
             logger.info("resuming sweep '\(spec.name)' on \(endpoint): \(records.count) of \(machine.totalTasks) tasks already counted; waiting for workers to reconnect")
             database?.event("resumed", "\(records.count) of \(machine.totalTasks) tasks counted")
         } else {
-            let trials = sweep.plannedTrials.map { "\($0) trials" } ?? "\(spec.search.algorithm.rawValue) search"
-            logger.info("serving sweep '\(spec.name)' on \(endpoint): \(trials) × \(spec.taskFolds) folds, \(spec.search.algorithm.rawValue) search")
+            let trials = sweep.plannedTrials.map { "up to \($0) trials" } ?? "trials until the budget ends"
+            logger.info("serving sweep '\(spec.name)' on \(endpoint): \(spec.search.algorithm.rawValue) search, \(trials) × \(spec.taskFolds) folds")
         }
         if record?.mode == "coordinator" { database?.bound(endpoint) }
         try database?.commit()

@@ -5,8 +5,8 @@ import SweepProtocol
 
 /// The durable record of a sweep: SQLite in the run directory (`run.db`, WAL mode), readable
 /// with any SQLite client. It holds the spec, trials (each written when the search suggests it),
-/// tasks, leases, results (counted and duplicate), early-stopping decisions and events. Writes are grouped: the coordinator buffers them while it handles a
-/// batch of messages and `commit()`s before it sends anything, so a result is durable before
+/// tasks, leases, results (counted and duplicate), early-stopping decisions and events. Writes
+/// are grouped: the coordinator buffers them while it handles a batch of messages and `commit()`s before it sends anything, so a result is durable before
 /// its acknowledgement leaves. `synchronous=NORMAL` survives a crash of the process (not of the
 /// machine's power), which is the failure `sweep resume` is for.
 final class RunDatabase {
@@ -40,7 +40,7 @@ final class RunDatabase {
         var attempts: [TaskID: Int]
         /// Counted outcomes in the order they were counted.
         var counted: [TaskRecord]
-        var decisions: [StopDecision]
+        var decisions: [StoppedTrial]
         var reports: [(task: TaskID, step: Int, value: Double)]
         var duplicates: Int
         var requeues: Int
@@ -134,8 +134,9 @@ final class RunDatabase {
                                           metrics: metrics, error: result["error"]))
             }
             let decisions = try Row.fetchAll(db, sql: "SELECT * FROM decisions ORDER BY id").map { row in
-                StopDecision(trial: row["trial"], rule: StopDecision.Rule(rawValue: row["rule"]) ?? .racing, fold: row["fold"],
-                             step: row["step"], reason: row["reason"])
+                StoppedTrial(decision: StopDecision(trial: row["trial"], rule: StopDecision.Rule(rawValue: row["rule"]) ?? .racing,
+                                                    fold: row["fold"], step: row["step"], reason: row["reason"]),
+                             dropped: row["dropped"], cancelled: row["cancelled"])
             }
             let reports = try Row.fetchAll(db, sql: "SELECT trial, fold, step, value FROM reports ORDER BY id").map { row in
                 (task: TaskID(trial: row["trial"], fold: row["fold"]), step: row["step"] as Int, value: row["value"] as Double)

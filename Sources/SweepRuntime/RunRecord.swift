@@ -19,11 +19,10 @@ public final class RunRecord {
     public let keyPath: String?
     public let allowPaths: [String]
     public let insecure: Bool
-    public let trials: [Trial]
     let dataSHA256: String?
     let workdirSHA256: String?
 
-    private init(database: RunDatabase, row: RunDatabase.SweepRow, trials: [Trial], isResume: Bool,
+    private init(database: RunDatabase, row: RunDatabase.SweepRow, isResume: Bool,
                  records: [TaskID: TaskRecord], state: CoordinatorMachine.Restored?, decisions: [StoppedTrial] = []) {
         restoredDecisions = decisions
         self.database = database
@@ -38,7 +37,6 @@ public final class RunRecord {
         keyPath = row.keyPath
         allowPaths = row.allowPaths
         insecure = row.insecure
-        self.trials = trials
         dataSHA256 = row.dataSHA256
         workdirSHA256 = row.workdirSHA256
     }
@@ -53,7 +51,7 @@ public final class RunRecord {
             dataSHA256: sweep.dataSHA256, workdirSHA256: sweep.workdirBlob?.sha256, keyPath: keyPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
             allowPaths: allowPaths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, insecure: insecure)
         let database = try RunDatabase.create(directory: directory, sweep: row, folds: sweep.spec.taskFolds)
-        return RunRecord(database: database, row: row, trials: [], isResume: false, records: [:], state: nil)
+        return RunRecord(database: database, row: row, isResume: false, records: [:], state: nil)
     }
 
     /// Opens the run database in `directory` to continue its sweep.
@@ -61,16 +59,11 @@ public final class RunRecord {
         let database = try RunDatabase.open(directory: directory)
         let restored = try database.restore()
         let state = CoordinatorMachine.Restored(trials: restored.trials, counted: restored.counted.map { ($0.task, $0.status, $0.metrics) },
-                                                attempts: restored.attempts, decisions: restored.decisions, reports: restored.reports)
+                                                attempts: restored.attempts, decisions: restored.decisions.map(\.decision),
+                                                reports: restored.reports)
         let records = Dictionary(restored.counted.map { ($0.task, $0) }, uniquingKeysWith: { first, _ in first })
-        let pruned = restored.counted.filter { $0.status == .pruned }
-        let decisions = restored.decisions.map { decision in
-            let tasks = pruned.filter { $0.task.trial == decision.trial }
-            let cancelled = tasks.filter { !$0.worker.isEmpty }.count
-            return StoppedTrial(decision: decision, dropped: tasks.count - cancelled, cancelled: cancelled)
-        }
-        return RunRecord(database: database, row: restored.sweep, trials: restored.trials, isResume: true,
-                         records: records, state: state, decisions: decisions)
+        return RunRecord(database: database, row: restored.sweep, isResume: true,
+                         records: records, state: state, decisions: restored.decisions)
     }
 
     /// Checks that a reloaded sweep is the one this record started: same data and workdir.

@@ -152,10 +152,12 @@ struct CommandTrainerTests {
             cancel.set()
         }
         watcher.start()
+        // The child's pid is written before the report that triggers the cancel, so it is there
+        // to check however soon the cancel lands.
         let (result, task) = try run("""
-        echo '@sweep {"step": 1, "score": 0}'
         sleep 300 &
         echo $! > child.pid
+        echo '@sweep {"step": 1, "score": 0}'
         wait
         """, cancel: cancel, progress: progress)
         #expect(result.error == "cancelled by the coordinator")

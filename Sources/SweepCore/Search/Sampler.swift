@@ -59,7 +59,7 @@ public struct GridSampler: Sampler {
     }
 
     public func suggest(number: Int, attempt: Int, history: SearchHistory) -> Params? {
-        // Conditional dimensions collapse some combinations into one: skip to the next unseen.
+        // The list is already free of duplicates, so trial n is the n-th combination.
         let index = number + attempt
         return index < configurations.count ? configurations[index] : nil
     }

@@ -57,7 +57,7 @@ public struct SearchDriver: Sendable {
     public private(set) var exhausted: String?
     var asha: SuccessiveHalving?
     var median: MedianStopping?
-    public private(set) var racing: Racing?
+    var racing: Racing?
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
@@ -79,8 +79,6 @@ public struct SearchDriver: Sendable {
         case nil: break
         }
     }
-
-    public var trialCount: Int { history.count }
 
     /// The next trial to start, or nil once a budget is spent or the sampler has nothing new.
     public mutating func nextTrial(now: Double) -> Trial? {

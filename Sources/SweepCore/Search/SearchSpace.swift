@@ -46,8 +46,6 @@ public struct SearchSpace: Sendable {
             size = overflow ? nil : product
         }
     }
-
-    public var isEmpty: Bool { dimensions.isEmpty }
 }
 
 extension Dimension {
