@@ -22,27 +22,26 @@ enum DispatchRun {
         trainer: {model: noop}
         space: {score: {int: [0, \(tasks / folds - 1)]}}
         objective: {metric: score}
+        refit: false
         """
         let specPath = directory.appendingPathComponent("spec.yaml").path
         try spec.write(toFile: specPath, atomically: true, encoding: .utf8)
         let sweep = try SweepLoader.load(specPath: specPath)
         var logger = Logger(label: "bench") { ConsoleLogHandler(label: $0) }
         logger.logLevel = .warning
-        // With the run database, as `sweep run` has it: every dispatch and result is committed.
-        let record = try RunRecord.create(directory: directory.appendingPathComponent("run").path, sweep: sweep, mode: "run",
+        // The whole sweep as `sweep run` has it: every dispatch and result is committed to run.db.
+        let runDirectory = directory.appendingPathComponent("run").path
+        let record = try RunRecord.create(directory: runDirectory, sweep: sweep, mode: "run",
                                           bind: "tcp://127.0.0.1:*", keyPath: nil, allowPaths: [], insecure: false)
-        let service = try CoordinatorService(sweep: sweep, options: .init(bind: "tcp://127.0.0.1:*", showProgress: false), logger: logger,
-                                             record: record)
-        let local = LocalWorkers()
-        defer { local.stop() }
-        try local.start(count: workers, connect: service.endpoint, slots: slots, heartbeatInterval: 1, logLevel: "warning",
-                        executable: sweepBinary)
-        let outcome = try service.run()
-        service.close()
-        precondition(outcome.complete && outcome.records.count == tasks, "the benchmark sweep did not finish")
-        let startup = outcome.firstDispatch ?? 0
-        let latencies = outcome.roundTrips.sorted()
-        return Result(tasksPerSecond: Double(tasks) / (outcome.wallSeconds - startup),
+        let lifecycle = try SweepLifecycle(sweep: sweep, record: record, options: .init(
+            bind: "tcp://127.0.0.1:*", showProgress: false, stopOnSignals: false,
+            localWorkers: .init(count: workers, slots: slots, logLevel: "warning", executable: sweepBinary)), logger: logger)
+        let wall = try lifecycle.run().wallSeconds
+        let timings = try RunTimings.read(directory: runDirectory)
+        precondition(timings.dispatchToCounted.count == tasks, "the benchmark sweep did not finish")
+        let startup = timings.firstDispatch ?? 0
+        let latencies = timings.dispatchToCounted.sorted()
+        return Result(tasksPerSecond: Double(tasks) / (wall - startup),
                       medianMicroseconds: latencies[latencies.count / 2] * 1e6, startupSeconds: startup)
     }
 }

@@ -64,6 +64,6 @@ extension CoordinatorMachine {
         for index in tasks.indices where !tasks[index].done {
             requeue(task: TaskID(trial: index / configuration.folds, fold: index % configuration.folds))
         }
-        if search.exhausted != nil && succeeded + failed + pruned == tasks.count { isFinished = true }
+        if search.exhausted != nil && succeeded + failed + pruned == tasks.count { phase = .done }
     }
 }

@@ -11,9 +11,9 @@ extension CoordinatorMachine {
             guard !tasks[index].done else { continue }
             tasks[index].done = true
             pruned += 1
-            let running = leases.filter { $0.key.task == task && !$0.value.cancelled && !$0.value.timedOut }
+            let running = leases.filter { $0.key.task == task && $0.value.state == .running }
             for (ref, entry) in running {
-                leases[ref]!.cancelled = true
+                leases[ref]!.state = .cancelled
                 actions.append(.send(entry.peer, .cancel(sweepID: configuration.sweepID, [ref])))
             }
             if running.isEmpty { dropped += 1 } else { cancelled += 1 }

@@ -2,7 +2,8 @@ import SweepCore
 
 /// The coordinator's decisions, as a pure state machine (after swift-cluster-membership's SWIM
 /// instance): each event goes in with the time, a list of actions comes out; it never touches a
-/// socket, a file or a clock. The shell (SweepRuntime.CoordinatorLoop) performs the actions.
+/// socket, a file or a clock. The shell (SweepRuntime's CoordinatorLoop and RunJournal) performs
+/// the actions: sends go to sockets, everything else is recorded.
 ///
 /// Terms: a *task* is (trial, fold). A *lease* is one dispatch of a task to one worker, numbered
 /// by attempt. Execution is at-least-once; accounting is exactly-once: the first successful
@@ -19,7 +20,15 @@ import SweepCore
 /// and no task waits, so a sampler that learns from results sees every result counted so far.
 /// Fold results and intermediate reports go to the search as they are counted; when it stops a
 /// trial, the trial's queued tasks are dropped and its running ones cancelled on their workers.
-/// The sweep finishes when the search is spent and every task has ended.
+/// The sweep finishes when the search is spent and every task has ended; it then says SWEEP-DONE
+/// to every worker and serves until each has answered (so its last acknowledgements arrive) or
+/// a short grace period passes.
+///
+/// Timers: `nextWake` says when the shell must deliver the next `.tick` (heartbeats to send,
+/// silent workers to drop, leases past their timeout, the search's time limit, the end of the
+/// farewell). It is a lower bound kept up to date as timers are added and recomputed exactly at
+/// each tick, so an idle coordinator sleeps until something is due. Heartbeats are coalesced:
+/// a tick sends one to every worker not sent anything for half an interval.
 public struct CoordinatorMachine: Sendable {
     public struct Configuration: Sendable {
         public var sweepID: UInt64
@@ -67,6 +76,8 @@ public struct CoordinatorMachine: Sendable {
 
     public enum Action: Sendable {
         case send(PeerID, Message)
+        /// A task was handed to a worker (to record before the WORK message leaves).
+        case dispatched(LeaseRef, worker: String, host: String)
         /// Send the sweep's SETUP (encoded once by the shell: it carries the dataset).
         case sendSetup(PeerID)
         /// A task's outcome to count (exactly once per task).
@@ -85,6 +96,7 @@ public struct CoordinatorMachine: Sendable {
         /// No further trial will start, and why (budget spent, space exhausted).
         case searchEnded(String)
         case report(Report)
+        /// Every task has ended; the sweep's outcome is final (the shell serves on until `isDone`).
         case finished
     }
 
@@ -107,11 +119,24 @@ public struct CoordinatorMachine: Sendable {
     }
 
     struct Lease {
+        enum State {
+            case running
+            /// Past the task timeout: counted as a failed attempt; the worker was told to cancel.
+            case timedOut
+            /// Its trial was stopped: the worker was told to cancel it; its result will not count.
+            case cancelled
+        }
+
         var peer: PeerID
         var started: Double
-        var timedOut = false
-        /// Its trial was stopped: the worker was told to cancel it; its result will not count.
-        var cancelled = false
+        var state = State.running
+    }
+
+    /// Serving until every task has ended; then saying farewell; then done.
+    enum Phase: Equatable {
+        case serving
+        case finishing(awaiting: Set<PeerID>, until: Double)
+        case done
     }
 
     struct TaskState {
@@ -136,10 +161,18 @@ public struct CoordinatorMachine: Sendable {
     var searchEndReported = false
     /// Actions decided while restoring, performed with the first event.
     var deferred: [Action] = []
-    public internal(set) var isFinished = false
-    /// After the finish: workers that have not yet answered SWEEP-DONE. The shell keeps serving
-    /// until this is empty (or a short deadline passes), so final acknowledgements are delivered.
-    public private(set) var awaitingFarewell: Set<PeerID> = []
+    var phase = Phase.serving
+    /// Tasks were re-queued outside a dispatch: offer them to every worker before returning.
+    var requeuedSinceDispatch = false
+    /// No timer is due before this (a lower bound; see `nextWake`).
+    var wakeAt = -Double.infinity
+
+    /// Every task has ended (the sweep's outcome is final).
+    public var isFinished: Bool { phase != .serving }
+    /// The farewell is over too: the shell can stop serving.
+    public var isDone: Bool { phase == .done }
+    /// When the shell must deliver the next `.tick`.
+    public var nextWake: Double { wakeAt }
 
     public var totalTasks: Int { tasks.count }
     public var endedTasks: Int { succeeded + failed + pruned }
@@ -159,7 +192,11 @@ public struct CoordinatorMachine: Sendable {
         case .unreachable(let peer):
             if let worker = workers[peer] { drop(worker, reason: "disconnected", into: &actions) }
         case .tick:
-            tick(now: now, into: &actions)
+            if now >= wakeAt { tick(now: now, into: &actions) }
+        }
+        if requeuedSinceDispatch {
+            requeuedSinceDispatch = false
+            dispatchAll(now: now, into: &actions)
         }
         let searchSpent = search.isExhausted(now: now)
         if searchSpent && !searchEndReported {
@@ -167,13 +204,26 @@ public struct CoordinatorMachine: Sendable {
             actions.append(.searchEnded(search.exhausted!))
         }
         // Cancelled leases are awaited too, so no worker is left running a task of a finished sweep.
-        if !isFinished && searchSpent && endedTasks == tasks.count && !leases.values.contains(where: \.cancelled) {
-            isFinished = true
-            awaitingFarewell = Set(workers.keys)
-            for peer in workers.keys { actions.append(.send(peer, .sweepDone(sweepID: configuration.sweepID))) }
-            actions.append(.finished)
+        if phase == .serving && searchSpent && endedTasks == tasks.count && !leases.values.contains(where: { $0.state == .cancelled }) {
+            finish(now: now, into: &actions)
         }
         return actions
+    }
+
+    mutating func finish(now: Double, into actions: inout [Action]) {
+        let grace = now + max(1, configuration.heartbeatInterval)
+        phase = .finishing(awaiting: Set(workers.keys), until: grace)
+        wakeAt = min(wakeAt, grace)
+        for peer in workers.keys { actions.append(.send(peer, .sweepDone(sweepID: configuration.sweepID))) }
+        actions.append(.finished)
+        farewellHeard(from: nil)
+    }
+
+    /// A worker answered SWEEP-DONE or left (nil: only check whether anyone is left to hear from).
+    mutating func farewellHeard(from peer: PeerID?) {
+        guard case .finishing(var awaiting, let until) = phase else { return }
+        if let peer { awaiting.remove(peer) }
+        phase = awaiting.isEmpty ? .done : .finishing(awaiting: awaiting, until: until)
     }
 
     mutating func receive(_ message: Message, from peer: PeerID, now: Double, into actions: inout [Action]) {
@@ -181,7 +231,7 @@ public struct CoordinatorMachine: Sendable {
             register(hello, peer: peer, now: now, into: &actions)
             return
         }
-        if isFinished { awaitingFarewell.remove(peer) }
+        farewellHeard(from: peer)
         guard workers[peer] != nil else {
             // Unknown peer (e.g. we restarted, or dropped it as silent): ask it to say hello again.
             // Its results are not taken now; the worker resends them after re-registering.
@@ -206,14 +256,13 @@ public struct CoordinatorMachine: Sendable {
             dispatch(to: peer, acks: acks, now: now, into: &actions)
         case .goodbye:
             let worker = workers.removeValue(forKey: peer)!
-            awaitingFarewell.remove(peer)
             let requeued = requeue(worker.leases)
             actions.append(.report(.workerLeft(name: worker.hello.name, host: worker.hello.host, requeued: requeued)))
             dispatchAll(now: now, into: &actions)
         case .fetch(let hash, let offset, let length):
             actions.append(.serveChunk(peer, sha256: hash, offset: offset, length: length))
         case .progress(let sweepID, let lease, let step, let metrics):
-            guard sweepID == configuration.sweepID, let entry = leases[lease], !entry.cancelled, let worker = workers[peer] else { return }
+            guard sweepID == configuration.sweepID, let entry = leases[lease], entry.state != .cancelled, let worker = workers[peer] else { return }
             actions.append(.progress(lease, worker: worker.hello.name, step: step, metrics: metrics))
             if let value = metrics[configuration.objective],
                let decision = search.intermediate(trial: lease.trial, fold: lease.fold, step: step, value: value) {
@@ -245,13 +294,15 @@ public struct CoordinatorMachine: Sendable {
         // Leases carried from an old connection that it does not name were lost on the wire.
         let running = Set(hello.running)
         for lease in carried.subtracting(running) {
-            guard let entry = leases[lease], !entry.timedOut else { continue }
+            guard let entry = leases[lease], entry.state != .timedOut else { continue }
             leases.removeValue(forKey: lease)
             if let index = taskIndex(lease.task), !tasks[index].done { requeue(task: lease.task) }
         }
         worker.leases.formUnion(running)
         for lease in running where leases[lease] != nil { leases[lease]!.peer = peer }
         workers[peer] = worker
+        // Its first heartbeat is due within an interval (and no timer may be armed yet).
+        wakeAt = min(wakeAt, now + configuration.heartbeatInterval / 2)
         if isNew { actions.append(.report(.workerJoined(peer, name: hello.name, host: hello.host, slots: hello.slots))) }
         actions.append(.send(peer, .welcome(sweepID: configuration.sweepID,
                                             heartbeatMilliseconds: Int(configuration.heartbeatInterval * 1000))))
@@ -265,7 +316,7 @@ public struct CoordinatorMachine: Sendable {
         guard let index = taskIndex(task) else { return }
         let lease = leases.removeValue(forKey: result.lease)
         let worker = workers[peer]!.hello
-        if lease?.cancelled == true { return }  // its trial was stopped; the answer to our cancel
+        if lease?.state == .cancelled { return }  // its trial was stopped; the answer to our cancel
         if tasks[index].done {
             if lease == nil || result.succeeded { actions.append(.report(.duplicate(result.lease, worker: worker.name, metrics: result.metrics))) }
             return
@@ -287,13 +338,13 @@ public struct CoordinatorMachine: Sendable {
             return
         }
         // A failure of an attempt that already timed out was counted when it timed out.
-        guard let lease, !lease.timedOut else { return }
+        guard let lease, lease.state != .timedOut else { return }
         failAttempt(result.lease, worker: worker, error: result.error, duration: result.duration, into: &actions)
     }
 
     mutating func failAttempt(_ lease: LeaseRef, worker: Hello, error: String, duration: Double, into actions: inout [Action]) {
         let index = taskIndex(lease.task)!
-        let stillRunning = leases.keys.contains { $0.task == lease.task && !(leases[$0]!.timedOut) }
+        let stillRunning = leases.contains { $0.key.task == lease.task && $0.value.state != .timedOut }
         let retrying = tasks[index].attempts < configuration.maxAttempts
         actions.append(.report(.attemptFailed(lease, worker: worker.name, error: error, retrying: retrying)))
         if retrying {
@@ -308,29 +359,55 @@ public struct CoordinatorMachine: Sendable {
         _ = search.foldFinished(trial: lease.trial, fold: lease.fold, value: nil)
     }
 
+    /// Performs every timer that is due and computes when the next one is.
     mutating func tick(now: Double, into actions: inout [Action]) {
         let interval = configuration.heartbeatInterval
-        for worker in workers.values where now - worker.lastHeard > configuration.livenessIntervals * interval {
-            drop(worker, reason: "silent for \(formatNumber(((now - worker.lastHeard) * 10).rounded() / 10)) s", into: &actions)
+        let silence = configuration.livenessIntervals * interval
+        var next = Double.infinity
+        for worker in workers.values {
+            if now - worker.lastHeard >= silence {
+                drop(worker, reason: "silent for \(formatNumber(((now - worker.lastHeard) * 10).rounded() / 10)) s", into: &actions)
+                continue
+            }
+            var lastSent = worker.lastSent
+            if now - lastSent >= interval / 2 {
+                actions.append(.send(worker.peer, .heartbeat))
+                workers[worker.peer]!.lastSent = now
+                lastSent = now
+            }
+            next = min(next, lastSent + interval, worker.lastHeard + silence)
         }
-        for (leaseRef, lease) in leases where !lease.timedOut && !lease.cancelled && now - lease.started > configuration.taskTimeout {
-            leases[leaseRef]!.timedOut = true
-            if workers[lease.peer] != nil { actions.append(.send(lease.peer, .cancel(sweepID: configuration.sweepID, [leaseRef]))) }
-            let worker = workers[lease.peer]?.hello
-            failAttempt(leaseRef, worker: worker ?? Hello(workerID: "?", incarnation: 0, name: "?", host: "?", slots: 0, cachedSweep: 0, running: []),
-                        error: "timed out after \(formatNumber(configuration.taskTimeout)) s (limits.task_timeout)",
-                        duration: now - lease.started, into: &actions)
+        for (leaseRef, lease) in leases where lease.state == .running {
+            guard now - lease.started >= configuration.taskTimeout else {
+                next = min(next, lease.started + configuration.taskTimeout)
+                continue
+            }
+            timeOut(leaseRef, lease, now: now, into: &actions)
         }
-        for (peer, worker) in workers where now - worker.lastSent >= interval {
-            actions.append(.send(peer, .heartbeat))
-            workers[peer]!.lastSent = now
+        if let limit = search.timeLimitDeadline { next = min(next, limit) }
+        if case .finishing(_, let until) = phase {
+            if now >= until {
+                phase = .done
+            } else {
+                next = min(next, until)
+            }
         }
+        wakeAt = next
         dispatchAll(now: now, into: &actions)
+    }
+
+    mutating func timeOut(_ leaseRef: LeaseRef, _ lease: Lease, now: Double, into actions: inout [Action]) {
+        leases[leaseRef]!.state = .timedOut
+        if workers[lease.peer] != nil { actions.append(.send(lease.peer, .cancel(sweepID: configuration.sweepID, [leaseRef]))) }
+        let worker = workers[lease.peer]?.hello
+        failAttempt(leaseRef, worker: worker ?? Hello(workerID: "?", incarnation: 0, name: "?", host: "?", slots: 0, cachedSweep: 0, running: []),
+                    error: "timed out after \(formatNumber(configuration.taskTimeout)) s (limits.task_timeout)",
+                    duration: now - lease.started, into: &actions)
     }
 
     mutating func drop(_ worker: Worker, reason: String, into actions: inout [Action]) {
         workers.removeValue(forKey: worker.peer)
-        awaitingFarewell.remove(worker.peer)
+        farewellHeard(from: worker.peer)
         let requeued = requeue(worker.leases)
         actions.append(.report(.workerLost(name: worker.hello.name, host: worker.hello.host, requeued: requeued, reason: reason)))
     }
@@ -340,7 +417,7 @@ public struct CoordinatorMachine: Sendable {
     mutating func requeue(_ refs: Set<LeaseRef>) -> Int {
         var count = 0
         for ref in refs.sorted(by: { ($0.trial, $0.fold) < ($1.trial, $1.fold) }) {
-            guard let lease = leases.removeValue(forKey: ref), !lease.timedOut else { continue }
+            guard let lease = leases.removeValue(forKey: ref), lease.state != .timedOut else { continue }
             if let index = taskIndex(ref.task), !tasks[index].done {
                 requeue(task: ref.task)
                 count += 1
@@ -355,6 +432,7 @@ public struct CoordinatorMachine: Sendable {
             retryHead = 0
         }
         retryQueue.append(task)
+        requeuedSinceDispatch = true
     }
 
     mutating func dispatchAll(now: Double, into actions: inout [Action]) {
@@ -378,9 +456,11 @@ public struct CoordinatorMachine: Sendable {
             let lease = LeaseRef(task, attempt: tasks[index].attempts)
             leases[lease] = Lease(peer: peer, started: now)
             worker.leases.insert(lease)
+            actions.append(.dispatched(lease, worker: worker.hello.name, host: worker.hello.host))
             assignments.append(Assignment(lease: lease, params: trials[task.trial].params))
         }
         guard !assignments.isEmpty || !acks.isEmpty else { return }
+        if !assignments.isEmpty { wakeAt = min(wakeAt, now + configuration.taskTimeout) }
         worker.lastSent = now
         workers[peer] = worker
         actions.append(.send(peer, .work(sweepID: configuration.sweepID, acks: acks, tasks: assignments)))

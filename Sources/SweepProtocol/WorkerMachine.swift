@@ -9,6 +9,10 @@ import SweepCore
 /// the worker says HELLO again, naming the tasks it is still running; unacknowledged results are
 /// resent after the next WELCOME. A coordinator that does not know us says REREGISTER.
 /// A worker outlives sweeps: after SWEEP-DONE it waits for the next coordinator.
+///
+/// Timers: the machine keeps no clock of its own. `nextWake` says when the shell must deliver
+/// the next `.tick` (the next HELLO, heartbeat, liveness check or handshake retry); between
+/// then and the next message an idle worker sleeps. A tick before that time does nothing.
 public struct WorkerMachine: Sendable {
     public struct Identity: Sendable {
         public var workerID: String
@@ -38,6 +42,10 @@ public struct WorkerMachine: Sendable {
         case tick
         /// Stop taking work (SIGTERM): say goodbye once running tasks are reported.
         case drain
+        /// The transport refused the coordinator's handshake (keys): reconnect after a backoff.
+        case handshakeFailed
+        /// A handshake succeeded: the backoff starts again from its first step.
+        case handshakeSucceeded
     }
 
     public enum Action: Sendable {
@@ -69,6 +77,9 @@ public struct WorkerMachine: Sendable {
     /// HELLO repeats while connecting, first after `firstHelloRetry`, then twice as long each
     /// time up to the heartbeat interval: quick to register once the connection is up, quiet after.
     public static let firstHelloRetry = 0.01
+    /// libzmq does not retry a connection whose handshake was refused; the worker does, after
+    /// 1 s, then twice as long each time up to 32 s, so a key allowed later is picked up.
+    public static let handshakeBackoff = (first: 1.0, most: 32.0)
 
     public let identity: Identity
     var phase: Phase
@@ -81,6 +92,8 @@ public struct WorkerMachine: Sendable {
     var unacknowledged: [LeaseRef: (sweepID: UInt64, result: TaskResult)] = [:]
     var draining = false
     var helloRetry = WorkerMachine.firstHelloRetry
+    /// When to reconnect after a refused handshake, and the backoff that set it.
+    var handshakeRetry: (at: Double, backoff: Double)?
 
     public init(_ identity: Identity, heartbeatInterval: Double = 1, livenessIntervals: Double = 3) {
         self.identity = identity
@@ -91,8 +104,20 @@ public struct WorkerMachine: Sendable {
 
     public var runningCount: Int { running.count }
     public var unacknowledgedCount: Int { unacknowledged.count }
-    public var unacknowledgedLeases: [LeaseRef] { Array(unacknowledged.keys) }
     public var isRegistered: Bool { if case .registered = phase { true } else { false } }
+
+    /// When the shell must deliver the next `.tick`: the next HELLO while connecting; the next
+    /// heartbeat or liveness check once registered; a pending handshake retry.
+    public var nextWake: Double {
+        let phaseWake: Double
+        switch phase {
+        case .connecting(let lastHello):
+            phaseWake = lastHello + helloRetry
+        case .registered:
+            phaseWake = min(lastSent + heartbeatInterval, lastHeard + livenessIntervals * heartbeatInterval)
+        }
+        return min(phaseWake, handshakeRetry?.at ?? .infinity)
+    }
 
     public mutating func handle(_ event: Event, now: Double) -> [Action] {
         var actions: [Action] = []
@@ -120,6 +145,11 @@ public struct WorkerMachine: Sendable {
             }
         case .tick:
             tick(now: now, into: &actions)
+        case .handshakeFailed:
+            let backoff = handshakeRetry.map { min($0.backoff * 2, Self.handshakeBackoff.most) } ?? Self.handshakeBackoff.first
+            handshakeRetry = (now + backoff, backoff)
+        case .handshakeSucceeded:
+            handshakeRetry = nil
         case .drain:
             draining = true
             // Tell the coordinator we have no free slots; it sends nothing new from here on.
@@ -177,9 +207,14 @@ public struct WorkerMachine: Sendable {
     }
 
     mutating func tick(now: Double, into actions: inout [Action]) {
+        if let retry = handshakeRetry, now >= retry.at {
+            // Armed again by the next failure, with the backoff kept until a handshake succeeds.
+            handshakeRetry = (.infinity, retry.backoff)
+            actions.append(.reconnect)
+        }
         switch phase {
         case .registered:
-            if now - lastHeard > livenessIntervals * heartbeatInterval {
+            if now - lastHeard >= livenessIntervals * heartbeatInterval {
                 actions.append(.report(.coordinatorLost(silentFor: now - lastHeard)))
                 actions.append(.reconnect)
                 phase = .connecting(lastHello: -.infinity)

@@ -150,6 +150,11 @@ final class RunDatabase {
 
     func read<T>(_ body: (Database) throws -> T) throws -> T { try queue.read(body) }
 
+    /// The detail of the latest event of this kind, if any.
+    func lastEvent(_ kind: String) throws -> String? {
+        try queue.read { db in try String.fetchOne(db, sql: "SELECT detail FROM events WHERE kind = ? ORDER BY id DESC LIMIT 1", arguments: [kind]) }
+    }
+
     // MARK: Buffered writes (committed together by `commit()`)
 
     /// A trial the search suggested (written before any of its tasks is sent; its tasks follow

@@ -5,7 +5,8 @@ import SweepReport
 /// Writes a run directory: results.csv, trials.csv, best.json, report.md and a copy of the spec.
 /// Each file is written to a temporary name and renamed, so a reader never sees half a file.
 public enum RunDirectory {
-    public static func write(_ run: RunSummary, specPath: String, to directory: String) throws {
+    /// `specText`: the spec the sweep ran with (from run.db), copied as `spec.EXT` after `specPath`.
+    public static func write(_ run: RunSummary, specText: String, specPath: String, to directory: String) throws {
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let files: [(String, String)] = [
@@ -15,10 +16,8 @@ public enum RunDirectory {
             ("report.md", MarkdownReport.render(run)),
         ]
         for (name, text) in files { try atomicWrite(text, to: (directory as NSString).appendingPathComponent(name)) }
-        if let spec = fileManager.contents(atPath: specPath) {
-            let specName = "spec" + ((specPath as NSString).pathExtension.isEmpty ? ".yaml" : "." + (specPath as NSString).pathExtension)
-            try atomicWrite(String(decoding: spec, as: UTF8.self), to: (directory as NSString).appendingPathComponent(specName))
-        }
+        let specName = "spec" + ((specPath as NSString).pathExtension.isEmpty ? ".yaml" : "." + (specPath as NSString).pathExtension)
+        try atomicWrite(specText, to: (directory as NSString).appendingPathComponent(specName))
     }
 
     static func atomicWrite(_ text: String, to path: String) throws {

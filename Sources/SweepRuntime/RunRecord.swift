@@ -10,7 +10,6 @@ public final class RunRecord {
     public let isResume: Bool
     let restoredRecords: [TaskID: TaskRecord]
     let restoredState: CoordinatorMachine.Restored?
-    let restoredDecisions: [StoppedTrial]
     /// Facts stored when the sweep started (for resume).
     public let mode: String
     public let bind: String
@@ -23,8 +22,7 @@ public final class RunRecord {
     let workdirSHA256: String?
 
     private init(database: RunDatabase, row: RunDatabase.SweepRow, isResume: Bool,
-                 records: [TaskID: TaskRecord], state: CoordinatorMachine.Restored?, decisions: [StoppedTrial] = []) {
-        restoredDecisions = decisions
+                 records: [TaskID: TaskRecord], state: CoordinatorMachine.Restored?) {
         self.database = database
         sweepID = row.sweepID
         self.isResume = isResume
@@ -44,10 +42,9 @@ public final class RunRecord {
     /// Starts the run database of a new sweep in `directory`.
     public static func create(directory: String, sweep: LoadedSweep, mode: String, bind: String, keyPath: String?,
                               allowPaths: [String], insecure: Bool) throws -> RunRecord {
-        let specText = (try? String(contentsOfFile: sweep.specPath, encoding: .utf8)) ?? ""
         let row = RunDatabase.SweepRow(
             sweepID: UInt64.random(in: 1...UInt64.max), name: sweep.spec.name, mode: mode, bind: bind,
-            specPath: URL(fileURLWithPath: sweep.specPath).standardizedFileURL.path, specText: specText,
+            specPath: URL(fileURLWithPath: sweep.specPath).standardizedFileURL.path, specText: sweep.specText,
             dataSHA256: sweep.dataSHA256, workdirSHA256: sweep.workdirBlob?.sha256, keyPath: keyPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
             allowPaths: allowPaths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, insecure: insecure)
         let database = try RunDatabase.create(directory: directory, sweep: row, folds: sweep.spec.taskFolds)
@@ -62,8 +59,7 @@ public final class RunRecord {
                                                 attempts: restored.attempts, decisions: restored.decisions.map(\.decision),
                                                 reports: restored.reports)
         let records = Dictionary(restored.counted.map { ($0.task, $0) }, uniquingKeysWith: { first, _ in first })
-        return RunRecord(database: database, row: restored.sweep, isResume: true,
-                         records: records, state: state, decisions: restored.decisions)
+        return RunRecord(database: database, row: restored.sweep, isResume: true, records: records, state: state)
     }
 
     /// Checks that a reloaded sweep is the one this record started: same data and workdir.
@@ -79,4 +75,11 @@ public final class RunRecord {
     }
 
     public var directory: String { (database.path as NSString).deletingLastPathComponent }
+
+    /// Whether the spec file on disk now differs from the text the sweep started with (nil: the
+    /// file is gone). Resume always uses the stored text; this is for telling the user.
+    public var specFileChanged: Bool? {
+        guard let now = try? String(contentsOfFile: specPath, encoding: .utf8) else { return nil }
+        return now != specText
+    }
 }

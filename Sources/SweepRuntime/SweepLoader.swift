@@ -8,6 +8,8 @@ import SweepProtocol
 public struct LoadedSweep: Sendable {
     public let spec: Spec
     public let specPath: String
+    /// The spec as read, once: stored in run.db, and what `sweep resume` loads again.
+    public let specText: String
     public let dataset: Dataset?
     /// How many trials the search will run, when that is known up front (grid; a trials budget).
     public let plannedTrials: Int?
@@ -153,7 +155,7 @@ public enum SweepLoader {
         let plannedTrials = gridSize ?? spec.search.trials.map { budget in SearchSpace(spec.space).discreteSize.map { min($0, budget) } ?? budget }
         let plan = rows.map { FoldPlan.make(rows: $0, cv: spec.cv, classes: labels, groups: groups) }
             ?? FoldPlan(scheme: .partition, foldsPerRepeat: spec.cv.folds, assignments: Array(repeating: [], count: spec.cv.repeats))
-        return LoadedSweep(spec: spec, specPath: specPath, dataset: dataset, plannedTrials: plannedTrials, plan: plan,
+        return LoadedSweep(spec: spec, specPath: specPath, specText: text, dataset: dataset, plannedTrials: plannedTrials, plan: plan,
                            blobs: blobs, dataBlob: dataBlob, workdirBlob: workdirBlob, dataSHA256: dataSHA256)
     }
 }

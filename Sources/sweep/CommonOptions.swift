@@ -12,6 +12,8 @@ struct CommonOptions: ParsableArguments {
     var logLevel: String = "info"
 
     var heartbeatSeconds: Double { parseDuration(heartbeat) ?? 1 }
+    /// Local workers log less than their coordinator: its info lines would repeat theirs.
+    var workerLogLevel: String { logLevel == "info" ? "warning" : logLevel }
 
     func validate() throws {
         guard let seconds = parseDuration(heartbeat), seconds >= 0.01, seconds <= 3600 else {
@@ -26,18 +28,5 @@ struct CommonOptions: ParsableArguments {
         var logger = Logger(label: label) { ConsoleLogHandler(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         return logger
-    }
-}
-
-/// Loads and checks a spec, printing every problem and exiting with status 2 if there are any.
-func loadSweep(_ path: String) throws -> LoadedSweep {
-    do {
-        return try SweepLoader.load(specPath: path)
-    } catch let error as SpecError {
-        Console.shared.line(error.description)
-        throw ExitCode(2)
-    } catch {
-        Console.shared.line("\(error)")
-        throw ExitCode(2)
     }
 }

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import SweepCore
-import SweepML
-import SweepReport
 import SweepRuntime
 
 struct Coordinator: ParsableCommand {
@@ -36,101 +34,36 @@ struct Coordinator: ParsableCommand {
     }
 
     func run() throws {
-        let security: CoordinatorSecurity = try loadKeys {
-            guard let key else { return .plaintext }
-            let keys = try KeyFiles.secretKeys(at: key)
-            _ = try KeyFiles.allowedKeys(allow)  // fail now, not at the first handshake
-            return .curve(publicKey: keys.publicKey, secretKey: keys.secretKey, allow: allow)
-        }
-        let sweep = try loadSweep(spec)
-        let logger = common.logger("sweep")
+        let security = try coordinatorSecurity(key: key, allow: allow)
+        _ = try KeyFiles.allowedKeys(allow)  // fail now, not at the first handshake
+        let sweep = try SweepLoader.load(specPath: spec)
         let directory = out ?? RunDirectory.defaultPath(name: sweep.spec.name)
-        let record = try openRecord {
-            try RunRecord.create(directory: directory, sweep: sweep, mode: "coordinator", bind: bind, keyPath: key,
-                                 allowPaths: allow, insecure: insecure)
-        }
-        let service = try startCoordinator(sweep, bind: bind, heartbeat: common.heartbeatSeconds, out: directory,
-                                           security: security, record: record, logger: logger)
-        let outcome = try serve(service, sweep: sweep, out: directory)
-        if !outcome { throw ExitCode(1) }
+        let record = try RunRecord.create(directory: directory, sweep: sweep, mode: "coordinator", bind: bind, keyPath: key,
+                                          allowPaths: allow, insecure: insecure)
+        let lifecycle = try SweepLifecycle(sweep: sweep, record: record, options: .init(
+            bind: bind, heartbeatInterval: common.heartbeatSeconds, security: security), logger: common.logger("sweep"))
+        try finish(lifecycle)
     }
 }
 
-func startCoordinator(_ sweep: LoadedSweep, bind: String, heartbeat: Double, out: String,
-                      security: CoordinatorSecurity = .plaintext, record: RunRecord, logger: Logging.Logger) throws -> CoordinatorService {
-    do {
-        return try CoordinatorService(sweep: sweep, options: .init(bind: bind, heartbeatInterval: heartbeat, runDirectory: out,
-                                                                   security: security), logger: logger, record: record)
-    } catch let error as BindError {
-        Console.shared.line("error: \(error)")
-        throw ExitCode(1)
-    } catch let error as KeyError {
-        Console.shared.line("error: \(error)")
-        throw ExitCode(1)
-    }
+/// The coordinator's keys, when a secret key file is given.
+func coordinatorSecurity(key: String?, allow: [String]) throws -> CoordinatorSecurity {
+    guard let key else { return .plaintext }
+    let keys = try KeyFiles.secretKeys(at: key)
+    return .curve(publicKey: keys.publicKey, secretKey: keys.secretKey, allow: allow)
 }
 
-/// Refits the best configuration on all the data and saves it as model.json (built-in models).
-func refitBest(_ trial: Trial, sweep: LoadedSweep, directory: String) -> (file: String?, note: String?, holdout: [String: Double]?) {
-    let spec = sweep.spec
-    guard spec.refit else { return (nil, "refit: false in the spec", nil) }
-    guard let model = spec.trainer.model, model != "noop", let dataset = sweep.dataset, let data = spec.data else {
-        return (nil, spec.trainer.isCommand ? "a command trainer's model is its program's to save" : nil, nil)
-    }
-    do {
-        // Trained on every row the search used; the holdout (if any) is scored once, now.
-        let file = try ModelFile.refit(model: model, params: trial.params, dataset: dataset, targetName: data.target,
-                                       imputation: Preprocessor.Imputation(rawValue: data.impute) ?? .mean, rows: sweep.plan.searchRows)
-        try file.encoded().write(to: URL(fileURLWithPath: directory).appendingPathComponent("model.json"))
-        let holdout = sweep.plan.holdout
-        return ("model.json", nil, holdout.isEmpty ? nil : file.score(dataset, rows: holdout))
-    } catch {
-        Console.shared.line("[sweep] warning: could not refit the best configuration: \(error)")
-        return (nil, "refit failed: \(error)", nil)
-    }
-}
-
-/// Opens or creates a run database, turning its problems into a clear error and exit status 2.
-func openRecord(_ body: () throws -> RunRecord) throws -> RunRecord {
-    do {
-        return try body()
-    } catch let error as RunDatabaseError {
-        Console.shared.line("error: \(error)")
-        throw ExitCode(2)
-    }
-}
-
-/// Runs the coordinator to the end (or to SIGINT/SIGTERM) and writes the run directory.
-/// Returns true when the sweep finished with a best trial.
-func serve(_ service: CoordinatorService, sweep: LoadedSweep, out directory: String) throws -> Bool {
-    let control = service.control
-    let watcher = SignalWatcher { _ in control.post(.stop) }
-    defer { withExtendedLifetime(watcher) {} }
-    let outcome = try service.run()
-    service.close()
-    let spec = sweep.spec
-    // Command trainers may report more metrics than the objective: report every one seen.
-    let seen = Set(outcome.records.values.flatMap(\.metrics.keys)).subtracting(spec.metricNames).sorted()
-    let run = RunSummary(name: spec.name, objective: spec.objective, metricNames: spec.metricNames + seen, folds: spec.taskFolds,
-                         trials: outcome.trials, records: outcome.records, wallSeconds: outcome.wallSeconds,
-                         complete: outcome.complete)
-    var summary = run
-    summary.algorithm = spec.search.algorithm.rawValue + (spec.earlyStopping.map { " with \($0.name) early stopping" } ?? "")
-    summary.searchEnded = outcome.searchEnded
-    summary.stops = outcome.decisions
-    if let best = run.best, outcome.complete {
-        (summary.modelFile, summary.modelNote, summary.holdout) = refitBest(best.trial, sweep: sweep, directory: directory)
-        summary.holdoutRows = sweep.plan.holdout.count
-    }
-    try RunDirectory.write(summary, specPath: sweep.specPath, to: directory)
-    if let best = run.best, let objective = best.objective {
+/// Serves a started sweep to its end (or to SIGINT/SIGTERM) and tells the user how it went.
+/// Throws (exit status 1) unless the sweep finished with a best trial.
+func finish(_ lifecycle: SweepLifecycle) throws {
+    let end = try lifecycle.run()
+    let spec = lifecycle.sweep.spec
+    if let best = end.best, let objective = best.objective {
         print("best: trial \(best.trial.number) \(best.trial.params) — \(spec.objective.metric) \(String(format: "%.4f", objective.mean)) ± \(String(format: "%.4f", objective.std)) over \(spec.taskFolds) folds")
     } else {
-        print("no trial succeeded; see \(directory)/report.md")
+        print("no trial succeeded; see \(end.directory)/report.md")
     }
-    if let model = summary.modelFile { print("model: \(directory)/\(model)") }
-    print("run directory: \(directory)")
-    return outcome.complete && run.best != nil
+    if let model = end.modelFile { print("model: \(end.directory)/\(model)") }
+    print("run directory: \(end.directory)")
+    if !end.succeeded { throw SweepError(.incomplete, "") }
 }
-
-import Logging

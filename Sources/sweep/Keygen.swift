@@ -13,13 +13,13 @@ struct Keygen: ParsableCommand {
     var name: String = ProcessInfo.processInfo.hostName
 
     func run() throws {
+        let paths: (publicPath: String, secretPath: String)
         do {
-            let paths = try KeyFiles.generate(directory: URL(fileURLWithPath: out), name: name)
-            print("public key: \(paths.publicPath)  (give it to the other side)")
-            print("secret key: \(paths.secretPath)  (keep it on this host; mode 0600)")
+            paths = try KeyFiles.generate(directory: URL(fileURLWithPath: out), name: name)
         } catch let error as KeyError {
-            Console.shared.line("error: \(error)")
-            throw ExitCode(1)
+            throw SweepError(.cannotStart, "\(error)")
         }
+        print("public key: \(paths.publicPath)  (give it to the other side)")
+        print("secret key: \(paths.secretPath)  (keep it on this host; mode 0600)")
     }
 }

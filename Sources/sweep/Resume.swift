@@ -37,41 +37,28 @@ struct Resume: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        let record = try openRecord { try RunRecord.resume(directory: directory) }
+        let record = try RunRecord.resume(directory: directory)
         let logger = common.logger("sweep")
+        if record.specFileChanged == true {
+            logger.notice("\(record.specPath) changed since the sweep started; resuming with the spec stored in run.db")
+        }
         let loaded: LoadedSweep
         do {
             loaded = try record.verify(try SweepLoader.load(specText: record.specText, specPath: record.specPath))
         } catch let error as SpecError {
-            Console.shared.line("error: the stored spec no longer loads:\n\(error)")
-            throw ExitCode(2)
-        } catch let error as RunDatabaseError {
-            Console.shared.line("error: \(error)")
-            throw ExitCode(2)
+            throw SweepError(.invalidInput, "the stored spec no longer loads:\n\(error)")
         }
-        let local = LocalWorkers()
-        defer { local.stop() }
-        let service: CoordinatorService
+        var options = SweepLifecycle.Options(bind: "tcp://127.0.0.1:*", heartbeatInterval: common.heartbeatSeconds)
         if record.mode == "run" {
-            service = try startCoordinator(loaded, bind: "tcp://127.0.0.1:*", heartbeat: common.heartbeatSeconds, out: directory,
-                                           record: record, logger: logger)
-            try local.start(count: workers, connect: service.endpoint, slots: slots, heartbeatInterval: common.heartbeatSeconds,
-                            logLevel: common.logLevel == "info" ? "warning" : common.logLevel)
+            options.localWorkers = .init(count: workers, slots: slots, logLevel: common.workerLogLevel)
         } else {
-            let address = bind ?? record.bind
+            options.bind = bind ?? record.bind
             let keyPath = key ?? (insecure ? nil : record.keyPath)
-            let allowPaths = allow.isEmpty ? record.allowPaths : allow
-            let security: CoordinatorSecurity = try loadKeys {
-                guard let keyPath else { return .plaintext }
-                let keys = try KeyFiles.secretKeys(at: keyPath)
-                return .curve(publicKey: keys.publicKey, secretKey: keys.secretKey, allow: allowPaths)
+            options.security = try coordinatorSecurity(key: keyPath, allow: allow.isEmpty ? record.allowPaths : allow)
+            if case .plaintext = options.security, !isLocalEndpoint(options.bind), !(insecure || record.insecure) {
+                throw ValidationError(keyAdvice("serve \(options.bind)", risk: "anyone who can reach that port could join and receive your data"))
             }
-            if case .plaintext = security, !isLocalEndpoint(address), !(insecure || record.insecure) {
-                throw ValidationError(keyAdvice("serve \(address)", risk: "anyone who can reach that port could join and receive your data"))
-            }
-            service = try startCoordinator(loaded, bind: address, heartbeat: common.heartbeatSeconds, out: directory,
-                                           security: security, record: record, logger: logger)
         }
-        if !(try serve(service, sweep: loaded, out: directory)) { throw ExitCode(1) }
+        try finish(try SweepLifecycle(sweep: loaded, record: record, options: options, logger: logger))
     }
 }

@@ -26,20 +26,13 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let sweep = try loadSweep(spec)
-        let logger = common.logger("sweep")
+        let sweep = try SweepLoader.load(specPath: spec)
         let directory = out ?? RunDirectory.defaultPath(name: sweep.spec.name)
-        let record = try openRecord {
-            try RunRecord.create(directory: directory, sweep: sweep, mode: "run", bind: "tcp://127.0.0.1:*", keyPath: nil,
-                                 allowPaths: [], insecure: false)
-        }
-        let service = try startCoordinator(sweep, bind: "tcp://127.0.0.1:*", heartbeat: common.heartbeatSeconds, out: directory,
-                                           record: record, logger: logger)
-        let local = LocalWorkers()
-        defer { local.stop() }
-        try local.start(count: workers, connect: service.endpoint, slots: slots, heartbeatInterval: common.heartbeatSeconds,
-                        logLevel: common.logLevel == "info" ? "warning" : common.logLevel)
-        let ok = try serve(service, sweep: sweep, out: directory)
-        if !ok { throw ExitCode(1) }
+        let record = try RunRecord.create(directory: directory, sweep: sweep, mode: "run", bind: "tcp://127.0.0.1:*", keyPath: nil,
+                                          allowPaths: [], insecure: false)
+        let lifecycle = try SweepLifecycle(sweep: sweep, record: record, options: .init(
+            bind: "tcp://127.0.0.1:*", heartbeatInterval: common.heartbeatSeconds,
+            localWorkers: .init(count: workers, slots: slots, logLevel: common.workerLogLevel)), logger: common.logger("sweep"))
+        try finish(lifecycle)
     }
 }

@@ -12,13 +12,3 @@ func keyAdvice(_ what: String, risk: String) -> String {
       Or, on a trusted network only, add --insecure.
     """
 }
-
-/// Reads key files, turning any problem into a clear error and exit status 2.
-func loadKeys<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as KeyError {
-        Console.shared.line("error: \(error)")
-        throw ExitCode(2)
-    }
-}

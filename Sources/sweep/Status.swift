@@ -12,13 +12,7 @@ struct Status: ParsableCommand {
     var json = false
 
     func run() throws {
-        let status: RunStatus
-        do {
-            status = try RunStatus.read(directory: directory)
-        } catch let error as RunDatabaseError {
-            Console.shared.line("error: \(error)")
-            throw ExitCode(2)
-        }
+        let status = try RunStatus.read(directory: directory)
         print(json ? status.json : status.text)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SweepRuntime
 
 @main
@@ -16,7 +17,9 @@ struct Sweep: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: error)
+            guard let (message, status) = ExitStatus.of(error) else { exit(withError: error) }
+            if let message { Console.shared.line(message) }
+            exit(withError: ExitCode(status))
         }
     }
 }

@@ -8,7 +8,7 @@ struct Validate: ParsableCommand {
     var spec: String
 
     func run() throws {
-        let sweep = try loadSweep(spec)
+        let sweep = try SweepLoader.load(specPath: spec)
         let rows = sweep.dataset.map { ", \($0.rows) rows × \($0.columns) features" } ?? ""
         let folds = sweep.spec.taskFolds
         let algorithm = sweep.spec.search.algorithm.rawValue

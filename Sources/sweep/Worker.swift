@@ -57,10 +57,10 @@ struct Worker: ParsableCommand {
     func run() throws {
         // Started by `sweep run`/`sweep resume`: go down with the parent, even if it is SIGKILLed.
         if let parentPid { ExecLauncher.dieWithParent(parentPid) }
-        let security: WorkerSecurity = try loadKeys {
-            guard let key, let serverKey else { return .plaintext }
+        var security = WorkerSecurity.plaintext
+        if let key, let serverKey {
             let keys = try KeyFiles.secretKeys(at: key)
-            return .curve(publicKey: keys.publicKey, secretKey: keys.secretKey, serverKey: try KeyFiles.publicKey(at: serverKey))
+            security = .curve(publicKey: keys.publicKey, secretKey: keys.secretKey, serverKey: try KeyFiles.publicKey(at: serverKey))
         }
         let workerName = name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
         let service = WorkerService(options: .init(connect: connect, slots: slots, gpus: gpuIDs, name: workerName,

@@ -137,14 +137,36 @@ struct CoordinatorMachineTests {
         #expect(assigned(actions, to: b).count == 3)
     }
 
-    @Test func heartbeatsGoToQuietWorkersOnly() {
+    func heartbeats(_ actions: [CoordinatorMachine.Action]) -> [PeerID] {
+        actions.compactMap { if case .send(let peer, .heartbeat) = $0 { peer } else { nil } }
+    }
+
+    @Test func heartbeatsGoToQuietWorkersWhenTheMachineAsksToBeWoken() {
         var m = machine()
-        _ = m.handle(.received(a, hello("a", slots: 1)), now: 0)
-        let early = m.handle(.tick, now: 0.5)
-        #expect(!early.contains { if case .send(_, .heartbeat) = $0 { true } else { false } })
-        _ = m.handle(.received(a, .heartbeat), now: 1.0)
-        let due = m.handle(.tick, now: 1.1)
-        #expect(due.contains { if case .send(a, .heartbeat) = $0 { true } else { false } })
+        _ = m.handle(.received(a, hello("a", slots: 1)), now: 0)  // welcome and work: a heard from us at 0
+        #expect(heartbeats(m.handle(.tick, now: 0.4)).isEmpty, "sent to within half an interval")
+        #expect(m.nextWake == 1.0, "a's heartbeat is due one interval after the last send")
+        #expect(heartbeats(m.handle(.tick, now: 0.7)).isEmpty, "nothing is due before the wake time")
+        #expect(heartbeats(m.handle(.tick, now: m.nextWake)) == [a])
+        _ = m.handle(.received(a, .heartbeat), now: 1.5)
+        #expect(m.nextWake == 2.0)
+    }
+
+    @Test func anIdleCoordinatorSleepsUntilItsNextTimer() {
+        var m = machine(trials: 1)  // 2 tasks, 100 s timeout
+        _ = m.handle(.tick, now: 0)
+        #expect(m.nextWake == .infinity, "no workers, no leases: nothing to wake for")
+        _ = m.handle(.received(a, hello("a", slots: 2)), now: 1)
+        #expect(m.nextWake <= 1.5, "a new worker's heartbeat is soon due")
+        _ = m.handle(.received(a, .heartbeat), now: 3.5)
+        _ = m.handle(.tick, now: 3.5)
+        #expect(m.nextWake == 4.5, "the next heartbeat to a: one interval after the last send")
+        // a falls silent: each wake sends a heartbeat until its silence reaches 3 intervals.
+        var dropped = false
+        for _ in 0..<5 where !dropped {
+            dropped = m.handle(.tick, now: m.nextWake).contains { if case .report(.workerLost) = $0 { true } else { false } }
+        }
+        #expect(dropped && m.workerCount == 0)
     }
 
     @Test func drainingWorkerGetsNoNewTasksAndGoodbyeRequeues() {

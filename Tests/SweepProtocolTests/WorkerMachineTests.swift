@@ -98,4 +98,30 @@ extension WorkerMachineTests {
         let drain = m.handle(.drain, now: 5.1)
         #expect(drain.contains { if case .exit = $0 { true } else { false } })
     }
+
+    @Test func anIdleWorkerSleepsUntilItsNextHeartbeat() {
+        var m = registered()  // WELCOME heard at 0.1; HELLO sent at 0
+        #expect(m.nextWake == 1.0, "the first heartbeat: one interval after the last send")
+        #expect(sent(m.handle(.tick, now: 0.5)).isEmpty, "a tick before the wake time does nothing")
+        guard case .heartbeat = sent(m.handle(.tick, now: m.nextWake)).first else { Issue.record("no heartbeat"); return }
+        #expect(m.nextWake == 2.0)
+        _ = m.handle(.received(.heartbeat), now: 1.9)
+        _ = m.handle(.tick, now: 2.0)
+        #expect(m.nextWake == 3.0, "heartbeat at 3, liveness at 1.9 + 3")
+    }
+
+    @Test func aRefusedHandshakeIsRetriedWithBackoff() {
+        var m = WorkerMachine(identity)
+        _ = m.handle(.started, now: 0)
+        _ = m.handle(.handshakeFailed, now: 1)
+        #expect(m.nextWake <= 2, "the first retry after 1 s")
+        let first = m.handle(.tick, now: 2)
+        #expect(first.contains { if case .reconnect = $0 { true } else { false } })
+        _ = m.handle(.handshakeFailed, now: 2.1)
+        #expect(!m.handle(.tick, now: 3.5).contains { if case .reconnect = $0 { true } else { false } }, "then after 2 s")
+        #expect(m.handle(.tick, now: 4.1).contains { if case .reconnect = $0 { true } else { false } })
+        _ = m.handle(.handshakeSucceeded, now: 4.2)
+        _ = m.handle(.handshakeFailed, now: 5)
+        #expect(m.handle(.tick, now: 6).contains { if case .reconnect = $0 { true } else { false } }, "a success resets the backoff")
+    }
 }

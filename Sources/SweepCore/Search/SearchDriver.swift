@@ -126,6 +126,12 @@ public struct SearchDriver: Sendable {
         }
     }
 
+    /// When `time_limit` ends the search (nil: no limit, or no trial suggested yet).
+    public var timeLimitDeadline: Double? {
+        guard exhausted == nil, let limit = configuration.timeLimit, let startedAt else { return nil }
+        return startedAt + limit
+    }
+
     /// Whether a budget or the sampler has ended the search (time included).
     public mutating func isExhausted(now: Double) -> Bool {
         checkBudgets(now: now)

@@ -1,0 +1,138 @@
+import Foundation
+import Logging
+import SweepCore
+import SweepProtocol
+import ZeroMQ
+
+/// What stops a serving coordinator from outside its thread (a signal handler's queue).
+public enum CoordinatorControl: Sendable { case stop }
+
+/// The coordinator's socket loop: owns the ROUTER on the thread that calls `run`, feeds what
+/// arrives (and the timers the machine asks for) to the CoordinatorMachine, hands every action
+/// to the journal, and sends only after the journal has committed what led to the sends.
+final class CoordinatorLoop {
+    /// How `run` ended.
+    struct Outcome {
+        /// Every task ended (false: stopped from outside first).
+        var complete: Bool
+        /// From serving to the last task's end (or to the stop).
+        var wallSeconds: Double
+    }
+
+    /// The longest the loop blocks without an event or a due timer (polls are never infinite).
+    static let longestWait = 10.0
+
+    private(set) var machine: CoordinatorMachine
+    let socket: CoordinatorSocket
+    let journal: RunJournal
+    let sweep: LoadedSweep
+    let control: Mailbox<CoordinatorControl>
+    let logger: Logger
+    private(set) var progress: ProgressReporter
+    private let setupBytes: [UInt8]
+    /// Sends wait here until the journal has committed what led to them (acks above all).
+    private var outbox: [(PeerID, [UInt8])] = []
+    private var finishedAt: Double?
+
+    init(machine: CoordinatorMachine, socket: CoordinatorSocket, journal: RunJournal, sweep: LoadedSweep,
+         progress: ProgressReporter, control: Mailbox<CoordinatorControl>, logger: Logger) {
+        self.machine = machine
+        self.socket = socket
+        self.journal = journal
+        self.sweep = sweep
+        self.progress = progress
+        self.control = control
+        self.logger = logger
+        setupBytes = Codec.encode(.setup(sweep.setup(sweepID: machine.configuration.sweepID)))
+    }
+
+    /// Serves until the machine is done (every task ended, farewells heard) or `control` says
+    /// stop. Blocks the caller, which owns the socket from here on.
+    func run() throws -> Outcome {
+        let started = MonotonicClock.now()
+        var poller = Poller([.socket(socket.router), .fileDescriptor(control.fileDescriptor)])
+        var stopped = false
+        try journal.commit()
+        while !stopped && !machine.isDone {
+            let now = MonotonicClock.now()
+            let wait = min(max(min(machine.nextWake, progress.nextDue) - now, 0), Self.longestWait)
+            let ready = try poller.poll(timeoutMilliseconds: Int((wait * 1000).rounded(.up)))
+            if ready[1] { stopped = control.drain().contains(.stop) }
+            if ready[0] { try receiveAll() }
+            let after = MonotonicClock.now()
+            if after >= machine.nextWake { perform(machine.handle(.tick, now: after), now: after) }
+            try flush(now: after)
+            progress.show(machine, now: after)
+        }
+        let wall = (finishedAt ?? MonotonicClock.now()) - started
+        progress.close(machine, wall: wall)
+        return Outcome(complete: machine.isFinished, wallSeconds: wall)
+    }
+
+    /// Takes what the socket holds, up to a budget, so timers still run under a flood.
+    private func receiveAll() throws {
+        var budget = 4096
+        while budget > 0, let parts = try socket.router.receive() {
+            budget -= 1
+            let now = MonotonicClock.now()
+            guard parts.count == 2 else {
+                guard let peer = parts.first else { continue }
+                let error = DecodeError("expected 1 frame, got \(parts.count - 1)")
+                perform(machine.handle(.malformed(PeerID(peer), error), now: now), now: now)
+                continue
+            }
+            let peer = PeerID(parts[0])
+            let event: CoordinatorMachine.Event
+            do {
+                event = .received(peer, try Codec.decode(parts[1]))
+            } catch {
+                event = .malformed(peer, error)
+            }
+            perform(machine.handle(event, now: now), now: now)
+        }
+    }
+
+    private func perform(_ actions: [CoordinatorMachine.Action], now: Double) {
+        for action in actions {
+            switch action {
+            case .send(let peer, let message):
+                outbox.append((peer, Codec.encode(message)))
+            case .sendSetup(let peer):
+                outbox.append((peer, setupBytes))
+            case .serveChunk(let peer, let hash, let offset, let length):
+                outbox.append((peer, Codec.encode(sweep.chunk(hash, offset: offset, length: length))))
+            case .record(let record):
+                progress.counted(record)
+                journal.apply(action)
+            case .finished:
+                finishedAt = now
+            default:
+                journal.apply(action)
+            }
+        }
+    }
+
+    /// Commits what the last events decided, then sends. A send to a departed worker fails
+    /// loudly (ROUTER_MANDATORY) and becomes an event of its own: drop it, re-queue its tasks.
+    private func flush(now: Double) throws {
+        while !outbox.isEmpty {
+            try journal.commit()
+            let sending = outbox
+            outbox.removeAll(keepingCapacity: true)
+            var unreachable: [PeerID] = []
+            for (peer, bytes) in sending where !unreachable.contains(peer) {
+                switch socket.send(peer, bytes) {
+                case .sent:
+                    continue
+                case .queueFull:
+                    logger.warning("send queue to peer \(peer) is full; dropping the peer")
+                    unreachable.append(peer)
+                case .unreachable:
+                    unreachable.append(peer)
+                }
+            }
+            for peer in unreachable { perform(machine.handle(.unreachable(peer), now: now), now: now) }
+        }
+        try journal.commit()
+    }
+}

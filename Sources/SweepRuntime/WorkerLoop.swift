@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import SweepCore
+import SweepProtocol
+import ZeroMQ
+
+/// What the worker's socket loop does with each input: feeds it to the WorkerMachine and
+/// performs the actions (sends on the connection; tasks to the launcher, which runs them on
+/// the trainer pool). Lives on the socket thread.
+struct WorkerLoop {
+    var machine: WorkerMachine
+    let connection: WorkerConnection
+    var tasks: TaskLauncher
+    let options: WorkerService.Options
+    let logger: Logger
+    private(set) var running = true
+    private var coordinatorKnown = false
+    /// The last handshake failure said to the user (said again only after a success).
+    private var handshakeProblem: SocketEvent.Kind?
+
+    init(machine: WorkerMachine, connection: WorkerConnection, tasks: TaskLauncher, options: WorkerService.Options, logger: Logger) {
+        self.machine = machine
+        self.connection = connection
+        self.tasks = tasks
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Finished tasks, intermediate reports and controls posted to the inbox.
+    mutating func take(_ items: [WorkerService.Inbox]) throws {
+        var results: [TaskResult] = []
+        for item in items {
+            switch item {
+            case .finished(let result):
+                tasks.finished(result.lease)
+                results.append(result)
+            case .progress(let lease, let step, let metrics):
+                try perform(machine.handle(.progress(lease, step: step, metrics: metrics), now: MonotonicClock.now()))
+            case .control(.drain):
+                logger.info("draining: finishing \(machine.runningCount) running tasks and delivering \(machine.unacknowledgedCount) results, taking no new ones")
+                try perform(machine.handle(.drain, now: MonotonicClock.now()))
+            case .control(.stop):
+                // Stop now: cancel running programs and say goodbye, so their tasks are
+                // re-queued at once rather than after the heartbeat timeout.
+                logger.info("stopping: cancelling \(machine.runningCount) running tasks")
+                tasks.cancelAll()
+                if machine.isRegistered { connection.send(.goodbye) }
+                running = false
+            }
+        }
+        if !results.isEmpty { try perform(machine.handle(.finished(results), now: MonotonicClock.now())) }
+    }
+
+    /// Messages from the coordinator.
+    mutating func receiveAll() throws {
+        while running, let event = try connection.receive() {
+            try perform(machine.handle(event, now: MonotonicClock.now()))
+        }
+    }
+
+    /// Handshake outcomes from the connection's monitor.
+    mutating func handshakes() throws {
+        for kind in try connection.handshakeEvents() {
+            if kind == .handshakeSucceeded {
+                handshakeProblem = nil
+                try perform(machine.handle(.handshakeSucceeded, now: MonotonicClock.now()))
+                continue
+            }
+            if handshakeProblem != kind { logger.error("\(handshakeAdvice(kind))") }
+            handshakeProblem = kind
+            try perform(machine.handle(.handshakeFailed, now: MonotonicClock.now()))
+        }
+    }
+
+    mutating func perform(_ actions: [WorkerMachine.Action]) throws {
+        for action in actions {
+            switch action {
+            case .send(let message):
+                connection.send(message)
+            case .loadSetup(let setup):
+                for request in tasks.load(setup) { connection.send(request) }
+            case .run(let assignment, let sweepID):
+                tasks.run(assignment, sweepID: sweepID)
+            case .cancel(let lease):
+                tasks.cancel(lease)
+            case .deliverChunk(let hash, let offset, let total, let bytes):
+                for request in tasks.deliver(hash, offset: offset, total: total, bytes: bytes) { connection.send(request) }
+            case .reconnect:
+                try connection.reconnect()
+            case .report(let report):
+                tell(report)
+            case .exit:
+                running = false
+            }
+        }
+    }
+
+    mutating func tell(_ report: WorkerMachine.Report) {
+        switch report {
+        case .registered(let sweepID):
+            logger.info("registered with the coordinator at \(options.connect) (sweep \(String(sweepID, radix: 16)))")
+            coordinatorKnown = true
+            for request in tasks.outstandingRequests() { connection.send(request) }
+        case .coordinatorLost(let silence):
+            if coordinatorKnown {
+                logger.warning("coordinator silent for \(formatNumber((silence * 10).rounded() / 10)) s; reconnecting to \(options.connect)")
+            }
+            coordinatorKnown = false
+        case .sweepDone(let sweepID):
+            logger.info("sweep \(String(sweepID, radix: 16)) finished; waiting for the next one")
+        case .rejected(let reason):
+            logger.error("the coordinator rejected us: \(reason)")
+        case .malformed(let reason):
+            logger.warning("dropped a malformed message from the coordinator: \(reason)")
+        }
+    }
+
+    /// What a failed handshake means for the user, said once until a handshake succeeds.
+    func handshakeAdvice(_ kind: SocketEvent.Kind) -> String {
+        switch (kind, options.security) {
+        case (.handshakeFailedAuth, .curve(let publicKey, _, _)):
+            return "the coordinator at \(options.connect) refused this worker's key; ask its operator to allow public key \(publicKey) (the worker's .key file)"
+        case (_, .curve):
+            return "the encrypted handshake with \(options.connect) failed: check that --server-key is the coordinator's public key and that the coordinator uses keys"
+        case (_, .plaintext):
+            return "the handshake with \(options.connect) failed: the coordinator probably requires keys (--key and --server-key)"
+        }
+    }
+}
