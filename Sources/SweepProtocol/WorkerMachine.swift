@@ -13,6 +13,8 @@ import SweepCore
 /// Timers: the machine keeps no clock of its own. `nextWake` says when the shell must deliver
 /// the next `.tick` (the next HELLO, heartbeat, liveness check or handshake retry); between
 /// then and the next message an idle worker sleeps. A tick before that time does nothing.
+/// Heartbeats are coalesced: a message from the coordinator is answered with our heartbeat when
+/// we have sent nothing for half an interval, so an idle worker wakes about once an interval.
 public struct WorkerMachine: Sendable {
     public struct Identity: Sendable {
         public var workerID: String
@@ -128,6 +130,11 @@ public struct WorkerMachine: Sendable {
         case .received(let message):
             lastHeard = now
             receive(message, now: now, into: &actions)
+            // Answer while awake rather than wake again for our own heartbeat a moment later:
+            // an idle worker then wakes about once an interval, when the coordinator's arrives.
+            if isRegistered && now - lastSent >= heartbeatInterval / 2 && !actions.contains(where: \.isSend) {
+                send(.heartbeat, now: now, into: &actions)
+            }
         case .malformed(let error):
             actions.append(.report(.malformed(error.reason)))
         case .finished(let results):
@@ -245,4 +252,8 @@ public struct WorkerMachine: Sendable {
         lastSent = now
         actions.append(.send(message))
     }
+}
+
+extension WorkerMachine.Action {
+    var isSend: Bool { if case .send = self { true } else { false } }
 }
