@@ -284,7 +284,7 @@ public final class CoordinatorService {
         }
         if stopped { logger.warning("stopped before the sweep finished: \(records.count) of \(machine.totalTasks) tasks counted") }
         if malformedCount > 0 { logger.warning("dropped \(malformedCount) malformed messages in all") }
-        database?.finished(complete: machine.isFinished)
+        database?.finished(complete: machine.isFinished, wallSeconds: wall)
         try database?.commit()
         database?.checkpoint()
         return CoordinatorOutcome(trials: machine.trials, records: records, decisions: decisions, searchEnded: searchEnded,

@@ -51,7 +51,7 @@ struct Coordinator: ParsableCommand {
         }
         let service = try startCoordinator(sweep, bind: bind, heartbeat: common.heartbeatSeconds, out: directory,
                                            security: security, record: record, logger: logger)
-        let outcome = try serve(service, sweep: sweep, out: directory)
+        let outcome = try serve(service, sweep: sweep, record: record, out: directory)
         if !outcome { throw ExitCode(1) }
     }
 }
@@ -100,37 +100,28 @@ func openRecord(_ body: () throws -> RunRecord) throws -> RunRecord {
     }
 }
 
-/// Runs the coordinator to the end (or to SIGINT/SIGTERM) and writes the run directory.
-/// Returns true when the sweep finished with a best trial.
-func serve(_ service: CoordinatorService, sweep: LoadedSweep, out directory: String) throws -> Bool {
+/// Runs the coordinator to the end (or to SIGINT/SIGTERM), refits the best configuration and
+/// writes the run directory from run.db. Returns true when the sweep finished with a best trial.
+func serve(_ service: CoordinatorService, sweep: LoadedSweep, record: RunRecord, out directory: String) throws -> Bool {
     let control = service.control
     let watcher = SignalWatcher { _ in control.post(.stop) }
     defer { withExtendedLifetime(watcher) {} }
     let outcome = try service.run()
     service.close()
-    let spec = sweep.spec
-    // Command trainers may report more metrics than the objective: report every one seen.
-    let seen = Set(outcome.records.values.flatMap(\.metrics.keys)).subtracting(spec.metricNames).sorted()
-    let run = RunSummary(name: spec.name, objective: spec.objective, metricNames: spec.metricNames + seen, folds: spec.taskFolds,
-                         trials: outcome.trials, records: outcome.records, wallSeconds: outcome.wallSeconds,
-                         complete: outcome.complete)
-    var summary = run
-    summary.algorithm = spec.search.algorithm.rawValue + (spec.earlyStopping.map { " with \($0.name) early stopping" } ?? "")
-    summary.searchEnded = outcome.searchEnded
-    summary.stops = outcome.decisions
-    if let best = run.best, outcome.complete {
-        (summary.modelFile, summary.modelNote, summary.holdout) = refitBest(best.trial, sweep: sweep, directory: directory)
-        summary.holdoutRows = sweep.plan.holdout.count
+    if outcome.complete, let best = try RunReport.load(directory: directory).best {
+        let refit = refitBest(best.trial, sweep: sweep, directory: directory)
+        try record.recordRefit(RefitOutcome(modelFile: refit.file, note: refit.note, holdout: refit.holdout,
+                                            holdoutRows: sweep.plan.holdout.count))
     }
-    try RunDirectory.write(summary, specPath: sweep.specPath, to: directory)
-    if let best = run.best, let objective = best.objective {
-        print("best: trial \(best.trial.number) \(best.trial.params) — \(spec.objective.metric) \(String(format: "%.4f", objective.mean)) ± \(String(format: "%.4f", objective.std)) over \(spec.taskFolds) folds")
+    let summary = try RunReport.write(directory: directory)
+    if let best = summary.best, let objective = best.objective {
+        print("best: trial \(best.trial.number) \(best.trial.params) — \(summary.objective.metric) \(String(format: "%.4f", objective.mean)) ± \(String(format: "%.4f", objective.std)) over \(summary.folds) folds")
     } else {
         print("no trial succeeded; see \(directory)/report.md")
     }
     if let model = summary.modelFile { print("model: \(directory)/\(model)") }
     print("run directory: \(directory)")
-    return outcome.complete && run.best != nil
+    return summary.complete && summary.best != nil
 }
 
 import Logging

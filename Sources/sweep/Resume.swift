@@ -72,6 +72,6 @@ struct Resume: ParsableCommand {
             service = try startCoordinator(loaded, bind: address, heartbeat: common.heartbeatSeconds, out: directory,
                                            security: security, record: record, logger: logger)
         }
-        if !(try serve(service, sweep: loaded, out: directory)) { throw ExitCode(1) }
+        if !(try serve(service, sweep: loaded, record: record, out: directory)) { throw ExitCode(1) }
     }
 }

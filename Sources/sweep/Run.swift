@@ -39,7 +39,7 @@ struct Run: ParsableCommand {
         defer { local.stop() }
         try local.start(count: workers, connect: service.endpoint, slots: slots, heartbeatInterval: common.heartbeatSeconds,
                         logLevel: common.logLevel == "info" ? "warning" : common.logLevel)
-        let ok = try serve(service, sweep: sweep, out: directory)
+        let ok = try serve(service, sweep: sweep, record: record, out: directory)
         if !ok { throw ExitCode(1) }
     }
 }
