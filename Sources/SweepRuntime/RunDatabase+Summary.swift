@@ -44,7 +44,7 @@ extension RunDatabase {
         let records = Dictionary(restored.counted.map { ($0.task, $0) }, uniquingKeysWith: { first, _ in first })
         // Command trainers may report more metrics than the objective: report every one seen.
         let seen = Set(records.values.flatMap(\.metrics.keys)).subtracting(spec.metricNames).sorted()
-        let ending = try Ending(db)
+        let ending = try Ending(db, databasePath: path)
         var summary = RunSummary(name: restored.sweep.name, objective: spec.objective, metricNames: spec.metricNames + seen,
                                  folds: spec.taskFolds, trials: restored.trials, records: records,
                                  wallSeconds: ending.wallSeconds, state: ending.state)
@@ -64,7 +64,7 @@ private struct Ending {
     var wallSeconds: Double
     var refit: RefitOutcome?
 
-    init(_ db: Database) throws {
+    init(_ db: Database, databasePath: String) throws {
         let v3 = try db.tableExists("refit")
         let sweep = try Row.fetchOne(db, sql: "SELECT * FROM sweep WHERE id = 1") ?? Row()
         let status: String = sweep["status"] ?? "running"
@@ -103,6 +103,14 @@ private struct Ending {
         refit = v3 ? try Row.fetchOne(db, sql: "SELECT * FROM refit WHERE id = 1").map { row in
             RefitOutcome(modelFile: row["model_file"], note: row["note"], holdout: (row["holdout_json"] as String?).map(decodeMetrics),
                          holdoutRows: row["holdout_rows"])
-        } : nil
+        } : Self.legacyRefit(databasePath: databasePath)
+    }
+
+    /// A version 2 database does not record the refit: the one exception to "run.db alone" is
+    /// the model file its sweep left beside it (its holdout scores are lost).
+    static func legacyRefit(databasePath: String) -> RefitOutcome? {
+        let model = ((databasePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("model.json")
+        guard FileManager.default.fileExists(atPath: model) else { return nil }
+        return RefitOutcome(modelFile: "model.json", note: nil, holdout: nil, holdoutRows: 0)
     }
 }
