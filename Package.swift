@@ -44,7 +44,10 @@ let package = Package(
         .testTarget(name: "SweepMLTests", dependencies: ["SweepML", "SweepCore"]),
         .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol", "SweepCore"], exclude: ["FuzzCrashers"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
-        .testTarget(name: "SweepRuntimeTests", dependencies: ["SweepRuntime", "SweepProtocol", "SweepCore"]),
+        .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepCore"], exclude: ["Golden"]),
+        .testTarget(name: "SweepRuntimeTests", dependencies: [
+            "SweepRuntime", "SweepProtocol", "SweepCore", "SweepReport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "SweepClusterTests", dependencies: ["SweepCore", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]

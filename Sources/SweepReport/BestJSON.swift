@@ -1,39 +1,98 @@
+import Foundation
 import SweepCore
 
 /// `best.json`: the winning trial, its per-fold objective and every metric's mean and std.
+/// Encoded with sorted keys, so the same run gives the same bytes; non-finite numbers are null.
 public enum BestJSON {
-    public static func render(_ run: RunSummary) -> String {
-        guard let best = run.best, let objective = best.objective else {
-            return "{\"trial\": null, \"metric\": \(jsonQuoted(run.objective.metric)), \"goal\": \"\(run.objective.goal.rawValue)\", \"error\": \"no trial succeeded\"}\n"
+    public static func render(_ run: RunSummary) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data: Data
+        if let best = run.best, let objective = best.objective {
+            data = try encoder.encode(Best(run: run, best: best, objective: objective))
+        } else {
+            data = try encoder.encode(NoBest(metric: run.objective.metric, goal: run.objective.goal.rawValue))
         }
-        let metrics = run.metricNames.compactMap { name in
-            best.metrics[name].map { "    \(jsonQuoted(name)): {\"mean\": \(number($0.mean)), \"std\": \(number($0.std))}" }
-        }
-        return """
-        {
-          "trial": \(best.trial.number),
-          "params": \(best.trial.params.json),
-          "metric": \(jsonQuoted(run.objective.metric)),
-          "goal": "\(run.objective.goal.rawValue)",
-          "mean": \(number(objective.mean)),
-          "std": \(number(objective.std)),
-          "folds": [\(best.foldScores.map(number).joined(separator: ", "))],
-          "metrics": {
-        \(metrics.joined(separator: ",\n"))
-          },
-          "model": \(run.modelFile.map(jsonQuoted) ?? "null"),
-          "holdout": \(holdoutJSON(run))
-        }
-
-        """
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    static func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
+    /// A finite number, or nil (JSON null) for NaN and the infinities, which JSON cannot hold.
+    static func number(_ value: Double) -> Double? { value.isFinite ? value : nil }
 
-    /// `{"rows": n, "metrics": {...}}` or null.
-    static func holdoutJSON(_ run: RunSummary) -> String {
-        guard let holdout = run.holdout else { return "null" }
-        let metrics = holdout.sorted { $0.key < $1.key }.map { "\(jsonQuoted($0.key)): \(number($0.value))" }.joined(separator: ", ")
-        return "{\"rows\": \(run.holdoutRows), \"metrics\": {\(metrics)}}"
+    struct Best: Encodable {
+        let run: RunSummary
+        let best: TrialSummary
+        let objective: MeanStd
+
+        enum Key: String, CodingKey { case trial, params, metric, goal, mean, std, folds, metrics, model, holdout }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(best.trial.number, forKey: .trial)
+            try container.encode(best.trial.params.entries.reduce(into: [:]) { $0[$1.name] = Param($1.value) }, forKey: .params)
+            try container.encode(run.objective.metric, forKey: .metric)
+            try container.encode(run.objective.goal.rawValue, forKey: .goal)
+            try container.encode(number(objective.mean), forKey: .mean)
+            try container.encode(number(objective.std), forKey: .std)
+            try container.encode(best.foldScores.map(number), forKey: .folds)
+            let metrics = run.metricNames.reduce(into: [String: Stats]()) { metrics, name in
+                if let stats = best.metrics[name] { metrics[name] = Stats(mean: number(stats.mean), std: number(stats.std)) }
+            }
+            try container.encode(metrics, forKey: .metrics)
+            try container.encode(run.modelFile, forKey: .model)  // null when there is none: the field is always there
+            try container.encode(run.holdout.map { Holdout(rows: run.holdoutRows, metrics: $0.mapValues(number)) }, forKey: .holdout)
+        }
+    }
+
+    /// What best.json says when no trial succeeded.
+    struct NoBest: Encodable {
+        let metric: String
+        let goal: String
+
+        enum Key: String, CodingKey { case trial, metric, goal, error }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encodeNil(forKey: .trial)
+            try container.encode(metric, forKey: .metric)
+            try container.encode(goal, forKey: .goal)
+            try container.encode("no trial succeeded", forKey: .error)
+        }
+    }
+
+    struct Stats: Encodable {
+        let mean: Double?
+        let std: Double?
+
+        enum Key: String, CodingKey { case mean, std }
+
+        /// Both fields always, null when not finite.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(mean, forKey: .mean)
+            try container.encode(std, forKey: .std)
+        }
+    }
+
+    struct Holdout: Encodable {
+        let rows: Int
+        let metrics: [String: Double?]
+    }
+
+    /// A hyperparameter value as JSON: a number, a string or a boolean, as the spec wrote it.
+    struct Param: Encodable {
+        let value: ParamValue
+
+        init(_ value: ParamValue) { self.value = value }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch value {
+            case .int(let int): try container.encode(int)
+            case .double(let double): try container.encode(number(double))
+            case .string(let string): try container.encode(string)
+            case .bool(let bool): try container.encode(bool)
+            }
+        }
     }
 }

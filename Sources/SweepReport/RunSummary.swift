@@ -11,22 +11,18 @@ public struct RunSummary: Sendable {
     public let records: [TaskID: TaskRecord]
     public let summaries: [TrialSummary]
     public let ranked: [TrialSummary]
+    /// Seconds the coordinator served (the last session's, after a resume; so far, while it runs).
     public let wallSeconds: Double
-    public let complete: Bool
-    /// The refitted best model's file name in the run directory, if one was written.
-    public var modelFile: String?
-    /// Why no model file was written, when the user might expect one.
-    public var modelNote: String?
-    /// The refitted model's metrics on the held-out rows (cv.test_size), scored once.
-    public var holdout: [String: Double]?
-    public var holdoutRows = 0
+    public let state: RunState
+    /// The refit of the best configuration, when the sweep finished with one.
+    public var refit: RefitOutcome?
     /// The search: its algorithm, why it stopped suggesting, and the trials stopped early.
     public var algorithm = ""
     public var searchEnded: String?
     public var stops: [StoppedTrial] = []
 
     public init(name: String, objective: Objective, metricNames: [String], folds: Int, trials: [Trial],
-                records: [TaskID: TaskRecord], wallSeconds: Double, complete: Bool) {
+                records: [TaskID: TaskRecord], wallSeconds: Double, state: RunState) {
         self.name = name
         self.objective = objective
         self.metricNames = metricNames
@@ -34,12 +30,21 @@ public struct RunSummary: Sendable {
         self.trials = trials
         self.records = records
         self.wallSeconds = wallSeconds
-        self.complete = complete
+        self.state = state
         summaries = Aggregation.summarize(trials: trials, records: records, folds: folds,
                                           metricNames: metricNames, objective: objective.metric)
         ranked = Aggregation.ranked(summaries, goal: objective.goal)
     }
 
+    /// Whether every task was counted.
+    public var complete: Bool { state.isFinished }
+    public var modelFile: String? { refit?.modelFile }
+    public var modelNote: String? { refit?.note }
+    public var holdout: [String: Double]? { refit?.holdout }
+    public var holdoutRows: Int { refit?.holdoutRows ?? 0 }
+
+    /// The best trial: best mean objective over its folds; ties to the lower std, then the lower
+    /// trial number (`Aggregation.ranked`). The report and `sweep status` both use this one.
     public var best: TrialSummary? { ranked.first }
 
     /// Parameter names over all trials, sorted.

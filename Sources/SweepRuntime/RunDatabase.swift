@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SweepCore
 import SweepProtocol
+import SweepReport
 
 /// The durable record of a sweep: SQLite in the run directory (`run.db`, WAL mode), readable
 /// with any SQLite client. It holds the spec, trials (each written when the search suggests it),
@@ -11,8 +12,6 @@ import SweepProtocol
 /// machine's power), which is the failure `sweep resume` is for.
 final class RunDatabase {
     static let fileName = "run.db"
-    /// The schema's version (`PRAGMA user_version`): a database of another version is refused plainly.
-    static let schemaVersion = 2
 
     let path: String
     private let queue: DatabaseQueue
@@ -68,33 +67,52 @@ final class RunDatabase {
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let database = RunDatabase(path: path, queue: try DatabaseQueue(path: path, configuration: configuration()))
+        try migrator.migrate(database.queue)
+        let process = CoordinatorProcess.current
         try database.queue.write { db in
-            try db.execute(sql: schema)
-            try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
             try db.execute(sql: """
                 INSERT INTO sweep (id, sweep_id, name, mode, bind, spec_path, spec_text, data_sha256, workdir_sha256,
-                                   key_path, allow_paths, insecure, created_at, status, folds)
-                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)
+                                   key_path, allow_paths, insecure, created_at, status, folds,
+                                   coordinator_host, coordinator_pid, coordinator_start)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)
                 """, arguments: [String(sweep.sweepID, radix: 16), sweep.name, sweep.mode, sweep.bind, sweep.specPath, sweep.specText,
-                                 sweep.dataSHA256, sweep.workdirSHA256, sweep.keyPath, json(sweep.allowPaths), sweep.insecure, now(), folds])
+                                 sweep.dataSHA256, sweep.workdirSHA256, sweep.keyPath, json(sweep.allowPaths), sweep.insecure, now(), folds,
+                                 process.host, process.pid, process.startTicks])
             try db.execute(sql: "INSERT INTO events (at, kind, detail) VALUES (?, 'started', ?)", arguments: [now(), sweep.name])
         }
         return database
     }
 
-    /// Opens an existing run database after checking it is intact.
+    /// Opens an existing run database to continue its sweep, after checking it is intact, and
+    /// brings its schema up to date (additively: see `migrator`).
     static func open(directory: String) throws -> RunDatabase {
+        let database = try open(directory: directory, configuration: configuration())
+        do {
+            try migrator.migrate(database.queue)
+        } catch {
+            throw RunDatabaseError(description: "cannot bring the run database \(database.path) up to schema version \(schemaVersion): \(error)")
+        }
+        return database
+    }
+
+    /// Opens an existing run database read-only, as it is: WAL lets this read while a coordinator
+    /// writes, and neither waits for the other. A database of an older version is not migrated.
+    static func openForReading(directory: String) throws -> RunDatabase {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return try open(directory: directory, configuration: configuration)
+    }
+
+    private static func open(directory: String, configuration: Configuration) throws -> RunDatabase {
         let path = (directory as NSString).appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: path) else {
             throw RunDatabaseError(description: "\(directory) has no \(fileName): it is not a run directory of this version of sweep")
         }
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration())
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
             let problems = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
             let version = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
-            guard version == schemaVersion else {
-                throw RunDatabaseError(description: "\(path) has run-database schema version \(version); this sweep reads version \(schemaVersion). Use the sweep that wrote it, or start the sweep again into a new directory")
-            }
+            try checkVersion(version, path: path)
             guard problems == ["ok"] else {
                 throw RunDatabaseError(description: "the run database \(path) is corrupt (\(problems.prefix(3).joined(separator: "; "))). Restore it from a backup, or start the sweep again with `sweep run` into a new directory")
             }
@@ -106,54 +124,62 @@ final class RunDatabase {
         }
     }
 
-    func restore() throws -> Restored {
-        try queue.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sweep WHERE id = 1") else {
-                throw RunDatabaseError(description: "\(path) has no sweep record")
-            }
-            let allow = (try? JSONDecoder().decode([String].self, from: Data((row["allow_paths"] as String? ?? "[]").utf8))) ?? []
-            let sweep = SweepRow(sweepID: UInt64(row["sweep_id"] as String, radix: 16) ?? 0, name: row["name"], mode: row["mode"],
-                                 bind: row["bind"], specPath: row["spec_path"], specText: row["spec_text"],
-                                 dataSHA256: row["data_sha256"], workdirSHA256: row["workdir_sha256"], keyPath: row["key_path"],
-                                 allowPaths: allow, insecure: row["insecure"])
-            var trials: [Trial] = []
-            for trialRow in try Row.fetchAll(db, sql: "SELECT trial, params FROM trials ORDER BY trial") {
-                let bytes = [UInt8](trialRow["params"] as Data)
-                trials.append(Trial(number: trialRow["trial"], params: try Codec.decodeParams(bytes)))
-            }
-            var attempts: [TaskID: Int] = [:]
-            for task in try Row.fetchAll(db, sql: "SELECT trial, fold, max(attempt) AS attempts FROM attempts GROUP BY trial, fold") {
-                attempts[TaskID(trial: task["trial"], fold: task["fold"])] = task["attempts"]
-            }
-            var counted: [TaskRecord] = []
-            for result in try Row.fetchAll(db, sql: "SELECT * FROM results WHERE counted = 1 ORDER BY id") {
-                let task = TaskID(trial: result["trial"], fold: result["fold"])
-                let metrics = (try? JSONDecoder().decode([String: Double].self, from: Data((result["metrics_json"] as String).utf8))) ?? [:]
-                counted.append(TaskRecord(task: task, status: TaskStatus(rawValue: result["status"]) ?? .failed, worker: result["worker"],
-                                          host: result["host"], attempt: result["attempt"], duration: result["duration"],
-                                          metrics: metrics, error: result["error"]))
-            }
-            let decisions = try Row.fetchAll(db, sql: "SELECT * FROM decisions ORDER BY id").map { row in
-                StoppedTrial(decision: StopDecision(trial: row["trial"], rule: StopDecision.Rule(rawValue: row["rule"]) ?? .racing,
-                                                    fold: row["fold"], step: row["step"], reason: row["reason"]),
-                             dropped: row["dropped"], cancelled: row["cancelled"])
-            }
-            let reports = try Row.fetchAll(db, sql: "SELECT trial, fold, step, value FROM reports ORDER BY id").map { row in
-                (task: TaskID(trial: row["trial"], fold: row["fold"]), step: row["step"] as Int, value: row["value"] as Double)
-            }
-            let duplicates = try Int.fetchOne(db, sql: "SELECT count(*) FROM results WHERE counted = 0") ?? 0
-            let requeues = try Int.fetchOne(db, sql: "SELECT coalesce(sum(CAST(detail AS INTEGER)), 0) FROM events WHERE kind = 'requeued'") ?? 0
-            return Restored(sweep: sweep, trials: trials, attempts: attempts, counted: counted, decisions: decisions, reports: reports,
-                            duplicates: duplicates, requeues: requeues)
+    /// Records this process as the sweep's coordinator (a resumed one), so that a report can tell
+    /// whether the coordinator still runs.
+    func claim() throws {
+        let process = CoordinatorProcess.current
+        try queue.write { db in
+            try db.execute(sql: "UPDATE sweep SET coordinator_host = ?, coordinator_pid = ?, coordinator_start = ? WHERE id = 1",
+                           arguments: [process.host, process.pid, process.startTicks])
         }
+    }
+
+    func restore() throws -> Restored { try queue.read { db in try restore(db) } }
+
+    /// Reads what a resumed coordinator starts from (and what a report is made of), inside the
+    /// caller's read transaction.
+    func restore(_ db: Database) throws -> Restored {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sweep WHERE id = 1") else {
+            throw RunDatabaseError(description: "\(path) has no sweep record")
+        }
+        let allow = (try? JSONDecoder().decode([String].self, from: Data((row["allow_paths"] as String? ?? "[]").utf8))) ?? []
+        let sweep = SweepRow(sweepID: UInt64(row["sweep_id"] as String, radix: 16) ?? 0, name: row["name"], mode: row["mode"],
+                             bind: row["bind"], specPath: row["spec_path"], specText: row["spec_text"],
+                             dataSHA256: row["data_sha256"], workdirSHA256: row["workdir_sha256"], keyPath: row["key_path"],
+                             allowPaths: allow, insecure: row["insecure"])
+        var trials: [Trial] = []
+        for trialRow in try Row.fetchAll(db, sql: "SELECT trial, params FROM trials ORDER BY trial") {
+            let bytes = [UInt8](trialRow["params"] as Data)
+            trials.append(Trial(number: trialRow["trial"], params: try Codec.decodeParams(bytes)))
+        }
+        var attempts: [TaskID: Int] = [:]
+        for task in try Row.fetchAll(db, sql: "SELECT trial, fold, max(attempt) AS attempts FROM attempts GROUP BY trial, fold") {
+            attempts[TaskID(trial: task["trial"], fold: task["fold"])] = task["attempts"]
+        }
+        var counted: [TaskRecord] = []
+        for result in try Row.fetchAll(db, sql: "SELECT * FROM results WHERE counted = 1 ORDER BY id") {
+            let task = TaskID(trial: result["trial"], fold: result["fold"])
+            let metrics = decodeMetrics(result["metrics_json"])
+            counted.append(TaskRecord(task: task, status: TaskStatus(rawValue: result["status"]) ?? .failed, worker: result["worker"],
+                                      host: result["host"], attempt: result["attempt"], duration: result["duration"],
+                                      metrics: metrics, error: result["error"]))
+        }
+        let decisions = try Row.fetchAll(db, sql: "SELECT * FROM decisions ORDER BY id").map { row in
+            StoppedTrial(decision: StopDecision(trial: row["trial"], rule: StopDecision.Rule(rawValue: row["rule"]) ?? .racing,
+                                                fold: row["fold"], step: row["step"], reason: row["reason"]),
+                         dropped: row["dropped"], cancelled: row["cancelled"])
+        }
+        let reports = try Row.fetchAll(db, sql: "SELECT trial, fold, step, value FROM reports ORDER BY id").map { row in
+            (task: TaskID(trial: row["trial"], fold: row["fold"]), step: row["step"] as Int, value: row["value"] as Double)
+        }
+        let duplicates = try Int.fetchOne(db, sql: "SELECT count(*) FROM results WHERE counted = 0") ?? 0
+        let requeues = try Int.fetchOne(db, sql: "SELECT coalesce(sum(CAST(detail AS INTEGER)), 0) FROM events WHERE kind = 'requeued'") ?? 0
+        return Restored(sweep: sweep, trials: trials, attempts: attempts, counted: counted, decisions: decisions, reports: reports,
+                        duplicates: duplicates, requeues: requeues)
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T { try queue.read(body) }
 
-    /// The detail of the latest event of this kind, if any.
-    func lastEvent(_ kind: String) throws -> String? {
-        try queue.read { db in try String.fetchOne(db, sql: "SELECT detail FROM events WHERE kind = ? ORDER BY id DESC LIMIT 1", arguments: [kind]) }
-    }
 
     // MARK: Buffered writes (committed together by `commit()`)
 
@@ -202,8 +228,19 @@ final class RunDatabase {
         pending.append(("UPDATE sweep SET bind = ? WHERE id = 1", [endpoint]))
     }
 
-    func finished(complete: Bool) {
-        pending.append(("UPDATE sweep SET status = ?, finished_at = ? WHERE id = 1", [complete ? "finished" : "stopped", now()]))
+    /// The sweep's end: every task counted (`finished`) or stopped on request, after `wallSeconds`.
+    func finished(complete: Bool, wallSeconds: Double) {
+        pending.append(("UPDATE sweep SET status = ?, finished_at = ?, wall_seconds = ? WHERE id = 1",
+                        [complete ? "finished" : "stopped", now(), wallSeconds]))
+    }
+
+    /// The refit of the best configuration (after the sweep finished), committed at once and
+    /// folded into the database file.
+    func recordRefit(_ refit: RefitOutcome) throws {
+        pending.append(("INSERT OR REPLACE INTO refit (id, model_file, note, holdout_json, holdout_rows, at) VALUES (1, ?, ?, ?, ?, ?)",
+                        [refit.modelFile, refit.note, refit.holdout.map(metricsJSON), refit.holdoutRows, now()]))
+        try commit()
+        checkpoint()
     }
 
     /// Writes everything buffered in one transaction.
@@ -221,41 +258,6 @@ final class RunDatabase {
     func checkpoint() {
         try? queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
-
-    static let schema = """
-        CREATE TABLE sweep (
-            id INTEGER PRIMARY KEY CHECK (id = 1), sweep_id TEXT NOT NULL, name TEXT NOT NULL, mode TEXT NOT NULL,
-            bind TEXT NOT NULL, spec_path TEXT NOT NULL, spec_text TEXT NOT NULL, data_sha256 TEXT, workdir_sha256 TEXT,
-            key_path TEXT, allow_paths TEXT, insecure INTEGER NOT NULL, created_at REAL NOT NULL,
-            status TEXT NOT NULL, finished_at REAL, folds INTEGER NOT NULL);
-        CREATE TABLE trials (trial INTEGER PRIMARY KEY, params_json TEXT NOT NULL, params BLOB NOT NULL, content_hash TEXT NOT NULL);
-        -- Every (trial, fold): derived from the trials and the sweep's folds per trial, so a
-        -- suggestion costs one row, not one per fold.
-        CREATE VIEW tasks AS
-            WITH RECURSIVE folds(fold) AS (SELECT 0 UNION ALL SELECT fold + 1 FROM folds WHERE fold + 1 < (SELECT folds FROM sweep WHERE id = 1))
-            SELECT t.trial, f.fold FROM trials t, folds f;
-        CREATE TABLE attempts (trial INTEGER NOT NULL, fold INTEGER NOT NULL, attempt INTEGER NOT NULL, worker TEXT NOT NULL,
-                               host TEXT NOT NULL, dispatched_at REAL NOT NULL, PRIMARY KEY (trial, fold, attempt));
-        CREATE TABLE results (id INTEGER PRIMARY KEY, trial INTEGER NOT NULL, fold INTEGER NOT NULL, attempt INTEGER NOT NULL,
-                              worker TEXT NOT NULL, host TEXT NOT NULL, status TEXT NOT NULL, duration REAL NOT NULL,
-                              metrics_json TEXT NOT NULL, error TEXT, counted INTEGER NOT NULL, received_at REAL NOT NULL);
-        CREATE UNIQUE INDEX one_counted_result ON results (trial, fold) WHERE counted = 1;
-        CREATE TABLE events (id INTEGER PRIMARY KEY, at REAL NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL);
-        -- Early-stopping decisions: which trial, by which rule, why, and the tasks it saved.
-        CREATE TABLE decisions (id INTEGER PRIMARY KEY, trial INTEGER NOT NULL, rule TEXT NOT NULL, fold INTEGER NOT NULL,
-                                step INTEGER, reason TEXT NOT NULL, dropped INTEGER NOT NULL, cancelled INTEGER NOT NULL, at REAL NOT NULL);
-        -- Intermediate objective values that asha and median stopping decided on.
-        CREATE TABLE reports (id INTEGER PRIMARY KEY, trial INTEGER NOT NULL, fold INTEGER NOT NULL, attempt INTEGER NOT NULL,
-                              step INTEGER NOT NULL, value REAL NOT NULL);
-        -- Each task's state, derived (nothing to keep in step): ok / failed once counted, else
-        -- running once dispatched, else pending.
-        CREATE VIEW task_status AS
-            SELECT t.trial, t.fold,
-                   coalesce((SELECT r.status FROM results r WHERE r.trial = t.trial AND r.fold = t.fold AND r.counted = 1),
-                            CASE WHEN EXISTS (SELECT 1 FROM attempts a WHERE a.trial = t.trial AND a.fold = t.fold) THEN 'running' ELSE 'pending' END) AS status,
-                   (SELECT count(*) FROM attempts a WHERE a.trial = t.trial AND a.fold = t.fold) AS attempts
-            FROM tasks t;
-        """
 }
 
 /// A run database that cannot be used, with what to do about it.
@@ -269,6 +271,13 @@ private func json<T: Encodable>(_ value: T) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
     return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+}
+
+/// Metrics from their JSON object; null (a non-finite value) reads as NaN, and text that is not
+/// such an object as no metrics.
+func decodeMetrics(_ text: String) -> [String: Double] {
+    guard let values = try? JSONDecoder().decode([String: Double?].self, from: Data(text.utf8)) else { return [:] }
+    return values.mapValues { $0 ?? .nan }
 }
 
 /// Metrics as a JSON object with sorted keys, written directly: this runs once per counted task,

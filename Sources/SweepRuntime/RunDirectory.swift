@@ -1,30 +1,58 @@
 import Foundation
+import Glibc
 import SweepCore
 import SweepReport
 
 /// Writes a run directory: results.csv, trials.csv, best.json, report.md and a copy of the spec.
-/// Each file is written to a temporary name and renamed, so a reader never sees half a file.
+/// Each file replaces the old one atomically (see `atomicWrite`): a reader sees the old file or
+/// the new one, never half of one, and a crash never leaves none.
 public enum RunDirectory {
-    /// `specText`: the spec the sweep ran with (from run.db), copied as `spec.EXT` after `specPath`.
-    public static func write(_ run: RunSummary, specText: String, specPath: String, to directory: String) throws {
-        let fileManager = FileManager.default
-        try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let files: [(String, String)] = [
+    static func write(_ run: RunSummary, specText: String, specFileName: String, to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var files: [(String, String)] = [
             ("results.csv", CSVWriter.results(run)),
             ("trials.csv", CSVWriter.trials(run)),
-            ("best.json", BestJSON.render(run)),
+            ("best.json", try BestJSON.render(run)),
             ("report.md", MarkdownReport.render(run)),
         ]
+        if !specText.isEmpty { files.append((specFileName, specText)) }
         for (name, text) in files { try atomicWrite(text, to: (directory as NSString).appendingPathComponent(name)) }
-        let specName = "spec" + ((specPath as NSString).pathExtension.isEmpty ? ".yaml" : "." + (specPath as NSString).pathExtension)
-        try atomicWrite(specText, to: (directory as NSString).appendingPathComponent(specName))
     }
 
+    /// Replaces the file at `path` with `text`: written to a temporary file beside it, flushed to
+    /// disk (fsync), then renamed over the old one (rename(2) is atomic), and the directory
+    /// flushed so the rename itself survives a crash.
     static func atomicWrite(_ text: String, to path: String) throws {
-        let temporary = path + ".tmp"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        let temporary = "\(path).tmp-\(getpid())"
+        let descriptor = try retryingEINTR("create \(temporary)") { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+        do {
+            defer { close(descriptor) }
+            var bytes = Array(text.utf8)[...]
+            while !bytes.isEmpty {
+                let written = try retryingEINTR("write \(temporary)") { bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) } }
+                bytes = bytes.dropFirst(written)
+            }
+            _ = try retryingEINTR("flush \(temporary)") { fsync(descriptor) }
+            _ = try retryingEINTR("rename \(temporary) to \(path)") { rename(temporary, path) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        let directory = open((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
+                             O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directory >= 0 {
+            _ = fsync(directory)  // best effort: some file systems cannot flush a directory
+            close(directory)
+        }
+    }
+
+    /// Runs a system call that returns -1 with errno on failure, again while it is interrupted.
+    private static func retryingEINTR<T: BinaryInteger>(_ what: String, _ call: () -> T) throws -> T {
+        while true {
+            let result = call()
+            if result >= 0 { return result }
+            if errno != EINTR { throw RunDirectoryError(description: "cannot \(what): \(String(cString: strerror(errno)))") }
+        }
     }
 
     /// `runs/NAME-YYYYMMDD-HHMMSS` under the current directory.
@@ -34,4 +62,9 @@ public enum RunDirectory {
         formatter.timeZone = TimeZone(identifier: "UTC")
         return "runs/\(name)-\(formatter.string(from: date))"
     }
+}
+
+/// A run-directory file that could not be written, with the system's reason.
+public struct RunDirectoryError: Error, CustomStringConvertible {
+    public let description: String
 }

@@ -1,6 +1,7 @@
 import Foundation
 import SweepCore
 import SweepProtocol
+import SweepReport
 
 /// A sweep's run database as the coordinator uses it: a new one for a new sweep, or an existing
 /// one with the state `sweep resume` continues from.
@@ -54,6 +55,7 @@ public final class RunRecord {
     /// Opens the run database in `directory` to continue its sweep.
     public static func resume(directory: String) throws -> RunRecord {
         let database = try RunDatabase.open(directory: directory)
+        try database.claim()
         let restored = try database.restore()
         let state = CoordinatorMachine.Restored(trials: restored.trials, counted: restored.counted.map { ($0.task, $0.status, $0.metrics) },
                                                 attempts: restored.attempts, decisions: restored.decisions.map(\.decision),
@@ -72,6 +74,12 @@ public final class RunRecord {
             throw RunDatabaseError(description: "the trainer's workdir changed since the sweep started; resume needs the same code, or start a new sweep")
         }
         return sweep
+    }
+
+    /// Records how refitting the best configuration went, for the report (`RunReport.write`), which
+    /// the end of a sweep writes next.
+    public func recordRefit(_ refit: RefitOutcome) throws {
+        try database.recordRefit(refit)
     }
 
     public var directory: String { (database.path as NSString).deletingLastPathComponent }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SweepCore
+import SweepReport
 
 /// A summary of a run database, for `sweep status` (and for tests that check a sweep's books).
 public struct RunStatus: Codable, Sendable {
@@ -29,9 +30,9 @@ public struct RunStatus: Codable, Sendable {
         public var mean: Double
     }
 
+    /// Reads the run database in `directory` read-only: safe while its coordinator runs.
     public static func read(directory: String) throws -> RunStatus {
-        let database = try RunDatabase.open(directory: directory)
-        return try database.status()
+        try RunDatabase.openForReading(directory: directory).status()
     }
 
     public var text: String {
@@ -51,24 +52,18 @@ public struct RunStatus: Codable, Sendable {
 }
 
 extension RunDatabase {
+    /// Counts from the database, and the best trial as the report ranks it (`RunSummary.best`).
+    /// When the stored spec no longer parses, there is no objective and so no best.
     func status() throws -> RunStatus {
-        let restored = try restore()
-        let objective = (try? SpecParser.parse(restored.sweep.specText))?.objective
-        return try read { db in
+        try read { db in
             func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+            let restored = try restore(db)
             let state = try String.fetchOne(db, sql: "SELECT status FROM sweep WHERE id = 1") ?? "?"
             var best: RunStatus.Best?
-            if let objective {
-                let order = objective.goal == .maximize ? "DESC" : "ASC"
-                let folds = try count("SELECT max(fold) + 1 FROM tasks")
-                if let row = try Row.fetchOne(db, sql: """
-                    SELECT r.trial AS trial, t.params_json AS params, avg(json_extract(r.metrics_json, '$.' || ?)) AS mean, count(*) AS n
-                    FROM results r JOIN trials t ON t.trial = r.trial
-                    WHERE r.counted = 1 AND r.status = 'ok'
-                    GROUP BY r.trial HAVING n = ? ORDER BY mean \(order), r.trial ASC LIMIT 1
-                    """, arguments: [objective.metric, folds]), let mean = row["mean"] as Double? {
-                    best = RunStatus.Best(trial: row["trial"], params: row["params"], metric: objective.metric, mean: mean)
-                }
+            if let spec = try? Self.parseStoredSpec(restored.sweep, path: path),
+               let trial = try summary(db, restored: restored, spec: spec).best, let objective = trial.objective {
+                best = RunStatus.Best(trial: trial.trial.number, params: trial.trial.params.json, metric: spec.objective.metric,
+                                      mean: objective.mean)
             }
             let events = try Row.fetchAll(db, sql: "SELECT at, kind, detail FROM events ORDER BY id DESC LIMIT 8").reversed().map { row -> String in
                 let date = Date(timeIntervalSince1970: row["at"])

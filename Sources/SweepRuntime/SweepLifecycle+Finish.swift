@@ -18,38 +18,20 @@ public struct SweepEnd: Sendable {
 }
 
 extension SweepLifecycle {
-    /// Marks the sweep finished or stopped, refits the best trial, and writes the run directory.
+    /// Marks the sweep finished or stopped, refits the best trial, and writes the run directory
+    /// from run.db (as `sweep report` does).
     func finish(complete: Bool, wallSeconds: Double) throws -> SweepEnd {
         let database = record.database
-        database.finished(complete: complete)
+        database.finished(complete: complete, wallSeconds: wallSeconds)
         try database.commit()
         database.checkpoint()
-        var summary = try RunSummary.load(database, sweep: sweep, wallSeconds: wallSeconds, complete: complete)
-        if let best = summary.best, complete {
+        if complete, let best = try RunReport.load(directory: directory).best {
             let refit = BestModelRefit.run(best.trial, sweep: sweep, directory: directory, logger: logger)
-            (summary.modelFile, summary.modelNote, summary.holdout) = (refit.file, refit.note, refit.holdout)
-            summary.holdoutRows = sweep.plan.holdout.count
+            try record.recordRefit(RefitOutcome(modelFile: refit.file, note: refit.note, holdout: refit.holdout,
+                                                holdoutRows: sweep.plan.holdout.count))
         }
-        try RunDirectory.write(summary, specText: record.specText, specPath: record.specPath, to: directory)
+        let summary = try RunReport.write(directory: directory)
         return SweepEnd(directory: directory, complete: complete, best: summary.best, modelFile: summary.modelFile,
                         wallSeconds: wallSeconds)
-    }
-}
-
-extension RunSummary {
-    /// The summary of what `run.db` holds: its trials, counted tasks, decisions and search end.
-    static func load(_ database: RunDatabase, sweep: LoadedSweep, wallSeconds: Double, complete: Bool) throws -> RunSummary {
-        let restored = try database.restore()
-        let spec = sweep.spec
-        let records = Dictionary(restored.counted.map { ($0.task, $0) }, uniquingKeysWith: { first, _ in first })
-        // Command trainers may report more metrics than the objective: report every one seen.
-        let seen = Set(records.values.flatMap(\.metrics.keys)).subtracting(spec.metricNames).sorted()
-        var summary = RunSummary(name: spec.name, objective: spec.objective, metricNames: spec.metricNames + seen,
-                                 folds: spec.taskFolds, trials: restored.trials, records: records,
-                                 wallSeconds: wallSeconds, complete: complete)
-        summary.algorithm = spec.search.algorithm.rawValue + (spec.earlyStopping.map { " with \($0.name) early stopping" } ?? "")
-        summary.searchEnded = try database.lastEvent("search-ended")
-        summary.stops = restored.decisions
-        return summary
     }
 }

@@ -20,6 +20,8 @@ enum ExitStatus {
             return (error.description, 2)
         case let error as RunDatabaseError:
             return ("error: \(error)", 2)
+        case let error as RunDirectoryError:
+            return ("error: \(error)", 1)
         case let error as KeyError:
             return ("error: \(error)", 2)
         case let error as PredictError:

@@ -7,7 +7,7 @@ struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Distributed hyperparameter sweeps with cross-validation, over ZeroMQ.",
-        subcommands: [Run.self, Coordinator.self, Worker.self, Resume.self, Status.self, Validate.self, Keygen.self, Predict.self])
+        subcommands: [Run.self, Coordinator.self, Worker.self, Resume.self, Status.self, Report.self, Validate.self, Keygen.self, Predict.self])
 
     static func main() {
         // Internal: how a worker starts a trainer command so that it dies with the worker.

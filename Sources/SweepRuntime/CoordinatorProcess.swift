@@ -1,0 +1,35 @@
+import Foundation
+
+/// The process that writes a run database, recorded in it so that a reader can tell a sweep
+/// that is still running from one whose coordinator crashed (both say 'running').
+struct CoordinatorProcess: Equatable, CustomStringConvertible {
+    var host: String
+    var pid: Int32
+    /// When the process started, in clock ticks after boot (`/proc/PID/stat`, field 22): a pid
+    /// reused by another process since has another start time.
+    var startTicks: Int64?
+
+    static var current: CoordinatorProcess {
+        let pid = getpid()
+        return CoordinatorProcess(host: ProcessInfo.processInfo.hostName, pid: pid, startTicks: startTicks(of: pid))
+    }
+
+    /// Whether it still runs: known on this host only (nil elsewhere: there is no asking).
+    var isAlive: Bool? {
+        guard host == ProcessInfo.processInfo.hostName else { return nil }
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let startTicks else { return true }
+        return Self.startTicks(of: pid) == startTicks
+    }
+
+    var description: String { "pid \(pid) on \(host)" }
+
+    /// Field 22 of `/proc/PID/stat`; the fields are counted after the command name, which is in
+    /// parentheses and may itself hold spaces and parentheses.
+    static func startTicks(of pid: Int32) -> Int64? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 19 ? Int64(fields[19]) : nil
+    }
+}

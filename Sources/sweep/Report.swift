@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import SweepReport
+import SweepRuntime
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rewrite a run directory's report.md, trials.csv, results.csv, best.json and spec from its run.db.",
+        discussion: """
+        Works for a finished sweep, a running one (run.db is only read; the coordinator never waits) and one \
+        whose coordinator crashed (the report says it is incomplete). Prints the report, or best.json with --format json.
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case md, json
+    }
+
+    @Argument(help: "The run directory (it holds run.db).")
+    var directory: String
+
+    @Option(help: "What to print: the markdown report (md) or best.json (json).")
+    var format: Format = .md
+
+    func run() throws {
+        let summary = try RunReport.write(directory: directory)
+        switch format {
+        case .md: print(MarkdownReport.render(summary), terminator: "")
+        case .json: print(try BestJSON.render(summary), terminator: "")
+        }
+    }
+}
