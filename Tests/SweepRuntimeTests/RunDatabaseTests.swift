@@ -39,7 +39,7 @@ import Testing
         #expect(status.best?.trial == 0 && status.best?.mean == 1, "trial 0 is the only one with every fold counted")
 
         let resumed = try RunRecord.resume(directory: fixture.run)
-        #expect(resumed.restoredRecords.count == 4 && resumed.restoredDecisions.count == 1)
+        #expect(resumed.restoredRecords.count == 4 && resumed.restoredState?.decisions.count == 1)
         #expect(resumed.specText == RunDatabaseFixture.spec)
     }
 
