@@ -9,6 +9,8 @@ final class ChildProcess: @unchecked Sendable {  // safe: `lines` and `exitStatu
     private var lines: [String] = []
     private var buffer = Data()
     private var finished = false
+    /// stdout and stderr until each reaches end of file: output can arrive after the exit.
+    private var openPipes = 2
     private let stdoutPipe = Pipe()
     private var stdoutData = Data()
 
@@ -27,10 +29,12 @@ final class ChildProcess: @unchecked Sendable {  // safe: `lines` and `exitStatu
         process.standardOutput = stdoutPipe
         errPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil; self?.closed(); return }
             self?.append(data)
         }
         stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil; self?.closed(); return }
             guard let self else { return }
             self.condition.lock(); self.stdoutData.append(data); self.condition.unlock()
         }
@@ -51,6 +55,10 @@ final class ChildProcess: @unchecked Sendable {  // safe: `lines` and `exitStatu
             buffer.removeSubrange(buffer.startIndex...newline)
         }
         condition.broadcast()
+    }
+
+    private func closed() {
+        condition.lock(); openPipes -= 1; condition.broadcast(); condition.unlock()
     }
 
     var stderrLines: [String] {
@@ -83,6 +91,11 @@ final class ChildProcess: @unchecked Sendable {  // safe: `lines` and `exitStatu
         condition.lock()
         while !finished {
             if !condition.wait(until: deadline) { break }
+        }
+        // Then the rest of its output (bounded: a killed process's children may hold the pipes).
+        let drained = min(deadline, Date().addingTimeInterval(5))
+        while finished && openPipes > 0 {
+            if !condition.wait(until: drained) { break }
         }
         condition.unlock()
         guard !process.isRunning else { return nil }
