@@ -100,6 +100,8 @@ private struct Ending {
                 """) ?? sessionStart
             wallSeconds = max(0, last - sessionStart)
         }
+        // Only a finished sweep refits; a sweep resumed since has not refitted yet.
+        guard state == .finished else { return }
         refit = v3 ? try Row.fetchOne(db, sql: "SELECT * FROM refit WHERE id = 1").map { row in
             RefitOutcome(modelFile: row["model_file"], note: row["note"], holdout: (row["holdout_json"] as String?).map(decodeMetrics),
                          holdoutRows: row["holdout_rows"])

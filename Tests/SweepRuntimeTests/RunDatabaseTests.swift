@@ -115,15 +115,18 @@ import Testing
         #expect(try RunReport.load(directory: fixture.run).state == .unknown(coordinator: "pid 7 on elsewhere"))
     }
 
-    @Test func aSweepResumedAfterItStoppedIsRunningAgain() throws {
+    @Test func aSweepResumedAfterItEndedIsRunningAgainWithoutItsOldRefit() throws {
         let fixture = try RunDatabaseFixture()
-        fixture.database.finished(complete: false, wallSeconds: 1)
+        fixture.database.finished(complete: true, wallSeconds: 1)
         try fixture.database.commit()
-        #expect(try RunReport.load(directory: fixture.run).state == .stopped)
+        try fixture.record.recordRefit(RefitOutcome(modelFile: "model.json", note: nil, holdout: nil, holdoutRows: 0))
+        let ended = try RunReport.load(directory: fixture.run)
+        #expect(ended.state == .finished && ended.modelFile == "model.json")
         let resumed = try RunRecord.resume(directory: fixture.run)
         resumed.database.event("resumed", "0 of 6 tasks counted")
         try resumed.database.commit()
-        #expect(try RunReport.load(directory: fixture.run).state == .running(coordinator: CoordinatorProcess.current.description))
+        let running = try RunReport.load(directory: fixture.run)
+        #expect(running.state == .running(coordinator: CoordinatorProcess.current.description) && running.refit == nil)
     }
 
     @Test func aVersion2DatabaseIsReadAsItIsAndMigratedOnResume() throws {
