@@ -41,7 +41,10 @@ public func formatNumber(_ value: Double) -> String {
     return "\(value)"
 }
 
-/// A JSON string literal.
+/// A JSON string literal. Written by hand for the live path only: each suggested trial's
+/// canonical params text (its content hash, `SWEEP_PARAMS`) and each counted task's metrics in
+/// run.db, where an encoder would cost more than the rest. Files written once (best.json) use
+/// JSONEncoder.
 public func jsonQuoted(_ text: String) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {
