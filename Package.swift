@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(name: "SweepBench", dependencies: [
             "SweepRuntime", "ZeroMQ", "SweepCore", "SweepProtocol", .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore"]),
+        .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepML"]),
         .testTarget(name: "SweepMLTests", dependencies: ["SweepML", "SweepCore"]),
         .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol", "SweepCore"], exclude: ["FuzzCrashers"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),

@@ -17,7 +17,13 @@ enum Parity {
         let classification = (value("--task") ?? "classification") == "classification"
         let folds = Int(value("--folds") ?? "5") ?? 5
         let repeats = Int(value("--repeats") ?? "3") ?? 3
-        let spec = try SpecParser.parse("trainer: {model: noop}\nspace: \(value("--params") ?? "{}")")
+        guard let builtin = BuiltinModels.named(model) else {
+            print("unknown model '\(model)'; built-in models: \(BuiltinModels.catalog.names.joined(separator: ", "))")
+            exit(2)
+        }
+        // The parameters, checked against the model (the data path is not read).
+        let task = classification ? "classification" : "regression"
+        let spec = try SpecParser.parse("data: {path: data.csv, target: target, task: \(task)}\ntrainer: {model: \(model)}\nspace: \(value("--params") ?? "{}")")
         let params = GridSampler.trials(spec.space)[0].params
         let table = try CSVTable(parsing: try String(contentsOfFile: path, encoding: .utf8))
         let dataset = try Dataset(csv: table, target: "target", classification: classification)
@@ -31,7 +37,7 @@ enum Parity {
             var fitted: FittedModel?
             for _ in 0..<repeats {
                 let start = Date()
-                fitted = try Estimators.fit(model: model, params: params, x: train, target: dataset.target(rows: trainRows))
+                fitted = try builtin.fit(params: params, x: train, target: dataset.target(rows: trainRows))
                 times.append(Date().timeIntervalSince(start))
             }
             switch (fitted!.predict(valid), dataset.target) {

@@ -31,7 +31,8 @@ struct NodeReader {
             let key = scalar.string
             let child = field.isEmpty ? key : "\(field).\(key)"
             if let allowed, !allowed.contains(key) {
-                fail(child, keyNode, "unknown key '\(key)'; expected one of: \(allowed.joined(separator: ", "))")
+                fail(child, keyNode, "unknown key '\(key)'; expected one of: \(allowed.joined(separator: ", "))"
+                     + Suggestion.didYouMean(key, among: allowed))
                 continue
             }
             note(child, value)
@@ -52,7 +53,8 @@ struct NodeReader {
     where T.RawValue == String {
         guard let text = string(node, field) else { return nil }
         guard let value = T(rawValue: text) else {
-            fail(field, node, "'\(text)' is not one of: \(options.map(\.rawValue).joined(separator: ", "))")
+            let names = options.map(\.rawValue)
+            fail(field, node, "'\(text)' is not one of: \(names.joined(separator: ", "))" + Suggestion.didYouMean(text, among: names))
             return nil
         }
         return value

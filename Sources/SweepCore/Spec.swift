@@ -15,12 +15,16 @@ public struct Spec: Sendable {
     /// Line of each field in the spec file ("data.target" → 2), for later error messages.
     public var lines: [String: Int]
 
-    /// The task type: from `data`, else classification (only `noop` runs without data).
+    /// The task type: from `data`, else classification (only a model that needs no data, or a
+    /// command, runs without it).
     public var task: TaskType { data?.task ?? .classification }
 
     /// Every metric a task of this sweep reports, objective first.
     public var metricNames: [String] {
-        let all = trainer.model.flatMap(ModelInfo.named)?.ownMetrics ?? (trainer.model == nil ? [objective.metric] : MetricInfo.standardNames(for: task))
+        let all = switch trainer {
+        case .builtin(let builtin): builtin.model.ownMetrics ?? MetricInfo.standardNames(for: task)
+        case .command: [objective.metric]
+        }
         return [objective.metric] + all.filter { $0 != objective.metric }
     }
 
@@ -62,40 +66,6 @@ public struct CVSpec: Sendable {
 
     /// Tasks per trial.
     public var taskFolds: Int { folds * repeats }
-}
-
-/// What runs a task: a built-in model in the worker's process, or a command of the user's.
-public struct TrainerSpec: Sendable {
-    /// A built-in model's name (nil for a command trainer).
-    public var model: String?
-    /// The user's program, as an argument vector with `{param}` placeholders.
-    public var command: CommandTemplate?
-    /// A directory shipped to every worker and used as the program's files (relative to the spec).
-    public var workdir: String?
-    public var env: [String: String]
-    public var resources: Resources
-
-    public init(model: String? = nil, command: CommandTemplate? = nil, workdir: String? = nil,
-                env: [String: String] = [:], resources: Resources = Resources()) {
-        self.model = model
-        self.command = command
-        self.workdir = workdir
-        self.env = env
-        self.resources = resources
-    }
-
-    public var isCommand: Bool { command != nil }
-}
-
-/// What one task needs of a worker.
-public struct Resources: Sendable, Equatable {
-    public var cpus: Int
-    public var gpus: Int
-
-    public init(cpus: Int = 1, gpus: Int = 0) {
-        self.cpus = cpus
-        self.gpus = gpus
-    }
 }
 
 public enum SearchAlgorithm: String, Sendable, CaseIterable {

@@ -65,7 +65,9 @@ extension SpecParser {
             guard let condition = dimension.condition else { continue }
             let field = "space.\(dimension.name).when"
             guard let parent = byName[condition.parent], condition.parent != dimension.name else {
-                reader.fail(field, nil, "'\(condition.parent)' is not another parameter of the space; parameters: \(space.map(\.name).sorted().joined(separator: ", "))")
+                let names = space.map(\.name).filter { $0 != dimension.name }.sorted()
+                reader.fail(field, nil, "'\(condition.parent)' is not another parameter of the space; parameters: \(space.map(\.name).sorted().joined(separator: ", "))"
+                            + Suggestion.didYouMean(condition.parent, among: names))
                 continue
             }
             guard let choices = parent.discreteValues else {
@@ -96,7 +98,7 @@ extension SpecParser {
 
     /// `early_stopping:` — `racing`, or a mapping `{rule: asha|median|racing, …settings}`; nil when
     /// it is wrong (the problem is reported).
-    static func parseEarlyStopping(_ node: Node, model: ModelInfo?, taskFolds: Int?,
+    static func parseEarlyStopping(_ node: Node, model: ModelDescription?, models: ModelCatalog, taskFolds: Int?,
                                    _ reader: inout NodeReader) -> EarlyStopping? {
         var entries: [(String, Node)]
         if case .scalar = node {
@@ -110,18 +112,22 @@ extension SpecParser {
             reader.fail("early_stopping.rule", node, "give the rule: asha, median or racing")
             return nil
         }
-        guard let rule = reader.string(ruleNode, "early_stopping.rule"), ["asha", "median", "racing"].contains(rule) else {
-            if case .scalar = ruleNode { reader.fail("early_stopping.rule", ruleNode, "expected asha, median or racing") }
+        let rules = ["asha", "median", "racing"]
+        guard let rule = reader.string(ruleNode, "early_stopping.rule"), rules.contains(rule) else {
+            if case .scalar(let scalar) = ruleNode {
+                reader.fail("early_stopping.rule", ruleNode, "expected asha, median or racing" + Suggestion.didYouMean(scalar.string, among: rules))
+            }
             return nil
         }
         let own: [String: [String]] = ["asha": ["resource", "min_resource", "max_resource", "reduction_factor"],
                                        "median": ["n_startup_trials", "n_warmup_steps"], "racing": ["min_folds", "alpha", "test"]]
         for (key, value) in entries where key != "rule" && !own[rule]!.contains(key) {
-            reader.fail("early_stopping.\(key)", value, "'\(key)' is not a setting of \(rule); its settings: \(own[rule]!.joined(separator: ", "))")
+            reader.fail("early_stopping.\(key)", value, "'\(key)' is not a setting of \(rule); its settings: \(own[rule]!.joined(separator: ", "))"
+                        + Suggestion.didYouMean(key, among: own[rule]!))
             return nil
         }
         if rule != "racing", let model, !model.reportsProgress {
-            let iterative = ModelInfo.all.filter(\.reportsProgress).map(\.name).joined(separator: ", ")
+            let iterative = models.models.filter(\.reportsProgress).map(\.name).joined(separator: ", ")
             reader.fail("early_stopping.rule", ruleNode, "\(rule) needs intermediate results, and '\(model.name)' reports none; use an iterative model (\(iterative)), a command trainer that reports a step, or rule: racing")
             return nil
         }
@@ -134,8 +140,10 @@ extension SpecParser {
             guard let maxResource = reader.int(maxNode, "early_stopping.max_resource", min: 2) else { return nil }
             var options = ASHAOptions(maxResource: maxResource)
             if let value = settings["resource"] {
-                guard let resource = reader.string(value, "early_stopping.resource"), ["epochs", "iterations", "step"].contains(resource) else {
-                    reader.fail("early_stopping.resource", value, "expected epochs, iterations or step")
+                let resources = ["epochs", "iterations", "step"]
+                guard let resource = reader.string(value, "early_stopping.resource"), resources.contains(resource) else {
+                    let typed = if case .scalar(let scalar) = value { scalar.string } else { "" }
+                    reader.fail("early_stopping.resource", value, "expected epochs, iterations or step" + Suggestion.didYouMean(typed, among: resources))
                     return nil
                 }
                 options.resource = resource

@@ -4,7 +4,7 @@ extension SpecParser {
     static let rangeKinds = ["values", "uniform", "loguniform", "int"]
 
     /// `space:` — each entry a constant scalar or one of {values}, {uniform}, {loguniform}, {int}.
-    static func parseSpace(_ node: Node?, model: ModelInfo?, search: SearchSpec?, _ reader: inout NodeReader) -> [Dimension]? {
+    static func parseSpace(_ node: Node?, model: ModelDescription?, search: SearchSpec?, _ reader: inout NodeReader) -> [Dimension]? {
         guard let node else { return [] }
         if case .scalar(let scalar) = node, scalar.tagName == .null { return [] }
         guard let entries = reader.mapping(node, "space") else { return nil }
@@ -12,10 +12,11 @@ extension SpecParser {
         var ok = true
         for (name, value) in entries {
             let field = "space.\(name)"
-            let rule = model?.params[name]
-            if let model, rule == nil, !model.acceptsOtherParams {
-                let known = model.params.keys.sorted().joined(separator: ", ")
-                reader.fail(field, value, "'\(model.name)' has no parameter '\(name)'; its parameters: \(known)")
+            let rule = model?.parameter(name)?.rule
+            if let model, rule == nil, !model.acceptsOtherParameters {
+                let known = model.parameters.map(\.name).sorted()
+                reader.fail(field, value, "'\(model.name)' has no parameter '\(name)'; its parameters: \(known.joined(separator: ", "))"
+                            + Suggestion.didYouMean(name, among: known))
                 ok = false
                 continue
             }

@@ -1,14 +1,23 @@
 import Yams
 
 /// Turns spec text (YAML or JSON) into a validated `Spec`, or a `SpecError` listing every problem
-/// with its field and line. Pure: checks that need the file system (the data file, its columns)
-/// happen in the runtime, which adds problems in the same form.
+/// with its field and line. Pure: the built-in models come in as a `ModelCatalog` (SweepML's
+/// registry), and checks that need the file system (the data file, its columns) happen in the
+/// runtime, which adds its problems to the same `SpecDraft`.
 public enum SpecParser {
     static let topKeys = ["name", "data", "cv", "trainer", "search", "space", "objective", "limits", "refit", "early_stopping"]
     /// The largest grid we expand; a bigger one is almost always a typo in a range.
     public static let maxTrials = 1_000_000
 
-    public static func parse(_ text: String, file: String = "spec", defaultName: String = "sweep") throws(SpecError) -> Spec {
+    public static func parse(_ text: String, file: String = "spec", defaultName: String = "sweep",
+                             models: ModelCatalog) throws(SpecError) -> Spec {
+        try draft(text, file: file, defaultName: defaultName, models: models).validated()
+    }
+
+    /// The spec's sections as far as they parse, and the problems found; throws only when the
+    /// text is not YAML at all (then nothing else can be checked).
+    public static func draft(_ text: String, file: String = "spec", defaultName: String = "sweep",
+                             models: ModelCatalog) throws(SpecError) -> SpecDraft {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -21,47 +30,40 @@ public enum SpecParser {
             throw SpecError(file: file, problems: [yamlProblem(error)])
         }
         var reader = NodeReader()
-        let spec = parse(root, defaultName: defaultName, reader: &reader)
-        guard reader.problems.isEmpty, let spec else {
-            throw SpecError(file: file, problems: reader.problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
-        }
-        return spec
+        var draft = SpecDraft(file: file)
+        let spec = parse(root, defaultName: defaultName, models: models, into: &draft, reader: &reader)
+        draft.spec = spec
+        draft.lines = reader.lines
+        draft.problems = reader.problems
+        return draft
     }
 
-    static func parse(_ root: Node, defaultName: String, reader: inout NodeReader) -> Spec? {
+    static func parse(_ root: Node, defaultName: String, models: ModelCatalog, into draft: inout SpecDraft,
+                      reader: inout NodeReader) -> Spec? {
         guard let entries = reader.mapping(root, "", allowed: topKeys) else { return nil }
         let sections = Dictionary(entries, uniquingKeysWith: { first, _ in first })
 
         let name = sections["name"].flatMap { reader.string($0, "name") } ?? defaultName
         let data = sections["data"].flatMap { parseData($0, &reader) }
-        let trainer = parseTrainer(sections["trainer"], &reader)
-        let model = trainer?.model.flatMap(ModelInfo.named)
+        let trainer = parseTrainer(sections["trainer"], models: models, &reader)
+        let model = trainer?.model
         let task = data?.task ?? .classification
         let cv = parseCV(sections["cv"], task: task, hasLabels: data != nil || sections["data"] != nil, &reader)
         let search = parseSearch(sections["search"], &reader)
         let space = parseSpace(sections["space"], model: model, search: search, &reader)
-        // If the trainer itself is wrong, do not also judge the metric against the wrong kind of trainer.
-        let objective = parseObjective(sections["objective"], model: model, isCommand: trainer?.isCommand ?? true, task: task, &reader)
+        // If the trainer itself is wrong, do not also judge the metric against the wrong kind of
+        // trainer, nor ask for the metric only a command trainer must name.
+        let objective = trainer == nil && sections["objective"] == nil ? nil
+            : parseObjective(sections["objective"], model: model, isCommand: trainer?.isCommand ?? true, task: task, &reader)
         let limits = parseLimits(sections["limits"], &reader)
+        (draft.data, draft.cv, draft.trainer, draft.space, draft.objective) = (data, cv, trainer, space, objective)
 
-        if let model {
-            if model.needsData && data == nil && sections["data"] == nil {
-                reader.fail("data", nil, "required for model '\(model.name)': give {path: FILE.csv, target: COLUMN, task: classification|regression}")
-            }
-            if let data, !model.tasks.contains(data.task) {
-                reader.fail("trainer.model", nil, "'\(model.name)' does not do \(data.task); models for \(data.task): \(ModelInfo.all.filter { $0.tasks.contains(data.task) }.map(\.name).joined(separator: ", "))")
-            }
-        }
-        if let command = trainer?.command, let space, case .success(let used) = command.placeholders() {
-            let known = Set(space.map(\.name))
-            for missing in used.subtracting(known).sorted() {
-                reader.fail("trainer.command", nil, "placeholder {\(missing)} names no parameter in space; parameters: \(known.sorted().joined(separator: ", "))")
-            }
-        }
+        if let model { checkModel(model, data: data, hasData: sections["data"] != nil, models: models, &reader) }
+        if let command = trainer?.command, let space { checkPlaceholders(command.template, space, &reader) }
         let refit = sections["refit"].map { reader.bool($0, "refit") } ?? true
         // nil: none asked for; .some(nil): asked for wrongly (reported).
         let earlyStopping = sections["early_stopping"].map {
-            parseEarlyStopping($0, model: model, taskFolds: cv?.taskFolds, &reader)
+            parseEarlyStopping($0, model: model, models: models, taskFolds: cv?.taskFolds, &reader)
         }
         if let space, let search { checkSearchSpace(space, search, sections["space"], &reader) }
         guard let trainer, let cv, let search, let space, let objective, let limits, let refit, earlyStopping != .some(nil) else { return nil }
@@ -69,6 +71,27 @@ public enum SpecParser {
                         space: space, objective: objective, limits: limits, refit: refit, lines: reader.lines)
         spec.earlyStopping = earlyStopping ?? nil
         return spec
+    }
+
+    /// The model suits the data: it gets data if it needs some, and does the data's task.
+    static func checkModel(_ model: ModelDescription, data: DataSpec?, hasData: Bool, models: ModelCatalog, _ reader: inout NodeReader) {
+        if model.needsData && data == nil && !hasData {
+            reader.fail("data", nil, "required for model '\(model.name)': give {path: FILE.csv, target: COLUMN, task: classification|regression}")
+        }
+        if let data, !model.tasks.contains(data.task) {
+            let fitting = models.names(for: data.task).joined(separator: ", ")
+            reader.fail("trainer.model", nil, "'\(model.name)' does not do \(data.task); models for \(data.task): \(fitting)")
+        }
+    }
+
+    /// Every `{placeholder}` of a command names a parameter of the space.
+    static func checkPlaceholders(_ template: CommandTemplate, _ space: [Dimension], _ reader: inout NodeReader) {
+        guard case .success(let used) = template.placeholders() else { return }
+        let known = space.map(\.name).sorted()
+        for missing in used.subtracting(known).sorted() {
+            reader.fail("trainer.command", nil, "placeholder {\(missing)} names no parameter in space; parameters: \(known.joined(separator: ", "))"
+                        + Suggestion.didYouMean(missing, among: known))
+        }
     }
 
     static func parseData(_ node: Node, _ reader: inout NodeReader) -> DataSpec? {
@@ -95,99 +118,15 @@ public enum SpecParser {
         var impute = "mean"
         if let imputeNode = fields["impute"] {
             guard let text = reader.string(imputeNode, "data.impute") else { return nil }
-            guard ["mean", "median", "most_frequent"].contains(text) else {
-                reader.fail("data.impute", imputeNode, "'\(text)' is not one of: mean, median, most_frequent")
+            let methods = ["mean", "median", "most_frequent"]
+            guard methods.contains(text) else {
+                reader.fail("data.impute", imputeNode, "'\(text)' is not one of: mean, median, most_frequent" + Suggestion.didYouMean(text, among: methods))
                 return nil
             }
             impute = text
         }
         guard let path, let target, let task else { return nil }
         return DataSpec(path: path, target: target, task: task, drop: drop, impute: impute)
-    }
-
-    static let trainerKeys = ["model", "command", "workdir", "env", "resources"]
-
-    /// `trainer:` — exactly one of a built-in `model` or a `command`; `workdir` and `env` only
-    /// with a command; `resources` with either.
-    static func parseTrainer(_ node: Node?, _ reader: inout NodeReader) -> TrainerSpec? {
-        let models = ModelInfo.all.map(\.name).joined(separator: ", ")
-        guard let node else {
-            reader.fail("trainer", nil, "missing; e.g. trainer: {model: logistic_regression} or trainer: {command: [python3, train.py]}")
-            return nil
-        }
-        guard let entries = reader.mapping(node, "trainer", allowed: trainerKeys) else { return nil }
-        let fields = Dictionary(entries, uniquingKeysWith: { first, _ in first })
-        var trainer = TrainerSpec()
-        var ok = true
-        switch (fields["model"], fields["command"]) {
-        case (nil, nil):
-            reader.fail("trainer", node, "give a built-in model (trainer.model: one of \(models)) or a command (trainer.command: [program, args...])")
-            return nil
-        case (.some, .some):
-            reader.fail("trainer", node, "give either model or command, not both")
-            return nil
-        case (let modelNode?, nil):
-            guard let name = reader.string(modelNode, "trainer.model") else { return nil }
-            guard ModelInfo.named(name) != nil else {
-                reader.fail("trainer.model", modelNode, "unknown model '\(name)'; built-in models: \(models)")
-                return nil
-            }
-            trainer.model = name
-            for key in ["workdir", "env"] where fields[key] != nil {
-                reader.fail("trainer.\(key)", fields[key], "applies to command trainers only; built-in models need no \(key)")
-                ok = false
-            }
-        case (nil, let commandNode?):
-            guard case .sequence(let items) = commandNode, !items.isEmpty else {
-                reader.fail("trainer.command", commandNode, "expected a non-empty list: [program, arg, ...] (no shell is used)")
-                return nil
-            }
-            var arguments: [String] = []
-            for (index, item) in items.enumerated() {
-                guard case .scalar(let scalar) = item, scalar.tagName != .null, !scalar.string.isEmpty else {
-                    reader.fail("trainer.command[\(index)]", item, "expected a non-empty string, got \(reader.kindName(item))")
-                    return nil
-                }
-                arguments.append(scalar.string)
-            }
-            let command = CommandTemplate(arguments)
-            if case .failure(let error) = command.placeholders() {
-                reader.fail("trainer.command", commandNode, "\(error)")
-                return nil
-            }
-            trainer.command = command
-            if let workdir = fields["workdir"] {
-                if let path = reader.string(workdir, "trainer.workdir") { trainer.workdir = path } else { ok = false }
-            }
-            if let env = fields["env"] {
-                if let pairs = reader.mapping(env, "trainer.env") {
-                    for (key, value) in pairs {
-                        guard case .scalar(let scalar) = value, scalar.tagName != .null else {
-                            reader.fail("trainer.env.\(key)", value, "expected a string value, got \(reader.kindName(value))")
-                            ok = false
-                            continue
-                        }
-                        if key.isEmpty || key.contains("=") || key.hasPrefix("SWEEP_") {
-                            reader.fail("trainer.env.\(key)", value, "'\(key)' cannot be set: names must be non-empty, without '=', and SWEEP_* is reserved")
-                            ok = false
-                            continue
-                        }
-                        trainer.env[key] = scalar.string
-                    }
-                } else { ok = false }
-            }
-        }
-        if let resources = fields["resources"] {
-            guard let pairs = reader.mapping(resources, "trainer.resources", allowed: ["cpus", "gpus"]) else { return nil }
-            for (key, value) in pairs {
-                if key == "cpus" {
-                    if let cpus = reader.int(value, "trainer.resources.cpus", min: 1) { trainer.resources.cpus = cpus } else { ok = false }
-                } else {
-                    if let gpus = reader.int(value, "trainer.resources.gpus", min: 0) { trainer.resources.gpus = gpus } else { ok = false }
-                }
-            }
-        }
-        return ok ? trainer : nil
     }
 
     static func parseCV(_ node: Node?, task: TaskType, hasLabels: Bool, _ reader: inout NodeReader) -> CVSpec? {
@@ -240,7 +179,7 @@ public enum SpecParser {
         return cv
     }
 
-    static func parseObjective(_ node: Node?, model: ModelInfo?, isCommand: Bool, task: TaskType, _ reader: inout NodeReader) -> Objective? {
+    static func parseObjective(_ node: Node?, model: ModelDescription?, isCommand: Bool, task: TaskType, _ reader: inout NodeReader) -> Objective? {
         let valid = model?.metrics(for: task) ?? MetricInfo.names(for: task)
         var metric: String? = isCommand ? nil : valid[0]
         var goal: Goal?
@@ -251,7 +190,8 @@ public enum SpecParser {
                     guard let name = reader.string(value, "objective.metric") else { return nil }
                     if !isCommand && !valid.contains(name) {
                         let other = MetricInfo.named(name)?.task.map { " is for \($0); this sweep does \(task)" } ?? " is unknown"
-                        reader.fail("objective.metric", value, "'\(name)'\(other); use one of: \(valid.joined(separator: ", "))")
+                        reader.fail("objective.metric", value, "'\(name)'\(other); use one of: \(valid.joined(separator: ", "))"
+                                    + (MetricInfo.named(name) == nil ? Suggestion.didYouMean(name, among: valid) : ""))
                         return nil
                     }
                     metric = name

@@ -324,20 +324,21 @@ public struct RandomForest: Sendable {
         }
     }
 
-    /// `shouldStop` is asked before every tree: true ends the fit early (a cancelled task).
-    public func fit(_ x: Matrix, target: TrainingTarget, shouldStop: (() -> Bool)? = nil) -> Fitted {
+    /// `onIteration(trees so far, forest so far)` is called after every tree; `.stop` ends the
+    /// fit there (a cancelled task).
+    public func fit(_ x: Matrix, target: TrainingTarget, onIteration: ((Int, () -> Fitted) -> FitControl)? = nil) -> Fitted {
         var generator = SeededGenerator(seed: seed)
         let x = x.roundedToFloat()  // once for all trees
         let ranks = FeatureRanks(x)
+        let regression = if case .values = target { true } else { false }
+        let outputs = if case .classes(_, let count) = target { count } else { 1 }
         var fitted: [DecisionTree.Fitted] = []
         fitted.reserveCapacity(trees)
         for _ in 0..<trees {
-            if shouldStop?() == true { break }
             let rows = bootstrap ? (0..<x.rows).map { _ in Int(generator.next() % UInt64(x.rows)) } : Array(0..<x.rows)
             fitted.append(tree.fit(x, ranks: ranks, target: target, rows: rows, generator: &generator))
+            if let onIteration, onIteration(fitted.count, { Fitted(trees: fitted, outputs: outputs, regression: regression) }) == .stop { break }
         }
-        let regression = if case .values = target { true } else { false }
-        let outputs = if case .classes(_, let count) = target { count } else { 1 }
         return Fitted(trees: fitted, outputs: outputs, regression: regression)
     }
 }

@@ -1,10 +1,15 @@
 import SweepCore
 
 /// A training failure caused by the configuration or data, said plainly.
-public struct TrainingError: Error, Sendable, CustomStringConvertible {
+public struct TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+
+    /// A target of a task the model does not do (its fit is only called for its own tasks).
+    static func wrongTask(_ target: TrainingTarget) -> TrainingError {
+        TrainingError("cannot train on \(target.task) data")
+    }
 }
 
 /// Fits a built-in model on one fold's training rows and scores it on the validation rows.
@@ -16,12 +21,16 @@ public enum FoldTrainer {
         Preprocessor(fitting: Matrix(dataset, rows: trainRows), categories: dataset.categories, imputation: imputation)
     }
 
-    /// `progress(step, metrics)`: iterative models report their validation metrics after every
-    /// iteration or epoch (restricted to `progressMetrics` when given).
-    public static func evaluate(model: String, params: Params, dataset: Dataset, plan: FoldPlan, fold: Int,
+    /// The task's metrics. `onIteration(step, metrics)`: iterative models call it after every
+    /// iteration or epoch, with the validation metrics of the model so far (computed only when
+    /// asked for; restricted to `progressMetrics` when given); `.stop` ends the fit ("cancelled").
+    /// A model that needs no data runs from its parameters alone.
+    public static func evaluate(model: BuiltinModel, params: Params, dataset: Dataset?, plan: FoldPlan, fold: Int,
                                 imputation: Preprocessor.Imputation = .mean, progressMetrics: [String] = [],
-                                progress: ((Int, [String: Double]) -> Void)? = nil,
-                                shouldStop: (() -> Bool)? = nil) throws(TrainingError) -> [String: Double] {
+                                onIteration: ((_ step: Int, _ metrics: () -> [String: Double]) -> FitControl)? = nil)
+        throws(TrainingError) -> [String: Double] {
+        if let metrics = model.runWithoutData(params: params) { return metrics }
+        guard let dataset else { throw TrainingError("model '\(model.name)' needs data; the sweep has none") }
         let (trainRows, validRows) = plan.split(fold)
         guard !trainRows.isEmpty, !validRows.isEmpty else { throw TrainingError("fold \(fold) has no training or no validation rows") }
         let rawTrain = Matrix(dataset, rows: trainRows)
@@ -35,21 +44,21 @@ public enum FoldTrainer {
             default: nil
             }
         }
-        let onIteration: ((Int, FittedModel) -> Void)? = progress.map { report in
+        let iterations: IterationCallback? = onIteration.map { callback in
             { step, snapshot in
-                guard var metrics = score(snapshot) else { return }
-                if !progressMetrics.isEmpty { metrics = metrics.filter { progressMetrics.contains($0.key) } }
-                report(step, metrics)
+                callback(step) {
+                    let metrics = score(snapshot()) ?? [:]
+                    return progressMetrics.isEmpty ? metrics : metrics.filter { progressMetrics.contains($0.key) }
+                }
             }
         }
         let fitted: FittedModel
         do {
-            fitted = try Estimators.fit(model: model, params: params, x: train, target: dataset.target(rows: trainRows), onIteration: onIteration,
-                                        shouldStop: shouldStop)
+            fitted = try model.fit(params: params, x: train, target: dataset.target(rows: trainRows), onIteration: iterations)
         } catch {
             throw TrainingError("fold \(fold): \(error.message)")
         }
-        guard let metrics = score(fitted) else { throw TrainingError("model '\(model)' predicted the wrong kind of target") }
+        guard let metrics = score(fitted) else { throw TrainingError("model '\(model.name)' predicted the wrong kind of target") }
         return metrics
     }
 }

@@ -73,8 +73,9 @@ public struct GradientBoosting: Sendable {
         return out
     }
 
-    /// `shouldStop` is asked before every iteration: true ends the fit early (a cancelled task).
-    public func fit(_ x: Matrix, target: TrainingTarget, shouldStop: (() -> Bool)? = nil) -> Fitted {
+    /// `onIteration(iteration, model so far)` is called after every iteration, while the fit runs
+    /// (for intermediate validation scores); `.stop` ends the fit there.
+    public func fit(_ x: Matrix, target: TrainingTarget, onIteration: ((Int, () -> Fitted) -> FitControl)? = nil) -> Fitted {
         var generator = SeededGenerator(seed: seed)
         var rows = Array(0..<x.rows)
         var stopRows: [Int] = []
@@ -121,7 +122,6 @@ public struct GradientBoosting: Sendable {
             for row in 0..<stopRows.count { for k in 0..<outputs { stopScores[row * outputs + k] = baseline[k] } }
         }
         for _ in 0..<maxIterations {
-            if shouldStop?() == true { break }
             var iteration: [DecisionTree.Fitted] = []
             var probabilities: [Double] = []
             if classes > 2 {
@@ -146,6 +146,9 @@ public struct GradientBoosting: Sendable {
                 iteration.append(tree)
             }
             trees.append(iteration)
+            if let onIteration, onIteration(trees.count, {
+                Fitted(baseline: baseline, trees: trees, classes: classes, iterations: trees.count)
+            }) == .stop { break }
             if !stopRows.isEmpty {
                 stopMatrix.values.withUnsafeBufferPointer { buffer in
                     for (k, tree) in iteration.enumerated() {

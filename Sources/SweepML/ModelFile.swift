@@ -25,13 +25,13 @@ public struct ModelFile: Sendable, Codable {
 
     /// Fits `model` with `params` on every row of `dataset` (preprocessing included).
     /// `rows`: the rows to train on (default all; a holdout is left out).
-    public static func refit(model: String, params: Params, dataset: Dataset, targetName: String,
+    public static func refit(model: BuiltinModel, params: Params, dataset: Dataset, targetName: String,
                              imputation: Preprocessor.Imputation = .mean, rows trainingRows: [Int]? = nil) throws(TrainingError) -> ModelFile {
         let rows = trainingRows ?? Array(0..<dataset.rows)
         let raw = Matrix(dataset, rows: rows)
         let preprocessor = Preprocessor(fitting: raw, categories: dataset.categories, imputation: imputation)
-        let fitted = try Estimators.fit(model: model, params: params, x: preprocessor.transform(raw), target: dataset.target(rows: rows))
-        return ModelFile(format: formatName, version: currentVersion, model: model, params: params.json,
+        let fitted = try model.fit(params: params, x: preprocessor.transform(raw), target: dataset.target(rows: rows))
+        return ModelFile(format: formatName, version: currentVersion, model: model.name, params: params.json,
                          task: dataset.labels == nil ? TaskType.regression.rawValue : TaskType.classification.rawValue,
                          target: targetName, features: dataset.featureNames, classes: dataset.classNames,
                          categories: dataset.categories, preprocessing: preprocessor, fitted: fitted, trainingRows: rows.count)

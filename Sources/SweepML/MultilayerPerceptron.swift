@@ -55,10 +55,9 @@ public struct MultilayerPerceptron: Sendable {
         }
     }
 
-    /// Fits; `onEpoch(epoch, snapshot)` is called after each epoch (for intermediate reports).
-    /// `shouldStop` is asked before every epoch: true ends the fit early (a cancelled task).
-    public func fit(_ x: Matrix, target: TrainingTarget, onEpoch: ((Int, Fitted) -> Void)? = nil,
-                    shouldStop: (() -> Bool)? = nil) -> Fitted {
+    /// Fits; `onIteration(epoch, model so far)` is called after every epoch (for intermediate
+    /// validation scores); `.stop` ends the fit there.
+    public func fit(_ x: Matrix, target: TrainingTarget, onIteration: ((Int, () -> Fitted) -> FitControl)? = nil) -> Fitted {
         var generator = SeededGenerator(seed: seed)
         let classes: Int, outputs: Int
         var targets: [Double]
@@ -94,7 +93,6 @@ public struct MultilayerPerceptron: Sendable {
         var bestSnapshot: Fitted?
         var epochs = 0
         for epoch in 1...maxEpochs {
-            if shouldStop?() == true { break }
             epochs = epoch
             rows.shuffle(using: &generator)
             var epochLoss = 0.0
@@ -107,7 +105,7 @@ public struct MultilayerPerceptron: Sendable {
             }
             epochLoss /= Double(rows.count)
             let snapshot = Fitted(sizes: sizes, weights: weights, biases: biases, activation: activation, classes: classes, epochs: epoch)
-            onEpoch?(epoch, snapshot)
+            if onIteration?(epoch, { snapshot }) == .stop { break }
             if !validation.isEmpty {
                 let score = Self.validationScore(snapshot, x: x, target: target, rows: validation)
                 if score > bestScore + tolerance { bestScore = score; stale = 0; bestSnapshot = snapshot } else { stale += 1 }

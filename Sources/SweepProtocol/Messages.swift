@@ -1,7 +1,7 @@
 import SweepCore
 
 /// The wire protocol's version; see PROTOCOL.md beside this file.
-public let protocolVersion: UInt8 = 1
+public let protocolVersion: UInt8 = 2
 
 /// One dispatch of a task: (trial, fold, attempt). A result names the lease it answers.
 public struct LeaseRef: Hashable, Sendable, CustomStringConvertible {
@@ -51,22 +51,40 @@ public struct Hello: Sendable, Equatable {
 /// Coordinator → worker: everything a worker needs to run the sweep's tasks.
 public struct Setup: Sendable {
     public var sweepID: UInt64
-    public var model: String
     /// Tasks per trial (folds × repeats).
     public var folds: Int
     /// Which rows train and validate each task fold (no rows without data).
     public var plan: FoldPlan
-    public var data: WireDataset?
-    /// A command trainer (then `model` is empty and `data` nil: its data ships as a file).
-    public var command: WireCommand?
+    public var trainer: WireTrainer
 
-    public init(sweepID: UInt64, model: String, folds: Int, plan: FoldPlan, data: WireDataset?, command: WireCommand? = nil) {
+    public init(sweepID: UInt64, folds: Int, plan: FoldPlan, trainer: WireTrainer) {
         self.sweepID = sweepID
-        self.model = model
         self.folds = folds
         self.plan = plan
+        self.trainer = trainer
+    }
+}
+
+/// How the sweep's tasks run, as it travels: a built-in model with the data as numbers, or a
+/// command whose data and workdir ship as files.
+public enum WireTrainer: Sendable, Equatable {
+    case builtin(WireBuiltin)
+    case command(WireCommand)
+}
+
+/// A built-in model and what it trains on.
+public struct WireBuiltin: Sendable, Equatable {
+    /// The model's name in the registry (`BuiltinModels`).
+    public var model: String
+    /// Metrics iterative models report per iteration (the objective first).
+    public var progressMetrics: [String]
+    /// Nil for a model that needs no data.
+    public var data: WireDataset?
+
+    public init(model: String, progressMetrics: [String] = [], data: WireDataset?) {
+        self.model = model
+        self.progressMetrics = progressMetrics
         self.data = data
-        self.command = command
     }
 }
 
@@ -129,8 +147,6 @@ public struct WireDataset: Sendable, Equatable {
     public var categoryCounts: [Int]
     /// mean, median or most_frequent.
     public var imputation: String
-    /// Metrics iterative models report per iteration (the objective first).
-    public var progressMetrics: [String] = []
 
     public init(rows: Int, columns: Int, features: [Double], target: Target, categoryCounts: [Int]? = nil, imputation: String = "mean") {
         self.rows = rows
@@ -173,7 +189,7 @@ public struct TaskResult: Sendable, Equatable {
     }
 }
 
-/// Every message of protocol version 1.
+/// Every message of the protocol (version `protocolVersion`).
 public enum Message: Sendable {
     case hello(Hello)
     case welcome(sweepID: UInt64, heartbeatMilliseconds: Int)

@@ -16,7 +16,8 @@ enum BestModelRefit {
     static func run(_ trial: Trial, sweep: LoadedSweep, directory: String, logger: Logger) -> Outcome {
         let spec = sweep.spec
         guard spec.refit else { return Outcome(note: "refit: false in the spec") }
-        guard let model = spec.trainer.model, model != "noop", let dataset = sweep.dataset, let data = spec.data else {
+        guard let model = spec.trainer.model.flatMap({ BuiltinModels.named($0.name) }), model.description.needsData,
+              let dataset = sweep.dataset, let data = spec.data else {
             return Outcome(note: spec.trainer.isCommand ? "a command trainer's model is its program's to save" : nil)
         }
         do {

@@ -1,28 +1,37 @@
 import SweepCore
+import SweepML
 import SweepProtocol
 
 /// What the coordinator serves to workers of a loaded sweep: its SETUP, and chunks of its files.
 extension LoadedSweep {
-    /// The SETUP message every worker gets once per sweep (encoded once: it carries the dataset).
-    func setup(sweepID: UInt64) -> Setup {
-        let data = dataset.map { dataset -> WireDataset in
+    /// The SETUP message every worker gets once per sweep (encoded once: it carries the dataset):
+    /// a built-in model with its data as numbers, or a command whose data and workdir workers
+    /// fetch as files.
+    public func setup(sweepID: UInt64) -> Setup {
+        let trainer: WireTrainer
+        switch spec.trainer {
+        case .builtin(let builtin):
+            trainer = .builtin(WireBuiltin(model: builtin.model.name, progressMetrics: spec.metricNames, data: wireDataset))
+        case .command(let command):
+            trainer = .command(WireCommand(
+                arguments: command.template.arguments, env: command.env, cpus: command.resources.cpus, gpus: command.resources.gpus,
+                objective: spec.objective.metric, seed: spec.search.seed, timeout: spec.limits.taskTimeout,
+                data: dataBlob, workdir: workdirBlob))
+        }
+        return Setup(sweepID: sweepID, folds: spec.taskFolds, plan: plan, trainer: trainer)
+    }
+
+    /// The dataset as numbers (built-in models that need data).
+    var wireDataset: WireDataset? {
+        dataset.map { dataset in
             let target: WireDataset.Target
             switch dataset.target {
             case .classes(let labels, let names): target = .classes(labels: labels, count: names.count)
             case .values(let values): target = .values(values)
             }
-            var wire = WireDataset(rows: dataset.rows, columns: dataset.columns, features: dataset.features, target: target,
-                                   categoryCounts: dataset.categories.map { $0?.count ?? 0 }, imputation: spec.data?.impute ?? "mean")
-            wire.progressMetrics = spec.metricNames
-            return wire
+            return WireDataset(rows: dataset.rows, columns: dataset.columns, features: dataset.features, target: target,
+                               categoryCounts: dataset.categories.map { $0?.count ?? 0 }, imputation: spec.data?.impute ?? "mean")
         }
-        let command = spec.trainer.command.map { template in
-            WireCommand(arguments: template.arguments, env: spec.trainer.env, cpus: spec.trainer.resources.cpus,
-                        gpus: spec.trainer.resources.gpus, objective: spec.objective.metric, seed: spec.search.seed,
-                        timeout: spec.limits.taskTimeout, data: dataBlob, workdir: workdirBlob)
-        }
-        return Setup(sweepID: sweepID, model: spec.trainer.model ?? "", folds: spec.taskFolds,
-                     plan: plan, data: command == nil ? data : nil, command: command)
     }
 
     /// A CHUNK answering a FETCH: the requested range of a served file (total 0: unknown file).

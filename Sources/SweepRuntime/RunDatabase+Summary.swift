@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SweepCore
+import SweepML
 import SweepReport
 
 /// A sweep as its run database records it: what the report files are made of, read in one
@@ -26,7 +27,7 @@ extension RunDatabase {
 
     static func parseStoredSpec(_ sweep: SweepRow, path: String) throws -> Spec {
         do {
-            return try SpecParser.parse(sweep.specText, file: sweep.specPath, defaultName: sweep.name)
+            return try SpecParser.parse(sweep.specText, file: sweep.specPath, defaultName: sweep.name, models: BuiltinModels.catalog)
         } catch {
             throw RunDatabaseError(description: "the spec stored in \(path) does not parse with this version of sweep:\n\(error)")
         }

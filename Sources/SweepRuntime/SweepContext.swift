@@ -1,51 +1,54 @@
 import Foundation
-import Glibc
 import SweepCore
 import SweepML
 import SweepProtocol
 
 /// A sweep's setup as a worker holds it: immutable, shared by every task of the sweep.
 final class SweepContext: Sendable {
-    let sweepID: UInt64
-    let model: String
-    let folds: Int
-    let plan: FoldPlan
-    let dataset: Dataset?
-    let imputation: Preprocessor.Imputation
-    let progressMetrics: [String]
-    let command: WireCommand?
-    let commandData: CommandData?
-    let workdir: URL?
-    /// Why this worker cannot run the sweep's tasks (e.g. a shipped file failed to unpack).
-    let problem: String?
-
-    /// A command sweep whose files are in the store.
-    init(_ setup: Setup, commandData: CommandData?, workdir: URL?, problem: String?) {
-        sweepID = setup.sweepID
-        model = setup.model
-        folds = setup.folds
-        plan = setup.plan
-        dataset = nil
-        imputation = .mean
-        progressMetrics = []
-        command = setup.command
-        self.commandData = commandData
-        self.workdir = workdir
-        self.problem = problem
+    /// How this worker runs the sweep's tasks.
+    enum Runner: Sendable {
+        case builtin(Builtin)
+        case command(Command)
+        /// This worker cannot run them, and every task says why (a shipped file did not unpack).
+        case unavailable(String)
     }
 
-    init(_ setup: Setup) {
-        command = nil
-        commandData = nil
-        workdir = nil
-        problem = nil
+    /// A model of the registry and the data it trains on (nil for a model that needs none).
+    struct Builtin: Sendable {
+        let model: BuiltinModel
+        let dataset: Dataset?
+        let imputation: Preprocessor.Imputation
+        /// Metrics reported per iteration (the objective first).
+        let progressMetrics: [String]
+    }
+
+    /// The user's program and the files it was shipped.
+    struct Command: Sendable {
+        let command: WireCommand
+        let data: CommandData?
+        let workdir: URL?
+    }
+
+    let sweepID: UInt64
+    /// Tasks per trial.
+    let folds: Int
+    let plan: FoldPlan
+    let runner: Runner
+
+    init(_ setup: Setup, runner: Runner) {
         sweepID = setup.sweepID
-        model = setup.model
         folds = setup.folds
         plan = setup.plan
-        imputation = setup.data.flatMap { Preprocessor.Imputation(rawValue: $0.imputation) } ?? .mean
-        progressMetrics = setup.data?.progressMetrics ?? []
-        dataset = setup.data.map { data in
+        self.runner = runner
+    }
+
+    /// A built-in sweep: the model is looked up in the registry once, here.
+    convenience init(_ setup: Setup, builtin: WireBuiltin) {
+        guard let model = BuiltinModels.named(builtin.model) else {
+            self.init(setup, runner: .unavailable("this worker has no built-in model '\(builtin.model)'; run the coordinator's version of sweep"))
+            return
+        }
+        let dataset = builtin.data.map { data in
             let target: Target
             switch data.target {
             case .classes(let labels, let count): target = .classes(labels: labels, names: (0..<count).map(String.init))
@@ -54,5 +57,8 @@ final class SweepContext: Sendable {
             return Dataset(featureNames: (0..<data.columns).map { "x\($0)" }, features: data.features, target: target,
                            categories: data.categoryCounts.map { $0 == 0 ? nil : (0..<$0).map(String.init) })
         }
+        let imputation = builtin.data.flatMap { Preprocessor.Imputation(rawValue: $0.imputation) } ?? .mean
+        self.init(setup, runner: .builtin(Builtin(model: model, dataset: dataset, imputation: imputation,
+                                                  progressMetrics: builtin.progressMetrics)))
     }
 }

@@ -50,112 +50,25 @@ public enum SweepLoader {
     }
 
     /// Loads a spec given as text; relative paths in it are relative to `specPath`'s directory.
+    /// The data file and workdir are checked against whatever part of the spec parsed, so every
+    /// problem — in the spec or in its data — is reported in one `SpecError`.
     public static func load(specText text: String, specPath: String) throws -> LoadedSweep {
         let url = URL(fileURLWithPath: specPath)
         let stem = url.deletingPathExtension().lastPathComponent
-        let spec = try SpecParser.parse(text, file: specPath, defaultName: stem)
-        var problems: [SpecProblem] = []
-        func problem(_ field: String, _ message: String) {
-            problems.append(SpecProblem(field: field, line: spec.lines[field], message: message))
-        }
+        var draft = try SpecParser.draft(text, file: specPath, defaultName: stem, models: BuiltinModels.catalog)
+        let directory = url.deletingLastPathComponent()
+        let data = loadData(&draft, directory: directory)
+        checkData(data, &draft)
+        let workdir = loadWorkdir(&draft, directory: directory)
+        let spec = try draft.validated()
 
-        var dataset: Dataset?
-        var rows: Int?
-        var labels: [Int]?
-        var groups: [Int]?
         var blobs: [String: [UInt8]] = [:]
-        var dataBlob: BlobRef?, workdirBlob: BlobRef?
-        var dataSHA256: String?
-        let specDirectory = url.deletingLastPathComponent()
-        if let data = spec.data {
-            let dataURL = URL(fileURLWithPath: data.path, relativeTo: specDirectory).standardizedFileURL
-            if let contents = FileManager.default.contents(atPath: dataURL.path) {
-                dataSHA256 = SHA256.hex([UInt8](contents))
-                do {
-                    let table = try CSVTable(parsing: String(decoding: contents, as: UTF8.self))
-                    if let group = spec.cv.group {
-                        if let column = table.header.firstIndex(of: group) {
-                            let values = table.rows.map { $0[column] }
-                            let index = Dictionary(uniqueKeysWithValues: Array(Set(values)).sorted().enumerated().map { ($0.element, $0.offset) })
-                            groups = values.map { index[$0]! }
-                            if Set(values).count < spec.cv.folds {
-                                problem("cv.group", "'\(group)' has \(Set(values).count) groups, fewer than the \(spec.cv.folds) folds")
-                            }
-                        } else {
-                            problem("cv.group", "no column '\(group)' in \(data.path); columns: \(table.header.joined(separator: ", "))")
-                        }
-                    }
-                    if let targetColumn = table.header.firstIndex(of: data.target) {
-                        if spec.trainer.isCommand {
-                            // The program reads the CSV itself: ship it as it is; only the target matters here.
-                            rows = table.rows.count
-                            if data.task == .classification {
-                                let names = Array(Set(table.rows.map { $0[targetColumn] })).sorted()
-                                let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
-                                labels = table.rows.map { index[$0[targetColumn]]! }
-                            }
-                            let bytes = [UInt8](contents)
-                            dataBlob = BlobRef(sha256: SHA256.hex(bytes), size: bytes.count)
-                            blobs[dataBlob!.sha256] = bytes
-                        } else {
-                            // The group column identifies rows; it is never a feature.
-                            let drop = data.drop + (spec.cv.group.map { data.drop.contains($0) ? [] : [$0] } ?? [])
-                            dataset = try Dataset(csv: table, target: data.target, classification: data.task == .classification, drop: drop)
-                            rows = dataset?.rows
-                            labels = dataset?.labels
-                        }
-                    } else {
-                        problem("data.target", "no column '\(data.target)' in \(data.path); columns: \(table.header.joined(separator: ", "))")
-                    }
-                } catch let error as CSVTable.ParseError {
-                    problem("data.path", "\(data.path) \(error)")
-                } catch let error as DatasetError {
-                    problem("data.path", "\(data.path): \(error)")
-                }
-            } else {
-                problem("data.path", "cannot read \(dataURL.path) (paths are relative to the spec file)")
-            }
-        }
-        if let workdir = spec.trainer.workdir {
-            let workdirURL = URL(fileURLWithPath: workdir, relativeTo: specDirectory).standardizedFileURL
-            var isDirectory: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: workdirURL.path, isDirectory: &isDirectory) || !isDirectory.boolValue {
-                problem("trainer.workdir", "\(workdirURL.path) is not a directory (paths are relative to the spec file)")
-            } else {
-                do {
-                    let bytes = try BundleArchive.pack(directory: workdirURL)
-                    workdirBlob = BlobRef(sha256: SHA256.hex(bytes), size: bytes.count)
-                    blobs[workdirBlob!.sha256] = bytes
-                } catch {
-                    problem("trainer.workdir", "\(error)")
-                }
-            }
-        }
-        if let classes = dataset?.classNames.count ?? labels.map({ Set($0).count }), classes > 2,
-           MetricInfo.named(spec.objective.metric)?.binaryOnly == true {
-            problem("objective.metric", "'\(spec.objective.metric)' is for two classes; the data has \(classes): use \(spec.objective.metric == "roc_auc" ? "roc_auc_ovr" : spec.objective.metric + "_macro or " + spec.objective.metric + "_weighted")")
-        }
-        if let rows {
-            let searchRows = Double(rows) * (1 - (spec.cv.testSize ?? 0))
-            let needed = spec.cv.folds + (spec.cv.timeSeries ? 1 : 0)
-            if searchRows < Double(needed) {
-                problem("cv.folds", "\(spec.cv.folds) folds need at least \(needed) rows outside the holdout; the data has \(rows)")
-            }
-        }
-        if let dataset, spec.trainer.model == "knn", let kDimension = spec.space.first(where: { $0.name == "k" }) {
-            let smallestTrain = dataset.rows - (dataset.rows + spec.cv.folds - 1) / spec.cv.folds
-            let largestK = kDimension.discreteValues?.compactMap { $0.number }.max() ?? 0
-            if largestK > Double(smallestTrain) {
-                problem("space.k", "k reaches \(formatNumber(largestK)) but a training fold has only \(smallestTrain) rows")
-            }
-        }
-        guard problems.isEmpty else { throw SpecError(file: specPath, problems: problems) }
-
+        for (blob, bytes) in [data.file, workdir].compactMap({ $0 }) { blobs[blob.sha256] = bytes }
         let gridSize = spec.search.algorithm == .grid ? GridSampler.trials(spec.space).count : nil
         let plannedTrials = gridSize ?? spec.search.trials.map { budget in SearchSpace(spec.space).discreteSize.map { min($0, budget) } ?? budget }
-        let plan = rows.map { FoldPlan.make(rows: $0, cv: spec.cv, classes: labels, groups: groups) }
+        let plan = data.rows.map { FoldPlan.make(rows: $0, cv: spec.cv, classes: data.labels, groups: data.groups) }
             ?? FoldPlan(scheme: .partition, foldsPerRepeat: spec.cv.folds, assignments: Array(repeating: [], count: spec.cv.repeats))
-        return LoadedSweep(spec: spec, specPath: specPath, specText: text, dataset: dataset, plannedTrials: plannedTrials, plan: plan,
-                           blobs: blobs, dataBlob: dataBlob, workdirBlob: workdirBlob, dataSHA256: dataSHA256)
+        return LoadedSweep(spec: spec, specPath: specPath, specText: text, dataset: data.dataset, plannedTrials: plannedTrials, plan: plan,
+                           blobs: blobs, dataBlob: data.file?.blob, workdirBlob: workdir?.blob, dataSHA256: data.sha256)
     }
 }

@@ -13,7 +13,8 @@ struct TaskLauncher {
     let logger: Logger
     var freeGPUs: [Int]
     var contexts: [UInt64: SweepContext] = [:]
-    var pendingSetup: Setup?
+    /// A command sweep's setup, until the files it names are in the store.
+    var pendingSetup: (setup: Setup, command: WireCommand)?
     var downloads: [String: BlobDownload] = [:]
     var waiting: [(Assignment, UInt64)] = []
     var running: [LeaseRef: (cancel: CancelFlag, gpus: [Int])] = [:]
@@ -29,12 +30,17 @@ struct TaskLauncher {
 
     /// Takes a sweep's setup; returns FETCH requests for files this host does not hold yet.
     mutating func load(_ setup: Setup) -> [Message] {
-        guard let command = setup.command else {
-            contexts = [setup.sweepID: SweepContext(setup)]
+        let command: WireCommand
+        switch setup.trainer {
+        case .builtin(let builtin):
+            pendingSetup = nil
+            contexts = [setup.sweepID: SweepContext(setup, builtin: builtin)]
             startWaiting()
             return []
+        case .command(let wire):
+            command = wire
         }
-        pendingSetup = setup
+        pendingSetup = (setup, command)
         downloads = [:]
         for blob in command.blobs {
             if store.has(blob) {
@@ -87,70 +93,62 @@ struct TaskLauncher {
 
     /// Once every file is here: unpack the workdir, read the data, and start waiting tasks.
     mutating func finishSetupIfReady() -> [Message]? {
-        guard let setup = pendingSetup, downloads.isEmpty, let command = setup.command else { return nil }
+        guard let (setup, command) = pendingSetup, downloads.isEmpty else { return nil }
         pendingSetup = nil
-        var problem: String?
-        var data: CommandData?
-        var workdir: URL?
+        let runner: SweepContext.Runner
         do {
-            if let blob = command.workdir { workdir = try store.workdir(for: blob) }
-            if let blob = command.data {
-                data = try CommandData(csv: String(decoding: try Data(contentsOf: store.blobURL(blob)), as: UTF8.self),
-                                       plan: setup.plan)
+            let workdir = try command.workdir.map { try store.workdir(for: $0) }
+            let data = try command.data.map { blob in
+                try CommandData(csv: String(decoding: try Data(contentsOf: store.blobURL(blob)), as: UTF8.self), plan: setup.plan)
             }
+            runner = .command(SweepContext.Command(command: command, data: data, workdir: workdir))
         } catch {
-            problem = "this worker could not prepare the sweep's files: \(error)"
-            logger.error("\(problem!)")
+            let problem = "this worker could not prepare the sweep's files: \(error)"
+            logger.error("\(problem)")
+            runner = .unavailable(problem)
         }
-        contexts = [setup.sweepID: SweepContext(setup, commandData: data, workdir: workdir, problem: problem)]
+        contexts = [setup.sweepID: SweepContext(setup, runner: runner)]
         startWaiting()
         return []
     }
 
     mutating func fail(_ problem: String) -> [Message] {
-        guard let setup = pendingSetup else { return [] }
+        guard let (setup, _) = pendingSetup else { return [] }
         pendingSetup = nil
         downloads = [:]
         logger.error("\(problem)")
-        contexts = [setup.sweepID: SweepContext(setup, commandData: nil, workdir: nil, problem: problem)]
+        contexts = [setup.sweepID: SweepContext(setup, runner: .unavailable(problem))]
         startWaiting()
         return []
     }
 
     mutating func run(_ assignment: Assignment, sweepID: UInt64) {
+        let lease = assignment.lease
         guard let context = contexts[sweepID] else {
-            if pendingSetup?.sweepID == sweepID { waiting.append((assignment, sweepID)) }
-            else { inbox.post(.finished(BuiltinTrainer.run(assignment, in: nil))) }
+            if pendingSetup?.setup.sweepID == sweepID { waiting.append((assignment, sweepID)) }
+            else { inbox.post(.finished(TaskResult(lease: lease, succeeded: false, duration: 0, metrics: [:], error: "worker holds no setup for this sweep"))) }
             return
         }
         let inbox = self.inbox
-        guard let command = context.command else {
+        let progress: @Sendable (Int, [String: Double]) -> Void = { step, metrics in inbox.post(.progress(lease, step: step, metrics: metrics)) }
+        switch context.runner {
+        case .builtin(let builtin):
             let cancel = CancelFlag()
-            running[assignment.lease] = (cancel, [])
-            let lease = assignment.lease
-            pool.submit {
-                let result = BuiltinTrainer.run(assignment, in: context, cancel: cancel) { step, metrics in
-                    inbox.post(.progress(lease, step: step, metrics: metrics))
-                }
-                inbox.post(.finished(result))
-            }
-            return
+            running[lease] = (cancel, [])
+            pool.submit { inbox.post(.finished(BuiltinTrainer.run(assignment, builtin, plan: context.plan, cancel: cancel, progress: progress))) }
+        case .command(let command):
+            let gpus = Array(freeGPUs.prefix(command.command.gpus))
+            freeGPUs.removeFirst(gpus.count)
+            let cancel = CancelFlag()
+            running[lease] = (cancel, gpus)
+            let task = CommandTask(
+                assignment: assignment, command: command.command, folds: context.folds,
+                taskDirectory: store.root.appendingPathComponent("tasks/\(String(sweepID, radix: 16))/trial-\(lease.trial)-fold-\(lease.fold)-attempt-\(lease.attempt)"),
+                workdir: command.workdir, data: command.data, gpuIDs: gpus, launcher: launcher, cancel: cancel, progress: progress)
+            pool.submit { inbox.post(.finished(CommandTrainer.run(task))) }
+        case .unavailable(let problem):
+            inbox.post(.finished(TaskResult(lease: lease, succeeded: false, duration: 0, metrics: [:], error: problem)))
         }
-        if let problem = context.problem {
-            inbox.post(.finished(TaskResult(lease: assignment.lease, succeeded: false, duration: 0, metrics: [:], error: problem)))
-            return
-        }
-        let gpus = Array(freeGPUs.prefix(command.gpus))
-        freeGPUs.removeFirst(gpus.count)
-        let cancel = CancelFlag()
-        running[assignment.lease] = (cancel, gpus)
-        let lease = assignment.lease
-        let task = CommandTask(
-            assignment: assignment, command: command, folds: context.folds,
-            taskDirectory: store.root.appendingPathComponent("tasks/\(String(sweepID, radix: 16))/trial-\(lease.trial)-fold-\(lease.fold)-attempt-\(lease.attempt)"),
-            workdir: context.workdir, data: context.commandData, gpuIDs: gpus, launcher: launcher, cancel: cancel,
-            progress: { step, metrics in inbox.post(.progress(lease, step: step, metrics: metrics)) })
-        pool.submit { inbox.post(.finished(CommandTrainer.run(task))) }
     }
 
     mutating func startWaiting() {

@@ -1,5 +1,6 @@
 import Testing
 @testable import SweepCore
+import SweepML
 
 struct CommandSpecTests {
     func problems(_ text: String) -> [String] { specProblems(text) }
@@ -14,13 +15,14 @@ struct CommandSpecTests {
         space: {lr: {values: [0.1, 0.01]}, layers: 3}
         objective: {metric: val_loss, goal: minimize}
         """)
-        #expect(spec.trainer.isCommand)
-        #expect(spec.trainer.workdir == "./code")
-        #expect(spec.trainer.env == ["PYTHONUNBUFFERED": "1"])
+        guard case .command(let command) = spec.trainer else { Issue.record("a command trainer expected"); return }
+        #expect(spec.trainer.isCommand && spec.trainer.model == nil)
+        #expect(command.workdir == "./code")
+        #expect(command.env == ["PYTHONUNBUFFERED": "1"])
         #expect(spec.trainer.resources == Resources(cpus: 2, gpus: 1))
         #expect(!spec.cv.stratified, "no data, no labels to stratify by")
         #expect(spec.metricNames == ["val_loss"])
-        let rendered = spec.trainer.command!.render(Params(["lr": .double(0.1), "layers": .int(3)]))
+        let rendered = command.template.render(Params(["lr": .double(0.1), "layers": .int(3)]))
         #expect(rendered == ["python3", "train.py", "--lr=0.1", "--layers=3"])
     }
 

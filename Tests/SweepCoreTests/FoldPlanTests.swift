@@ -1,5 +1,6 @@
 import Testing
 @testable import SweepCore
+import SweepML
 
 struct FoldPlanTests {
     func cv(_ folds: Int = 3, stratified: Bool = false, shuffle: Bool = true, repeats: Int = 1, timeSeries: Bool = false,

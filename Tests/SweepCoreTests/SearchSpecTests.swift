@@ -1,5 +1,6 @@
 import Testing
 @testable import SweepCore
+import SweepML
 
 /// `search:`, `space.*.when` and `early_stopping:` as users write them, and every mistake named.
 struct SearchSpecTests {

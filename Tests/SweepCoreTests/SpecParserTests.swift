@@ -1,5 +1,6 @@
 import Testing
 @testable import SweepCore
+import SweepML
 
 struct SpecParserTests {
     static let example = """
@@ -22,7 +23,7 @@ struct SpecParserTests {
         #expect(spec.data?.path == "datasets/iris.csv")
         #expect(spec.data?.task == .classification)
         #expect(spec.cv.folds == 5 && spec.cv.stratified && spec.cv.shuffle && spec.cv.seed == 0)
-        #expect(spec.trainer.model == "logistic_regression")
+        #expect(spec.trainer.model?.name == "logistic_regression" && !spec.trainer.isCommand)
         #expect(spec.search.algorithm == .grid)
         #expect(spec.space.count == 1)
         #expect(spec.space[0].kind == .values([.double(0.001), .double(0.01), .double(0.1), .int(1), .int(10), .int(100), .int(1000)]))

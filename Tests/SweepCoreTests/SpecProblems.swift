@@ -1,5 +1,6 @@
 import Testing
 @testable import SweepCore
+import SweepML
 
 /// The problems a spec has, as "line N: field: message" strings (empty when it parses).
 func specProblems(_ text: String) -> [String] {

@@ -19,7 +19,7 @@ struct ModelFileTests {
     func aSavedModelPredictsExactlyAsTheFittedOne(_ model: String, _ classification: Bool) throws {
         let data = try dataset(classification: classification)
         let params: [String: ParamValue] = model == "knn" ? ["k": .int(3)] : model == "mlp" ? ["max_iter": .int(30)] : model == "lasso" ? ["alpha": .double(0.01)] : [:]
-        let file = try ModelFile.refit(model: model, params: Params(params), dataset: data, targetName: "y")
+        let file = try ModelFile.refit(model: builtin(model), params: Params(params), dataset: data, targetName: "y")
         let loaded = try ModelFile.decode(try file.encoded(), path: "model.json")
         let table = try CSVTable(parsing: "b,a,extra\n0.5,1,x\n0.1,3.5,y\n")
         let (before, ignored) = try file.predict(table)
@@ -38,7 +38,7 @@ struct ModelFileTests {
     }
 
     @Test func wrongColumnsAreNamed() throws {
-        let file = try ModelFile.refit(model: "ridge", params: Params([:]), dataset: try dataset(classification: false), targetName: "y")
+        let file = try ModelFile.refit(model: builtin("ridge"), params: Params([:]), dataset: try dataset(classification: false), targetName: "y")
         #expect(throws: PredictError("the CSV lacks 1 of the model's 2 feature columns: b (the model expects: a, b)")) {
             try file.predict(try CSVTable(parsing: "a,c\n1,2\n"))
         }

@@ -94,13 +94,13 @@ struct ModelTests {
         let dataset = try Dataset(csv: table, target: "label", classification: true)
         let assignment = Folds.assign(rows: 40, folds: 4, classes: dataset.labels, shuffle: true, seed: 0)
         for model in ["logistic_regression", "knn"] {
-            let metrics = try FoldTrainer.evaluate(model: model, params: Params(["k": .int(3)].filter { _ in model == "knn" }),
+            let metrics = try FoldTrainer.evaluate(model: builtin(model), params: Params(["k": .int(3)].filter { _ in model == "knn" }),
                                                    dataset: dataset, plan: FoldPlan(scheme: .partition, foldsPerRepeat: 4, assignments: [assignment]), fold: 1)
             #expect(metrics["accuracy"] == 1, "\(model): \(metrics)")
             #expect(Set(metrics.keys).isSuperset(of: ["accuracy", "balanced_accuracy", "f1_macro", "log_loss", "roc_auc", "f1"]))
         }
         #expect(throws: TrainingError.self) {
-            try FoldTrainer.evaluate(model: "knn", params: Params(["k": .int(31)]), dataset: dataset, plan: FoldPlan(scheme: .partition, foldsPerRepeat: 4, assignments: [assignment]), fold: 0)
+            try FoldTrainer.evaluate(model: builtin("knn"), params: Params(["k": .int(31)]), dataset: dataset, plan: FoldPlan(scheme: .partition, foldsPerRepeat: 4, assignments: [assignment]), fold: 0)
         }
     }
 }
@@ -113,8 +113,11 @@ extension ModelTests {
         for (model, params, steps) in [("gradient_boosting", Params(["max_iter": .int(12), "min_samples_leaf": .int(5)]), 12),
                                        ("mlp", Params(["max_iter": .int(7), "hidden_layer_sizes": .int(8)]), 7)] {
             var reports: [(Int, [String: Double])] = []
-            let final = try FoldTrainer.evaluate(model: model, params: params, dataset: data, plan: plan, fold: 0,
-                                                 progressMetrics: ["accuracy", "log_loss"]) { reports.append(($0, $1)) }
+            let final = try FoldTrainer.evaluate(model: builtin(model), params: params, dataset: data, plan: plan, fold: 0,
+                                                 progressMetrics: ["accuracy", "log_loss"]) { step, metrics in
+                reports.append((step, metrics()))
+                return .proceed
+            }
             #expect(reports.map(\.0) == Array(1...steps), "\(model)")
             #expect(reports.allSatisfy { Set($0.1.keys) == ["accuracy", "log_loss"] })
             #expect(reports.last?.1["accuracy"] == final["accuracy"], "the last step is the final model")
@@ -131,13 +134,13 @@ extension ModelTests {
                                 ("mlp", Params(["max_iter": .int(200), "hidden_layer_sizes": .int(8)])),
                                 ("random_forest", Params(["n_estimators": .int(200)]))] {
             var asked = 0
-            #expect(throws: TrainingError.self, "\(model)") {
-                _ = try FoldTrainer.evaluate(model: model, params: params, dataset: data, plan: plan, fold: 0, shouldStop: {
+            #expect(throws: TrainingError("fold 0: cancelled"), "\(model)") {
+                _ = try FoldTrainer.evaluate(model: builtin(model), params: params, dataset: data, plan: plan, fold: 0) { _, _ in
                     asked += 1
-                    return asked > 5
-                })
+                    return asked > 5 ? .stop : .proceed
+                }
             }
-            #expect(asked < 12, "\(model): the fit stops soon after the cancel, not after 200 iterations (asked \(asked) times)")
+            #expect(asked == 6, "\(model): the fit stops at the iteration told to, not after 200 (asked \(asked) times)")
         }
     }
 }

@@ -1,0 +1,150 @@
+import SweepCore
+
+/// SETUP's body (PROTOCOL.md): the fold plan, then the trainer — a built-in model with its data,
+/// or a command with its files.
+extension ByteWriter {
+    mutating func setup(_ setup: Setup) {
+        u64(setup.sweepID); count(setup.folds)
+        u8(setup.plan.scheme.rawValue); count(setup.plan.foldsPerRepeat); count(setup.plan.assignments.count); count(setup.plan.rows)
+        for assignment in setup.plan.assignments { for fold in assignment { signed(fold) } }
+        switch setup.trainer {
+        case .builtin(let builtin):
+            u8(0); string(builtin.model)
+            count(builtin.progressMetrics.count); for name in builtin.progressMetrics { string(name) }
+            guard let data = builtin.data else { bool(false); return }
+            bool(true); dataset(data)
+        case .command(let command):
+            u8(1); self.command(command)
+        }
+    }
+
+    mutating func dataset(_ data: WireDataset) {
+        count(data.rows); count(data.columns)
+        for value in data.features { double(value) }
+        switch data.target {
+        case .classes(let labels, let classes):
+            u8(0); count(classes); for label in labels { count(label) }
+        case .values(let values):
+            u8(1); for value in values { double(value) }
+        }
+        for count in data.categoryCounts { self.count(count) }
+        string(data.imputation)
+    }
+
+    mutating func blob(_ blob: BlobRef?) {
+        guard let blob else { bool(false); return }
+        bool(true); string(blob.sha256); count(blob.size)
+    }
+
+    mutating func command(_ command: WireCommand) {
+        count(command.arguments.count); for argument in command.arguments { string(argument) }
+        let env = command.env.sorted { $0.key < $1.key }
+        count(env.count); for (key, value) in env { string(key); string(value) }
+        count(command.cpus); count(command.gpus); string(command.objective); u64(command.seed); double(command.timeout)
+        blob(command.data); blob(command.workdir)
+    }
+}
+
+extension ByteReader {
+    mutating func setup() throws(DecodeError) -> Setup {
+        let sweepID = try u64(), folds = try int(max: 65_536)
+        let plan = try plan(folds: folds)
+        let trainer: WireTrainer
+        switch try u8() {
+        case 0:
+            let model = try string(max: 256)
+            let metricCount = try count()
+            var progressMetrics: [String] = []
+            for _ in 0..<metricCount { progressMetrics.append(try string(max: 256)) }
+            let data = try bool() ? try dataset(rows: plan.rows) : nil
+            trainer = .builtin(WireBuiltin(model: model, progressMetrics: progressMetrics, data: data))
+        case 1:
+            trainer = .command(try command())
+        case let kind:
+            throw DecodeError("unknown trainer kind \(kind)")
+        }
+        return Setup(sweepID: sweepID, folds: folds, plan: plan, trainer: trainer)
+    }
+
+    mutating func plan(folds: Int) throws(DecodeError) -> FoldPlan {
+        guard let scheme = FoldPlan.Scheme(rawValue: try u8()) else { throw DecodeError("unknown fold scheme") }
+        let perRepeat = try int(max: 65_536), repeats = try int(max: 65_536), rows = try count()
+        guard perRepeat * repeats == folds || rows == 0 || repeats == 0 else { throw DecodeError("\(perRepeat) folds × \(repeats) repeats is not \(folds)") }
+        let (planCells, planOverflow) = rows.multipliedReportingOverflow(by: repeats)
+        guard !planOverflow, planCells <= remaining else { throw DecodeError("fold plan exceeds the message") }
+        var assignments: [[Int]] = []
+        for _ in 0..<repeats {
+            var assignment: [Int] = []
+            assignment.reserveCapacity(rows)
+            for _ in 0..<rows {
+                let fold = try signed()
+                guard fold >= -1, fold <= perRepeat else { throw DecodeError("fold \(fold) out of range") }
+                assignment.append(fold)
+            }
+            assignments.append(assignment)
+        }
+        return FoldPlan(scheme: scheme, foldsPerRepeat: perRepeat, assignments: assignments)
+    }
+
+    /// A dataset of `rows` rows (the fold plan's), every size checked against the bytes left.
+    mutating func dataset(rows: Int) throws(DecodeError) -> WireDataset {
+        let dataRows = try int(), columns = try int(max: 1 << 20)
+        guard dataRows == rows else { throw DecodeError("dataset has \(dataRows) rows but \(rows) fold assignments") }
+        let (cells, overflow) = dataRows.multipliedReportingOverflow(by: columns)
+        guard !overflow, cells <= remaining / 8 else { throw DecodeError("feature matrix \(dataRows)×\(columns) exceeds the message") }
+        var features = [Double]()
+        features.reserveCapacity(cells)
+        for _ in 0..<cells { features.append(try double()) }
+        let target = try target(rows: dataRows)
+        guard columns <= remaining else { throw DecodeError("column kinds exceed the message") }
+        var categoryCounts: [Int] = []
+        categoryCounts.reserveCapacity(columns)
+        for _ in 0..<columns { categoryCounts.append(try int(max: 1 << 24)) }
+        return WireDataset(rows: dataRows, columns: columns, features: features, target: target,
+                           categoryCounts: categoryCounts, imputation: try string(max: 32))
+    }
+
+    mutating func target(rows: Int) throws(DecodeError) -> WireDataset.Target {
+        switch try u8() {
+        case 0:
+            let classes = try int(max: 1 << 20)
+            guard rows <= remaining else { throw DecodeError("labels exceed the message") }
+            var labels: [Int] = []
+            labels.reserveCapacity(rows)
+            for _ in 0..<rows {
+                let label = try int()
+                guard label < classes else { throw DecodeError("label \(label) out of range 0..<\(classes)") }
+                labels.append(label)
+            }
+            return .classes(labels: labels, count: classes)
+        case 1:
+            guard rows <= remaining / 8 else { throw DecodeError("targets exceed the message") }
+            var values: [Double] = []
+            values.reserveCapacity(rows)
+            for _ in 0..<rows { values.append(try double()) }
+            return .values(values)
+        case let tag:
+            throw DecodeError("unknown target kind \(tag)")
+        }
+    }
+
+    mutating func blob() throws(DecodeError) -> BlobRef? {
+        guard try bool() else { return nil }
+        let hash = try string(max: 64)
+        guard hash.count == 64, hash.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { throw DecodeError("blob hash is not 64 hex digits") }
+        return BlobRef(sha256: hash, size: try int(max: Int.max))
+    }
+
+    mutating func command() throws(DecodeError) -> WireCommand {
+        let argumentCount = try count()
+        guard argumentCount >= 1 else { throw DecodeError("a command needs at least a program") }
+        var arguments: [String] = []
+        for _ in 0..<argumentCount { arguments.append(try string(max: 65_536)) }
+        let envCount = try count(elementSize: 2)
+        var env: [String: String] = [:]
+        for _ in 0..<envCount { env[try string(max: 4096)] = try string(max: 65_536) }
+        return WireCommand(arguments: arguments, env: env, cpus: try int(max: 65_536), gpus: try int(max: 4096),
+                           objective: try string(max: 256), seed: try u64(), timeout: try double(),
+                           data: try blob(), workdir: try blob())
+    }
+}
