@@ -85,4 +85,28 @@ struct EarlyStoppingClusterTests {
         #expect(report.contains("| 1 | asha | `q=7` |"))
         #expect(report.contains("rung 0 (step 1)"))
     }
+
+    /// ASHA on a built-in model: gradient boosting reports each iteration's validation loss while it
+    /// fits, and trials worse at the first rung are stopped.
+    @Test(.timeLimit(.minutes(1)))
+    func ashaStopsBuiltinBoostingFromItsIterationReports() throws {
+        let project = try temporaryDirectory()
+        let rows = (0..<200).map { "\(Double($0 % 17) / 17),\(Double($0 % 5)),\($0 % 17 < 8 ? "a" : "b")" }
+        try ("x,z,label\n" + rows.joined(separator: "\n")).write(to: project.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
+        try """
+        data: {path: data.csv, target: label, task: classification}
+        cv: {folds: 2}
+        trainer: {model: gradient_boosting}
+        space: {learning_rate: {values: [0.3, 0.03, 0.003]}, max_iter: 30, min_samples_leaf: 5}
+        early_stopping: {rule: asha, resource: iterations, min_resource: 1, max_resource: 30, reduction_factor: 3}
+        objective: {metric: log_loss}
+        """.write(to: project.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let run = try ChildProcess(["run", "spec.yaml", "--workers", "1", "--slots", "2", "--out", "out"], directory: project)
+        #expect(run.awaitExit() == 0, "\(run.stderrLines.suffix(20).joined(separator: "\n"))")
+        let book = try RunBook(project.appendingPathComponent("out"))
+        #expect(try book.count("SELECT count(*) FROM decisions WHERE rule = 'asha'") == 2, "the slower learners lose at the first rung")
+        #expect(try book.count("SELECT count(*) FROM decisions WHERE trial = 0") == 0, "the best trial runs to the end")
+        #expect(try book.count("SELECT count(*) FROM reports WHERE trial = 0 AND fold = 0") == 30, "one report per iteration")
+        #expect(try book.count("SELECT count(*) FROM results WHERE status = 'ok' AND counted = 1 AND trial = 0") == 2)
+    }
 }
