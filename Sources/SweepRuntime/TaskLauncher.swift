@@ -30,16 +30,19 @@ struct TaskLauncher {
 
     /// Takes a sweep's setup; returns FETCH requests for files this host does not hold yet.
     mutating func load(_ setup: Setup) -> [Message] {
-        let command: WireCommand
         switch setup.trainer {
         case .builtin(let builtin):
-            pendingSetup = nil
+            (pendingSetup, downloads) = (nil, [:])  // a command sweep's files still on the way are no longer needed
             contexts = [setup.sweepID: SweepContext(setup, builtin: builtin)]
             startWaiting()
             return []
-        case .command(let wire):
-            command = wire
+        case .command(let command):
+            return load(setup, command: command)
         }
+    }
+
+    /// A command sweep: its files are fetched (or found in the cache) before its tasks start.
+    mutating func load(_ setup: Setup, command: WireCommand) -> [Message] {
         pendingSetup = (setup, command)
         downloads = [:]
         for blob in command.blobs {

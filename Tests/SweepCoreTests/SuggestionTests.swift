@@ -32,6 +32,8 @@ struct SuggestionTests {
                 + "; did you mean 'accuracy'?"])
         #expect(problems("trainer: {model: noop}\nobjetive: {metric: score}").first?
             .hasSuffix("; did you mean 'objective'?") == true)
+        #expect(problems("trainer: {model: noop}\nobjective: {metric: score, goal: maximise}")
+            == ["line 2: objective.goal: 'maximise' is not one of: maximize, minimize; did you mean 'maximize'?"])
         #expect(problems("trainer: {model: noop}\ncv: {fold: 3}")
             == ["line 2: cv.fold: unknown key 'fold'; expected one of: folds, stratified, shuffle, seed, repeats, group, time_series, test_size; did you mean 'folds'?"])
     }
