@@ -38,6 +38,8 @@ public enum SpecParser {
         return draft
     }
 
+    /// Parses every section, keeping in `draft` the ones the runtime checks the data against;
+    /// the whole spec when every section parsed.
     static func parse(_ root: Node, defaultName: String, models: ModelCatalog, into draft: inout SpecDraft,
                       reader: inout NodeReader) -> Spec? {
         guard let entries = reader.mapping(root, "", allowed: topKeys) else { return nil }

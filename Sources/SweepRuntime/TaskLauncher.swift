@@ -133,13 +133,20 @@ struct TaskLauncher {
             return
         }
         let inbox = self.inbox
-        let progress: @Sendable (Int, [String: Double]) -> Void = { step, metrics in inbox.post(.progress(lease, step: step, metrics: metrics)) }
         switch context.runner {
         case .builtin(let builtin):
             let cancel = CancelFlag()
             running[lease] = (cancel, [])
-            pool.submit { inbox.post(.finished(BuiltinTrainer.run(assignment, builtin, plan: context.plan, cancel: cancel, progress: progress))) }
+            // The progress closure is made on the trainer thread: nothing more is allocated here,
+            // on the socket thread, per task (the dispatch benchmark's path).
+            pool.submit {
+                let result = BuiltinTrainer.run(assignment, builtin, plan: context.plan, cancel: cancel) { step, metrics in
+                    inbox.post(.progress(lease, step: step, metrics: metrics))
+                }
+                inbox.post(.finished(result))
+            }
         case .command(let command):
+            let progress: @Sendable (Int, [String: Double]) -> Void = { step, metrics in inbox.post(.progress(lease, step: step, metrics: metrics)) }
             let gpus = Array(freeGPUs.prefix(command.command.gpus))
             freeGPUs.removeFirst(gpus.count)
             let cancel = CancelFlag()
