@@ -36,7 +36,7 @@ final class ChildProcess: @unchecked Sendable {  // safe: `lines` and `exitStatu
             let data = handle.availableData
             if data.isEmpty { handle.readabilityHandler = nil; self?.closed(); return }
             guard let self else { return }
-            self.condition.lock(); self.stdoutData.append(data); self.condition.unlock()
+            self.condition.lock(); self.stdoutData.append(data); self.condition.broadcast(); self.condition.unlock()
         }
         process.terminationHandler = { [weak self] _ in
             guard let self else { return }
@@ -83,6 +83,18 @@ final class ChildProcess: @unchecked Sendable {  // safe: `lines` and `exitStatu
                 return lines.first(where: { $0.contains(text) })
             }
         }
+    }
+
+    /// Waits until stdout holds `text` (the timeout only bounds a failing test); true if it does.
+    /// Output can still be in the pipe when the process has exited, so this waits for it.
+    func awaitStdout(containing text: String, timeout: Double = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while !String(decoding: stdoutData, as: UTF8.self).contains(text) {
+            if !condition.wait(until: deadline) { return String(decoding: stdoutData, as: UTF8.self).contains(text) }
+        }
+        return true
     }
 
     /// Waits for the process to exit and returns its status (nil if it did not exit in time).
