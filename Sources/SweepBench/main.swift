@@ -8,6 +8,7 @@ import ZeroMQ
 ///
 ///   sweep-bench dispatch [--tasks N] [--workers W] [--slots S] [--repeats R]
 ///   sweep-bench echo --connect ENDPOINT        (the ping-pong peer; started by `dispatch`)
+///   sweep-bench ship [--megabytes 50]          (file shipping: hashing, packing, fetching; ShipBench.swift)
 
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -29,12 +30,16 @@ if arguments.count > 1 && ["search", "suggest-cost", "racing"].contains(argument
     }
     exit(0)
 }
+if arguments.count > 1 && arguments[1] == "ship" {
+    try ShipBench.run(Array(arguments.dropFirst(2)))
+    exit(0)
+}
 if arguments.count > 1 && arguments[1] == "parity" {
     try Parity.run(Array(arguments.dropFirst(2)))
     exit(0)
 }
 guard arguments.count > 1 && arguments[1] == "dispatch" else {
-    print("usage: sweep-bench dispatch [--tasks 20000] [--workers 2] [--slots 2] [--repeats 5]\n       sweep-bench parity --data CSV --model NAME ...\n       sweep-bench search|suggest-cost|racing ... (see SearchBench.swift)")
+    print("usage: sweep-bench dispatch [--tasks 20000] [--workers 2] [--slots 2] [--repeats 5]\n       sweep-bench ship [--megabytes 50] [--repeats 5]\n       sweep-bench parity --data CSV --model NAME ...\n       sweep-bench search|suggest-cost|racing ... (see SearchBench.swift)")
     exit(2)
 }
 
