@@ -21,6 +21,8 @@ struct CommandTask: Sendable {
     let data: CommandData?
     let gpuIDs: [Int]
     let launcher: String?
+    /// This worker's name, for messages about this host.
+    let worker: String
     let cancel: CancelFlag
     let progress: @Sendable (Int, [String: Double]) -> Void
 }
@@ -39,35 +41,18 @@ enum CommandTrainer {
         }
         let directory = task.taskDirectory
         let metricsFile = directory.appendingPathComponent("metrics.jsonl")
-        var environment = ProcessInfo.processInfo.environment.merging(task.command.env) { _, spec in spec }
+        let environment: [String: String]
         do {
-            try? FileManager.default.removeItem(at: directory)
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            if let workdir = task.workdir { try linkWorkdir(workdir, into: directory) }
-            if let data = task.data {
-                let (train, valid) = data.split(fold: lease.fold)
-                let trainURL = directory.appendingPathComponent("train.csv"), validURL = directory.appendingPathComponent("valid.csv")
-                try Data(train.utf8).write(to: trainURL)
-                try Data(valid.utf8).write(to: validURL)
-                environment["SWEEP_TRAIN_CSV"] = trainURL.path
-                environment["SWEEP_VALID_CSV"] = validURL.path
-            }
+            environment = try prepare(task, metricsFile: metricsFile)
         } catch {
             return failed("cannot prepare the task directory \(directory.path): \(error)")
         }
-        environment["SWEEP_PARAMS"] = task.assignment.params.json
-        environment["SWEEP_TRIAL"] = String(lease.trial)
-        environment["SWEEP_FOLD"] = String(lease.fold)
-        environment["SWEEP_FOLDS"] = String(task.folds)
-        environment["SWEEP_ATTEMPT"] = String(lease.attempt)
-        environment["SWEEP_SEED"] = String(task.command.seed)
-        environment["SWEEP_METRICS"] = metricsFile.path
-        environment["SWEEP_TASK_DIR"] = directory.path
-        environment["SWEEP_GPUS"] = task.gpuIDs.map(String.init).joined(separator: ",")
-        environment["CUDA_VISIBLE_DEVICES"] = environment["SWEEP_GPUS"]
-        environment["OMP_NUM_THREADS"] = String(task.command.cpus)
 
         let arguments = CommandTemplate(task.command.arguments).render(task.assignment.params)
+        if let program = arguments.first,
+           let problem = ProgramLookup.problem(program, environment: environment, directory: directory.path, worker: task.worker) {
+            return failed(problem.description)
+        }
         let child: SpawnedChild
         do {
             child = try SpawnedChild.spawn(arguments: arguments, directory: directory.path, environment: environment, launcher: task.launcher)
@@ -108,6 +93,37 @@ enum CommandTrainer {
         case .cancelled:
             return failed("cancelled by the coordinator", log: log, metrics: reports.final)
         }
+    }
+
+    /// Makes the task directory (the workdir's files, the fold's CSV files) and the program's
+    /// environment: the worker's, then the spec's `env`, then the documented `SWEEP_*` variables.
+    static func prepare(_ task: CommandTask, metricsFile: URL) throws -> [String: String] {
+        let directory = task.taskDirectory
+        let lease = task.assignment.lease
+        var environment = ProcessInfo.processInfo.environment.merging(task.command.env) { _, spec in spec }
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if let workdir = task.workdir { try linkWorkdir(workdir, into: directory) }
+        if let data = task.data {
+            let (train, valid) = data.split(fold: lease.fold)
+            let trainURL = directory.appendingPathComponent("train.csv"), validURL = directory.appendingPathComponent("valid.csv")
+            try Data(train.utf8).write(to: trainURL)
+            try Data(valid.utf8).write(to: validURL)
+            environment["SWEEP_TRAIN_CSV"] = trainURL.path
+            environment["SWEEP_VALID_CSV"] = validURL.path
+        }
+        environment["SWEEP_PARAMS"] = task.assignment.params.json
+        environment["SWEEP_TRIAL"] = String(lease.trial)
+        environment["SWEEP_FOLD"] = String(lease.fold)
+        environment["SWEEP_FOLDS"] = String(task.folds)
+        environment["SWEEP_ATTEMPT"] = String(lease.attempt)
+        environment["SWEEP_SEED"] = String(task.command.seed)
+        environment["SWEEP_METRICS"] = metricsFile.path
+        environment["SWEEP_TASK_DIR"] = directory.path
+        environment["SWEEP_GPUS"] = task.gpuIDs.map(String.init).joined(separator: ",")
+        environment["CUDA_VISIBLE_DEVICES"] = environment["SWEEP_GPUS"]
+        environment["OMP_NUM_THREADS"] = String(task.command.cpus)
+        return environment
     }
 
     /// Makes the workdir's files visible in the task directory (the program's working directory).

@@ -19,9 +19,12 @@ struct TaskLauncher {
     var waiting: [(Assignment, UInt64)] = []
     var running: [LeaseRef: (cancel: CancelFlag, gpus: [Int])] = [:]
     let launcher = LocalWorkers.currentExecutable.path
+    /// This worker's name, in what a task says about this host.
+    let workerName: String
 
-    init(store: BlobStore, gpus: [Int], inbox: Mailbox<WorkerService.Inbox>, pool: TaskPool, logger: Logger) {
+    init(store: BlobStore, gpus: [Int], inbox: Mailbox<WorkerService.Inbox>, pool: TaskPool, logger: Logger, workerName: String) {
         self.store = store
+        self.workerName = workerName
         self.freeGPUs = gpus
         self.inbox = inbox
         self.pool = pool
@@ -154,7 +157,8 @@ struct TaskLauncher {
             let task = CommandTask(
                 assignment: assignment, command: command.command, folds: context.folds,
                 taskDirectory: store.root.appendingPathComponent("tasks/\(String(sweepID, radix: 16))/trial-\(lease.trial)-fold-\(lease.fold)-attempt-\(lease.attempt)"),
-                workdir: command.workdir, data: command.data, gpuIDs: gpus, launcher: launcher, cancel: cancel, progress: progress)
+                workdir: command.workdir, data: command.data, gpuIDs: gpus, launcher: launcher, worker: workerName, cancel: cancel,
+                progress: progress)
             pool.submit { inbox.post(.finished(CommandTrainer.run(task))) }
         case .unavailable(let problem):
             inbox.post(.finished(TaskResult(lease: lease, succeeded: false, duration: 0, metrics: [:], error: problem)))

@@ -74,9 +74,9 @@ public final class WorkerService {
                                               security: options.security)
         let pool = TaskPool(threads: options.slots, name: "trainer")
         defer { pool.stop() }
+        let tasks = TaskLauncher(store: store, gpus: options.gpus, inbox: inbox, pool: pool, logger: logger, workerName: options.name)
         var loop = WorkerLoop(machine: WorkerMachine(identity, heartbeatInterval: options.heartbeatInterval),
-                              connection: connection, tasks: TaskLauncher(store: store, gpus: options.gpus, inbox: inbox, pool: pool, logger: logger),
-                              options: options, logger: logger)
+                              connection: connection, tasks: tasks, options: options, logger: logger)
         let gpuText = options.gpus.isEmpty ? "" : " and GPUs \(options.gpus.map(String.init).joined(separator: ","))"
         logger.info("worker \(options.name) on \(host) with \(options.slots) slots\(gpuText), connecting to \(options.connect)")
         try loop.perform(loop.machine.handle(.started, now: MonotonicClock.now()))

@@ -16,17 +16,18 @@ struct CommandTrainerTests {
         func add(_ step: Int, _ metrics: [String: Double]) { lock.lock(); reports.append((step, metrics)); lock.unlock() }
     }
 
-    func run(_ script: String, params: Params = Params(["x": .int(3)]), timeout: Double = 30, gpus: [Int] = [],
-             data: CommandData? = nil, cancel: CancelFlag = CancelFlag(), progress: Progress = Progress()) throws -> (TaskResult, URL) {
+    func run(_ script: String, arguments: [String] = ["sh", "train.sh", "--x={x}"], env: [String: String] = ["EXTRA": "yes"],
+             params: Params = Params(["x": .int(3)]), timeout: Double = 30, gpus: [Int] = [], data: CommandData? = nil,
+             cancel: CancelFlag = CancelFlag(), progress: Progress = Progress()) throws -> (TaskResult, URL) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-cmd-\(UUID().uuidString)")
         let workdir = directory.appendingPathComponent("code")
         try FileManager.default.createDirectory(at: workdir, withIntermediateDirectories: true)
         try script.write(to: workdir.appendingPathComponent("train.sh"), atomically: true, encoding: .utf8)
-        let command = WireCommand(arguments: ["sh", "train.sh", "--x={x}"], env: ["EXTRA": "yes"], cpus: 2, gpus: gpus.count,
+        let command = WireCommand(arguments: arguments, env: env, cpus: 2, gpus: gpus.count,
                                   objective: "score", seed: 7, timeout: timeout, data: nil, workdir: nil)
         let task = CommandTask(assignment: Assignment(lease: LeaseRef(trial: 4, fold: 1, attempt: 1), params: params),
                                command: command, folds: 3, taskDirectory: directory.appendingPathComponent("task"),
-                               workdir: workdir, data: data, gpuIDs: gpus, launcher: Self.launcher, cancel: cancel,
+                               workdir: workdir, data: data, gpuIDs: gpus, launcher: Self.launcher, worker: "gpu-box-1", cancel: cancel,
                                progress: { progress.add($0, $1) })
         return (CommandTrainer.run(task), directory.appendingPathComponent("task"))
     }
@@ -106,6 +107,50 @@ struct CommandTrainerTests {
         #expect(!result.succeeded)
         #expect(result.error == "exited with status 127")
         #expect(result.log.contains("no-such-program-anywhere"))
+    }
+
+    @Test func aProgramNotOnThePathIsNamedWithTheWorkerAndThePath() throws {
+        let (result, task) = try run("exit 0", arguments: ["no-such-trainer", "{x}"], env: ["PATH": "/usr/local/bin:/usr/bin:/bin"])
+        #expect(!result.succeeded)
+        #expect(result.error == "command not found: 'no-such-trainer' on worker gpu-box-1 (PATH=/usr/local/bin:/usr/bin:/bin)")
+        #expect(CommandProblem.isUnrunnable(result.error))
+        #expect(FileManager.default.fileExists(atPath: task.path), "the task directory was prepared first")
+    }
+
+    @Test func aMissingFileInTheWorkdirIsNamed() throws {
+        let (result, _) = try run("exit 0", arguments: ["./train.py"])
+        #expect(result.error == "command not found: './train.py' on worker gpu-box-1 "
+                + "(no such file in the task directory, which holds the workdir's files)")
+        #expect(CommandProblem.isUnrunnable(result.error))
+    }
+
+    @Test func aScriptWithoutItsExecutableBitIsNamed() throws {
+        let (result, task) = try run("echo '@sweep {\"score\": 1}'", arguments: ["./train.sh"])
+        #expect(result.error == "command not executable: './train.sh' on worker gpu-box-1 (\(task.path)/train.sh is not executable, "
+                + "mode 644: make it executable (chmod +x) or put its interpreter first in trainer.command)")
+        #expect(CommandProblem.isUnrunnable(result.error))
+    }
+
+    @Test func aDirectoryOnThePathIsNotAProgram() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-path-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("trainer"), withIntermediateDirectories: true)
+        let (result, _) = try run("exit 0", arguments: ["trainer"], env: ["PATH": directory.path])
+        #expect(result.error == "command not executable: 'trainer' on worker gpu-box-1 (\(directory.path)/trainer is a directory)")
+        let (absolute, _) = try run("exit 0", arguments: [directory.appendingPathComponent("nothing").path])
+        #expect(absolute.error == "command not found: '\(directory.path)/nothing' on worker gpu-box-1 (no such file)")
+    }
+
+    @Test func anExecutableFoundLaterOnThePathRuns() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-path-\(UUID().uuidString)")
+        let first = directory.appendingPathComponent("first"), second = directory.appendingPathComponent("second")
+        for bin in [first, second] { try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true) }
+        let script = "#!/bin/sh\necho '@sweep {\"score\": 2}'\n"
+        try script.write(to: first.appendingPathComponent("trainer"), atomically: true, encoding: .utf8)  // not executable
+        try script.write(to: second.appendingPathComponent("trainer"), atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: second.appendingPathComponent("trainer").path)
+        let (result, _) = try run("exit 0", arguments: ["trainer"], env: ["PATH": "\(first.path):\(second.path):/usr/bin:/bin"])
+        #expect(result.succeeded, "\(result.error)")
+        #expect(result.metrics["score"] == 2)
     }
 
     @Test func theTimeoutStopsTheProgramAndEverythingItStarted() throws {
