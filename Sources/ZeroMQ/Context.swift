@@ -10,9 +10,6 @@ public final class Context: @unchecked Sendable {  // safe: libzmq contexts are 
         self.handle = handle
     }
 
-    /// Makes every blocking call on this context's sockets fail with ETERM, so owners can close them.
-    public func shutdown() { zmq_ctx_shutdown(handle) }
-
     deinit { while zmq_ctx_term(handle) != 0 && zmq_errno() == EINTR {} }
 
     /// The libzmq version this binary runs with, e.g. "4.3.4".

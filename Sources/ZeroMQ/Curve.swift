@@ -27,21 +27,18 @@ public enum Curve {
         return text(out)
     }
 
-    /// Whether the text is a well-formed Z85 key.
-    public static func isValidKey(_ text: String) -> Bool {
-        guard text.utf8.count == 40 else { return false }
+    /// The 32 key bytes of Z85 text, or nil if it is not a well-formed key.
+    public static func decode(_ text: String) -> [UInt8]? {
+        guard text.utf8.count == 40 else { return nil }
         var bytes = [UInt8](repeating: 0, count: 32)
-        return zmq_z85_decode(&bytes, text) != nil
+        return zmq_z85_decode(&bytes, text) == nil ? nil : bytes
     }
+
+    /// Whether the text is a well-formed Z85 key.
+    public static func isValidKey(_ text: String) -> Bool { decode(text) != nil }
 }
 
 /// A NUL-terminated C buffer as a String.
 func text(_ buffer: [CChar]) -> String {
     String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-}
-
-/// Decodes Z85 text into `bytes` (32 bytes for a key); nil on malformed text. For tests and tools.
-@discardableResult
-public func zmq_z85_decode_shim(_ bytes: UnsafeMutablePointer<UInt8>, _ text: UnsafePointer<CChar>) -> UnsafeMutablePointer<UInt8>? {
-    zmq_z85_decode(bytes, text)
 }

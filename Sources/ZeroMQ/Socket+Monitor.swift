@@ -9,11 +9,8 @@ public struct SocketEvent: Sendable, Equatable {
     }
 
     public let kind: Kind
-    /// The event's value (e.g. a ZAP status code or a protocol error number).
-    public let value: UInt32
-    public let endpoint: String
 
-    init(code: UInt16, value: UInt32, endpoint: String) {
+    init(code: UInt16) {
         switch Int32(code) {
         case ZMQ_EVENT_CONNECTED: kind = .connected
         case ZMQ_EVENT_ACCEPTED: kind = .accepted
@@ -24,8 +21,6 @@ public struct SocketEvent: Sendable, Equatable {
         case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH: kind = .handshakeFailedAuth
         default: kind = .other(code)
         }
-        self.value = value
-        self.endpoint = endpoint
     }
 }
 
@@ -45,11 +40,10 @@ extension Socket {
     /// Stops publishing events.
     public func stopMonitor() { if let handle { zmq_socket_monitor(handle, nil, 0) } }
 
-    /// Reads one event from a monitor PAIR socket, or nil if none is waiting.
+    /// Reads one event from a monitor PAIR socket, or nil if none is waiting. An event is two
+    /// frames: six bytes (the event code, u16 LE, then a value, u32 LE) and the endpoint.
     public func receiveEvent() throws(ZMQError) -> SocketEvent? {
         guard let parts = try receive(), parts.count == 2, parts[0].count >= 6 else { return nil }
-        let code = UInt16(parts[0][0]) | UInt16(parts[0][1]) << 8
-        let value = parts[0][2...5].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        return SocketEvent(code: code, value: value, endpoint: String(decoding: parts[1], as: UTF8.self))
+        return SocketEvent(code: UInt16(parts[0][0]) | UInt16(parts[0][1]) << 8)
     }
 }

@@ -3,13 +3,11 @@ import CZeroMQ
 /// One libzmq socket. Not thread-safe: exactly one thread may create, use and close it.
 public final class Socket {
     private(set) var handle: UnsafeMutableRawPointer?
-    public let type: SocketType
     private let context: Context  // keeps the context alive while the socket lives
 
     public init(_ context: Context, _ type: SocketType) throws(ZMQError) {
         guard let handle = zmq_socket(context.handle, type.raw) else { throw .last("zmq_socket") }
         self.handle = handle
-        self.type = type
         self.context = context
     }
 

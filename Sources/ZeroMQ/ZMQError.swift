@@ -9,8 +9,6 @@ public struct ZMQError: Error, CustomStringConvertible, Equatable, Sendable {
         "\(operation): \(String(cString: zmq_strerror(code))) (errno \(code))"
     }
 
-    /// The context was terminated: the owning thread should close its sockets and stop.
-    public var isTerminated: Bool { code == ETERM }
     /// A ROUTER_MANDATORY send to a peer that is not connected.
     public var isHostUnreachable: Bool { code == EHOSTUNREACH }
 

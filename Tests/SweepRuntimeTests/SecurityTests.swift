@@ -57,8 +57,7 @@ struct SecurityTests {
         let handler = try ZAPHandler(context: Context(), allowPaths: [dir.path], logger: Logger(label: "test"))
         defer { handler.stop() }
         func request(_ mechanism: String, _ key: String?) -> [[UInt8]] {
-            var bytes = [UInt8](repeating: 0, count: 32)
-            if let key { _ = key.withCString { zmq_z85_decode_shim(&bytes, $0) } }
+            let bytes = key.flatMap(Curve.decode) ?? []
             return [Array("1.0".utf8), [7], Array("sweep".utf8), Array("10.0.0.9".utf8), [], Array(mechanism.utf8)] + (key == nil ? [] : [bytes])
         }
         #expect(handler.answer(request("CURVE", allowed))[2] == Array("200".utf8))
