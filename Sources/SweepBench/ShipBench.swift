@@ -23,7 +23,7 @@ enum ShipBench {
         let sweepBinary = LocalWorkers.currentExecutable.deletingLastPathComponent().appendingPathComponent("sweep")
 
         print("file shipping: a \(megabytes) MiB workdir, \(repeats) repeats (+1 warm-up), \(ProcessInfo.processInfo.activeProcessorCount) cores\n")
-        let hashing = try measure(repeats) { _ = SHA256.hex(blob) }
+        let hashing = try measure(repeats) { _ = ContentHash.sha256(blob) }
         let loading = try measure(repeats) { _ = try SweepLoader.load(specPath: large.appendingPathComponent("spec.yaml").path) }
         let shipped = try measure(repeats) { try runSweep(sweepBinary, project: large, cache: root.appendingPathComponent("cache-\(UUID())")) }
         let baseline = try measure(repeats) { try runSweep(sweepBinary, project: small, cache: root.appendingPathComponent("cache-\(UUID())")) }

@@ -26,7 +26,7 @@ final class BlobStore: @unchecked Sendable {  // safe: used only from the worker
 
     /// Stores downloaded bytes after checking them against the announced hash and size.
     func store(_ bytes: [UInt8], as blob: BlobRef) throws {
-        guard bytes.count == blob.size, SHA256.hex(bytes) == blob.sha256 else {
+        guard bytes.count == blob.size, ContentHash.sha256(bytes) == blob.sha256 else {
             throw BlobError(description: "received file does not match its hash \(blob.sha256.prefix(12))…; it will be fetched again")
         }
         let temporary = root.appendingPathComponent("tmp/\(blob.sha256)-\(UUID().uuidString)")

@@ -29,7 +29,7 @@ extension SweepLoader {
             return loaded
         }
         let bytes = [UInt8](contents)
-        loaded.sha256 = SHA256.hex(bytes)
+        loaded.sha256 = ContentHash.sha256(bytes)
         do {
             let table = try CSVTable(parsing: String(decoding: contents, as: UTF8.self))
             if let cv = draft.cv, let group = cv.group { loaded.groups = groups(table, column: group, folds: cv.folds, &draft) }
@@ -121,7 +121,7 @@ extension SweepLoader {
         }
         do {
             let bytes = try BundleArchive.pack(directory: workdirURL)
-            return (BlobRef(sha256: SHA256.hex(bytes), size: bytes.count), bytes)
+            return (BlobRef(sha256: ContentHash.sha256(bytes), size: bytes.count), bytes)
         } catch {
             draft.fail("trainer.workdir", "\(error)")
             return nil
