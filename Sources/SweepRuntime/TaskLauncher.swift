@@ -61,16 +61,19 @@ struct TaskLauncher {
 
     /// Takes a CHUNK; returns further FETCH requests.
     mutating func deliver(_ hash: String, offset: Int, total: Int, bytes: [UInt8]) -> [Message] {
-        guard var download = downloads[hash] else { return [] }
+        // Taken out of the dictionary while the chunk is copied in: a copy left behind there would
+        // make the first write copy the whole file, once per chunk.
+        guard var download = downloads.removeValue(forKey: hash) else { return [] }
         if total == 0 && download.blob.size > 0 {
-            downloads[hash] = nil
             return fail("the coordinator no longer serves file \(hash.prefix(12))")
         }
-        guard download.accept(offset: offset, total: total, chunk: bytes) else { return [] }
+        guard download.accept(offset: offset, total: total, chunk: bytes) else {
+            downloads[hash] = download
+            return []
+        }
         if download.isComplete {
             do {
                 try store.store(download.bytes, as: download.blob)
-                downloads[hash] = nil
                 logger.info("fetched file \(hash.prefix(12)) (\(download.blob.size) bytes)")
             } catch {
                 logger.warning("\(error)")
