@@ -15,7 +15,8 @@ struct SpawnedChild {
         let description: String
     }
 
-    static func spawn(arguments: [String], directory: String, environment: [String: String], launcher: String?) throws -> SpawnedChild {
+    /// Starts `launcher __exec WORKER_PID -- ARGUMENTS…` (`launcher` is this `sweep` binary).
+    static func spawn(arguments: [String], directory: String, environment: [String: String], launcher: String) throws -> SpawnedChild {
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard sweep_pipe_cloexec(&outPipe) == 0, sweep_pipe_cloexec(&errPipe) == 0 else {
             throw SpawnError(description: "cannot create pipes: \(String(cString: strerror(errno)))")
@@ -42,15 +43,11 @@ struct SpawnedChild {
         posix_spawnattr_setsigmask(&attributes, &mask)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-        let argv = (launcher.map { [$0, "__exec", String(getpid()), "--"] } ?? []) + arguments
+        let argv = [launcher, "__exec", String(getpid()), "--"] + arguments
         let envp = environment.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let rc = withCStrings(argv) { cArgv in
-            withCStrings(envp) { cEnvp in
-                launcher == nil
-                    ? posix_spawnp(&pid, argv[0], &actions, &attributes, cArgv, cEnvp)
-                    : posix_spawn(&pid, argv[0], &actions, &attributes, cArgv, cEnvp)
-            }
+            withCStrings(envp) { cEnvp in posix_spawn(&pid, launcher, &actions, &attributes, cArgv, cEnvp) }
         }
         close(outPipe[1])
         close(errPipe[1])

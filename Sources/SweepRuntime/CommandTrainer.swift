@@ -20,7 +20,8 @@ struct CommandTask: Sendable {
     let workdir: URL?
     let data: CommandData?
     let gpuIDs: [Int]
-    let launcher: String?
+    /// The `sweep` binary, which starts the program through `sweep __exec` (see `ExecLauncher`).
+    let launcher: String
     /// This worker's name, for messages about this host.
     let worker: String
     let cancel: CancelFlag

@@ -14,7 +14,6 @@ final class ZAPHandler: @unchecked Sendable {  // safe: mutable state guarded by
 
     private let context: Context
     private let allowPaths: [String]
-    private let fixedKeys: Set<String>
     private let logger: Logger
     private let lock = NSLock()
     private var stopping = false
@@ -23,12 +22,14 @@ final class ZAPHandler: @unchecked Sendable {  // safe: mutable state guarded by
     private var lastLogged: [String: (time: Double, suppressed: Int)] = [:]
     private let ready = DispatchSemaphore(value: 0)
     private var startError: Error?
-    private(set) var rejected = 0
+    private var rejections = 0
 
-    init(context: Context, allowPaths: [String], allowedKeys: Set<String> = [], logger: Logger) throws {
+    /// How many handshakes were refused so far.
+    var rejected: Int { lock.withLock { rejections } }
+
+    init(context: Context, allowPaths: [String], logger: Logger) throws {
         self.context = context
         self.allowPaths = allowPaths
-        self.fixedKeys = allowedKeys
         self.logger = logger
         let thread = Thread { [self] in serve() }
         thread.name = "zap"
@@ -105,7 +106,7 @@ final class ZAPHandler: @unchecked Sendable {  // safe: mutable state guarded by
         if isProbe { return reply("400", "unknown key") }
         let allowed: Set<String>
         do {
-            allowed = try KeyFiles.allowedKeys(allowPaths).union(fixedKeys)
+            allowed = try KeyFiles.allowedKeys(allowPaths)
         } catch {
             logger.error("cannot read the allowed keys: \(error); refusing \(address)")
             return reply("400", "allow list unreadable")
@@ -122,7 +123,7 @@ final class ZAPHandler: @unchecked Sendable {  // safe: mutable state guarded by
         let now = MonotonicClock.now()
         let id = address + "|" + key
         let message: String? = lock.withLock {
-            rejected += 1
+            rejections += 1
             if let last = lastLogged[id], now - last.time < Self.logInterval {
                 lastLogged[id]!.suppressed += 1
                 return nil
