@@ -17,6 +17,7 @@ import Testing
         ("resume", ["<directory>", "--bind <bind>", "--workers <workers>", "--slots <slots>", "--key <key>", "--allow <allow>",
                     "--insecure", "--heartbeat <heartbeat>", "--log-level <log-level>"]),
         ("status", ["<directory>", "--json"]),
+        ("report", ["<directory>", "--format <format>"]),
         ("validate", ["<spec>"]),
         ("keygen", ["--out <out>", "--name <name>"]),
         ("predict", ["<model>", "<csv>", "--out <out>"]),

@@ -52,7 +52,7 @@ struct CLIFailureClusterTests {
         #expect(command.stdout == "spec.yaml: ok — 'good': 2 trials × 2 folds = 4 tasks (grid)\n")
     }
 
-    @Test(arguments: [["status"], ["status", "--json"], ["resume"]])
+    @Test(arguments: [["status"], ["status", "--json"], ["resume"], ["report"], ["report", "--format", "json"]])
     func aMissingRunDirectoryExits2(_ command: [String]) throws {
         let root = try temporaryDirectory()
         try FileManager.default.createDirectory(at: root.appendingPathComponent("empty"), withIntermediateDirectories: true)
