@@ -41,7 +41,9 @@ extension CoordinatorMachine {
     mutating func dispatch(to peer: PeerID, acks: [LeaseRef], now: Double, into actions: inout [Action]) {
         guard var worker = workers[peer] else { return }
         var assignments: [Assignment] = []
-        while fits(worker.leases.count + 1, on: worker.hello), let task = nextTask(now: now, into: &actions) {
+        while fits(worker.leases.count + 1, on: worker.hello), canRunTrainer(worker),
+            let task = nextTask(now: now, into: &actions)
+        {
             let index = taskIndex(task)!
             tasks[index].attempts += 1
             let lease = LeaseRef(task, attempt: tasks[index].attempts)
@@ -55,6 +57,12 @@ extension CoordinatorMachine {
         worker.lastSent = now
         workers[peer] = worker
         actions.append(.send(peer, .work(sweepID: configuration.sweepID, acks: acks, tasks: assignments)))
+    }
+
+    /// A worker that could not start the trainer's program gets tasks only while no connected
+    /// worker can (then they fail there and use up their attempts, as any failure would).
+    func canRunTrainer(_ worker: Worker) -> Bool {
+        worker.cannotRunTrainer == nil || workers.values.allSatisfy { $0.cannotRunTrainer != nil }
     }
 
     /// Whether `tasks` tasks of this sweep fit a worker's slots and GPUs together.

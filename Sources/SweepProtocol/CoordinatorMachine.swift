@@ -106,6 +106,8 @@ public struct CoordinatorMachine: Sendable {
         case workerLost(name: String, host: String, requeued: Int, reason: String)
         case workerLeft(name: String, host: String, requeued: Int)
         case attemptFailed(LeaseRef, worker: String, error: String, retrying: Bool)
+        /// A worker could not start the trainer's program; its tasks go to other workers.
+        case workerCannotRunTrainer(name: String, host: String, reason: String)
         case duplicate(LeaseRef, worker: String, metrics: [String: Double])
         case malformed(PeerID, reason: String)
     }
@@ -116,6 +118,9 @@ public struct CoordinatorMachine: Sendable {
         var leases: Set<LeaseRef> = []
         var lastHeard: Double
         var lastSent: Double
+        /// It could not start the trainer's program (not installed there): it gets no more of
+        /// this sweep's tasks while another worker can take them.
+        var cannotRunTrainer: String?
     }
 
     struct Lease {
@@ -339,6 +344,10 @@ public struct CoordinatorMachine: Sendable {
         }
         // A failure of an attempt that already timed out was counted when it timed out.
         guard let lease, lease.state != .timedOut else { return }
+        if CommandProblem.isUnrunnable(result.error) && workers[peer]!.cannotRunTrainer == nil {
+            workers[peer]!.cannotRunTrainer = result.error
+            actions.append(.report(.workerCannotRunTrainer(name: worker.name, host: worker.host, reason: result.error)))
+        }
         failAttempt(result.lease, worker: worker, error: result.error, duration: result.duration, into: &actions)
     }
 

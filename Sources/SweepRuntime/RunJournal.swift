@@ -72,6 +72,9 @@ final class RunJournal {
             logger.info("worker left: \(name) on \(host); re-queued \(requeued) tasks")
             database.event("worker-left", "\(name)@\(host)")
             if requeued > 0 { database.event("requeued", String(requeued)) }
+        case .workerCannotRunTrainer(let name, let host, let reason):
+            logger.warning("worker \(name) on \(host) cannot run the trainer; its tasks go to other workers: \(reason)")
+            database.event("worker-cannot-run", "\(name)@\(host): \(reason)")
         case .attemptFailed(let lease, let worker, let error, let retrying):
             logger.warning("task \(lease) failed on \(worker): \(error)\(retrying ? "; retrying" : "; no attempts left")")
             database.event("attempt-failed", "\(lease) on \(worker): \(error)")

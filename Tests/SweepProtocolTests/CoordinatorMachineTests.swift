@@ -236,4 +236,24 @@ struct CoordinatorMachineTests {
         #expect(counted.count == 60)
         #expect(counted.values.allSatisfy { $0 == 1 })
     }
+
+    @Test func aWorkerThatCannotStartTheProgramGetsNoMoreTasksWhileAnotherCan() {
+        var m = machine(trials: 3, folds: 2)
+        let first = assigned(m.handle(.received(a, hello("a", slots: 1)), now: 0), to: a)
+        _ = m.handle(.received(b, hello("b", slots: 1)), now: 0.1)
+        let notFound = CommandProblem.notFound(program: "python9", worker: "a", searched: .path("/usr/bin")).description
+        let failed = m.handle(.received(a, .results(sweepID: 77, [TaskResult(lease: first[0], succeeded: false, duration: 0,
+                                                                               metrics: [:], error: notFound)])), now: 1)
+        #expect(failed.contains { if case .report(.workerCannotRunTrainer(name: "a", _, _)) = $0 { true } else { false } })
+        #expect(assigned(failed, to: a).isEmpty, "not retried on the worker that cannot start it")
+        // b finishes its task: the re-queued one goes to b, and a still gets nothing.
+        let bTask = m.leases.keys.first { m.leases[$0]!.peer == b }!
+        let next = m.handle(.received(b, .results(sweepID: 77, [TaskResult(lease: bTask, succeeded: true, duration: 1,
+                                                                             metrics: ["score": 1], error: "")])), now: 2)
+        #expect(assigned(next, to: b) == [LeaseRef(first[0].task, attempt: 2)])
+        #expect(m.workers[a]!.leases.isEmpty)
+        // With b gone, nobody can run it better: a gets tasks again (and their failures use up attempts).
+        let afterGoodbye = m.handle(.received(b, .goodbye), now: 3)
+        #expect(!assigned(afterGoodbye, to: a).isEmpty)
+    }
 }
