@@ -59,6 +59,7 @@ enum RawPingPong {
         let elapsed = MonotonicClock.now() - start
         try router.send([routing, [0xff]], dontWait: false)
         latencies.sort()
-        return Result(roundTripsPerSecond: Double(pipelined) / elapsed, medianMicroseconds: latencies[latencies.count / 2])
+        return Result(
+            roundTripsPerSecond: Double(pipelined) / elapsed, medianMicroseconds: latencies[latencies.count / 2])
     }
 }

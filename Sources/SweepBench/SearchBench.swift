@@ -19,7 +19,9 @@ enum SearchBench {
 
     // MARK: Objectives (minimised)
 
-    static let braninSpace = [SweepCore.Dimension(name: "x1", kind: .uniform(-5, 10)), SweepCore.Dimension(name: "x2", kind: .uniform(0, 15))]
+    static let braninSpace = [
+        SweepCore.Dimension(name: "x1", kind: .uniform(-5, 10)), SweepCore.Dimension(name: "x2", kind: .uniform(0, 15)),
+    ]
 
     static func branin(_ p: Params) -> Double {
         let x1 = p["x1"]!.number!, x2 = p["x2"]!.number!
@@ -29,9 +31,13 @@ enum SearchBench {
     }
 
     static let hartmannSpace = (1...6).map { SweepCore.Dimension(name: "x\($0)", kind: .uniform(0, 1)) }
-    static let hartmannA: [[Double]] = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
-    static let hartmannP: [[Double]] = [[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
-                                        [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]]
+    static let hartmannA: [[Double]] = [
+        [10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14],
+    ]
+    static let hartmannP: [[Double]] = [
+        [1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
+        [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381],
+    ]
     static let hartmannAlpha = [1.0, 1.2, 3.0, 3.2]
 
     static func hartmann6(_ p: Params) -> Double {
@@ -39,7 +45,9 @@ enum SearchBench {
         var sum = 0.0
         for i in 0..<4 {
             var inner = 0.0
-            for j in 0..<6 { inner += hartmannA[i][j] * (x[j] - hartmannP[i][j] * 1e-4) * (x[j] - hartmannP[i][j] * 1e-4) }
+            for j in 0..<6 {
+                inner += hartmannA[i][j] * (x[j] - hartmannP[i][j] * 1e-4) * (x[j] - hartmannP[i][j] * 1e-4)
+            }
             sum += hartmannAlpha[i] * exp(-inner)
         }
         return -sum
@@ -47,7 +55,7 @@ enum SearchBench {
 
     /// A tabulated CV grid: rows `c,g,fold,score` (score maximised), two integer axes.
     struct Table {
-        let scores: [[Double]]   // config index (c * gSize + g) → fold scores
+        let scores: [[Double]]  // config index (c * gSize + g) → fold scores
         let cSize: Int, gSize: Int, folds: Int
 
         init(path: String) throws {
@@ -65,14 +73,21 @@ enum SearchBench {
             self.scores = scores
         }
 
-        var space: [SweepCore.Dimension] { [SweepCore.Dimension(name: "c", kind: .int(0, cSize - 1)), SweepCore.Dimension(name: "g", kind: .int(0, gSize - 1))] }
+        var space: [SweepCore.Dimension] {
+            [
+                SweepCore.Dimension(name: "c", kind: .int(0, cSize - 1)),
+                SweepCore.Dimension(name: "g", kind: .int(0, gSize - 1)),
+            ]
+        }
         func index(_ p: Params) -> Int { Int(p["c"]!.number!) * gSize + Int(p["g"]!.number!) }
         func mean(_ index: Int) -> Double { scores[index].reduce(0, +) / Double(folds) }
     }
 
     static func search(_ arguments: [String]) throws {
         let objective = value("--objective", in: arguments) ?? "branin"
-        let algorithms = (value("--algorithms", in: arguments) ?? "random,sobol,tpe").split(separator: ",").map { SearchAlgorithm(rawValue: String($0))! }
+        let algorithms = (value("--algorithms", in: arguments) ?? "random,sobol,tpe").split(separator: ",").map {
+            SearchAlgorithm(rawValue: String($0))!
+        }
         let seeds = Int(value("--seeds", in: arguments) ?? "30")!
         let budget = Int(value("--budget", in: arguments) ?? "100")!
         let space: [SweepCore.Dimension]
@@ -91,7 +106,10 @@ enum SearchBench {
         let firstSeed = Int(value("--first-seed", in: arguments) ?? "0")!
         for algorithm in algorithms {
             for seed in firstSeed..<(firstSeed + seeds) {
-                var driver = SearchDriver(.init(space: space, algorithm: algorithm, seed: UInt64(seed), tpe: tpe, trials: budget, goal: .minimize))
+                var driver = SearchDriver(
+                    .init(
+                        space: space, algorithm: algorithm, seed: UInt64(seed), tpe: tpe, trials: budget,
+                        goal: .minimize))
                 var best = Double.infinity
                 var trace: [String] = []
                 while let trial = driver.nextTrial(now: 0) {
@@ -115,9 +133,13 @@ enum SearchBench {
                 var history = SearchHistory()
                 var generator = SeededGenerator(seed: 1)
                 for number in 0..<n {
-                    let params = Params(Dictionary(uniqueKeysWithValues: space.map { ($0.name, ParamValue.double(generator.unit())) }))
+                    let params = Params(
+                        Dictionary(uniqueKeysWithValues: space.map { ($0.name, ParamValue.double(generator.unit())) }))
                     history.add(Trial(number: number, params: params))
-                    history.set(number, .complete(params.entries.reduce(0) { $0 + ($1.value.number! - 0.3) * ($1.value.number! - 0.3) }))
+                    history.set(
+                        number,
+                        .complete(params.entries.reduce(0) { $0 + ($1.value.number! - 0.3) * ($1.value.number! - 0.3) })
+                    )
                 }
                 var sampler = TPESampler(SearchSpace(space), seed: 7)
                 var times: [Double] = []
@@ -142,9 +164,11 @@ enum SearchBench {
         let configs = table.cSize * table.gSize
         for seed in 0..<seeds {
             // Each seed visits the grid in its own random order (random search without replacement).
-            let search = SearchDriver.Configuration(space: table.space, algorithm: .random, seed: UInt64(seed), trials: configs,
-                                                    goal: .maximize, folds: table.folds, earlyStopping: .racing(RacingOptions()))
-            var machine = CoordinatorMachine(.init(sweepID: 1, search: search, objective: "score", maxAttempts: 1, taskTimeout: 1e9))
+            let search = SearchDriver.Configuration(
+                space: table.space, algorithm: .random, seed: UInt64(seed), trials: configs,
+                goal: .maximize, folds: table.folds, earlyStopping: .racing(RacingOptions()))
+            var machine = CoordinatorMachine(
+                .init(sweepID: 1, search: search, objective: "score", maxAttempts: 1, taskTimeout: 1e9))
             let peer = PeerID([1])
             var inFlight: [Assignment] = []
             var ran = 0, cancelled = 0
@@ -157,28 +181,41 @@ enum SearchBench {
                     }
                 }
             }
-            absorb(machine.handle(.received(peer, .hello(Hello(workerID: "w", incarnation: 1, name: "w", host: "h", slots: slots,
-                                                               cachedSweep: 0, running: []))), now: 0))
+            absorb(
+                machine.handle(
+                    .received(
+                        peer,
+                        .hello(
+                            Hello(
+                                workerID: "w", incarnation: 1, name: "w", host: "h", slots: slots,
+                                cachedSweep: 0, running: []))), now: 0))
             var now = 1.0
             while !machine.isFinished && !inFlight.isEmpty {
                 let task = inFlight.removeFirst()
                 ran += 1
                 let score = table.scores[table.index(task.params)][task.lease.fold]
-                let result = TaskResult(lease: task.lease, succeeded: true, duration: 1, metrics: ["score": score], error: "")
+                let result = TaskResult(
+                    lease: task.lease, succeeded: true, duration: 1, metrics: ["score": score], error: "")
                 absorb(machine.handle(.received(peer, .results(sweepID: 1, [result])), now: now))
                 now += 1
             }
             // Cancelled folds leave the simulated worker at once (never run); the search's record is final.
             let best = (0..<configs).max { table.mean($0) < table.mean($1) }!
             let complete = machine.search.history.entries.compactMap { entry -> (Int, Double)? in
-                if case .complete(let loss) = entry.state { return (table.index(entry.params), -loss) } else { return nil }
+                if case .complete(let loss) = entry.state {
+                    return (table.index(entry.params), -loss)
+                } else {
+                    return nil
+                }
             }
             let selected = complete.max { $0.1 < $1.1 }!.0
             let scores = table.scores[best]
             let mean = table.mean(best)
             let std = (scores.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(scores.count - 1)).squareRoot()
             let withinSE = table.mean(selected) >= mean - std / Double(table.folds).squareRoot()
-            print("\(seed) \(ran) \(configs * table.folds) \(cancelled) \(selected) \(table.mean(selected)) \(best) \(mean) \(withinSE)")
+            print(
+                "\(seed) \(ran) \(configs * table.folds) \(cancelled) \(selected) \(table.mean(selected)) \(best) \(mean) \(withinSE)"
+            )
         }
     }
 }

@@ -15,18 +15,27 @@ enum ShipBench {
             return Int(arguments[index + 1]) ?? fallback
         }
         let megabytes = value("--megabytes", 50), repeats = value("--repeats", 5)
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-bench-ship-\(UUID().uuidString)")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sweep-bench-ship-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         let blob = randomBytes(megabytes << 20)
         let large = try project(root.appendingPathComponent("large"), blob: blob)
         let small = try project(root.appendingPathComponent("small"), blob: [])
         let sweepBinary = LocalWorkers.currentExecutable.deletingLastPathComponent().appendingPathComponent("sweep")
 
-        print("file shipping: a \(megabytes) MiB workdir, \(repeats) repeats (+1 warm-up), \(ProcessInfo.processInfo.activeProcessorCount) cores\n")
+        print(
+            "file shipping: a \(megabytes) MiB workdir, \(repeats) repeats (+1 warm-up), \(ProcessInfo.processInfo.activeProcessorCount) cores\n"
+        )
         let hashing = try measure(repeats) { _ = ContentHash.sha256(blob) }
-        let loading = try measure(repeats) { _ = try SweepLoader.load(specPath: large.appendingPathComponent("spec.yaml").path) }
-        let shipped = try measure(repeats) { try runSweep(sweepBinary, project: large, cache: root.appendingPathComponent("cache-\(UUID())")) }
-        let baseline = try measure(repeats) { try runSweep(sweepBinary, project: small, cache: root.appendingPathComponent("cache-\(UUID())")) }
+        let loading = try measure(repeats) {
+            _ = try SweepLoader.load(specPath: large.appendingPathComponent("spec.yaml").path)
+        }
+        let shipped = try measure(repeats) {
+            try runSweep(sweepBinary, project: large, cache: root.appendingPathComponent("cache-\(UUID())"))
+        }
+        let baseline = try measure(repeats) {
+            try runSweep(sweepBinary, project: small, cache: root.appendingPathComponent("cache-\(UUID())"))
+        }
         let mebibytes = Double(megabytes)
         print("| measure | median | spread (min–max) |")
         print("|---|---:|---:|")
@@ -35,22 +44,26 @@ enum ShipBench {
         print(row("sweep run --workers 1, \(megabytes) MiB workdir, empty cache", shipped.map { $0 * 1000 }, "ms"))
         print(row("sweep run --workers 1, empty workdir", baseline.map { $0 * 1000 }, "ms"))
         let cost = median(shipped) - median(baseline)
-        print(String(format: "| shipping cost (difference of medians) | %.0f ms | %.0f MiB/s end to end |", cost * 1000, mebibytes / cost))
+        print(
+            String(
+                format: "| shipping cost (difference of medians) | %.0f ms | %.0f MiB/s end to end |", cost * 1000,
+                mebibytes / cost))
     }
 
     /// A command-trainer project: `code/` holds the blob (if any) and a script that reports a score.
     static func project(_ directory: URL, blob: [UInt8]) throws -> URL {
         let code = directory.appendingPathComponent("code")
         try FileManager.default.createDirectory(at: code, withIntermediateDirectories: true)
-        try "echo '@sweep {\"score\": 1}'\n".write(to: code.appendingPathComponent("train.sh"), atomically: true, encoding: .utf8)
+        try "echo '@sweep {\"score\": 1}'\n".write(
+            to: code.appendingPathComponent("train.sh"), atomically: true, encoding: .utf8)
         if !blob.isEmpty { try Data(blob).write(to: code.appendingPathComponent("blob.bin")) }
         let spec = """
-        name: ship-bench
-        cv: {folds: 2}
-        trainer: {command: [sh, train.sh], workdir: code}
-        space: {x: {values: [1]}}
-        objective: {metric: score, goal: maximize}
-        """
+            name: ship-bench
+            cv: {folds: 2}
+            trainer: {command: [sh, train.sh], workdir: code}
+            space: {x: {values: [1]}}
+            objective: {metric: score, goal: maximize}
+            """
         try spec.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
         return directory
     }
@@ -59,14 +72,18 @@ enum ShipBench {
     static func runSweep(_ binary: URL, project: URL, cache: URL) throws {
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["run", "spec.yaml", "--workers", "1", "--out", "run-\(UUID().uuidString)", "--log-level", "warning"]
+        process.arguments = [
+            "run", "spec.yaml", "--workers", "1", "--out", "run-\(UUID().uuidString)", "--log-level", "warning",
+        ]
         process.currentDirectoryURL = project
         process.environment = ProcessInfo.processInfo.environment.merging(["SWEEP_CACHE": cache.path]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchError("sweep run exited with status \(process.terminationStatus)") }
+        guard process.terminationStatus == 0 else {
+            throw BenchError("sweep run exited with status \(process.terminationStatus)")
+        }
     }
 
     /// Seconds per call of `body`, one warm-up call first.
@@ -93,7 +110,8 @@ enum ShipBench {
 
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     static func row(_ name: String, _ values: [Double], _ unit: String) -> String {

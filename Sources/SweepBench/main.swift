@@ -12,7 +12,8 @@ import ZeroMQ
 
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: Int) -> Int {
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else { return fallback }
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1])
+    else { return fallback }
     return value
 }
 
@@ -39,7 +40,9 @@ if arguments.count > 1 && arguments[1] == "parity" {
     exit(0)
 }
 guard arguments.count > 1 && arguments[1] == "dispatch" else {
-    print("usage: sweep-bench dispatch [--tasks 20000] [--workers 2] [--slots 2] [--repeats 5]\n       sweep-bench ship [--megabytes 50] [--repeats 5]\n       sweep-bench parity --data CSV --model NAME ...\n       sweep-bench search|suggest-cost|racing ... (see SearchBench.swift)")
+    print(
+        "usage: sweep-bench dispatch [--tasks 20000] [--workers 2] [--slots 2] [--repeats 5]\n       sweep-bench ship [--megabytes 50] [--repeats 5]\n       sweep-bench parity --data CSV --model NAME ...\n       sweep-bench search|suggest-cost|racing ... (see SearchBench.swift)"
+    )
     exit(2)
 }
 
@@ -48,10 +51,14 @@ let workers = option("--workers", 2)
 let repeats = option("--repeats", 5)
 /// Slots per worker to measure: the default of `sweep worker` here (one per core), and enough
 /// that tasks in flight match the raw floor's 16.
-let slotSettings = arguments.contains("--slots") ? [option("--slots", 2)] : [ProcessInfo.processInfo.activeProcessorCount, 16 / workers]
+let slotSettings =
+    arguments.contains("--slots")
+    ? [option("--slots", 2)] : [ProcessInfo.processInfo.activeProcessorCount, 16 / workers]
 let binDirectory = LocalWorkers.currentExecutable.deletingLastPathComponent()
 
-print("M1 dispatch: \(tasks) no-op tasks, \(workers) worker processes, loopback TCP, run database on, \(repeats) repeats (+1 warm-up)")
+print(
+    "M1 dispatch: \(tasks) no-op tasks, \(workers) worker processes, loopback TCP, run database on, \(repeats) repeats (+1 warm-up)"
+)
 print("libzmq \(Context.version), \(ProcessInfo.processInfo.activeProcessorCount) cores\n")
 
 struct Series { var rate: [Double] = [], latency: [Double] = [], startup: [Double] = [] }
@@ -61,7 +68,10 @@ for round in 0...repeats {
     let raw = try RawPingPong.measure(echoBinary: LocalWorkers.currentExecutable, pipelined: 50_000, synchronous: 2_000)
     var measured: [DispatchRun.Result] = []
     for slots in slotSettings {
-        measured.append(try DispatchRun.measure(tasks: tasks, workers: workers, slots: slots, sweepBinary: binDirectory.appendingPathComponent("sweep")))
+        measured.append(
+            try DispatchRun.measure(
+                tasks: tasks, workers: workers, slots: slots, sweepBinary: binDirectory.appendingPathComponent("sweep"))
+        )
     }
     guard round > 0 else { continue }  // warm-up
     floor.rate.append(raw.roundTripsPerSecond); floor.latency.append(raw.medianMicroseconds)
@@ -72,7 +82,9 @@ for round in 0...repeats {
     }
 }
 
-func median(_ values: [Double]) -> Double { let s = values.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
+func median(_ values: [Double]) -> Double {
+    let s = values.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
 func row(_ name: String, _ values: [Double], _ unit: String, digits: Int = 0) -> String {
     let f = { (v: Double) in String(format: "%.\(digits)f", v) }
     return "| \(name) | \(f(median(values))) \(unit) | \(f(values.min()!))–\(f(values.max()!)) |"
@@ -91,7 +103,16 @@ print("")
 print("| ratio (medians) | value |")
 print("|---|---:|")
 for (index, slots) in slotSettings.enumerated() {
-    print(String(format: "| sweep (%d in flight) tasks/s ÷ raw round trips/s (budget ≥ 0.2) | %.3f |", workers * slots, median(ours[index].rate) / median(floor.rate)))
-    print(String(format: "| sweep (%d in flight) tasks/s ÷ 20,000 budget | %.2f |", workers * slots, median(ours[index].rate) / 20_000))
-    print(String(format: "| sweep (%d in flight) per-task latency ÷ raw synchronous round trip | %.2f |", workers * slots, median(ours[index].latency) / median(floor.latency)))
+    print(
+        String(
+            format: "| sweep (%d in flight) tasks/s ÷ raw round trips/s (budget ≥ 0.2) | %.3f |", workers * slots,
+            median(ours[index].rate) / median(floor.rate)))
+    print(
+        String(
+            format: "| sweep (%d in flight) tasks/s ÷ 20,000 budget | %.2f |", workers * slots,
+            median(ours[index].rate) / 20_000))
+    print(
+        String(
+            format: "| sweep (%d in flight) per-task latency ÷ raw synchronous round trip | %.2f |", workers * slots,
+            median(ours[index].latency) / median(floor.latency)))
 }

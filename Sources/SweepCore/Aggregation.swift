@@ -14,8 +14,10 @@ public struct TrialSummary: Sendable {
 
 /// Pure aggregation of task records into trial summaries and the best trial.
 public enum Aggregation {
-    public static func summarize(trials: [Trial], records: [TaskID: TaskRecord], folds: Int,
-                                 metricNames: [String], objective: String) -> [TrialSummary] {
+    public static func summarize(
+        trials: [Trial], records: [TaskID: TaskRecord], folds: Int,
+        metricNames: [String], objective: String
+    ) -> [TrialSummary] {
         trials.map { trial in
             let taskRecords = (0..<folds).compactMap { records[TaskID(trial: trial.number, fold: $0)] }
             if let stop = taskRecords.first(where: { $0.status == .pruned }) {
@@ -23,8 +25,9 @@ public enum Aggregation {
                 return TrialSummary(trial: trial, status: .stopped, foldScores: scores, metrics: [:], error: stop.error)
             }
             if let failure = taskRecords.first(where: { $0.status == .failed }) {
-                return TrialSummary(trial: trial, status: .failed, foldScores: [], metrics: [:],
-                                    error: "fold \(failure.task.fold): \(failure.error ?? "failed")")
+                return TrialSummary(
+                    trial: trial, status: .failed, foldScores: [], metrics: [:],
+                    error: "fold \(failure.task.fold): \(failure.error ?? "failed")")
             }
             guard taskRecords.count == folds else {
                 return TrialSummary(trial: trial, status: .incomplete, foldScores: [], metrics: [:], error: nil)
@@ -35,9 +38,10 @@ public enum Aggregation {
                 if values.count == folds { metrics[name] = MeanStd(values) }
             }
             let scores = taskRecords.compactMap { $0.metrics[objective] }
-            return TrialSummary(trial: trial, status: scores.count == folds ? .ok : .failed,
-                                foldScores: scores.count == folds ? scores : [],
-                                metrics: metrics, error: scores.count == folds ? nil : "objective '\(objective)' missing")
+            return TrialSummary(
+                trial: trial, status: scores.count == folds ? .ok : .failed,
+                foldScores: scores.count == folds ? scores : [],
+                metrics: metrics, error: scores.count == folds ? nil : "objective '\(objective)' missing")
         }
     }
 

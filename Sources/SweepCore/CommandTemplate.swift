@@ -47,7 +47,10 @@ public struct CommandTemplate: Sendable, Equatable {
             lookahead = nil
             if var open = name {
                 if character == "}" {
-                    guard isName(open) else { return .failure(TemplateError(argument: argument, message: "'{\(open)}' is not a parameter name")) }
+                    guard isName(open) else {
+                        return .failure(
+                            TemplateError(argument: argument, message: "'{\(open)}' is not a parameter name"))
+                    }
                     pieces.append(.placeholder(open))
                     name = nil
                 } else if character == "{" {
@@ -62,7 +65,10 @@ public struct CommandTemplate: Sendable, Equatable {
                 let next = iterator.next()
                 if next == character { text.append(character); continue }
                 lookahead = next
-                if character == "}" { return .failure(TemplateError(argument: argument, message: "a lone '}' (write '}}' for a literal brace)")) }
+                if character == "}" {
+                    return .failure(
+                        TemplateError(argument: argument, message: "a lone '}' (write '}}' for a literal brace)"))
+                }
                 if !text.isEmpty { pieces.append(.text(text)); text = "" }
                 name = ""
                 continue

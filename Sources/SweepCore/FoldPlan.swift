@@ -68,7 +68,9 @@ public struct FoldPlan: Sendable, Equatable {
                     // The same share of every class.
                     for label in Set(classes).sorted() {
                         let members = order.filter { classes[$0] == label }
-                        for row in members.prefix(Int((Double(members.count) * share).rounded())) { holdout[row] = true }
+                        for row in members.prefix(Int((Double(members.count) * share).rounded())) {
+                            holdout[row] = true
+                        }
                     }
                 } else {
                     for row in order.prefix(wanted) { holdout[row] = true }
@@ -85,12 +87,15 @@ public struct FoldPlan: Sendable, Equatable {
             } else if let groups {
                 local = Folds.groups(used.map { groups[$0] }, folds: cv.folds)
             } else {
-                local = Folds.assign(rows: used.count, folds: cv.folds, classes: cv.stratified ? classes.map { c in used.map { c[$0] } } : nil,
-                                     shuffle: cv.shuffle, seed: cv.seed &+ UInt64(repeatIndex))
+                local = Folds.assign(
+                    rows: used.count, folds: cv.folds,
+                    classes: cv.stratified ? classes.map { c in used.map { c[$0] } } : nil,
+                    shuffle: cv.shuffle, seed: cv.seed &+ UInt64(repeatIndex))
             }
             for (position, row) in used.enumerated() { assignment[row] = local[position] }
             assignments.append(assignment)
         }
-        return FoldPlan(scheme: cv.timeSeries ? .timeSeries : .partition, foldsPerRepeat: cv.folds, assignments: assignments)
+        return FoldPlan(
+            scheme: cv.timeSeries ? .timeSeries : .partition, foldsPerRepeat: cv.folds, assignments: assignments)
     }
 }

@@ -8,7 +8,9 @@ public struct ModelParameter: Sendable {
     /// The value may not exceed a training fold's row count (k of k-NN): checked against the data.
     public let atMostTrainingRows: Bool
 
-    public init(_ name: String, _ rule: ParamRule, default defaultValue: ParamValue? = nil, atMostTrainingRows: Bool = false) {
+    public init(
+        _ name: String, _ rule: ParamRule, default defaultValue: ParamValue? = nil, atMostTrainingRows: Bool = false
+    ) {
         self.name = name
         self.rule = rule
         self.defaultValue = defaultValue
@@ -33,8 +35,10 @@ public struct ModelDescription: Sendable {
     /// Whether it reports validation metrics per iteration or epoch (for asha and median stopping).
     public let reportsProgress: Bool
 
-    public init(name: String, tasks: [TaskType], parameters: [ModelParameter], acceptsOtherParameters: Bool = false,
-                ownMetrics: [String]? = nil, needsData: Bool = true, reportsProgress: Bool = false) {
+    public init(
+        name: String, tasks: [TaskType], parameters: [ModelParameter], acceptsOtherParameters: Bool = false,
+        ownMetrics: [String]? = nil, needsData: Bool = true, reportsProgress: Bool = false
+    ) {
         self.name = name
         self.tasks = tasks
         self.parameters = parameters

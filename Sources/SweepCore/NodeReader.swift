@@ -31,8 +31,10 @@ struct NodeReader {
             let key = scalar.string
             let child = field.isEmpty ? key : "\(field).\(key)"
             if let allowed, !allowed.contains(key) {
-                fail(child, keyNode, "unknown key '\(key)'; expected one of: \(allowed.joined(separator: ", "))"
-                     + Suggestion.didYouMean(key, among: allowed))
+                fail(
+                    child, keyNode,
+                    "unknown key '\(key)'; expected one of: \(allowed.joined(separator: ", "))"
+                        + Suggestion.didYouMean(key, among: allowed))
                 continue
             }
             note(child, value)
@@ -54,7 +56,9 @@ struct NodeReader {
         guard let text = string(node, field) else { return nil }
         guard let value = T(rawValue: text) else {
             let names = options.map(\.rawValue)
-            fail(field, node, "'\(text)' is not one of: \(names.joined(separator: ", "))" + Suggestion.didYouMean(text, among: names))
+            fail(
+                field, node,
+                "'\(text)' is not one of: \(names.joined(separator: ", "))" + Suggestion.didYouMean(text, among: names))
             return nil
         }
         return value
@@ -82,7 +86,8 @@ struct NodeReader {
 
     mutating func number(_ node: Node, _ field: String) -> Double? {
         guard case .scalar(let scalar) = node, scalar.tagName == .int || scalar.tagName == .float,
-              let value = node.float, value.isFinite else {
+            let value = node.float, value.isFinite
+        else {
             fail(field, node, "expected a finite number, got \(kindName(node))")
             return nil
         }
@@ -92,10 +97,13 @@ struct NodeReader {
     /// Seconds, from a number or a string like "600s", "10m", "1.5h", "250ms".
     mutating func duration(_ node: Node, _ field: String) -> Double? {
         if case .scalar(let scalar) = node, scalar.tagName == .int || scalar.tagName == .float,
-           let value = node.float, value > 0, value.isFinite {
+            let value = node.float, value > 0, value.isFinite
+        {
             return value
         }
-        if case .scalar(let scalar) = node, scalar.tagName == .str, let seconds = parseDuration(scalar.string), seconds > 0 {
+        if case .scalar(let scalar) = node, scalar.tagName == .str, let seconds = parseDuration(scalar.string),
+            seconds > 0
+        {
             return seconds
         }
         fail(field, node, "expected a positive duration like 600s, 10m, 2h or 250ms, got \(kindName(node))")

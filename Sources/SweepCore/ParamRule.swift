@@ -1,12 +1,12 @@
 /// What a hyperparameter of a built-in model accepts.
 public enum ParamRule: Sendable {
-    case positive            // a number > 0
-    case nonNegative         // a number ≥ 0
+    case positive  // a number > 0
+    case nonNegative  // a number ≥ 0
     case anyNumber
-    case positiveInt         // an integer ≥ 1
+    case positiveInt  // an integer ≥ 1
     case intAtLeast(Int)
-    case fraction            // a number in (0, 1]
-    case unitInterval        // a number in [0, 1]
+    case fraction  // a number in (0, 1]
+    case unitInterval  // a number in [0, 1]
     case boolean
     case choice([String])
     /// `max_features`: sqrt, log2, a count ≥ 1, or a fraction in (0, 1].
@@ -18,19 +18,29 @@ public enum ParamRule: Sendable {
     public func problem(with value: ParamValue) -> String? {
         switch self {
         case .positive:
-            guard let number = value.number, number > 0, number.isFinite else { return "expected a number > 0, got \(value.json)" }
+            guard let number = value.number, number > 0, number.isFinite else {
+                return "expected a number > 0, got \(value.json)"
+            }
         case .nonNegative:
-            guard let number = value.number, number >= 0, number.isFinite else { return "expected a number ≥ 0, got \(value.json)" }
+            guard let number = value.number, number >= 0, number.isFinite else {
+                return "expected a number ≥ 0, got \(value.json)"
+            }
         case .anyNumber:
             guard let number = value.number, number.isFinite else { return "expected a number, got \(value.json)" }
         case .positiveInt:
             guard case .int(let int) = value, int >= 1 else { return "expected an integer ≥ 1, got \(value.json)" }
         case .intAtLeast(let minimum):
-            guard case .int(let int) = value, int >= minimum else { return "expected an integer ≥ \(minimum), got \(value.json)" }
+            guard case .int(let int) = value, int >= minimum else {
+                return "expected an integer ≥ \(minimum), got \(value.json)"
+            }
         case .fraction:
-            guard case .double(let number) = value, number > 0, number <= 1 else { return "expected a number in (0, 1], got \(value.json)" }
+            guard case .double(let number) = value, number > 0, number <= 1 else {
+                return "expected a number in (0, 1], got \(value.json)"
+            }
         case .unitInterval:
-            guard let number = value.number, number >= 0, number <= 1 else { return "expected a number in [0, 1], got \(value.json)" }
+            guard let number = value.number, number >= 0, number <= 1 else {
+                return "expected a number in [0, 1], got \(value.json)"
+            }
         case .boolean:
             guard case .bool = value else { return "expected true or false, got \(value.json)" }
         case .maxFeatures:
@@ -43,8 +53,11 @@ public enum ParamRule: Sendable {
         case .layerSizes:
             switch value {
             case .int(let width) where width >= 1: return nil
-            case .string(let text) where !text.isEmpty && text.split(separator: ",", omittingEmptySubsequences: false)
-                .allSatisfy({ Int($0.trimmingCharacters(in: .whitespaces)).map { $0 >= 1 } ?? false }): return nil
+            case .string(let text)
+            where !text.isEmpty
+                && text.split(separator: ",", omittingEmptySubsequences: false)
+                    .allSatisfy({ Int($0.trimmingCharacters(in: .whitespaces)).map { $0 >= 1 } ?? false }):
+                return nil
             default: return "expected a layer width like 100, or widths like \"64,32\", got \(value.json)"
             }
         case .choice(let options):

@@ -21,10 +21,11 @@ public struct Spec: Sendable {
 
     /// Every metric a task of this sweep reports, objective first.
     public var metricNames: [String] {
-        let all = switch trainer {
-        case .builtin(let builtin): builtin.model.ownMetrics ?? MetricInfo.standardNames(for: task)
-        case .command: [objective.metric]
-        }
+        let all =
+            switch trainer {
+            case .builtin(let builtin): builtin.model.ownMetrics ?? MetricInfo.standardNames(for: task)
+            case .command: [objective.metric]
+            }
         return [objective.metric] + all.filter { $0 != objective.metric }
     }
 

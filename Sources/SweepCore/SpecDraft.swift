@@ -29,8 +29,10 @@ public struct SpecDraft: Sendable {
     /// The spec, or a `SpecError` with every problem in line order.
     public func validated() throws(SpecError) -> Spec {
         guard problems.isEmpty, let spec else {
-            throw SpecError(file: file, problems: problems.enumerated()
-                .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element))
+            throw SpecError(
+                file: file,
+                problems: problems.enumerated()
+                    .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element))
         }
         return spec
     }

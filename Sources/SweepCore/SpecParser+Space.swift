@@ -4,7 +4,9 @@ extension SpecParser {
     static let rangeKinds = ["values", "uniform", "loguniform", "int"]
 
     /// `space:` — each entry a constant scalar or one of {values}, {uniform}, {loguniform}, {int}.
-    static func parseSpace(_ node: Node?, model: ModelDescription?, search: SearchSpec?, _ reader: inout NodeReader) -> [Dimension]? {
+    static func parseSpace(_ node: Node?, model: ModelDescription?, search: SearchSpec?, _ reader: inout NodeReader)
+        -> [Dimension]?
+    {
         guard let node else { return [] }
         if case .scalar(let scalar) = node, scalar.tagName == .null { return [] }
         guard let entries = reader.mapping(node, "space") else { return nil }
@@ -15,17 +17,23 @@ extension SpecParser {
             let rule = model?.parameter(name)?.rule
             if let model, rule == nil, !model.acceptsOtherParameters {
                 let known = model.parameters.map(\.name).sorted()
-                reader.fail(field, value, "'\(model.name)' has no parameter '\(name)'; its parameters: \(known.joined(separator: ", "))"
-                            + Suggestion.didYouMean(name, among: known))
+                reader.fail(
+                    field, value,
+                    "'\(model.name)' has no parameter '\(name)'; its parameters: \(known.joined(separator: ", "))"
+                        + Suggestion.didYouMean(name, among: known))
                 ok = false
                 continue
             }
             let (condition, body) = splitCondition(value, field, &reader)
             guard let body, let kind = parseDimension(body, field, rule: rule, &reader) else { ok = false; continue }
             if search?.algorithm == .grid, case .uniform = kind {
-                reader.fail(field, value, "grid search needs a finite list: use {values: [...]} or search.algorithm: random"); ok = false
+                reader.fail(
+                    field, value, "grid search needs a finite list: use {values: [...]} or search.algorithm: random");
+                ok = false
             } else if search?.algorithm == .grid, case .logUniform = kind {
-                reader.fail(field, value, "grid search needs a finite list: use {values: [...]} or search.algorithm: random"); ok = false
+                reader.fail(
+                    field, value, "grid search needs a finite list: use {values: [...]} or search.algorithm: random");
+                ok = false
             }
             dimensions.append(Dimension(name: name, kind: kind, condition: condition))
         }
@@ -37,7 +45,9 @@ extension SpecParser {
                 size = overflow ? Int.max : product
             }
             if size > maxTrials {
-                reader.fail("space", node, "the grid has \(size) combinations, more than \(maxTrials); narrow it or use algorithm: random")
+                reader.fail(
+                    "space", node,
+                    "the grid has \(size) combinations, more than \(maxTrials); narrow it or use algorithm: random")
                 return nil
             }
         }
@@ -50,14 +60,19 @@ extension SpecParser {
         var rest = mapping
         rest["when"] = nil
         let body = Node.mapping(rest)
-        guard case .mapping(let pairs) = whenNode, pairs.count == 1, let (key, value) = pairs.first, let parent = key.string else {
-            reader.fail("\(field).when", whenNode, "expected {PARAMETER: VALUE} or {PARAMETER: [VALUES]}, e.g. when: {kernel: rbf}")
+        guard case .mapping(let pairs) = whenNode, pairs.count == 1, let (key, value) = pairs.first,
+            let parent = key.string
+        else {
+            reader.fail(
+                "\(field).when", whenNode,
+                "expected {PARAMETER: VALUE} or {PARAMETER: [VALUES]}, e.g. when: {kernel: rbf}")
             return (nil, nil)
         }
         var values: [ParamValue] = []
         let items: [Node] = if case .sequence(let sequence) = value { Array(sequence) } else { [value] }
         for (index, item) in items.enumerated() {
-            guard let parsed = reader.paramValue(item, "\(field).when.\(parent)\(items.count > 1 ? "[\(index)]" : "")") else { return (nil, nil) }
+            guard let parsed = reader.paramValue(item, "\(field).when.\(parent)\(items.count > 1 ? "[\(index)]" : "")")
+            else { return (nil, nil) }
             values.append(parsed)
         }
         guard !values.isEmpty else {
@@ -68,14 +83,19 @@ extension SpecParser {
         return (Condition(parent: parent, values: values), body)
     }
 
-    static func parseDimension(_ node: Node, _ field: String, rule: ParamRule?, _ reader: inout NodeReader) -> Dimension.Kind? {
+    static func parseDimension(_ node: Node, _ field: String, rule: ParamRule?, _ reader: inout NodeReader) -> Dimension
+        .Kind?
+    {
         if case .scalar = node {
             guard let value = reader.paramValue(node, field) else { return nil }
             return check(value, field, node, rule, &reader) ? .constant(value) : nil
         }
         guard case .mapping = node, let entries = reader.mapping(node, field, allowed: rangeKinds) else {
             if case .mapping = node { return nil }
-            reader.fail(field, node, "expected a constant or one of {values: [...]}, {uniform: [lo, hi]}, {loguniform: [lo, hi]}, {int: [lo, hi]}")
+            reader.fail(
+                field, node,
+                "expected a constant or one of {values: [...]}, {uniform: [lo, hi]}, {loguniform: [lo, hi]}, {int: [lo, hi]}"
+            )
             return nil
         }
         guard entries.count == 1, let (kind, body) = entries.first else {
@@ -109,13 +129,21 @@ extension SpecParser {
             return nil
         }
         if kind == "int" {
-            guard let lo = reader.int(pair[0], "\(child)[0]", min: Int.min), let hi = reader.int(pair[1], "\(child)[1]", min: Int.min) else { return nil }
+            guard let lo = reader.int(pair[0], "\(child)[0]", min: Int.min),
+                let hi = reader.int(pair[1], "\(child)[1]", min: Int.min)
+            else { return nil }
             guard lo < hi else { reader.fail(child, body, "lo must be < hi, got [\(lo), \(hi)]"); return nil }
-            guard check(.int(lo), child, body, rule, &reader), check(.int(hi), child, body, rule, &reader) else { return nil }
+            guard check(.int(lo), child, body, rule, &reader), check(.int(hi), child, body, rule, &reader) else {
+                return nil
+            }
             return .int(lo, hi)
         }
-        guard let lo = reader.number(pair[0], "\(child)[0]"), let hi = reader.number(pair[1], "\(child)[1]") else { return nil }
-        guard lo < hi else { reader.fail(child, body, "lo must be < hi, got [\(formatNumber(lo)), \(formatNumber(hi))]"); return nil }
+        guard let lo = reader.number(pair[0], "\(child)[0]"), let hi = reader.number(pair[1], "\(child)[1]") else {
+            return nil
+        }
+        guard lo < hi else {
+            reader.fail(child, body, "lo must be < hi, got [\(formatNumber(lo)), \(formatNumber(hi))]"); return nil
+        }
         if case .positiveInt = rule {
             reader.fail(child, body, "this parameter is an integer; use {int: [lo, hi]}")
             return nil
@@ -124,11 +152,15 @@ extension SpecParser {
             reader.fail(child, body, "loguniform needs 0 < lo < hi, got lo = \(formatNumber(lo))")
             return nil
         }
-        guard check(.double(lo), child, body, rule, &reader), check(.double(hi), child, body, rule, &reader) else { return nil }
+        guard check(.double(lo), child, body, rule, &reader), check(.double(hi), child, body, rule, &reader) else {
+            return nil
+        }
         return kind == "uniform" ? .uniform(lo, hi) : .logUniform(lo, hi)
     }
 
-    static func check(_ value: ParamValue, _ field: String, _ node: Node, _ rule: ParamRule?, _ reader: inout NodeReader) -> Bool {
+    static func check(
+        _ value: ParamValue, _ field: String, _ node: Node, _ rule: ParamRule?, _ reader: inout NodeReader
+    ) -> Bool {
         guard let rule, let problem = rule.problem(with: value) else { return true }
         reader.fail(field, node, problem)
         return false

@@ -7,7 +7,10 @@ extension SpecParser {
     /// with a command; `resources` with either.
     static func parseTrainer(_ node: Node?, models: ModelCatalog, _ reader: inout NodeReader) -> TrainerSpec? {
         guard let node else {
-            reader.fail("trainer", nil, "missing; e.g. trainer: {model: \(models.names.first ?? "NAME")} or trainer: {command: [python3, train.py]}")
+            reader.fail(
+                "trainer", nil,
+                "missing; e.g. trainer: {model: \(models.names.first ?? "NAME")} or trainer: {command: [python3, train.py]}"
+            )
             return nil
         }
         guard let entries = reader.mapping(node, "trainer", allowed: trainerKeys) else { return nil }
@@ -16,7 +19,10 @@ extension SpecParser {
         switch (fields["model"], fields["command"]) {
         case (nil, nil):
             let names = models.names.joined(separator: ", ")
-            reader.fail("trainer", node, "give a built-in model (trainer.model: one of \(names)) or a command (trainer.command: [program, args...])")
+            reader.fail(
+                "trainer", node,
+                "give a built-in model (trainer.model: one of \(names)) or a command (trainer.command: [program, args...])"
+            )
             return nil
         case (.some, .some):
             reader.fail("trainer", node, "give either model or command, not both")
@@ -25,12 +31,14 @@ extension SpecParser {
             guard let model = parseModel(modelNode, models: models, &reader) else { return nil }
             trainer = .builtin(BuiltinTrainerSpec(model: model))
             for key in ["workdir", "env"] where fields[key] != nil {
-                reader.fail("trainer.\(key)", fields[key], "applies to command trainers only; built-in models need no \(key)")
+                reader.fail(
+                    "trainer.\(key)", fields[key], "applies to command trainers only; built-in models need no \(key)")
                 trainer = nil
             }
         case (nil, let commandNode?):
             guard let template = parseTemplate(commandNode, &reader) else { return nil }
-            trainer = parseCommand(template, workdir: fields["workdir"], env: fields["env"], &reader).map(TrainerSpec.command)
+            trainer = parseCommand(template, workdir: fields["workdir"], env: fields["env"], &reader).map(
+                TrainerSpec.command)
         }
         guard let resourcesNode = fields["resources"] else { return trainer }
         guard let resources = parseResources(resourcesNode, &reader) else { return nil }
@@ -45,8 +53,10 @@ extension SpecParser {
     static func parseModel(_ node: Node, models: ModelCatalog, _ reader: inout NodeReader) -> ModelDescription? {
         guard let name = reader.string(node, "trainer.model") else { return nil }
         guard let model = models.named(name) else {
-            reader.fail("trainer.model", node, "unknown model '\(name)'; built-in models: \(models.names.joined(separator: ", "))"
-                        + Suggestion.didYouMean(name, among: models.names))
+            reader.fail(
+                "trainer.model", node,
+                "unknown model '\(name)'; built-in models: \(models.names.joined(separator: ", "))"
+                    + Suggestion.didYouMean(name, among: models.names))
             return nil
         }
         return model
@@ -61,7 +71,8 @@ extension SpecParser {
         var arguments: [String] = []
         for (index, item) in items.enumerated() {
             guard case .scalar(let scalar) = item, scalar.tagName != .null, !scalar.string.isEmpty else {
-                reader.fail("trainer.command[\(index)]", item, "expected a non-empty string, got \(reader.kindName(item))")
+                reader.fail(
+                    "trainer.command[\(index)]", item, "expected a non-empty string, got \(reader.kindName(item))")
                 return nil
             }
             arguments.append(scalar.string)
@@ -75,7 +86,9 @@ extension SpecParser {
     }
 
     /// A command trainer's `workdir` and `env`.
-    static func parseCommand(_ template: CommandTemplate, workdir: Node?, env: Node?, _ reader: inout NodeReader) -> CommandTrainerSpec? {
+    static func parseCommand(_ template: CommandTemplate, workdir: Node?, env: Node?, _ reader: inout NodeReader)
+        -> CommandTrainerSpec?
+    {
         var command = CommandTrainerSpec(template: template)
         var ok = true
         if let workdir {
@@ -90,7 +103,9 @@ extension SpecParser {
                 continue
             }
             if key.isEmpty || key.contains("=") || key.hasPrefix("SWEEP_") {
-                reader.fail("trainer.env.\(key)", value, "'\(key)' cannot be set: names must be non-empty, without '=', and SWEEP_* is reserved")
+                reader.fail(
+                    "trainer.env.\(key)", value,
+                    "'\(key)' cannot be set: names must be non-empty, without '=', and SWEEP_* is reserved")
                 ok = false
                 continue
             }
@@ -106,9 +121,17 @@ extension SpecParser {
         var ok = true
         for (key, value) in pairs {
             if key == "cpus" {
-                if let cpus = reader.int(value, "trainer.resources.cpus", min: 1) { resources.cpus = cpus } else { ok = false }
+                if let cpus = reader.int(value, "trainer.resources.cpus", min: 1) {
+                    resources.cpus = cpus
+                } else {
+                    ok = false
+                }
             } else {
-                if let gpus = reader.int(value, "trainer.resources.gpus", min: 0) { resources.gpus = gpus } else { ok = false }
+                if let gpus = reader.int(value, "trainer.resources.gpus", min: 0) {
+                    resources.gpus = gpus
+                } else {
+                    ok = false
+                }
             }
         }
         return ok ? resources : nil

@@ -5,19 +5,25 @@ import Yams
 /// registry), and checks that need the file system (the data file, its columns) happen in the
 /// runtime, which adds its problems to the same `SpecDraft`.
 public enum SpecParser {
-    static let topKeys = ["name", "data", "cv", "trainer", "search", "space", "objective", "limits", "refit", "early_stopping"]
+    static let topKeys = [
+        "name", "data", "cv", "trainer", "search", "space", "objective", "limits", "refit", "early_stopping",
+    ]
     /// The largest grid we expand; a bigger one is almost always a typo in a range.
     public static let maxTrials = 1_000_000
 
-    public static func parse(_ text: String, file: String = "spec", defaultName: String = "sweep",
-                             models: ModelCatalog) throws(SpecError) -> Spec {
+    public static func parse(
+        _ text: String, file: String = "spec", defaultName: String = "sweep",
+        models: ModelCatalog
+    ) throws(SpecError) -> Spec {
         try draft(text, file: file, defaultName: defaultName, models: models).validated()
     }
 
     /// The spec's sections as far as they parse, and the problems found; throws only when the
     /// text is not YAML at all (then nothing else can be checked).
-    public static func draft(_ text: String, file: String = "spec", defaultName: String = "sweep",
-                             models: ModelCatalog) throws(SpecError) -> SpecDraft {
+    public static func draft(
+        _ text: String, file: String = "spec", defaultName: String = "sweep",
+        models: ModelCatalog
+    ) throws(SpecError) -> SpecDraft {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -40,8 +46,10 @@ public enum SpecParser {
 
     /// Parses every section, keeping in `draft` the ones the runtime checks the data against;
     /// the whole spec when every section parsed.
-    static func parse(_ root: Node, defaultName: String, models: ModelCatalog, into draft: inout SpecDraft,
-                      reader: inout NodeReader) -> Spec? {
+    static func parse(
+        _ root: Node, defaultName: String, models: ModelCatalog, into draft: inout SpecDraft,
+        reader: inout NodeReader
+    ) -> Spec? {
         guard let entries = reader.mapping(root, "", allowed: topKeys) else { return nil }
         let sections = Dictionary(entries, uniquingKeysWith: { first, _ in first })
 
@@ -55,8 +63,11 @@ public enum SpecParser {
         let space = parseSpace(sections["space"], model: model, search: search, &reader)
         // If the trainer itself is wrong, do not also judge the metric against the wrong kind of
         // trainer, nor ask for the metric only a command trainer must name.
-        let objective = trainer == nil && sections["objective"] == nil ? nil
-            : parseObjective(sections["objective"], model: model, isCommand: trainer?.isCommand ?? true, task: task, &reader)
+        let objective =
+            trainer == nil && sections["objective"] == nil
+            ? nil
+            : parseObjective(
+                sections["objective"], model: model, isCommand: trainer?.isCommand ?? true, task: task, &reader)
         let limits = parseLimits(sections["limits"], &reader)
         (draft.data, draft.cv, draft.trainer, draft.space, draft.objective) = (data, cv, trainer, space, objective)
 
@@ -68,21 +79,30 @@ public enum SpecParser {
             parseEarlyStopping($0, model: model, models: models, taskFolds: cv?.taskFolds, &reader)
         }
         if let space, let search { checkSearchSpace(space, search, sections["space"], &reader) }
-        guard let trainer, let cv, let search, let space, let objective, let limits, let refit, earlyStopping != .some(nil) else { return nil }
-        var spec = Spec(name: name, data: data, cv: cv, trainer: trainer, search: search,
-                        space: space, objective: objective, limits: limits, refit: refit, lines: reader.lines)
+        guard let trainer, let cv, let search, let space, let objective, let limits, let refit,
+            earlyStopping != .some(nil)
+        else { return nil }
+        var spec = Spec(
+            name: name, data: data, cv: cv, trainer: trainer, search: search,
+            space: space, objective: objective, limits: limits, refit: refit, lines: reader.lines)
         spec.earlyStopping = earlyStopping ?? nil
         return spec
     }
 
     /// The model suits the data: it gets data if it needs some, and does the data's task.
-    static func checkModel(_ model: ModelDescription, data: DataSpec?, hasData: Bool, models: ModelCatalog, _ reader: inout NodeReader) {
+    static func checkModel(
+        _ model: ModelDescription, data: DataSpec?, hasData: Bool, models: ModelCatalog, _ reader: inout NodeReader
+    ) {
         if model.needsData && data == nil && !hasData {
-            reader.fail("data", nil, "required for model '\(model.name)': give {path: FILE.csv, target: COLUMN, task: classification|regression}")
+            reader.fail(
+                "data", nil,
+                "required for model '\(model.name)': give {path: FILE.csv, target: COLUMN, task: classification|regression}"
+            )
         }
         if let data, !model.tasks.contains(data.task) {
             let fitting = models.names(for: data.task).joined(separator: ", ")
-            reader.fail("trainer.model", nil, "'\(model.name)' does not do \(data.task); models for \(data.task): \(fitting)")
+            reader.fail(
+                "trainer.model", nil, "'\(model.name)' does not do \(data.task); models for \(data.task): \(fitting)")
         }
     }
 
@@ -91,13 +111,17 @@ public enum SpecParser {
         guard case .success(let used) = template.placeholders() else { return }
         let known = space.map(\.name).sorted()
         for missing in used.subtracting(known).sorted() {
-            reader.fail("trainer.command", nil, "placeholder {\(missing)} names no parameter in space; parameters: \(known.joined(separator: ", "))"
-                        + Suggestion.didYouMean(missing, among: known))
+            reader.fail(
+                "trainer.command", nil,
+                "placeholder {\(missing)} names no parameter in space; parameters: \(known.joined(separator: ", "))"
+                    + Suggestion.didYouMean(missing, among: known))
         }
     }
 
     static func parseData(_ node: Node, _ reader: inout NodeReader) -> DataSpec? {
-        guard let entries = reader.mapping(node, "data", allowed: ["path", "target", "task", "drop", "impute"]) else { return nil }
+        guard let entries = reader.mapping(node, "data", allowed: ["path", "target", "task", "drop", "impute"]) else {
+            return nil
+        }
         let fields = Dictionary(entries, uniquingKeysWith: { first, _ in first })
         let path = fields["path"].flatMap { reader.string($0, "data.path") }
         let target = fields["target"].flatMap { reader.string($0, "data.target") }
@@ -115,14 +139,19 @@ public enum SpecParser {
                 guard let name = reader.string(item, "data.drop[\(index)]") else { return nil }
                 drop.append(name)
             }
-            if let target, drop.contains(target) { reader.fail("data.drop", dropNode, "cannot drop the target column '\(target)'"); return nil }
+            if let target, drop.contains(target) {
+                reader.fail("data.drop", dropNode, "cannot drop the target column '\(target)'"); return nil
+            }
         }
         var impute = "mean"
         if let imputeNode = fields["impute"] {
             guard let text = reader.string(imputeNode, "data.impute") else { return nil }
             let methods = ["mean", "median", "most_frequent"]
             guard methods.contains(text) else {
-                reader.fail("data.impute", imputeNode, "'\(text)' is not one of: mean, median, most_frequent" + Suggestion.didYouMean(text, among: methods))
+                reader.fail(
+                    "data.impute", imputeNode,
+                    "'\(text)' is not one of: mean, median, most_frequent" + Suggestion.didYouMean(text, among: methods)
+                )
                 return nil
             }
             impute = text
@@ -134,31 +163,49 @@ public enum SpecParser {
     static func parseCV(_ node: Node?, task: TaskType, hasLabels: Bool, _ reader: inout NodeReader) -> CVSpec? {
         var cv = CVSpec(folds: 5, stratified: task == .classification && hasLabels, shuffle: true, seed: 0)
         guard let node else { return cv }
-        guard let entries = reader.mapping(node, "cv", allowed: ["folds", "stratified", "shuffle", "seed", "repeats", "group", "time_series", "test_size"]) else { return nil }
+        guard
+            let entries = reader.mapping(
+                node, "cv",
+                allowed: ["folds", "stratified", "shuffle", "seed", "repeats", "group", "time_series", "test_size"])
+        else { return nil }
         var ok = true
         var explicitStratified = false
         for (key, value) in entries {
             switch key {
-            case "repeats": if let repeats = reader.int(value, "cv.repeats", min: 1) { cv.repeats = repeats } else { ok = false }
+            case "repeats":
+                if let repeats = reader.int(value, "cv.repeats", min: 1) { cv.repeats = repeats } else { ok = false }
             case "group": if let group = reader.string(value, "cv.group") { cv.group = group } else { ok = false }
-            case "time_series": if let flag = reader.bool(value, "cv.time_series") { cv.timeSeries = flag } else { ok = false }
+            case "time_series":
+                if let flag = reader.bool(value, "cv.time_series") { cv.timeSeries = flag } else { ok = false }
             case "test_size":
-                if let share = reader.number(value, "cv.test_size"), share > 0, share < 1 { cv.testSize = share }
-                else { reader.fail("cv.test_size", value, "expected a share of rows between 0 and 1, e.g. test_size: 0.2"); ok = false }
+                if let share = reader.number(value, "cv.test_size"), share > 0, share < 1 {
+                    cv.testSize = share
+                } else {
+                    reader.fail("cv.test_size", value, "expected a share of rows between 0 and 1, e.g. test_size: 0.2");
+                    ok = false
+                }
             case "folds": if let folds = reader.int(value, "cv.folds", min: 2) { cv.folds = folds } else { ok = false }
             case "stratified":
                 if let stratified = reader.bool(value, "cv.stratified") {
                     cv.stratified = stratified
                     explicitStratified = stratified
                     if stratified && task == .regression {
-                        reader.fail("cv.stratified", value, "stratified folds need class labels; data.task is regression (use stratified: false)")
+                        reader.fail(
+                            "cv.stratified", value,
+                            "stratified folds need class labels; data.task is regression (use stratified: false)")
                         ok = false
                     } else if stratified && !hasLabels {
-                        reader.fail("cv.stratified", value, "stratified folds need class labels from data; without data your program splits by SWEEP_FOLD (use stratified: false)")
+                        reader.fail(
+                            "cv.stratified", value,
+                            "stratified folds need class labels from data; without data your program splits by SWEEP_FOLD (use stratified: false)"
+                        )
                         ok = false
                     }
-                } else { ok = false }
-            case "shuffle": if let shuffle = reader.bool(value, "cv.shuffle") { cv.shuffle = shuffle } else { ok = false }
+                } else {
+                    ok = false
+                }
+            case "shuffle":
+                if let shuffle = reader.bool(value, "cv.shuffle") { cv.shuffle = shuffle } else { ok = false }
             default: if let seed = reader.int(value, "cv.seed", min: 0) { cv.seed = UInt64(seed) } else { ok = false }
             }
         }
@@ -166,12 +213,21 @@ public enum SpecParser {
         // Schemes that decide fold membership themselves do not stratify.
         if cv.group != nil || cv.timeSeries {
             let scheme = cv.group != nil ? "cv.group" : "cv.time_series"
-            if explicitStratified { reader.fail("cv.stratified", node, "\(scheme) decides which rows share a fold; remove stratified: true"); return nil }
+            if explicitStratified {
+                reader.fail(
+                    "cv.stratified", node, "\(scheme) decides which rows share a fold; remove stratified: true");
+                return nil
+            }
             cv.stratified = false
         }
-        if cv.group != nil && cv.timeSeries { reader.fail("cv.group", node, "choose group folds or a time-series split, not both"); return nil }
+        if cv.group != nil && cv.timeSeries {
+            reader.fail("cv.group", node, "choose group folds or a time-series split, not both"); return nil
+        }
         if cv.repeats > 1 && (cv.group != nil || cv.timeSeries || !cv.shuffle) {
-            reader.fail("cv.repeats", node, "repeats need shuffled k-fold splits (each repeat shuffles anew); they do not apply to group, time-series or unshuffled folds")
+            reader.fail(
+                "cv.repeats", node,
+                "repeats need shuffled k-fold splits (each repeat shuffles anew); they do not apply to group, time-series or unshuffled folds"
+            )
             return nil
         }
         if cv.group != nil && !hasLabels {
@@ -181,7 +237,9 @@ public enum SpecParser {
         return cv
     }
 
-    static func parseObjective(_ node: Node?, model: ModelDescription?, isCommand: Bool, task: TaskType, _ reader: inout NodeReader) -> Objective? {
+    static func parseObjective(
+        _ node: Node?, model: ModelDescription?, isCommand: Bool, task: TaskType, _ reader: inout NodeReader
+    ) -> Objective? {
         let valid = model?.metrics(for: task) ?? MetricInfo.names(for: task)
         var metric: String? = isCommand ? nil : valid[0]
         var goal: Goal?
@@ -191,24 +249,36 @@ public enum SpecParser {
                 if key == "metric" {
                     guard let name = reader.string(value, "objective.metric") else { return nil }
                     if !isCommand && !valid.contains(name) {
-                        let other = MetricInfo.named(name)?.task.map { " is for \($0); this sweep does \(task)" } ?? " is unknown"
-                        reader.fail("objective.metric", value, "'\(name)'\(other); use one of: \(valid.joined(separator: ", "))"
-                                    + (MetricInfo.named(name) == nil ? Suggestion.didYouMean(name, among: valid) : ""))
+                        let other =
+                            MetricInfo.named(name)?.task.map { " is for \($0); this sweep does \(task)" }
+                            ?? " is unknown"
+                        reader.fail(
+                            "objective.metric", value,
+                            "'\(name)'\(other); use one of: \(valid.joined(separator: ", "))"
+                                + (MetricInfo.named(name) == nil ? Suggestion.didYouMean(name, among: valid) : ""))
                         return nil
                     }
                     metric = name
                 } else {
-                    guard let parsed = reader.choice(value, "objective.goal", Goal.self, options: [.maximize, .minimize]) else { return nil }
+                    guard
+                        let parsed = reader.choice(value, "objective.goal", Goal.self, options: [.maximize, .minimize])
+                    else { return nil }
                     goal = parsed
                 }
             }
         }
         guard let metric else {
-            reader.fail("objective.metric", node, "required for a command trainer: the name of the metric your program reports, e.g. objective: {metric: accuracy, goal: maximize}")
+            reader.fail(
+                "objective.metric", node,
+                "required for a command trainer: the name of the metric your program reports, e.g. objective: {metric: accuracy, goal: maximize}"
+            )
             return nil
         }
-        guard let direction = goal ?? MetricInfo.named(metric).map({ $0.higherIsBetter ? Goal.maximize : .minimize }) else {
-            reader.fail("objective.goal", node, "'\(metric)' is not a metric Sweep knows; say whether to maximize or minimize it")
+        guard let direction = goal ?? MetricInfo.named(metric).map({ $0.higherIsBetter ? Goal.maximize : .minimize })
+        else {
+            reader.fail(
+                "objective.goal", node,
+                "'\(metric)' is not a metric Sweep knows; say whether to maximize or minimize it")
             return nil
         }
         return Objective(metric: metric, goal: direction)
@@ -217,13 +287,23 @@ public enum SpecParser {
     static func parseLimits(_ node: Node?, _ reader: inout NodeReader) -> Limits? {
         var limits = Limits(taskTimeout: 600, maxAttempts: 3)
         guard let node else { return limits }
-        guard let entries = reader.mapping(node, "limits", allowed: ["task_timeout", "max_attempts"]) else { return nil }
+        guard let entries = reader.mapping(node, "limits", allowed: ["task_timeout", "max_attempts"]) else {
+            return nil
+        }
         var ok = true
         for (key, value) in entries {
             if key == "task_timeout" {
-                if let seconds = reader.duration(value, "limits.task_timeout") { limits.taskTimeout = seconds } else { ok = false }
+                if let seconds = reader.duration(value, "limits.task_timeout") {
+                    limits.taskTimeout = seconds
+                } else {
+                    ok = false
+                }
             } else {
-                if let attempts = reader.int(value, "limits.max_attempts", min: 1) { limits.maxAttempts = attempts } else { ok = false }
+                if let attempts = reader.int(value, "limits.max_attempts", min: 1) {
+                    limits.maxAttempts = attempts
+                } else {
+                    ok = false
+                }
             }
         }
         return ok ? limits : nil
@@ -232,7 +312,8 @@ public enum SpecParser {
     static func yamlProblem(_ error: Error) -> SpecProblem {
         if let yaml = error as? YamlError {
             switch yaml {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+                .composer(_, let problem, let mark, _):
                 return SpecProblem(field: "", line: mark.line, message: "not valid YAML or JSON: \(problem)")
             default: break
             }

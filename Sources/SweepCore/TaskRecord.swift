@@ -16,8 +16,10 @@ public struct TaskRecord: Sendable {
     public var metrics: [String: Double]
     public var error: String?
 
-    public init(task: TaskID, status: TaskStatus, worker: String, host: String, attempt: Int,
-                duration: Double, metrics: [String: Double], error: String?) {
+    public init(
+        task: TaskID, status: TaskStatus, worker: String, host: String, attempt: Int,
+        duration: Double, metrics: [String: Double], error: String?
+    ) {
         self.task = task
         self.status = status
         self.worker = worker

@@ -48,7 +48,10 @@ public struct CommandTrainerSpec: Sendable {
     public var env: [String: String]
     public var resources: Resources
 
-    public init(template: CommandTemplate, workdir: String? = nil, env: [String: String] = [:], resources: Resources = Resources()) {
+    public init(
+        template: CommandTemplate, workdir: String? = nil, env: [String: String] = [:],
+        resources: Resources = Resources()
+    ) {
         self.template = template
         self.workdir = workdir
         self.env = env
@@ -66,4 +69,3 @@ public struct Resources: Sendable, Equatable {
         self.gpus = gpus
     }
 }
-

@@ -4,8 +4,8 @@ import Foundation
 struct BinnedMatrix {
     let rows: Int
     let columns: Int
-    let codes: [UInt8]            // column-major: codes[f * rows + i]
-    let upperEdges: [[Double]]    // per feature: bin b holds values ≤ upperEdges[f][b]
+    let codes: [UInt8]  // column-major: codes[f * rows + i]
+    let upperEdges: [[Double]]  // per feature: bin b holds values ≤ upperEdges[f][b]
     var binCount: [Int] { upperEdges.map(\.count) }
 
     init(_ x: Matrix, rows indices: [Int], maxBins: Int) {
@@ -19,7 +19,9 @@ struct BinnedMatrix {
             var upper: [Double]
             if distinct.count <= maxBins {
                 // One bin per distinct value; thresholds halfway to the next value.
-                upper = (0..<distinct.count).map { $0 + 1 < distinct.count ? distinct[$0] / 2 + distinct[$0 + 1] / 2 : .infinity }
+                upper = (0..<distinct.count).map {
+                    $0 + 1 < distinct.count ? distinct[$0] / 2 + distinct[$0 + 1] / 2 : .infinity
+                }
             } else {
                 let sorted = values.sorted()
                 upper = []

@@ -33,8 +33,14 @@ public struct CSVTable: Sendable {
             if inQuotes {
                 if scalar == "\"" {
                     if let next = iterator.next() {
-                        if next == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; afterQuote = true; pending = next }
-                    } else { inQuotes = false }
+                        if next == "\"" {
+                            field.unicodeScalars.append("\"")
+                        } else {
+                            inQuotes = false; afterQuote = true; pending = next
+                        }
+                    } else {
+                        inQuotes = false
+                    }
                 } else {
                     if scalar == "\n" { line += 1 }
                     field.unicodeScalars.append(scalar)
@@ -58,7 +64,9 @@ public struct CSVTable: Sendable {
         }
         if inQuotes { throw ParseError(line: recordLine, message: "a quoted field is never closed") }
         if !field.isEmpty || !record.isEmpty { endRecord() }
-        guard let header = records.first else { throw ParseError(line: 1, message: "the file is empty; expected a header row") }
+        guard let header = records.first else {
+            throw ParseError(line: 1, message: "the file is empty; expected a header row")
+        }
         for (index, record) in records.enumerated().dropFirst() where record.count != header.count {
             throw ParseError(line: lines[index], message: "has \(record.count) fields, the header has \(header.count)")
         }

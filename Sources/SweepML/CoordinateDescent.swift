@@ -1,4 +1,5 @@
 import CKernels
+
 /// Lasso and elastic net by cyclic coordinate descent (Friedman, Hastie & Tibshirani 2010), as
 /// scikit-learn's `ElasticNet`/`Lasso`: minimises
 ///   1/(2n)·‖y − Xw − b‖² + α·ρ·‖w‖₁ + α·(1 − ρ)/2·‖w‖²

@@ -66,15 +66,49 @@ extension Dataset {
             throw DatasetError(message: "no column named '\(target)'; columns: \(table.header.joined(separator: ", "))")
         }
         for name in drop where !table.header.contains(name) {
-            throw DatasetError(message: "data.drop names '\(name)', which is not a column; columns: \(table.header.joined(separator: ", "))")
+            throw DatasetError(
+                message:
+                    "data.drop names '\(name)', which is not a column; columns: \(table.header.joined(separator: ", "))"
+            )
         }
         guard !table.rows.isEmpty else { throw DatasetError(message: "the file has a header but no rows") }
         let featureColumns = table.header.indices.filter { $0 != targetColumn && !drop.contains(table.header[$0]) }
         guard !featureColumns.isEmpty else { throw DatasetError(message: "no feature columns besides '\(target)'") }
-        // Decide each column's kind from its present values.
+        let (categories, lookup) = Self.columnKinds(table, columns: featureColumns)
+        var features: [Double] = []
+        features.reserveCapacity(table.rows.count * featureColumns.count)
+        for row in table.rows {
+            for (position, column) in featureColumns.enumerated() {
+                let text = row[column].trimmingSpaces()
+                if Self.missingMarkers.contains(text) {
+                    features.append(.nan)
+                } else if categories[position] == nil {
+                    features.append(Double(text)!)
+                } else {
+                    features.append(Double(lookup[position][text]!))
+                }
+            }
+        }
+        let rawTargets = table.rows.map { $0[targetColumn].trimmingSpaces() }
+        if let missing = rawTargets.firstIndex(where: { Self.missingMarkers.contains($0) }) {
+            throw DatasetError(
+                message:
+                    "line \(table.lineNumbers[missing]), column '\(target)': the target is missing; remove the row or fill it in"
+            )
+        }
+        let parsedTarget = try Self.parseTarget(
+            rawTargets, named: target, lines: table.lineNumbers, classification: classification)
+        self.init(
+            featureNames: featureColumns.map { table.header[$0] }, features: features, target: parsedTarget,
+            categories: categories)
+    }
+
+    /// Each feature column's kind from its present values: numeric (nil), or its sorted
+    /// categories with their codes.
+    static func columnKinds(_ table: CSVTable, columns: [Int]) -> (categories: [[String]?], lookup: [[String: Int]]) {
         var categories: [[String]?] = []
         var lookup: [[String: Int]] = []
-        for column in featureColumns {
+        for column in columns {
             var numeric = true
             var distinct = Set<String>()
             for row in table.rows {
@@ -92,46 +126,41 @@ extension Dataset {
                 lookup.append(Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($0.element, $0.offset) }))
             }
         }
-        var features: [Double] = []
-        features.reserveCapacity(table.rows.count * featureColumns.count)
-        for row in table.rows {
-            for (position, column) in featureColumns.enumerated() {
-                let text = row[column].trimmingSpaces()
-                if Self.missingMarkers.contains(text) {
-                    features.append(.nan)
-                } else if categories[position] == nil {
-                    features.append(Double(text)!)
-                } else {
-                    features.append(Double(lookup[position][text]!))
-                }
-            }
-        }
-        let rawTargets = table.rows.map { $0[targetColumn].trimmingSpaces() }
-        if let missing = rawTargets.firstIndex(where: { Self.missingMarkers.contains($0) }) {
-            throw DatasetError(message: "line \(table.lineNumbers[missing]), column '\(target)': the target is missing; remove the row or fill it in")
-        }
-        let parsedTarget: Target
+        return (categories, lookup)
+    }
+
+    /// The target column's values: class codes (classes sorted, numerically when all are
+    /// numbers), or numbers for regression.
+    static func parseTarget(_ rawTargets: [String], named target: String, lines: [Int], classification: Bool)
+        throws(DatasetError) -> Target
+    {
         if classification {
             let distinct = Set(rawTargets)
             let numeric = distinct.compactMap { Double($0) }
-            let names = numeric.count == distinct.count
+            let names =
+                numeric.count == distinct.count
                 ? distinct.sorted { Double($0)! < Double($1)! }
                 : distinct.sorted()
             guard names.count >= 2 else {
-                throw DatasetError(message: "target '\(target)' has only one class ('\(names.first ?? "")'); classification needs at least two")
+                throw DatasetError(
+                    message:
+                        "target '\(target)' has only one class ('\(names.first ?? "")'); classification needs at least two"
+                )
             }
             let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
-            parsedTarget = .classes(labels: rawTargets.map { index[$0]! }, names: names)
+            return .classes(labels: rawTargets.map { index[$0]! }, names: names)
         } else {
             var values: [Double] = []
             for (row, text) in rawTargets.enumerated() {
                 guard let value = Double(text), value.isFinite else {
-                    throw DatasetError(message: "line \(table.lineNumbers[row]), column '\(target)': '\(text)' is not a number (a regression target must be numeric)")
+                    throw DatasetError(
+                        message:
+                            "line \(lines[row]), column '\(target)': '\(text)' is not a number (a regression target must be numeric)"
+                    )
                 }
                 values.append(value)
             }
-            parsedTarget = .values(values)
+            return .values(values)
         }
-        self.init(featureNames: featureColumns.map { table.header[$0] }, features: features, target: parsedTarget, categories: categories)
     }
 }

@@ -16,7 +16,10 @@ public struct DecisionTree: Sendable {
     /// Candidate columns per split (nil: all).
     public var maxFeatures: Int?
 
-    public init(criterion: Criterion, maxDepth: Int? = nil, minSamplesSplit: Int = 2, minSamplesLeaf: Int = 1, maxFeatures: Int? = nil) {
+    public init(
+        criterion: Criterion, maxDepth: Int? = nil, minSamplesSplit: Int = 2, minSamplesLeaf: Int = 1,
+        maxFeatures: Int? = nil
+    ) {
         self.criterion = criterion
         self.maxDepth = maxDepth
         self.minSamplesSplit = minSamplesSplit
@@ -40,7 +43,8 @@ public struct DecisionTree: Sendable {
         @inline(__always) func leaf(_ x: UnsafeBufferPointer<Double>, row: Int, columns: Int) -> Int {
             var node = 0
             while feature[node] >= 0 {
-                node = Int(Double(Float(x[row * columns + Int(feature[node])])) <= threshold[node] ? left[node] : right[node])
+                node = Int(
+                    Double(Float(x[row * columns + Int(feature[node])])) <= threshold[node] ? left[node] : right[node])
             }
             return node
         }
@@ -62,13 +66,16 @@ public struct DecisionTree: Sendable {
         }
     }
 
-    public func fit(_ x: Matrix, target: TrainingTarget, rows: [Int]? = nil, generator: inout SeededGenerator) -> Fitted {
+    public func fit(_ x: Matrix, target: TrainingTarget, rows: [Int]? = nil, generator: inout SeededGenerator) -> Fitted
+    {
         let rounded = x.roundedToFloat()
         return fit(rounded, ranks: FeatureRanks(rounded), target: target, rows: rows, generator: &generator)
     }
 
     /// `x` already float-rounded and ranked (a forest does both once for all its trees).
-    func fit(_ x: Matrix, ranks: FeatureRanks, target: TrainingTarget, rows: [Int]?, generator: inout SeededGenerator) -> Fitted {
+    func fit(_ x: Matrix, ranks: FeatureRanks, target: TrainingTarget, rows: [Int]?, generator: inout SeededGenerator)
+        -> Fitted
+    {
         var builder = TreeBuilder(tree: self, x: x, ranks: ranks, target: target)
         return builder.build(rows: rows ?? Array(0..<x.rows), generator: &generator)
     }
@@ -109,12 +116,15 @@ struct TreeBuilder {
         var indices = rows.map(Int32.init)
         pairs.reserveCapacity(indices.count)
         _ = grow(&indices, 0, indices.count, depth: 0, generator: &generator)
-        return DecisionTree.Fitted(feature: feature, threshold: threshold, left: left, right: right,
-                                   values: outputs, outputs: classes, isRegression: regression)
+        return DecisionTree.Fitted(
+            feature: feature, threshold: threshold, left: left, right: right,
+            values: outputs, outputs: classes, isRegression: regression)
     }
 
     /// Adds a node for indices[start..<end]; returns its id.
-    mutating func grow(_ indices: inout [Int32], _ start: Int, _ end: Int, depth: Int, generator: inout SeededGenerator) -> Int32 {
+    mutating func grow(_ indices: inout [Int32], _ start: Int, _ end: Int, depth: Int, generator: inout SeededGenerator)
+        -> Int32
+    {
         let id = Int32(feature.count)
         feature.append(-1); threshold.append(0); left.append(-1); right.append(-1)
         // Node output: class frequencies or the mean.
@@ -163,8 +173,10 @@ struct TreeBuilder {
         return 1 - sum / (total * total)
     }
 
-    mutating func bestSplit(_ indices: [Int32], _ start: Int, _ end: Int, impurity: Double,
-                            generator: inout SeededGenerator) -> (feature: Int, threshold: Double)? {
+    mutating func bestSplit(
+        _ indices: [Int32], _ start: Int, _ end: Int, impurity: Double,
+        generator: inout SeededGenerator
+    ) -> (feature: Int, threshold: Double)? {
         let d = x.columns, count = end - start, total = Double(count)
         var candidates = Array(0..<d)
         let wanted = min(tree.maxFeatures ?? d, d)
@@ -183,22 +195,22 @@ struct TreeBuilder {
             if ranks.distinct[f].count <= 2 * count {
                 countingSort(indices, start, end, feature: f)
             } else {
-            keys.removeAll(keepingCapacity: true)
-            x.values.withUnsafeBufferPointer { buffer in
-                for i in start..<end {
-                    let row = indices[i]
-                    let bits = Float(buffer[Int(row) * d + f]).bitPattern
-                    let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
-                    keys.append(UInt64(ordered) << 32 | UInt64(UInt32(bitPattern: row)))
+                keys.removeAll(keepingCapacity: true)
+                x.values.withUnsafeBufferPointer { buffer in
+                    for i in start..<end {
+                        let row = indices[i]
+                        let bits = Float(buffer[Int(row) * d + f]).bitPattern
+                        let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+                        keys.append(UInt64(ordered) << 32 | UInt64(UInt32(bitPattern: row)))
+                    }
                 }
-            }
-            keys.sort()
-            pairs.removeAll(keepingCapacity: true)
-            for key in keys {
-                let ordered = UInt32(truncatingIfNeeded: key >> 32)
-                let bits = ordered & 0x8000_0000 != 0 ? ordered & 0x7FFF_FFFF : ~ordered
-                pairs.append((Double(Float(bitPattern: bits)), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)))
-            }
+                keys.sort()
+                pairs.removeAll(keepingCapacity: true)
+                for key in keys {
+                    let ordered = UInt32(truncatingIfNeeded: key >> 32)
+                    let bits = ordered & 0x8000_0000 != 0 ? ordered & 0x7FFF_FFFF : ~ordered
+                    pairs.append((Double(Float(bitPattern: bits)), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)))
+                }
             }
             if pairs[0].0 == pairs[count - 1].0 { continue }  // constant here: does not count as visited
             visited += 1
@@ -235,9 +247,12 @@ struct TreeBuilder {
                                         squaresRight -= 2 * cr - 1
                                         left[label] = cl + 1
                                         let nLeft = i + 1
-                                        guard sorted[i].0 < sorted[i + 1].0, nLeft >= minLeaf, count - nLeft >= minLeaf else { continue }
+                                        guard sorted[i].0 < sorted[i + 1].0, nLeft >= minLeaf, count - nLeft >= minLeaf
+                                        else { continue }
                                         let score = squaresLeft / Double(nLeft) + squaresRight / (total - Double(nLeft))
-                                        if score > bestScore { bestScore = score; best = (f, midpoint(sorted[i].0, sorted[i + 1].0)) }
+                                        if score > bestScore {
+                                            bestScore = score; best = (f, midpoint(sorted[i].0, sorted[i + 1].0))
+                                        }
                                     }
                                 }
                             }
@@ -303,12 +318,11 @@ extension Matrix {
     }
 }
 
-
 /// Each feature's distinct values (sorted) and every row's rank among them.
 struct FeatureRanks: Sendable {
     let rows: Int
     let distinct: [[Double]]
-    let ranks: [UInt32]   // column-major: ranks[f * rows + row]
+    let ranks: [UInt32]  // column-major: ranks[f * rows + row]
 
     init(_ x: Matrix) {
         rows = x.rows

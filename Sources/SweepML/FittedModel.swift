@@ -47,7 +47,8 @@ public enum FittedModel: Sendable, Codable {
             return fitted.predict(x)
         case .knn(let estimator, let train, let labels, let classes, let values):
             if let labels, let classes {
-                return .probabilities(estimator.classProbabilities(train: train, labels: labels, classes: classes, query: x))
+                return .probabilities(
+                    estimator.classProbabilities(train: train, labels: labels, classes: classes, query: x))
             }
             return .values(estimator.regress(train: train, targets: values ?? [], query: x))
         }

@@ -17,7 +17,9 @@ public struct TrainingError: Error, Sendable, Equatable, CustomStringConvertible
 public enum FoldTrainer {
     /// The fold's preprocessing: fitted on its training rows only, so no statistic of the
     /// validation rows leaks into training.
-    public static func preprocessor(_ dataset: Dataset, trainRows: [Int], imputation: Preprocessor.Imputation) -> Preprocessor {
+    public static func preprocessor(_ dataset: Dataset, trainRows: [Int], imputation: Preprocessor.Imputation)
+        -> Preprocessor
+    {
         Preprocessor(fitting: Matrix(dataset, rows: trainRows), categories: dataset.categories, imputation: imputation)
     }
 
@@ -25,22 +27,29 @@ public enum FoldTrainer {
     /// iteration or epoch, with the validation metrics of the model so far (computed only when
     /// asked for; restricted to `progressMetrics` when given); `.stop` ends the fit ("cancelled").
     /// A model that needs no data runs from its parameters alone.
-    public static func evaluate(model: BuiltinModel, params: Params, dataset: Dataset?, plan: FoldPlan, fold: Int,
-                                imputation: Preprocessor.Imputation = .mean, progressMetrics: [String] = [],
-                                onIteration: ((_ step: Int, _ metrics: () -> [String: Double]) -> FitControl)? = nil)
-        throws(TrainingError) -> [String: Double] {
+    public static func evaluate(
+        model: BuiltinModel, params: Params, dataset: Dataset?, plan: FoldPlan, fold: Int,
+        imputation: Preprocessor.Imputation = .mean, progressMetrics: [String] = [],
+        onIteration: ((_ step: Int, _ metrics: () -> [String: Double]) -> FitControl)? = nil
+    )
+        throws(TrainingError) -> [String: Double]
+    {
         if let metrics = model.runWithoutData(params: params) { return metrics }
         guard let dataset else { throw TrainingError("model '\(model.name)' needs data; the sweep has none") }
         let (trainRows, validRows) = plan.split(fold)
-        guard !trainRows.isEmpty, !validRows.isEmpty else { throw TrainingError("fold \(fold) has no training or no validation rows") }
+        guard !trainRows.isEmpty, !validRows.isEmpty else {
+            throw TrainingError("fold \(fold) has no training or no validation rows")
+        }
         let rawTrain = Matrix(dataset, rows: trainRows)
         let preprocessor = Self.preprocessor(dataset, trainRows: trainRows, imputation: imputation)
         let train = preprocessor.transform(rawTrain)
         let valid = preprocessor.transform(Matrix(dataset, rows: validRows))
         func score(_ fitted: FittedModel) -> [String: Double]? {
             switch (fitted.predict(valid), dataset.target) {
-            case (.probabilities(let probabilities), .classes(let labels, _)): Metrics.classification(validRows.map { labels[$0] }, probabilities)
-            case (.values(let predicted), .values(let values)): Metrics.regression(validRows.map { values[$0] }, predicted)
+            case (.probabilities(let probabilities), .classes(let labels, _)):
+                Metrics.classification(validRows.map { labels[$0] }, probabilities)
+            case (.values(let predicted), .values(let values)):
+                Metrics.regression(validRows.map { values[$0] }, predicted)
             default: nil
             }
         }
@@ -54,11 +63,14 @@ public enum FoldTrainer {
         }
         let fitted: FittedModel
         do {
-            fitted = try model.fit(params: params, x: train, target: dataset.target(rows: trainRows), onIteration: iterations)
+            fitted = try model.fit(
+                params: params, x: train, target: dataset.target(rows: trainRows), onIteration: iterations)
         } catch {
             throw TrainingError("fold \(fold): \(error.message)")
         }
-        guard let metrics = score(fitted) else { throw TrainingError("model '\(model.name)' predicted the wrong kind of target") }
+        guard let metrics = score(fitted) else {
+            throw TrainingError("model '\(model.name)' predicted the wrong kind of target")
+        }
         return metrics
     }
 }

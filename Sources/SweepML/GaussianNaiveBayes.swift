@@ -8,8 +8,8 @@ public struct GaussianNaiveBayes: Sendable {
     public init(varSmoothing: Double = 1e-9) { self.varSmoothing = varSmoothing }
 
     public struct Fitted: Sendable, Codable {
-        public let means: [Double]       // classes × features
-        public let variances: [Double]   // classes × features
+        public let means: [Double]  // classes × features
+        public let variances: [Double]  // classes × features
         public let logPriors: [Double]
         public let classes: Int
         public let columns: Int

@@ -25,7 +25,7 @@ public struct GradientBoosting: Sendable {
         public let baseline: [Double]
         /// trees[iteration][class]
         public let trees: [[DecisionTree.Fitted]]
-        public let classes: Int       // 0 for regression
+        public let classes: Int  // 0 for regression
         public let iterations: Int
 
         /// Raw scores (rows × outputs) after the first `stages` iterations.
@@ -36,7 +36,9 @@ public struct GradientBoosting: Sendable {
             for iteration in trees.prefix(stages ?? trees.count) {
                 for (k, tree) in iteration.enumerated() {
                     x.values.withUnsafeBufferPointer { buffer in
-                        for row in 0..<x.rows { out[row * outputs + k] += tree.values[tree.leaf(buffer, row: row, columns: x.columns)] }
+                        for row in 0..<x.rows {
+                            out[row * outputs + k] += tree.values[tree.leaf(buffer, row: row, columns: x.columns)]
+                        }
                     }
                 }
             }
@@ -45,7 +47,9 @@ public struct GradientBoosting: Sendable {
 
         /// The model after its first `stages` iterations.
         public func staged(_ stages: Int) -> Fitted {
-            Fitted(baseline: baseline, trees: Array(trees.prefix(stages)), classes: classes, iterations: min(stages, iterations))
+            Fitted(
+                baseline: baseline, trees: Array(trees.prefix(stages)), classes: classes,
+                iterations: min(stages, iterations))
         }
 
         public func predict(_ x: Matrix, stages: Int? = nil) -> Prediction {
@@ -75,7 +79,9 @@ public struct GradientBoosting: Sendable {
 
     /// `onIteration(iteration, model so far)` is called after every iteration, while the fit runs
     /// (for intermediate validation scores); `.stop` ends the fit there.
-    public func fit(_ x: Matrix, target: TrainingTarget, onIteration: ((Int, () -> Fitted) -> FitControl)? = nil) -> Fitted {
+    public func fit(_ x: Matrix, target: TrainingTarget, onIteration: ((Int, () -> Fitted) -> FitControl)? = nil)
+        -> Fitted
+    {
         var generator = SeededGenerator(seed: seed)
         var rows = Array(0..<x.rows)
         var stopRows: [Int] = []
@@ -90,7 +96,8 @@ public struct GradientBoosting: Sendable {
         let classes: Int, outputs: Int
         var labels: [Int] = [], values: [Double] = []
         switch target {
-        case .classes(let all, let count): classes = count; outputs = count == 2 ? 1 : count; labels = rows.map { all[$0] }
+        case .classes(let all, let count):
+            classes = count; outputs = count == 2 ? 1 : count; labels = rows.map { all[$0] }
         case .values(let all): classes = 0; outputs = 1; values = rows.map { all[$0] }
         }
         let baseline = Self.baseline(classes: classes, outputs: outputs, labels: labels, values: values)
@@ -98,8 +105,9 @@ public struct GradientBoosting: Sendable {
         for row in 0..<n { for k in 0..<outputs { raw[row * outputs + k] = baseline[k] } }
         var gradients = [Double](repeating: 0, count: n), hessians = [Double](repeating: 0, count: n)
         var trees: [[DecisionTree.Fitted]] = []
-        var grower = LeafwiseGrower(bins: bins, maxLeafNodes: maxLeafNodes, maxDepth: maxDepth, minSamplesLeaf: minSamplesLeaf,
-                                    l2: l2Regularization, learningRate: learningRate)
+        var grower = LeafwiseGrower(
+            bins: bins, maxLeafNodes: maxLeafNodes, maxDepth: maxDepth, minSamplesLeaf: minSamplesLeaf,
+            l2: l2Regularization, learningRate: learningRate)
         var bestLoss = Double.infinity, sinceBest = 0
         var stopScores = [Double]()
         let stopMatrix = Matrix(x, rows: stopRows)  // the held-out rows, gathered once
@@ -132,13 +140,22 @@ public struct GradientBoosting: Sendable {
                 iteration.append(tree)
             }
             trees.append(iteration)
-            if let onIteration, onIteration(trees.count, {
-                Fitted(baseline: baseline, trees: trees, classes: classes, iterations: trees.count)
-            }) == .stop { break }
+            if let onIteration,
+                onIteration(
+                    trees.count,
+                    {
+                        Fitted(baseline: baseline, trees: trees, classes: classes, iterations: trees.count)
+                    }) == .stop
+            {
+                break
+            }
             if !stopRows.isEmpty {
                 stopMatrix.values.withUnsafeBufferPointer { buffer in
                     for (k, tree) in iteration.enumerated() {
-                        for row in 0..<stopRows.count { stopScores[row * outputs + k] += tree.values[tree.leaf(buffer, row: row, columns: x.columns)] }
+                        for row in 0..<stopRows.count {
+                            stopScores[row * outputs + k] +=
+                                tree.values[tree.leaf(buffer, row: row, columns: x.columns)]
+                        }
                     }
                 }
                 let loss = Self.loss(stopScores, target: target, rows: stopRows, classes: classes)

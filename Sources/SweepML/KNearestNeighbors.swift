@@ -1,4 +1,5 @@
 import Foundation
+
 /// k-nearest neighbours by brute force with Euclidean distance, as scikit-learn's
 /// `KNeighborsClassifier/Regressor(algorithm="brute")`. Ties in distance go to the earlier
 /// training row. With `distance` weights, training rows at distance 0 take all the weight.
@@ -47,7 +48,9 @@ public struct KNearestNeighbors: Sendable, Codable {
                 if nearest.contains(where: { $0.distance == 0 }) {
                     return nearest.map { ($0.index, $0.distance == 0 ? 1.0 : 0.0) }
                 }
-                return nearest.map { ($0.index, 1 / (p == 2 ? $0.distance.squareRoot() : p == 1 ? $0.distance : pow($0.distance, 1 / p))) }
+                return nearest.map {
+                    ($0.index, 1 / (p == 2 ? $0.distance.squareRoot() : p == 1 ? $0.distance : pow($0.distance, 1 / p)))
+                }
             }
         }
     }
@@ -74,7 +77,8 @@ public struct KNearestNeighbors: Sendable, Codable {
     }
 
     public func classProbabilities(train: Matrix, labels: [Int], classes: Int, query: Matrix) -> Matrix {
-        var out = Matrix(rows: query.rows, columns: classes, values: [Double](repeating: 0, count: query.rows * classes))
+        var out = Matrix(
+            rows: query.rows, columns: classes, values: [Double](repeating: 0, count: query.rows * classes))
         for (row, neighbours) in neighbours(train: train, query: query).enumerated() {
             let total = neighbours.reduce(0) { $0 + $1.weight }
             for neighbour in neighbours { out[row, labels[neighbour.index]] += neighbour.weight / total }

@@ -11,8 +11,10 @@ enum LBFGS {
     }
 
     /// `objective(x, &gradient)` returns f(x) and writes ∇f(x).
-    static func minimize(start: [Double], maxIterations: Int, gradientTolerance: Double, memory: Int = 10,
-                         objective: ([Double], inout [Double]) -> Double) -> Outcome {
+    static func minimize(
+        start: [Double], maxIterations: Int, gradientTolerance: Double, memory: Int = 10,
+        objective: ([Double], inout [Double]) -> Double
+    ) -> Outcome {
         let n = start.count
         var x = start
         var gradient = [Double](repeating: 0, count: n)
@@ -20,7 +22,9 @@ enum LBFGS {
         var history: [(s: [Double], y: [Double], rho: Double)] = []
         var candidate = x, candidateGradient = gradient
         for iteration in 0..<maxIterations {
-            if maxAbs(gradient) <= gradientTolerance { return Outcome(x: x, value: value, iterations: iteration, converged: true) }
+            if maxAbs(gradient) <= gradientTolerance {
+                return Outcome(x: x, value: value, iterations: iteration, converged: true)
+            }
             // Two-loop recursion: direction = -H·g.
             var q = gradient
             var alphas = [Double](repeating: 0, count: history.count)

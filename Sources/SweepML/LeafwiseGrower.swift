@@ -26,8 +26,9 @@ struct LeafwiseGrower {
     mutating func emptyHistograms() -> Histograms {
         guard var reused = pool.popLast() else {
             let total = offsets.last!
-            return Histograms(gradient: [Double](repeating: 0, count: total), hessian: [Double](repeating: 0, count: total),
-                              count: [Int32](repeating: 0, count: total))
+            return Histograms(
+                gradient: [Double](repeating: 0, count: total), hessian: [Double](repeating: 0, count: total),
+                count: [Int32](repeating: 0, count: total))
         }
         reused.gradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         reused.hessian.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
@@ -102,21 +103,29 @@ struct LeafwiseGrower {
     }
 
     mutating func grow(gradients g: [Double], hessians h: [Double]) -> (DecisionTree.Fitted, [Int]) {
-        var feature: [Int32] = [-1], threshold: [Double] = [0], left: [Int32] = [-1], right: [Int32] = [-1], value: [Double] = [0]
+        var feature: [Int32] = [-1], threshold: [Double] = [0], left: [Int32] = [-1], right: [Int32] = [-1],
+            value: [Double] = [0]
         let all = (0..<Int32(bins.rows)).map { $0 }
-        var root = Leaf(rows: all, depth: 0, node: 0, histogram: histograms(all, g, h), split: nil,
-                        gradient: g.reduce(0, +), hessian: h.reduce(0, +))
+        var root = Leaf(
+            rows: all, depth: 0, node: 0, histogram: histograms(all, g, h), split: nil,
+            gradient: g.reduce(0, +), hessian: h.reduce(0, +))
         root.split = bestSplit(root)
         var leaves = [root]
         while leaves.count < maxLeafNodes {
-            guard let index = leaves.indices.filter({ leaves[$0].split != nil }).max(by: { leaves[$0].split!.gain < leaves[$1].split!.gain }) else { break }
+            guard
+                let index = leaves.indices.filter({ leaves[$0].split != nil }).max(by: {
+                    leaves[$0].split!.gain < leaves[$1].split!.gain
+                })
+            else { break }
             var parent = leaves.remove(at: index)
             let split = parent.split!
             let n = bins.rows
             var leftRows: [Int32] = [], rightRows: [Int32] = []
             bins.codes.withUnsafeBufferPointer { codes in
                 let column = codes.baseAddress! + split.feature * n
-                for row in parent.rows { if Int(column[Int(row)]) <= split.bin { leftRows.append(row) } else { rightRows.append(row) } }
+                for row in parent.rows {
+                    if Int(column[Int(row)]) <= split.bin { leftRows.append(row) } else { rightRows.append(row) }
+                }
             }
             // Histogram subtraction: build the smaller child's, derive the other's.
             let smallIsLeft = leftRows.count <= rightRows.count
@@ -140,8 +149,12 @@ struct LeafwiseGrower {
                 (histogram.gradient[0..<offsets[1]].reduce(0, +), histogram.hessian[0..<offsets[1]].reduce(0, +))
             }
             let (lg, lh) = sums(leftHistogram), (rg, rh) = sums(rightHistogram)
-            var leftLeaf = Leaf(rows: leftRows, depth: parent.depth + 1, node: leftNode, histogram: leftHistogram, split: nil, gradient: lg, hessian: lh)
-            var rightLeaf = Leaf(rows: rightRows, depth: parent.depth + 1, node: rightNode, histogram: rightHistogram, split: nil, gradient: rg, hessian: rh)
+            var leftLeaf = Leaf(
+                rows: leftRows, depth: parent.depth + 1, node: leftNode, histogram: leftHistogram, split: nil,
+                gradient: lg, hessian: lh)
+            var rightLeaf = Leaf(
+                rows: rightRows, depth: parent.depth + 1, node: rightNode, histogram: rightHistogram, split: nil,
+                gradient: rg, hessian: rh)
             leftLeaf.split = bestSplit(leftLeaf)
             rightLeaf.split = bestSplit(rightLeaf)
             leaves.append(leftLeaf)
@@ -153,8 +166,12 @@ struct LeafwiseGrower {
             value[leaf.node] = -learningRate * leaf.gradient / (leaf.hessian + l2)
             for row in leaf.rows { leafOfRow[Int(row)] = leaf.node }
         }
-        return (DecisionTree.Fitted(feature: feature, threshold: threshold, left: left, right: right, values: value, outputs: 1, isRegression: true),
-                leafOfRow)
+        return (
+            DecisionTree.Fitted(
+                feature: feature, threshold: threshold, left: left, right: right, values: value, outputs: 1,
+                isRegression: true),
+            leafOfRow
+        )
     }
 }
 

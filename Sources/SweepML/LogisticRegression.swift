@@ -53,8 +53,10 @@ public struct LogisticRegression: Sendable {
         var xt = [Double](repeating: 0, count: d * rows)
         for i in 0..<rows { for j in 0..<d { xt[j * rows + i] = x.values[i * d + j] } }
         var logits = [Double](repeating: 0, count: classes * rows)  // Zᵀ: classes × rows, then residuals
-        let outcome = LBFGS.minimize(start: [Double](repeating: 0, count: classes * stride),
-                                     maxIterations: maxIterations, gradientTolerance: tolerance) { w, gradient in
+        let outcome = LBFGS.minimize(
+            start: [Double](repeating: 0, count: classes * stride),
+            maxIterations: maxIterations, gradientTolerance: tolerance
+        ) { w, gradient in
             var loss = 0.0
             // Zᵀ = b + W · Xᵀ (CKernels: blocked, vectorised for the CPU).
             for k in 0..<classes {
@@ -76,7 +78,8 @@ public struct LogisticRegression: Sendable {
                     let weight = classWeight[label]
                     loss += weight * (log(total) - log(z[label * rows + i]))
                     let scale = weight / n
-                    for k in 0..<classes { z[k * rows + i] = scale * (z[k * rows + i] / total - (k == label ? 1 : 0)) }  // residuals
+                    // Residuals: the softmax minus the one-hot label, weighted.
+                    for k in 0..<classes { z[k * rows + i] = scale * (z[k * rows + i] / total - (k == label ? 1 : 0)) }
                 }
             }
             // ∇W = Rᵀ · X (straight into the gradient, whose rows have the bias last); ∇b = Σ residuals.
@@ -100,7 +103,9 @@ public struct LogisticRegression: Sendable {
             }
             return loss
         }
-        return Fitted(classes: classes, columns: d, weights: outcome.x, iterations: outcome.iterations, converged: outcome.converged)
+        return Fitted(
+            classes: classes, columns: d, weights: outcome.x, iterations: outcome.iterations,
+            converged: outcome.converged)
     }
 
     @inline(__always)

@@ -27,7 +27,9 @@ public struct Matrix: Sendable, Codable {
     public init(_ matrix: Matrix, rows indices: [Int]) {
         var values = [Double](repeating: 0, count: indices.count * matrix.columns)
         for (out, row) in indices.enumerated() {
-            for column in 0..<matrix.columns { values[out * matrix.columns + column] = matrix.values[row * matrix.columns + column] }
+            for column in 0..<matrix.columns {
+                values[out * matrix.columns + column] = matrix.values[row * matrix.columns + column]
+            }
         }
         self.init(rows: indices.count, columns: matrix.columns, values: values)
     }

@@ -6,7 +6,9 @@ public enum Metrics {
     public static func argmax(_ probabilities: Matrix) -> [Int] {
         (0..<probabilities.rows).map { row in
             var best = 0
-            for k in 1..<max(probabilities.columns, 1) where probabilities[row, k] > probabilities[row, best] { best = k }
+            for k in 1..<max(probabilities.columns, 1) where probabilities[row, k] > probabilities[row, best] {
+                best = k
+            }
             return best
         }
     }
@@ -65,8 +67,12 @@ public enum Metrics {
         let present = (0..<classes).filter { scores.support[$0] > 0 || scores.predicted[$0] > 0 }
         let supported = (0..<classes).filter { scores.support[$0] > 0 }
         let total = Double(truth.count)
-        func macro(_ values: [Double], over labels: [Int]) -> Double { labels.map { values[$0] }.reduce(0, +) / Double(max(labels.count, 1)) }
-        func weighted(_ values: [Double]) -> Double { (0..<classes).reduce(0) { $0 + values[$1] * scores.support[$1] } / total }
+        func macro(_ values: [Double], over labels: [Int]) -> Double {
+            labels.map { values[$0] }.reduce(0, +) / Double(max(labels.count, 1))
+        }
+        func weighted(_ values: [Double]) -> Double {
+            (0..<classes).reduce(0) { $0 + values[$1] * scores.support[$1] } / total
+        }
         var metrics: [String: Double] = [
             "accuracy": accuracy(truth, predicted),
             "balanced_accuracy": macro(scores.recall, over: supported),
@@ -78,24 +84,32 @@ public enum Metrics {
             "f1_weighted": weighted(scores.f1),
             "log_loss": logLoss(truth, probabilities),
         ]
-        let aucs = supported.compactMap { k in rocAUC(truth.map { $0 == k }, (0..<probabilities.rows).map { probabilities[$0, k] }) }
-        if !aucs.isEmpty && supported.count == classes { metrics["roc_auc_ovr"] = aucs.reduce(0, +) / Double(aucs.count) }
+        let aucs = supported.compactMap { k in
+            rocAUC(truth.map { $0 == k }, (0..<probabilities.rows).map { probabilities[$0, k] })
+        }
+        if !aucs.isEmpty && supported.count == classes {
+            metrics["roc_auc_ovr"] = aucs.reduce(0, +) / Double(aucs.count)
+        }
         if classes == 2 {
             metrics["precision"] = scores.precision[1]
             metrics["recall"] = scores.recall[1]
             metrics["f1"] = scores.f1[1]
-            if let auc = rocAUC(truth.map { $0 == 1 }, (0..<probabilities.rows).map { probabilities[$0, 1] }) { metrics["roc_auc"] = auc }
-            metrics["brier"] = zip(truth, 0..<probabilities.rows).reduce(0) { sum, pair in
-                let error = probabilities[pair.1, 1] - (pair.0 == 1 ? 1 : 0)
-                return sum + error * error
-            } / total
+            if let auc = rocAUC(truth.map { $0 == 1 }, (0..<probabilities.rows).map { probabilities[$0, 1] }) {
+                metrics["roc_auc"] = auc
+            }
+            metrics["brier"] =
+                zip(truth, 0..<probabilities.rows).reduce(0) { sum, pair in
+                    let error = probabilities[pair.1, 1] - (pair.0 == 1 ? 1 : 0)
+                    return sum + error * error
+                } / total
         }
         return metrics
     }
 
     /// Per-class precision, recall, F1 (0 where undefined, as scikit-learn's zero_division), support.
     static func perClass(_ truth: [Int], _ predicted: [Int], classes: Int)
-        -> (precision: [Double], recall: [Double], f1: [Double], support: [Double], predicted: [Double]) {
+        -> (precision: [Double], recall: [Double], f1: [Double], support: [Double], predicted: [Double])
+    {
         var tp = [Double](repeating: 0, count: classes), support = tp, predictedCount = tp
         for (t, p) in zip(truth, predicted) {
             support[t] += 1

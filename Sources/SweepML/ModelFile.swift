@@ -25,24 +25,29 @@ public struct ModelFile: Sendable, Codable {
 
     /// Fits `model` with `params` on every row of `dataset` (preprocessing included).
     /// `rows`: the rows to train on (default all; a holdout is left out).
-    public static func refit(model: BuiltinModel, params: Params, dataset: Dataset, targetName: String,
-                             imputation: Preprocessor.Imputation = .mean, rows trainingRows: [Int]? = nil) throws(TrainingError) -> ModelFile {
+    public static func refit(
+        model: BuiltinModel, params: Params, dataset: Dataset, targetName: String,
+        imputation: Preprocessor.Imputation = .mean, rows trainingRows: [Int]? = nil
+    ) throws(TrainingError) -> ModelFile {
         let rows = trainingRows ?? Array(0..<dataset.rows)
         let raw = Matrix(dataset, rows: rows)
         let preprocessor = Preprocessor(fitting: raw, categories: dataset.categories, imputation: imputation)
         let fitted = try model.fit(params: params, x: preprocessor.transform(raw), target: dataset.target(rows: rows))
-        return ModelFile(format: formatName, version: currentVersion, model: model.name, params: params.json,
-                         task: dataset.labels == nil ? TaskType.regression.rawValue : TaskType.classification.rawValue,
-                         target: targetName, features: dataset.featureNames, classes: dataset.classNames,
-                         categories: dataset.categories, preprocessing: preprocessor, fitted: fitted, trainingRows: rows.count)
+        return ModelFile(
+            format: formatName, version: currentVersion, model: model.name, params: params.json,
+            task: dataset.labels == nil ? TaskType.regression.rawValue : TaskType.classification.rawValue,
+            target: targetName, features: dataset.featureNames, classes: dataset.classNames,
+            categories: dataset.categories, preprocessing: preprocessor, fitted: fitted, trainingRows: rows.count)
     }
 
     /// Every metric of this model on some rows of a dataset (the holdout, scored once).
     public func score(_ dataset: Dataset, rows: [Int]) -> [String: Double] {
         let x = preprocessing.transform(Matrix(dataset, rows: rows))
         switch (fitted.predict(x), dataset.target) {
-        case (.probabilities(let probabilities), .classes(let labels, _)): return Metrics.classification(rows.map { labels[$0] }, probabilities)
-        case (.values(let predicted), .values(let values)): return Metrics.regression(rows.map { values[$0] }, predicted)
+        case (.probabilities(let probabilities), .classes(let labels, _)):
+            return Metrics.classification(rows.map { labels[$0] }, probabilities)
+        case (.values(let predicted), .values(let values)):
+            return Metrics.regression(rows.map { values[$0] }, predicted)
         default: return [:]
         }
     }
@@ -56,11 +61,15 @@ public struct ModelFile: Sendable, Codable {
     /// Reads a model file, refusing other formats and newer versions plainly.
     public static func decode(_ data: Data, path: String) throws -> ModelFile {
         struct Header: Decodable { var format: String?; var version: Int? }
-        guard let header = try? JSONDecoder().decode(Header.self, from: data), header.format == formatName, let version = header.version else {
+        guard let header = try? JSONDecoder().decode(Header.self, from: data), header.format == formatName,
+            let version = header.version
+        else {
             throw PredictError("\(path) is not a sweep model file (model.json from a run directory)")
         }
         guard version <= currentVersion else {
-            throw PredictError("\(path) is a version \(version) model file; this sweep reads up to version \(currentVersion): upgrade sweep")
+            throw PredictError(
+                "\(path) is a version \(version) model file; this sweep reads up to version \(currentVersion): upgrade sweep"
+            )
         }
         do {
             return try JSONDecoder().decode(ModelFile.self, from: data)
@@ -74,13 +83,17 @@ public struct ModelFile: Sendable, Codable {
     public func predict(_ table: CSVTable) throws(PredictError) -> (prediction: Prediction, ignored: [String]) {
         let missing = features.filter { !table.header.contains($0) }
         guard missing.isEmpty else {
-            throw PredictError("the CSV lacks \(missing.count) of the model's \(features.count) feature columns: \(missing.joined(separator: ", ")) (the model expects: \(features.joined(separator: ", ")))")
+            throw PredictError(
+                "the CSV lacks \(missing.count) of the model's \(features.count) feature columns: \(missing.joined(separator: ", ")) (the model expects: \(features.joined(separator: ", ")))"
+            )
         }
         let ignored = table.header.filter { !features.contains($0) && $0 != target }
         let indices = features.map { table.header.firstIndex(of: $0)! }
         var values: [Double] = []
         values.reserveCapacity(table.rows.count * features.count)
-        let lookup = categories.map { names in names.map { Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($0.element, $0.offset) }) } }
+        let lookup = categories.map { names in
+            names.map { Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($0.element, $0.offset) }) }
+        }
         for (row, fields) in table.rows.enumerated() {
             for (position, (feature, column)) in zip(features, indices).enumerated() {
                 let text = fields[column].trimmingSpaces()
@@ -90,7 +103,8 @@ public struct ModelFile: Sendable, Codable {
                     values.append(Double(lookup[text] ?? -1))  // an unseen category encodes as all zeros
                 } else {
                     guard let value = Double(text), value.isFinite else {
-                        throw PredictError("line \(table.lineNumbers[row]), column '\(feature)': '\(fields[column])' is not a number")
+                        throw PredictError(
+                            "line \(table.lineNumbers[row]), column '\(feature)': '\(fields[column])' is not a number")
                     }
                     values.append(value)
                 }

@@ -24,11 +24,11 @@ public struct MultilayerPerceptron: Sendable {
     public init() {}
 
     public struct Fitted: Sendable, Codable {
-        public let sizes: [Int]            // input, hidden…, output
-        public let weights: [[Double]]     // per layer: in × out, row-major
+        public let sizes: [Int]  // input, hidden…, output
+        public let weights: [[Double]]  // per layer: in × out, row-major
         public let biases: [[Double]]
         public let activation: Activation
-        public let classes: Int            // 0: regression
+        public let classes: Int  // 0: regression
         public let epochs: Int
 
         /// The output layer's activations for rows of x (probabilities or values).
@@ -37,8 +37,14 @@ public struct MultilayerPerceptron: Sendable {
             for layer in 0..<weights.count {
                 let out = sizes[layer + 1]
                 var z = [Double](repeating: 0, count: x.rows * out)
-                MultilayerPerceptron.affine(input, rows: x.rows, inWidth: width, weights: weights[layer], biases: biases[layer], out: out, into: &z)
-                if layer < weights.count - 1 { MultilayerPerceptron.activate(&z, activation) } else { MultilayerPerceptron.output(&z, rows: x.rows, width: out, classes: classes) }
+                MultilayerPerceptron.affine(
+                    input, rows: x.rows, inWidth: width, weights: weights[layer], biases: biases[layer], out: out,
+                    into: &z)
+                if layer < weights.count - 1 {
+                    MultilayerPerceptron.activate(&z, activation)
+                } else {
+                    MultilayerPerceptron.output(&z, rows: x.rows, width: out, classes: classes)
+                }
                 input = z
                 width = out
             }
@@ -57,7 +63,9 @@ public struct MultilayerPerceptron: Sendable {
 
     /// Fits; `onIteration(epoch, model so far)` is called after every epoch (for intermediate
     /// validation scores); `.stop` ends the fit there.
-    public func fit(_ x: Matrix, target: TrainingTarget, onIteration: ((Int, () -> Fitted) -> FitControl)? = nil) -> Fitted {
+    public func fit(_ x: Matrix, target: TrainingTarget, onIteration: ((Int, () -> Fitted) -> FitControl)? = nil)
+        -> Fitted
+    {
         var generator = SeededGenerator(seed: seed)
         let classes: Int, outputs: Int
         var targets: [Double]
@@ -99,44 +107,64 @@ public struct MultilayerPerceptron: Sendable {
             var start = 0
             while start < rows.count {
                 let slice = Array(rows[start..<min(start + batch, rows.count)])
-                epochLoss += step(x, targets: targets, rows: slice, sizes: sizes, classes: classes, weights: &weights, biases: &biases, adam: &adam)
+                epochLoss +=
+                    step(
+                        x, targets: targets, rows: slice, sizes: sizes, classes: classes, weights: &weights,
+                        biases: &biases, adam: &adam)
                     * Double(slice.count)
                 start += batch
             }
             epochLoss /= Double(rows.count)
-            let snapshot = Fitted(sizes: sizes, weights: weights, biases: biases, activation: activation, classes: classes, epochs: epoch)
+            let snapshot = Fitted(
+                sizes: sizes, weights: weights, biases: biases, activation: activation, classes: classes, epochs: epoch)
             if onIteration?(epoch, { snapshot }) == .stop { break }
             if !validation.isEmpty {
                 let score = Self.validationScore(snapshot, x: x, target: target, rows: validation)
-                if score > bestScore + tolerance { bestScore = score; stale = 0; bestSnapshot = snapshot } else { stale += 1 }
+                if score > bestScore + tolerance {
+                    bestScore = score; stale = 0; bestSnapshot = snapshot
+                } else {
+                    stale += 1
+                }
             } else {
                 if epochLoss < bestLoss - tolerance { stale = 0 } else { stale += 1 }
                 bestLoss = min(bestLoss, epochLoss)
             }
             if stale >= 10 { break }
         }
-        return bestSnapshot ?? Fitted(sizes: sizes, weights: weights, biases: biases, activation: activation, classes: classes, epochs: epochs)
+        return bestSnapshot
+            ?? Fitted(
+                sizes: sizes, weights: weights, biases: biases, activation: activation, classes: classes, epochs: epochs
+            )
     }
 
     /// Accuracy (classification) or R² (regression) on held-out rows, higher is better.
     static func validationScore(_ model: Fitted, x: Matrix, target: TrainingTarget, rows: [Int]) -> Double {
         let subset = Matrix(x, rows: rows)
         switch (model.predict(subset), target) {
-        case (.probabilities(let p), .classes(let labels, _)): return Metrics.accuracy(rows.map { labels[$0] }, Metrics.argmax(p))
+        case (.probabilities(let p), .classes(let labels, _)):
+            return Metrics.accuracy(rows.map { labels[$0] }, Metrics.argmax(p))
         case (.values(let v), .values(let truth)): return Metrics.r2(rows.map { truth[$0] }, v)
         default: return -.infinity
         }
     }
 
     /// One Adam step on a mini-batch; returns the batch loss.
-    func step(_ x: Matrix, targets: [Double], rows: [Int], sizes: [Int], classes: Int,
-              weights: inout [[Double]], biases: inout [[Double]], adam: inout Adam) -> Double {
+    func step(
+        _ x: Matrix, targets: [Double], rows: [Int], sizes: [Int], classes: Int,
+        weights: inout [[Double]], biases: inout [[Double]], adam: inout Adam
+    ) -> Double {
         let n = rows.count, layers = weights.count
         var activations: [[Double]] = [Matrix(x, rows: rows).values]
         for layer in 0..<layers {
             var z = [Double](repeating: 0, count: n * sizes[layer + 1])
-            Self.affine(activations[layer], rows: n, inWidth: sizes[layer], weights: weights[layer], biases: biases[layer], out: sizes[layer + 1], into: &z)
-            if layer < layers - 1 { Self.activate(&z, activation) } else { Self.output(&z, rows: n, width: sizes[layer + 1], classes: classes) }
+            Self.affine(
+                activations[layer], rows: n, inWidth: sizes[layer], weights: weights[layer], biases: biases[layer],
+                out: sizes[layer + 1], into: &z)
+            if layer < layers - 1 {
+                Self.activate(&z, activation)
+            } else {
+                Self.output(&z, rows: n, width: sizes[layer + 1], classes: classes)
+            }
             activations.append(z)
         }
         let outputs = sizes[layers]
@@ -180,7 +208,9 @@ public struct MultilayerPerceptron: Sendable {
             if layer > 0 {
                 // previous = (delta · Wᵀ) ∘ act'(input), as axpy rows of Wᵀ so it vectorises.
                 var transposed = [Double](repeating: 0, count: inWidth * outWidth)
-                for j in 0..<inWidth { for k in 0..<outWidth { transposed[k * inWidth + j] = weights[layer][j * outWidth + k] } }
+                for j in 0..<inWidth {
+                    for k in 0..<outWidth { transposed[k * inWidth + j] = weights[layer][j * outWidth + k] }
+                }
                 var previous = [Double](repeating: 0, count: n * inWidth)
                 sweep_backpropagate(n, inWidth, outWidth, delta, transposed, &previous)
                 input.withUnsafeBufferPointer { a in
@@ -194,13 +224,17 @@ public struct MultilayerPerceptron: Sendable {
     }
 
     /// z = input · W + b for `rows` rows.
-    static func affine(_ input: [Double], rows: Int, inWidth: Int, weights: [Double], biases: [Double], out: Int, into z: inout [Double]) {
+    static func affine(
+        _ input: [Double], rows: Int, inWidth: Int, weights: [Double], biases: [Double], out: Int,
+        into z: inout [Double]
+    ) {
         sweep_affine(rows, inWidth, out, input, weights, biases, &z)
     }
 
     static func activate(_ z: inout [Double], _ activation: Activation) {
         switch activation {
-        case .relu: z.withUnsafeMutableBufferPointer { values in for i in values.indices { values[i] = max(values[i], 0) } }
+        case .relu:
+            z.withUnsafeMutableBufferPointer { values in for i in values.indices { values[i] = max(values[i], 0) } }
         case .tanh: for i in z.indices { z[i] = Foundation.tanh(z[i]) }
         case .logistic: for i in z.indices { z[i] = 1 / (1 + exp(-z[i])) }
         case .identity: break
@@ -245,11 +279,16 @@ struct Adam {
     }
 
     /// One Adam step for one parameter array (CKernels: vectorised for the CPU, same bits on all).
-    static func step(_ parameters: inout [Double], _ m: inout [Double], _ v: inout [Double], _ gradient: [Double], rate: Double) {
+    static func step(
+        _ parameters: inout [Double], _ m: inout [Double], _ v: inout [Double], _ gradient: [Double], rate: Double
+    ) {
         sweep_adam(parameters.count, rate, &parameters, &m, &v, gradient)
     }
 
-    mutating func update(_ weights: inout [[Double]], _ biases: inout [[Double]], _ gw: [[Double]], _ gb: [[Double]], learningRate: Double) {
+    mutating func update(
+        _ weights: inout [[Double]], _ biases: inout [[Double]], _ gw: [[Double]], _ gb: [[Double]],
+        learningRate: Double
+    ) {
         t += 1
         let beta1 = 0.9, beta2 = 0.999
         let rate = learningRate * (1 - pow(beta2, Double(t))).squareRoot() / (1 - pow(beta1, Double(t)))

@@ -6,7 +6,9 @@ import Foundation
 /// categories seen in training (an unseen category becomes all zeros, as scikit-learn's
 /// `OneHotEncoder(handle_unknown="ignore")`).
 public struct Preprocessor: Sendable, Codable {
-    public enum Imputation: String, Sendable, Codable, CaseIterable { case mean, median, mostFrequent = "most_frequent" }
+    public enum Imputation: String, Sendable, Codable, CaseIterable {
+        case mean, median, mostFrequent = "most_frequent"
+    }
 
     /// One input column's fitted transformation.
     public enum Step: Sendable, Codable {
@@ -17,7 +19,11 @@ public struct Preprocessor: Sendable, Codable {
     }
 
     public let steps: [Step]
-    public var outputColumns: Int { steps.reduce(0) { total, step in if case .categorical(_, let kept) = step { total + kept.count } else { total + 1 } } }
+    public var outputColumns: Int {
+        steps.reduce(0) { total, step in
+            if case .categorical(_, let kept) = step { total + kept.count } else { total + 1 }
+        }
+    }
 
     /// Fits on the rows of `raw` (dataset columns: numbers, or category indices for the columns
     /// where `categories[c]` is set).
@@ -39,7 +45,9 @@ public struct Preprocessor: Sendable, Codable {
             case .mean: fill = present.reduce(0, +) / Double(present.count)
             case .median:
                 let sorted = present.sorted()
-                fill = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+                fill =
+                    sorted.count % 2 == 1
+                    ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
             case .mostFrequent:
                 let counts = Dictionary(grouping: present, by: { $0 }).mapValues(\.count)
                 fill = counts.max { ($0.value, -$0.key) < ($1.value, -$1.key) }!.key

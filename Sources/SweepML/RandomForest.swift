@@ -30,7 +30,9 @@ public struct RandomForest: Sendable {
 
     /// `onIteration(trees so far, forest so far)` is called after every tree; `.stop` ends the
     /// fit there (a cancelled task).
-    public func fit(_ x: Matrix, target: TrainingTarget, onIteration: ((Int, () -> Fitted) -> FitControl)? = nil) -> Fitted {
+    public func fit(_ x: Matrix, target: TrainingTarget, onIteration: ((Int, () -> Fitted) -> FitControl)? = nil)
+        -> Fitted
+    {
         var generator = SeededGenerator(seed: seed)
         let x = x.roundedToFloat()  // once for all trees
         let ranks = FeatureRanks(x)
@@ -41,7 +43,11 @@ public struct RandomForest: Sendable {
         for _ in 0..<trees {
             let rows = bootstrap ? (0..<x.rows).map { _ in Int(generator.next() % UInt64(x.rows)) } : Array(0..<x.rows)
             fitted.append(tree.fit(x, ranks: ranks, target: target, rows: rows, generator: &generator))
-            if let onIteration, onIteration(fitted.count, { Fitted(trees: fitted, outputs: outputs, regression: regression) }) == .stop { break }
+            if let onIteration,
+                onIteration(fitted.count, { Fitted(trees: fitted, outputs: outputs, regression: regression) }) == .stop
+            {
+                break
+            }
         }
         return Fitted(trees: fitted, outputs: outputs, regression: regression)
     }

@@ -5,7 +5,8 @@ import SweepCore
 extension ByteWriter {
     mutating func setup(_ setup: Setup) {
         u64(setup.sweepID); count(setup.folds)
-        u8(setup.plan.scheme.rawValue); count(setup.plan.foldsPerRepeat); count(setup.plan.assignments.count); count(setup.plan.rows)
+        u8(setup.plan.scheme.rawValue); count(setup.plan.foldsPerRepeat); count(setup.plan.assignments.count);
+        count(setup.plan.rows)
         for assignment in setup.plan.assignments { for fold in assignment { signed(fold) } }
         switch setup.trainer {
         case .builtin(let builtin):
@@ -69,7 +70,9 @@ extension ByteReader {
     mutating func plan(folds: Int) throws(DecodeError) -> FoldPlan {
         guard let scheme = FoldPlan.Scheme(rawValue: try u8()) else { throw DecodeError("unknown fold scheme") }
         let perRepeat = try int(max: 65_536), repeats = try int(max: 65_536), rows = try count()
-        guard perRepeat * repeats == folds || rows == 0 || repeats == 0 else { throw DecodeError("\(perRepeat) folds × \(repeats) repeats is not \(folds)") }
+        guard perRepeat * repeats == folds || rows == 0 || repeats == 0 else {
+            throw DecodeError("\(perRepeat) folds × \(repeats) repeats is not \(folds)")
+        }
         let (planCells, planOverflow) = rows.multipliedReportingOverflow(by: repeats)
         guard !planOverflow, planCells <= remaining else { throw DecodeError("fold plan exceeds the message") }
         var assignments: [[Int]] = []
@@ -91,7 +94,9 @@ extension ByteReader {
         let dataRows = try int(), columns = try int(max: 1 << 20)
         guard dataRows == rows else { throw DecodeError("dataset has \(dataRows) rows but \(rows) fold assignments") }
         let (cells, overflow) = dataRows.multipliedReportingOverflow(by: columns)
-        guard !overflow, cells <= remaining / 8 else { throw DecodeError("feature matrix \(dataRows)×\(columns) exceeds the message") }
+        guard !overflow, cells <= remaining / 8 else {
+            throw DecodeError("feature matrix \(dataRows)×\(columns) exceeds the message")
+        }
         var features = [Double]()
         features.reserveCapacity(cells)
         for _ in 0..<cells { features.append(try double()) }
@@ -100,8 +105,9 @@ extension ByteReader {
         var categoryCounts: [Int] = []
         categoryCounts.reserveCapacity(columns)
         for _ in 0..<columns { categoryCounts.append(try int(max: 1 << 24)) }
-        return WireDataset(rows: dataRows, columns: columns, features: features, target: target,
-                           categoryCounts: categoryCounts, imputation: try string(max: 32))
+        return WireDataset(
+            rows: dataRows, columns: columns, features: features, target: target,
+            categoryCounts: categoryCounts, imputation: try string(max: 32))
     }
 
     mutating func target(rows: Int) throws(DecodeError) -> WireDataset.Target {
@@ -131,7 +137,9 @@ extension ByteReader {
     mutating func blob() throws(DecodeError) -> BlobRef? {
         guard try bool() else { return nil }
         let hash = try string(max: 64)
-        guard hash.count == 64, hash.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { throw DecodeError("blob hash is not 64 hex digits") }
+        guard hash.count == 64, hash.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+            throw DecodeError("blob hash is not 64 hex digits")
+        }
         return BlobRef(sha256: hash, size: try int(max: Int.max))
     }
 
@@ -143,8 +151,9 @@ extension ByteReader {
         let envCount = try count(elementSize: 2)
         var env: [String: String] = [:]
         for _ in 0..<envCount { env[try string(max: 4096)] = try string(max: 65_536) }
-        return WireCommand(arguments: arguments, env: env, cpus: try int(max: 65_536), gpus: try int(max: 4096),
-                           objective: try string(max: 256), seed: try u64(), timeout: try double(),
-                           data: try blob(), workdir: try blob())
+        return WireCommand(
+            arguments: arguments, env: env, cpus: try int(max: 65_536), gpus: try int(max: 4096),
+            objective: try string(max: 256), seed: try u64(), timeout: try double(),
+            data: try blob(), workdir: try blob())
     }
 }

@@ -5,7 +5,8 @@ public enum Codec {
     static let magic: (UInt8, UInt8) = (0x53, 0x57)  // "SW"
 
     enum Kind: UInt8 {
-        case hello = 1, welcome, setup, work, results, heartbeat, reregister, sweepDone, rejected, goodbye, fetch, chunk, progress, cancel
+        case hello = 1, welcome, setup, work, results, heartbeat, reregister, sweepDone, rejected, goodbye, fetch,
+            chunk, progress, cancel
     }
 
     public static func encode(_ message: Message) -> [UInt8] {
@@ -77,7 +78,8 @@ public enum Codec {
         _ = try r.u8(); _ = try r.u8()
         let version = try r.u8()
         guard version == protocolVersion else {
-            throw DecodeError("protocol version \(version) is not supported; this build speaks version \(protocolVersion)")
+            throw DecodeError(
+                "protocol version \(version) is not supported; this build speaks version \(protocolVersion)")
         }
         let rawKind = try r.u8()
         guard let kind = Kind(rawValue: rawKind) else { throw DecodeError("unknown message type \(rawKind)") }
@@ -90,8 +92,10 @@ public enum Codec {
             let count = try r.count(elementSize: 3)
             var running: [LeaseRef] = []
             for _ in 0..<count { running.append(try r.lease()) }
-            message = .hello(Hello(workerID: workerID, incarnation: incarnation, name: name, host: host,
-                                   slots: slots, gpus: gpus, cachedSweep: cached, running: running))
+            message = .hello(
+                Hello(
+                    workerID: workerID, incarnation: incarnation, name: name, host: host,
+                    slots: slots, gpus: gpus, cachedSweep: cached, running: running))
         case .welcome:
             message = .welcome(sweepID: try r.u64(), heartbeatMilliseconds: try r.int(max: 3_600_000))
         case .setup:
@@ -113,8 +117,10 @@ public enum Codec {
                 let lease = try r.lease(), succeeded = try r.bool(), duration = try r.double()
                 let metrics = try r.metrics()
                 let error = try r.string(max: 65_536)
-                results.append(TaskResult(lease: lease, succeeded: succeeded, duration: duration,
-                                          metrics: metrics, error: error, log: try r.string(max: 1 << 20)))
+                results.append(
+                    TaskResult(
+                        lease: lease, succeeded: succeeded, duration: duration,
+                        metrics: metrics, error: error, log: try r.string(max: 1 << 20)))
             }
             message = .results(sweepID: sweepID, results)
         case .heartbeat: message = .heartbeat
@@ -123,13 +129,15 @@ public enum Codec {
         case .rejected: message = .rejected(reason: try r.string(max: 4096))
         case .goodbye: message = .goodbye
         case .fetch:
-            message = .fetch(sha256: try r.string(max: 64), offset: try r.int(max: Int.max), length: try r.int(max: 64 << 20))
+            message = .fetch(
+                sha256: try r.string(max: 64), offset: try r.int(max: Int.max), length: try r.int(max: 64 << 20))
         case .chunk:
             let hash = try r.string(max: 64), offset = try r.int(max: Int.max), total = try r.int(max: Int.max)
             let length = try r.count()
             message = .chunk(sha256: hash, offset: offset, total: total, bytes: try r.raw(length))
         case .progress:
-            message = .progress(sweepID: try r.u64(), lease: try r.lease(), step: try r.int(max: Int.max), metrics: try r.metrics())
+            message = .progress(
+                sweepID: try r.u64(), lease: try r.lease(), step: try r.int(max: Int.max), metrics: try r.metrics())
         case .cancel:
             let sweepID = try r.u64()
             let count = try r.count(elementSize: 3)

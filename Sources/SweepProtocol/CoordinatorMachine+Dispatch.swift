@@ -95,7 +95,9 @@ extension CoordinatorMachine {
         while nextFresh < tasks.count {
             let index = nextFresh
             nextFresh += 1
-            if !tasks[index].done { return TaskID(trial: index / configuration.folds, fold: index % configuration.folds) }
+            if !tasks[index].done {
+                return TaskID(trial: index / configuration.folds, fold: index % configuration.folds)
+            }
         }
         guard let trial = search.nextTrial(now: now) else { return nil }
         trials.append(trial)

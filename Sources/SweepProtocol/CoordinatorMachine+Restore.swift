@@ -16,8 +16,11 @@ extension CoordinatorMachine {
         /// Intermediate reports of the objective, in the order they arrived (for asha and median).
         public var reports: [(task: TaskID, step: Int, value: Double)]
 
-        public init(trials: [Trial], counted: [(task: TaskID, status: TaskStatus, metrics: [String: Double])],
-                    attempts: [TaskID: Int], decisions: [StopDecision] = [], reports: [(task: TaskID, step: Int, value: Double)] = []) {
+        public init(
+            trials: [Trial], counted: [(task: TaskID, status: TaskStatus, metrics: [String: Double])],
+            attempts: [TaskID: Int], decisions: [StopDecision] = [],
+            reports: [(task: TaskID, step: Int, value: Double)] = []
+        ) {
             self.trials = trials
             self.counted = counted
             self.attempts = attempts
@@ -38,7 +41,9 @@ extension CoordinatorMachine {
             tasks += Array(repeating: TaskState(), count: configuration.folds)
         }
         nextFresh = tasks.count
-        for (task, attempts) in restored.attempts { if let index = taskIndex(task) { tasks[index].attempts = attempts } }
+        for (task, attempts) in restored.attempts {
+            if let index = taskIndex(task) { tasks[index].attempts = attempts }
+        }
         var decided: [Action] = []
         let stoppedTrials = Set(restored.decisions.map(\.trial))
         for decision in restored.decisions { search.stop(decision) }
@@ -52,10 +57,14 @@ extension CoordinatorMachine {
             }
             guard !stoppedTrials.contains(task.trial), status != .pruned else { continue }
             let value = status == .ok ? metrics[configuration.objective] : nil
-            for decision in search.foldFinished(trial: task.trial, fold: task.fold, value: value) { stop(decision, into: &decided) }
+            for decision in search.foldFinished(trial: task.trial, fold: task.fold, value: value) {
+                stop(decision, into: &decided)
+            }
         }
         for report in restored.reports {
-            if let decision = search.intermediate(trial: report.task.trial, fold: report.task.fold, step: report.step, value: report.value) {
+            if let decision = search.intermediate(
+                trial: report.task.trial, fold: report.task.fold, step: report.step, value: report.value)
+            {
                 stop(decision, into: &decided)
             }
         }

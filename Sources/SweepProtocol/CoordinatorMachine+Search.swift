@@ -18,9 +18,12 @@ extension CoordinatorMachine {
             }
             if running.isEmpty { dropped += 1 } else { cancelled += 1 }
             let worker = running.first.flatMap { workers[$0.value.peer]?.hello }
-            actions.append(.record(TaskRecord(task: task, status: .pruned, worker: worker?.name ?? "", host: worker?.host ?? "",
-                                              attempt: running.first?.key.attempt ?? tasks[index].attempts, duration: 0,
-                                              metrics: [:], error: "\(decision.rule.rawValue): \(decision.reason)")))
+            actions.append(
+                .record(
+                    TaskRecord(
+                        task: task, status: .pruned, worker: worker?.name ?? "", host: worker?.host ?? "",
+                        attempt: running.first?.key.attempt ?? tasks[index].attempts, duration: 0,
+                        metrics: [:], error: "\(decision.rule.rawValue): \(decision.reason)")))
         }
         actions.append(.stopped(decision, dropped: dropped, cancelled: cancelled))
     }

@@ -10,7 +10,9 @@ extension CoordinatorMachine {
         var next = Double.infinity
         for worker in workers.values {
             if now - worker.lastHeard >= silence {
-                drop(worker, reason: "silent for \(formatNumber(((now - worker.lastHeard) * 10).rounded() / 10)) s", into: &actions)
+                drop(
+                    worker, reason: "silent for \(formatNumber(((now - worker.lastHeard) * 10).rounded() / 10)) s",
+                    into: &actions)
                 continue
             }
             var lastSent = worker.lastSent
@@ -42,17 +44,23 @@ extension CoordinatorMachine {
 
     mutating func timeOut(_ leaseRef: LeaseRef, _ lease: Lease, now: Double, into actions: inout [Action]) {
         leases[leaseRef]!.state = .timedOut
-        if workers[lease.peer] != nil { actions.append(.send(lease.peer, .cancel(sweepID: configuration.sweepID, [leaseRef]))) }
+        if workers[lease.peer] != nil {
+            actions.append(.send(lease.peer, .cancel(sweepID: configuration.sweepID, [leaseRef])))
+        }
         let worker = workers[lease.peer]?.hello
-        failAttempt(leaseRef, worker: worker ?? Hello(workerID: "?", incarnation: 0, name: "?", host: "?", slots: 0, cachedSweep: 0, running: []),
-                    error: "timed out after \(formatNumber(configuration.taskTimeout)) s (limits.task_timeout)",
-                    duration: now - lease.started, into: &actions)
+        failAttempt(
+            leaseRef,
+            worker: worker
+                ?? Hello(workerID: "?", incarnation: 0, name: "?", host: "?", slots: 0, cachedSweep: 0, running: []),
+            error: "timed out after \(formatNumber(configuration.taskTimeout)) s (limits.task_timeout)",
+            duration: now - lease.started, into: &actions)
     }
 
     mutating func drop(_ worker: Worker, reason: String, into actions: inout [Action]) {
         workers.removeValue(forKey: worker.peer)
         farewellHeard(from: worker.peer)
         let requeued = requeue(worker.leases)
-        actions.append(.report(.workerLost(name: worker.hello.name, host: worker.hello.host, requeued: requeued, reason: reason)))
+        actions.append(
+            .report(.workerLost(name: worker.hello.name, host: worker.hello.host, requeued: requeued, reason: reason)))
     }
 }

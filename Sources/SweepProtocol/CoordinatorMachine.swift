@@ -43,8 +43,11 @@ public struct CoordinatorMachine: Sendable {
         /// What each task needs of a worker's slots (cpus) and GPUs.
         public var resources: Resources
 
-        public init(sweepID: UInt64, search: SearchDriver.Configuration, objective: String, maxAttempts: Int, taskTimeout: Double,
-                    heartbeatInterval: Double = 1, livenessIntervals: Double = 3, resources: Resources = Resources()) {
+        public init(
+            sweepID: UInt64, search: SearchDriver.Configuration, objective: String, maxAttempts: Int,
+            taskTimeout: Double,
+            heartbeatInterval: Double = 1, livenessIntervals: Double = 3, resources: Resources = Resources()
+        ) {
             self.resources = resources
             self.sweepID = sweepID
             self.search = search
@@ -57,11 +60,14 @@ public struct CoordinatorMachine: Sendable {
         }
 
         /// A sweep over exactly these trials (objective `score`, maximized).
-        public init(sweepID: UInt64, trials: [Trial], folds: Int, maxAttempts: Int, taskTimeout: Double,
-                    heartbeatInterval: Double = 1, livenessIntervals: Double = 3, resources: Resources = Resources()) {
-            self.init(sweepID: sweepID, search: .fixed(trials, folds: folds), objective: "score", maxAttempts: maxAttempts,
-                      taskTimeout: taskTimeout, heartbeatInterval: heartbeatInterval, livenessIntervals: livenessIntervals,
-                      resources: resources)
+        public init(
+            sweepID: UInt64, trials: [Trial], folds: Int, maxAttempts: Int, taskTimeout: Double,
+            heartbeatInterval: Double = 1, livenessIntervals: Double = 3, resources: Resources = Resources()
+        ) {
+            self.init(
+                sweepID: sweepID, search: .fixed(trials, folds: folds), objective: "score", maxAttempts: maxAttempts,
+                taskTimeout: taskTimeout, heartbeatInterval: heartbeatInterval, livenessIntervals: livenessIntervals,
+                resources: resources)
         }
     }
 
@@ -209,7 +215,9 @@ public struct CoordinatorMachine: Sendable {
             actions.append(.searchEnded(search.exhausted!))
         }
         // Cancelled leases are awaited too, so no worker is left running a task of a finished sweep.
-        if phase == .serving && searchSpent && endedTasks == tasks.count && !leases.values.contains(where: { $0.state == .cancelled }) {
+        if phase == .serving && searchSpent && endedTasks == tasks.count
+            && !leases.values.contains(where: { $0.state == .cancelled })
+        {
             finish(now: now, into: &actions)
         }
         return actions
@@ -267,10 +275,13 @@ public struct CoordinatorMachine: Sendable {
         case .fetch(let hash, let offset, let length):
             actions.append(.serveChunk(peer, sha256: hash, offset: offset, length: length))
         case .progress(let sweepID, let lease, let step, let metrics):
-            guard sweepID == configuration.sweepID, let entry = leases[lease], entry.state != .cancelled, let worker = workers[peer] else { return }
+            guard sweepID == configuration.sweepID, let entry = leases[lease], entry.state != .cancelled,
+                let worker = workers[peer]
+            else { return }
             actions.append(.progress(lease, worker: worker.hello.name, step: step, metrics: metrics))
             if let value = metrics[configuration.objective],
-               let decision = search.intermediate(trial: lease.trial, fold: lease.fold, step: step, value: value) {
+                let decision = search.intermediate(trial: lease.trial, fold: lease.fold, step: step, value: value)
+            {
                 stop(decision, into: &actions)
             }
         case .heartbeat, .hello, .welcome, .setup, .work, .reregister, .sweepDone, .rejected, .chunk, .cancel:
@@ -280,14 +291,18 @@ public struct CoordinatorMachine: Sendable {
 
     mutating func register(_ hello: Hello, peer: PeerID, now: Double, into actions: inout [Action]) {
         // A new incarnation of a worker (it restarted) supersedes the old one at once.
-        for (other, worker) in workers where other != peer
-            && worker.hello.workerID == hello.workerID && worker.hello.incarnation != hello.incarnation {
+        for (other, worker) in workers
+        where other != peer
+            && worker.hello.workerID == hello.workerID && worker.hello.incarnation != hello.incarnation
+        {
             drop(worker, reason: "superseded by a new incarnation", into: &actions)
         }
         // The same worker incarnation on a new connection replaces its old entry; its leases move.
         var carried: Set<LeaseRef> = []
-        for (other, worker) in workers where other != peer
-            && worker.hello.workerID == hello.workerID && worker.hello.incarnation == hello.incarnation {
+        for (other, worker) in workers
+        where other != peer
+            && worker.hello.workerID == hello.workerID && worker.hello.incarnation == hello.incarnation
+        {
             workers.removeValue(forKey: other)
             carried.formUnion(worker.leases)
         }
@@ -308,68 +323,23 @@ public struct CoordinatorMachine: Sendable {
         workers[peer] = worker
         // Its first heartbeat is due within an interval (and no timer may be armed yet).
         wakeAt = min(wakeAt, now + configuration.heartbeatInterval / 2)
-        if isNew { actions.append(.report(.workerJoined(peer, name: hello.name, host: hello.host, slots: hello.slots))) }
-        actions.append(.send(peer, .welcome(sweepID: configuration.sweepID,
-                                            heartbeatMilliseconds: Int(configuration.heartbeatInterval * 1000))))
+        if isNew {
+            actions.append(.report(.workerJoined(peer, name: hello.name, host: hello.host, slots: hello.slots)))
+        }
+        actions.append(
+            .send(
+                peer,
+                .welcome(
+                    sweepID: configuration.sweepID,
+                    heartbeatMilliseconds: Int(configuration.heartbeatInterval * 1000))))
         if hello.cachedSweep != configuration.sweepID { actions.append(.sendSetup(peer)) }
         dispatch(to: peer, acks: [], now: now, into: &actions)
     }
 
-    /// Counts a result if its task has none yet.
-    mutating func settle(_ result: TaskResult, from peer: PeerID, now: Double, into actions: inout [Action]) {
-        let task = result.lease.task
-        guard let index = taskIndex(task) else { return }
-        let lease = leases.removeValue(forKey: result.lease)
-        let worker = workers[peer]!.hello
-        if lease?.state == .cancelled { return }  // its trial was stopped; the answer to our cancel
-        if tasks[index].done {
-            if lease == nil || result.succeeded { actions.append(.report(.duplicate(result.lease, worker: worker.name, metrics: result.metrics))) }
-            return
-        }
-        if result.succeeded {
-            tasks[index].done = true
-            succeeded += 1
-            // Other attempts still running (after a re-queue) can stop: their results cannot count.
-            for (other, entry) in leases where other.task == task {
-                leases.removeValue(forKey: other)
-                actions.append(.send(entry.peer, .cancel(sweepID: configuration.sweepID, [other])))
-            }
-            actions.append(.record(TaskRecord(task: task, status: .ok, worker: worker.name, host: worker.host,
-                                              attempt: result.lease.attempt, duration: result.duration,
-                                              metrics: result.metrics, error: nil)))
-            for decision in search.foldFinished(trial: task.trial, fold: task.fold, value: result.metrics[configuration.objective]) {
-                stop(decision, into: &actions)
-            }
-            return
-        }
-        // A failure of an attempt that already timed out was counted when it timed out.
-        guard let lease, lease.state != .timedOut else { return }
-        if CommandProblem.isUnrunnable(result.error) && workers[peer]!.cannotRunTrainer == nil {
-            workers[peer]!.cannotRunTrainer = result.error
-            actions.append(.report(.workerCannotRunTrainer(name: worker.name, host: worker.host, reason: result.error)))
-        }
-        failAttempt(result.lease, worker: worker, error: result.error, duration: result.duration, into: &actions)
-    }
-
-    mutating func failAttempt(_ lease: LeaseRef, worker: Hello, error: String, duration: Double, into actions: inout [Action]) {
-        let index = taskIndex(lease.task)!
-        let stillRunning = leases.contains { $0.key.task == lease.task && $0.value.state != .timedOut }
-        let retrying = tasks[index].attempts < configuration.maxAttempts
-        actions.append(.report(.attemptFailed(lease, worker: worker.name, error: error, retrying: retrying)))
-        if retrying {
-            if !stillRunning { requeue(task: lease.task) }
-            return
-        }
-        guard !stillRunning else { return }
-        tasks[index].done = true
-        failed += 1
-        actions.append(.record(TaskRecord(task: lease.task, status: .failed, worker: worker.name, host: worker.host,
-                                          attempt: lease.attempt, duration: duration, metrics: [:], error: error)))
-        _ = search.foldFinished(trial: lease.trial, fold: lease.fold, value: nil)
-    }
-
     func taskIndex(_ task: TaskID) -> Int? {
-        guard task.trial >= 0, task.trial < trials.count, task.fold >= 0, task.fold < configuration.folds else { return nil }
+        guard task.trial >= 0, task.trial < trials.count, task.fold >= 0, task.fold < configuration.folds else {
+            return nil
+        }
         return task.trial * configuration.folds + task.fold
     }
 }

@@ -35,8 +35,10 @@ public struct Hello: Sendable, Equatable {
     /// Leases still running on this worker (after a reconnect).
     public var running: [LeaseRef]
 
-    public init(workerID: String, incarnation: UInt64, name: String, host: String, slots: Int, gpus: Int = 0,
-                cachedSweep: UInt64, running: [LeaseRef]) {
+    public init(
+        workerID: String, incarnation: UInt64, name: String, host: String, slots: Int, gpus: Int = 0,
+        cachedSweep: UInt64, running: [LeaseRef]
+    ) {
         self.workerID = workerID
         self.incarnation = incarnation
         self.name = name
@@ -115,8 +117,10 @@ public struct WireCommand: Sendable, Equatable {
     /// The workdir, as a bundle (see BundleArchive).
     public var workdir: BlobRef?
 
-    public init(arguments: [String], env: [String: String], cpus: Int, gpus: Int, objective: String, seed: UInt64,
-                timeout: Double, data: BlobRef?, workdir: BlobRef?) {
+    public init(
+        arguments: [String], env: [String: String], cpus: Int, gpus: Int, objective: String, seed: UInt64,
+        timeout: Double, data: BlobRef?, workdir: BlobRef?
+    ) {
         self.arguments = arguments
         self.env = env
         self.cpus = cpus
@@ -148,7 +152,10 @@ public struct WireDataset: Sendable, Equatable {
     /// mean, median or most_frequent.
     public var imputation: String
 
-    public init(rows: Int, columns: Int, features: [Double], target: Target, categoryCounts: [Int]? = nil, imputation: String = "mean") {
+    public init(
+        rows: Int, columns: Int, features: [Double], target: Target, categoryCounts: [Int]? = nil,
+        imputation: String = "mean"
+    ) {
         self.rows = rows
         self.columns = columns
         self.features = features
@@ -179,7 +186,9 @@ public struct TaskResult: Sendable, Equatable {
     /// The tail of the program's output (command trainers), kept in the run directory.
     public var log: String
 
-    public init(lease: LeaseRef, succeeded: Bool, duration: Double, metrics: [String: Double], error: String, log: String = "") {
+    public init(
+        lease: LeaseRef, succeeded: Bool, duration: Double, metrics: [String: Double], error: String, log: String = ""
+    ) {
         self.lease = lease
         self.succeeded = succeeded
         self.duration = duration

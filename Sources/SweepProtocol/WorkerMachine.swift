@@ -90,7 +90,7 @@ public struct WorkerMachine: Sendable {
     var lastHeard: Double = 0
     var lastSent: Double = 0
     var cachedSweep: UInt64 = 0
-    var running: [LeaseRef: UInt64] = [:]      // lease → sweep it belongs to
+    var running: [LeaseRef: UInt64] = [:]  // lease → sweep it belongs to
     var unacknowledged: [LeaseRef: (sweepID: UInt64, result: TaskResult)] = [:]
     var draining = false
     var helloRetry = WorkerMachine.firstHelloRetry
@@ -153,7 +153,8 @@ public struct WorkerMachine: Sendable {
         case .tick:
             tick(now: now, into: &actions)
         case .handshakeFailed:
-            let backoff = handshakeRetry.map { min($0.backoff * 2, Self.handshakeBackoff.most) } ?? Self.handshakeBackoff.first
+            let backoff =
+                handshakeRetry.map { min($0.backoff * 2, Self.handshakeBackoff.most) } ?? Self.handshakeBackoff.first
             handshakeRetry = (now + backoff, backoff)
         case .handshakeSucceeded:
             handshakeRetry = nil
@@ -181,10 +182,15 @@ public struct WorkerMachine: Sendable {
             if !wasRegistered { actions.append(.report(.registered(sweepID: sweepID))) }
             // Results of this sweep that were never acknowledged go again; others can never count.
             let pending = unacknowledged.values.filter { $0.sweepID == sweepID }.map(\.result)
-            for (lease, entry) in unacknowledged where entry.sweepID != sweepID { unacknowledged.removeValue(forKey: lease) }
+            for (lease, entry) in unacknowledged where entry.sweepID != sweepID {
+                unacknowledged.removeValue(forKey: lease)
+            }
             if !pending.isEmpty {
-                send(.results(sweepID: sweepID, pending.sorted { ($0.lease.trial, $0.lease.fold) < ($1.lease.trial, $1.lease.fold) }),
-                     now: now, into: &actions)
+                send(
+                    .results(
+                        sweepID: sweepID,
+                        pending.sorted { ($0.lease.trial, $0.lease.fold) < ($1.lease.trial, $1.lease.fold) }),
+                    now: now, into: &actions)
             }
         case .setup(let setup):
             cachedSweep = setup.sweepID
@@ -241,10 +247,11 @@ public struct WorkerMachine: Sendable {
 
     mutating func sayHello(now: Double, into actions: inout [Action]) {
         if case .connecting = phase { phase = .connecting(lastHello: now) }
-        let hello = Hello(workerID: identity.workerID, incarnation: identity.incarnation, name: identity.name,
-                          host: identity.host, slots: draining ? 0 : identity.slots, gpus: draining ? 0 : identity.gpus,
-                          cachedSweep: cachedSweep,
-                          running: running.keys.sorted { ($0.trial, $0.fold, $0.attempt) < ($1.trial, $1.fold, $1.attempt) })
+        let hello = Hello(
+            workerID: identity.workerID, incarnation: identity.incarnation, name: identity.name,
+            host: identity.host, slots: draining ? 0 : identity.slots, gpus: draining ? 0 : identity.gpus,
+            cachedSweep: cachedSweep,
+            running: running.keys.sorted { ($0.trial, $0.fold, $0.attempt) < ($1.trial, $1.fold, $1.attempt) })
         send(.hello(hello), now: now, into: &actions)
     }
 

@@ -29,18 +29,22 @@ public enum BestJSON {
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: Key.self)
             try container.encode(best.trial.number, forKey: .trial)
-            try container.encode(best.trial.params.entries.reduce(into: [:]) { $0[$1.name] = Param($1.value) }, forKey: .params)
+            try container.encode(
+                best.trial.params.entries.reduce(into: [:]) { $0[$1.name] = Param($1.value) }, forKey: .params)
             try container.encode(run.objective.metric, forKey: .metric)
             try container.encode(run.objective.goal.rawValue, forKey: .goal)
             try container.encode(number(objective.mean), forKey: .mean)
             try container.encode(number(objective.std), forKey: .std)
             try container.encode(best.foldScores.map(number), forKey: .folds)
             let metrics = run.metricNames.reduce(into: [String: Stats]()) { metrics, name in
-                if let stats = best.metrics[name] { metrics[name] = Stats(mean: number(stats.mean), std: number(stats.std)) }
+                if let stats = best.metrics[name] {
+                    metrics[name] = Stats(mean: number(stats.mean), std: number(stats.std))
+                }
             }
             try container.encode(metrics, forKey: .metrics)
             try container.encode(run.modelFile, forKey: .model)  // null when there is none: the field is always there
-            try container.encode(run.holdout.map { Holdout(rows: run.holdoutRows, metrics: $0.mapValues(number)) }, forKey: .holdout)
+            try container.encode(
+                run.holdout.map { Holdout(rows: run.holdoutRows, metrics: $0.mapValues(number)) }, forKey: .holdout)
         }
     }
 

@@ -21,11 +21,16 @@ public enum CSVWriter {
     public static func results(_ run: RunSummary) -> String {
         let params = run.paramNames
         let reserved = resultColumns + run.metricNames
-        var out = line(Array(resultColumns.prefix(7)) + params.map { paramColumn($0, reserved: reserved) } + run.metricNames + ["error"])
+        var out = line(
+            Array(resultColumns.prefix(7)) + params.map { paramColumn($0, reserved: reserved) } + run.metricNames + [
+                "error"
+            ])
         for record in run.records.values.sorted(by: { $0.task < $1.task }) {
             let trial = run.trials[record.task.trial]
-            var row = [String(record.task.trial), String(record.task.fold), record.status.rawValue, record.worker,
-                       record.host, String(record.attempt), String(format: "%.6f", record.duration)]
+            var row = [
+                String(record.task.trial), String(record.task.fold), record.status.rawValue, record.worker,
+                record.host, String(record.attempt), String(format: "%.6f", record.duration),
+            ]
             row += params.map { trial.params[$0]?.description ?? "" }
             row += run.metricNames.map { record.metrics[$0].map { "\($0)" } ?? "" }
             row.append(record.error ?? "")
@@ -36,15 +41,24 @@ public enum CSVWriter {
 
     public static func trials(_ run: RunSummary) -> String {
         let params = run.paramNames
-        let rank = Dictionary(uniqueKeysWithValues: run.ranked.enumerated().map { ($0.element.trial.number, $0.offset + 1) })
-        var header = ["trial"] + params.map { paramColumn($0, reserved: trialColumns + run.metricNames.flatMap { ["\($0)_mean", "\($0)_std"] }) }
+        let rank = Dictionary(
+            uniqueKeysWithValues: run.ranked.enumerated().map { ($0.element.trial.number, $0.offset + 1) })
+        var header =
+            ["trial"]
+            + params.map {
+                paramColumn($0, reserved: trialColumns + run.metricNames.flatMap { ["\($0)_mean", "\($0)_std"] })
+            }
         for metric in run.metricNames { header += ["\(metric)_mean", "\(metric)_std"] }
         header += ["status", "rank", "error"]
         var out = line(header)
         for summary in run.summaries {
             var row = [String(summary.trial.number)] + params.map { summary.trial.params[$0]?.description ?? "" }
             for metric in run.metricNames {
-                if let stats = summary.metrics[metric] { row += ["\(stats.mean)", "\(stats.std)"] } else { row += ["", ""] }
+                if let stats = summary.metrics[metric] {
+                    row += ["\(stats.mean)", "\(stats.std)"]
+                } else {
+                    row += ["", ""]
+                }
             }
             row += [summary.status.rawValue, rank[summary.trial.number].map(String.init) ?? "", summary.error ?? ""]
             out += line(row)

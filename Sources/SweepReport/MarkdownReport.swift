@@ -14,9 +14,12 @@ public enum MarkdownReport {
         out += "- Objective: \(run.objective.goal.rawValue) `\(run.objective.metric)` (mean over \(run.folds) folds)\n"
         let stopped = run.summaries.filter { $0.status == .stopped }.count
         let failed = run.summaries.filter { $0.status == .failed }.count
-        out += "- Trials: \(run.trials.count) (\(run.ranked.count) succeeded, \(failed) failed"
+        out +=
+            "- Trials: \(run.trials.count) (\(run.ranked.count) succeeded, \(failed) failed"
             + "\(stopped > 0 ? ", \(stopped) stopped early" : ""))\n"
-        if !run.algorithm.isEmpty { out += "- Search: \(run.algorithm)\(run.searchEnded.map { "; ended because \($0)" } ?? "")\n" }
+        if !run.algorithm.isEmpty {
+            out += "- Search: \(run.algorithm)\(run.searchEnded.map { "; ended because \($0)" } ?? "")\n"
+        }
         out += "- Tasks: \(tasksDone) of \(total) counted\(run.state.tasksNote)\n"
         out += "- Wall time: \(format(run.wallSeconds)) s\(run.state.wallNote)\n\n"
         return out
@@ -30,7 +33,8 @@ public enum MarkdownReport {
         out += "Trial \(best.trial.number): `\(best.trial.params.description)`\n\n"
         out += "\(metric) = **\(format(objective.mean)) ± \(format(objective.std))**"
         if run.ranked.count > 1, let second = run.ranked[1].objective {
-            out += " (runner-up trial \(run.ranked[1].trial.number): \(format(second.mean)); margin \(format(abs(objective.mean - second.mean))))"
+            out +=
+                " (runner-up trial \(run.ranked[1].trial.number): \(format(second.mean)); margin \(format(abs(objective.mean - second.mean))))"
         }
         out += "\n\n| fold | \(metric) |\n|---:|---:|\n"
         for (fold, score) in best.foldScores.enumerated() { out += "| \(fold) | \(format(score)) |\n" }
@@ -39,10 +43,12 @@ public enum MarkdownReport {
             if let stats = best.metrics[name] { out += "| \(name) | \(format(stats.mean)) | \(format(stats.std)) |\n" }
         }
         if let holdout = run.holdout, let value = holdout[metric] {
-            out += "\nOn the \(run.holdoutRows) held-out rows (never seen by the search), the refitted model scores \(metric) = **\(format(value))**.\n"
+            out +=
+                "\nOn the \(run.holdoutRows) held-out rows (never seen by the search), the refitted model scores \(metric) = **\(format(value))**.\n"
         }
         if let model = run.modelFile {
-            out += "\nRefitted on all the data and saved as `\(model)`; predict with `sweep predict \(model) NEW.csv`.\n"
+            out +=
+                "\nRefitted on all the data and saved as `\(model)`; predict with `sweep predict \(model) NEW.csv`.\n"
         } else if let note = run.modelNote {
             out += "\nNo model file: \(note).\n"
         }
@@ -54,14 +60,17 @@ public enum MarkdownReport {
         let metric = run.objective.metric
         var out = "\n## Top trials\n\n| rank | trial | params | \(metric) mean | std |\n|---:|---:|---|---:|---:|\n"
         for (rank, summary) in run.ranked.prefix(10).enumerated() {
-            out += "| \(rank + 1) | \(summary.trial.number) | `\(summary.trial.params.description)` | \(format(summary.objective!.mean)) | \(format(summary.objective!.std)) |\n"
+            out +=
+                "| \(rank + 1) | \(summary.trial.number) | `\(summary.trial.params.description)` | \(format(summary.objective!.mean)) | \(format(summary.objective!.std)) |\n"
         }
         let improvements = run.improvements
         if improvements.count > 1 || !run.stops.isEmpty {
-            out += "\n## How the search went\n\nEach trial that improved on the best so far, in the order trials were suggested"
+            out +=
+                "\n## How the search went\n\nEach trial that improved on the best so far, in the order trials were suggested"
             out += " (\(run.trials.count) in all):\n\n| trial | \(metric) mean | params |\n|---:|---:|---|\n"
             for summary in improvements {
-                out += "| \(summary.trial.number) | \(format(summary.objective!.mean)) | `\(summary.trial.params.description)` |\n"
+                out +=
+                    "| \(summary.trial.number) | \(format(summary.objective!.mean)) | `\(summary.trial.params.description)` |\n"
             }
         }
         return out + stoppedSection(run)
@@ -73,15 +82,20 @@ public enum MarkdownReport {
         let trialTasks = run.stops.count * run.folds
         var out = "\n## Stopped early\n\n"
         out += "\(run.stops.count) trials stopped; \(run.foldFitsSaved) of their \(trialTasks) fold fits saved "
-        out += "(\(run.stops.reduce(0) { $0 + $1.dropped }) never ran, \(run.stops.reduce(0) { $0 + $1.cancelled }) cancelled while running); "
-        out += "\(format(Double(run.foldFitsSaved) * 100 / Double(max(1, run.trials.count * run.folds)))) % of all the sweep's fold fits.\n\n"
+        out +=
+            "(\(run.stops.reduce(0) { $0 + $1.dropped }) never ran, \(run.stops.reduce(0) { $0 + $1.cancelled }) cancelled while running); "
+        out +=
+            "\(format(Double(run.foldFitsSaved) * 100 / Double(max(1, run.trials.count * run.folds)))) % of all the sweep's fold fits.\n\n"
         out += "| trial | rule | params | folds done | decided at | reason |\n|---:|---|---|---:|---|---|\n"
         for stop in run.stops {
             let decision = stop.decision
-            let trial = run.trials.indices.contains(decision.trial) ? "`\(run.trials[decision.trial].params.description)`" : ""
-            let done = (0..<run.folds).filter { run.records[TaskID(trial: decision.trial, fold: $0)]?.status == .ok }.count
+            let trial =
+                run.trials.indices.contains(decision.trial) ? "`\(run.trials[decision.trial].params.description)`" : ""
+            let done = (0..<run.folds).filter { run.records[TaskID(trial: decision.trial, fold: $0)]?.status == .ok }
+                .count
             let at = "fold \(decision.fold)" + (decision.step.map { ", step \($0)" } ?? "")
-            out += "| \(decision.trial) | \(decision.rule.rawValue) | \(trial) | \(done) | \(at) | \(decision.reason.replacingOccurrences(of: "|", with: "\\|")) |\n"
+            out +=
+                "| \(decision.trial) | \(decision.rule.rawValue) | \(trial) | \(done) | \(at) | \(decision.reason.replacingOccurrences(of: "|", with: "\\|")) |\n"
         }
         return out
     }
@@ -89,14 +103,18 @@ public enum MarkdownReport {
     /// Tasks and task seconds per worker, then every failed task with its host and error.
     static func workersAndFailures(_ run: RunSummary) -> String {
         var out = "\n## Workers\n\n| worker | host | tasks | task seconds |\n|---|---|---:|---:|\n"
-        for usage in run.workerUsage { out += "| \(usage.worker) | \(usage.host) | \(usage.tasks) | \(format(usage.seconds)) |\n" }
+        for usage in run.workerUsage {
+            out += "| \(usage.worker) | \(usage.host) | \(usage.tasks) | \(format(usage.seconds)) |\n"
+        }
         out += "\n## Failures\n\n"
         let failures = run.failures
         guard !failures.isEmpty else { return out + "None.\n" }
         out += "| trial | fold | worker | host | attempts | error |\n|---:|---:|---|---|---:|---|\n"
         for record in failures {
-            let error = (record.error ?? "").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-            out += "| \(record.task.trial) | \(record.task.fold) | \(record.worker) | \(record.host) | \(record.attempt) | \(error) |\n"
+            let error = (record.error ?? "").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(
+                of: "\n", with: " ")
+            out +=
+                "| \(record.task.trial) | \(record.task.fold) | \(record.worker) | \(record.host) | \(record.attempt) | \(error) |\n"
         }
         return out
     }

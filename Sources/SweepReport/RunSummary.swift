@@ -21,8 +21,10 @@ public struct RunSummary: Sendable {
     public var searchEnded: String?
     public var stops: [StoppedTrial] = []
 
-    public init(name: String, objective: Objective, metricNames: [String], folds: Int, trials: [Trial],
-                records: [TaskID: TaskRecord], wallSeconds: Double, state: RunState) {
+    public init(
+        name: String, objective: Objective, metricNames: [String], folds: Int, trials: [Trial],
+        records: [TaskID: TaskRecord], wallSeconds: Double, state: RunState
+    ) {
         self.name = name
         self.objective = objective
         self.metricNames = metricNames
@@ -31,8 +33,9 @@ public struct RunSummary: Sendable {
         self.records = records
         self.wallSeconds = wallSeconds
         self.state = state
-        summaries = Aggregation.summarize(trials: trials, records: records, folds: folds,
-                                          metricNames: metricNames, objective: objective.metric)
+        summaries = Aggregation.summarize(
+            trials: trials, records: records, folds: folds,
+            metricNames: metricNames, objective: objective.metric)
         ranked = Aggregation.ranked(summaries, goal: objective.goal)
     }
 

@@ -17,13 +17,15 @@ enum BestModelRefit {
         let spec = sweep.spec
         guard spec.refit else { return Outcome(note: "refit: false in the spec") }
         guard let model = spec.trainer.model.flatMap({ BuiltinModels.named($0.name) }), model.description.needsData,
-              let dataset = sweep.dataset, let data = spec.data else {
+            let dataset = sweep.dataset, let data = spec.data
+        else {
             return Outcome(note: spec.trainer.isCommand ? "a command trainer's model is its program's to save" : nil)
         }
         do {
-            let file = try ModelFile.refit(model: model, params: trial.params, dataset: dataset, targetName: data.target,
-                                           imputation: Preprocessor.Imputation(rawValue: data.impute) ?? .mean,
-                                           rows: sweep.plan.searchRows)
+            let file = try ModelFile.refit(
+                model: model, params: trial.params, dataset: dataset, targetName: data.target,
+                imputation: Preprocessor.Imputation(rawValue: data.impute) ?? .mean,
+                rows: sweep.plan.searchRows)
             try file.encoded().write(to: URL(fileURLWithPath: directory).appendingPathComponent("model.json"))
             let holdout = sweep.plan.holdout
             return Outcome(file: "model.json", holdout: holdout.isEmpty ? nil : file.score(dataset, rows: holdout))

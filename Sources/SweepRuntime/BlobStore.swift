@@ -12,7 +12,8 @@ final class BlobStore: @unchecked Sendable {  // safe: used only from the worker
     init(root: URL) throws {
         self.root = root
         for sub in ["blobs", "workdirs", "tmp", "tasks"] {
-            try FileManager.default.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
     }
 
@@ -20,14 +21,18 @@ final class BlobStore: @unchecked Sendable {  // safe: used only from the worker
     func workdirURL(_ blob: BlobRef) -> URL { root.appendingPathComponent("workdirs/\(blob.sha256)") }
 
     func has(_ blob: BlobRef) -> Bool {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: blobURL(blob).path) else { return false }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: blobURL(blob).path) else {
+            return false
+        }
         return (attributes[.size] as? NSNumber)?.intValue == blob.size
     }
 
     /// Stores downloaded bytes after checking them against the announced hash and size.
     func store(_ bytes: [UInt8], as blob: BlobRef) throws {
         guard bytes.count == blob.size, ContentHash.sha256(bytes) == blob.sha256 else {
-            throw BlobError(description: "received file does not match its hash \(blob.sha256.prefix(12))…; it will be fetched again")
+            throw BlobError(
+                description:
+                    "received file does not match its hash \(blob.sha256.prefix(12))…; it will be fetched again")
         }
         let temporary = root.appendingPathComponent("tmp/\(blob.sha256)-\(UUID().uuidString)")
         try Data(bytes).write(to: temporary)
@@ -44,7 +49,7 @@ final class BlobStore: @unchecked Sendable {  // safe: used only from the worker
         try BundleArchive.unpack(bytes, into: temporary)
         do {
             try FileManager.default.moveItem(at: temporary, to: target)
-        } catch where FileManager.default.fileExists(atPath: target.path) {
+        } catch  where FileManager.default.fileExists(atPath: target.path) {
             try? FileManager.default.removeItem(at: temporary)  // another unpack won the race
         }
         return target
@@ -54,7 +59,9 @@ final class BlobStore: @unchecked Sendable {  // safe: used only from the worker
     static func defaultRoot() -> URL {
         let environment = ProcessInfo.processInfo.environment
         if let explicit = environment["SWEEP_CACHE"], !explicit.isEmpty { return URL(fileURLWithPath: explicit) }
-        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return URL(fileURLWithPath: xdg).appendingPathComponent("sweep") }
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("sweep")
+        }
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/sweep")
     }
 }
@@ -95,8 +102,10 @@ struct BlobDownload {
 
     /// Takes a chunk; false if it does not belong (wrong range or size).
     mutating func accept(offset: Int, total: Int, chunk: [UInt8]) -> Bool {
-        guard total == blob.size, inFlight.contains(offset), offset + chunk.count <= blob.size, !chunk.isEmpty
-            || blob.size == 0 else { return false }
+        guard total == blob.size, inFlight.contains(offset), offset + chunk.count <= blob.size,
+            !chunk.isEmpty
+                || blob.size == 0
+        else { return false }
         inFlight.remove(offset)
         bytes.replaceSubrange(offset..<(offset + chunk.count), with: chunk)
         received += chunk.count

@@ -7,12 +7,15 @@ enum BuiltinTrainer {
     /// `cancel`: set when the coordinator cancels the task; iterative models stop after the
     /// iteration they are in. `progress`: the validation metrics of every iteration, for models
     /// that report progress.
-    static func run(_ assignment: Assignment, _ builtin: SweepContext.Builtin, plan: FoldPlan, cancel: CancelFlag,
-                    progress: @escaping @Sendable (Int, [String: Double]) -> Void) -> TaskResult {
+    static func run(
+        _ assignment: Assignment, _ builtin: SweepContext.Builtin, plan: FoldPlan, cancel: CancelFlag,
+        progress: @escaping @Sendable (Int, [String: Double]) -> Void
+    ) -> TaskResult {
         let started = MonotonicClock.now()
         func result(_ metrics: [String: Double], error: String = "") -> TaskResult {
-            TaskResult(lease: assignment.lease, succeeded: error.isEmpty, duration: MonotonicClock.now() - started,
-                       metrics: metrics, error: error)
+            TaskResult(
+                lease: assignment.lease, succeeded: error.isEmpty, duration: MonotonicClock.now() - started,
+                metrics: metrics, error: error)
         }
         // A model that needs no data (noop, the dispatch benchmark's) runs without any closure built.
         if let metrics = builtin.model.runWithoutData(params: assignment.params) { return result(metrics) }

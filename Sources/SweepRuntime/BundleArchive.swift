@@ -28,7 +28,10 @@ public enum BundleArchive {
                 case .typeDirectory?: try walk(child, path)
                 case .typeRegular?: files.append((path, child))
                 case .typeSymbolicLink?:
-                    throw BundleError(description: "\(path) is a symbolic link; a workdir ships regular files only (copy the file in, or remove the link)")
+                    throw BundleError(
+                        description:
+                            "\(path) is a symbolic link; a workdir ships regular files only (copy the file in, or remove the link)"
+                    )
                 default:
                     throw BundleError(description: "\(path) is not a regular file or directory")
                 }
@@ -46,7 +49,10 @@ public enum BundleArchive {
             append64(&out, UInt64(bytes.count))
             out.append(contentsOf: bytes)
             if out.count > maximumBytes {
-                throw BundleError(description: "the workdir is larger than \(maximumBytes >> 20) MiB; ship code, not data (put data in data.path)")
+                throw BundleError(
+                    description:
+                        "the workdir is larger than \(maximumBytes >> 20) MiB; ship code, not data (put data in data.path)"
+                )
             }
         }
         return out
@@ -56,7 +62,9 @@ public enum BundleArchive {
     public static func unpack(_ bytes: [UInt8], into directory: URL) throws {
         var offset = 0
         func take(_ count: Int) throws -> ArraySlice<UInt8> {
-            guard count >= 0, count <= bytes.count - offset else { throw BundleError(description: "bundle truncated at byte \(offset)") }
+            guard count >= 0, count <= bytes.count - offset else {
+                throw BundleError(description: "bundle truncated at byte \(offset)")
+            }
             defer { offset += count }
             return bytes[offset..<(offset + count)]
         }
@@ -70,16 +78,25 @@ public enum BundleArchive {
         let count = try read32()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for _ in 0..<count {
-            guard let path = String(validating: try take(try read32()), as: UTF8.self) else { throw BundleError(description: "a path is not UTF-8") }
-            guard isSafeRelativePath(path) else { throw BundleError(description: "refused path '\(path)': it could escape the workdir") }
+            guard let path = String(validating: try take(try read32()), as: UTF8.self) else {
+                throw BundleError(description: "a path is not UTF-8")
+            }
+            guard isSafeRelativePath(path) else {
+                throw BundleError(description: "refused path '\(path)': it could escape the workdir")
+            }
             let executable = try take(1).first == 1
             let size = try read64()
             let target = directory.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(try take(size)).write(to: target)
-            if executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target.path) }
+            if executable {
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target.path)
+            }
         }
-        guard offset == bytes.count else { throw BundleError(description: "bytes left over after the last bundle entry") }
+        guard offset == bytes.count else {
+            throw BundleError(description: "bytes left over after the last bundle entry")
+        }
     }
 
     static func append32(_ out: inout [UInt8], _ value: UInt32) {
@@ -95,5 +112,7 @@ public enum BundleArchive {
 /// empty components, no NUL, no backslashes.
 public func isSafeRelativePath(_ path: String) -> Bool {
     guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\0"), !path.contains("\\") else { return false }
-    return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != ".." && $0 != "." }
+    return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy {
+        !$0.isEmpty && $0 != ".." && $0 != "."
+    }
 }

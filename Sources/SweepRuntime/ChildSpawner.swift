@@ -16,7 +16,9 @@ struct SpawnedChild {
     }
 
     /// Starts `launcher __exec WORKER_PID -- ARGUMENTS…` (`launcher` is this `sweep` binary).
-    static func spawn(arguments: [String], directory: String, environment: [String: String], launcher: String) throws -> SpawnedChild {
+    static func spawn(arguments: [String], directory: String, environment: [String: String], launcher: String) throws
+        -> SpawnedChild
+    {
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard sweep_pipe_cloexec(&outPipe) == 0, sweep_pipe_cloexec(&errPipe) == 0 else {
             throw SpawnError(description: "cannot create pipes: \(String(cString: strerror(errno)))")
@@ -41,7 +43,8 @@ struct SpawnedChild {
         var mask = sigset_t()
         sigemptyset(&mask)
         posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
         let argv = [launcher, "__exec", String(getpid()), "--"] + arguments
         let envp = environment.map { "\($0.key)=\($0.value)" }

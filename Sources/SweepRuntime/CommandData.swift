@@ -12,7 +12,8 @@ final class CommandData: Sendable {
     init(csv text: String, plan: FoldPlan) throws {
         let table = try CSVTable(parsing: text)
         guard table.rows.count == plan.rows else {
-            throw BlobError(description: "the data has \(table.rows.count) rows but the sweep assigned folds to \(plan.rows)")
+            throw BlobError(
+                description: "the data has \(table.rows.count) rows but the sweep assigned folds to \(plan.rows)")
         }
         header = table.header
         rows = table.rows

@@ -38,7 +38,9 @@ enum CommandTrainer {
         let started = MonotonicClock.now()
         let lease = task.assignment.lease
         func failed(_ error: String, log: String = "", metrics: [String: Double] = [:]) -> TaskResult {
-            TaskResult(lease: lease, succeeded: false, duration: MonotonicClock.now() - started, metrics: metrics, error: error, log: log)
+            TaskResult(
+                lease: lease, succeeded: false, duration: MonotonicClock.now() - started, metrics: metrics,
+                error: error, log: log)
         }
         let directory = task.taskDirectory
         let metricsFile = directory.appendingPathComponent("metrics.jsonl")
@@ -51,12 +53,15 @@ enum CommandTrainer {
 
         let arguments = CommandTemplate(task.command.arguments).render(task.assignment.params)
         if let program = arguments.first,
-           let problem = ProgramLookup.problem(program, environment: environment, directory: directory.path, worker: task.worker) {
+            let problem = ProgramLookup.problem(
+                program, environment: environment, directory: directory.path, worker: task.worker)
+        {
             return failed(problem.description)
         }
         let child: SpawnedChild
         do {
-            child = try SpawnedChild.spawn(arguments: arguments, directory: directory.path, environment: environment, launcher: task.launcher)
+            child = try SpawnedChild.spawn(
+                arguments: arguments, directory: directory.path, environment: environment, launcher: task.launcher)
         } catch {
             return failed("\(error)")
         }
@@ -76,21 +81,28 @@ enum CommandTrainer {
         let log = supervisor.tail(lines: stderrTailLines)
         var problems = ""
         if reports.malformed > 0, let first = reports.firstMalformed {
-            problems = "; ignored \(reports.malformed) malformed metric report\(reports.malformed == 1 ? "" : "s") (first: \(first))"
+            problems =
+                "; ignored \(reports.malformed) malformed metric report\(reports.malformed == 1 ? "" : "s") (first: \(first))"
         }
         switch outcome {
         case .exited(0):
             guard reports.final[task.command.objective] != nil else {
-                return failed("exited 0 but never reported metric '\(task.command.objective)'\(problems)", log: log, metrics: reports.final)
+                return failed(
+                    "exited 0 but never reported metric '\(task.command.objective)'\(problems)", log: log,
+                    metrics: reports.final)
             }
-            return TaskResult(lease: lease, succeeded: true, duration: MonotonicClock.now() - started,
-                              metrics: reports.final, error: "", log: log)
+            return TaskResult(
+                lease: lease, succeeded: true, duration: MonotonicClock.now() - started,
+                metrics: reports.final, error: "", log: log)
         case .exited(let status):
             return failed("exited with status \(status)\(problems)", log: log, metrics: reports.final)
         case .signalled(let signal):
-            return failed("killed by signal \(signal) (\(signalName(signal)))\(problems)", log: log, metrics: reports.final)
+            return failed(
+                "killed by signal \(signal) (\(signalName(signal)))\(problems)", log: log, metrics: reports.final)
         case .timedOut:
-            return failed("timed out after \(formatNumber(task.command.timeout)) s (limits.task_timeout); stopped", log: log, metrics: reports.final)
+            return failed(
+                "timed out after \(formatNumber(task.command.timeout)) s (limits.task_timeout); stopped", log: log,
+                metrics: reports.final)
         case .cancelled:
             return failed("cancelled by the coordinator", log: log, metrics: reports.final)
         }
@@ -107,7 +119,8 @@ enum CommandTrainer {
         if let workdir = task.workdir { try linkWorkdir(workdir, into: directory) }
         if let data = task.data {
             let (train, valid) = data.split(fold: lease.fold)
-            let trainURL = directory.appendingPathComponent("train.csv"), validURL = directory.appendingPathComponent("valid.csv")
+            let trainURL = directory.appendingPathComponent("train.csv"),
+                validURL = directory.appendingPathComponent("valid.csv")
             try Data(train.utf8).write(to: trainURL)
             try Data(valid.utf8).write(to: validURL)
             environment["SWEEP_TRAIN_CSV"] = trainURL.path
@@ -132,7 +145,8 @@ enum CommandTrainer {
         for name in try FileManager.default.contentsOfDirectory(atPath: workdir.path) {
             let link = directory.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: link.path) { continue }
-            try FileManager.default.createSymbolicLink(at: link, withDestinationURL: workdir.appendingPathComponent(name))
+            try FileManager.default.createSymbolicLink(
+                at: link, withDestinationURL: workdir.appendingPathComponent(name))
         }
     }
 

@@ -34,8 +34,10 @@ final class CoordinatorLoop {
     private var outbox: [(PeerID, [UInt8])] = []
     private var finishedAt: Double?
 
-    init(machine: CoordinatorMachine, socket: CoordinatorSocket, journal: RunJournal, sweep: LoadedSweep,
-         progress: ProgressReporter, control: Mailbox<CoordinatorControl>, logger: Logger) {
+    init(
+        machine: CoordinatorMachine, socket: CoordinatorSocket, journal: RunJournal, sweep: LoadedSweep,
+        progress: ProgressReporter, control: Mailbox<CoordinatorControl>, logger: Logger
+    ) {
         self.machine = machine
         self.socket = socket
         self.journal = journal

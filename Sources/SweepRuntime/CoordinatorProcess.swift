@@ -28,7 +28,8 @@ struct CoordinatorProcess: Equatable, CustomStringConvertible {
     /// parentheses and may itself hold spaces and parentheses.
     static func startTicks(of pid: Int32) -> Int64? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         return fields.count > 19 ? Int64(fields[19]) : nil
     }

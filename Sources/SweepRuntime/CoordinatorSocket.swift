@@ -31,13 +31,16 @@ final class CoordinatorSocket {
                 throw error
             }
             self.zap = zap
-            logger.info("CURVE encryption on; only allowed worker keys are admitted (checked: an unlisted key is refused)")
+            logger.info(
+                "CURVE encryption on; only allowed worker keys are admitted (checked: an unlisted key is refused)")
         case .plaintext:
             zap = nil
             try Self.bind(router, bind)
             endpoint = router.lastEndpoint
             if !isLocalEndpoint(endpoint) {
-                logger.warning("INSECURE: \(endpoint) is served without encryption or authentication; anyone who can reach it can run commands on your workers")
+                logger.warning(
+                    "INSECURE: \(endpoint) is served without encryption or authentication; anyone who can reach it can run commands on your workers"
+                )
             }
         }
     }
@@ -46,7 +49,10 @@ final class CoordinatorSocket {
         do {
             try router.bind(endpoint)
         } catch {
-            throw SweepError(.cannotStart, "cannot bind \(endpoint): \(error). Use an address of this host and a free port, e.g. tcp://*:5555 or tcp://127.0.0.1:*")
+            throw SweepError(
+                .cannotStart,
+                "cannot bind \(endpoint): \(error). Use an address of this host and a free port, e.g. tcp://*:5555 or tcp://127.0.0.1:*"
+            )
         }
     }
 

@@ -11,12 +11,15 @@ extension LoadedSweep {
         let trainer: WireTrainer
         switch spec.trainer {
         case .builtin(let builtin):
-            trainer = .builtin(WireBuiltin(model: builtin.model.name, progressMetrics: spec.metricNames, data: wireDataset))
+            trainer = .builtin(
+                WireBuiltin(model: builtin.model.name, progressMetrics: spec.metricNames, data: wireDataset))
         case .command(let command):
-            trainer = .command(WireCommand(
-                arguments: command.template.arguments, env: command.env, cpus: command.resources.cpus, gpus: command.resources.gpus,
-                objective: spec.objective.metric, seed: spec.search.seed, timeout: spec.limits.taskTimeout,
-                data: dataBlob, workdir: workdirBlob))
+            trainer = .command(
+                WireCommand(
+                    arguments: command.template.arguments, env: command.env, cpus: command.resources.cpus,
+                    gpus: command.resources.gpus,
+                    objective: spec.objective.metric, seed: spec.search.seed, timeout: spec.limits.taskTimeout,
+                    data: dataBlob, workdir: workdirBlob))
         }
         return Setup(sweepID: sweepID, folds: spec.taskFolds, plan: plan, trainer: trainer)
     }
@@ -29,8 +32,9 @@ extension LoadedSweep {
             case .classes(let labels, let names): target = .classes(labels: labels, count: names.count)
             case .values(let values): target = .values(values)
             }
-            return WireDataset(rows: dataset.rows, columns: dataset.columns, features: dataset.features, target: target,
-                               categoryCounts: dataset.categories.map { $0?.count ?? 0 }, imputation: spec.data?.impute ?? "mean")
+            return WireDataset(
+                rows: dataset.rows, columns: dataset.columns, features: dataset.features, target: target,
+                categoryCounts: dataset.categories.map { $0?.count ?? 0 }, imputation: spec.data?.impute ?? "mean")
         }
     }
 

@@ -11,13 +11,17 @@ public final class LocalWorkers {
     /// This very binary: `sweep run` starts its workers from itself.
     public static var currentExecutable: URL { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath() }
 
-    public func start(count: Int, connect: String, slots: Int, heartbeatInterval: Double, logLevel: String,
-                      executable: URL = LocalWorkers.currentExecutable) throws {
+    public func start(
+        count: Int, connect: String, slots: Int, heartbeatInterval: Double, logLevel: String,
+        executable: URL = LocalWorkers.currentExecutable
+    ) throws {
         for index in 0..<count {
             let process = Process()
             process.executableURL = executable
-            process.arguments = ["worker", "--connect", connect, "--slots", String(slots), "--name", "local-\(index + 1)",
-                                 "--heartbeat", "\(heartbeatInterval)s", "--log-level", logLevel, "--parent-pid", String(getpid())]
+            process.arguments = [
+                "worker", "--connect", connect, "--slots", String(slots), "--name", "local-\(index + 1)",
+                "--heartbeat", "\(heartbeatInterval)s", "--log-level", logLevel, "--parent-pid", String(getpid()),
+            ]
             try process.run()
             processes.append(process)
         }

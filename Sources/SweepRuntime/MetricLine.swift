@@ -23,7 +23,9 @@ struct MetricReports {
         var metrics = object
         var step: Int?
         if let value = metrics.removeValue(forKey: "step") {
-            guard value >= 0, value == value.rounded(), value < 1e15 else { return .malformed("step must be a whole number ≥ 0") }
+            guard value >= 0, value == value.rounded(), value < 1e15 else {
+                return .malformed("step must be a whole number ≥ 0")
+            }
             step = Int(value)
         }
         guard !metrics.isEmpty else { return .malformed("no metrics") }
@@ -44,4 +46,3 @@ struct MetricReports {
         }
     }
 }
-

@@ -11,11 +11,15 @@ enum ProgramLookup {
     static let defaultPath = "/bin:/usr/bin"
 
     /// Why `program` cannot be started, or nil if it can.
-    static func problem(_ program: String, environment: [String: String], directory: String, worker: String) -> CommandProblem? {
+    static func problem(_ program: String, environment: [String: String], directory: String, worker: String)
+        -> CommandProblem?
+    {
         if program.contains("/") {
-            let file = URL(fileURLWithPath: program, relativeTo: URL(fileURLWithPath: directory)).standardizedFileURL.path
+            let file = URL(fileURLWithPath: program, relativeTo: URL(fileURLWithPath: directory)).standardizedFileURL
+                .path
             guard exists(file) else {
-                return .notFound(program: program, worker: worker, searched: program.hasPrefix("/") ? .absolute : .taskDirectory)
+                return .notFound(
+                    program: program, worker: worker, searched: program.hasPrefix("/") ? .absolute : .taskDirectory)
             }
             return unexecutable(file).map { .notExecutable(program: program, worker: worker, file: file, reason: $0) }
         }
@@ -30,7 +34,8 @@ enum ProgramLookup {
             if firstUnexecutable == nil { firstUnexecutable = (file, reason) }
         }
         if let firstUnexecutable {
-            return .notExecutable(program: program, worker: worker, file: firstUnexecutable.file, reason: firstUnexecutable.reason)
+            return .notExecutable(
+                program: program, worker: worker, file: firstUnexecutable.file, reason: firstUnexecutable.reason)
         }
         return .notFound(program: program, worker: worker, searched: .path(path))
     }

@@ -30,7 +30,8 @@ struct ProgressLine {
         if let scores = foldsDone[record.task.trial], scores.count == spec.taskFolds {
             let mean = scores.reduce(0, +) / Double(scores.count)
             if best == nil || spec.objective.goal.better(mean, than: best!.mean)
-                || (mean == best!.mean && record.task.trial < best!.trial) {
+                || (mean == best!.mean && record.task.trial < best!.trial)
+            {
                 best = (record.task.trial, mean)
             }
             foldsDone[record.task.trial] = nil
@@ -48,7 +49,8 @@ struct ProgressLine {
         if stopped > 0 { text += " · \(stopped) stopped early" }
         text += " · \(running) running · \(workers) workers"
         if let best {
-            text += " · best \(spec.objective.metric) \(formatNumber((best.mean * 1e4).rounded() / 1e4)) (trial \(best.trial))"
+            text +=
+                " · best \(spec.objective.metric) \(formatNumber((best.mean * 1e4).rounded() / 1e4)) (trial \(best.trial))"
         }
         text += " · \(Int(elapsed)) s"
         if let waiting { text += " · \(waiting)" }

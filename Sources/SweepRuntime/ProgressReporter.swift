@@ -25,8 +25,10 @@ struct ProgressReporter {
     /// Refreshes the line if it is due.
     mutating func show(_ machine: CoordinatorMachine, now: Double) {
         guard enabled, now >= nextDue else { return }
-        Console.shared.status(line.text(running: machine.runningTasks, workers: machine.workerCount, elapsed: now - started,
-                                        waiting: machine.waitingReason))
+        Console.shared.status(
+            line.text(
+                running: machine.runningTasks, workers: machine.workerCount, elapsed: now - started,
+                waiting: machine.waitingReason))
         lastShown = now
     }
 

@@ -22,17 +22,18 @@ extension RunDatabase {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v2") { db in try db.execute(sql: schemaV2) }
         migrator.registerMigration("v3") { db in
-            try db.execute(sql: """
-                ALTER TABLE sweep ADD COLUMN wall_seconds REAL;
-                ALTER TABLE sweep ADD COLUMN coordinator_host TEXT;
-                ALTER TABLE sweep ADD COLUMN coordinator_pid INTEGER;
-                ALTER TABLE sweep ADD COLUMN coordinator_start INTEGER;
-                -- The refit of the best configuration, once the sweep finished: the model file or
-                -- why there is none, and the refitted model's scores on the held-out rows.
-                CREATE TABLE refit (id INTEGER PRIMARY KEY CHECK (id = 1), model_file TEXT, note TEXT,
-                                    holdout_json TEXT, holdout_rows INTEGER NOT NULL, at REAL NOT NULL);
-                PRAGMA user_version = 3;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE sweep ADD COLUMN wall_seconds REAL;
+                    ALTER TABLE sweep ADD COLUMN coordinator_host TEXT;
+                    ALTER TABLE sweep ADD COLUMN coordinator_pid INTEGER;
+                    ALTER TABLE sweep ADD COLUMN coordinator_start INTEGER;
+                    -- The refit of the best configuration, once the sweep finished: the model file or
+                    -- why there is none, and the refitted model's scores on the held-out rows.
+                    CREATE TABLE refit (id INTEGER PRIMARY KEY CHECK (id = 1), model_file TEXT, note TEXT,
+                                        holdout_json TEXT, holdout_rows INTEGER NOT NULL, at REAL NOT NULL);
+                    PRAGMA user_version = 3;
+                    """)
         }
         return migrator
     }
@@ -40,10 +41,16 @@ extension RunDatabase {
     /// Checks that a database's version is one this sweep can read, with what to do if not.
     static func checkVersion(_ version: Int, path: String) throws {
         if version > schemaVersion {
-            throw RunDatabaseError(description: "\(path) has run-database schema version \(version), written by a newer sweep; this one reads versions \(oldestReadableVersion) to \(schemaVersion). Use the newer sweep")
+            throw RunDatabaseError(
+                description:
+                    "\(path) has run-database schema version \(version), written by a newer sweep; this one reads versions \(oldestReadableVersion) to \(schemaVersion). Use the newer sweep"
+            )
         }
         if version < oldestReadableVersion {
-            throw RunDatabaseError(description: "\(path) has run-database schema version \(version); this sweep reads versions \(oldestReadableVersion) to \(schemaVersion). Use the sweep that wrote it, or start the sweep again into a new directory")
+            throw RunDatabaseError(
+                description:
+                    "\(path) has run-database schema version \(version); this sweep reads versions \(oldestReadableVersion) to \(schemaVersion). Use the sweep that wrote it, or start the sweep again into a new directory"
+            )
         }
     }
 

@@ -20,16 +20,19 @@ extension RunDatabase {
         try read { db in
             let restored = try restore(db)
             let spec = try Self.parseStoredSpec(restored.sweep, path: path)
-            return StoredRun(summary: try summary(db, restored: restored, spec: spec), specText: restored.sweep.specText,
-                             specFileName: Self.specFileName(restored.sweep.specPath))
+            return StoredRun(
+                summary: try summary(db, restored: restored, spec: spec), specText: restored.sweep.specText,
+                specFileName: Self.specFileName(restored.sweep.specPath))
         }
     }
 
     static func parseStoredSpec(_ sweep: SweepRow, path: String) throws -> Spec {
         do {
-            return try SpecParser.parse(sweep.specText, file: sweep.specPath, defaultName: sweep.name, models: BuiltinModels.catalog)
+            return try SpecParser.parse(
+                sweep.specText, file: sweep.specPath, defaultName: sweep.name, models: BuiltinModels.catalog)
         } catch {
-            throw RunDatabaseError(description: "the spec stored in \(path) does not parse with this version of sweep:\n\(error)")
+            throw RunDatabaseError(
+                description: "the spec stored in \(path) does not parse with this version of sweep:\n\(error)")
         }
     }
 
@@ -46,11 +49,14 @@ extension RunDatabase {
         // Command trainers may report more metrics than the objective: report every one seen.
         let seen = Set(records.values.flatMap(\.metrics.keys)).subtracting(spec.metricNames).sorted()
         let ending = try Ending(db, databasePath: path)
-        var summary = RunSummary(name: restored.sweep.name, objective: spec.objective, metricNames: spec.metricNames + seen,
-                                 folds: spec.taskFolds, trials: restored.trials, records: records,
-                                 wallSeconds: ending.wallSeconds, state: ending.state)
-        summary.algorithm = spec.search.algorithm.rawValue + (spec.earlyStopping.map { " with \($0.name) early stopping" } ?? "")
-        summary.searchEnded = try String.fetchOne(db, sql: "SELECT detail FROM events WHERE kind = 'search-ended' ORDER BY id DESC LIMIT 1")
+        var summary = RunSummary(
+            name: restored.sweep.name, objective: spec.objective, metricNames: spec.metricNames + seen,
+            folds: spec.taskFolds, trials: restored.trials, records: records,
+            wallSeconds: ending.wallSeconds, state: ending.state)
+        summary.algorithm =
+            spec.search.algorithm.rawValue + (spec.earlyStopping.map { " with \($0.name) early stopping" } ?? "")
+        summary.searchEnded = try String.fetchOne(
+            db, sql: "SELECT detail FROM events WHERE kind = 'search-ended' ORDER BY id DESC LIMIT 1")
         summary.stops = restored.decisions
         summary.refit = ending.refit
         return summary
@@ -80,39 +86,49 @@ private struct Ending {
         case "stopped" where endedAfterResume: state = .stopped
         default:
             let coordinator = process?.description ?? "not recorded by the sweep that wrote this database"
-            state = switch process?.isAlive {
-            case true?: .running(coordinator: coordinator)
-            case false?: .interrupted(coordinator: coordinator)
-            case nil: .unknown(coordinator: coordinator)
-            }
+            state =
+                switch process?.isAlive {
+                case true?: .running(coordinator: coordinator)
+                case false?: .interrupted(coordinator: coordinator)
+                case nil: .unknown(coordinator: coordinator)
+                }
         }
         // The session the coordinator measured (since its start or resume), to its end; while it
         // runs, to now; after a crash, to its last record.
         let createdAt: Double = sweep["created_at"] ?? 0
-        let sessionStart = try Double.fetchOne(db, sql: "SELECT max(at) FROM events WHERE kind IN ('started', 'resumed')") ?? createdAt
+        let sessionStart =
+            try Double.fetchOne(db, sql: "SELECT max(at) FROM events WHERE kind IN ('started', 'resumed')") ?? createdAt
         if let recorded = sweep["wall_seconds"] as Double?, state == .finished || state == .stopped {
             wallSeconds = recorded
         } else if case .running = state {
             wallSeconds = max(0, Date().timeIntervalSince1970 - sessionStart)
         } else {
-            let last = try Double.fetchOne(db, sql: """
-                SELECT max(at) FROM (SELECT max(at) AS at FROM events UNION ALL SELECT max(received_at) FROM results
-                                     UNION ALL SELECT max(dispatched_at) FROM attempts UNION ALL SELECT finished_at FROM sweep)
-                """) ?? sessionStart
+            let last =
+                try Double.fetchOne(
+                    db,
+                    sql: """
+                        SELECT max(at) FROM (SELECT max(at) AS at FROM events UNION ALL SELECT max(received_at) FROM results
+                                             UNION ALL SELECT max(dispatched_at) FROM attempts UNION ALL SELECT finished_at FROM sweep)
+                        """) ?? sessionStart
             wallSeconds = max(0, last - sessionStart)
         }
         // Only a finished sweep refits; a sweep resumed since has not refitted yet.
         guard state == .finished else { return }
-        refit = v3 ? try Row.fetchOne(db, sql: "SELECT * FROM refit WHERE id = 1").map { row in
-            RefitOutcome(modelFile: row["model_file"], note: row["note"], holdout: (row["holdout_json"] as String?).map(decodeMetrics),
-                         holdoutRows: row["holdout_rows"])
-        } : Self.legacyRefit(databasePath: databasePath)
+        refit =
+            v3
+            ? try Row.fetchOne(db, sql: "SELECT * FROM refit WHERE id = 1").map { row in
+                RefitOutcome(
+                    modelFile: row["model_file"], note: row["note"],
+                    holdout: (row["holdout_json"] as String?).map(decodeMetrics),
+                    holdoutRows: row["holdout_rows"])
+            } : Self.legacyRefit(databasePath: databasePath)
     }
 
     /// A version 2 database does not record the refit: the one exception to "run.db alone" is
     /// the model file its sweep left beside it (its holdout scores are lost).
     static func legacyRefit(databasePath: String) -> RefitOutcome? {
-        let model = ((databasePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("model.json")
+        let model = ((databasePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
+            "model.json")
         guard FileManager.default.fileExists(atPath: model) else { return nil }
         return RefitOutcome(modelFile: "model.json", note: nil, holdout: nil, holdoutRows: 0)
     }

@@ -21,7 +21,7 @@ final class RunDatabase {
     struct SweepRow {
         var sweepID: UInt64
         var name: String
-        var mode: String          // "run" (local workers) or "coordinator"
+        var mode: String  // "run" (local workers) or "coordinator"
         var bind: String
         var specPath: String
         var specText: String
@@ -63,22 +63,32 @@ final class RunDatabase {
     static func create(directory: String, sweep: SweepRow, folds: Int) throws -> RunDatabase {
         let path = (directory as NSString).appendingPathComponent(fileName)
         if FileManager.default.fileExists(atPath: path) {
-            throw RunDatabaseError(description: "\(path) already exists: continue that sweep with `sweep resume \(directory)`, or choose another --out")
+            throw RunDatabaseError(
+                description:
+                    "\(path) already exists: continue that sweep with `sweep resume \(directory)`, or choose another --out"
+            )
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let database = RunDatabase(path: path, queue: try DatabaseQueue(path: path, configuration: configuration()))
         try migrator.migrate(database.queue)
         let process = CoordinatorProcess.current
         try database.queue.write { db in
-            try db.execute(sql: """
-                INSERT INTO sweep (id, sweep_id, name, mode, bind, spec_path, spec_text, data_sha256, workdir_sha256,
-                                   key_path, allow_paths, insecure, created_at, status, folds,
-                                   coordinator_host, coordinator_pid, coordinator_start)
-                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)
-                """, arguments: [String(sweep.sweepID, radix: 16), sweep.name, sweep.mode, sweep.bind, sweep.specPath, sweep.specText,
-                                 sweep.dataSHA256, sweep.workdirSHA256, sweep.keyPath, json(sweep.allowPaths), sweep.insecure, now(), folds,
-                                 process.host, process.pid, process.startTicks])
-            try db.execute(sql: "INSERT INTO events (at, kind, detail) VALUES (?, 'started', ?)", arguments: [now(), sweep.name])
+            try db.execute(
+                sql: """
+                    INSERT INTO sweep (id, sweep_id, name, mode, bind, spec_path, spec_text, data_sha256, workdir_sha256,
+                                       key_path, allow_paths, insecure, created_at, status, folds,
+                                       coordinator_host, coordinator_pid, coordinator_start)
+                    VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    String(sweep.sweepID, radix: 16), sweep.name, sweep.mode, sweep.bind, sweep.specPath,
+                    sweep.specText,
+                    sweep.dataSHA256, sweep.workdirSHA256, sweep.keyPath, json(sweep.allowPaths), sweep.insecure, now(),
+                    folds,
+                    process.host, process.pid, process.startTicks,
+                ])
+            try db.execute(
+                sql: "INSERT INTO events (at, kind, detail) VALUES (?, 'started', ?)", arguments: [now(), sweep.name])
         }
         return database
     }
@@ -90,7 +100,9 @@ final class RunDatabase {
         do {
             try migrator.migrate(database.queue)
         } catch {
-            throw RunDatabaseError(description: "cannot bring the run database \(database.path) up to schema version \(schemaVersion): \(error)")
+            throw RunDatabaseError(
+                description:
+                    "cannot bring the run database \(database.path) up to schema version \(schemaVersion): \(error)")
         }
         return database
     }
@@ -106,7 +118,8 @@ final class RunDatabase {
     private static func open(directory: String, configuration: Configuration) throws -> RunDatabase {
         let path = (directory as NSString).appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: path) else {
-            throw RunDatabaseError(description: "\(directory) has no \(fileName): it is not a run directory of this version of sweep")
+            throw RunDatabaseError(
+                description: "\(directory) has no \(fileName): it is not a run directory of this version of sweep")
         }
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -114,13 +127,19 @@ final class RunDatabase {
             let version = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
             try checkVersion(version, path: path)
             guard problems == ["ok"] else {
-                throw RunDatabaseError(description: "the run database \(path) is corrupt (\(problems.prefix(3).joined(separator: "; "))). Restore it from a backup, or start the sweep again with `sweep run` into a new directory")
+                throw RunDatabaseError(
+                    description:
+                        "the run database \(path) is corrupt (\(problems.prefix(3).joined(separator: "; "))). Restore it from a backup, or start the sweep again with `sweep run` into a new directory"
+                )
             }
             return RunDatabase(path: path, queue: queue)
         } catch let error as RunDatabaseError {
             throw error
         } catch {
-            throw RunDatabaseError(description: "cannot read the run database \(path): \(error). If the file was damaged, restore it from a backup, or start the sweep again into a new directory")
+            throw RunDatabaseError(
+                description:
+                    "cannot read the run database \(path): \(error). If the file was damaged, restore it from a backup, or start the sweep again into a new directory"
+            )
         }
     }
 
@@ -129,8 +148,9 @@ final class RunDatabase {
     func claim() throws {
         let process = CoordinatorProcess.current
         try queue.write { db in
-            try db.execute(sql: "UPDATE sweep SET coordinator_host = ?, coordinator_pid = ?, coordinator_start = ? WHERE id = 1",
-                           arguments: [process.host, process.pid, process.startTicks])
+            try db.execute(
+                sql: "UPDATE sweep SET coordinator_host = ?, coordinator_pid = ?, coordinator_start = ? WHERE id = 1",
+                arguments: [process.host, process.pid, process.startTicks])
         }
     }
 
@@ -142,44 +162,57 @@ final class RunDatabase {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sweep WHERE id = 1") else {
             throw RunDatabaseError(description: "\(path) has no sweep record")
         }
-        let allow = (try? JSONDecoder().decode([String].self, from: Data((row["allow_paths"] as String? ?? "[]").utf8))) ?? []
-        let sweep = SweepRow(sweepID: UInt64(row["sweep_id"] as String, radix: 16) ?? 0, name: row["name"], mode: row["mode"],
-                             bind: row["bind"], specPath: row["spec_path"], specText: row["spec_text"],
-                             dataSHA256: row["data_sha256"], workdirSHA256: row["workdir_sha256"], keyPath: row["key_path"],
-                             allowPaths: allow, insecure: row["insecure"])
+        let allow =
+            (try? JSONDecoder().decode([String].self, from: Data((row["allow_paths"] as String? ?? "[]").utf8))) ?? []
+        let sweep = SweepRow(
+            sweepID: UInt64(row["sweep_id"] as String, radix: 16) ?? 0, name: row["name"], mode: row["mode"],
+            bind: row["bind"], specPath: row["spec_path"], specText: row["spec_text"],
+            dataSHA256: row["data_sha256"], workdirSHA256: row["workdir_sha256"], keyPath: row["key_path"],
+            allowPaths: allow, insecure: row["insecure"])
         var trials: [Trial] = []
         for trialRow in try Row.fetchAll(db, sql: "SELECT trial, params FROM trials ORDER BY trial") {
             let bytes = [UInt8](trialRow["params"] as Data)
             trials.append(Trial(number: trialRow["trial"], params: try Codec.decodeParams(bytes)))
         }
         var attempts: [TaskID: Int] = [:]
-        for task in try Row.fetchAll(db, sql: "SELECT trial, fold, max(attempt) AS attempts FROM attempts GROUP BY trial, fold") {
+        for task in try Row.fetchAll(
+            db, sql: "SELECT trial, fold, max(attempt) AS attempts FROM attempts GROUP BY trial, fold")
+        {
             attempts[TaskID(trial: task["trial"], fold: task["fold"])] = task["attempts"]
         }
         var counted: [TaskRecord] = []
         for result in try Row.fetchAll(db, sql: "SELECT * FROM results WHERE counted = 1 ORDER BY id") {
             let task = TaskID(trial: result["trial"], fold: result["fold"])
             let metrics = decodeMetrics(result["metrics_json"])
-            counted.append(TaskRecord(task: task, status: TaskStatus(rawValue: result["status"]) ?? .failed, worker: result["worker"],
-                                      host: result["host"], attempt: result["attempt"], duration: result["duration"],
-                                      metrics: metrics, error: result["error"]))
+            counted.append(
+                TaskRecord(
+                    task: task, status: TaskStatus(rawValue: result["status"]) ?? .failed, worker: result["worker"],
+                    host: result["host"], attempt: result["attempt"], duration: result["duration"],
+                    metrics: metrics, error: result["error"]))
         }
         let decisions = try Row.fetchAll(db, sql: "SELECT * FROM decisions ORDER BY id").map { row in
-            StoppedTrial(decision: StopDecision(trial: row["trial"], rule: StopDecision.Rule(rawValue: row["rule"]) ?? .racing,
-                                                fold: row["fold"], step: row["step"], reason: row["reason"]),
-                         dropped: row["dropped"], cancelled: row["cancelled"])
+            StoppedTrial(
+                decision: StopDecision(
+                    trial: row["trial"], rule: StopDecision.Rule(rawValue: row["rule"]) ?? .racing,
+                    fold: row["fold"], step: row["step"], reason: row["reason"]),
+                dropped: row["dropped"], cancelled: row["cancelled"])
         }
         let reports = try Row.fetchAll(db, sql: "SELECT trial, fold, step, value FROM reports ORDER BY id").map { row in
-            (task: TaskID(trial: row["trial"], fold: row["fold"]), step: row["step"] as Int, value: row["value"] as Double)
+            (
+                task: TaskID(trial: row["trial"], fold: row["fold"]), step: row["step"] as Int,
+                value: row["value"] as Double
+            )
         }
         let duplicates = try Int.fetchOne(db, sql: "SELECT count(*) FROM results WHERE counted = 0") ?? 0
-        let requeues = try Int.fetchOne(db, sql: "SELECT coalesce(sum(CAST(detail AS INTEGER)), 0) FROM events WHERE kind = 'requeued'") ?? 0
-        return Restored(sweep: sweep, trials: trials, attempts: attempts, counted: counted, decisions: decisions, reports: reports,
-                        duplicates: duplicates, requeues: requeues)
+        let requeues =
+            try Int.fetchOne(
+                db, sql: "SELECT coalesce(sum(CAST(detail AS INTEGER)), 0) FROM events WHERE kind = 'requeued'") ?? 0
+        return Restored(
+            sweep: sweep, trials: trials, attempts: attempts, counted: counted, decisions: decisions, reports: reports,
+            duplicates: duplicates, requeues: requeues)
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T { try queue.read(body) }
-
 
     // MARK: Buffered writes (committed together by `commit()`)
 
@@ -187,36 +220,60 @@ final class RunDatabase {
     /// from the `tasks` view).
     func trialAdded(_ trial: Trial) {
         let json = trial.params.json  // once: the content hash is of this text
-        pending.append(("INSERT INTO trials (trial, params_json, params, content_hash) VALUES (?, ?, ?, ?)",
-                        [trial.number, json, Data(Codec.encode(trial.params)), String(fnv1a64(json.utf8), radix: 16)]))
+        pending.append(
+            (
+                "INSERT INTO trials (trial, params_json, params, content_hash) VALUES (?, ?, ?, ?)",
+                [trial.number, json, Data(Codec.encode(trial.params)), String(fnv1a64(json.utf8), radix: 16)]
+            ))
     }
 
     /// An early-stopping decision with its reason and what it saved.
     func stopped(_ decision: StopDecision, dropped: Int, cancelled: Int) {
-        pending.append(("INSERT INTO decisions (trial, rule, fold, step, reason, dropped, cancelled, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        [decision.trial, decision.rule.rawValue, decision.fold, decision.step, decision.reason, dropped, cancelled, now()]))
+        pending.append(
+            (
+                "INSERT INTO decisions (trial, rule, fold, step, reason, dropped, cancelled, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    decision.trial, decision.rule.rawValue, decision.fold, decision.step, decision.reason, dropped,
+                    cancelled, now(),
+                ]
+            ))
     }
 
     /// An intermediate value of the objective (kept when a stopping rule reads them, for resume).
     func reported(_ lease: LeaseRef, step: Int, value: Double) {
-        pending.append(("INSERT INTO reports (trial, fold, attempt, step, value) VALUES (?, ?, ?, ?, ?)",
-                        [lease.trial, lease.fold, lease.attempt, step, value]))
+        pending.append(
+            (
+                "INSERT INTO reports (trial, fold, attempt, step, value) VALUES (?, ?, ?, ?, ?)",
+                [lease.trial, lease.fold, lease.attempt, step, value]
+            ))
     }
 
     func dispatched(_ lease: LeaseRef, worker: String, host: String) {
-        pending.append(("INSERT OR REPLACE INTO attempts (trial, fold, attempt, worker, host, dispatched_at) VALUES (?, ?, ?, ?, ?, ?)",
-                        [lease.trial, lease.fold, lease.attempt, worker, host, now()]))
+        pending.append(
+            (
+                "INSERT OR REPLACE INTO attempts (trial, fold, attempt, worker, host, dispatched_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [lease.trial, lease.fold, lease.attempt, worker, host, now()]
+            ))
     }
 
     func counted(_ record: TaskRecord) {
-        pending.append(("INSERT INTO results (trial, fold, attempt, worker, host, status, duration, metrics_json, error, counted, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
-                        [record.task.trial, record.task.fold, record.attempt, record.worker, record.host, record.status.rawValue,
-                         record.duration, metricsJSON(record.metrics), record.error, now()]))
+        pending.append(
+            (
+                "INSERT INTO results (trial, fold, attempt, worker, host, status, duration, metrics_json, error, counted, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                [
+                    record.task.trial, record.task.fold, record.attempt, record.worker, record.host,
+                    record.status.rawValue,
+                    record.duration, metricsJSON(record.metrics), record.error, now(),
+                ]
+            ))
     }
 
     func duplicate(_ lease: LeaseRef, worker: String, metrics: [String: Double]) {
-        pending.append(("INSERT INTO results (trial, fold, attempt, worker, host, status, duration, metrics_json, error, counted, received_at) VALUES (?, ?, ?, ?, '', 'duplicate', 0, ?, NULL, 0, ?)",
-                        [lease.trial, lease.fold, lease.attempt, worker, metricsJSON(metrics), now()]))
+        pending.append(
+            (
+                "INSERT INTO results (trial, fold, attempt, worker, host, status, duration, metrics_json, error, counted, received_at) VALUES (?, ?, ?, ?, '', 'duplicate', 0, ?, NULL, 0, ?)",
+                [lease.trial, lease.fold, lease.attempt, worker, metricsJSON(metrics), now()]
+            ))
     }
 
     func event(_ kind: String, _ detail: String) {
@@ -230,15 +287,21 @@ final class RunDatabase {
 
     /// The sweep's end: every task counted (`finished`) or stopped on request, after `wallSeconds`.
     func finished(complete: Bool, wallSeconds: Double) {
-        pending.append(("UPDATE sweep SET status = ?, finished_at = ?, wall_seconds = ? WHERE id = 1",
-                        [complete ? "finished" : "stopped", now(), wallSeconds]))
+        pending.append(
+            (
+                "UPDATE sweep SET status = ?, finished_at = ?, wall_seconds = ? WHERE id = 1",
+                [complete ? "finished" : "stopped", now(), wallSeconds]
+            ))
     }
 
     /// The refit of the best configuration (after the sweep finished), committed at once and
     /// folded into the database file.
     func recordRefit(_ refit: RefitOutcome) throws {
-        pending.append(("INSERT OR REPLACE INTO refit (id, model_file, note, holdout_json, holdout_rows, at) VALUES (1, ?, ?, ?, ?, ?)",
-                        [refit.modelFile, refit.note, refit.holdout.map(metricsJSON), refit.holdoutRows, now()]))
+        pending.append(
+            (
+                "INSERT OR REPLACE INTO refit (id, model_file, note, holdout_json, holdout_rows, at) VALUES (1, ?, ?, ?, ?, ?)",
+                [refit.modelFile, refit.note, refit.holdout.map(metricsJSON), refit.holdoutRows, now()]
+            ))
         try commit()
         checkpoint()
     }

@@ -24,12 +24,16 @@ public enum RunDirectory {
     /// flushed so the rename itself survives a crash.
     static func atomicWrite(_ text: String, to path: String) throws {
         let temporary = "\(path).tmp-\(getpid())"
-        let descriptor = try retryingEINTR("create \(temporary)") { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+        let descriptor = try retryingEINTR("create \(temporary)") {
+            open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        }
         do {
             defer { close(descriptor) }
             var bytes = Array(text.utf8)[...]
             while !bytes.isEmpty {
-                let written = try retryingEINTR("write \(temporary)") { bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) } }
+                let written = try retryingEINTR("write \(temporary)") {
+                    bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+                }
                 bytes = bytes.dropFirst(written)
             }
             _ = try retryingEINTR("flush \(temporary)") { fsync(descriptor) }
@@ -38,8 +42,9 @@ public enum RunDirectory {
             unlink(temporary)
             throw error
         }
-        let directory = open((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
-                             O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let directory = open(
+            (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
+            O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directory >= 0 {
             _ = fsync(directory)  // best effort: some file systems cannot flush a directory
             close(directory)
@@ -51,7 +56,9 @@ public enum RunDirectory {
         while true {
             let result = call()
             if result >= 0 { return result }
-            if errno != EINTR { throw RunDirectoryError(description: "cannot \(what): \(String(cString: strerror(errno)))") }
+            if errno != EINTR {
+                throw RunDirectoryError(description: "cannot \(what): \(String(cString: strerror(errno)))")
+            }
         }
     }
 

@@ -25,7 +25,11 @@ final class RunJournal {
         self.logger = logger
         artifacts = try RunArtifacts(directory: directory)
         objective = spec.objective.metric
-        keepReports = switch spec.earlyStopping { case .asha, .median: true; default: false }
+        keepReports =
+            switch spec.earlyStopping {
+            case .asha, .median: true;
+            default: false
+            }
     }
 
     /// Records what an action says happened; sends are the socket loop's and ignored here.
@@ -48,7 +52,9 @@ final class RunJournal {
             database.trialAdded(trial)
         case .stopped(let decision, let dropped, let cancelled):
             database.stopped(decision, dropped: dropped, cancelled: cancelled)
-            logger.info("stopped trial \(decision.trial) (\(decision.rule.rawValue)): \(decision.reason); \(dropped) queued folds dropped, \(cancelled) running cancelled")
+            logger.info(
+                "stopped trial \(decision.trial) (\(decision.rule.rawValue)): \(decision.reason); \(dropped) queued folds dropped, \(cancelled) running cancelled"
+            )
         case .searchEnded(let reason):
             database.event("search-ended", reason)
             logger.info("no new trials: \(reason)")
@@ -76,10 +82,13 @@ final class RunJournal {
             logger.warning("worker \(name) on \(host) cannot run the trainer; its tasks go to other workers: \(reason)")
             database.event("worker-cannot-run", "\(name)@\(host): \(reason)")
         case .attemptFailed(let lease, let worker, let error, let retrying):
-            logger.warning("task \(lease) failed on \(worker): \(error)\(retrying ? "; retrying" : "; no attempts left")")
+            logger.warning(
+                "task \(lease) failed on \(worker): \(error)\(retrying ? "; retrying" : "; no attempts left")")
             database.event("attempt-failed", "\(lease) on \(worker): \(error)")
         case .duplicate(let lease, let worker, let metrics):
-            logger.info("duplicate result for \(lease) from \(worker): already counted, ignored (kept in run.db's results, counted = 0)")
+            logger.info(
+                "duplicate result for \(lease) from \(worker): already counted, ignored (kept in run.db's results, counted = 0)"
+            )
             database.duplicate(lease, worker: worker, metrics: metrics)
         case .malformed(let peer, let reason):
             malformedCount += 1

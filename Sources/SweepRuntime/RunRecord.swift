@@ -22,8 +22,10 @@ public final class RunRecord {
     let dataSHA256: String?
     let workdirSHA256: String?
 
-    private init(database: RunDatabase, row: RunDatabase.SweepRow, isResume: Bool,
-                 records: [TaskID: TaskRecord], state: CoordinatorMachine.Restored?) {
+    private init(
+        database: RunDatabase, row: RunDatabase.SweepRow, isResume: Bool,
+        records: [TaskID: TaskRecord], state: CoordinatorMachine.Restored?
+    ) {
         self.database = database
         sweepID = row.sweepID
         self.isResume = isResume
@@ -41,12 +43,15 @@ public final class RunRecord {
     }
 
     /// Starts the run database of a new sweep in `directory`.
-    public static func create(directory: String, sweep: LoadedSweep, mode: String, bind: String, keyPath: String?,
-                              allowPaths: [String], insecure: Bool) throws -> RunRecord {
+    public static func create(
+        directory: String, sweep: LoadedSweep, mode: String, bind: String, keyPath: String?,
+        allowPaths: [String], insecure: Bool
+    ) throws -> RunRecord {
         let row = RunDatabase.SweepRow(
             sweepID: UInt64.random(in: 1...UInt64.max), name: sweep.spec.name, mode: mode, bind: bind,
             specPath: URL(fileURLWithPath: sweep.specPath).standardizedFileURL.path, specText: sweep.specText,
-            dataSHA256: sweep.dataSHA256, workdirSHA256: sweep.workdirBlob?.sha256, keyPath: keyPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+            dataSHA256: sweep.dataSHA256, workdirSHA256: sweep.workdirBlob?.sha256,
+            keyPath: keyPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
             allowPaths: allowPaths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, insecure: insecure)
         let database = try RunDatabase.create(directory: directory, sweep: row, folds: sweep.spec.taskFolds)
         return RunRecord(database: database, row: row, isResume: false, records: [:], state: nil)
@@ -57,9 +62,10 @@ public final class RunRecord {
         let database = try RunDatabase.open(directory: directory)
         try database.claim()
         let restored = try database.restore()
-        let state = CoordinatorMachine.Restored(trials: restored.trials, counted: restored.counted.map { ($0.task, $0.status, $0.metrics) },
-                                                attempts: restored.attempts, decisions: restored.decisions.map(\.decision),
-                                                reports: restored.reports)
+        let state = CoordinatorMachine.Restored(
+            trials: restored.trials, counted: restored.counted.map { ($0.task, $0.status, $0.metrics) },
+            attempts: restored.attempts, decisions: restored.decisions.map(\.decision),
+            reports: restored.reports)
         let records = Dictionary(restored.counted.map { ($0.task, $0) }, uniquingKeysWith: { first, _ in first })
         return RunRecord(database: database, row: restored.sweep, isResume: true, records: records, state: state)
     }
@@ -68,10 +74,16 @@ public final class RunRecord {
     /// (The recorded trials are the truth: the coordinator replays its search from them.)
     public func verify(_ sweep: LoadedSweep) throws -> LoadedSweep {
         if let stored = dataSHA256, stored != sweep.dataSHA256 {
-            throw RunDatabaseError(description: "the data file changed since the sweep started (sha256 \(stored.prefix(12))… then, \(sweep.dataSHA256?.prefix(12) ?? "none")… now); resume needs the same data, or start a new sweep")
+            throw RunDatabaseError(
+                description:
+                    "the data file changed since the sweep started (sha256 \(stored.prefix(12))… then, \(sweep.dataSHA256?.prefix(12) ?? "none")… now); resume needs the same data, or start a new sweep"
+            )
         }
         if let stored = workdirSHA256, stored != sweep.workdirBlob?.sha256 {
-            throw RunDatabaseError(description: "the trainer's workdir changed since the sweep started; resume needs the same code, or start a new sweep")
+            throw RunDatabaseError(
+                description:
+                    "the trainer's workdir changed since the sweep started; resume needs the same code, or start a new sweep"
+            )
         }
         return sweep
     }

@@ -15,7 +15,8 @@ public enum RunReport {
     @discardableResult
     public static func write(directory: String) throws -> RunSummary {
         let stored = try RunDatabase.openForReading(directory: directory).storedRun()
-        try RunDirectory.write(stored.summary, specText: stored.specText, specFileName: stored.specFileName, to: directory)
+        try RunDirectory.write(
+            stored.summary, specText: stored.specText, specFileName: stored.specFileName, to: directory)
         return stored.summary
     }
 }

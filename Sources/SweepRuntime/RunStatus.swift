@@ -36,10 +36,15 @@ public struct RunStatus: Codable, Sendable {
     }
 
     public var text: String {
-        var lines = ["sweep '\(name)': \(state)",
-                     "tasks: \(succeeded + failed + stopped)/\(tasks) counted (\(succeeded) ok, \(failed) failed\(stopped > 0 ? ", \(stopped) stopped early" : "")), \(pending) not yet; \(trials) trials",
-                     "attempts: \(attempts) dispatched, \(requeued) re-queued, \(duplicates) duplicate results ignored, \(workersLost) workers lost, \(resumes) resumes"]
-        if let best { lines.append("best so far: trial \(best.trial) \(best.params) — \(best.metric) \(String(format: "%.4f", best.mean))") }
+        var lines = [
+            "sweep '\(name)': \(state)",
+            "tasks: \(succeeded + failed + stopped)/\(tasks) counted (\(succeeded) ok, \(failed) failed\(stopped > 0 ? ", \(stopped) stopped early" : "")), \(pending) not yet; \(trials) trials",
+            "attempts: \(attempts) dispatched, \(requeued) re-queued, \(duplicates) duplicate results ignored, \(workersLost) workers lost, \(resumes) resumes",
+        ]
+        if let best {
+            lines.append(
+                "best so far: trial \(best.trial) \(best.params) — \(best.metric) \(String(format: "%.4f", best.mean))")
+        }
         if !recentEvents.isEmpty { lines.append("recent events:"); lines += recentEvents.map { "  \($0)" } }
         return lines.joined(separator: "\n")
     }
@@ -61,14 +66,18 @@ extension RunDatabase {
             let state = try String.fetchOne(db, sql: "SELECT status FROM sweep WHERE id = 1") ?? "?"
             var best: RunStatus.Best?
             if let spec = try? Self.parseStoredSpec(restored.sweep, path: path),
-               let trial = try summary(db, restored: restored, spec: spec).best, let objective = trial.objective {
-                best = RunStatus.Best(trial: trial.trial.number, params: trial.trial.params.json, metric: spec.objective.metric,
-                                      mean: objective.mean)
+                let trial = try summary(db, restored: restored, spec: spec).best, let objective = trial.objective
+            {
+                best = RunStatus.Best(
+                    trial: trial.trial.number, params: trial.trial.params.json, metric: spec.objective.metric,
+                    mean: objective.mean)
             }
-            let events = try Row.fetchAll(db, sql: "SELECT at, kind, detail FROM events ORDER BY id DESC LIMIT 8").reversed().map { row -> String in
-                let date = Date(timeIntervalSince1970: row["at"])
-                return "\(ISO8601DateFormatter().string(from: date)) \(row["kind"] as String): \(row["detail"] as String)"
-            }
+            let events = try Row.fetchAll(db, sql: "SELECT at, kind, detail FROM events ORDER BY id DESC LIMIT 8")
+                .reversed().map { row -> String in
+                    let date = Date(timeIntervalSince1970: row["at"])
+                    return
+                        "\(ISO8601DateFormatter().string(from: date)) \(row["kind"] as String): \(row["detail"] as String)"
+                }
             return RunStatus(
                 name: restored.sweep.name, state: state,
                 trials: try count("SELECT count(*) FROM trials"), tasks: try count("SELECT count(*) FROM tasks"),

@@ -12,12 +12,15 @@ public struct RunTimings: Sendable {
     public static func read(directory: String) throws -> RunTimings {
         let database = try RunDatabase.open(directory: directory)
         return try database.read { db in
-            let latencies = try Double.fetchAll(db, sql: """
-                SELECT r.received_at - a.dispatched_at FROM results r
-                JOIN attempts a ON a.trial = r.trial AND a.fold = r.fold AND a.attempt = r.attempt
-                WHERE r.counted = 1
-                """)
-            let first = try String.fetchOne(db, sql: "SELECT detail FROM events WHERE kind = 'first-dispatch' ORDER BY id LIMIT 1")
+            let latencies = try Double.fetchAll(
+                db,
+                sql: """
+                    SELECT r.received_at - a.dispatched_at FROM results r
+                    JOIN attempts a ON a.trial = r.trial AND a.fold = r.fold AND a.attempt = r.attempt
+                    WHERE r.counted = 1
+                    """)
+            let first = try String.fetchOne(
+                db, sql: "SELECT detail FROM events WHERE kind = 'first-dispatch' ORDER BY id LIMIT 1")
             return RunTimings(dispatchToCounted: latencies, firstDispatch: first.flatMap(Double.init))
         }
     }

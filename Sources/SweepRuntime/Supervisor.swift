@@ -56,8 +56,11 @@ struct Supervisor {
             if exited && open.isEmpty { break }
             let now = MonotonicClock.now()
             if stopping == nil && !exited {
-                if cancel.isSet { stopping = (.cancelled, now + CommandTrainer.stopGrace) }
-                else if now >= deadline { stopping = (.timedOut, now + CommandTrainer.stopGrace) }
+                if cancel.isSet {
+                    stopping = (.cancelled, now + CommandTrainer.stopGrace)
+                } else if now >= deadline {
+                    stopping = (.timedOut, now + CommandTrainer.stopGrace)
+                }
                 if stopping != nil { kill(-child.pid, SIGTERM) }
             }
             if let stop = stopping, !exited, now >= stop.killAt { kill(-child.pid, SIGKILL) }
@@ -121,6 +124,8 @@ struct Supervisor {
             stderrPartial.removeSubrange(...newline)
         }
         if stderrLines.count > 200 { stderrLines.removeFirst(stderrLines.count - 100) }
-        if stderrPartial.count > 1 << 16 { stderrLines.append(String(decoding: stderrPartial, as: UTF8.self)); stderrPartial.removeAll() }
+        if stderrPartial.count > 1 << 16 {
+            stderrLines.append(String(decoding: stderrPartial, as: UTF8.self)); stderrPartial.removeAll()
+        }
     }
 }

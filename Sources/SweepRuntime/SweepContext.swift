@@ -45,7 +45,10 @@ final class SweepContext: Sendable {
     /// A built-in sweep: the model is looked up in the registry once, here.
     convenience init(_ setup: Setup, builtin: WireBuiltin) {
         guard let model = BuiltinModels.named(builtin.model) else {
-            self.init(setup, runner: .unavailable("this worker has no built-in model '\(builtin.model)'; run the coordinator's version of sweep"))
+            self.init(
+                setup,
+                runner: .unavailable(
+                    "this worker has no built-in model '\(builtin.model)'; run the coordinator's version of sweep"))
             return
         }
         let dataset = builtin.data.map { data in
@@ -54,11 +57,16 @@ final class SweepContext: Sendable {
             case .classes(let labels, let count): target = .classes(labels: labels, names: (0..<count).map(String.init))
             case .values(let values): target = .values(values)
             }
-            return Dataset(featureNames: (0..<data.columns).map { "x\($0)" }, features: data.features, target: target,
-                           categories: data.categoryCounts.map { $0 == 0 ? nil : (0..<$0).map(String.init) })
+            return Dataset(
+                featureNames: (0..<data.columns).map { "x\($0)" }, features: data.features, target: target,
+                categories: data.categoryCounts.map { $0 == 0 ? nil : (0..<$0).map(String.init) })
         }
         let imputation = builtin.data.flatMap { Preprocessor.Imputation(rawValue: $0.imputation) } ?? .mean
-        self.init(setup, runner: .builtin(Builtin(model: model, dataset: dataset, imputation: imputation,
-                                                  progressMetrics: builtin.progressMetrics)))
+        self.init(
+            setup,
+            runner: .builtin(
+                Builtin(
+                    model: model, dataset: dataset, imputation: imputation,
+                    progressMetrics: builtin.progressMetrics)))
     }
 }

@@ -27,11 +27,14 @@ extension SweepLifecycle {
         database.checkpoint()
         if complete, let best = try RunReport.load(directory: directory).best {
             let refit = BestModelRefit.run(best.trial, sweep: sweep, directory: directory, logger: logger)
-            try record.recordRefit(RefitOutcome(modelFile: refit.file, note: refit.note, holdout: refit.holdout,
-                                                holdoutRows: sweep.plan.holdout.count))
+            try record.recordRefit(
+                RefitOutcome(
+                    modelFile: refit.file, note: refit.note, holdout: refit.holdout,
+                    holdoutRows: sweep.plan.holdout.count))
         }
         let summary = try RunReport.write(directory: directory)
-        return SweepEnd(directory: directory, complete: complete, best: summary.best, modelFile: summary.modelFile,
-                        wallSeconds: wallSeconds)
+        return SweepEnd(
+            directory: directory, complete: complete, best: summary.best, modelFile: summary.modelFile,
+            wallSeconds: wallSeconds)
     }
 }

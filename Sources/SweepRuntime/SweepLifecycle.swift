@@ -18,8 +18,10 @@ public final class SweepLifecycle {
         /// Worker processes of this binary to start on loopback once bound (`sweep run`).
         public var localWorkers: LocalWorkerOptions?
 
-        public init(bind: String, heartbeatInterval: Double = 1, security: CoordinatorSecurity = .plaintext,
-                    showProgress: Bool = true, stopOnSignals: Bool = true, localWorkers: LocalWorkerOptions? = nil) {
+        public init(
+            bind: String, heartbeatInterval: Double = 1, security: CoordinatorSecurity = .plaintext,
+            showProgress: Bool = true, stopOnSignals: Bool = true, localWorkers: LocalWorkerOptions? = nil
+        ) {
             self.bind = bind
             self.heartbeatInterval = heartbeatInterval
             self.security = security
@@ -65,12 +67,14 @@ public final class SweepLifecycle {
         self.options = options
         self.logger = logger
         do {
-            socket = try CoordinatorSocket(bind: options.bind, heartbeatInterval: options.heartbeatInterval,
-                                           security: options.security, logger: logger)
+            socket = try CoordinatorSocket(
+                bind: options.bind, heartbeatInterval: options.heartbeatInterval,
+                security: options.security, logger: logger)
         } catch let error as KeyError {
             throw SweepError(.cannotStart, "\(error)")
         }
-        journal = try RunJournal(database: record.database, directory: record.directory, spec: sweep.spec, logger: logger)
+        journal = try RunJournal(
+            database: record.database, directory: record.directory, spec: sweep.spec, logger: logger)
     }
 
     deinit {
@@ -83,9 +87,10 @@ public final class SweepLifecycle {
         let watcher = options.stopOnSignals ? SignalWatcher { [control] _ in control.post(.stop) } : nil
         defer { withExtendedLifetime(watcher) {} }
         if let local = options.localWorkers {
-            try localWorkers.start(count: local.count, connect: endpoint, slots: local.slots,
-                                   heartbeatInterval: options.heartbeatInterval, logLevel: local.logLevel,
-                                   executable: local.executable)
+            try localWorkers.start(
+                count: local.count, connect: endpoint, slots: local.slots,
+                heartbeatInterval: options.heartbeatInterval, logLevel: local.logLevel,
+                executable: local.executable)
         }
         let loop = try makeLoop()
         announce(loop.machine)
@@ -93,7 +98,9 @@ public final class SweepLifecycle {
         localWorkers.stop()
         socket.close()
         if !outcome.complete {
-            logger.warning("stopped before the sweep finished: \(loop.machine.endedTasks) of \(loop.machine.totalTasks) tasks ended")
+            logger.warning(
+                "stopped before the sweep finished: \(loop.machine.endedTasks) of \(loop.machine.totalTasks) tasks ended"
+            )
         }
         if journal.malformedCount > 0 { logger.warning("dropped \(journal.malformedCount) malformed messages in all") }
         return try finish(complete: outcome.complete, wallSeconds: outcome.wallSeconds)
@@ -104,26 +111,34 @@ public final class SweepLifecycle {
         // Command trainers are stopped by their worker at the timeout (then SIGKILL after a grace
         // period); the coordinator's own deadline comes later, for workers that cannot answer.
         let leaseTimeout = spec.limits.taskTimeout + (spec.trainer.isCommand ? CommandTrainer.stopGrace + 5 : 0)
-        let machine = CoordinatorMachine(.init(
-            sweepID: record.sweepID, search: sweep.searchConfiguration, objective: spec.objective.metric,
-            maxAttempts: spec.limits.maxAttempts, taskTimeout: leaseTimeout, heartbeatInterval: options.heartbeatInterval,
-            resources: spec.trainer.resources), restored: record.restoredState)
-        var progress = ProgressReporter(spec: spec, plannedTrials: sweep.plannedTrials, enabled: options.showProgress,
-                                        started: MonotonicClock.now())
+        let machine = CoordinatorMachine(
+            .init(
+                sweepID: record.sweepID, search: sweep.searchConfiguration, objective: spec.objective.metric,
+                maxAttempts: spec.limits.maxAttempts, taskTimeout: leaseTimeout,
+                heartbeatInterval: options.heartbeatInterval,
+                resources: spec.trainer.resources), restored: record.restoredState)
+        var progress = ProgressReporter(
+            spec: spec, plannedTrials: sweep.plannedTrials, enabled: options.showProgress,
+            started: MonotonicClock.now())
         for restored in record.restoredRecords.values { progress.counted(restored) }
-        return CoordinatorLoop(machine: machine, socket: socket, journal: journal, sweep: sweep, progress: progress,
-                               control: control, logger: logger)
+        return CoordinatorLoop(
+            machine: machine, socket: socket, journal: journal, sweep: sweep, progress: progress,
+            control: control, logger: logger)
     }
 
     func announce(_ machine: CoordinatorMachine) {
         let spec = sweep.spec
         if record.isResume {
             let counted = record.restoredRecords.count
-            logger.info("resuming sweep '\(spec.name)' on \(endpoint): \(counted) of \(machine.totalTasks) tasks already counted; waiting for workers to reconnect")
+            logger.info(
+                "resuming sweep '\(spec.name)' on \(endpoint): \(counted) of \(machine.totalTasks) tasks already counted; waiting for workers to reconnect"
+            )
             journal.started(endpoint: endpoint, mode: record.mode, resumedFrom: counted, of: machine.totalTasks)
         } else {
             let trials = sweep.plannedTrials.map { "up to \($0) trials" } ?? "trials until the budget ends"
-            logger.info("serving sweep '\(spec.name)' on \(endpoint): \(spec.search.algorithm.rawValue) search, \(trials) × \(spec.taskFolds) folds")
+            logger.info(
+                "serving sweep '\(spec.name)' on \(endpoint): \(spec.search.algorithm.rawValue) search, \(trials) × \(spec.taskFolds) folds"
+            )
             journal.started(endpoint: endpoint, mode: record.mode, resumedFrom: nil, of: machine.totalTasks)
         }
     }

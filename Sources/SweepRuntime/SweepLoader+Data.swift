@@ -32,10 +32,14 @@ extension SweepLoader {
         loaded.sha256 = ContentHash.sha256(bytes)
         do {
             let table = try CSVTable(parsing: String(decoding: contents, as: UTF8.self))
-            if let cv = draft.cv, let group = cv.group { loaded.groups = groups(table, column: group, folds: cv.folds, &draft) }
+            if let cv = draft.cv, let group = cv.group {
+                loaded.groups = groups(table, column: group, folds: cv.folds, &draft)
+            }
             guard let targetColumn = table.header.firstIndex(of: data.target) else {
-                draft.fail("data.target", "no column '\(data.target)' in \(data.path); columns: \(table.header.joined(separator: ", "))"
-                           + Suggestion.didYouMean(data.target, among: table.header))
+                draft.fail(
+                    "data.target",
+                    "no column '\(data.target)' in \(data.path); columns: \(table.header.joined(separator: ", "))"
+                        + Suggestion.didYouMean(data.target, among: table.header))
                 return loaded
             }
             loaded.rows = table.rows.count
@@ -52,7 +56,8 @@ extension SweepLoader {
                 // The group column identifies rows; it is never a feature.
                 let group = draft.cv?.group
                 let drop = data.drop + (group.map { data.drop.contains($0) ? [] : [$0] } ?? [])
-                let dataset = try Dataset(csv: table, target: data.target, classification: data.task == .classification, drop: drop)
+                let dataset = try Dataset(
+                    csv: table, target: data.target, classification: data.task == .classification, drop: drop)
                 (loaded.dataset, loaded.labels) = (dataset, dataset.labels)
             case nil:
                 break  // the trainer is wrong: check only what does not depend on it
@@ -70,8 +75,10 @@ extension SweepLoader {
     /// Each row's group index, checking that the column exists and has a group per fold.
     static func groups(_ table: CSVTable, column group: String, folds: Int, _ draft: inout SpecDraft) -> [Int]? {
         guard let column = table.header.firstIndex(of: group) else {
-            draft.fail("cv.group", "no column '\(group)' in \(draft.data?.path ?? "the data"); columns: \(table.header.joined(separator: ", "))"
-                       + Suggestion.didYouMean(group, among: table.header))
+            draft.fail(
+                "cv.group",
+                "no column '\(group)' in \(draft.data?.path ?? "the data"); columns: \(table.header.joined(separator: ", "))"
+                    + Suggestion.didYouMean(group, among: table.header))
             return nil
         }
         let values = table.rows.map { $0[column] }
@@ -87,7 +94,8 @@ extension SweepLoader {
     /// folds against the rows, and parameters bounded by a training fold's rows (k of k-NN).
     static func checkData(_ loaded: LoadedData, _ draft: inout SpecDraft) {
         if let classes = loaded.dataset?.classNames.count ?? loaded.labels.map({ Set($0).count }), classes > 2,
-           let metric = draft.objective?.metric, MetricInfo.named(metric)?.binaryOnly == true {
+            let metric = draft.objective?.metric, MetricInfo.named(metric)?.binaryOnly == true
+        {
             let instead = metric == "roc_auc" ? "roc_auc_ovr" : metric + "_macro or " + metric + "_weighted"
             draft.fail("objective.metric", "'\(metric)' is for two classes; the data has \(classes): use \(instead)")
         }
@@ -96,7 +104,9 @@ extension SweepLoader {
             let searchRows = Double(rows) * (1 - (cv.testSize ?? 0))
             let needed = cv.folds + (cv.timeSeries ? 1 : 0)
             if searchRows < Double(needed) {
-                draft.fail("cv.folds", "\(cv.folds) folds need at least \(needed) rows outside the holdout; the data has \(rows)")
+                draft.fail(
+                    "cv.folds",
+                    "\(cv.folds) folds need at least \(needed) rows outside the holdout; the data has \(rows)")
             }
         }
         guard let dataset = loaded.dataset, let model = draft.trainer?.model, let space = draft.space else { return }
@@ -105,7 +115,10 @@ extension SweepLoader {
             guard let dimension = space.first(where: { $0.name == parameter.name }) else { continue }
             let largest = dimension.discreteValues?.compactMap { $0.number }.max() ?? 0
             if largest > Double(smallestTrain) {
-                draft.fail("space.\(parameter.name)", "\(parameter.name) reaches \(formatNumber(largest)) but a training fold has only \(smallestTrain) rows")
+                draft.fail(
+                    "space.\(parameter.name)",
+                    "\(parameter.name) reaches \(formatNumber(largest)) but a training fold has only \(smallestTrain) rows"
+                )
             }
         }
     }
@@ -115,7 +128,8 @@ extension SweepLoader {
         guard let workdir = draft.trainer?.command?.workdir else { return nil }
         let workdirURL = URL(fileURLWithPath: workdir, relativeTo: directory).standardizedFileURL
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: workdirURL.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: workdirURL.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
             draft.fail("trainer.workdir", "\(workdirURL.path) is not a directory (paths are relative to the spec file)")
             return nil
         }

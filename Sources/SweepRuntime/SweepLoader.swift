@@ -27,7 +27,8 @@ public struct LoadedSweep: Sendable {
         let search = spec.search
         return SearchDriver.Configuration(
             space: spec.space, algorithm: search.algorithm, seed: search.seed, tpe: search.tpe, trials: search.trials,
-            timeLimit: search.timeLimit, stopAfterNoImprovement: search.stopAfterNoImprovement, goal: spec.objective.goal,
+            timeLimit: search.timeLimit, stopAfterNoImprovement: search.stopAfterNoImprovement,
+            goal: spec.objective.goal,
             folds: spec.taskFolds, earlyStopping: spec.earlyStopping)
     }
 }
@@ -41,7 +42,10 @@ public enum SweepLoader {
     public static func load(specPath: String) throws -> LoadedSweep {
         let url = URL(fileURLWithPath: specPath)
         guard let bytes = FileManager.default.contents(atPath: url.path) else {
-            throw SpecFileError(description: "cannot read spec file '\(specPath)': \(FileManager.default.fileExists(atPath: url.path) ? "permission denied" : "no such file")")
+            throw SpecFileError(
+                description:
+                    "cannot read spec file '\(specPath)': \(FileManager.default.fileExists(atPath: url.path) ? "permission denied" : "no such file")"
+            )
         }
         guard let text = String(bytes: bytes, encoding: .utf8) else {
             throw SpecFileError(description: "spec file '\(specPath)' is not UTF-8 text")
@@ -65,10 +69,18 @@ public enum SweepLoader {
         var blobs: [String: [UInt8]] = [:]
         for (blob, bytes) in [data.file, workdir].compactMap({ $0 }) { blobs[blob.sha256] = bytes }
         let gridSize = spec.search.algorithm == .grid ? GridSampler.trials(spec.space).count : nil
-        let plannedTrials = gridSize ?? spec.search.trials.map { budget in SearchSpace(spec.space).discreteSize.map { min($0, budget) } ?? budget }
-        let plan = data.rows.map { FoldPlan.make(rows: $0, cv: spec.cv, classes: data.labels, groups: data.groups) }
-            ?? FoldPlan(scheme: .partition, foldsPerRepeat: spec.cv.folds, assignments: Array(repeating: [], count: spec.cv.repeats))
-        return LoadedSweep(spec: spec, specPath: specPath, specText: text, dataset: data.dataset, plannedTrials: plannedTrials, plan: plan,
-                           blobs: blobs, dataBlob: data.file?.blob, workdirBlob: workdir?.blob, dataSHA256: data.sha256)
+        let plannedTrials =
+            gridSize
+            ?? spec.search.trials.map { budget in SearchSpace(spec.space).discreteSize.map { min($0, budget) } ?? budget
+            }
+        let plan =
+            data.rows.map { FoldPlan.make(rows: $0, cv: spec.cv, classes: data.labels, groups: data.groups) }
+            ?? FoldPlan(
+                scheme: .partition, foldsPerRepeat: spec.cv.folds,
+                assignments: Array(repeating: [], count: spec.cv.repeats))
+        return LoadedSweep(
+            spec: spec, specPath: specPath, specText: text, dataset: data.dataset, plannedTrials: plannedTrials,
+            plan: plan,
+            blobs: blobs, dataBlob: data.file?.blob, workdirBlob: workdir?.blob, dataSHA256: data.sha256)
     }
 }

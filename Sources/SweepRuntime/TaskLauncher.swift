@@ -22,7 +22,10 @@ struct TaskLauncher {
     /// This worker's name, in what a task says about this host.
     let workerName: String
 
-    init(store: BlobStore, gpus: [Int], inbox: Mailbox<WorkerService.Inbox>, pool: TaskPool, logger: Logger, workerName: String) {
+    init(
+        store: BlobStore, gpus: [Int], inbox: Mailbox<WorkerService.Inbox>, pool: TaskPool, logger: Logger,
+        workerName: String
+    ) {
         self.store = store
         self.workerName = workerName
         self.freeGPUs = gpus
@@ -95,7 +98,9 @@ struct TaskLauncher {
     mutating func requests() -> [Message] {
         var messages: [Message] = []
         for hash in downloads.keys.sorted() {
-            for (offset, length) in downloads[hash]!.requests() { messages.append(.fetch(sha256: hash, offset: offset, length: length)) }
+            for (offset, length) in downloads[hash]!.requests() {
+                messages.append(.fetch(sha256: hash, offset: offset, length: length))
+            }
         }
         return messages
     }
@@ -108,7 +113,8 @@ struct TaskLauncher {
         do {
             let workdir = try command.workdir.map { try store.workdir(for: $0) }
             let data = try command.data.map { blob in
-                try CommandData(csv: String(decoding: try Data(contentsOf: store.blobURL(blob)), as: UTF8.self), plan: setup.plan)
+                try CommandData(
+                    csv: String(decoding: try Data(contentsOf: store.blobURL(blob)), as: UTF8.self), plan: setup.plan)
             }
             runner = .command(SweepContext.Command(command: command, data: data, workdir: workdir))
         } catch {
@@ -134,8 +140,15 @@ struct TaskLauncher {
     mutating func run(_ assignment: Assignment, sweepID: UInt64) {
         let lease = assignment.lease
         guard let context = contexts[sweepID] else {
-            if pendingSetup?.setup.sweepID == sweepID { waiting.append((assignment, sweepID)) }
-            else { inbox.post(.finished(TaskResult(lease: lease, succeeded: false, duration: 0, metrics: [:], error: "worker holds no setup for this sweep"))) }
+            if pendingSetup?.setup.sweepID == sweepID {
+                waiting.append((assignment, sweepID))
+            } else {
+                inbox.post(
+                    .finished(
+                        TaskResult(
+                            lease: lease, succeeded: false, duration: 0, metrics: [:],
+                            error: "worker holds no setup for this sweep")))
+            }
             return
         }
         let inbox = self.inbox
@@ -146,21 +159,27 @@ struct TaskLauncher {
             // The progress closure is made on the trainer thread: nothing more is allocated here,
             // on the socket thread, per task (the dispatch benchmark's path).
             pool.submit {
-                let result = BuiltinTrainer.run(assignment, builtin, plan: context.plan, cancel: cancel) { step, metrics in
+                let result = BuiltinTrainer.run(assignment, builtin, plan: context.plan, cancel: cancel) {
+                    step, metrics in
                     inbox.post(.progress(lease, step: step, metrics: metrics))
                 }
                 inbox.post(.finished(result))
             }
         case .command(let command):
-            let progress: @Sendable (Int, [String: Double]) -> Void = { step, metrics in inbox.post(.progress(lease, step: step, metrics: metrics)) }
+            let progress: @Sendable (Int, [String: Double]) -> Void = { step, metrics in
+                inbox.post(.progress(lease, step: step, metrics: metrics))
+            }
             let gpus = Array(freeGPUs.prefix(command.command.gpus))
             freeGPUs.removeFirst(gpus.count)
             let cancel = CancelFlag()
             running[lease] = (cancel, gpus)
             let task = CommandTask(
                 assignment: assignment, command: command.command, folds: context.folds,
-                taskDirectory: store.root.appendingPathComponent("tasks/\(String(sweepID, radix: 16))/trial-\(lease.trial)-fold-\(lease.fold)-attempt-\(lease.attempt)"),
-                workdir: command.workdir, data: command.data, gpuIDs: gpus, launcher: launcher, worker: workerName, cancel: cancel,
+                taskDirectory: store.root.appendingPathComponent(
+                    "tasks/\(String(sweepID, radix: 16))/trial-\(lease.trial)-fold-\(lease.fold)-attempt-\(lease.attempt)"
+                ),
+                workdir: command.workdir, data: command.data, gpuIDs: gpus, launcher: launcher, worker: workerName,
+                cancel: cancel,
                 progress: progress)
             pool.submit { inbox.post(.finished(CommandTrainer.run(task))) }
         case .unavailable(let problem):

@@ -18,8 +18,9 @@ final class WorkerConnection {
         self.endpoint = endpoint
         self.heartbeatInterval = heartbeatInterval
         self.security = security
-        (socket, monitor) = try Self.open(context, endpoint: endpoint, heartbeatInterval: heartbeatInterval,
-                                          security: security, monitor: 1)
+        (socket, monitor) = try Self.open(
+            context, endpoint: endpoint, heartbeatInterval: heartbeatInterval,
+            security: security, monitor: 1)
         monitors = 1
     }
 
@@ -57,8 +58,9 @@ final class WorkerConnection {
     func reconnect() throws {
         close()
         monitors += 1
-        (socket, monitor) = try Self.open(context, endpoint: endpoint, heartbeatInterval: heartbeatInterval,
-                                          security: security, monitor: monitors)
+        (socket, monitor) = try Self.open(
+            context, endpoint: endpoint, heartbeatInterval: heartbeatInterval,
+            security: security, monitor: monitors)
     }
 
     func close() {
@@ -67,8 +69,10 @@ final class WorkerConnection {
         socket.close()
     }
 
-    private static func open(_ context: Context, endpoint: String, heartbeatInterval: Double, security: WorkerSecurity,
-                             monitor number: Int) throws -> (Socket, Socket) {
+    private static func open(
+        _ context: Context, endpoint: String, heartbeatInterval: Double, security: WorkerSecurity,
+        monitor number: Int
+    ) throws -> (Socket, Socket) {
         let socket = try Socket(context, .dealer)
         try SocketSettings.configureDealer(socket, heartbeatInterval: heartbeatInterval)
         if case .curve(let publicKey, let secretKey, let serverKey) = security {

@@ -18,7 +18,10 @@ struct WorkerLoop {
     /// The last handshake failure said to the user (said again only after a success).
     private var handshakeProblem: SocketEvent.Kind?
 
-    init(machine: WorkerMachine, connection: WorkerConnection, tasks: TaskLauncher, options: WorkerService.Options, logger: Logger) {
+    init(
+        machine: WorkerMachine, connection: WorkerConnection, tasks: TaskLauncher, options: WorkerService.Options,
+        logger: Logger
+    ) {
         self.machine = machine
         self.connection = connection
         self.tasks = tasks
@@ -37,7 +40,9 @@ struct WorkerLoop {
             case .progress(let lease, let step, let metrics):
                 try perform(machine.handle(.progress(lease, step: step, metrics: metrics), now: MonotonicClock.now()))
             case .control(.drain):
-                logger.info("draining: finishing \(machine.runningCount) running tasks and delivering \(machine.unacknowledgedCount) results, taking no new ones")
+                logger.info(
+                    "draining: finishing \(machine.runningCount) running tasks and delivering \(machine.unacknowledgedCount) results, taking no new ones"
+                )
                 try perform(machine.handle(.drain, now: MonotonicClock.now()))
             case .control(.stop):
                 // Stop now: cancel running programs and say goodbye, so their tasks are
@@ -84,7 +89,9 @@ struct WorkerLoop {
             case .cancel(let lease):
                 tasks.cancel(lease)
             case .deliverChunk(let hash, let offset, let total, let bytes):
-                for request in tasks.deliver(hash, offset: offset, total: total, bytes: bytes) { connection.send(request) }
+                for request in tasks.deliver(hash, offset: offset, total: total, bytes: bytes) {
+                    connection.send(request)
+                }
             case .reconnect:
                 try connection.reconnect()
             case .report(let report):
@@ -103,7 +110,9 @@ struct WorkerLoop {
             for request in tasks.outstandingRequests() { connection.send(request) }
         case .coordinatorLost(let silence):
             if coordinatorKnown {
-                logger.warning("coordinator silent for \(formatNumber((silence * 10).rounded() / 10)) s; reconnecting to \(options.connect)")
+                logger.warning(
+                    "coordinator silent for \(formatNumber((silence * 10).rounded() / 10)) s; reconnecting to \(options.connect)"
+                )
             }
             coordinatorKnown = false
         case .sweepDone(let sweepID):
@@ -119,11 +128,14 @@ struct WorkerLoop {
     func handshakeAdvice(_ kind: SocketEvent.Kind) -> String {
         switch (kind, options.security) {
         case (.handshakeFailedAuth, .curve(let publicKey, _, _)):
-            return "the coordinator at \(options.connect) refused this worker's key; ask its operator to allow public key \(publicKey) (the worker's .key file)"
+            return
+                "the coordinator at \(options.connect) refused this worker's key; ask its operator to allow public key \(publicKey) (the worker's .key file)"
         case (_, .curve):
-            return "the encrypted handshake with \(options.connect) failed: check that --server-key is the coordinator's public key and that the coordinator uses keys"
+            return
+                "the encrypted handshake with \(options.connect) failed: check that --server-key is the coordinator's public key and that the coordinator uses keys"
         case (_, .plaintext):
-            return "the handshake with \(options.connect) failed: the coordinator probably requires keys (--key and --server-key)"
+            return
+                "the handshake with \(options.connect) failed: the coordinator probably requires keys (--key and --server-key)"
         }
     }
 }

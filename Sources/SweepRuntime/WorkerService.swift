@@ -17,8 +17,10 @@ public final class WorkerService {
         public var cacheDirectory: URL?
         public var security: WorkerSecurity
 
-        public init(connect: String, slots: Int, gpus: [Int] = [], name: String, heartbeatInterval: Double = 1,
-                    cacheDirectory: URL? = nil, security: WorkerSecurity = .plaintext) {
+        public init(
+            connect: String, slots: Int, gpus: [Int] = [], name: String, heartbeatInterval: Double = 1,
+            cacheDirectory: URL? = nil, security: WorkerSecurity = .plaintext
+        ) {
             self.security = security
             self.connect = connect
             self.slots = slots
@@ -70,18 +72,24 @@ public final class WorkerService {
             workerID: "\(options.name)@\(host)", incarnation: UInt64.random(in: 1...UInt64.max),
             name: options.name, host: host, slots: options.slots, gpus: options.gpus.count)
         let store = try BlobStore(root: options.cacheDirectory ?? BlobStore.defaultRoot())
-        let connection = try WorkerConnection(endpoint: options.connect, heartbeatInterval: options.heartbeatInterval,
-                                              security: options.security)
+        let connection = try WorkerConnection(
+            endpoint: options.connect, heartbeatInterval: options.heartbeatInterval,
+            security: options.security)
         let pool = TaskPool(threads: options.slots, name: "trainer")
         defer { pool.stop() }
-        let tasks = TaskLauncher(store: store, gpus: options.gpus, inbox: inbox, pool: pool, logger: logger, workerName: options.name)
-        var loop = WorkerLoop(machine: WorkerMachine(identity, heartbeatInterval: options.heartbeatInterval),
-                              connection: connection, tasks: tasks, options: options, logger: logger)
+        let tasks = TaskLauncher(
+            store: store, gpus: options.gpus, inbox: inbox, pool: pool, logger: logger, workerName: options.name)
+        var loop = WorkerLoop(
+            machine: WorkerMachine(identity, heartbeatInterval: options.heartbeatInterval),
+            connection: connection, tasks: tasks, options: options, logger: logger)
         let gpuText = options.gpus.isEmpty ? "" : " and GPUs \(options.gpus.map(String.init).joined(separator: ","))"
-        logger.info("worker \(options.name) on \(host) with \(options.slots) slots\(gpuText), connecting to \(options.connect)")
+        logger.info(
+            "worker \(options.name) on \(host) with \(options.slots) slots\(gpuText), connecting to \(options.connect)")
         try loop.perform(loop.machine.handle(.started, now: MonotonicClock.now()))
         while loop.running {
-            var poller = Poller([.socket(connection.socket), .fileDescriptor(inbox.fileDescriptor), .socket(connection.monitor)])
+            var poller = Poller([
+                .socket(connection.socket), .fileDescriptor(inbox.fileDescriptor), .socket(connection.monitor),
+            ])
             let wait = min(max(loop.machine.nextWake - MonotonicClock.now(), 0), Self.longestWait)
             let ready = try poller.poll(timeoutMilliseconds: Int((wait * 1000).rounded(.up)))
             if ready[1] { try loop.take(inbox.drain()) }

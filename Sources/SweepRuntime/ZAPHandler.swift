@@ -44,7 +44,9 @@ final class ZAPHandler: @unchecked Sendable {  // safe: mutable state guarded by
     /// Throws if it never hears of the client: then libzmq is not consulting it, and would admit anyone.
     func probe(endpoint: String, serverKey: String, timeout: Double = 5) throws {
         let keys = try Curve.keyPair()
-        lock.withLock { probeKey = keys.publicKey; probeSeen = false }
+        lock.withLock {
+            probeKey = keys.publicKey; probeSeen = false
+        }
         let client = try Socket(context, .dealer)
         defer { client.close() }
         try client.set(.linger, Int32(0))
@@ -61,7 +63,10 @@ final class ZAPHandler: @unchecked Sendable {  // safe: mutable state guarded by
                 throw KeyError(description: "security self-check failed: a client with an unlisted key got a reply")
             }
         }
-        throw KeyError(description: "security self-check failed: the ZAP handler was not consulted about an unlisted client within \(Int(timeout)) s; refusing to run (libzmq would admit anyone)")
+        throw KeyError(
+            description:
+                "security self-check failed: the ZAP handler was not consulted about an unlisted client within \(Int(timeout)) s; refusing to run (libzmq would admit anyone)"
+        )
     }
 
     private func serve() {
@@ -91,7 +96,9 @@ final class ZAPHandler: @unchecked Sendable {  // safe: mutable state guarded by
         func reply(_ code: String, _ text: String) -> [[UInt8]] {
             [Array("1.0".utf8), requestID, Array(code.utf8), Array(text.utf8), [], []]
         }
-        guard request.count >= 6, String(decoding: request[0], as: UTF8.self) == "1.0" else { return reply("500", "malformed ZAP request") }
+        guard request.count >= 6, String(decoding: request[0], as: UTF8.self) == "1.0" else {
+            return reply("500", "malformed ZAP request")
+        }
         let address = String(decoding: request[3], as: UTF8.self)
         let mechanism = String(decoding: request[5], as: UTF8.self)
         guard mechanism == "CURVE", request.count >= 7, let key = Curve.encode(request[6]) else {
@@ -130,7 +137,8 @@ final class ZAPHandler: @unchecked Sendable {  // safe: mutable state guarded by
             }
             let repeats = lastLogged[id]?.suppressed ?? 0
             lastLogged[id] = (now, 0)
-            return "refused a worker from \(address): \(reason)" + (repeats > 0 ? " (\(repeats) more attempts since the last report)" : "")
+            return "refused a worker from \(address): \(reason)"
+                + (repeats > 0 ? " (\(repeats) more attempts since the last report)" : "")
         }
         if let message { logger.warning("\(message)") }
     }

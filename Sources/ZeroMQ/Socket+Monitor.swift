@@ -28,8 +28,10 @@ extension Socket {
     /// Starts publishing this socket's connection and handshake events on `endpoint`
     /// (an inproc address); returns a PAIR socket, owned by the caller's thread, that receives them.
     public func monitor(_ endpoint: String, context: Context) throws(ZMQError) -> Socket {
-        let events = ZMQ_EVENT_CONNECTED | ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED
-            | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
+        let events =
+            ZMQ_EVENT_CONNECTED | ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED
+            | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
+            | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
         _ = try retrying("zmq_socket_monitor") { zmq_socket_monitor(live, endpoint, events) }
         let pair = try Socket(context, .pair)
         try pair.set(.linger, Int32(0))

@@ -20,7 +20,9 @@ struct CommonOptions: ParsableArguments {
             throw ValidationError("--heartbeat '\(heartbeat)' is not a duration between 10ms and 1h (e.g. 1s, 250ms)")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level '\(logLevel)' is not one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "--log-level '\(logLevel)' is not one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
     }
 

@@ -4,7 +4,8 @@ import SweepCore
 import SweepRuntime
 
 struct Coordinator: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve a sweep to workers that connect to it, then write the run directory and exit.")
+    static let configuration = CommandConfiguration(
+        abstract: "Serve a sweep to workers that connect to it, then write the run directory and exit.")
 
     @Argument(help: "The sweep spec (YAML or JSON).")
     var spec: String
@@ -18,7 +19,10 @@ struct Coordinator: ParsableCommand {
     @Option(help: "This coordinator's secret key file (NAME.key_secret from `sweep keygen`).")
     var key: String?
 
-    @Option(help: "Public keys of the workers to admit: a NAME.key file or a directory of them (repeatable; re-read at every connection).")
+    @Option(
+        help:
+            "Public keys of the workers to admit: a NAME.key file or a directory of them (repeatable; re-read at every connection)."
+    )
     var allow: [String] = []
 
     @Flag(help: "Serve without encryption or authentication (trusted networks only).")
@@ -27,10 +31,21 @@ struct Coordinator: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if key == nil && !allow.isEmpty { throw ValidationError("--allow needs --key: the coordinator's own secret key file") }
-        if key != nil && allow.isEmpty { throw ValidationError("--key needs --allow: the public keys (files or a directory) of the workers to admit") }
+        if key == nil && !allow.isEmpty {
+            throw ValidationError("--allow needs --key: the coordinator's own secret key file")
+        }
+        if key != nil && allow.isEmpty {
+            throw ValidationError("--key needs --allow: the public keys (files or a directory) of the workers to admit")
+        }
         if key != nil && insecure { throw ValidationError("--insecure and --key contradict each other; drop one") }
-        if key == nil && !insecure && !isLocalEndpoint(bind) { throw ValidationError(keyAdvice("serve \(bind)", risk: "anyone who can reach that port could join and receive your data, or answer with false results")) }
+        if key == nil && !insecure && !isLocalEndpoint(bind) {
+            throw ValidationError(
+                keyAdvice(
+                    "serve \(bind)",
+                    risk:
+                        "anyone who can reach that port could join and receive your data, or answer with false results")
+            )
+        }
     }
 
     func run() throws {
@@ -38,10 +53,14 @@ struct Coordinator: ParsableCommand {
         _ = try KeyFiles.allowedKeys(allow)  // fail now, not at the first handshake
         let sweep = try SweepLoader.load(specPath: spec)
         let directory = out ?? RunDirectory.defaultPath(name: sweep.spec.name)
-        let record = try RunRecord.create(directory: directory, sweep: sweep, mode: "coordinator", bind: bind, keyPath: key,
-                                          allowPaths: allow, insecure: insecure)
-        let lifecycle = try SweepLifecycle(sweep: sweep, record: record, options: .init(
-            bind: bind, heartbeatInterval: common.heartbeatSeconds, security: security), logger: common.logger("sweep"))
+        let record = try RunRecord.create(
+            directory: directory, sweep: sweep, mode: "coordinator", bind: bind, keyPath: key,
+            allowPaths: allow, insecure: insecure)
+        let lifecycle = try SweepLifecycle(
+            sweep: sweep, record: record,
+            options: .init(
+                bind: bind, heartbeatInterval: common.heartbeatSeconds, security: security),
+            logger: common.logger("sweep"))
         try finish(lifecycle)
     }
 }
@@ -59,7 +78,9 @@ func finish(_ lifecycle: SweepLifecycle) throws {
     let end = try lifecycle.run()
     let spec = lifecycle.sweep.spec
     if let best = end.best, let objective = best.objective {
-        print("best: trial \(best.trial.number) \(best.trial.params) — \(spec.objective.metric) \(String(format: "%.4f", objective.mean)) ± \(String(format: "%.4f", objective.std)) over \(spec.taskFolds) folds")
+        print(
+            "best: trial \(best.trial.number) \(best.trial.params) — \(spec.objective.metric) \(String(format: "%.4f", objective.mean)) ± \(String(format: "%.4f", objective.std)) over \(spec.taskFolds) folds"
+        )
     } else {
         print("no trial succeeded; see \(end.directory)/report.md")
     }

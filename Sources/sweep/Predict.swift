@@ -18,13 +18,19 @@ struct Predict: ParsableCommand {
     var out: String?
 
     func run() throws {
-        guard let modelData = FileManager.default.contents(atPath: model) else { throw PredictError("cannot read model file \(model)") }
+        guard let modelData = FileManager.default.contents(atPath: model) else {
+            throw PredictError("cannot read model file \(model)")
+        }
         let file = try ModelFile.decode(modelData, path: model)
         guard let csvData = FileManager.default.contents(atPath: csv) else { throw PredictError("cannot read \(csv)") }
         let table: CSVTable
-        do { table = try CSVTable(parsing: String(decoding: csvData, as: UTF8.self)) } catch { throw PredictError("\(csv) \(error)") }
+        do { table = try CSVTable(parsing: String(decoding: csvData, as: UTF8.self)) } catch {
+            throw PredictError("\(csv) \(error)")
+        }
         let (prediction, ignored) = try file.predict(table)
-        if !ignored.isEmpty { Console.shared.line("note: ignoring columns the model does not use: \(ignored.joined(separator: ", "))") }
+        if !ignored.isEmpty {
+            Console.shared.line("note: ignoring columns the model does not use: \(ignored.joined(separator: ", "))")
+        }
         var text: String
         switch prediction {
         case .probabilities(let probabilities):
@@ -32,7 +38,9 @@ struct Predict: ParsableCommand {
             for row in 0..<probabilities.rows {
                 var best = 0
                 for k in 0..<probabilities.columns where probabilities[row, k] > probabilities[row, best] { best = k }
-                text += ([file.classes[best]] + (0..<probabilities.columns).map { "\(probabilities[row, $0])" }).joined(separator: ",") + "\n"
+                text +=
+                    ([file.classes[best]] + (0..<probabilities.columns).map { "\(probabilities[row, $0])" }).joined(
+                        separator: ",") + "\n"
             }
         case .values(let values):
             text = "prediction\n" + values.map { "\($0)\n" }.joined()

@@ -7,9 +7,9 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rewrite a run directory's report.md, trials.csv, results.csv, best.json and spec from its run.db.",
         discussion: """
-        Works for a finished sweep, a running one (run.db is only read; the coordinator never waits) and one \
-        whose coordinator crashed (the report says it is incomplete). Prints the report, or best.json with --format json.
-        """)
+            Works for a finished sweep, a running one (run.db is only read; the coordinator never waits) and one \
+            whose coordinator crashed (the report says it is incomplete). Prints the report, or best.json with --format json.
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case md, json

@@ -7,11 +7,11 @@ struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Continue a sweep from its run directory after the coordinator stopped or crashed.",
         discussion: """
-        Counted tasks are never run again; the rest are dispatched again. Workers that were connected \
-        re-register on their own and resend results that were not acknowledged. A sweep started with \
-        `sweep run` resumes with local workers; one started with `sweep coordinator` binds the same \
-        address (or --bind) with the same keys (or --key/--allow/--insecure).
-        """)
+            Counted tasks are never run again; the rest are dispatched again. Workers that were connected \
+            re-register on their own and resend results that were not acknowledged. A sweep started with \
+            `sweep run` resumes with local workers; one started with `sweep coordinator` binds the same \
+            address (or --bind) with the same keys (or --key/--allow/--insecure).
+            """)
 
     @Argument(help: "The run directory (it holds run.db).")
     var directory: String
@@ -56,7 +56,10 @@ struct Resume: ParsableCommand {
             let keyPath = key ?? (insecure ? nil : record.keyPath)
             options.security = try coordinatorSecurity(key: keyPath, allow: allow.isEmpty ? record.allowPaths : allow)
             if case .plaintext = options.security, !isLocalEndpoint(options.bind), !(insecure || record.insecure) {
-                throw ValidationError(keyAdvice("serve \(options.bind)", risk: "anyone who can reach that port could join and receive your data"))
+                throw ValidationError(
+                    keyAdvice(
+                        "serve \(options.bind)", risk: "anyone who can reach that port could join and receive your data"
+                    ))
             }
         }
         try finish(try SweepLifecycle(sweep: loaded, record: record, options: options, logger: logger))

@@ -21,18 +21,26 @@ struct Run: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        guard workers >= 1 && workers <= 1024 else { throw ValidationError("--workers must be between 1 and 1024, got \(workers)") }
-        guard slots >= 1 && slots <= 4096 else { throw ValidationError("--slots must be between 1 and 4096, got \(slots)") }
+        guard workers >= 1 && workers <= 1024 else {
+            throw ValidationError("--workers must be between 1 and 1024, got \(workers)")
+        }
+        guard slots >= 1 && slots <= 4096 else {
+            throw ValidationError("--slots must be between 1 and 4096, got \(slots)")
+        }
     }
 
     func run() throws {
         let sweep = try SweepLoader.load(specPath: spec)
         let directory = out ?? RunDirectory.defaultPath(name: sweep.spec.name)
-        let record = try RunRecord.create(directory: directory, sweep: sweep, mode: "run", bind: "tcp://127.0.0.1:*", keyPath: nil,
-                                          allowPaths: [], insecure: false)
-        let lifecycle = try SweepLifecycle(sweep: sweep, record: record, options: .init(
-            bind: "tcp://127.0.0.1:*", heartbeatInterval: common.heartbeatSeconds,
-            localWorkers: .init(count: workers, slots: slots, logLevel: common.workerLogLevel)), logger: common.logger("sweep"))
+        let record = try RunRecord.create(
+            directory: directory, sweep: sweep, mode: "run", bind: "tcp://127.0.0.1:*", keyPath: nil,
+            allowPaths: [], insecure: false)
+        let lifecycle = try SweepLifecycle(
+            sweep: sweep, record: record,
+            options: .init(
+                bind: "tcp://127.0.0.1:*", heartbeatInterval: common.heartbeatSeconds,
+                localWorkers: .init(count: workers, slots: slots, logLevel: common.workerLogLevel)),
+            logger: common.logger("sweep"))
         try finish(lifecycle)
     }
 }

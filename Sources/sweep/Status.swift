@@ -3,7 +3,8 @@ import Foundation
 import SweepRuntime
 
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show how far a sweep is, from its run directory (safe while it runs).")
+    static let configuration = CommandConfiguration(
+        abstract: "Show how far a sweep is, from its run directory (safe while it runs).")
 
     @Argument(help: "The run directory (it holds run.db).")
     var directory: String

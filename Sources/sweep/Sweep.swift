@@ -8,7 +8,10 @@ struct Sweep: ParsableCommand {
         commandName: "sweep",
         abstract: "Distributed hyperparameter sweeps with cross-validation, over ZeroMQ.",
         version: "0.1.0",
-        subcommands: [Run.self, Coordinator.self, Worker.self, Resume.self, Status.self, Report.self, Validate.self, Keygen.self, Predict.self])
+        subcommands: [
+            Run.self, Coordinator.self, Worker.self, Resume.self, Status.self, Report.self, Validate.self, Keygen.self,
+            Predict.self,
+        ])
 
     static func main() {
         // Internal: how a worker starts a trainer command so that it dies with the worker.

@@ -12,7 +12,9 @@ struct Validate: ParsableCommand {
         let rows = sweep.dataset.map { ", \($0.rows) rows × \($0.columns) features" } ?? ""
         let folds = sweep.spec.taskFolds
         let algorithm = sweep.spec.search.algorithm.rawValue
-        let size = sweep.plannedTrials.map { "\($0) trials × \(folds) folds = \($0 * folds) tasks" } ?? "\(algorithm) search until its budget ends, \(folds) folds per trial"
+        let size =
+            sweep.plannedTrials.map { "\($0) trials × \(folds) folds = \($0 * folds) tasks" }
+            ?? "\(algorithm) search until its budget ends, \(folds) folds per trial"
         let stopping = sweep.spec.earlyStopping.map { ", \($0.name) early stopping" } ?? ""
         print("\(spec): ok — '\(sweep.spec.name)': \(size) (\(algorithm))\(stopping)\(rows)")
     }

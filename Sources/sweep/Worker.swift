@@ -5,7 +5,8 @@ import SweepRuntime
 struct Worker: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run tasks for the coordinator at an address; stays up for the next sweep until stopped.",
-        discussion: "SIGTERM or SIGINT: finish running tasks, deliver their results and exit. A second signal exits at once.")
+        discussion:
+            "SIGTERM or SIGINT: finish running tasks, deliver their results and exit. A second signal exits at once.")
 
     @Option(help: "The coordinator's address, e.g. tcp://10.0.0.5:5555.")
     var connect: String
@@ -39,19 +40,31 @@ struct Worker: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        guard slots >= 1 && slots <= 4096 else { throw ValidationError("--slots must be between 1 and 4096, got \(slots)") }
+        guard slots >= 1 && slots <= 4096 else {
+            throw ValidationError("--slots must be between 1 and 4096, got \(slots)")
+        }
         if let gpus, !gpus.isEmpty {
             let parts = gpus.split(separator: ",", omittingEmptySubsequences: false)
-            guard parts.allSatisfy({ Int($0.trimmingCharacters(in: .whitespaces)).map { $0 >= 0 } ?? false }), Set(gpuIDs).count == parts.count else {
+            guard parts.allSatisfy({ Int($0.trimmingCharacters(in: .whitespaces)).map { $0 >= 0 } ?? false }),
+                Set(gpuIDs).count == parts.count
+            else {
                 throw ValidationError("--gpus '\(gpus)' is not a list of distinct GPU ids like 0,1,2")
             }
         }
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") else {
             throw ValidationError("--connect '\(connect)' is not an address like tcp://HOST:PORT")
         }
-        if (key == nil) != (serverKey == nil) { throw ValidationError("--key and --server-key go together: this worker's secret key and the coordinator's public key") }
+        if (key == nil) != (serverKey == nil) {
+            throw ValidationError(
+                "--key and --server-key go together: this worker's secret key and the coordinator's public key")
+        }
         if key != nil && insecure { throw ValidationError("--insecure and --key contradict each other; drop one") }
-        if key == nil && !insecure && !isLocalEndpoint(connect) { throw ValidationError(keyAdvice("join \(connect)", risk: "anyone on the way could pose as the coordinator and run commands on this host")) }
+        if key == nil && !insecure && !isLocalEndpoint(connect) {
+            throw ValidationError(
+                keyAdvice(
+                    "join \(connect)",
+                    risk: "anyone on the way could pose as the coordinator and run commands on this host"))
+        }
     }
 
     func run() throws {
@@ -60,13 +73,16 @@ struct Worker: ParsableCommand {
         var security = WorkerSecurity.plaintext
         if let key, let serverKey {
             let keys = try KeyFiles.secretKeys(at: key)
-            security = .curve(publicKey: keys.publicKey, secretKey: keys.secretKey, serverKey: try KeyFiles.publicKey(at: serverKey))
+            security = .curve(
+                publicKey: keys.publicKey, secretKey: keys.secretKey, serverKey: try KeyFiles.publicKey(at: serverKey))
         }
         let workerName = name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
-        let service = WorkerService(options: .init(connect: connect, slots: slots, gpus: gpuIDs, name: workerName,
-                                                   heartbeatInterval: common.heartbeatSeconds,
-                                                   cacheDirectory: cache.map { URL(fileURLWithPath: $0) }, security: security),
-                                    logger: common.logger("worker \(workerName)"))
+        let service = WorkerService(
+            options: .init(
+                connect: connect, slots: slots, gpus: gpuIDs, name: workerName,
+                heartbeatInterval: common.heartbeatSeconds,
+                cacheDirectory: cache.map { URL(fileURLWithPath: $0) }, security: security),
+            logger: common.logger("worker \(workerName)"))
         let remote = service.remote
         let watcher = SignalWatcher { count in remote.send(count == 1 ? .drain : .stop) }
         defer { withExtendedLifetime(watcher) {} }

@@ -8,14 +8,36 @@ import Testing
 @Suite struct CLIClusterTests {
     /// Every subcommand, with the arguments and options its help must name.
     static let subcommands: [(String, [String])] = [
-        ("run", ["<spec>", "--workers <workers>", "--slots <slots>", "--out <out>", "--heartbeat <heartbeat>",
-                 "--log-level <log-level>"]),
-        ("coordinator", ["<spec>", "--bind <bind>", "--out <out>", "--key <key>", "--allow <allow>", "--insecure",
-                         "--heartbeat <heartbeat>", "--log-level <log-level>"]),
-        ("worker", ["--connect <connect>", "--slots <slots>", "--gpus <gpus>", "--cache <cache>", "--name <name>", "--key <key>",
-                    "--server-key <server-key>", "--insecure", "--heartbeat <heartbeat>", "--log-level <log-level>"]),
-        ("resume", ["<directory>", "--bind <bind>", "--workers <workers>", "--slots <slots>", "--key <key>", "--allow <allow>",
-                    "--insecure", "--heartbeat <heartbeat>", "--log-level <log-level>"]),
+        (
+            "run",
+            [
+                "<spec>", "--workers <workers>", "--slots <slots>", "--out <out>", "--heartbeat <heartbeat>",
+                "--log-level <log-level>",
+            ]
+        ),
+        (
+            "coordinator",
+            [
+                "<spec>", "--bind <bind>", "--out <out>", "--key <key>", "--allow <allow>", "--insecure",
+                "--heartbeat <heartbeat>", "--log-level <log-level>",
+            ]
+        ),
+        (
+            "worker",
+            [
+                "--connect <connect>", "--slots <slots>", "--gpus <gpus>", "--cache <cache>", "--name <name>",
+                "--key <key>",
+                "--server-key <server-key>", "--insecure", "--heartbeat <heartbeat>", "--log-level <log-level>",
+            ]
+        ),
+        (
+            "resume",
+            [
+                "<directory>", "--bind <bind>", "--workers <workers>", "--slots <slots>", "--key <key>",
+                "--allow <allow>",
+                "--insecure", "--heartbeat <heartbeat>", "--log-level <log-level>",
+            ]
+        ),
         ("status", ["<directory>", "--json"]),
         ("report", ["<directory>", "--format <format>"]),
         ("validate", ["<spec>"]),
@@ -27,7 +49,8 @@ import Testing
         for arguments in [["--help"], ["-h"], []] {
             let help = try FinishedCommand(arguments)
             #expect(help.status == 0, "\(help.transcript)")
-            #expect(help.stdout.contains("OVERVIEW: Distributed hyperparameter sweeps with cross-validation, over ZeroMQ."))
+            #expect(
+                help.stdout.contains("OVERVIEW: Distributed hyperparameter sweeps with cross-validation, over ZeroMQ."))
             #expect(help.stdout.contains("USAGE: sweep <subcommand>"))
             for (name, _) in Self.subcommands {
                 #expect(help.stdout.contains("\n  \(name) "), "sweep \(arguments) should list \(name)")
@@ -72,19 +95,38 @@ import Testing
         (["run", "spec.yaml", "--heartbeat", "5x"], "Error: --heartbeat '5x' is not a duration between 10ms and 1h"),
         (["run", "spec.yaml", "--log-level", "loud"], "Error: --log-level 'loud' is not one of: trace, debug, info"),
         (["coordinator", "spec.yaml"], "Error: Missing expected argument '--bind <bind>'"),
-        (["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:5555", "--key", "keys/c.key_secret"],
-         "Error: --key needs --allow: the public keys (files or a directory) of the workers to admit"),
-        (["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:5555", "--allow", "keys/"],
-         "Error: --allow needs --key: the coordinator's own secret key file"),
-        (["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:5555", "--key", "k", "--allow", "a", "--insecure"],
-         "Error: --insecure and --key contradict each other; drop one"),
-        (["coordinator", "spec.yaml", "--bind", "tcp://*:5555"], "Error: refusing to serve tcp://*:5555 without encryption"),
-        (["worker", "--connect", "tcp://coordinator.invalid:5555"],
-         "Error: refusing to join tcp://coordinator.invalid:5555 without encryption"),
-        (["worker", "--connect", "127.0.0.1:5555"], "Error: --connect '127.0.0.1:5555' is not an address like tcp://HOST:PORT"),
-        (["worker", "--connect", "tcp://127.0.0.1:5555", "--key", "w.key_secret"],
-         "Error: --key and --server-key go together"),
-        (["worker", "--connect", "tcp://127.0.0.1:5555", "--gpus", "0,0"], "Error: --gpus '0,0' is not a list of distinct GPU ids"),
+        (
+            ["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:5555", "--key", "keys/c.key_secret"],
+            "Error: --key needs --allow: the public keys (files or a directory) of the workers to admit"
+        ),
+        (
+            ["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:5555", "--allow", "keys/"],
+            "Error: --allow needs --key: the coordinator's own secret key file"
+        ),
+        (
+            ["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:5555", "--key", "k", "--allow", "a", "--insecure"],
+            "Error: --insecure and --key contradict each other; drop one"
+        ),
+        (
+            ["coordinator", "spec.yaml", "--bind", "tcp://*:5555"],
+            "Error: refusing to serve tcp://*:5555 without encryption"
+        ),
+        (
+            ["worker", "--connect", "tcp://coordinator.invalid:5555"],
+            "Error: refusing to join tcp://coordinator.invalid:5555 without encryption"
+        ),
+        (
+            ["worker", "--connect", "127.0.0.1:5555"],
+            "Error: --connect '127.0.0.1:5555' is not an address like tcp://HOST:PORT"
+        ),
+        (
+            ["worker", "--connect", "tcp://127.0.0.1:5555", "--key", "w.key_secret"],
+            "Error: --key and --server-key go together"
+        ),
+        (
+            ["worker", "--connect", "tcp://127.0.0.1:5555", "--gpus", "0,0"],
+            "Error: --gpus '0,0' is not a list of distinct GPU ids"
+        ),
     ])
     func usageErrorsExit64(_ arguments: [String], _ message: String) throws {
         let directory = try temporaryDirectory()
@@ -100,8 +142,11 @@ import Testing
     @Test func servingWithoutKeysSaysHowToMakeThem() throws {
         let command = try FinishedCommand(["coordinator", "spec.yaml", "--bind", "tcp://0.0.0.0:5555"])
         #expect(command.status == 64)
-        for phrase in ["anyone who can reach that port could join and receive your data", "sweep keygen --out keys --name coordinator",
-                       "--key keys/coordinator.key_secret --allow keys/", "Or, on a trusted network only, add --insecure."] {
+        for phrase in [
+            "anyone who can reach that port could join and receive your data",
+            "sweep keygen --out keys --name coordinator",
+            "--key keys/coordinator.key_secret --allow keys/", "Or, on a trusted network only, add --insecure.",
+        ] {
             #expect(command.stderr.contains(phrase), "\(command.transcript)")
         }
     }

@@ -7,20 +7,20 @@ import Testing
 @Suite(.serialized)
 struct CLIFailureClusterTests {
     static let badSpec = """
-    name: bad
-    cv: {folds: 1}
-    trainer: {model: noop}
-    space: {score: 1}
-    objective: {metric: score}
-    """
+        name: bad
+        cv: {folds: 1}
+        trainer: {model: noop}
+        space: {score: 1}
+        objective: {metric: score}
+        """
 
     static let goodSpec = """
-    name: good
-    cv: {folds: 2}
-    trainer: {model: noop}
-    space: {score: {values: [1, 2]}}
-    objective: {metric: score, goal: maximize}
-    """
+        name: good
+        cv: {folds: 2}
+        trainer: {model: noop}
+        space: {score: {values: [1, 2]}}
+        objective: {metric: score, goal: maximize}
+        """
 
     func project(_ spec: String) throws -> URL {
         let directory = try temporaryDirectory()
@@ -28,14 +28,17 @@ struct CLIFailureClusterTests {
         return directory
     }
 
-    @Test(arguments: [["validate", "spec.yaml"], ["run", "spec.yaml", "--out", "out"],
-                      ["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:*", "--out", "out"]])
+    @Test(arguments: [
+        ["validate", "spec.yaml"], ["run", "spec.yaml", "--out", "out"],
+        ["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:*", "--out", "out"],
+    ])
     func aBadSpecExits2NamingTheFieldAndLine(_ arguments: [String]) throws {
         let directory = try project(Self.badSpec)
         let command = try FinishedCommand(arguments, directory: directory)
         #expect(command.status == 2, "\(command.transcript)")
-        #expect(command.stderr.contains("spec.yaml: 1 problem\n  line 2: cv.folds: expected an integer ≥ 2, got 1"),
-                "\(command.transcript)")
+        #expect(
+            command.stderr.contains("spec.yaml: 1 problem\n  line 2: cv.folds: expected an integer ≥ 2, got 1"),
+            "\(command.transcript)")
         #expect(command.stdout.isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["spec.yaml"], "nothing written")
     }
@@ -55,29 +58,38 @@ struct CLIFailureClusterTests {
     @Test(arguments: [["status"], ["status", "--json"], ["resume"], ["report"], ["report", "--format", "json"]])
     func aMissingRunDirectoryExits2(_ command: [String]) throws {
         let root = try temporaryDirectory()
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("empty"), withIntermediateDirectories: true)
         for directory in ["nowhere", "empty"] {
             let finished = try FinishedCommand(command.prefix(1) + [directory] + command.dropFirst(), directory: root)
             #expect(finished.status == 2, "\(finished.transcript)")
-            #expect(finished.stderr.contains("error: \(directory) has no run.db: it is not a run directory of this version of sweep"),
-                    "\(finished.transcript)")
+            #expect(
+                finished.stderr.contains(
+                    "error: \(directory) has no run.db: it is not a run directory of this version of sweep"),
+                "\(finished.transcript)")
             #expect(finished.stdout.isEmpty)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("empty").path).isEmpty)
-        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("nowhere").path), "resume creates nothing")
+        #expect(
+            !FileManager.default.fileExists(atPath: root.appendingPathComponent("nowhere").path),
+            "resume creates nothing")
     }
 
     @Test func aFinishedRunHasAStatusInTextAndJSON() throws {
         let directory = try project(Self.goodSpec)
-        let run = try FinishedCommand(["run", "spec.yaml", "--workers", "1", "--out", "out"], directory: directory, timeout: 120)
+        let run = try FinishedCommand(
+            ["run", "spec.yaml", "--workers", "1", "--out", "out"], directory: directory, timeout: 120)
         #expect(run.status == 0, "\(run.transcript)")
-        #expect(run.stdout.contains("best: trial 1 score=2 — score 2.0000 ± 0.0000 over 2 folds\n"), "\(run.transcript)")
+        #expect(
+            run.stdout.contains("best: trial 1 score=2 — score 2.0000 ± 0.0000 over 2 folds\n"), "\(run.transcript)")
         #expect(run.stdout.hasSuffix("run directory: out\n"))
 
         let text = try FinishedCommand(["status", "out"], directory: directory)
         #expect(text.status == 0, "\(text.transcript)")
-        for phrase in ["sweep 'good': finished", "tasks: 4/4 counted (4 ok, 0 failed), 0 not yet; 2 trials",
-                       "best so far: trial 1 {\"score\": 2} — score 2.0000"] {
+        for phrase in [
+            "sweep 'good': finished", "tasks: 4/4 counted (4 ok, 0 failed), 0 not yet; 2 trials",
+            "best so far: trial 1 {\"score\": 2} — score 2.0000",
+        ] {
             #expect(text.stdout.contains(phrase), "\(text.transcript)")
         }
         let json = try FinishedCommand(["status", "out", "--json"], directory: directory)
@@ -96,7 +108,8 @@ struct CLIFailureClusterTests {
         let first = try FinishedCommand(["keygen", "--out", "keys", "--name", "box"], directory: directory)
         #expect(first.status == 0, "\(first.transcript)")
         let keys = directory.appendingPathComponent("keys").path
-        #expect(first.stdout == "public key: \(keys)/box.key  (give it to the other side)\n"
+        #expect(
+            first.stdout == "public key: \(keys)/box.key  (give it to the other side)\n"
                 + "secret key: \(keys)/box.key_secret  (keep it on this host; mode 0600)\n")
         let secret = directory.appendingPathComponent("keys/box.key_secret").path
         let mode = try #require(try FileManager.default.attributesOfItem(atPath: secret)[.posixPermissions] as? Int)
@@ -108,19 +121,26 @@ struct CLIFailureClusterTests {
 
     @Test func anUnusableKeyFileExits2() throws {
         let directory = try project(Self.goodSpec)
-        let missing = try FinishedCommand(["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:*", "--key", "none.key_secret",
-                                           "--allow", "allowed"], directory: directory)
+        let missing = try FinishedCommand(
+            [
+                "coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:*", "--key", "none.key_secret",
+                "--allow", "allowed",
+            ], directory: directory)
         #expect(missing.status == 2, "\(missing.transcript)")
         #expect(missing.stderr.contains("error: cannot read key file none.key_secret"), "\(missing.transcript)")
 
         #expect(try FinishedCommand(["keygen", "--out", "keys", "--name", "c"], directory: directory).status == 0)
         let secret = directory.appendingPathComponent("keys/c.key_secret").path
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secret)
-        let open = try FinishedCommand(["worker", "--connect", "tcp://127.0.0.1:1", "--key", "keys/c.key_secret",
-                                        "--server-key", "keys/c.key"], directory: directory)
+        let open = try FinishedCommand(
+            [
+                "worker", "--connect", "tcp://127.0.0.1:1", "--key", "keys/c.key_secret",
+                "--server-key", "keys/c.key",
+            ], directory: directory)
         #expect(open.status == 2, "\(open.transcript)")
-        #expect(open.stderr.contains("is readable by group or others (mode 644); fix it with: chmod 600 keys/c.key_secret"),
-                "\(open.transcript)")
+        #expect(
+            open.stderr.contains("is readable by group or others (mode 644); fix it with: chmod 600 keys/c.key_secret"),
+            "\(open.transcript)")
     }
 
     /// A worker whose key is not allowed: the coordinator refuses it and says whose key it was,
@@ -133,30 +153,44 @@ struct CLIFailureClusterTests {
         }
         let allowed = directory.appendingPathComponent("allowed")
         try FileManager.default.createDirectory(at: allowed, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: directory.appendingPathComponent("keys/good.key"), to: allowed.appendingPathComponent("good.key"))
-        let coordinator = try ChildProcess(["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:*", "--out", "out",
-                                            "--key", "keys/coordinator.key_secret", "--allow", "allowed", "--heartbeat", "250ms"],
-                                           directory: directory)
+        try FileManager.default.copyItem(
+            at: directory.appendingPathComponent("keys/good.key"), to: allowed.appendingPathComponent("good.key"))
+        let coordinator = try ChildProcess(
+            [
+                "coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:*", "--out", "out",
+                "--key", "keys/coordinator.key_secret", "--allow", "allowed", "--heartbeat", "250ms",
+            ],
+            directory: directory)
         defer { coordinator.stop() }
         let serving = try #require(coordinator.awaitLine(containing: "serving sweep"), "\(coordinator.stderrLines)")
         let endpoint = String(try #require(serving.split(separator: " ").first { $0.hasPrefix("tcp://") }).dropLast())
-        let stranger = try ChildProcess(["worker", "--connect", endpoint, "--name", "stranger", "--heartbeat", "250ms",
-                                         "--key", "keys/stranger.key_secret", "--server-key", "keys/coordinator.key",
-                                         "--cache", "cache"], directory: directory)
+        let stranger = try ChildProcess(
+            [
+                "worker", "--connect", endpoint, "--name", "stranger", "--heartbeat", "250ms",
+                "--key", "keys/stranger.key_secret", "--server-key", "keys/coordinator.key",
+                "--cache", "cache",
+            ], directory: directory)
         defer { stranger.stop() }
 
         let keyFile = try String(contentsOf: directory.appendingPathComponent("keys/stranger.key"), encoding: .utf8)
         let publicKey = try #require(keyFile.components(separatedBy: "\"").first { $0.count == 40 })
         let said = stranger.awaitLine(containing: "refused this worker's key")
-        #expect(said?.contains("the coordinator at \(endpoint) refused this worker's key; ask its operator to allow public key \(publicKey)")
+        #expect(
+            said?.contains(
+                "the coordinator at \(endpoint) refused this worker's key; ask its operator to allow public key \(publicKey)"
+            )
                 == true, "\(stranger.stderrLines.joined(separator: "\n"))")
         let refusal = coordinator.awaitLine(containing: "refused a worker from 127.0.0.1")
-        #expect(refusal?.contains("is not in the allowed keys") == true, "\(coordinator.stderrLines.joined(separator: "\n"))")
+        #expect(
+            refusal?.contains("is not in the allowed keys") == true,
+            "\(coordinator.stderrLines.joined(separator: "\n"))")
         #expect(coordinator.awaitLine(containing: "worker joined", timeout: 0) == nil)
 
         coordinator.signal(SIGTERM)
         #expect(coordinator.awaitExit() == 1, "\(coordinator.stderrLines.joined(separator: "\n"))")
-        #expect(coordinator.awaitStdout(containing: "no trial succeeded; see out/report.md", timeout: 10), "\(coordinator.stdout)")
+        #expect(
+            coordinator.awaitStdout(containing: "no trial succeeded; see out/report.md", timeout: 10),
+            "\(coordinator.stdout)")
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/run.db").path))
     }
 

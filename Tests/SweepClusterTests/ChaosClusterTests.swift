@@ -18,7 +18,9 @@ struct ChaosClusterTests {
         limits: {max_attempts: 10, task_timeout: 60s}
         """
 
-    @Test(.enabled(if: NetnsHosts.unavailableReason == nil, "\(NetnsHosts.unavailableReason ?? "")"), .timeLimit(.minutes(5)))
+    @Test(
+        .enabled(if: NetnsHosts.unavailableReason == nil, "\(NetnsHosts.unavailableReason ?? "")"),
+        .timeLimit(.minutes(5)))
     func nothingLostNothingCountedTwice() throws {
         let hosts = try NetnsHosts(hosts: 3)
         let root = try temporaryDirectory()
@@ -27,20 +29,28 @@ struct ChaosClusterTests {
             #expect(try ChildProcess(["keygen", "--out", keys.path, "--name", name]).awaitExit() == 0)
         }
         try FileManager.default.createDirectory(at: allowed, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: keys.appendingPathComponent("workers.key"), to: allowed.appendingPathComponent("workers.key"))
+        try FileManager.default.copyItem(
+            at: keys.appendingPathComponent("workers.key"), to: allowed.appendingPathComponent("workers.key"))
         try Self.spec.write(to: root.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
         let out = root.appendingPathComponent("out")
         let endpoint = "tcp://\(hosts.address(1)):5555"
-        let coordinatorArguments = ["--key", keys.appendingPathComponent("coordinator.key_secret").path, "--allow", allowed.path,
-                                    "--heartbeat", "500ms"]
-        var coordinator = try hosts.sweep(on: 1, ["coordinator", "spec.yaml", "--bind", endpoint, "--out", out.path] + coordinatorArguments,
-                                          directory: root)
+        let coordinatorArguments = [
+            "--key", keys.appendingPathComponent("coordinator.key_secret").path, "--allow", allowed.path,
+            "--heartbeat", "500ms",
+        ]
+        var coordinator = try hosts.sweep(
+            on: 1, ["coordinator", "spec.yaml", "--bind", endpoint, "--out", out.path] + coordinatorArguments,
+            directory: root)
         #expect(coordinator.awaitLine(containing: "serving sweep") != nil)
         func worker(_ name: String, on host: Int) throws -> ChildProcess {
-            try hosts.sweep(on: host, ["worker", "--connect", endpoint, "--slots", "1", "--name", name, "--heartbeat", "500ms",
-                                       "--key", keys.appendingPathComponent("workers.key_secret").path,
-                                       "--server-key", keys.appendingPathComponent("coordinator.key").path,
-                                       "--cache", root.appendingPathComponent("cache-\(name)").path])
+            try hosts.sweep(
+                on: host,
+                [
+                    "worker", "--connect", endpoint, "--slots", "1", "--name", name, "--heartbeat", "500ms",
+                    "--key", keys.appendingPathComponent("workers.key_secret").path,
+                    "--server-key", keys.appendingPathComponent("coordinator.key").path,
+                    "--cache", root.appendingPathComponent("cache-\(name)").path,
+                ])
         }
         var workers: [String: ChildProcess] = [:]
         for (name, host) in [("h1-w1", 1), ("h1-w2", 1), ("h2-w3", 2), ("h2-w4", 2), ("h3-w5", 3), ("h3-w6", 3)] {
@@ -59,7 +69,7 @@ struct ChaosClusterTests {
         disruptions.append(("h1-w1", Date().timeIntervalSince1970))
         #expect(coordinator.awaitLine(containing: "worker lost: h1-w1") != nil)
         #expect(counted(60))
-        workers["h1-w1"]!.signal(SIGCONT)   // wakes up with a result nobody wants any more
+        workers["h1-w1"]!.signal(SIGCONT)  // wakes up with a result nobody wants any more
 
         #expect(counted(80))
         hosts.cut(3)
@@ -80,19 +90,25 @@ struct ChaosClusterTests {
         _ = coordinator.awaitExit()
         let resumeStarted = Date().timeIntervalSince1970
         coordinator = try hosts.sweep(on: 1, ["resume", out.path] + coordinatorArguments, directory: root)
-        #expect(coordinator.awaitExit(timeout: 180) == 0, "\(coordinator.stderrLines.suffix(30).joined(separator: "\n"))")
+        #expect(
+            coordinator.awaitExit(timeout: 180) == 0, "\(coordinator.stderrLines.suffix(30).joined(separator: "\n"))")
 
         // The books: every task counted exactly once, with its right value; nothing pending.
         let rows = try readResults(out)
         #expect(rows.count == 240)
         #expect(Set(rows.map { "\($0["trial"]!)/\($0["fold"]!)" }).count == 240)
         for row in rows {
-            #expect(row["status"] == "ok" && Double(row["value"]!) == Double(Int(row["x"]!)! * 100 + Int(row["fold"]!)!), "\(row)")
+            #expect(
+                row["status"] == "ok" && Double(row["value"]!) == Double(Int(row["x"]!)! * 100 + Int(row["fold"]!)!),
+                "\(row)")
         }
         let book = try RunBook(out)
         #expect(book.counted == 240)
         #expect(try book.count("SELECT count(*) FROM task_status WHERE status != 'ok'") == 0)
-        #expect(try book.count("SELECT count(*) FROM (SELECT trial, fold FROM results WHERE counted = 1 GROUP BY trial, fold HAVING count(*) > 1)") == 0)
+        #expect(
+            try book.count(
+                "SELECT count(*) FROM (SELECT trial, fold FROM results WHERE counted = 1 GROUP BY trial, fold HAVING count(*) > 1)"
+            ) == 0)
         let duplicates = book.duplicates
         #expect(duplicates >= 1, "the stopped worker's late result should arrive as a duplicate")
         #expect(rows.contains { $0["worker"] == "h2-w7" }, "the worker added mid-sweep got tasks")
@@ -106,9 +122,11 @@ struct ChaosClusterTests {
             }
         }
         latencies.sort()
-        let requeued = try book.count("SELECT coalesce(sum(CAST(detail AS INTEGER)), 0) FROM events WHERE kind = 'requeued'")
+        let requeued = try book.count(
+            "SELECT coalesce(sum(CAST(detail AS INTEGER)), 0) FROM events WHERE kind = 'requeued'")
         let firstDispatchAfterResume = try book.events("first-dispatch").last.map { $0.at - resumeStarted } ?? .nan
-        print("""
+        print(
+            """
             chaos: 240 tasks, 7 workers on 3 hosts; \(disruptions.count) disruptions detected: \(latencies.count)
               detection latency: median \(String(format: "%.2f", latencies.isEmpty ? .nan : latencies[latencies.count / 2])) s, max \(String(format: "%.2f", latencies.last ?? .nan)) s (heartbeat 0.5 s × 3)
               re-queued tasks: \(requeued); duplicate results received and ignored: \(duplicates)

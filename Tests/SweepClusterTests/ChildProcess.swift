@@ -170,8 +170,11 @@ func startCoordinator(_ spec: String, heartbeat: String) throws -> (ChildProcess
     let directory = try temporaryDirectory()
     try spec.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
     let out = directory.appendingPathComponent("out")
-    let coordinator = try ChildProcess(["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:*", "--out", out.path,
-                                        "--heartbeat", heartbeat], directory: directory)
+    let coordinator = try ChildProcess(
+        [
+            "coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:*", "--out", out.path,
+            "--heartbeat", heartbeat,
+        ], directory: directory)
     let serving = try #require(coordinator.awaitLine(containing: "serving sweep"))
     let endpoint = try #require(serving.split(separator: " ").first { $0.hasPrefix("tcp://") }).dropLast()
     return (coordinator, String(endpoint), out)

@@ -10,7 +10,8 @@ struct FinishedCommand {
     let stdout: String
     let stderr: String
 
-    init(_ arguments: [String], directory: URL? = nil, environment: [String: String] = [:], timeout: Double = 60) throws {
+    init(_ arguments: [String], directory: URL? = nil, environment: [String: String] = [:], timeout: Double = 60) throws
+    {
         let process = Process()
         process.executableURL = ChildProcess.sweepBinary
         process.arguments = arguments
@@ -22,7 +23,8 @@ struct FinishedCommand {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let output = PipeReader(outPipe), errors = PipeReader(errPipe)
-        let finished = output.wait(until: Date().addingTimeInterval(timeout)) && errors.wait(until: Date().addingTimeInterval(1))
+        let finished =
+            output.wait(until: Date().addingTimeInterval(timeout)) && errors.wait(until: Date().addingTimeInterval(1))
         if !finished {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             _ = output.wait(until: Date().addingTimeInterval(5)) && errors.wait(until: Date().addingTimeInterval(5))
@@ -34,7 +36,9 @@ struct FinishedCommand {
     }
 
     /// Both streams, for failure messages.
-    var transcript: String { "status \(status.map(String.init) ?? "none (killed)")\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+    var transcript: String {
+        "status \(status.map(String.init) ?? "none (killed)")\n--- stdout\n\(stdout)--- stderr\n\(stderr)"
+    }
 }
 
 /// Reads a pipe to its end on a thread of its own.

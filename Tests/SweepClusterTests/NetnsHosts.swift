@@ -19,13 +19,16 @@ final class NetnsHosts {
         do { try check.run() } catch { return "cannot run \(script.path): \(error)" }
         check.waitUntilExit()
         let reason = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return check.terminationStatus == 0 ? nil : "multi-host tests need root and network namespaces: \(reason.trimmingCharacters(in: .whitespacesAndNewlines))"
+        return check.terminationStatus == 0
+            ? nil
+            : "multi-host tests need root and network namespaces: \(reason.trimmingCharacters(in: .whitespacesAndNewlines))"
     }()
 
     /// The `ip` program from iproute2, wherever this system keeps it.
     static let ipProgram: URL = {
         let candidates = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"]
-        return URL(fileURLWithPath: candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/sbin/ip")
+        return URL(
+            fileURLWithPath: candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/sbin/ip")
     }()
 
     let prefix: String
@@ -45,8 +48,9 @@ final class NetnsHosts {
 
     /// Starts `sweep ARGUMENTS` inside a host.
     func sweep(on host: Int, _ arguments: [String], directory: URL? = nil) throws -> ChildProcess {
-        try ChildProcess(["netns", "exec", "\(prefix)-h\(host)", ChildProcess.sweepBinary.path] + arguments,
-                         directory: directory, executable: Self.ipProgram)
+        try ChildProcess(
+            ["netns", "exec", "\(prefix)-h\(host)", ChildProcess.sweepBinary.path] + arguments,
+            directory: directory, executable: Self.ipProgram)
     }
 
     func cut(_ host: Int) { _ = Self.run(["cut", prefix, String(host)]) }
@@ -68,4 +72,3 @@ final class NetnsHosts {
 struct NetnsError: Error, CustomStringConvertible {
     let description: String
 }
-

@@ -1,6 +1,6 @@
 import Foundation
-import Glibc
 import GRDB
+import Glibc
 import Testing
 
 /// Coordinator crashes, resumes, drains and departures, with real processes on loopback.
@@ -43,13 +43,16 @@ struct ReliabilityClusterTests {
     @Test func aCoordinatorKilledMidSweepResumesToTheSameResults() throws {
         // Uninterrupted reference run.
         let reference = try temporaryDirectory()
-        try Self.spec(trials: 12, sleep: 0.1).write(to: reference.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        try Self.spec(trials: 12, sleep: 0.1).write(
+            to: reference.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
         let run = try ChildProcess(["run", "spec.yaml", "--workers", "2", "--out", "out"], directory: reference)
         #expect(run.awaitExit() == 0)
 
         let (coordinator, endpoint, out) = try startCoordinator(Self.spec(trials: 12, sleep: 0.1), heartbeat: "250ms")
         let workers = try (1...2).map { index in
-            try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "w\(index)", "--heartbeat", "250ms"])
+            try ChildProcess([
+                "worker", "--connect", endpoint, "--slots", "1", "--name", "w\(index)", "--heartbeat", "250ms",
+            ])
         }
         defer { for worker in workers { worker.stop() } }
         #expect(RunBook.awaitCounted(out, atLeast: 10))
@@ -66,7 +69,9 @@ struct ReliabilityClusterTests {
         #expect(try book.count("SELECT min(attempt) FROM results WHERE counted = 1") == 1)
         #expect(countedBefore >= 10)
         // The same seeded sweep gives the same trials and the same summary as the uninterrupted run.
-        let drop = { (text: String) in text.split(separator: "\n").map { $0.split(separator: ",").filter { !$0.contains(".") || true } } }
+        let drop = { (text: String) in
+            text.split(separator: "\n").map { $0.split(separator: ",").filter { !$0.contains(".") || true } }
+        }
         let a = try String(contentsOf: reference.appendingPathComponent("out/trials.csv"), encoding: .utf8)
         let b = try String(contentsOf: out.appendingPathComponent("trials.csv"), encoding: .utf8)
         #expect(drop(a) == drop(b))
@@ -77,25 +82,33 @@ struct ReliabilityClusterTests {
 
     @Test func aKilledTPESweepResumesFromItsRecordedSuggestions() throws {
         let spec = Self.spec(trials: 14, folds: 2, sleep: 0.1)
-            .replacingOccurrences(of: "search: {algorithm: random, trials: 14, seed: 3}",
-                                  with: "search: {algorithm: tpe, trials: 14, seed: 3, tpe: {n_startup_trials: 4}}")
+            .replacingOccurrences(
+                of: "search: {algorithm: random, trials: 14, seed: 3}",
+                with: "search: {algorithm: tpe, trials: 14, seed: 3, tpe: {n_startup_trials: 4}}")
         let (coordinator, endpoint, out) = try startCoordinator(spec, heartbeat: "250ms")
         let workers = try (1...2).map { index in
-            try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "w\(index)", "--heartbeat", "250ms"])
+            try ChildProcess([
+                "worker", "--connect", endpoint, "--slots", "1", "--name", "w\(index)", "--heartbeat", "250ms",
+            ])
         }
         defer { for worker in workers { worker.stop() } }
         #expect(RunBook.awaitCounted(out, atLeast: 12))
         coordinator.signal(SIGKILL)
         _ = coordinator.awaitExit()
-        let before = try RunBook(out).queue.read { try Row.fetchAll($0, sql: "SELECT trial, params_json FROM trials ORDER BY trial") }
-            .map { "\($0["trial"] as Int) \($0["params_json"] as String)" }
+        let before = try RunBook(out).queue.read {
+            try Row.fetchAll($0, sql: "SELECT trial, params_json FROM trials ORDER BY trial")
+        }
+        .map { "\($0["trial"] as Int) \($0["params_json"] as String)" }
         let resumed = try ChildProcess(["resume", out.path, "--heartbeat", "250ms"])
         #expect(resumed.awaitExit() == 0, "\(resumed.stderrLines.joined(separator: "\n"))")
         let book = try RunBook(out)
-        let after = try book.queue.read { try Row.fetchAll($0, sql: "SELECT trial, params_json FROM trials ORDER BY trial") }
-            .map { "\($0["trial"] as Int) \($0["params_json"] as String)" }
+        let after = try book.queue.read {
+            try Row.fetchAll($0, sql: "SELECT trial, params_json FROM trials ORDER BY trial")
+        }
+        .map { "\($0["trial"] as Int) \($0["params_json"] as String)" }
         #expect(before.count >= 6)
-        #expect(Array(after.prefix(before.count)) == before, "every suggestion recorded before the crash is kept as it was")
+        #expect(
+            Array(after.prefix(before.count)) == before, "every suggestion recorded before the crash is kept as it was")
         #expect(after.count == 14, "the trials budget counts the suggestions made before the crash")
         #expect(try book.count("SELECT count(DISTINCT content_hash) FROM trials") == 14, "no configuration twice")
         try Self.checkBooks(out, tasks: 28)
@@ -103,7 +116,9 @@ struct ReliabilityClusterTests {
 
     @Test func aTornLastRecordIsToleratedAndCorruptionIsRefusedPlainly() throws {
         let (coordinator, endpoint, out) = try startCoordinator(Self.spec(trials: 8, sleep: 0.05), heartbeat: "250ms")
-        let worker = try ChildProcess(["worker", "--connect", endpoint, "--slots", "2", "--name", "w", "--heartbeat", "250ms"])
+        let worker = try ChildProcess([
+            "worker", "--connect", endpoint, "--slots", "2", "--name", "w", "--heartbeat", "250ms",
+        ])
         defer { worker.stop() }
         #expect(RunBook.awaitCounted(out, atLeast: 6))
         coordinator.signal(SIGKILL)
@@ -126,22 +141,31 @@ struct ReliabilityClusterTests {
         let refused = try ChildProcess(["resume", out.path])
         #expect(refused.awaitExit() == 2)
         let message = refused.stderrLines.joined(separator: "\n")
-        #expect(message.contains(database.path) && (message.contains("corrupt") || message.contains("damaged")), "\(message)")
+        #expect(
+            message.contains(database.path) && (message.contains("corrupt") || message.contains("damaged")),
+            "\(message)")
     }
 
     @Test func aDrainingWorkerFinishesItsTaskAndASecondSignalHandsItBack() throws {
-        let (coordinator, endpoint, out) = try startCoordinator(Self.spec(trials: 6, folds: 2, sleep: 0.6), heartbeat: "500ms")
-        let steady = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "steady", "--heartbeat", "500ms"])
+        let (coordinator, endpoint, out) = try startCoordinator(
+            Self.spec(trials: 6, folds: 2, sleep: 0.6), heartbeat: "500ms")
+        let steady = try ChildProcess([
+            "worker", "--connect", endpoint, "--slots", "1", "--name", "steady", "--heartbeat", "500ms",
+        ])
         defer { steady.stop() }
         let caches = try temporaryDirectory()
-        let leaving = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "leaving", "--heartbeat", "500ms",
-                                        "--cache", caches.appendingPathComponent("leaving").path])
+        let leaving = try ChildProcess([
+            "worker", "--connect", endpoint, "--slots", "1", "--name", "leaving", "--heartbeat", "500ms",
+            "--cache", caches.appendingPathComponent("leaving").path,
+        ])
         #expect(Self.awaitTaskStarted(cache: caches.appendingPathComponent("leaving")))
         leaving.signal(SIGTERM)
         #expect(leaving.awaitExit(timeout: 30) == 0)
         #expect(coordinator.awaitLine(containing: "worker left: leaving on", timeout: 10) != nil)
-        let impatient = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "impatient", "--heartbeat", "500ms",
-                                          "--cache", caches.appendingPathComponent("impatient").path])
+        let impatient = try ChildProcess([
+            "worker", "--connect", endpoint, "--slots", "1", "--name", "impatient", "--heartbeat", "500ms",
+            "--cache", caches.appendingPathComponent("impatient").path,
+        ])
         #expect(Self.awaitTaskStarted(cache: caches.appendingPathComponent("impatient")))
         impatient.signal(SIGTERM)
         #expect(impatient.awaitLine(containing: "draining") != nil)
@@ -149,22 +173,29 @@ struct ReliabilityClusterTests {
         #expect(impatient.awaitExit(timeout: 30) == 0)
         // Heartbeats every 500 ms here (liveness 1.5 s): at 250 ms a coordinator starved of CPU by
         // the other suites could drop the worker as silent before its goodbye arrived.
-        let left = try #require(coordinator.awaitLine(containing: "worker left: impatient", timeout: 10),
-                                "coordinator said: \(coordinator.stderrLines.suffix(15).joined(separator: "\n"))")
+        let left = try #require(
+            coordinator.awaitLine(containing: "worker left: impatient", timeout: 10),
+            "coordinator said: \(coordinator.stderrLines.suffix(15).joined(separator: "\n"))")
         #expect(left.contains("re-queued 1 tasks"), "the cancelled task goes back at once: \(left)")
         #expect(coordinator.awaitExit() == 0)
         try Self.checkBooks(out, tasks: 12)
         let rows = try readResults(out)
-        #expect(rows.contains { $0["worker"] == "leaving" }, "the draining worker's running task was delivered and counted")
+        #expect(
+            rows.contains { $0["worker"] == "leaving" }, "the draining worker's running task was delivered and counted")
         #expect(!rows.contains { $0["worker"] == "impatient" })
     }
 
     @Test func aSendToADepartedWorkerIsAnErrorAndItsTasksGoBackAtOnce() throws {
         // Heartbeats every 2 s would take 6 s to notice silence; the failed send notices sooner.
-        let (coordinator, endpoint, out) = try startCoordinator(Self.spec(trials: 6, folds: 2, sleep: 0.3), heartbeat: "2s")
-        let survivor = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "survivor", "--heartbeat", "2s"])
+        let (coordinator, endpoint, out) = try startCoordinator(
+            Self.spec(trials: 6, folds: 2, sleep: 0.3), heartbeat: "2s")
+        let survivor = try ChildProcess([
+            "worker", "--connect", endpoint, "--slots", "1", "--name", "survivor", "--heartbeat", "2s",
+        ])
         defer { survivor.stop() }
-        let victim = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "victim", "--heartbeat", "2s"])
+        let victim = try ChildProcess([
+            "worker", "--connect", endpoint, "--slots", "1", "--name", "victim", "--heartbeat", "2s",
+        ])
         #expect(victim.awaitLine(containing: "registered with the coordinator") != nil)
         victim.signal(SIGKILL)
         let lost = try #require(coordinator.awaitLine(containing: "worker lost: victim"))
@@ -174,11 +205,16 @@ struct ReliabilityClusterTests {
     }
 
     @Test func aRestartedWorkerSupersedesItsOldIncarnation() throws {
-        let (coordinator, endpoint, out) = try startCoordinator(Self.spec(trials: 6, folds: 2, sleep: 0.3), heartbeat: "5s")
-        let first = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "same", "--heartbeat", "5s"])
+        let (coordinator, endpoint, out) = try startCoordinator(
+            Self.spec(trials: 6, folds: 2, sleep: 0.3), heartbeat: "5s")
+        let first = try ChildProcess([
+            "worker", "--connect", endpoint, "--slots", "1", "--name", "same", "--heartbeat", "5s",
+        ])
         #expect(first.awaitLine(containing: "registered with the coordinator") != nil)
         first.signal(SIGSTOP)  // alive but silent: its lease stays live for 15 s
-        let second = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "same", "--heartbeat", "5s"])
+        let second = try ChildProcess([
+            "worker", "--connect", endpoint, "--slots", "1", "--name", "same", "--heartbeat", "5s",
+        ])
         defer { first.signal(SIGKILL); second.stop() }
         let superseded = try #require(coordinator.awaitLine(containing: "worker lost: same"))
         #expect(superseded.contains("superseded by a new incarnation"))

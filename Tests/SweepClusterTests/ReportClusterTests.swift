@@ -24,7 +24,9 @@ struct ReportClusterTests {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()  // a report's stderr is a line at most: no deadlock
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
     }
 
     @Test func reportRewritesExactlyWhatTheEndOfTheSweepWrote() throws {
@@ -41,7 +43,8 @@ struct ReportClusterTests {
         let written = try Self.read(out)
         #expect(written[0].contains("held-out rows") && written[0].contains("saved as `model.json`"))
         // The spec file changes afterwards: the copy stays the spec that ran.
-        try "name: changed\n".write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        try "name: changed\n".write(
+            to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
         for file in Self.files { try FileManager.default.removeItem(at: out.appendingPathComponent(file)) }
 
         let report = try Self.report([out.path])
@@ -53,14 +56,19 @@ struct ReportClusterTests {
     }
 
     @Test func reportOfARunningSweepThenOfOneWhoseCoordinatorWasKilled() throws {
-        let (coordinator, endpoint, out) = try startCoordinator(ReliabilityClusterTests.spec(trials: 6, folds: 2, sleep: 0.1),
-                                                                heartbeat: "250ms")
-        let worker = try ChildProcess(["worker", "--connect", endpoint, "--slots", "1", "--name", "w", "--heartbeat", "250ms"])
+        let (coordinator, endpoint, out) = try startCoordinator(
+            ReliabilityClusterTests.spec(trials: 6, folds: 2, sleep: 0.1),
+            heartbeat: "250ms")
+        let worker = try ChildProcess([
+            "worker", "--connect", endpoint, "--slots", "1", "--name", "w", "--heartbeat", "250ms",
+        ])
         defer { worker.stop() }
         #expect(RunBook.awaitCounted(out, atLeast: 2))
         let running = try Self.report([out.path])
         #expect(running.status == 0, "\(running.stderr)")
-        #expect(running.stdout.contains("the sweep is still running (coordinator pid \(coordinator.process.processIdentifier) on "))
+        #expect(
+            running.stdout.contains(
+                "the sweep is still running (coordinator pid \(coordinator.process.processIdentifier) on "))
         #expect(RunBook.awaitCounted(out, atLeast: 4), "the coordinator goes on while and after the report reads")
 
         coordinator.signal(SIGKILL)
@@ -69,7 +77,8 @@ struct ReportClusterTests {
         #expect(crashed.status == 0, "\(crashed.stderr)")
         let text = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(text == crashed.stdout)
-        #expect(text.contains("counted — INCOMPLETE: the coordinator (pid \(coordinator.process.processIdentifier) on "))
+        #expect(
+            text.contains("counted — INCOMPLETE: the coordinator (pid \(coordinator.process.processIdentifier) on "))
         #expect(text.contains("(it crashed or was killed); `sweep resume` on this run directory continues it"))
 
         let resumed = try ChildProcess(["resume", out.path, "--heartbeat", "250ms"])

@@ -20,7 +20,8 @@ struct RunBook {
     /// Events of a kind, with their wall-clock times.
     func events(_ kind: String) throws -> [(at: Double, detail: String)] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT at, detail FROM events WHERE kind = ? ORDER BY id", arguments: [kind]).map { ($0["at"], $0["detail"]) }
+            try Row.fetchAll(db, sql: "SELECT at, detail FROM events WHERE kind = ? ORDER BY id", arguments: [kind]).map
+            { ($0["at"], $0["detail"]) }
         }
     }
 

@@ -15,20 +15,29 @@ struct SecurityClusterTests {
         let keys = root.appendingPathComponent("keys"), allowed = root.appendingPathComponent("allowed")
         for name in ["coordinator", "good", "stranger", "impostor"] { try keygen(keys, name) }
         try FileManager.default.createDirectory(at: allowed, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: keys.appendingPathComponent("good.key"), to: allowed.appendingPathComponent("good.key"))
-        try noopSpec(trials: 40, sleep: 0.05).write(to: root.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
-        let coordinator = try ChildProcess(["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:*", "--out", "out",
-                                            "--key", keys.appendingPathComponent("coordinator.key_secret").path,
-                                            "--allow", allowed.path, "--heartbeat", "250ms"], directory: root)
+        try FileManager.default.copyItem(
+            at: keys.appendingPathComponent("good.key"), to: allowed.appendingPathComponent("good.key"))
+        try noopSpec(trials: 40, sleep: 0.05).write(
+            to: root.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let coordinator = try ChildProcess(
+            [
+                "coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:*", "--out", "out",
+                "--key", keys.appendingPathComponent("coordinator.key_secret").path,
+                "--allow", allowed.path, "--heartbeat", "250ms",
+            ], directory: root)
         #expect(coordinator.awaitLine(containing: "checked: an unlisted key is refused") != nil)
         let serving = try #require(coordinator.awaitLine(containing: "serving sweep"))
         let endpoint = String(try #require(serving.split(separator: " ").first { $0.hasPrefix("tcp://") }).dropLast())
         func worker(_ name: String, key: String?, serverKey: String = "coordinator") throws -> ChildProcess {
-            var arguments = ["worker", "--connect", endpoint, "--name", name, "--slots", "1", "--heartbeat", "250ms",
-                             "--cache", root.appendingPathComponent("cache-\(name)").path]
+            var arguments = [
+                "worker", "--connect", endpoint, "--name", name, "--slots", "1", "--heartbeat", "250ms",
+                "--cache", root.appendingPathComponent("cache-\(name)").path,
+            ]
             if let key {
-                arguments += ["--key", keys.appendingPathComponent("\(key).key_secret").path,
-                              "--server-key", keys.appendingPathComponent("\(serverKey).key").path]
+                arguments += [
+                    "--key", keys.appendingPathComponent("\(key).key_secret").path,
+                    "--server-key", keys.appendingPathComponent("\(serverKey).key").path,
+                ]
             }
             return try ChildProcess(arguments)
         }
@@ -46,7 +55,8 @@ struct SecurityClusterTests {
         #expect(refusal.contains("is not in the allowed keys"))
 
         // Allowing the stranger's key later lets it in without restarting anything.
-        try FileManager.default.copyItem(at: keys.appendingPathComponent("stranger.key"), to: allowed.appendingPathComponent("stranger.key"))
+        try FileManager.default.copyItem(
+            at: keys.appendingPathComponent("stranger.key"), to: allowed.appendingPathComponent("stranger.key"))
         #expect(coordinator.awaitLine(containing: "worker joined: stranger") != nil)
         #expect(coordinator.awaitExit() == 0, "\(coordinator.stderrLines.joined(separator: "\n"))")
 
@@ -65,14 +75,20 @@ struct SecurityClusterTests {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
         return fd
     }
 
     @Test func garbageOnThePortDoesNotDisturbASweep() throws {
         let (coordinator, endpoint, out) = try startCoordinator(noopSpec(trials: 30, sleep: 0.03), heartbeat: "250ms")
         let port = try #require(UInt16(endpoint.split(separator: ":").last!))
-        let worker = try ChildProcess(["worker", "--connect", endpoint, "--slots", "2", "--name", "honest", "--heartbeat", "250ms"])
+        let worker = try ChildProcess([
+            "worker", "--connect", endpoint, "--slots", "2", "--name", "honest", "--heartbeat", "250ms",
+        ])
         defer { worker.stop() }
         #expect(coordinator.awaitLine(containing: "worker joined: honest") != nil)
         var idle: [Int32] = []
@@ -82,10 +98,15 @@ struct SecurityClusterTests {
             let fd = connectTCP(port)
             var bytes: [UInt8]
             switch round % 3 {
-            case 0: bytes = (0..<Int.random(in: 1...2048, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            case 0:
+                bytes = (0..<Int.random(in: 1...2048, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             case 1: bytes = [0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 3]  // a ZMTP greeting cut short
-            default: bytes = [0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 3, 0] + Array("NULL".utf8) + [UInt8](repeating: 0, count: 16) + [0]
-                + [UInt8](repeating: 0, count: 31) + [0x04, 0xFF] + (0..<300).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            default:
+                bytes =
+                    [0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 3, 0] + Array("NULL".utf8) + [UInt8](repeating: 0, count: 16)
+                    + [0]
+                    + [UInt8](repeating: 0, count: 31) + [0x04, 0xFF]
+                    + (0..<300).map { _ in UInt8.random(in: 0...255, using: &rng) }
             }
             _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             close(fd)

@@ -9,9 +9,11 @@ struct SweepClusterTests {
 
     @Test func runWithTwoWorkerProcessesCountsEveryTaskOnceAndUsesBothWorkers() throws {
         let directory = try temporaryDirectory()
-        try noopSpec(trials: 20, sleep: 0.02).write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        try noopSpec(trials: 20, sleep: 0.02).write(
+            to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
         let out = directory.appendingPathComponent("out")
-        let run = try ChildProcess(["run", "spec.yaml", "--workers", "2", "--out", out.path, "--heartbeat", "250ms"], directory: directory)
+        let run = try ChildProcess(
+            ["run", "spec.yaml", "--workers", "2", "--out", out.path, "--heartbeat", "250ms"], directory: directory)
         #expect(run.awaitExit() == 0, "stderr: \(run.stderrLines.joined(separator: "\n"))")
         let rows = try readResults(out)
         #expect(rows.count == 40)
@@ -42,12 +44,15 @@ struct SweepClusterTests {
         #expect(best["model"] as? String == "model.json")
         // The refitted model predicts new rows; wrong columns are named.
         let iris = Self.repository.appendingPathComponent("examples/datasets/iris.csv")
-        let newRows = try String(contentsOf: iris, encoding: .utf8).split(separator: "\n").prefix(3).joined(separator: "\n") + "\n"
+        let newRows =
+            try String(contentsOf: iris, encoding: .utf8).split(separator: "\n").prefix(3).joined(separator: "\n")
+            + "\n"
         try newRows.write(to: directory.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
         let predict = try ChildProcess(["predict", "model.json", "new.csv"], directory: directory)
         #expect(predict.awaitExit() == 0)
         #expect(predict.stdout.hasPrefix("prediction,proba_setosa,proba_versicolor,proba_virginica\nsetosa,"))
-        try "sepal_length_cm\n5.1\n".write(to: directory.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        try "sepal_length_cm\n5.1\n".write(
+            to: directory.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
         let refused = try ChildProcess(["predict", "model.json", "bad.csv"], directory: directory)
         #expect(refused.awaitExit() == 2)
         #expect(refused.stderrLines.joined().contains("lacks 3 of the model's 4 feature columns"))
@@ -100,15 +105,15 @@ struct SweepClusterTests {
     @Test func validateReportsEveryProblemWithItsLineAndWritesNothing() throws {
         let directory = try temporaryDirectory()
         let spec = """
-        name: broken
-        data: {path: missing.csv, target: label, task: classification}
-        cv: {folds: one}
-        trainer: {model: logistic_regression}
-        space:
-          C: {loguniform: [10, 1]}
-        objective: {metric: rmse}
-        colour: blue
-        """
+            name: broken
+            data: {path: missing.csv, target: label, task: classification}
+            cv: {folds: one}
+            trainer: {model: logistic_regression}
+            space:
+              C: {loguniform: [10, 1]}
+            objective: {metric: rmse}
+            colour: blue
+            """
         try spec.write(to: directory.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
         let validate = try ChildProcess(["validate", "broken.yaml"], directory: directory)
         #expect(validate.awaitExit() == 2)
@@ -127,9 +132,9 @@ struct SweepClusterTests {
         let directory = try temporaryDirectory()
         try "a,b\n1,2\n".write(to: directory.appendingPathComponent("tiny.csv"), atomically: true, encoding: .utf8)
         let spec = """
-        data: {path: tiny.csv, target: label, task: classification}
-        trainer: {model: knn}
-        """
+            data: {path: tiny.csv, target: label, task: classification}
+            trainer: {model: knn}
+            """
         try spec.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
         let bad = try ChildProcess(["validate", "spec.yaml"], directory: directory)
         #expect(bad.awaitExit() == 2)
@@ -152,9 +157,12 @@ extension SweepClusterTests {
             let colour = colours[row % 3]
             let size = Double(row % 10) + Double.random(in: 0...0.5, using: &generator)
             let label = (colour == "red" || size > 6) ? "yes" : "no"
-            lines.append("\(row),\(row % 17 == 0 ? "" : String(size)),\(row % 23 == 0 ? "NA" : colour),\(Double(row) / 3),\(label)")
+            lines.append(
+                "\(row),\(row % 17 == 0 ? "" : String(size)),\(row % 23 == 0 ? "NA" : colour),\(Double(row) / 3),\(label)"
+            )
         }
-        try (lines.joined(separator: "\n") + "\n").write(to: directory.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(
+            to: directory.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
         try """
         data: {path: data.csv, target: label, task: classification, drop: [id], impute: median}
         trainer: {model: random_forest}
@@ -164,7 +172,8 @@ extension SweepClusterTests {
         let run = try ChildProcess(["run", "spec.yaml", "--workers", "2", "--out", "out"], directory: directory)
         #expect(run.awaitExit() == 0, "\(run.stderrLines.joined(separator: "\n"))")
         #expect(try readBestJSON(directory.appendingPathComponent("out"))["metric"] as? String == "roc_auc")
-        try "size,colour,weight\n7.2,purple,3\n,red,\n".write(to: directory.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
+        try "size,colour,weight\n7.2,purple,3\n,red,\n".write(
+            to: directory.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
         let predict = try ChildProcess(["predict", "out/model.json", "new.csv"], directory: directory)
         #expect(predict.awaitExit() == 0, "\(predict.stderrLines.joined(separator: "\n"))")
         let predictions = predict.stdout.split(separator: "\n")
@@ -177,17 +186,18 @@ extension SweepClusterTests {
     @Test func aHoldoutIsScoredOnceByTheRefittedModel() throws {
         let directory = try temporaryDirectory()
         let spec = """
-        data: {path: \(Self.repository.appendingPathComponent("examples/datasets/wine.csv").path), target: target, task: classification}
-        cv: {folds: 4, repeats: 2, test_size: 0.2, seed: 1}
-        trainer: {model: logistic_regression}
-        space: {C: {values: [0.1, 1]}}
-        """
+            data: {path: \(Self.repository.appendingPathComponent("examples/datasets/wine.csv").path), target: target, task: classification}
+            cv: {folds: 4, repeats: 2, test_size: 0.2, seed: 1}
+            trainer: {model: logistic_regression}
+            space: {C: {values: [0.1, 1]}}
+            """
         try spec.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
         let run = try ChildProcess(["run", "spec.yaml", "--workers", "2", "--out", "out"], directory: directory)
         #expect(run.awaitExit() == 0, "\(run.stderrLines.joined(separator: "\n"))")
         let rows = try readResults(directory.appendingPathComponent("out"))
         #expect(rows.count == 16, "2 trials × 4 folds × 2 repeats")
-        let holdout = try #require(try readBestJSON(directory.appendingPathComponent("out"))["holdout"] as? [String: Any])
+        let holdout = try #require(
+            try readBestJSON(directory.appendingPathComponent("out"))["holdout"] as? [String: Any])
         #expect(holdout["rows"] as? Int == 36 && (holdout["metrics"] as? [String: Any])?["accuracy"] is NSNumber)
         let report = try String(contentsOf: directory.appendingPathComponent("out/report.md"), encoding: .utf8)
         #expect(report.contains("On the 36 held-out rows"))

@@ -1,10 +1,13 @@
-import Testing
-@testable import SweepCore
 import SweepML
+import Testing
+
+@testable import SweepCore
 
 struct FoldPlanTests {
-    func cv(_ folds: Int = 3, stratified: Bool = false, shuffle: Bool = true, repeats: Int = 1, timeSeries: Bool = false,
-            testSize: Double? = nil) -> CVSpec {
+    func cv(
+        _ folds: Int = 3, stratified: Bool = false, shuffle: Bool = true, repeats: Int = 1, timeSeries: Bool = false,
+        testSize: Double? = nil
+    ) -> CVSpec {
         var cv = CVSpec(folds: folds, stratified: stratified, shuffle: shuffle, seed: 4)
         cv.repeats = repeats
         cv.timeSeries = timeSeries
@@ -62,19 +65,27 @@ struct FoldPlanTests {
     }
 
     @Test func specAcceptsTheSplittersAndRefusesContradictions() throws {
-        let spec = try SpecParser.parse("""
-        data: {path: d.csv, target: y, task: classification}
-        trainer: {model: knn}
-        cv: {folds: 4, repeats: 3, test_size: 0.25}
-        """)
+        let spec = try SpecParser.parse(
+            """
+            data: {path: d.csv, target: y, task: classification}
+            trainer: {model: knn}
+            cv: {folds: 4, repeats: 3, test_size: 0.25}
+            """)
         #expect(spec.taskFolds == 12 && spec.cv.testSize == 0.25 && spec.cv.stratified)
         func problems(_ cv: String) -> [String] {
-            do { _ = try SpecParser.parse("data: {path: d.csv, target: y, task: classification}\ntrainer: {model: knn}\ncv: \(cv)"); return [] }
-            catch { return error.problems.map(\.message) }
+            do {
+                _ = try SpecParser.parse(
+                    "data: {path: d.csv, target: y, task: classification}\ntrainer: {model: knn}\ncv: \(cv)");
+                return []
+            } catch { return error.problems.map(\.message) }
         }
-        #expect(try SpecParser.parse("data: {path: d.csv, target: y, task: classification}\ntrainer: {model: knn}\ncv: {group: patient}").cv.stratified == false)
+        #expect(
+            try SpecParser.parse(
+                "data: {path: d.csv, target: y, task: classification}\ntrainer: {model: knn}\ncv: {group: patient}"
+            ).cv.stratified == false)
         #expect(problems("{group: patient, stratified: true}").first?.contains("remove stratified: true") == true)
-        #expect(problems("{time_series: true, repeats: 2}").first?.contains("repeats need shuffled k-fold splits") == true)
+        #expect(
+            problems("{time_series: true, repeats: 2}").first?.contains("repeats need shuffled k-fold splits") == true)
         #expect(problems("{test_size: 1.5}").first?.contains("between 0 and 1") == true)
         #expect(problems("{group: a, time_series: true}").first?.contains("not both") == true)
     }

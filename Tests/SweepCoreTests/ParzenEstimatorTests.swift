@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+
 @testable import SweepCore
 
 struct ParzenEstimatorTests {
@@ -16,7 +17,8 @@ struct ParzenEstimatorTests {
             for _ in 0..<50 {
                 let x = -5 + 15 * generator.unit()
                 let exact = full.logDensity([x], scratch: &a)
-                #expect(abs(fast.logDensity([x], scratch: &b) - exact) < 1e-9 * max(1, abs(exact)), "n = \(n), x = \(x)")
+                #expect(
+                    abs(fast.logDensity([x], scratch: &b) - exact) < 1e-9 * max(1, abs(exact)), "n = \(n), x = \(x)")
             }
         }
     }
@@ -29,7 +31,9 @@ struct ParzenEstimatorTests {
         var scratch: [Double] = []
         let steps = 20_000
         var total = 0.0
-        for i in 0..<steps { total += exp(estimator.logDensity([(Double(i) + 0.5) / Double(steps)], scratch: &scratch)) / Double(steps) }
+        for i in 0..<steps {
+            total += exp(estimator.logDensity([(Double(i) + 0.5) / Double(steps)], scratch: &scratch)) / Double(steps)
+        }
         #expect(abs(total - 1) < 1e-3, "a mixture of cut normals integrates to 1 over its axis, got \(total)")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SweepCore
 
 struct SamplerTests {
@@ -24,8 +25,10 @@ struct SamplerTests {
     }
 
     @Test func randomIsSeededAndReproducible() {
-        let continuous = [Dimension(name: "lr", kind: .logUniform(1e-4, 1)), Dimension(name: "d", kind: .uniform(0, 1)),
-                          Dimension(name: "n", kind: .int(1, 100))]
+        let continuous = [
+            Dimension(name: "lr", kind: .logUniform(1e-4, 1)), Dimension(name: "d", kind: .uniform(0, 1)),
+            Dimension(name: "n", kind: .int(1, 100)),
+        ]
         let a = RandomSampler.trials(continuous, count: 50, seed: 42)
         let b = RandomSampler.trials(continuous, count: 50, seed: 42)
         let c = RandomSampler.trials(continuous, count: 50, seed: 43)

@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+
 @testable import SweepCore
 
 struct SearchSamplerTests {
@@ -8,12 +9,17 @@ struct SearchSamplerTests {
         Dimension(name: "x", kind: .uniform(-5, 10)),
         Dimension(name: "n", kind: .int(1, 20)),
         Dimension(name: "kernel", kind: .values([.string("rbf"), .string("linear")])),
-        Dimension(name: "gamma", kind: .logUniform(1e-3, 10), condition: Condition(parent: "kernel", values: [.string("rbf")])),
+        Dimension(
+            name: "gamma", kind: .logUniform(1e-3, 10), condition: Condition(parent: "kernel", values: [.string("rbf")])
+        ),
     ]
 
-    func run(_ algorithm: SearchAlgorithm, space: [Dimension], trials: Int, seed: UInt64 = 1,
-             objective: (Params) -> Double = { _ in 0 }) -> [Trial] {
-        var driver = SearchDriver(.init(space: space, algorithm: algorithm, seed: seed, trials: trials, goal: .minimize))
+    func run(
+        _ algorithm: SearchAlgorithm, space: [Dimension], trials: Int, seed: UInt64 = 1,
+        objective: (Params) -> Double = { _ in 0 }
+    ) -> [Trial] {
+        var driver = SearchDriver(
+            .init(space: space, algorithm: algorithm, seed: seed, trials: trials, goal: .minimize))
         var all: [Trial] = []
         while let trial = driver.nextTrial(now: 0) {
             all.append(trial)
@@ -56,14 +62,20 @@ struct SearchSamplerTests {
     }
 
     @Test func gridDropsConditionalDimensionsWhereTheyAreOff() {
-        let space = [Dimension(name: "kernel", kind: .values([.string("rbf"), .string("linear")])),
-                     Dimension(name: "gamma", kind: .values([.double(0.1), .double(1)]), condition: Condition(parent: "kernel", values: [.string("rbf")]))]
+        let space = [
+            Dimension(name: "kernel", kind: .values([.string("rbf"), .string("linear")])),
+            Dimension(
+                name: "gamma", kind: .values([.double(0.1), .double(1)]),
+                condition: Condition(parent: "kernel", values: [.string("rbf")])),
+        ]
         let trials = GridSampler.trials(space)
         #expect(trials.map(\.params.description) == ["gamma=0.1 kernel=rbf", "kernel=linear", "gamma=1.0 kernel=rbf"])
     }
 
     @Test func randomOnADiscreteSpaceCoversItWithoutRepeatsThenEnds() {
-        let space = [Dimension(name: "a", kind: .int(1, 4)), Dimension(name: "b", kind: .values([.bool(true), .bool(false)]))]
+        let space = [
+            Dimension(name: "a", kind: .int(1, 4)), Dimension(name: "b", kind: .values([.bool(true), .bool(false)])),
+        ]
         var driver = SearchDriver(.init(space: space, algorithm: .random, seed: 3, trials: 100))
         var seen: [Params] = []
         while let trial = driver.nextTrial(now: 0) { seen.append(trial.params) }
@@ -73,19 +85,24 @@ struct SearchSamplerTests {
     }
 
     @Test func tpeNeverRepeatsOnASmallDiscreteSpace() {
-        let space = [Dimension(name: "a", kind: .int(1, 5)), Dimension(name: "b", kind: .values([.string("x"), .string("y")]))]
+        let space = [
+            Dimension(name: "a", kind: .int(1, 5)), Dimension(name: "b", kind: .values([.string("x"), .string("y")])),
+        ]
         let trials = run(.tpe, space: space, trials: 10) { Double($0["a"]!.number!) }
         #expect(trials.count == 10)
         #expect(Set(trials.map(\.params)).count == 10, "all ten configurations, each once")
     }
 
     @Test func sobolSplitsEveryAxisEvenlyInBlocksOfPowersOfTwo() {
-        var sampler = SobolSampler(SearchSpace((0..<5).map { Dimension(name: "d\($0)", kind: .uniform(0, 1)) }), seed: 11)
+        var sampler = SobolSampler(
+            SearchSpace((0..<5).map { Dimension(name: "d\($0)", kind: .uniform(0, 1)) }), seed: 11)
         let points = (0..<64).map { _ in sampler.nextPoint() }
         for axis in 0..<5 {
             var counts = [Int](repeating: 0, count: 8)
             for point in points { counts[Int(point[axis] * 8)] += 1 }
-            #expect(counts == Array(repeating: 8, count: 8), "axis \(axis): each eighth holds 8 of 64 points, got \(counts)")
+            #expect(
+                counts == Array(repeating: 8, count: 8), "axis \(axis): each eighth holds 8 of 64 points, got \(counts)"
+            )
         }
     }
 
@@ -93,8 +110,13 @@ struct SearchSamplerTests {
         // Two suggestions made while both are still running must differ, and the second must
         // keep away from the first (with the liar the first counts as a bad point).
         let space = [Dimension(name: "x", kind: .uniform(0, 1))]
-        var driver = SearchDriver(.init(space: space, algorithm: .tpe, seed: 5, tpe: { var o = TPEOptions(); o.startupTrials = 5; return o }(),
-                                        trials: 40, goal: .minimize))
+        var driver = SearchDriver(
+            .init(
+                space: space, algorithm: .tpe, seed: 5,
+                tpe: {
+                    var o = TPEOptions(); o.startupTrials = 5; return o
+                }(),
+                trials: 40, goal: .minimize))
         for _ in 0..<20 {
             let trial = driver.nextTrial(now: 0)!
             let x = trial.params["x"]!.number!
@@ -116,11 +138,15 @@ struct SearchSamplerTests {
         }
         var tpe: [Double] = [], random: [Double] = []
         for seed in 0..<20 as Range<UInt64> {
-            tpe.append(run(.tpe, space: space, trials: 60, seed: seed, objective: branin).map { branin($0.params) }.min()!)
-            random.append(run(.random, space: space, trials: 60, seed: seed, objective: branin).map { branin($0.params) }.min()!)
+            tpe.append(
+                run(.tpe, space: space, trials: 60, seed: seed, objective: branin).map { branin($0.params) }.min()!)
+            random.append(
+                run(.random, space: space, trials: 60, seed: seed, objective: branin).map { branin($0.params) }.min()!)
         }
         let (tpeMedian, randomMedian) = (tpe.sorted()[10], random.sorted()[10])
-        #expect(tpeMedian < randomMedian * 0.8, "TPE's median best Branin value (\(tpeMedian)) should clearly beat random search's (\(randomMedian))")
+        #expect(
+            tpeMedian < randomMedian * 0.8,
+            "TPE's median best Branin value (\(tpeMedian)) should clearly beat random search's (\(randomMedian))")
     }
 
     @Test func budgetsEndTheSearch() {
@@ -131,7 +157,8 @@ struct SearchSamplerTests {
         #expect(timed.nextTrial(now: 110) == nil)
         #expect(timed.exhausted == "the time limit (10 s) is reached")
 
-        var patient = SearchDriver(.init(space: space, algorithm: .random, seed: 1, stopAfterNoImprovement: 3, goal: .maximize))
+        var patient = SearchDriver(
+            .init(space: space, algorithm: .random, seed: 1, stopAfterNoImprovement: 3, goal: .maximize))
         let values = [0.5, 0.7, 0.6, 0.8, 0.1, 0.2, 0.3, 0.9]
         var started = 0
         for value in values {

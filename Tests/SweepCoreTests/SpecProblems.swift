@@ -1,6 +1,7 @@
-import Testing
-@testable import SweepCore
 import SweepML
+import Testing
+
+@testable import SweepCore
 
 /// The problems a spec has, as "line N: field: message" strings (empty when it parses).
 func specProblems(_ text: String) -> [String] {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SweepML
 
 struct DatasetTests {
@@ -28,11 +29,15 @@ struct DatasetTests {
         let table = try CSVTable(parsing: "x,y\n1,a\n,b\n")
         #expect(try Dataset(csv: table, target: "y", classification: true).features[1].isNaN)
         let textTarget = try CSVTable(parsing: "x,y\n1,a\n")
-        #expect(throws: DatasetError(message: "line 2, column 'y': 'a' is not a number (a regression target must be numeric)")) {
+        #expect(
+            throws: DatasetError(
+                message: "line 2, column 'y': 'a' is not a number (a regression target must be numeric)")
+        ) {
             try Dataset(csv: textTarget, target: "y", classification: false)
         }
         let oneClass = try CSVTable(parsing: "x,y\n1,a\n2,a\n")
-        #expect(throws: DatasetError(message: "target 'y' has only one class ('a'); classification needs at least two")) {
+        #expect(throws: DatasetError(message: "target 'y' has only one class ('a'); classification needs at least two"))
+        {
             try Dataset(csv: oneClass, target: "y", classification: true)
         }
         #expect(throws: DatasetError(message: "no column named 'z'; columns: x, y")) {

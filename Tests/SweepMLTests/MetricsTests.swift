@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SweepML
 
 /// Known answers from scikit-learn's documentation examples.
@@ -36,17 +37,24 @@ struct MoreMetricsTests {
         let positive = [0.1, 0.8, 0.4, 0.35, 0.9, 0.6, 0.2, 0.55, 0.7, 0.3]
         let probabilities = Matrix(rows: 10, columns: 2, values: positive.flatMap { [1 - $0, $0] })
         let m = Metrics.classification(truth, probabilities)
-        let expected: [String: Double] = ["balanced_accuracy": 0.7083333333333333, "precision": 0.8, "recall": 0.6666666666666666,
-                                          "f1": 0.7272727272727273, "roc_auc": 0.875, "brier": 0.1625]
+        let expected: [String: Double] = [
+            "balanced_accuracy": 0.7083333333333333, "precision": 0.8, "recall": 0.6666666666666666,
+            "f1": 0.7272727272727273, "roc_auc": 0.875, "brier": 0.1625,
+        ]
         for (name, value) in expected { #expect(abs(m[name]! - value) < 1e-12, "\(name): \(m[name]!) vs \(value)") }
     }
 
     @Test func multiclassAveragesMatchScikitLearn() {
         let truth = [0, 1, 2, 2, 1, 0, 2, 1]
-        let rows: [[Double]] = [[0.7, 0.2, 0.1], [0.2, 0.5, 0.3], [0.1, 0.2, 0.7], [0.3, 0.4, 0.3], [0.3, 0.3, 0.4], [0.5, 0.4, 0.1], [0.2, 0.1, 0.7], [0.1, 0.8, 0.1]]
+        let rows: [[Double]] = [
+            [0.7, 0.2, 0.1], [0.2, 0.5, 0.3], [0.1, 0.2, 0.7], [0.3, 0.4, 0.3], [0.3, 0.3, 0.4], [0.5, 0.4, 0.1],
+            [0.2, 0.1, 0.7], [0.1, 0.8, 0.1],
+        ]
         let m = Metrics.classification(truth, Matrix(rows: 8, columns: 3, values: rows.flatMap { $0 }))
-        let expected: [String: Double] = ["balanced_accuracy": 0.7777777777777777, "f1_weighted": 0.75, "precision_macro": 0.7777777777777777,
-                                          "recall_weighted": 0.75, "roc_auc_ovr": 0.9222222222222222]
+        let expected: [String: Double] = [
+            "balanced_accuracy": 0.7777777777777777, "f1_weighted": 0.75, "precision_macro": 0.7777777777777777,
+            "recall_weighted": 0.75, "roc_auc_ovr": 0.9222222222222222,
+        ]
         for (name, value) in expected { #expect(abs(m[name]! - value) < 1e-12, "\(name): \(m[name]!) vs \(value)") }
         #expect(m["f1"] == nil && m["roc_auc"] == nil, "binary-only metrics are absent for three classes")
     }

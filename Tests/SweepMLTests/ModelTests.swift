@@ -1,6 +1,7 @@
 import Testing
-@testable import SweepML
+
 @testable import SweepCore
+@testable import SweepML
 
 struct ModelTests {
     @Test func ridgeWithoutPenaltyRecoversAnExactLine() {
@@ -72,14 +73,17 @@ struct ModelTests {
         let knn = KNearestNeighbors(k: 3, weights: .distance)
         #expect(knn.regress(train: train, targets: [5, 7, 9], query: Matrix(rows: 1, columns: 1, values: [1])) == [7])
         // Weights 1/1, 1/1, 1/3 for targets 5, 7, 9 at query 1… shifted: query 2 → distances 2, 1, 1.
-        let predicted = knn.regress(train: train, targets: [5, 7, 9], query: Matrix(rows: 1, columns: 1, values: [2]))[0]
+        let predicted = knn.regress(train: train, targets: [5, 7, 9], query: Matrix(rows: 1, columns: 1, values: [2]))[
+            0]
         #expect(abs(predicted - (5 * 0.5 + 7 + 9) / 2.5) < 1e-12)
     }
 
     @Test func standardisationUsesTrainingStatisticsAndKeepsConstantColumns() {
         let train = Matrix(rows: 3, columns: 2, values: [1, 5, 2, 5, 3, 5])
         let preprocessor = Preprocessor(fitting: train, categories: [nil, nil])
-        guard case .numeric(_, let mean0, let scale0) = preprocessor.steps[0], case .numeric(_, let mean1, let scale1) = preprocessor.steps[1] else {
+        guard case .numeric(_, let mean0, let scale0) = preprocessor.steps[0],
+            case .numeric(_, let mean1, let scale1) = preprocessor.steps[1]
+        else {
             Issue.record("numeric steps expected"); return
         }
         #expect(mean0 == 2 && mean1 == 5)
@@ -90,17 +94,27 @@ struct ModelTests {
     }
 
     @Test func foldTrainerScoresIrisLikeData() throws {
-        let table = try CSVTable(parsing: "a,b,label\n" + (0..<40).map { "\($0 % 2 == 0 ? 0.1 : 5.2),\(Double($0) / 40),\($0 % 2 == 0 ? "x" : "y")" }.joined(separator: "\n"))
+        let table = try CSVTable(
+            parsing: "a,b,label\n"
+                + (0..<40).map { "\($0 % 2 == 0 ? 0.1 : 5.2),\(Double($0) / 40),\($0 % 2 == 0 ? "x" : "y")" }.joined(
+                    separator: "\n"))
         let dataset = try Dataset(csv: table, target: "label", classification: true)
         let assignment = Folds.assign(rows: 40, folds: 4, classes: dataset.labels, shuffle: true, seed: 0)
         for model in ["logistic_regression", "knn"] {
-            let metrics = try FoldTrainer.evaluate(model: builtin(model), params: Params(["k": .int(3)].filter { _ in model == "knn" }),
-                                                   dataset: dataset, plan: FoldPlan(scheme: .partition, foldsPerRepeat: 4, assignments: [assignment]), fold: 1)
+            let metrics = try FoldTrainer.evaluate(
+                model: builtin(model), params: Params(["k": .int(3)].filter { _ in model == "knn" }),
+                dataset: dataset, plan: FoldPlan(scheme: .partition, foldsPerRepeat: 4, assignments: [assignment]),
+                fold: 1)
             #expect(metrics["accuracy"] == 1, "\(model): \(metrics)")
-            #expect(Set(metrics.keys).isSuperset(of: ["accuracy", "balanced_accuracy", "f1_macro", "log_loss", "roc_auc", "f1"]))
+            #expect(
+                Set(metrics.keys).isSuperset(of: [
+                    "accuracy", "balanced_accuracy", "f1_macro", "log_loss", "roc_auc", "f1",
+                ]))
         }
         #expect(throws: TrainingError.self) {
-            try FoldTrainer.evaluate(model: builtin("knn"), params: Params(["k": .int(31)]), dataset: dataset, plan: FoldPlan(scheme: .partition, foldsPerRepeat: 4, assignments: [assignment]), fold: 0)
+            try FoldTrainer.evaluate(
+                model: builtin("knn"), params: Params(["k": .int(31)]), dataset: dataset,
+                plan: FoldPlan(scheme: .partition, foldsPerRepeat: 4, assignments: [assignment]), fold: 0)
         }
     }
 }
@@ -108,13 +122,19 @@ struct ModelTests {
 extension ModelTests {
     @Test func iterativeModelsReportEveryIterationsValidationScores() throws {
         let rows = (0..<60).map { "\(Double($0 % 10)),\(Double($0) / 60),\($0 % 10 < 5 ? "lo" : "hi")" }
-        let data = try Dataset(csv: try CSVTable(parsing: "a,b,y\n" + rows.joined(separator: "\n")), target: "y", classification: true)
-        let plan = FoldPlan.make(rows: 60, cv: CVSpec(folds: 3, stratified: true, shuffle: true, seed: 1), classes: data.labels, groups: nil)
-        for (model, params, steps) in [("gradient_boosting", Params(["max_iter": .int(12), "min_samples_leaf": .int(5)]), 12),
-                                       ("mlp", Params(["max_iter": .int(7), "hidden_layer_sizes": .int(8)]), 7)] {
+        let data = try Dataset(
+            csv: try CSVTable(parsing: "a,b,y\n" + rows.joined(separator: "\n")), target: "y", classification: true)
+        let plan = FoldPlan.make(
+            rows: 60, cv: CVSpec(folds: 3, stratified: true, shuffle: true, seed: 1), classes: data.labels, groups: nil)
+        for (model, params, steps) in [
+            ("gradient_boosting", Params(["max_iter": .int(12), "min_samples_leaf": .int(5)]), 12),
+            ("mlp", Params(["max_iter": .int(7), "hidden_layer_sizes": .int(8)]), 7),
+        ] {
             var reports: [(Int, [String: Double])] = []
-            let final = try FoldTrainer.evaluate(model: builtin(model), params: params, dataset: data, plan: plan, fold: 0,
-                                                 progressMetrics: ["accuracy", "log_loss"]) { step, metrics in
+            let final = try FoldTrainer.evaluate(
+                model: builtin(model), params: params, dataset: data, plan: plan, fold: 0,
+                progressMetrics: ["accuracy", "log_loss"]
+            ) { step, metrics in
                 reports.append((step, metrics()))
                 return .proceed
             }
@@ -128,19 +148,25 @@ extension ModelTests {
 extension ModelTests {
     @Test func aCancelledFitStopsBetweenIterationsAndSaysSo() throws {
         let rows = (0..<60).map { "\(Double($0 % 10)),\(Double($0) / 60),\($0 % 10 < 5 ? "lo" : "hi")" }
-        let data = try Dataset(csv: try CSVTable(parsing: "a,b,y\n" + rows.joined(separator: "\n")), target: "y", classification: true)
-        let plan = FoldPlan.make(rows: 60, cv: CVSpec(folds: 3, stratified: true, shuffle: true, seed: 1), classes: data.labels, groups: nil)
-        for (model, params) in [("gradient_boosting", Params(["max_iter": .int(200), "min_samples_leaf": .int(5)])),
-                                ("mlp", Params(["max_iter": .int(200), "hidden_layer_sizes": .int(8)])),
-                                ("random_forest", Params(["n_estimators": .int(200)]))] {
+        let data = try Dataset(
+            csv: try CSVTable(parsing: "a,b,y\n" + rows.joined(separator: "\n")), target: "y", classification: true)
+        let plan = FoldPlan.make(
+            rows: 60, cv: CVSpec(folds: 3, stratified: true, shuffle: true, seed: 1), classes: data.labels, groups: nil)
+        for (model, params) in [
+            ("gradient_boosting", Params(["max_iter": .int(200), "min_samples_leaf": .int(5)])),
+            ("mlp", Params(["max_iter": .int(200), "hidden_layer_sizes": .int(8)])),
+            ("random_forest", Params(["n_estimators": .int(200)])),
+        ] {
             var asked = 0
             #expect(throws: TrainingError("fold 0: cancelled"), "\(model)") {
-                _ = try FoldTrainer.evaluate(model: builtin(model), params: params, dataset: data, plan: plan, fold: 0) { _, _ in
+                _ = try FoldTrainer.evaluate(model: builtin(model), params: params, dataset: data, plan: plan, fold: 0)
+                { _, _ in
                     asked += 1
                     return asked > 5 ? .stop : .proceed
                 }
             }
-            #expect(asked == 6, "\(model): the fit stops at the iteration told to, not after 200 (asked \(asked) times)")
+            #expect(
+                asked == 6, "\(model): the fit stops at the iteration told to, not after 200 (asked \(asked) times)")
         }
     }
 }

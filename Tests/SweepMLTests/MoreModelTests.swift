@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SweepCore
 @testable import SweepML
 
@@ -27,12 +28,17 @@ struct MoreModelTests {
     @Test func treesSplitExactlyWhereTheDataChanges() {
         var generator = SeededGenerator(seed: 0)
         let x = Matrix(rows: 6, columns: 1, values: [1, 2, 3, 10, 11, 12])
-        let tree = DecisionTree(criterion: .gini).fit(x, target: .classes([0, 0, 0, 1, 1, 1], count: 2), generator: &generator)
+        let tree = DecisionTree(criterion: .gini).fit(
+            x, target: .classes([0, 0, 0, 1, 1, 1], count: 2), generator: &generator)
         #expect(tree.feature[0] == 0 && tree.threshold[0] == 6.5, "the midpoint between 3 and 10")
-        let regression = DecisionTree(criterion: .squaredError, maxDepth: 1).fit(x, target: .values([5, 5, 5, 9, 9, 9]), generator: &generator)
-        guard case .values(let predicted) = regression.predict(Matrix(rows: 2, columns: 1, values: [0, 100])) else { Issue.record("values expected"); return }
+        let regression = DecisionTree(criterion: .squaredError, maxDepth: 1).fit(
+            x, target: .values([5, 5, 5, 9, 9, 9]), generator: &generator)
+        guard case .values(let predicted) = regression.predict(Matrix(rows: 2, columns: 1, values: [0, 100])) else {
+            Issue.record("values expected"); return
+        }
         #expect(predicted == [5, 9])
-        let stump = DecisionTree(criterion: .gini, minSamplesLeaf: 4).fit(x, target: .classes([0, 0, 0, 1, 1, 1], count: 2), generator: &generator)
+        let stump = DecisionTree(criterion: .gini, minSamplesLeaf: 4).fit(
+            x, target: .classes([0, 0, 0, 1, 1, 1], count: 2), generator: &generator)
         #expect(stump.feature == [-1], "no split leaves 4 rows on each side of 6")
     }
 
@@ -45,7 +51,9 @@ struct MoreModelTests {
         let a = RandomForest(trees: 10, tree: tree, seed: 1).fit(x, target: .classes(labels, count: 2)).predict(x)
         let b = RandomForest(trees: 10, tree: tree, seed: 1).fit(x, target: .classes(labels, count: 2)).predict(x)
         let c = RandomForest(trees: 10, tree: tree, seed: 2).fit(x, target: .classes(labels, count: 2)).predict(x)
-        guard case .probabilities(let pa) = a, case .probabilities(let pb) = b, case .probabilities(let pc) = c else { return }
+        guard case .probabilities(let pa) = a, case .probabilities(let pb) = b, case .probabilities(let pc) = c else {
+            return
+        }
         #expect(pa.values == pb.values)
         #expect(pa.values != pc.values)
         #expect(Metrics.accuracy(labels, Metrics.argmax(pa)) > 0.95)
@@ -57,7 +65,9 @@ struct MoreModelTests {
         booster.minSamplesLeaf = 5
         booster.maxIterations = 200
         let regression = booster.fit(x, target: .values((0..<40).map { $0 < 20 ? 1.0 : 3.0 }))
-        guard case .values(let predicted) = regression.predict(Matrix(rows: 2, columns: 1, values: [5, 35])) else { return }
+        guard case .values(let predicted) = regression.predict(Matrix(rows: 2, columns: 1, values: [5, 35])) else {
+            return
+        }
         #expect(abs(predicted[0] - 1) < 1e-3 && abs(predicted[1] - 3) < 1e-3)
         let labels = (0..<40).map { $0 % 20 < 10 ? 0 : ($0 < 20 ? 1 : 2) }
         let classifier = booster.fit(x, target: .classes(labels, count: 3))

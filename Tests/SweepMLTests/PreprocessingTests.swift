@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SweepCore
 @testable import SweepML
 
@@ -14,31 +15,41 @@ struct PreprocessingTests {
         """
 
     @Test func categoricalColumnsMissingValuesAndDroppedColumns() throws {
-        let data = try Dataset(csv: try CSVTable(parsing: Self.csv), target: "label", classification: true, drop: ["id"])
+        let data = try Dataset(
+            csv: try CSVTable(parsing: Self.csv), target: "label", classification: true, drop: ["id"])
         #expect(data.featureNames == ["size", "colour", "weight"])
         #expect(data.categories[0] == nil && data.categories[2] == nil)
         #expect(data.categories[1] == ["blue", "green", "red"])
         #expect(data.features[3].isNaN, "row 2's size is missing")
         #expect(data.features[1] == 2, "red is category 2")
         #expect(data.features[10].isNaN, "NA is missing")
-        #expect(throws: DatasetError(message: "data.drop names 'nope', which is not a column; columns: id, size, colour, weight, label")) {
+        #expect(
+            throws: DatasetError(
+                message: "data.drop names 'nope', which is not a column; columns: id, size, colour, weight, label")
+        ) {
             try Dataset(csv: try CSVTable(parsing: Self.csv), target: "label", classification: true, drop: ["nope"])
         }
-        #expect(throws: DatasetError(message: "line 3, column 'y': the target is missing; remove the row or fill it in")) {
+        #expect(
+            throws: DatasetError(message: "line 3, column 'y': the target is missing; remove the row or fill it in")
+        ) {
             try Dataset(csv: try CSVTable(parsing: "x,y\n1,a\n2,\n"), target: "y", classification: true)
         }
     }
 
     @Test func imputationStandardisationAndOneHotUseTrainingRowsOnly() throws {
-        let data = try Dataset(csv: try CSVTable(parsing: Self.csv), target: "label", classification: true, drop: ["id"])
-        let train = [0, 1, 2, 3]   // sizes 1, NaN, 3, 4; colours red, blue, red, NaN; weights 10, 20, NaN, 40
+        let data = try Dataset(
+            csv: try CSVTable(parsing: Self.csv), target: "label", classification: true, drop: ["id"])
+        let train = [0, 1, 2, 3]  // sizes 1, NaN, 3, 4; colours red, blue, red, NaN; weights 10, 20, NaN, 40
         for (imputation, fill) in [(Preprocessor.Imputation.mean, 8.0 / 3), (.median, 3.0), (.mostFrequent, 1.0)] {
-            let p = Preprocessor(fitting: Matrix(data, rows: train), categories: data.categories, imputation: imputation)
+            let p = Preprocessor(
+                fitting: Matrix(data, rows: train), categories: data.categories, imputation: imputation)
             guard case .numeric(let sizeFill, _, _) = p.steps[0] else { Issue.record("size should be numeric"); return }
             #expect(abs(sizeFill - fill) < 1e-12, "\(imputation)")
         }
         let p = Preprocessor(fitting: Matrix(data, rows: train), categories: data.categories, imputation: .mean)
-        guard case .categorical(let fill, let kept) = p.steps[1] else { Issue.record("colour should be categorical"); return }
+        guard case .categorical(let fill, let kept) = p.steps[1] else {
+            Issue.record("colour should be categorical"); return
+        }
         #expect(fill == 2, "red is the most frequent colour in training")
         #expect(kept == [0, 2], "green was never seen in training")
         #expect(p.outputColumns == 4)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SweepCore
 @testable import SweepML
 
@@ -12,8 +13,11 @@ struct RegistryTests {
     static let rows = (0..<60).map { "\(Double($0 % 10)),\(Double($0) / 60),\($0 % 10 < 5 ? "lo" : "hi")" }
 
     func classification() throws -> (Dataset, FoldPlan) {
-        let data = try Dataset(csv: try CSVTable(parsing: "a,b,y\n" + Self.rows.joined(separator: "\n")), target: "y", classification: true)
-        let plan = FoldPlan.make(rows: 60, cv: CVSpec(folds: 3, stratified: true, shuffle: true, seed: 1), classes: data.labels, groups: nil)
+        let data = try Dataset(
+            csv: try CSVTable(parsing: "a,b,y\n" + Self.rows.joined(separator: "\n")), target: "y", classification: true
+        )
+        let plan = FoldPlan.make(
+            rows: 60, cv: CVSpec(folds: 3, stratified: true, shuffle: true, seed: 1), classes: data.labels, groups: nil)
         return (data, plan)
     }
 
@@ -35,7 +39,11 @@ struct RegistryTests {
     func declaredDefaultsAreWhatTheFitUses(_ name: String) throws {
         let model = builtin(name)
         let classify = model.description.tasks.contains(.classification)
-        let csv = "a,b,y\n" + (0..<40).map { "\(Double($0 % 7)),\(Double($0) / 40),\(classify ? ($0 % 7 < 3 ? "lo" : "hi") : "\(Double($0 % 7) * 2)")" }
+        let csv =
+            "a,b,y\n"
+            + (0..<40).map {
+                "\(Double($0 % 7)),\(Double($0) / 40),\(classify ? ($0 % 7 < 3 ? "lo" : "hi") : "\(Double($0 % 7) * 2)")"
+            }
             .joined(separator: "\n")
         let data = try Dataset(csv: try CSVTable(parsing: csv), target: "y", classification: classify)
         let x = Matrix(data, rows: Array(0..<data.rows))
@@ -71,7 +79,9 @@ struct RegistryTests {
         // Through the registry, a stopped fit is an error, not a model of the wrong size.
         var told = 0
         #expect(throws: TrainingError("cancelled")) {
-            _ = try builtin("gradient_boosting").fit(params: Params(["min_samples_leaf": .int(5)]), x: x, target: target) { _, _ in
+            _ = try builtin("gradient_boosting").fit(
+                params: Params(["min_samples_leaf": .int(5)]), x: x, target: target
+            ) { _, _ in
                 told += 1
                 return told == 3 ? .stop : .proceed
             }
@@ -84,14 +94,18 @@ struct RegistryTests {
         let (data, plan) = try classification()
         var reports: [Int: [String: Double]] = [:]
         let params = Params(["max_iter": .int(6), "min_samples_leaf": .int(5)])
-        _ = try FoldTrainer.evaluate(model: builtin("gradient_boosting"), params: params, dataset: data, plan: plan, fold: 0) { step, metrics in
+        _ = try FoldTrainer.evaluate(
+            model: builtin("gradient_boosting"), params: params, dataset: data, plan: plan, fold: 0
+        ) { step, metrics in
             reports[step] = metrics()
             return .proceed
         }
         #expect(reports.keys.sorted() == Array(1...6))
         for stage in [1, 3, 6] {
-            let alone = try FoldTrainer.evaluate(model: builtin("gradient_boosting"), params: Params(["max_iter": .int(stage), "min_samples_leaf": .int(5)]),
-                                                 dataset: data, plan: plan, fold: 0)
+            let alone = try FoldTrainer.evaluate(
+                model: builtin("gradient_boosting"),
+                params: Params(["max_iter": .int(stage), "min_samples_leaf": .int(5)]),
+                dataset: data, plan: plan, fold: 0)
             #expect(reports[stage] == alone, "stage \(stage)")
         }
     }
@@ -113,8 +127,10 @@ struct RegistryTests {
     @Test func noopNeedsNoDataAndOtherModelsSaySoWithout() throws {
         let plan = FoldPlan(scheme: .partition, foldsPerRepeat: 2, assignments: [[]])
         let noop = builtin("noop")
-        #expect(try FoldTrainer.evaluate(model: noop, params: Params(["score": .double(0.7), "lr": .int(3)]), dataset: nil, plan: plan, fold: 0)
-            == ["score": 0.7])
+        #expect(
+            try FoldTrainer.evaluate(
+                model: noop, params: Params(["score": .double(0.7), "lr": .int(3)]), dataset: nil, plan: plan, fold: 0)
+                == ["score": 0.7])
         #expect(noop.runWithoutData(params: Params([:])) == ["score": 0])
         #expect(builtin("ridge").runWithoutData(params: Params([:])) == nil)
         #expect(throws: TrainingError("model 'ridge' needs data; the sweep has none")) {
@@ -124,7 +140,8 @@ struct RegistryTests {
             try noop.fit(params: Params([:]), x: Matrix(rows: 1, columns: 1, values: [0]), target: .values([1]))
         }
         #expect(throws: TrainingError("model 'ridge' cannot train on classification data")) {
-            try builtin("ridge").fit(params: Params([:]), x: Matrix(rows: 1, columns: 1, values: [0]), target: .classes([0], count: 1))
+            try builtin("ridge").fit(
+                params: Params([:]), x: Matrix(rows: 1, columns: 1, values: [0]), target: .classes([0], count: 1))
         }
     }
 }

@@ -1,18 +1,24 @@
 import Testing
-@testable import SweepProtocol
+
 @testable import SweepCore
+@testable import SweepProtocol
 
 /// The coordinator's decisions under synthetic time: no sockets, no sleeps.
 struct CoordinatorMachineTests {
     let a = PeerID([1]), b = PeerID([2])
 
     func machine(trials: Int = 3, folds: Int = 2, maxAttempts: Int = 3, timeout: Double = 100) -> CoordinatorMachine {
-        CoordinatorMachine(.init(sweepID: 77, trials: (0..<trials).map { Trial(number: $0, params: Params(["x": .int($0)])) },
-                                 folds: folds, maxAttempts: maxAttempts, taskTimeout: timeout, heartbeatInterval: 1))
+        CoordinatorMachine(
+            .init(
+                sweepID: 77, trials: (0..<trials).map { Trial(number: $0, params: Params(["x": .int($0)])) },
+                folds: folds, maxAttempts: maxAttempts, taskTimeout: timeout, heartbeatInterval: 1))
     }
 
     func hello(_ name: String, slots: Int, running: [LeaseRef] = [], cached: UInt64 = 0) -> Message {
-        .hello(Hello(workerID: name, incarnation: 1, name: name, host: "h", slots: slots, cachedSweep: cached, running: running))
+        .hello(
+            Hello(
+                workerID: name, incarnation: 1, name: name, host: "h", slots: slots, cachedSweep: cached,
+                running: running))
     }
 
     /// The tasks sent in WORK messages to a peer.
@@ -45,9 +51,14 @@ struct CoordinatorMachineTests {
     @Test func helloGetsWelcomeSetupAndNoMoreTasksThanSlots() {
         var m = machine()
         let actions = m.handle(.received(a, hello("a", slots: 2)), now: 0)
-        guard case .send(a, .welcome(77, 1000)) = actions[1] else { Issue.record("expected welcome, got \(actions)"); return }
+        guard case .send(a, .welcome(77, 1000)) = actions[1] else {
+            Issue.record("expected welcome, got \(actions)"); return
+        }
         guard case .sendSetup(a) = actions[2] else { Issue.record("expected setup, got \(actions)"); return }
-        #expect(assigned(actions, to: a) == [LeaseRef(trial: 0, fold: 0, attempt: 1), LeaseRef(trial: 0, fold: 1, attempt: 1)])
+        #expect(
+            assigned(actions, to: a) == [
+                LeaseRef(trial: 0, fold: 0, attempt: 1), LeaseRef(trial: 0, fold: 1, attempt: 1),
+            ])
         #expect(m.runningTasks == 2)
     }
 
@@ -80,7 +91,10 @@ struct CoordinatorMachineTests {
         let before = m.handle(.tick, now: 2.9)
         #expect(!before.contains { if case .report(.workerLost) = $0 { true } else { false } })
         let actions = m.handle(.tick, now: 3.2)
-        #expect(actions.contains { if case .report(.workerLost(name: "a", host: "h", requeued: 2, reason: _)) = $0 { true } else { false } })
+        #expect(
+            actions.contains {
+                if case .report(.workerLost(name: "a", host: "h", requeued: 2, reason: _)) = $0 { true } else { false }
+            })
         // b's slot is busy; when it frees, the re-queued task comes first, as attempt 2.
         let bLease = LeaseRef(trial: 1, fold: 0, attempt: 1)
         let next = m.handle(.received(b, .results(sweepID: 77, [ok(bLease)])), now: 3.3)
@@ -92,7 +106,13 @@ struct CoordinatorMachineTests {
         let lease = assigned(m.handle(.received(a, hello("a", slots: 1)), now: 0), to: a)[0]
         _ = m.handle(.tick, now: 10)  // a dropped; task re-queued
         // a comes back (same incarnation, new connection) still running the task, and reports it.
-        _ = m.handle(.received(b, .hello(Hello(workerID: "a", incarnation: 1, name: "a", host: "h", slots: 1, cachedSweep: 77, running: [lease]))), now: 11)
+        _ = m.handle(
+            .received(
+                b,
+                .hello(
+                    Hello(
+                        workerID: "a", incarnation: 1, name: "a", host: "h", slots: 1, cachedSweep: 77, running: [lease]
+                    ))), now: 11)
         let actions = m.handle(.received(b, .results(sweepID: 77, [ok(lease)])), now: 12)
         #expect(records(actions).count == 1)
         #expect(actions.contains { if case .finished = $0 { true } else { false } })
@@ -125,9 +145,12 @@ struct CoordinatorMachineTests {
 
     @Test func unknownPeersAreAskedToRegisterAndTheirResultsWait() {
         var m = machine()
-        let actions = m.handle(.received(a, .results(sweepID: 77, [ok(LeaseRef(trial: 0, fold: 0, attempt: 1))])), now: 0)
+        let actions = m.handle(
+            .received(a, .results(sweepID: 77, [ok(LeaseRef(trial: 0, fold: 0, attempt: 1))])), now: 0)
         #expect(records(actions).isEmpty)
-        guard case .send(a, .reregister) = actions.first else { Issue.record("expected reregister, got \(actions)"); return }
+        guard case .send(a, .reregister) = actions.first else {
+            Issue.record("expected reregister, got \(actions)"); return
+        }
     }
 
     @Test func aWorkerJoiningMidSweepGetsTasksAtOnce() {
@@ -164,7 +187,9 @@ struct CoordinatorMachineTests {
         // a falls silent: each wake sends a heartbeat until its silence reaches 3 intervals.
         var dropped = false
         for _ in 0..<5 where !dropped {
-            dropped = m.handle(.tick, now: m.nextWake).contains { if case .report(.workerLost) = $0 { true } else { false } }
+            dropped = m.handle(.tick, now: m.nextWake).contains {
+                if case .report(.workerLost) = $0 { true } else { false }
+            }
         }
         #expect(dropped && m.workerCount == 0)
     }
@@ -179,7 +204,10 @@ struct CoordinatorMachineTests {
         #expect(assigned(done, to: a).isEmpty)
         #expect(records(done).count == 1)
         let bye = m.handle(.received(a, .goodbye), now: 3)
-        #expect(bye.contains { if case .report(.workerLeft(name: "a", host: "h", requeued: 0)) = $0 { true } else { false } })
+        #expect(
+            bye.contains {
+                if case .report(.workerLeft(name: "a", host: "h", requeued: 0)) = $0 { true } else { false }
+            })
         #expect(m.workerCount == 0)
     }
 
@@ -207,18 +235,27 @@ struct CoordinatorMachineTests {
                 }
             }
         }
-        for (index, peer) in peers.enumerated() { apply(m.handle(.received(peer, hello("w\(index)", slots: 2)), now: now)) }
+        for (index, peer) in peers.enumerated() {
+            apply(m.handle(.received(peer, hello("w\(index)", slots: 2)), now: now))
+        }
         var steps = 0
         while !m.isFinished && steps < 10_000 {
             steps += 1
             now += 0.1
             let peer = peers[Int(generator.next() % 4)]
             switch generator.next() % 10 {
-            case 0: // the worker vanishes; it returns later as a new incarnation
+            case 0:  // the worker vanishes; it returns later as a new incarnation
                 held[peer] = []
                 apply(m.handle(.unreachable(peer), now: now))
-                apply(m.handle(.received(peer, .hello(Hello(workerID: "\(peer)", incarnation: generator.next(), name: "n", host: "h", slots: 2, cachedSweep: 77, running: []))), now: now))
-            case 1, 2: // report one result twice
+                apply(
+                    m.handle(
+                        .received(
+                            peer,
+                            .hello(
+                                Hello(
+                                    workerID: "\(peer)", incarnation: generator.next(), name: "n", host: "h", slots: 2,
+                                    cachedSweep: 77, running: []))), now: now))
+            case 1, 2:  // report one result twice
                 if let lease = held[peer]?.popLast() {
                     apply(m.handle(.received(peer, .results(sweepID: 77, [ok(lease)])), now: now))
                     apply(m.handle(.received(peer, .results(sweepID: 77, [ok(lease)])), now: now))
@@ -242,14 +279,31 @@ struct CoordinatorMachineTests {
         let first = assigned(m.handle(.received(a, hello("a", slots: 1)), now: 0), to: a)
         _ = m.handle(.received(b, hello("b", slots: 1)), now: 0.1)
         let notFound = CommandProblem.notFound(program: "python9", worker: "a", searched: .path("/usr/bin")).description
-        let failed = m.handle(.received(a, .results(sweepID: 77, [TaskResult(lease: first[0], succeeded: false, duration: 0,
-                                                                               metrics: [:], error: notFound)])), now: 1)
-        #expect(failed.contains { if case .report(.workerCannotRunTrainer(name: "a", _, _)) = $0 { true } else { false } })
+        let failed = m.handle(
+            .received(
+                a,
+                .results(
+                    sweepID: 77,
+                    [
+                        TaskResult(
+                            lease: first[0], succeeded: false, duration: 0,
+                            metrics: [:], error: notFound)
+                    ])), now: 1)
+        #expect(
+            failed.contains { if case .report(.workerCannotRunTrainer(name: "a", _, _)) = $0 { true } else { false } })
         #expect(assigned(failed, to: a).isEmpty, "not retried on the worker that cannot start it")
         // b finishes its task: the re-queued one goes to b, and a still gets nothing.
         let bTask = m.leases.keys.first { m.leases[$0]!.peer == b }!
-        let next = m.handle(.received(b, .results(sweepID: 77, [TaskResult(lease: bTask, succeeded: true, duration: 1,
-                                                                             metrics: ["score": 1], error: "")])), now: 2)
+        let next = m.handle(
+            .received(
+                b,
+                .results(
+                    sweepID: 77,
+                    [
+                        TaskResult(
+                            lease: bTask, succeeded: true, duration: 1,
+                            metrics: ["score": 1], error: "")
+                    ])), now: 2)
         #expect(assigned(next, to: b) == [LeaseRef(first[0].task, attempt: 2)])
         #expect(m.workers[a]!.leases.isEmpty)
         // With b gone, nobody can run it better: a gets tasks again (and their failures use up attempts).

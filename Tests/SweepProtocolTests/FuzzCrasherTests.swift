@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SweepProtocol
 
 /// Replays every input the decoder fuzzer ever crashed on (Tests/SweepProtocolTests/FuzzCrashers/)

@@ -1,6 +1,7 @@
 import Testing
-@testable import SweepProtocol
+
 @testable import SweepCore
+@testable import SweepProtocol
 
 struct WorkerMachineTests {
     let identity = WorkerMachine.Identity(workerID: "w@h", incarnation: 9, name: "w", host: "h", slots: 2)
@@ -36,9 +37,14 @@ struct WorkerMachineTests {
         let run = m.handle(.received(.work(sweepID: 5, acks: [], tasks: [task])), now: 1)
         #expect(run.contains { if case .run(task, 5) = $0 { true } else { false } })
         // The same assignment again (a duplicate) is not run twice.
-        #expect(!m.handle(.received(.work(sweepID: 5, acks: [], tasks: [task])), now: 1.1).contains { if case .run = $0 { true } else { false } })
+        #expect(
+            !m.handle(.received(.work(sweepID: 5, acks: [], tasks: [task])), now: 1.1).contains {
+                if case .run = $0 { true } else { false }
+            })
         let result = TaskResult(lease: lease, succeeded: true, duration: 1, metrics: ["a": 1], error: "")
-        guard case .results(5, let results) = sent(m.handle(.finished([result]), now: 2)).first else { Issue.record("no results"); return }
+        guard case .results(5, let results) = sent(m.handle(.finished([result]), now: 2)).first else {
+            Issue.record("no results"); return
+        }
         #expect(results == [result])
         #expect(m.unacknowledgedCount == 1)
         _ = m.handle(.received(.work(sweepID: 5, acks: [lease], tasks: [])), now: 2.1)
@@ -47,7 +53,8 @@ struct WorkerMachineTests {
 
     @Test func aSilentCoordinatorMeansReconnectAndResendAfterWelcome() {
         var m = registered()
-        _ = m.handle(.received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
+        _ = m.handle(
+            .received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
         let result = TaskResult(lease: lease, succeeded: true, duration: 1, metrics: [:], error: "")
         _ = m.handle(.finished([result]), now: 1.5)
         _ = m.handle(.tick, now: 2.6)  // heartbeats only
@@ -61,9 +68,11 @@ struct WorkerMachineTests {
 
     @Test func resultsOfAnotherSweepAreDroppedOnWelcome() {
         var m = registered()
-        _ = m.handle(.received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
+        _ = m.handle(
+            .received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
         _ = m.handle(.received(.reregister), now: 1.1)
-        _ = m.handle(.finished([TaskResult(lease: lease, succeeded: true, duration: 1, metrics: [:], error: "")]), now: 1.2)
+        _ = m.handle(
+            .finished([TaskResult(lease: lease, succeeded: true, duration: 1, metrics: [:], error: "")]), now: 1.2)
         let welcome = m.handle(.received(.welcome(sweepID: 6, heartbeatMilliseconds: 1000)), now: 2)
         #expect(!sent(welcome).contains { if case .results = $0 { true } else { false } })
         #expect(m.unacknowledgedCount == 0)
@@ -71,12 +80,14 @@ struct WorkerMachineTests {
 
     @Test func drainFinishesRunningWorkThenSaysGoodbye() {
         var m = registered()
-        _ = m.handle(.received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
+        _ = m.handle(
+            .received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
         let drain = m.handle(.drain, now: 2)
         guard case .hello(let hello) = sent(drain).first else { Issue.record("no hello on drain"); return }
         #expect(hello.slots == 0 && hello.running == [lease])
         #expect(!drain.contains { if case .exit = $0 { true } else { false } })
-        _ = m.handle(.finished([TaskResult(lease: lease, succeeded: true, duration: 1, metrics: [:], error: "")]), now: 3)
+        _ = m.handle(
+            .finished([TaskResult(lease: lease, succeeded: true, duration: 1, metrics: [:], error: "")]), now: 3)
         let acked = m.handle(.received(.work(sweepID: 5, acks: [lease], tasks: [])), now: 3.1)
         #expect(sent(acked).contains { if case .goodbye = $0 { true } else { false } })
         #expect(acked.contains { if case .exit = $0 { true } else { false } })
@@ -92,8 +103,10 @@ struct WorkerMachineTests {
 extension WorkerMachineTests {
     @Test func drainingWithoutACoordinatorDoesNotWaitForeverForAcknowledgements() {
         var m = registered()
-        _ = m.handle(.received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
-        _ = m.handle(.finished([TaskResult(lease: lease, succeeded: true, duration: 1, metrics: [:], error: "")]), now: 1.1)
+        _ = m.handle(
+            .received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
+        _ = m.handle(
+            .finished([TaskResult(lease: lease, succeeded: true, duration: 1, metrics: [:], error: "")]), now: 1.1)
         _ = m.handle(.tick, now: 5)  // the coordinator fell silent: connecting again
         let drain = m.handle(.drain, now: 5.1)
         #expect(drain.contains { if case .exit = $0 { true } else { false } })
@@ -103,10 +116,14 @@ extension WorkerMachineTests {
         var m = registered()  // WELCOME heard at 0.1; HELLO sent at 0
         #expect(m.nextWake == 1.0, "the first heartbeat: one interval after the last send")
         #expect(sent(m.handle(.tick, now: 0.5)).isEmpty, "a tick before the wake time does nothing")
-        guard case .heartbeat = sent(m.handle(.tick, now: m.nextWake)).first else { Issue.record("no heartbeat"); return }
+        guard case .heartbeat = sent(m.handle(.tick, now: m.nextWake)).first else {
+            Issue.record("no heartbeat"); return
+        }
         #expect(m.nextWake == 2.0)
         // The coordinator's heartbeat is answered at once when ours is half due: one wake, not two.
-        guard case .heartbeat = sent(m.handle(.received(.heartbeat), now: 1.6)).first else { Issue.record("no answer"); return }
+        guard case .heartbeat = sent(m.handle(.received(.heartbeat), now: 1.6)).first else {
+            Issue.record("no answer"); return
+        }
         #expect(sent(m.handle(.tick, now: 2.0)).isEmpty)
         #expect(m.nextWake == 2.6, "our next heartbeat one interval after the answer; liveness at 1.6 + 3")
         #expect(sent(m.handle(.received(.heartbeat), now: 1.7)).isEmpty, "just sent: no answer")
@@ -120,10 +137,13 @@ extension WorkerMachineTests {
         let first = m.handle(.tick, now: 2)
         #expect(first.contains { if case .reconnect = $0 { true } else { false } })
         _ = m.handle(.handshakeFailed, now: 2.1)
-        #expect(!m.handle(.tick, now: 3.5).contains { if case .reconnect = $0 { true } else { false } }, "then after 2 s")
+        #expect(
+            !m.handle(.tick, now: 3.5).contains { if case .reconnect = $0 { true } else { false } }, "then after 2 s")
         #expect(m.handle(.tick, now: 4.1).contains { if case .reconnect = $0 { true } else { false } })
         _ = m.handle(.handshakeSucceeded, now: 4.2)
         _ = m.handle(.handshakeFailed, now: 5)
-        #expect(m.handle(.tick, now: 6).contains { if case .reconnect = $0 { true } else { false } }, "a success resets the backoff")
+        #expect(
+            m.handle(.tick, now: 6).contains { if case .reconnect = $0 { true } else { false } },
+            "a success resets the backoff")
     }
 }

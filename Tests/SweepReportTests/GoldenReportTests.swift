@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SweepCore
 @testable import SweepReport
 
@@ -22,10 +23,14 @@ import Testing
         }
         let expected = try String(contentsOf: url, encoding: .utf8)
         if text != expected {
-            let lines = (text.split(separator: "\n", omittingEmptySubsequences: false), expected.split(separator: "\n", omittingEmptySubsequences: false))
+            let lines = (
+                text.split(separator: "\n", omittingEmptySubsequences: false),
+                expected.split(separator: "\n", omittingEmptySubsequences: false)
+            )
             let first = zip(lines.0, lines.1).enumerated().first { $0.element.0 != $0.element.1 }
-            Issue.record("\(name) differs from its golden file\(first.map { " at line \($0.offset + 1):\n  got:      \($0.element.0)\n  expected: \($0.element.1)" } ?? " in length")",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "\(name) differs from its golden file\(first.map { " at line \($0.offset + 1):\n  got:      \($0.element.0)\n  expected: \($0.element.1)" } ?? " in length")",
+                sourceLocation: sourceLocation)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import SweepCore
 @testable import SweepProtocol
 @testable import SweepReport
@@ -18,15 +19,19 @@ import Testing
         database.duplicate(LeaseRef(TaskID(trial: 0, fold: 0), attempt: 1), worker: "w2", metrics: ["score": 1])
         fixture.count(1, 0, score: 2)
         fixture.count(2, 0, score: 0, status: .failed)
-        database.stopped(StopDecision(trial: 2, rule: .racing, fold: 0, step: nil, reason: "worse"), dropped: 1, cancelled: 0)
+        database.stopped(
+            StopDecision(trial: 2, rule: .racing, fold: 0, step: nil, reason: "worse"), dropped: 1, cancelled: 0)
         database.reported(LeaseRef(TaskID(trial: 1, fold: 1), attempt: 1), step: 3, value: 0.25)
         database.event("requeued", "2")
         try database.commit()
 
         let restored = try database.restore()
         #expect(restored.trials.map(\.params) == (1...3).map { Params(["score": .int($0)]) })
-        #expect(restored.counted.map(\.task) == [TaskID(trial: 0, fold: 0), TaskID(trial: 0, fold: 1), TaskID(trial: 1, fold: 0),
-                                                 TaskID(trial: 2, fold: 0)])
+        #expect(
+            restored.counted.map(\.task) == [
+                TaskID(trial: 0, fold: 0), TaskID(trial: 0, fold: 1), TaskID(trial: 1, fold: 0),
+                TaskID(trial: 2, fold: 0),
+            ])
         #expect(restored.attempts[TaskID(trial: 0, fold: 1)] == 2)
         #expect(restored.duplicates == 1 && restored.requeues == 2)
         #expect(restored.decisions.map(\.decision.reason) == ["worse"] && restored.decisions.first?.dropped == 1)
@@ -63,9 +68,11 @@ import Testing
         fixture.database.event("search-ended", "every grid point was suggested")
         fixture.database.finished(complete: true, wallSeconds: 4.5)
         try fixture.database.commit()
-        try fixture.record.recordRefit(RefitOutcome(modelFile: nil, note: "no model for noop", holdout: ["score": 3], holdoutRows: 7))
+        try fixture.record.recordRefit(
+            RefitOutcome(modelFile: nil, note: "no model for noop", holdout: ["score": 3], holdoutRows: 7))
         // The spec file changes on disk afterwards: the copy is of the spec that ran.
-        try "name: other\n".write(toFile: fixture.directory.appendingPathComponent("books.yaml").path, atomically: true, encoding: .utf8)
+        try "name: other\n".write(
+            toFile: fixture.directory.appendingPathComponent("books.yaml").path, atomically: true, encoding: .utf8)
 
         let summary = try RunReport.write(directory: fixture.run)
         #expect(summary.state == .finished && summary.best?.trial.number == 2)
@@ -75,7 +82,9 @@ import Testing
         #expect(first[0].contains("- Wall time: 4.5 s\n"))
         #expect(first[0].contains("ended because every grid point was suggested"))
         #expect(first[0].contains("No model file: no model for noop."))
-        #expect(first[0].contains("On the 7 held-out rows (never seen by the search), the refitted model scores score = **3**."))
+        #expect(
+            first[0].contains(
+                "On the 7 held-out rows (never seen by the search), the refitted model scores score = **3**."))
         try FileManager.default.removeItem(atPath: fixture.run + "/best.json")
         try "stale".write(toFile: fixture.run + "/report.md", atomically: true, encoding: .utf8)
         try RunReport.write(directory: fixture.run)
@@ -90,7 +99,9 @@ import Testing
         fixture.count(0, 0, score: 1)
         fixture.count(0, 1, score: 1)
         try fixture.database.commit()
-        #expect(try RunReport.load(directory: fixture.run).state == .running(coordinator: CoordinatorProcess.current.description))
+        #expect(
+            try RunReport.load(directory: fixture.run).state
+                == .running(coordinator: CoordinatorProcess.current.description))
 
         // No process has this pid (above any pid_max): the coordinator is gone.
         try fixture.setCoordinator(host: ProcessInfo.processInfo.hostName, pid: Int32.max, start: nil)
@@ -138,12 +149,13 @@ import Testing
         // Turn it into what sweep wrote before the migrator: v2 tables only, user_version 2.
         let queue = try DatabaseQueue(path: fixture.run + "/run.db")
         try queue.write { db in
-            try db.execute(sql: """
-                DROP TABLE grdb_migrations; DROP TABLE refit;
-                ALTER TABLE sweep DROP COLUMN wall_seconds; ALTER TABLE sweep DROP COLUMN coordinator_host;
-                ALTER TABLE sweep DROP COLUMN coordinator_pid; ALTER TABLE sweep DROP COLUMN coordinator_start;
-                PRAGMA user_version = 2;
-                """)
+            try db.execute(
+                sql: """
+                    DROP TABLE grdb_migrations; DROP TABLE refit;
+                    ALTER TABLE sweep DROP COLUMN wall_seconds; ALTER TABLE sweep DROP COLUMN coordinator_host;
+                    ALTER TABLE sweep DROP COLUMN coordinator_pid; ALTER TABLE sweep DROP COLUMN coordinator_start;
+                    PRAGMA user_version = 2;
+                    """)
         }
         let summary = try RunReport.load(directory: fixture.run)
         #expect(summary.state == .finished && summary.best?.trial.number == 2 && summary.refit == nil)
@@ -152,7 +164,10 @@ import Testing
 
         _ = try RunRecord.resume(directory: fixture.run)
         #expect(try queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 3)
-        #expect(try queue.read { try $0.tableExists("refit") && $0.columns(in: "sweep").contains { $0.name == "wall_seconds" } })
+        #expect(
+            try queue.read {
+                try $0.tableExists("refit") && $0.columns(in: "sweep").contains { $0.name == "wall_seconds" }
+            })
 
         try queue.write { try $0.execute(sql: "PRAGMA user_version = 4") }
         #expect(throws: RunDatabaseError.self) { try RunReport.load(directory: fixture.run) }

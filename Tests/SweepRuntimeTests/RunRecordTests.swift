@@ -1,12 +1,14 @@
 import Foundation
 import Testing
+
 @testable import SweepCore
 @testable import SweepRuntime
 
 /// The spec is read once: run.db keeps the text the sweep started with, and resume uses it.
 struct RunRecordTests {
     func specFile(_ text: String) throws -> (directory: URL, path: String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-record-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sweep-record-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("spec.yaml").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -27,11 +29,13 @@ struct RunRecordTests {
         let sweep = try SweepLoader.load(specPath: path)
         #expect(sweep.specText == original)
         let run = directory.appendingPathComponent("run").path
-        _ = try RunRecord.create(directory: run, sweep: sweep, mode: "run", bind: "tcp://127.0.0.1:*", keyPath: nil,
-                                 allowPaths: [], insecure: false)
+        _ = try RunRecord.create(
+            directory: run, sweep: sweep, mode: "run", bind: "tcp://127.0.0.1:*", keyPath: nil,
+            allowPaths: [], insecure: false)
         #expect(try RunRecord.resume(directory: run).specFileChanged == false)
 
-        try original.replacingOccurrences(of: "values: [1, 2]", with: "values: [1, 2, 3]").write(toFile: path, atomically: true, encoding: .utf8)
+        try original.replacingOccurrences(of: "values: [1, 2]", with: "values: [1, 2, 3]").write(
+            toFile: path, atomically: true, encoding: .utf8)
         let resumed = try RunRecord.resume(directory: run)
         #expect(resumed.specFileChanged == true)
         #expect(resumed.specText == original, "the text the sweep started with, not the file as it is now")

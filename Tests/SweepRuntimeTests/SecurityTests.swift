@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import SweepRuntime
 @testable import ZeroMQ
 
@@ -14,7 +15,8 @@ struct SecurityTests {
     @Test func keygenWritesAPublicAndAPrivateSecretFile() throws {
         let dir = try directory()
         let paths = try KeyFiles.generate(directory: dir, name: "w1")
-        let mode = try #require(try FileManager.default.attributesOfItem(atPath: paths.secretPath)[.posixPermissions] as? NSNumber)
+        let mode = try #require(
+            try FileManager.default.attributesOfItem(atPath: paths.secretPath)[.posixPermissions] as? NSNumber)
         #expect(mode.intValue & 0o777 == 0o600)
         let publicKey = try KeyFiles.publicKey(at: paths.publicPath)
         let secret = try KeyFiles.secretKeys(at: paths.secretPath)
@@ -44,8 +46,11 @@ struct SecurityTests {
         #expect(throws: KeyError.self) { try KeyFiles.allowedKeys(["/no/such/dir"]) }
     }
 
-    @Test(arguments: [("tcp://127.0.0.1:5555", true), ("tcp://localhost:1", true), ("tcp://[::1]:5", true), ("ipc:///tmp/x", true),
-                      ("tcp://*:5555", false), ("tcp://0.0.0.0:1", false), ("tcp://10.0.0.5:5555", false), ("tcp://example.org:1", false)])
+    @Test(arguments: [
+        ("tcp://127.0.0.1:5555", true), ("tcp://localhost:1", true), ("tcp://[::1]:5", true), ("ipc:///tmp/x", true),
+        ("tcp://*:5555", false), ("tcp://0.0.0.0:1", false), ("tcp://10.0.0.5:5555", false),
+        ("tcp://example.org:1", false),
+    ])
     func localEndpoints(_ endpoint: String, _ local: Bool) {
         #expect(isLocalEndpoint(endpoint) == local)
     }
@@ -58,7 +63,8 @@ struct SecurityTests {
         defer { handler.stop() }
         func request(_ mechanism: String, _ key: String?) -> [[UInt8]] {
             let bytes = key.flatMap(Curve.decode) ?? []
-            return [Array("1.0".utf8), [7], Array("sweep".utf8), Array("10.0.0.9".utf8), [], Array(mechanism.utf8)] + (key == nil ? [] : [bytes])
+            return [Array("1.0".utf8), [7], Array("sweep".utf8), Array("10.0.0.9".utf8), [], Array(mechanism.utf8)]
+                + (key == nil ? [] : [bytes])
         }
         #expect(handler.answer(request("CURVE", allowed))[2] == Array("200".utf8))
         #expect(handler.answer(request("CURVE", stranger))[2] == Array("400".utf8))

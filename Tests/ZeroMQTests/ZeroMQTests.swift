@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ZeroMQ
 
 /// The wrapper over real libzmq sockets, in-process and over loopback TCP.

@@ -9,7 +9,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if let message = try? Codec.decode(bytes) {
         let again = Codec.encode(message)
         // Dictionaries re-encode sorted; compare by decoding again rather than byte for byte.
-        guard let reread = try? Codec.decode(again), Codec.encode(reread) == again else { fatalError("re-encoding changed the message") }
+        guard let reread = try? Codec.decode(again), Codec.encode(reread) == again else {
+            fatalError("re-encoding changed the message")
+        }
     }
     return 0
 }
@@ -17,8 +19,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 /// libFuzzer's driver (LLVM ≥ 11), started from our own entry point: SwiftPM gives executables
 /// a Swift `main`, which would otherwise shadow libFuzzer's.
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
 
 @main
 enum DecoderFuzzEntry {

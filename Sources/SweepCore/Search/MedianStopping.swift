@@ -19,12 +19,18 @@ public struct MedianStopping: Sendable {
         let value = loss.isNaN ? Double.infinity : loss
         pending[trial, default: [:]][fold, default: [:]][step] = value
         guard finishedTrials >= options.startupTrials, step > options.warmupSteps,
-              let others = finished[fold]?[step], !others.isEmpty else { return nil }
+            let others = finished[fold]?[step], !others.isEmpty
+        else { return nil }
         let sorted = others.sorted()
-        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : 0.5 * (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2])
+        let median =
+            sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : 0.5 * (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2])
         guard value > median else { return nil }
-        return StopDecision(trial: trial, rule: .median, fold: fold, step: step,
-                            reason: "step \(step) on fold \(fold): loss \(formatNumber(value)) worse than the median \(formatNumber(median)) of \(sorted.count) finished trials")
+        return StopDecision(
+            trial: trial, rule: .median, fold: fold, step: step,
+            reason:
+                "step \(step) on fold \(fold): loss \(formatNumber(value)) worse than the median \(formatNumber(median)) of \(sorted.count) finished trials"
+        )
     }
 
     /// A trial finished all its folds: its reports join the medians.

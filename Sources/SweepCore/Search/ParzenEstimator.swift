@@ -12,7 +12,8 @@ enum Axis: Sendable {
         switch dimension.kind {
         case .constant(let value): self = .constant(value)
         case .values(let values): self = .categorical(count: values.count)
-        case .int(let lo, let hi): self = .numeric(low: Double(lo) - 0.5, high: Double(hi) + 0.5, isLog: false, isInteger: true)
+        case .int(let lo, let hi):
+            self = .numeric(low: Double(lo) - 0.5, high: Double(hi) + 0.5, isLog: false, isInteger: true)
         case .uniform(let lo, let hi): self = .numeric(low: lo, high: hi, isLog: false, isInteger: false)
         case .logUniform(let lo, let hi): self = .numeric(low: log(lo), high: log(hi), isLog: true, isInteger: false)
         }
@@ -99,7 +100,9 @@ struct ParzenEstimator {
                 inverseSigmas.append(widths.map { 1 / $0 })
                 var norms = [Double](repeating: 0, count: n + 1)
                 for i in 0...n {
-                    norms[i] = -log(widths[i]) - TruncatedNormal.logRootTwoPi - TruncatedNormal.logMass(mu: centres[i], sigma: widths[i], low: low, high: high)
+                    norms[i] =
+                        -log(widths[i]) - TruncatedNormal.logRootTwoPi
+                        - TruncatedNormal.logMass(mu: centres[i], sigma: widths[i], low: low, high: high)
                 }
                 logNorms.append(norms)
                 logProbabilities.append([])
@@ -115,7 +118,8 @@ struct ParzenEstimator {
                 mus.append([]); sigmas.append([]); inverseSigmas.append([]); logNorms.append([])
                 logProbabilities.append(table)
             case .constant:
-                mus.append([]); sigmas.append([]); inverseSigmas.append([]); logNorms.append([]); logProbabilities.append([])
+                mus.append([]); sigmas.append([]); inverseSigmas.append([]); logNorms.append([]);
+                logProbabilities.append([])
             }
         }
     }
@@ -178,7 +182,8 @@ struct ParzenEstimator {
         return axes.indices.map { d in
             switch axes[d] {
             case .numeric(let low, let high, _, _):
-                return TruncatedNormal.sample(mu: mus[d][component], sigma: sigmas[d][component], low: low, high: high, using: &generator)
+                return TruncatedNormal.sample(
+                    mu: mus[d][component], sigma: sigmas[d][component], low: low, high: high, using: &generator)
             case .categorical(let count):
                 var v = generator.unit()
                 for c in 0..<count {
@@ -201,7 +206,8 @@ struct ParzenEstimator {
             switch axes[d] {
             case .numeric:
                 scratch.withUnsafeMutableBufferPointer { terms in
-                    Self.addKernelTerms(into: terms, x: point[d], mus: mus[d], inverseSigmas: inverseSigmas[d], logNorms: logNorms[d])
+                    Self.addKernelTerms(
+                        into: terms, x: point[d], mus: mus[d], inverseSigmas: inverseSigmas[d], logNorms: logNorms[d])
                 }
             case .categorical(let count):
                 let c = Int(point[d])
@@ -215,8 +221,10 @@ struct ParzenEstimator {
 
     /// terms[i] += log of kernel i at x (without its weight): the inner loop of every suggestion,
     /// in CKernels (vectorised for the CPU, element-wise: the same bits everywhere).
-    static func addKernelTerms(into terms: UnsafeMutableBufferPointer<Double>, x: Double, mus: [Double],
-                               inverseSigmas: [Double], logNorms: [Double]) {
+    static func addKernelTerms(
+        into terms: UnsafeMutableBufferPointer<Double>, x: Double, mus: [Double],
+        inverseSigmas: [Double], logNorms: [Double]
+    ) {
         sweep_gaussian_terms(terms.count, x, mus, inverseSigmas, logNorms, terms.baseAddress!)
     }
 }

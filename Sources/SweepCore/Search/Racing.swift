@@ -51,7 +51,8 @@ public struct Racing: Sendable {
 
     mutating func duel(_ trial: Int, fold: Int) -> StopDecision? {
         guard let incumbent, incumbent.trial != trial, let mine = losses[trial], mine.count >= options.minFolds,
-              let theirs = losses[incumbent.trial] else { return nil }
+            let theirs = losses[incumbent.trial]
+        else { return nil }
         let shared = mine.keys.sorted().filter { theirs[$0] != nil }
         guard shared.count >= options.minFolds else { return nil }
         let differences = shared.map { mine[$0]! - theirs[$0]! }
@@ -59,7 +60,10 @@ public struct Racing: Sendable {
         guard p < options.alpha else { return nil }
         losses.removeValue(forKey: trial)
         let name = options.test == .ttest ? "paired t-test" : "Wilcoxon signed-rank test"
-        return StopDecision(trial: trial, rule: .racing, fold: fold, step: nil,
-                            reason: "worse than trial \(incumbent.trial) over the \(shared.count) folds both have (of \(folds); \(name), p = \(formatNumber((p * 10000).rounded() / 10000)) < \(formatNumber(options.alpha)))")
+        return StopDecision(
+            trial: trial, rule: .racing, fold: fold, step: nil,
+            reason:
+                "worse than trial \(incumbent.trial) over the \(shared.count) folds both have (of \(folds); \(name), p = \(formatNumber((p * 10000).rounded() / 10000)) < \(formatNumber(options.alpha)))"
+        )
     }
 }

@@ -86,7 +86,9 @@ public struct GridSampler: Sampler {
         let ordered = SearchSpace(space).dimensions
         for combination in combinations {
             var active: [String: ParamValue] = [:]
-            for dimension in ordered where SearchSpace.isActive(dimension, in: active) { active[dimension.name] = combination[dimension.name] }
+            for dimension in ordered where SearchSpace.isActive(dimension, in: active) {
+                active[dimension.name] = combination[dimension.name]
+            }
             let params = Params(active)
             if seen.insert(params).inserted { trials.append(Trial(number: trials.count, params: params)) }
         }

@@ -22,9 +22,11 @@ public struct SearchDriver: Sendable {
         /// A fixed list of trials to run in order, instead of a sampler (tests, benchmarks).
         public var fixed: [Trial]?
 
-        public init(space: [Dimension], algorithm: SearchAlgorithm, seed: UInt64 = 0, tpe: TPEOptions = TPEOptions(),
-                    trials: Int? = nil, timeLimit: Double? = nil, stopAfterNoImprovement: Int? = nil,
-                    goal: Goal = .maximize, folds: Int = 1, earlyStopping: EarlyStopping? = nil) {
+        public init(
+            space: [Dimension], algorithm: SearchAlgorithm, seed: UInt64 = 0, tpe: TPEOptions = TPEOptions(),
+            trials: Int? = nil, timeLimit: Double? = nil, stopAfterNoImprovement: Int? = nil,
+            goal: Goal = .maximize, folds: Int = 1, earlyStopping: EarlyStopping? = nil
+        ) {
             self.space = space
             self.algorithm = algorithm
             self.seed = seed
@@ -107,7 +109,9 @@ public struct SearchDriver: Sendable {
         if !sampler.readsHistory {
             // Advance the sampler's own state exactly as the first run did.
             for attempt in 0..<100 {
-                guard let params = sampler.suggest(number: trial.number, attempt: attempt, history: history) else { break }
+                guard let params = sampler.suggest(number: trial.number, attempt: attempt, history: history) else {
+                    break
+                }
                 if !seen.contains(params) { break }
             }
         }
@@ -176,7 +180,9 @@ public struct SearchDriver: Sendable {
     /// every trial then faces each rung (or median) once, on the same rows as the others —
     /// judging every fold would give a mediocre trial k chances to be stopped.
     public mutating func intermediate(trial: Int, fold: Int, step: Int, value: Double) -> StopDecision? {
-        guard fold == Self.judgedFold, trial < history.count, history.entries[trial].state == .running else { return nil }
+        guard fold == Self.judgedFold, trial < history.count, history.entries[trial].state == .running else {
+            return nil
+        }
         let loss = loss(value)
         var decision: StopDecision?
         if asha != nil { decision = asha!.report(trial: trial, fold: fold, step: step, loss: loss) }

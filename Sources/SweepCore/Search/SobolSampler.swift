@@ -25,7 +25,8 @@ public struct SobolSampler: Sampler {
     ]
 
     public init(_ space: SearchSpace, seed: UInt64) {
-        precondition(space.dimensions.count <= Self.maxDimensions, "the parser limits sobol to \(Self.maxDimensions) parameters")
+        precondition(
+            space.dimensions.count <= Self.maxDimensions, "the parser limits sobol to \(Self.maxDimensions) parameters")
         self.space = space
         var directions: [[UInt32]] = [(0..<32).map { UInt32(1) << (31 - $0) }]
         for (degree, a, m) in Self.table.prefix(max(0, space.dimensions.count - 1)) {

@@ -45,8 +45,11 @@ public struct SuccessiveHalving: Sendable {
             let keep = n / max(2, options.reductionFactor)
             let carriesOn = keep == 0 ? better == 0 : better < keep
             if !carriesOn {
-                return StopDecision(trial: trial, rule: .asha, fold: fold, step: step,
-                                    reason: "rung \(k) (\(options.resource) \(resource)): ranked \(better + 1) of \(n) on fold \(fold); only the top \(max(1, keep)) carry on")
+                return StopDecision(
+                    trial: trial, rule: .asha, fold: fold, step: step,
+                    reason:
+                        "rung \(k) (\(options.resource) \(resource)): ranked \(better + 1) of \(n) on fold \(fold); only the top \(max(1, keep)) carry on"
+                )
             }
         }
         return nil

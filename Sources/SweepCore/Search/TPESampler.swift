@@ -46,7 +46,8 @@ public struct TPESampler: Sampler {
     public var readsHistory: Bool { true }
 
     public mutating func suggest(number: Int, attempt: Int, history: SearchHistory) -> Params? {
-        var generator = SeededGenerator(seed: seed ^ (UInt64(number) &* 0x9e37_79b9_7f4a_7c15) ^ (UInt64(attempt) &* 0xc2b2_ae3d_27d4_eb4f))
+        var generator = SeededGenerator(
+            seed: seed ^ (UInt64(number) &* 0x9e37_79b9_7f4a_7c15) ^ (UInt64(attempt) &* 0xc2b2_ae3d_27d4_eb4f))
         var finished = 0
         for entry in history.entries where entry.state != .running && entry.state != .failed { finished += 1 }
         // Repeated attempts at one trial mean TPE keeps landing on evaluated points: explore.
@@ -72,14 +73,17 @@ public struct TPESampler: Sampler {
         }
         for (index, dimension) in space.dimensions.enumerated() where !jointIndices.contains(index) {
             guard SearchSpace.isActive(dimension, in: values) else { continue }
-            values[dimension.name] = suggestJointly([index], below: below, above: above, rows: rows, using: &generator)[0]
+            values[dimension.name] =
+                suggestJointly([index], below: below, above: above, rows: rows, using: &generator)[0]
         }
         return Params(values)
     }
 
     mutating func updateCoordinates(_ history: SearchHistory) {
         if rows.count > history.count { rows.removeAll() }  // another history: start again
-        if orders.count != space.dimensions.count || rows.isEmpty { orders = Array(repeating: [], count: space.dimensions.count) }
+        if orders.count != space.dimensions.count || rows.isEmpty {
+            orders = Array(repeating: [], count: space.dimensions.count)
+        }
         for entry in history.entries[rows.count...] {
             let row = space.dimensions.map { dimension in
                 entry.params[dimension.name].flatMap { Axis.coordinate($0, of: dimension) } ?? .nan
@@ -127,7 +131,9 @@ public struct TPESampler: Sampler {
     }
 
     /// The best of `candidates` draws from l over these dimensions, by log l − log g.
-    func suggestJointly(_ indices: [Int], below: [Int], above: [Int], rows: [[Double]], using generator: inout SeededGenerator) -> [ParamValue] {
+    func suggestJointly(
+        _ indices: [Int], below: [Int], above: [Int], rows: [[Double]], using generator: inout SeededGenerator
+    ) -> [ParamValue] {
         let dimensions = indices.map { space.dimensions[$0] }
         let axes = indices.map { self.axes[$0] }
         let l = estimator(indices, axes, below)
@@ -190,8 +196,9 @@ public struct TPESampler: Sampler {
     static func weights(_ n: Int) -> [Double] {
         guard n >= 25 else { return Array(repeating: 1, count: n) }
         let ramp = n - 25
-        let rising = (0..<ramp).map { i in ramp == 1 ? 1.0 / Double(n) : 1.0 / Double(n) + (1 - 1.0 / Double(n)) * Double(i) / Double(ramp - 1) }
+        let rising = (0..<ramp).map { i in
+            ramp == 1 ? 1.0 / Double(n) : 1.0 / Double(n) + (1 - 1.0 / Double(n)) * Double(i) / Double(ramp - 1)
+        }
         return rising + Array(repeating: 1, count: 25)
     }
 }
-

@@ -19,7 +19,9 @@ enum TruncatedNormal {
     /// A draw from N(mu, sigma) cut to [low, high]: by rejection, which accepts at least about a
     /// third of draws for kernels centred in the interval with sigma ≤ its width (all TPE's are);
     /// after 64 misses, a uniform draw in the interval.
-    static func sample(mu: Double, sigma: Double, low: Double, high: Double, using generator: inout SeededGenerator) -> Double {
+    static func sample(mu: Double, sigma: Double, low: Double, high: Double, using generator: inout SeededGenerator)
+        -> Double
+    {
         for _ in 0..<32 {
             let (a, b) = standardPair(using: &generator)
             for z in [a, b] {

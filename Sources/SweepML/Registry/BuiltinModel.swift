@@ -14,7 +14,8 @@ public typealias IterationCallback = (_ step: Int, _ model: () -> FittedModel) -
 /// parameters with defaults and ranges, whether it reports progress), which the spec parser
 /// validates against, and how it trains.
 public struct BuiltinModel: Sendable {
-    typealias Fit = @Sendable (ModelArguments, Matrix, TrainingTarget, IterationCallback?) throws(TrainingError) -> FittedModel
+    typealias Fit =
+        @Sendable (ModelArguments, Matrix, TrainingTarget, IterationCallback?) throws(TrainingError) -> FittedModel
 
     enum Training: Sendable {
         /// Learns from a fold's preprocessed training rows.
@@ -40,10 +41,14 @@ public struct BuiltinModel: Sendable {
 
     /// Fits on preprocessed rows. `onIteration` (iterative models) may stop the fit; a stopped fit
     /// throws "cancelled", since its model is not the one the parameters describe.
-    public func fit(params: Params, x: Matrix, target: TrainingTarget,
-                    onIteration: IterationCallback? = nil) throws(TrainingError) -> FittedModel {
+    public func fit(
+        params: Params, x: Matrix, target: TrainingTarget,
+        onIteration: IterationCallback? = nil
+    ) throws(TrainingError) -> FittedModel {
         guard case .fit(let fit) = training else { throw TrainingError("model '\(name)' does not learn from data") }
-        guard description.tasks.contains(target.task) else { throw TrainingError("model '\(name)' cannot train on \(target.task) data") }
+        guard description.tasks.contains(target.task) else {
+            throw TrainingError("model '\(name)' cannot train on \(target.task) data")
+        }
         var stopped = false
         let observed: IterationCallback? = onIteration.map { callback in
             { step, model in

@@ -18,7 +18,9 @@ public enum BuiltinModels {
 
 extension SpecParser {
     /// Parses a spec against the built-in models of this registry.
-    public static func parse(_ text: String, file: String = "spec", defaultName: String = "sweep") throws(SpecError) -> Spec {
+    public static func parse(_ text: String, file: String = "spec", defaultName: String = "sweep") throws(SpecError)
+        -> Spec
+    {
         try parse(text, file: file, defaultName: defaultName, models: BuiltinModels.catalog)
     }
 }

@@ -14,21 +14,28 @@ extension DecisionTree {
     ]
 
     /// `decision_tree`: CART, as scikit-learn's `DecisionTreeClassifier/Regressor`.
-    static let builtin = BuiltinModel(ModelDescription(
-        name: "decision_tree", tasks: [.classification, .regression], parameters: parameters)
+    static let builtin = BuiltinModel(
+        ModelDescription(
+            name: "decision_tree", tasks: [.classification, .regression], parameters: parameters)
     ) { arguments, x, target, _ throws(TrainingError) in
         var generator = SeededGenerator(seed: UInt64(arguments.int("seed")))
-        return .tree(try configured(arguments, columns: x.columns, target: target, forest: false).fit(x, target: target, generator: &generator))
+        return .tree(
+            try configured(arguments, columns: x.columns, target: target, forest: false).fit(
+                x, target: target, generator: &generator))
     }
 
     /// A tree from scikit-learn-named parameters. Forests default to sqrt(columns) candidate
     /// columns per split for classification and all of them for regression, as scikit-learn.
-    static func configured(_ arguments: ModelArguments, columns: Int, target: TrainingTarget,
-                           forest: Bool) throws(TrainingError) -> DecisionTree {
+    static func configured(
+        _ arguments: ModelArguments, columns: Int, target: TrainingTarget,
+        forest: Bool
+    ) throws(TrainingError) -> DecisionTree {
         let regression = target.task == .regression
         let criterionName = arguments["criterion"]?.description ?? (regression ? "squared_error" : "gini")
         guard let criterion = Criterion(rawValue: criterionName), (criterion == .squaredError) == regression else {
-            throw TrainingError("criterion '\(criterionName)' does not fit \(regression ? "regression (use squared_error)" : "classification (use gini or entropy)")")
+            throw TrainingError(
+                "criterion '\(criterionName)' does not fit \(regression ? "regression (use squared_error)" : "classification (use gini or entropy)")"
+            )
         }
         let maxFeatures: Int?
         switch arguments["max_features"] {
@@ -38,8 +45,9 @@ extension DecisionTree {
         case .double(let fraction)?: maxFeatures = max(1, Int(fraction * Double(columns)))
         default: maxFeatures = forest && !regression ? max(1, Int(Double(columns).squareRoot())) : nil
         }
-        return DecisionTree(criterion: criterion, maxDepth: arguments.optionalInt("max_depth"),
-                            minSamplesSplit: arguments.int("min_samples_split"), minSamplesLeaf: arguments.int("min_samples_leaf"),
-                            maxFeatures: maxFeatures)
+        return DecisionTree(
+            criterion: criterion, maxDepth: arguments.optionalInt("max_depth"),
+            minSamplesSplit: arguments.int("min_samples_split"), minSamplesLeaf: arguments.int("min_samples_leaf"),
+            maxFeatures: maxFeatures)
     }
 }

@@ -19,7 +19,9 @@ struct ModelArguments {
     /// A number: the trial's value, else the declared default (a model reading an undeclared
     /// default is a bug in its description).
     func number(_ name: String) -> Double {
-        guard let value = params[name]?.number ?? declared(name)?.number else { preconditionFailure("no default for '\(name)'") }
+        guard let value = params[name]?.number ?? declared(name)?.number else {
+            preconditionFailure("no default for '\(name)'")
+        }
         return value
     }
 
@@ -36,7 +38,9 @@ struct ModelArguments {
     }
 
     func text(_ name: String) -> String {
-        guard let value = params[name]?.description ?? declared(name)?.description else { preconditionFailure("no default for '\(name)'") }
+        guard let value = params[name]?.description ?? declared(name)?.description else {
+            preconditionFailure("no default for '\(name)'")
+        }
         return value
     }
 

@@ -4,13 +4,14 @@ import SweepCore
 /// `noop`: learns nothing — waits `sleep` seconds and reports `score`. For measuring the sweep's
 /// own overhead (the dispatch benchmark); it needs no data and passes other parameters through.
 enum NoopModel {
-    static let builtin = BuiltinModel(ModelDescription(
-        name: "noop", tasks: [.classification, .regression],
-        parameters: [
-            ModelParameter("sleep", .nonNegative, default: .int(0)),
-            ModelParameter("score", .anyNumber, default: .int(0)),
-        ],
-        acceptsOtherParameters: true, ownMetrics: ["score"], needsData: false)
+    static let builtin = BuiltinModel(
+        ModelDescription(
+            name: "noop", tasks: [.classification, .regression],
+            parameters: [
+                ModelParameter("sleep", .nonNegative, default: .int(0)),
+                ModelParameter("score", .anyNumber, default: .int(0)),
+            ],
+            acceptsOtherParameters: true, ownMetrics: ["score"], needsData: false)
     ) { arguments in
         let seconds = arguments.number("sleep")
         if seconds > 0 { sleepPrecisely(seconds) }

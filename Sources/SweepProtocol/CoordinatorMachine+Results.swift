@@ -1,0 +1,70 @@
+import SweepCore
+
+/// Results: the first success of a task counts (exactly once); a failure is retried until the
+/// task's attempts are spent, then its trial's fold is failed.
+extension CoordinatorMachine {
+    /// Counts a result if its task has none yet.
+    mutating func settle(_ result: TaskResult, from peer: PeerID, now: Double, into actions: inout [Action]) {
+        let task = result.lease.task
+        guard let index = taskIndex(task) else { return }
+        let lease = leases.removeValue(forKey: result.lease)
+        let worker = workers[peer]!.hello
+        if lease?.state == .cancelled { return }  // its trial was stopped; the answer to our cancel
+        if tasks[index].done {
+            if lease == nil || result.succeeded {
+                actions.append(.report(.duplicate(result.lease, worker: worker.name, metrics: result.metrics)))
+            }
+            return
+        }
+        if result.succeeded {
+            tasks[index].done = true
+            succeeded += 1
+            // Other attempts still running (after a re-queue) can stop: their results cannot count.
+            for (other, entry) in leases where other.task == task {
+                leases.removeValue(forKey: other)
+                actions.append(.send(entry.peer, .cancel(sweepID: configuration.sweepID, [other])))
+            }
+            actions.append(
+                .record(
+                    TaskRecord(
+                        task: task, status: .ok, worker: worker.name, host: worker.host,
+                        attempt: result.lease.attempt, duration: result.duration,
+                        metrics: result.metrics, error: nil)))
+            for decision in search.foldFinished(
+                trial: task.trial, fold: task.fold, value: result.metrics[configuration.objective])
+            {
+                stop(decision, into: &actions)
+            }
+            return
+        }
+        // A failure of an attempt that already timed out was counted when it timed out.
+        guard let lease, lease.state != .timedOut else { return }
+        if CommandProblem.isUnrunnable(result.error) && workers[peer]!.cannotRunTrainer == nil {
+            workers[peer]!.cannotRunTrainer = result.error
+            actions.append(.report(.workerCannotRunTrainer(name: worker.name, host: worker.host, reason: result.error)))
+        }
+        failAttempt(result.lease, worker: worker, error: result.error, duration: result.duration, into: &actions)
+    }
+
+    mutating func failAttempt(
+        _ lease: LeaseRef, worker: Hello, error: String, duration: Double, into actions: inout [Action]
+    ) {
+        let index = taskIndex(lease.task)!
+        let stillRunning = leases.contains { $0.key.task == lease.task && $0.value.state != .timedOut }
+        let retrying = tasks[index].attempts < configuration.maxAttempts
+        actions.append(.report(.attemptFailed(lease, worker: worker.name, error: error, retrying: retrying)))
+        if retrying {
+            if !stillRunning { requeue(task: lease.task) }
+            return
+        }
+        guard !stillRunning else { return }
+        tasks[index].done = true
+        failed += 1
+        actions.append(
+            .record(
+                TaskRecord(
+                    task: lease.task, status: .failed, worker: worker.name, host: worker.host,
+                    attempt: lease.attempt, duration: duration, metrics: [:], error: error)))
+        _ = search.foldFinished(trial: lease.trial, fold: lease.fold, value: nil)
+    }
+}
