@@ -27,6 +27,7 @@ extension CoordinatorMachine {
     }
 
     mutating func dispatchAll(now: Double, into actions: inout [Action]) {
+        requeuedSinceDispatch = false
         guard mayHaveWork else { return }
         for peer in workers.keys.sorted(by: { $0.bytes.lexicographicallyPrecedes($1.bytes) }) {
             dispatch(to: peer, acks: [], now: now, into: &actions)

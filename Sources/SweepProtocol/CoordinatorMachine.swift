@@ -205,10 +205,7 @@ public struct CoordinatorMachine: Sendable {
         case .tick:
             if now >= wakeAt { tick(now: now, into: &actions) }
         }
-        if requeuedSinceDispatch {
-            requeuedSinceDispatch = false
-            dispatchAll(now: now, into: &actions)
-        }
+        if requeuedSinceDispatch { dispatchAll(now: now, into: &actions) }
         let searchSpent = search.isExhausted(now: now)
         if searchSpent && !searchEndReported {
             searchEndReported = true
