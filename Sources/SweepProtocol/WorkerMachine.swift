@@ -193,6 +193,8 @@ public struct WorkerMachine: Sendable {
                     now: now, into: &actions)
             }
         case .setup(let setup):
+            // HELLOs repeated while connecting can each be answered with SETUP: load it once.
+            guard setup.sweepID != cachedSweep else { return }
             cachedSweep = setup.sweepID
             actions.append(.loadSetup(setup))
         case .work(let sweepID, let acks, let tasks):

@@ -146,4 +146,16 @@ extension WorkerMachineTests {
             m.handle(.tick, now: 6).contains { if case .reconnect = $0 { true } else { false } },
             "a success resets the backoff")
     }
+
+    @Test func aSecondSetupOfTheSameSweepIsNotLoadedAgain() {
+        var m = registered()
+        let setup = Setup(
+            sweepID: 5, folds: 2, plan: FoldPlan(scheme: .partition, foldsPerRepeat: 2, assignments: [[]]),
+            trainer: .builtin(WireBuiltin(model: "noop", progressMetrics: [], data: nil)))
+        func loads(_ actions: [WorkerMachine.Action]) -> Int {
+            actions.filter { if case .loadSetup = $0 { true } else { false } }.count
+        }
+        #expect(loads(m.handle(.received(.setup(setup)), now: 0.2)) == 1)
+        #expect(loads(m.handle(.received(.setup(setup)), now: 0.3)) == 0, "the answer to a repeated HELLO")
+    }
 }
