@@ -48,15 +48,15 @@ extension ByteWriter {
 
 extension ByteReader {
     mutating func setup() throws(DecodeError) -> Setup {
-        let sweepID = try u64(), folds = try int(max: 65_536)
+        let sweepID = try u64(), folds = try int(max: WireLimits.folds)
         let plan = try plan(folds: folds)
         let trainer: WireTrainer
         switch try u8() {
         case 0:
-            let model = try string(max: 256)
+            let model = try string(max: WireLimits.nameBytes)
             let metricCount = try count()
             var progressMetrics: [String] = []
-            for _ in 0..<metricCount { progressMetrics.append(try string(max: 256)) }
+            for _ in 0..<metricCount { progressMetrics.append(try string(max: WireLimits.nameBytes)) }
             let data = try bool() ? try dataset(rows: plan.rows) : nil
             trainer = .builtin(WireBuiltin(model: model, progressMetrics: progressMetrics, data: data))
         case 1:
@@ -69,7 +69,7 @@ extension ByteReader {
 
     mutating func plan(folds: Int) throws(DecodeError) -> FoldPlan {
         guard let scheme = FoldPlan.Scheme(rawValue: try u8()) else { throw DecodeError("unknown fold scheme") }
-        let perRepeat = try int(max: 65_536), repeats = try int(max: 65_536), rows = try count()
+        let perRepeat = try int(max: WireLimits.folds), repeats = try int(max: WireLimits.folds), rows = try count()
         guard perRepeat * repeats == folds || rows == 0 || repeats == 0 else {
             throw DecodeError("\(perRepeat) folds × \(repeats) repeats is not \(folds)")
         }
@@ -91,7 +91,7 @@ extension ByteReader {
 
     /// A dataset of `rows` rows (the fold plan's), every size checked against the bytes left.
     mutating func dataset(rows: Int) throws(DecodeError) -> WireDataset {
-        let dataRows = try int(), columns = try int(max: 1 << 20)
+        let dataRows = try int(), columns = try int(max: WireLimits.columns)
         guard dataRows == rows else { throw DecodeError("dataset has \(dataRows) rows but \(rows) fold assignments") }
         let (cells, overflow) = dataRows.multipliedReportingOverflow(by: columns)
         guard !overflow, cells <= remaining / 8 else {
@@ -104,7 +104,7 @@ extension ByteReader {
         guard columns <= remaining else { throw DecodeError("column kinds exceed the message") }
         var categoryCounts: [Int] = []
         categoryCounts.reserveCapacity(columns)
-        for _ in 0..<columns { categoryCounts.append(try int(max: 1 << 24)) }
+        for _ in 0..<columns { categoryCounts.append(try int(max: WireLimits.categories)) }
         return WireDataset(
             rows: dataRows, columns: columns, features: features, target: target,
             categoryCounts: categoryCounts, imputation: try string(max: 32))
@@ -113,7 +113,7 @@ extension ByteReader {
     mutating func target(rows: Int) throws(DecodeError) -> WireDataset.Target {
         switch try u8() {
         case 0:
-            let classes = try int(max: 1 << 20)
+            let classes = try int(max: WireLimits.classes)
             guard rows <= remaining else { throw DecodeError("labels exceed the message") }
             var labels: [Int] = []
             labels.reserveCapacity(rows)
@@ -147,13 +147,15 @@ extension ByteReader {
         let argumentCount = try count()
         guard argumentCount >= 1 else { throw DecodeError("a command needs at least a program") }
         var arguments: [String] = []
-        for _ in 0..<argumentCount { arguments.append(try string(max: 65_536)) }
+        for _ in 0..<argumentCount { arguments.append(try string(max: WireLimits.argumentBytes)) }
         let envCount = try count(elementSize: 2)
         var env: [String: String] = [:]
-        for _ in 0..<envCount { env[try string(max: 4096)] = try string(max: 65_536) }
+        for _ in 0..<envCount {
+            env[try string(max: WireLimits.environmentNameBytes)] = try string(max: WireLimits.argumentBytes)
+        }
         return WireCommand(
-            arguments: arguments, env: env, cpus: try int(max: 65_536), gpus: try int(max: 4096),
-            objective: try string(max: 256), seed: try u64(), timeout: try double(),
+            arguments: arguments, env: env, cpus: try int(max: WireLimits.slots), gpus: try int(max: WireLimits.gpus),
+            objective: try string(max: WireLimits.nameBytes), seed: try u64(), timeout: try double(),
             data: try blob(), workdir: try blob())
     }
 }

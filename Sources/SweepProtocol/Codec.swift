@@ -86,9 +86,9 @@ public enum Codec {
         let message: Message
         switch kind {
         case .hello:
-            let workerID = try r.string(max: 256), incarnation = try r.u64()
-            let name = try r.string(max: 256), host = try r.string(max: 256)
-            let slots = try r.int(max: 65_536), gpus = try r.int(max: 4096), cached = try r.u64()
+            let workerID = try r.string(max: WireLimits.nameBytes), incarnation = try r.u64()
+            let name = try r.string(max: WireLimits.nameBytes), host = try r.string(max: WireLimits.nameBytes)
+            let slots = try r.int(max: WireLimits.slots), gpus = try r.int(max: WireLimits.gpus), cached = try r.u64()
             let count = try r.count(elementSize: 3)
             var running: [LeaseRef] = []
             for _ in 0..<count { running.append(try r.lease()) }
@@ -97,7 +97,8 @@ public enum Codec {
                     workerID: workerID, incarnation: incarnation, name: name, host: host,
                     slots: slots, gpus: gpus, cachedSweep: cached, running: running))
         case .welcome:
-            message = .welcome(sweepID: try r.u64(), heartbeatMilliseconds: try r.int(max: 3_600_000))
+            message = .welcome(
+                sweepID: try r.u64(), heartbeatMilliseconds: try r.int(max: WireLimits.heartbeatMilliseconds))
         case .setup:
             message = .setup(try r.setup())
         case .work:
@@ -116,21 +117,22 @@ public enum Codec {
             for _ in 0..<count {
                 let lease = try r.lease(), succeeded = try r.bool(), duration = try r.double()
                 let metrics = try r.metrics()
-                let error = try r.string(max: 65_536)
+                let error = try r.string(max: WireLimits.errorBytes)
                 results.append(
                     TaskResult(
                         lease: lease, succeeded: succeeded, duration: duration,
-                        metrics: metrics, error: error, log: try r.string(max: 1 << 20)))
+                        metrics: metrics, error: error, log: try r.string(max: WireLimits.logBytes)))
             }
             message = .results(sweepID: sweepID, results)
         case .heartbeat: message = .heartbeat
         case .reregister: message = .reregister
         case .sweepDone: message = .sweepDone(sweepID: try r.u64())
-        case .rejected: message = .rejected(reason: try r.string(max: 4096))
+        case .rejected: message = .rejected(reason: try r.string(max: WireLimits.reasonBytes))
         case .goodbye: message = .goodbye
         case .fetch:
             message = .fetch(
-                sha256: try r.string(max: 64), offset: try r.int(max: Int.max), length: try r.int(max: 64 << 20))
+                sha256: try r.string(max: 64), offset: try r.int(max: Int.max),
+                length: try r.int(max: WireLimits.chunkBytes))
         case .chunk:
             let hash = try r.string(max: 64), offset = try r.int(max: Int.max), total = try r.int(max: Int.max)
             let length = try r.count()
@@ -175,24 +177,27 @@ extension ByteWriter {
 extension ByteReader {
     mutating func metrics() throws(DecodeError) -> [String: Double] {
         let count = try count(elementSize: 9)
+        guard count <= WireLimits.metricsPerReport else {
+            throw DecodeError("\(count) metrics exceed \(WireLimits.metricsPerReport)")
+        }
         var metrics: [String: Double] = [:]
-        for _ in 0..<count { metrics[try string(max: 256)] = try double() }
+        for _ in 0..<count { metrics[try string(max: WireLimits.nameBytes)] = try double() }
         return metrics
     }
 
     mutating func lease() throws(DecodeError) -> LeaseRef {
-        LeaseRef(trial: try int(), fold: try int(max: 65_536), attempt: try int(max: 65_536))
+        LeaseRef(trial: try int(), fold: try int(max: WireLimits.folds), attempt: try int(max: WireLimits.attempts))
     }
 
     mutating func params() throws(DecodeError) -> Params {
         let count = try count(elementSize: 3)
         var values: [String: ParamValue] = [:]
         for _ in 0..<count {
-            let name = try string(max: 256)
+            let name = try string(max: WireLimits.nameBytes)
             switch try u8() {
             case 0: values[name] = .int(try signed())
             case 1: values[name] = .double(try double())
-            case 2: values[name] = .string(try string(max: 4096))
+            case 2: values[name] = .string(try string(max: WireLimits.paramStringBytes))
             case 3: values[name] = .bool(try bool())
             case let tag: throw DecodeError("unknown parameter value tag \(tag) for '\(name)'")
             }

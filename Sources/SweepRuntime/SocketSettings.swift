@@ -1,9 +1,10 @@
+import SweepProtocol
 import ZeroMQ
 
 /// Every socket option Sweep sets, in one place (DESIGN.md, "ZeroMQ usage").
 public enum SocketSettings {
     /// Largest message accepted: bounds what a peer can make us allocate. Setup carries the dataset.
-    public static let maxMessageBytes: Int64 = 256 << 20
+    public static let maxMessageBytes = Int64(WireLimits.messageBytes)
 
     /// The coordinator's ROUTER: unroutable sends fail loudly instead of vanishing; queues are
     /// deep enough that the per-worker slot window, not the high-water mark, limits traffic.
