@@ -109,7 +109,10 @@ public struct Objective: Sendable {
 
 public struct Limits: Sendable {
     public var taskTimeout: Double  // seconds
+    /// Failed attempts per task before its trial is failed.
     public var maxAttempts: Int
+    /// Leases a task may lose with their worker (worker dropped or restarted) before it is failed.
+    public var maxLost: Int = 10
 }
 
 /// One search dimension.

@@ -287,7 +287,7 @@ public enum SpecParser {
     static func parseLimits(_ node: Node?, _ reader: inout NodeReader) -> Limits? {
         var limits = Limits(taskTimeout: 600, maxAttempts: 3)
         guard let node else { return limits }
-        guard let entries = reader.mapping(node, "limits", allowed: ["task_timeout", "max_attempts"]) else {
+        guard let entries = reader.mapping(node, "limits", allowed: ["task_timeout", "max_attempts", "max_lost"]) else {
             return nil
         }
         var ok = true
@@ -298,6 +298,8 @@ public enum SpecParser {
                 } else {
                     ok = false
                 }
+            } else if key == "max_lost" {
+                if let lost = reader.int(value, "limits.max_lost", min: 1) { limits.maxLost = lost } else { ok = false }
             } else {
                 if let attempts = reader.int(value, "limits.max_attempts", min: 1) {
                     limits.maxAttempts = attempts

@@ -26,6 +26,13 @@ public enum CommandProblem: Sendable, Equatable, CustomStringConvertible {
         error.hasPrefix(notFoundPrefix) || error.hasPrefix(notExecutablePrefix)
     }
 
+    /// What a failure's reason is, without which worker it happened on: errors that differ only
+    /// in the worker (`… on worker w1 (PATH=…)`) are the same reason.
+    public static func reasonKey(_ error: String) -> String {
+        guard isUnrunnable(error), let range = error.range(of: " on worker ") else { return error }
+        return String(error[..<range.lowerBound])
+    }
+
     public var description: String {
         switch self {
         case .notFound(let program, let worker, .path(let path)):

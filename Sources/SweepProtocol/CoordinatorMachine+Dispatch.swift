@@ -3,20 +3,7 @@ import SweepCore
 /// Handing out tasks: the queue (re-queued tasks first, then the newest trial's folds, then a
 /// new suggestion), and which worker has room for which task.
 extension CoordinatorMachine {
-    /// Ends these leases and puts their unfinished tasks back at the front of the queue.
-    @discardableResult
-    mutating func requeue(_ refs: Set<LeaseRef>) -> Int {
-        var count = 0
-        for ref in refs.sorted(by: { ($0.trial, $0.fold) < ($1.trial, $1.fold) }) {
-            guard let lease = leases.removeValue(forKey: ref), lease.state != .timedOut else { continue }
-            if let index = taskIndex(ref.task), !tasks[index].done {
-                requeue(task: ref.task)
-                count += 1
-            }
-        }
-        return count
-    }
-
+    /// Puts a task back at the front of the queue.
     mutating func requeue(task: TaskID) {
         if retryHead > 64 && retryHead * 2 > retryQueue.count {
             retryQueue.removeFirst(retryHead)
@@ -36,14 +23,14 @@ extension CoordinatorMachine {
 
     var hasQueuedWork: Bool { retryHead < retryQueue.count || nextFresh < tasks.count }
     /// Queued tasks, or a search that may still suggest trials.
-    var mayHaveWork: Bool { hasQueuedWork || search.exhausted == nil }
+    var mayHaveWork: Bool { failedFast == nil && (hasQueuedWork || search.exhausted == nil) }
 
     /// Fills the worker's free slots; sends acks (if any) in the same message.
     mutating func dispatch(to peer: PeerID, acks: [LeaseRef], now: Double, into actions: inout [Action]) {
         guard var worker = workers[peer] else { return }
         var assignments: [Assignment] = []
-        while fits(worker.leases.count + 1, on: worker.hello), canRunTrainer(worker),
-            let task = nextTask(now: now, into: &actions)
+        while fits(worker.leases.count + 1, on: worker.hello), isAvailable(worker, now: now),
+            let task = nextTask(for: worker.hello.name, now: now, into: &actions)
         {
             let index = taskIndex(task)!
             tasks[index].attempts += 1
@@ -54,7 +41,10 @@ extension CoordinatorMachine {
             assignments.append(Assignment(lease: lease, params: trials[task.trial].params))
         }
         guard !assignments.isEmpty || !acks.isEmpty else { return }
-        if !assignments.isEmpty { wakeAt = min(wakeAt, now + configuration.taskTimeout) }
+        if !assignments.isEmpty {
+            wakeAt = min(wakeAt, now + configuration.taskTimeout)
+            search.startClock(now: now)  // a resumed sweep's time runs from its first task, as the first run's did
+        }
         worker.lastSent = now
         workers[peer] = worker
         actions.append(.send(peer, .work(sweepID: configuration.sweepID, acks: acks, tasks: assignments)))
@@ -64,6 +54,14 @@ extension CoordinatorMachine {
     /// worker can (then they fail there and use up their attempts, as any failure would).
     func canRunTrainer(_ worker: Worker) -> Bool {
         worker.cannotRunTrainer == nil || workers.values.allSatisfy { $0.cannotRunTrainer != nil }
+    }
+
+    /// Whether a connected worker other than the named one, which has not failed the task, could take it.
+    func anotherCanTake(_ task: TaskState, besides name: String, now: Double) -> Bool {
+        workers.values.contains {
+            $0.hello.name != name && !task.failedOn.contains($0.hello.name) && fits(1, on: $0.hello)
+                && isAvailable($0, now: now)
+        }
     }
 
     /// Whether `tasks` tasks of this sweep fit a worker's slots and GPUs together.
@@ -85,13 +83,26 @@ extension CoordinatorMachine {
         return "waiting: needs \(need.cpus) cpus, largest worker has \(mostSlots) slots"
     }
 
-    /// The next task to run: a re-queued one, else the next fold of the newest trial, else the
-    /// first fold of a trial the search suggests now.
-    mutating func nextTask(now: Double, into actions: inout [Action]) -> TaskID? {
-        while retryHead < retryQueue.count {
-            let task = retryQueue[retryHead]
-            retryHead += 1
-            if !tasks[taskIndex(task)!].done { return task }
+    /// The next task to run on the named worker: a re-queued one (not one it failed while
+    /// another worker could take it), else the next fold of the newest trial, else the first fold
+    /// of a trial the search suggests now.
+    mutating func nextTask(for worker: String, now: Double, into actions: inout [Action]) -> TaskID? {
+        guard failedFast == nil else { return nil }
+        var position = retryHead
+        while position < retryQueue.count {
+            let task = retryQueue[position]
+            let state = tasks[taskIndex(task)!]
+            if !state.done && state.failedOn.contains(worker) && anotherCanTake(state, besides: worker, now: now) {
+                position += 1
+                continue
+            }
+            if position == retryHead {
+                retryHead += 1
+                position += 1
+            } else {
+                retryQueue.remove(at: position)
+            }
+            if !state.done { return task }
         }
         while nextFresh < tasks.count {
             let index = nextFresh

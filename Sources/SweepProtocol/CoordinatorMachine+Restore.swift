@@ -15,12 +15,15 @@ extension CoordinatorMachine {
         public var decisions: [StopDecision]
         /// Intermediate reports of the objective, in the order they arrived (for asha and median).
         public var reports: [(task: TaskID, step: Int, value: Double)]
+        /// Seconds the search ran before (earlier runs), so `time_limit` counts across resumes.
+        public var searchSeconds: Double
 
         public init(
             trials: [Trial], counted: [(task: TaskID, status: TaskStatus, metrics: [String: Double])],
             attempts: [TaskID: Int], decisions: [StopDecision] = [],
-            reports: [(task: TaskID, step: Int, value: Double)] = []
+            reports: [(task: TaskID, step: Int, value: Double)] = [], searchSeconds: Double = 0
         ) {
+            self.searchSeconds = searchSeconds
             self.trials = trials
             self.counted = counted
             self.attempts = attempts
@@ -34,6 +37,7 @@ extension CoordinatorMachine {
         search = SearchDriver(configuration.search)
         tasks = []
         guard let restored else { return }
+        search.elapsedBefore = restored.searchSeconds
         // Replay the search exactly: its suggestions, then what was counted and decided.
         for trial in restored.trials {
             search.replay(trial)
@@ -58,14 +62,14 @@ extension CoordinatorMachine {
             guard !stoppedTrials.contains(task.trial), status != .pruned else { continue }
             let value = status == .ok ? metrics[configuration.objective] : nil
             for decision in search.foldFinished(trial: task.trial, fold: task.fold, value: value) {
-                stop(decision, into: &decided)
+                stop(decision, now: 0, into: &decided)
             }
         }
         for report in restored.reports {
             if let decision = search.intermediate(
                 trial: report.task.trial, fold: report.task.fold, step: report.step, value: report.value)
             {
-                stop(decision, into: &decided)
+                stop(decision, now: 0, into: &decided)
             }
         }
         deferred = decided

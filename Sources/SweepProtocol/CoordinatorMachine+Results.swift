@@ -1,7 +1,8 @@
 import SweepCore
 
 /// Results: the first success of a task counts (exactly once); a failure is retried until the
-/// task's attempts are spent, then its trial's fold is failed.
+/// task has failed `maxAttempts` times, then its trial's fold is failed. Whether a failure counts
+/// against the task at all is for the worker-health rules (CoordinatorMachine+Health) to say.
 extension CoordinatorMachine {
     /// Counts a result if its task has none yet.
     mutating func settle(_ result: TaskResult, from peer: PeerID, now: Double, into actions: inout [Action]) {
@@ -19,6 +20,7 @@ extension CoordinatorMachine {
         if result.succeeded {
             tasks[index].done = true
             succeeded += 1
+            noteSuccess(result.lease, worker: worker, now: now, into: &actions)
             // Other attempts still running (after a re-queue) can stop: their results cannot count.
             for (other, entry) in leases where other.task == task {
                 leases.removeValue(forKey: other)
@@ -33,7 +35,7 @@ extension CoordinatorMachine {
             for decision in search.foldFinished(
                 trial: task.trial, fold: task.fold, value: result.metrics[configuration.objective])
             {
-                stop(decision, into: &actions)
+                stop(decision, now: now, into: &actions)
             }
             return
         }
@@ -43,6 +45,8 @@ extension CoordinatorMachine {
             workers[peer]!.cannotRunTrainer = result.error
             actions.append(.report(.workerCannotRunTrainer(name: worker.name, host: worker.host, reason: result.error)))
         }
+        noteFailure(result.lease, worker: worker, error: result.error, now: now, into: &actions)
+        guard failedFast == nil else { return }
         failAttempt(result.lease, worker: worker, error: result.error, duration: result.duration, into: &actions)
     }
 
@@ -51,7 +55,7 @@ extension CoordinatorMachine {
     ) {
         let index = taskIndex(lease.task)!
         let stillRunning = leases.contains { $0.key.task == lease.task && $0.value.state != .timedOut }
-        let retrying = tasks[index].attempts < configuration.maxAttempts
+        let retrying = tasks[index].failures < configuration.maxAttempts
         actions.append(.report(.attemptFailed(lease, worker: worker.name, error: error, retrying: retrying)))
         if retrying {
             if !stillRunning { requeue(task: lease.task) }

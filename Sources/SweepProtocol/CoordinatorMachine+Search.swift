@@ -3,7 +3,7 @@ import SweepCore
 /// Early stopping in the machine: what happens to a trial the search stops.
 extension CoordinatorMachine {
     /// Ends a stopped trial's tasks: queued ones are dropped, running ones cancelled on their workers.
-    mutating func stop(_ decision: StopDecision, into actions: inout [Action]) {
+    mutating func stop(_ decision: StopDecision, now: Double, into actions: inout [Action]) {
         var dropped = 0, cancelled = 0
         for fold in 0..<configuration.folds {
             let task = TaskID(trial: decision.trial, fold: fold)
@@ -14,6 +14,8 @@ extension CoordinatorMachine {
             let running = leases.filter { $0.key.task == task && $0.value.state == .running }
             for (ref, entry) in running {
                 leases[ref]!.state = .cancelled
+                leases[ref]!.cancelledAt = now
+                wakeAt = min(wakeAt, now + configuration.cancelGrace)
                 actions.append(.send(entry.peer, .cancel(sweepID: configuration.sweepID, [ref])))
             }
             if running.isEmpty { dropped += 1 } else { cancelled += 1 }

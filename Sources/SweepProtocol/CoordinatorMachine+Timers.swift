@@ -30,6 +30,8 @@ extension CoordinatorMachine {
             }
             timeOut(leaseRef, lease, now: now, into: &actions)
         }
+        next = min(next, abandonCancelled(now: now, into: &actions))
+        for record in health.values where record.pausedUntil > now { next = min(next, record.pausedUntil) }
         if let limit = search.timeLimitDeadline { next = min(next, limit) }
         if case .finishing(_, let until) = phase {
             if now >= until {
@@ -48,6 +50,7 @@ extension CoordinatorMachine {
             actions.append(.send(lease.peer, .cancel(sweepID: configuration.sweepID, [leaseRef])))
         }
         let worker = workers[lease.peer]?.hello
+        tasks[taskIndex(leaseRef.task)!].failures += 1
         failAttempt(
             leaseRef,
             worker: worker
@@ -59,7 +62,7 @@ extension CoordinatorMachine {
     mutating func drop(_ worker: Worker, reason: String, into actions: inout [Action]) {
         workers.removeValue(forKey: worker.peer)
         farewellHeard(from: worker.peer)
-        let requeued = requeue(worker.leases)
+        let requeued = lose(worker.leases, worker: worker.hello, into: &actions)
         actions.append(
             .report(.workerLost(name: worker.hello.name, host: worker.hello.host, requeued: requeued, reason: reason)))
     }

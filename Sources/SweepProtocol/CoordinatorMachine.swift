@@ -36,7 +36,13 @@ public struct CoordinatorMachine: Sendable {
         /// The metric whose value the search learns from.
         public var objective: String
         public var folds: Int
+        /// Failed attempts a task may have before its trial is failed (losses do not count).
         public var maxAttempts: Int
+        /// Leases a task may lose with their worker (dropped, silent, superseded) before it is
+        /// failed: a task that kills every worker it lands on must end too.
+        public var maxLost: Int
+        /// How long a cancelled lease may take to end before it is abandoned (counted as lost).
+        public var cancelGrace: Double
         public var taskTimeout: Double
         public var heartbeatInterval: Double
         public var livenessIntervals: Double
@@ -45,9 +51,11 @@ public struct CoordinatorMachine: Sendable {
 
         public init(
             sweepID: UInt64, search: SearchDriver.Configuration, objective: String, maxAttempts: Int,
-            taskTimeout: Double,
+            maxLost: Int = 10, taskTimeout: Double, cancelGrace: Double = 30,
             heartbeatInterval: Double = 1, livenessIntervals: Double = 3, resources: Resources = Resources()
         ) {
+            self.maxLost = maxLost
+            self.cancelGrace = cancelGrace
             self.resources = resources
             self.sweepID = sweepID
             self.search = search
@@ -61,13 +69,14 @@ public struct CoordinatorMachine: Sendable {
 
         /// A sweep over exactly these trials (objective `score`, maximized).
         public init(
-            sweepID: UInt64, trials: [Trial], folds: Int, maxAttempts: Int, taskTimeout: Double,
-            heartbeatInterval: Double = 1, livenessIntervals: Double = 3, resources: Resources = Resources()
+            sweepID: UInt64, trials: [Trial], folds: Int, maxAttempts: Int, maxLost: Int = 10, taskTimeout: Double,
+            cancelGrace: Double = 30, heartbeatInterval: Double = 1, livenessIntervals: Double = 3,
+            resources: Resources = Resources()
         ) {
             self.init(
                 sweepID: sweepID, search: .fixed(trials, folds: folds), objective: "score", maxAttempts: maxAttempts,
-                taskTimeout: taskTimeout, heartbeatInterval: heartbeatInterval, livenessIntervals: livenessIntervals,
-                resources: resources)
+                maxLost: maxLost, taskTimeout: taskTimeout, cancelGrace: cancelGrace,
+                heartbeatInterval: heartbeatInterval, livenessIntervals: livenessIntervals, resources: resources)
         }
     }
 
@@ -116,6 +125,15 @@ public struct CoordinatorMachine: Sendable {
         case workerCannotRunTrainer(name: String, host: String, reason: String)
         case duplicate(LeaseRef, worker: String, metrics: [String: Double])
         case malformed(PeerID, reason: String)
+        /// A HELLO was refused (its name belongs to another live worker); it was told why.
+        case workerRefused(name: String, host: String, reason: String)
+        /// A worker failing where others succeed takes no tasks for `seconds`; `refunded` of its
+        /// failures no longer count against their tasks.
+        case workerPaused(name: String, host: String, seconds: Double, failures: Int, refunded: Int)
+        /// A cancelled lease did not end within the grace period: its slot is freed, it counts as lost.
+        case leaseAbandoned(LeaseRef, worker: String, after: Double)
+        /// The first attempts all failed alike and none succeeded: the sweep stops (resumable).
+        case failedFast(reason: String)
     }
 
     struct Worker {
@@ -141,6 +159,8 @@ public struct CoordinatorMachine: Sendable {
         var peer: PeerID
         var started: Double
         var state = State.running
+        /// When it was cancelled (its grace period runs from here).
+        var cancelledAt = Double.infinity
     }
 
     /// Serving until every task has ended; then saying farewell; then done.
@@ -151,7 +171,14 @@ public struct CoordinatorMachine: Sendable {
     }
 
     struct TaskState {
+        /// Dispatches so far (numbers the leases).
         var attempts = 0
+        /// Failed attempts that count against `maxAttempts` (refunds take them back).
+        var failures = 0
+        /// Leases lost with their worker, bounded by `maxLost`.
+        var lost = 0
+        /// Workers on which it failed: a retry goes elsewhere while another worker could take it.
+        var failedOn: Set<String> = []
         var done = false
     }
 
@@ -169,6 +196,19 @@ public struct CoordinatorMachine: Sendable {
     public internal(set) var failed = 0
     /// Tasks of stopped trials (dropped or cancelled).
     public internal(set) var pruned = 0
+    /// Leases lost with their worker or abandoned after a cancel, this session.
+    public internal(set) var lostLeases = 0
+    /// Each worker's record of failures and pauses, by name (kept across its reconnects).
+    var health: [String: WorkerHealth] = [:]
+    /// Workers that succeeded at a task this session (evidence that failures elsewhere are the worker's).
+    var successfulWorkers: Set<String> = []
+    /// The reasons of this session's failed attempts while nothing has succeeded (fail fast).
+    var earlyFailures: [String] = []
+    /// Why the sweep stopped early (its first attempts all failed alike); nil while it has not.
+    public internal(set) var failedFast: String?
+    /// Incarnations superseded by a newer one, by worker id: if one speaks again it is a live
+    /// duplicate, not a dead process, and is refused.
+    var superseded: [String: Set<UInt64>] = [:]
     var searchEndReported = false
     /// Actions decided while restoring, performed with the first event.
     var deferred: [Action] = []
@@ -266,7 +306,7 @@ public struct CoordinatorMachine: Sendable {
             dispatch(to: peer, acks: acks, now: now, into: &actions)
         case .goodbye:
             let worker = workers.removeValue(forKey: peer)!
-            let requeued = requeue(worker.leases)
+            let requeued = lose(worker.leases, worker: worker.hello, into: &actions)
             actions.append(.report(.workerLeft(name: worker.hello.name, host: worker.hello.host, requeued: requeued)))
             dispatchAll(now: now, into: &actions)
         case .fetch(let hash, let offset, let length):
@@ -279,58 +319,11 @@ public struct CoordinatorMachine: Sendable {
             if let value = metrics[configuration.objective],
                 let decision = search.intermediate(trial: lease.trial, fold: lease.fold, step: step, value: value)
             {
-                stop(decision, into: &actions)
+                stop(decision, now: now, into: &actions)
             }
         case .heartbeat, .hello, .welcome, .setup, .work, .reregister, .sweepDone, .rejected, .chunk, .cancel:
             break  // only liveness; workers do not send the coordinator's messages
         }
-    }
-
-    mutating func register(_ hello: Hello, peer: PeerID, now: Double, into actions: inout [Action]) {
-        // A new incarnation of a worker (it restarted) supersedes the old one at once.
-        for (other, worker) in workers
-        where other != peer
-            && worker.hello.workerID == hello.workerID && worker.hello.incarnation != hello.incarnation
-        {
-            drop(worker, reason: "superseded by a new incarnation", into: &actions)
-        }
-        // The same worker incarnation on a new connection replaces its old entry; its leases move.
-        var carried: Set<LeaseRef> = []
-        for (other, worker) in workers
-        where other != peer
-            && worker.hello.workerID == hello.workerID && worker.hello.incarnation == hello.incarnation
-        {
-            workers.removeValue(forKey: other)
-            carried.formUnion(worker.leases)
-        }
-        let isNew = workers[peer] == nil
-        var worker = workers[peer] ?? Worker(peer: peer, hello: hello, lastHeard: now, lastSent: now)
-        worker.hello = hello
-        worker.lastHeard = now
-        // Leases the worker says are still running keep its slots busy until their results come.
-        // Leases carried from an old connection that it does not name were lost on the wire.
-        let running = Set(hello.running)
-        for lease in carried.subtracting(running) {
-            guard let entry = leases[lease], entry.state != .timedOut else { continue }
-            leases.removeValue(forKey: lease)
-            if let index = taskIndex(lease.task), !tasks[index].done { requeue(task: lease.task) }
-        }
-        worker.leases.formUnion(running)
-        for lease in running where leases[lease] != nil { leases[lease]!.peer = peer }
-        workers[peer] = worker
-        // Its first heartbeat is due within an interval (and no timer may be armed yet).
-        wakeAt = min(wakeAt, now + configuration.heartbeatInterval / 2)
-        if isNew {
-            actions.append(.report(.workerJoined(peer, name: hello.name, host: hello.host, slots: hello.slots)))
-        }
-        actions.append(
-            .send(
-                peer,
-                .welcome(
-                    sweepID: configuration.sweepID,
-                    heartbeatMilliseconds: Int(configuration.heartbeatInterval * 1000))))
-        if hello.cachedSweep != configuration.sweepID { actions.append(.sendSetup(peer)) }
-        dispatch(to: peer, acks: [], now: now, into: &actions)
     }
 
     func taskIndex(_ task: TaskID) -> Int? {

@@ -8,7 +8,11 @@ import SweepCore
 /// `livenessIntervals` heartbeat intervals is presumed gone: the shell reconnects the socket and
 /// the worker says HELLO again, naming the tasks it is still running; unacknowledged results are
 /// resent after the next WELCOME. A coordinator that does not know us says REREGISTER.
-/// A worker outlives sweeps: after SWEEP-DONE it waits for the next coordinator.
+/// A worker outlives sweeps: after SWEEP-DONE it waits for the next coordinator. It belongs to
+/// one sweep at a time: welcomed into another sweep, it cancels the old sweep's tasks (freeing
+/// their slots) and drops their results, which can never count, with a log line.
+/// A HELLO refused with REJECTED (e.g. the name is taken by a live worker) is said again after
+/// the handshake backoff (1 s doubling to 32 s), not at once.
 ///
 /// Timers: the machine keeps no clock of its own. `nextWake` says when the shell must deliver
 /// the next `.tick` (the next HELLO, heartbeat, liveness check or handshake retry); between
@@ -69,6 +73,10 @@ public struct WorkerMachine: Sendable {
         case sweepDone(sweepID: UInt64)
         case rejected(String)
         case malformed(String)
+        /// Welcomed into another sweep: the old sweep's running tasks were cancelled.
+        case leftSweep(sweepID: UInt64, cancelled: Int)
+        /// A task ended after its sweep was left: its result can never count.
+        case resultDropped(LeaseRef, sweepID: UInt64)
     }
 
     enum Phase: Sendable, Equatable {
@@ -91,11 +99,18 @@ public struct WorkerMachine: Sendable {
     var lastSent: Double = 0
     var cachedSweep: UInt64 = 0
     var running: [LeaseRef: UInt64] = [:]  // lease → sweep it belongs to
+    /// Tasks of a sweep this worker left, cancelled and not yet ended (lease → their sweep).
+    var left: [LeaseRef: UInt64] = [:]
+    /// New tasks whose lease is the same as a left task's, to start once that one has ended
+    /// (results name only the lease, so the two must never run at once).
+    var startAfterLeft: [LeaseRef: (task: Assignment, sweepID: UInt64)] = [:]
     var unacknowledged: [LeaseRef: (sweepID: UInt64, result: TaskResult)] = [:]
     var draining = false
     var helloRetry = WorkerMachine.firstHelloRetry
     /// When to reconnect after a refused handshake, and the backoff that set it.
     var handshakeRetry: (at: Double, backoff: Double)?
+    /// While connecting, after a refused HELLO: when to say it again, and the backoff that set it.
+    var refusedRetry: (at: Double, backoff: Double)?
 
     public init(_ identity: Identity, heartbeatInterval: Double = 1, livenessIntervals: Double = 3) {
         self.identity = identity
@@ -114,7 +129,7 @@ public struct WorkerMachine: Sendable {
         let phaseWake: Double
         switch phase {
         case .connecting(let lastHello):
-            phaseWake = lastHello + helloRetry
+            phaseWake = max(lastHello + helloRetry, refusedRetry?.at ?? -.infinity)
         case .registered:
             phaseWake = min(lastSent + heartbeatInterval, lastHeard + livenessIntervals * heartbeatInterval)
         }
@@ -139,6 +154,14 @@ public struct WorkerMachine: Sendable {
             actions.append(.report(.malformed(error.reason)))
         case .finished(let results):
             for result in results {
+                // A left sweep's task with the same lease as a new one ends first: the new one waits for it.
+                if let old = left.removeValue(forKey: result.lease) {
+                    actions.append(.report(.resultDropped(result.lease, sweepID: old)))
+                    if let next = startAfterLeft.removeValue(forKey: result.lease) {
+                        actions.append(.run(next.task, sweepID: next.sweepID))
+                    }
+                    continue
+                }
                 guard let sweepID = running.removeValue(forKey: result.lease) else { continue }
                 unacknowledged[result.lease] = (sweepID, result)
             }
@@ -176,7 +199,9 @@ public struct WorkerMachine: Sendable {
         switch message {
         case .welcome(let sweepID, let heartbeatMilliseconds):
             helloRetry = Self.firstHelloRetry
+            refusedRetry = nil
             heartbeatInterval = max(Double(heartbeatMilliseconds) / 1000, 0.01)
+            leaveOtherSweeps(joining: sweepID, into: &actions)
             let wasRegistered = phase == .registered(sweepID: sweepID)
             phase = .registered(sweepID: sweepID)
             if !wasRegistered { actions.append(.report(.registered(sweepID: sweepID))) }
@@ -201,7 +226,11 @@ public struct WorkerMachine: Sendable {
             for lease in acks { unacknowledged.removeValue(forKey: lease) }
             for task in tasks where running[task.lease] == nil && unacknowledged[task.lease] == nil {
                 running[task.lease] = sweepID
-                actions.append(.run(task, sweepID: sweepID))
+                if left[task.lease] != nil {
+                    startAfterLeft[task.lease] = (task, sweepID)
+                } else {
+                    actions.append(.run(task, sweepID: sweepID))
+                }
             }
         case .reregister:
             phase = .connecting(lastHello: -.infinity)
@@ -212,6 +241,12 @@ public struct WorkerMachine: Sendable {
             actions.append(.report(.sweepDone(sweepID: sweepID)))
         case .rejected(let reason):
             actions.append(.report(.rejected(reason)))
+            // A refused HELLO: say it again after a backoff, not at the next quick retry.
+            if case .connecting = phase {
+                let backoff =
+                    refusedRetry.map { min($0.backoff * 2, Self.handshakeBackoff.most) } ?? Self.handshakeBackoff.first
+                refusedRetry = (now + backoff, backoff)
+            }
         case .cancel(let sweepID, let leases):
             for lease in leases where running[lease] == sweepID { actions.append(.cancel(lease)) }
         case .chunk(let hash, let offset, let total, let bytes):
@@ -240,7 +275,7 @@ public struct WorkerMachine: Sendable {
         case .connecting(let lastHello):
             // HELLO is idempotent and cheap; while no connection exists libzmq drops it locally
             // (ZMQ_IMMEDIATE), so repeat it often to register soon after the connection is up.
-            if now - lastHello >= helloRetry {
+            if now - lastHello >= helloRetry && now >= refusedRetry?.at ?? -.infinity {
                 helloRetry = min(helloRetry * 2, heartbeatInterval)
                 sayHello(now: now, into: &actions)
             }
@@ -255,6 +290,20 @@ public struct WorkerMachine: Sendable {
             cachedSweep: cachedSweep,
             running: running.keys.sorted { ($0.trial, $0.fold, $0.attempt) < ($1.trial, $1.fold, $1.attempt) })
         send(.hello(hello), now: now, into: &actions)
+    }
+
+    /// Cancels the running tasks of every sweep but `sweepID`: their results can never count.
+    mutating func leaveOtherSweeps(joining sweepID: UInt64, into actions: inout [Action]) {
+        let others = running.filter { $0.value != sweepID }
+        guard !others.isEmpty else { return }
+        for (lease, old) in others.sorted(by: { ($0.key.trial, $0.key.fold) < ($1.key.trial, $1.key.fold) }) {
+            running.removeValue(forKey: lease)
+            left[lease] = old
+            actions.append(.cancel(lease))
+        }
+        for old in Set(others.values).sorted() {
+            actions.append(.report(.leftSweep(sweepID: old, cancelled: others.values.filter { $0 == old }.count)))
+        }
     }
 
     mutating func send(_ message: Message, now: Double, into actions: inout [Action]) {

@@ -64,11 +64,15 @@ final class CoordinatorLoop {
             let after = MonotonicClock.now()
             if after >= machine.nextWake { perform(machine.handle(.tick, now: after), now: after) }
             try flush(now: after)
+            journal.searchClock(machine.search.elapsed(now: after), now: after)
             progress.show(machine, now: after)
         }
+        journal.searchClock(machine.search.elapsed(now: MonotonicClock.now()), now: MonotonicClock.now(), final: true)
+        try journal.commit()
         let wall = (finishedAt ?? MonotonicClock.now()) - started
         progress.close(machine, wall: wall)
-        return Outcome(complete: machine.isFinished, wallSeconds: wall)
+        // A sweep that failed fast stopped with tasks left: it is stopped, not finished (resumable).
+        return Outcome(complete: machine.isFinished && machine.failedFast == nil, wallSeconds: wall)
     }
 
     /// Takes what the socket holds, up to a budget, so timers still run under a flood.

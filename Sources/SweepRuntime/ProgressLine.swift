@@ -38,7 +38,8 @@ struct ProgressLine {
         }
     }
 
-    func text(running: Int, workers: Int, elapsed: Double, waiting: String? = nil) -> String {
+    /// `paused`: workers taking no tasks for now, after failing where others succeeded.
+    func text(running: Int, workers: Int, elapsed: Double, waiting: String? = nil, paused: Int = 0) -> String {
         let done = succeeded + failed + stopped
         var text = "[sweep] \(done) tasks"
         if let total {
@@ -48,6 +49,7 @@ struct ProgressLine {
         text += " · \(failed) failed"
         if stopped > 0 { text += " · \(stopped) stopped early" }
         text += " · \(running) running · \(workers) workers"
+        if paused > 0 { text += " (\(paused) paused after failures)" }
         if let best {
             text +=
                 " · best \(spec.objective.metric) \(formatNumber((best.mean * 1e4).rounded() / 1e4)) (trial \(best.trial))"

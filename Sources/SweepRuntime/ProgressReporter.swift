@@ -28,7 +28,7 @@ struct ProgressReporter {
         Console.shared.status(
             line.text(
                 running: machine.runningTasks, workers: machine.workerCount, elapsed: now - started,
-                waiting: machine.waitingReason))
+                waiting: machine.waitingReason, paused: machine.pausedWorkers(now: now).count))
         lastShown = now
     }
 

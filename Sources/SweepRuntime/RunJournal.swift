@@ -97,8 +97,36 @@ final class RunJournal {
                 logger.warning("dropped a malformed message from peer \(peer): \(reason) (\(malformedCount) so far)")
             }
             database.event("malformed", reason)
+        case .workerRefused(let name, let host, let reason):
+            logger.warning("refused worker \(name) on \(host): \(reason)")
+            database.event("worker-refused", "\(name)@\(host): \(reason)")
+        case .workerPaused(let name, let host, let seconds, let failures, let refunded):
+            logger.warning(
+                "worker \(name) on \(host) paused for \(formatNumber(seconds)) s: \(failures) failures in a row while other workers succeed; \(refunded) of them no longer count against their tasks"
+            )
+            database.event("worker-paused", "\(name)@\(host): \(formatNumber(seconds)) s after \(failures) failures")
+        case .leaseAbandoned(let lease, let worker, let after):
+            logger.warning(
+                "abandoned \(lease) on \(worker): cancelled \(formatNumber(after.rounded())) s ago and still not ended; counted as lost"
+            )
+            database.event("lease-abandoned", "\(lease) on \(worker)")
+        case .failedFast(let reason):
+            logger.error("stopping the sweep: \(reason); fix the cause, then `sweep resume` continues it")
+            database.event("failed-fast", reason)
         }
     }
+
+    /// Time the search has run, across resumes (for `search.time_limit`): kept as an event now
+    /// and then, and when the sweep stops, so a resumed sweep (even after a crash) continues it.
+    func searchClock(_ elapsed: Double?, now: Double, final: Bool = false) {
+        guard let elapsed, final || now - lastClockEvent >= Self.clockInterval else { return }
+        lastClockEvent = now
+        database.event(Self.searchClockEvent, String(format: "%.3f", elapsed))
+    }
+
+    static let searchClockEvent = "search-seconds"
+    static let clockInterval = 10.0
+    private var lastClockEvent = -Double.infinity
 
     /// The sweep starts (or resumes) serving at `endpoint`.
     func started(endpoint: String, mode: String, resumedFrom counted: Int?, of total: Int) {

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import SweepCore
 import SweepProtocol
 import SweepReport
@@ -65,9 +66,19 @@ public final class RunRecord {
         let state = CoordinatorMachine.Restored(
             trials: restored.trials, counted: restored.counted.map { ($0.task, $0.status, $0.metrics) },
             attempts: restored.attempts, decisions: restored.decisions.map(\.decision),
-            reports: restored.reports)
+            reports: restored.reports, searchSeconds: try searchSeconds(database))
         let records = Dictionary(restored.counted.map { ($0.task, $0) }, uniquingKeysWith: { first, _ in first })
         return RunRecord(database: database, row: restored.sweep, isResume: true, records: records, state: state)
+    }
+
+    /// The search's time in earlier runs (the last clock the journal kept; 0 if none).
+    static func searchSeconds(_ database: RunDatabase) throws -> Double {
+        let detail = try database.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT detail FROM events WHERE kind = ? ORDER BY id DESC LIMIT 1",
+                arguments: [RunJournal.searchClockEvent])
+        }
+        return detail.flatMap(Double.init) ?? 0
     }
 
     /// Checks that a reloaded sweep is the one this record started: same data and workdir.

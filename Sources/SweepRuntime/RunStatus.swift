@@ -72,12 +72,14 @@ extension RunDatabase {
                     trial: trial.trial.number, params: trial.trial.params.json, metric: spec.objective.metric,
                     mean: objective.mean)
             }
-            let events = try Row.fetchAll(db, sql: "SELECT at, kind, detail FROM events ORDER BY id DESC LIMIT 8")
-                .reversed().map { row -> String in
-                    let date = Date(timeIntervalSince1970: row["at"])
-                    return
-                        "\(ISO8601DateFormatter().string(from: date)) \(row["kind"] as String): \(row["detail"] as String)"
-                }
+            let events = try Row.fetchAll(
+                db, sql: "SELECT at, kind, detail FROM events WHERE kind <> 'search-seconds' ORDER BY id DESC LIMIT 8"
+            )
+            .reversed().map { row -> String in
+                let date = Date(timeIntervalSince1970: row["at"])
+                return
+                    "\(ISO8601DateFormatter().string(from: date)) \(row["kind"] as String): \(row["detail"] as String)"
+            }
             return RunStatus(
                 name: restored.sweep.name, state: state,
                 trials: try count("SELECT count(*) FROM trials"), tasks: try count("SELECT count(*) FROM tasks"),

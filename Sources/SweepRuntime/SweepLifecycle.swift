@@ -114,7 +114,8 @@ public final class SweepLifecycle {
         let machine = CoordinatorMachine(
             .init(
                 sweepID: record.sweepID, search: sweep.searchConfiguration, objective: spec.objective.metric,
-                maxAttempts: spec.limits.maxAttempts, taskTimeout: leaseTimeout,
+                maxAttempts: spec.limits.maxAttempts, maxLost: spec.limits.maxLost, taskTimeout: leaseTimeout,
+                cancelGrace: CommandTrainer.stopGrace + 2 * options.heartbeatInterval + 5,
                 heartbeatInterval: options.heartbeatInterval,
                 resources: spec.trainer.resources), restored: record.restoredState)
         var progress = ProgressReporter(

@@ -121,6 +121,12 @@ struct WorkerLoop {
             logger.error("the coordinator rejected us: \(reason)")
         case .malformed(let reason):
             logger.warning("dropped a malformed message from the coordinator: \(reason)")
+        case .leftSweep(let sweepID, let cancelled):
+            logger.warning(
+                "joined another sweep: cancelled \(cancelled) running tasks of sweep \(String(sweepID, radix: 16)), which can no longer count"
+            )
+        case .resultDropped(let lease, let sweepID):
+            logger.info("dropped the result of \(lease): its sweep \(String(sweepID, radix: 16)) is gone")
         }
     }
 

@@ -221,4 +221,29 @@ struct ReliabilityClusterTests {
         #expect(coordinator.awaitExit() == 0)
         try Self.checkBooks(out, tasks: 12)
     }
+
+    /// Issue 12 item 3: a task still running from a stopped sweep must not hold the worker's
+    /// slot in the next sweep on the same address (it is cancelled; its result is dropped).
+    @Test func aNewSweepOnTheSameAddressIsNotBlockedByTheOldSweepsTask() throws {
+        let (first, endpoint, _) = try startCoordinator(Self.spec(trials: 1, folds: 1, sleep: 30), heartbeat: "250ms")
+        let caches = try temporaryDirectory()
+        let worker = try ChildProcess([
+            "worker", "--connect", endpoint, "--slots", "1", "--name", "w", "--heartbeat", "250ms",
+            "--cache", caches.path,
+        ])
+        defer { worker.stop() }
+        #expect(Self.awaitTaskStarted(cache: caches))
+        first.signal(SIGINT)
+        _ = first.awaitExit()
+        let directory = try temporaryDirectory()
+        try Self.spec(trials: 2, folds: 2, sleep: 0.1).write(
+            to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("out")
+        let second = try ChildProcess(
+            ["coordinator", "spec.yaml", "--bind", endpoint, "--out", out.path, "--heartbeat", "250ms"],
+            directory: directory)
+        #expect(second.awaitExit(timeout: 25) == 0, "\(second.stderrLines.suffix(10).joined(separator: "\n"))")
+        try Self.checkBooks(out, tasks: 4)
+        #expect(worker.awaitLine(containing: "cancelled 1 running tasks of sweep") != nil)
+    }
 }

@@ -159,3 +159,54 @@ extension WorkerMachineTests {
         #expect(loads(m.handle(.received(.setup(setup)), now: 0.3)) == 0, "the answer to a repeated HELLO")
     }
 }
+
+/// Issue 12: a worker belongs to one sweep at a time; a refused HELLO backs off.
+struct WorkerMachineSweepTests {
+    let identity = WorkerMachine.Identity(workerID: "w@h", incarnation: 9, name: "w", host: "h", slots: 1)
+    let lease = LeaseRef(trial: 0, fold: 0, attempt: 1)
+
+    func runs(_ actions: [WorkerMachine.Action]) -> [(LeaseRef, UInt64)] {
+        actions.compactMap { if case .run(let task, let sweep) = $0 { (task.lease, sweep) } else { nil } }
+    }
+
+    func hellos(_ actions: [WorkerMachine.Action]) -> Int {
+        actions.filter { if case .send(.hello) = $0 { true } else { false } }.count
+    }
+
+    @Test func joiningAnotherSweepCancelsTheOldSweepsTasksAndDropsTheirResults() {
+        var m = WorkerMachine(identity)
+        _ = m.handle(.started, now: 0)
+        _ = m.handle(.received(.welcome(sweepID: 5, heartbeatMilliseconds: 1000)), now: 0)
+        _ = m.handle(
+            .received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
+        // Sweep 5's coordinator is gone; sweep 6's answers on the same address.
+        _ = m.handle(.tick, now: 10)
+        let joined = m.handle(.received(.welcome(sweepID: 6, heartbeatMilliseconds: 1000)), now: 11)
+        #expect(joined.contains { if case .cancel(self.lease) = $0 { true } else { false } })
+        #expect(joined.contains { if case .report(.leftSweep(5, 1)) = $0 { true } else { false } })
+        #expect(m.runningCount == 0)
+        // Sweep 6 hands out a task with the same lease: it starts once the old one has ended.
+        let work = m.handle(
+            .received(.work(sweepID: 6, acks: [], tasks: [Assignment(lease: lease, params: Params(["x": .int(1)]))])),
+            now: 12)
+        #expect(runs(work).isEmpty)
+        let old = TaskResult(lease: lease, succeeded: true, duration: 1, metrics: ["score": 5], error: "")
+        let ended = m.handle(.finished([old]), now: 13)
+        #expect(ended.contains { if case .report(.resultDropped(self.lease, 5)) = $0 { true } else { false } })
+        #expect(!ended.contains { if case .send(.results) = $0 { true } else { false } }, "its result never counts")
+        #expect(runs(ended).map(\.1) == [6])
+        #expect(m.runningCount == 1)
+    }
+
+    @Test func aRefusedHelloIsSaidAgainAfterABackoff() {
+        var m = WorkerMachine(identity)
+        _ = m.handle(.started, now: 0)
+        _ = m.handle(.received(.rejected(reason: "worker name 'w' is in use")), now: 0.01)
+        #expect(m.nextWake >= 1)
+        #expect(hellos(m.handle(.tick, now: 0.5)) == 0)
+        #expect(hellos(m.handle(.tick, now: 1.02)) == 1)
+        _ = m.handle(.received(.rejected(reason: "worker name 'w' is in use")), now: 1.03)
+        #expect(hellos(m.handle(.tick, now: 2.5)) == 0, "twice as long the second time")
+        #expect(hellos(m.handle(.tick, now: 3.1)) == 1)
+    }
+}

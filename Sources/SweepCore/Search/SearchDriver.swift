@@ -53,6 +53,8 @@ public struct SearchDriver: Sendable {
     var seen = Set<Params>()
     var foldLosses: [Int: [Int: Double]] = [:]
     var startedAt: Double?
+    /// Seconds the search ran in earlier runs of a resumed sweep (counted by `time_limit`).
+    public var elapsedBefore = 0.0
     public private(set) var bestLoss = Double.infinity
     var finishedSinceImprovement = 0
     /// Why no further trial will start (nil while the search goes on).
@@ -84,7 +86,7 @@ public struct SearchDriver: Sendable {
 
     /// The next trial to start, or nil once a budget is spent or the sampler has nothing new.
     public mutating func nextTrial(now: Double) -> Trial? {
-        if startedAt == nil { startedAt = now }
+        startClock(now: now)
         checkBudgets(now: now)
         guard exhausted == nil else { return nil }
         let number = history.count
@@ -129,6 +131,14 @@ public struct SearchDriver: Sendable {
             exhausted = "\(patience) trials in a row finished without improving the best"
         }
     }
+
+    /// Starts counting the search's time (`time_limit`), from where earlier runs left it.
+    public mutating func startClock(now: Double) {
+        if startedAt == nil { startedAt = now - elapsedBefore }
+    }
+
+    /// Seconds the search has run, earlier runs included (nil: no trial suggested yet).
+    public func elapsed(now: Double) -> Double? { startedAt.map { now - $0 } }
 
     /// When `time_limit` ends the search (nil: no limit, or no trial suggested yet).
     public var timeLimitDeadline: Double? {
