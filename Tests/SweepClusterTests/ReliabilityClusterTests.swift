@@ -225,7 +225,7 @@ struct ReliabilityClusterTests {
     /// Issue 12 item 3: a task still running from a stopped sweep must not hold the worker's
     /// slot in the next sweep on the same address (it is cancelled; its result is dropped).
     @Test func aNewSweepOnTheSameAddressIsNotBlockedByTheOldSweepsTask() throws {
-        let (first, endpoint, _) = try startCoordinator(Self.spec(trials: 1, folds: 1, sleep: 30), heartbeat: "250ms")
+        let (first, endpoint, _) = try startCoordinator(Self.spec(trials: 1, folds: 2, sleep: 30), heartbeat: "250ms")
         let caches = try temporaryDirectory()
         let worker = try ChildProcess([
             "worker", "--connect", endpoint, "--slots", "1", "--name", "w", "--heartbeat", "250ms",
