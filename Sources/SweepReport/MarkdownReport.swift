@@ -106,6 +106,9 @@ public enum MarkdownReport {
         for usage in run.workerUsage {
             out += "| \(usage.worker) | \(usage.host) | \(usage.tasks) | \(format(usage.seconds)) |\n"
         }
+        if !run.healthEvents.isEmpty {
+            out += "\n### Worker health\n\n" + run.healthEvents.map { "- \($0)\n" }.joined()
+        }
         out += "\n## Failures\n\n"
         let failures = run.failures
         guard !failures.isEmpty else { return out + "None.\n" }

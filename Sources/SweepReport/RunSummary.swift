@@ -20,6 +20,9 @@ public struct RunSummary: Sendable {
     public var algorithm = ""
     public var searchEnded: String?
     public var stops: [StoppedTrial] = []
+    /// Workers paused after failing where others succeeded, leases abandoned, workers refused
+    /// and a fail-fast stop, in order (`kind: detail`), for the report's worker health section.
+    public var healthEvents: [String] = []
 
     public init(
         name: String, objective: Objective, metricNames: [String], folds: Int, trials: [Trial],

@@ -58,6 +58,11 @@ extension RunDatabase {
         summary.searchEnded = try String.fetchOne(
             db, sql: "SELECT detail FROM events WHERE kind = 'search-ended' ORDER BY id DESC LIMIT 1")
         summary.stops = restored.decisions
+        summary.healthEvents = try String.fetchAll(
+            db,
+            sql:
+                "SELECT kind || ': ' || detail FROM events WHERE kind IN ('worker-paused', 'lease-abandoned', 'worker-refused', 'failed-fast') ORDER BY id LIMIT 50"
+        )
         summary.refit = ending.refit
         return summary
     }
