@@ -246,4 +246,23 @@ struct ReliabilityClusterTests {
         try Self.checkBooks(out, tasks: 4)
         #expect(worker.awaitLine(containing: "cancelled 1 running tasks of sweep") != nil)
     }
+
+    /// Issue 12 item 7: two live workers with the same name evicted each other ("superseded" 46
+    /// times in 14 s). Now the older one is superseded once, then refused with a clear message.
+    @Test func twoLiveWorkersWithOneNameDoNotEvictEachOther() throws {
+        let (coordinator, endpoint, out) = try startCoordinator(
+            Self.spec(trials: 8, folds: 2, sleep: 0.3), heartbeat: "250ms")
+        let arguments = ["worker", "--connect", endpoint, "--slots", "1", "--name", "same", "--heartbeat", "250ms"]
+        let first = try ChildProcess(arguments)
+        defer { first.stop() }
+        #expect(first.awaitLine(containing: "registered with the coordinator") != nil)
+        let second = try ChildProcess(arguments)
+        defer { second.stop() }
+        let refused = try #require(first.awaitLine(containing: "the coordinator rejected us"))
+        #expect(refused.contains("worker name 'same'"), "\(refused)")
+        #expect(coordinator.awaitExit() == 0)
+        try Self.checkBooks(out, tasks: 16)
+        let superseded = coordinator.stderrLines.filter { $0.contains("superseded by a new incarnation") }
+        #expect(superseded.count == 1, "\(superseded)")
+    }
 }
