@@ -100,7 +100,8 @@ extension CoordinatorMachine {
         }
         guard succeeded == 0 else { return }
         earlyFailures.append(CommandProblem.reasonKey(error))
-        let tried = workers.values.allSatisfy { health[$0.hello.name]?.tried == true }
+        // Workers that could not take a task (draining, too small) are not waited for.
+        let tried = workers.values.allSatisfy { health[$0.hello.name]?.tried == true || !fits(1, on: $0.hello) }
         if earlyFailures.count >= Self.failFastAttempts && Set(earlyFailures).count == 1 && tried {
             failFast(
                 "the first \(earlyFailures.count) attempts all failed the same way and none succeeded: \(error)",

@@ -14,7 +14,10 @@ import SweepCore
 /// `heartbeatInterval`; any message counts as one. A worker silent for `livenessIntervals`
 /// intervals is dropped and its leases re-queued at once. A lease running past `taskTimeout`
 /// is a failed attempt (the worker's slot stays busy until it answers).
-/// A task ends when it succeeds or after `maxAttempts` attempts; then its trial is failed.
+/// A task ends when it succeeds or after `maxAttempts` failed attempts (or `maxLost` leases lost
+/// with their workers); then its trial is failed. Whose problem a failure is — the task's, the
+/// worker's or the whole sweep's — is decided in CoordinatorMachine+Health; who may register, in
+/// CoordinatorMachine+Workers.
 ///
 /// Trials come from the search (a `SearchDriver`) one at a time, when a worker has a free slot
 /// and no task waits, so a sampler that learns from results sees every result counted so far.
