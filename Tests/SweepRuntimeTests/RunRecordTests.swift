@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import Logging
 import Testing
 
 @testable import SweepCore
@@ -42,5 +44,29 @@ struct RunRecordTests {
 
         try FileManager.default.removeItem(atPath: path)
         #expect(try RunRecord.resume(directory: run).specFileChanged == nil, "the file is gone: nothing to compare")
+    }
+
+    /// `search.time_limit` restarted on resume (issue 12): the search's time is kept in run.db.
+    @Test func theSearchTimeOfEarlierRunsIsRestored() throws {
+        let (directory, path) = try specFile(original)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sweep = try SweepLoader.load(specPath: path)
+        let run = directory.appendingPathComponent("run").path
+        let record = try RunRecord.create(
+            directory: run, sweep: sweep, mode: "run", bind: "tcp://127.0.0.1:*", keyPath: nil,
+            allowPaths: [], insecure: false)
+        #expect(try RunRecord.resume(directory: run).restoredState?.searchSeconds == 0)
+        let journal = try RunJournal(
+            database: record.database, directory: run, spec: sweep.spec, logger: Logger(label: "test"))
+        journal.searchClock(nil, now: 99)  // no trial yet: nothing to keep
+        journal.searchClock(12.5, now: 100)
+        journal.searchClock(13, now: 101)  // kept now and then, not at every turn of the loop
+        journal.searchClock(14.25, now: 102, final: true)
+        try journal.commit()
+        #expect(try RunRecord.resume(directory: run).restoredState?.searchSeconds == 14.25)
+        let kept = try record.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE kind = 'search-seconds'")
+        }
+        #expect(kept == 2)
     }
 }
