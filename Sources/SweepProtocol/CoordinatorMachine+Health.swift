@@ -6,7 +6,8 @@ import SweepCore
 ///   is re-queued without using its retry budget, up to `maxLost` losses (a task that kills
 ///   every worker it lands on must end too).
 /// - A retry goes to a worker that has not failed the task, while a connected one could take it.
-/// - A worker whose attempts fail while others succeed is paused: it takes no new tasks for
+/// - A worker whose attempts fail while others succeed is paused (`shouldPause` says exactly
+///   when; failures spread over every worker pause none): it takes no new tasks for
 ///   `firstPause` seconds, twice as long each time again, and the failures of its current streak
 ///   are refunded to their tasks. A success on it ends the streak and resets the pause.
 /// - A failure because the worker cannot start the program at all never counts against the task.
@@ -16,8 +17,9 @@ import SweepCore
 ///   failures while another has not tried yet are that worker's problem.
 extension CoordinatorMachine {
     struct WorkerHealth {
-        /// Failed leases since its last success (refunded if it is paused).
-        var streak: [LeaseRef] = []
+        /// Failed leases since its last success, and whether each counted against its task
+        /// (those are refunded if it is paused).
+        var streak: [(lease: LeaseRef, counted: Bool)] = []
         /// It has ended an attempt this session (either way).
         var tried = false
         var pausedUntil = -Double.infinity
@@ -91,38 +93,53 @@ extension CoordinatorMachine {
         let index = taskIndex(lease.task)!
         tasks[index].failedOn.insert(worker.name)
         health[worker.name, default: WorkerHealth()].tried = true
-        if CommandProblem.isUnrunnable(error) {
-            // The worker's problem, never the task's (it gets no tasks while another worker can).
-        } else {
-            tasks[index].failures += 1
-            health[worker.name]!.streak.append(lease)
-            if shouldPause(worker.name, after: nil) { pause(worker.name, now: now, into: &actions) }
-        }
+        // A program the worker cannot start is the worker's problem, never the task's.
+        let counted = !CommandProblem.isUnrunnable(error)
+        if counted { tasks[index].failures += 1 }
+        health[worker.name]!.streak.append((lease, counted))
+        checkFailFast(error, now: now, into: &actions)
+        if failedFast == nil && shouldPause(worker.name, after: nil) { pause(worker.name, now: now, into: &actions) }
+    }
+
+    /// Stops the sweep if its first attempts all failed alike, nothing succeeded and every
+    /// connected worker that could take a task has tried.
+    mutating func checkFailFast(_ error: String, now: Double, into actions: inout [Action]) {
         guard succeeded == 0 else { return }
-        earlyFailures.append(CommandProblem.reasonKey(error))
+        let reason = CommandProblem.reasonKey(error)
+        earlyFailures.count += 1
+        if earlyFailures.reason == nil { earlyFailures.reason = reason }
+        earlyFailures.alike = earlyFailures.alike && earlyFailures.reason == reason
         // Workers that could not take a task (draining, too small) are not waited for.
         let tried = workers.values.allSatisfy { health[$0.hello.name]?.tried == true || !fits(1, on: $0.hello) }
-        if earlyFailures.count >= Self.failFastAttempts && Set(earlyFailures).count == 1 && tried {
+        if earlyFailures.count >= Self.failFastAttempts && earlyFailures.alike && tried {
             failFast(
                 "the first \(earlyFailures.count) attempts all failed the same way and none succeeded: \(error)",
                 now: now, into: &actions)
         }
     }
 
-    /// Whether a worker's failure streak is its own problem: it failed a task that `succeeded`
-    /// (just now, elsewhere) twice in a row or more, or failed `pauseAfterFailures` in a row while
-    /// other workers succeed.
+    /// Whether a worker's failure streak is its own problem: it could not start the program
+    /// `failFastAttempts` times; it failed twice or more in a row,
+    /// one of them a task that `succeeded` just now elsewhere; or it failed `pauseAfterFailures`
+    /// in a row while the other connected workers succeed (each one's last attempt succeeded). A
+    /// sweep whose failures are spread over all workers (a failing region of the space) pauses none.
     func shouldPause(_ name: String, after succeededTask: TaskID?) -> Bool {
         guard let streak = health[name]?.streak, !streak.isEmpty else { return false }
-        if let succeededTask, streak.count >= 2, streak.contains(where: { $0.task == succeededTask }) { return true }
-        return streak.count >= Self.pauseAfterFailures && successfulWorkers.contains { $0 != name }
+        // It cannot start the program, again and again: retrying at once would only spin.
+        if streak.count(where: { !$0.counted }) >= Self.failFastAttempts { return true }
+        if let succeededTask, streak.count >= 2, streak.contains(where: { $0.lease.task == succeededTask }) {
+            return true
+        }
+        let others = workers.values.map(\.hello.name).filter { $0 != name && successfulWorkers.contains($0) }
+        return streak.count >= Self.pauseAfterFailures && !others.isEmpty
+            && others.allSatisfy { health[$0]?.streak.isEmpty ?? true }
     }
 
     /// Pauses a worker and refunds its streak's failures to their unfinished tasks.
     mutating func pause(_ name: String, now: Double, into actions: inout [Action]) {
         guard var record = health[name] else { return }
         var refunded = 0
-        for lease in record.streak {
+        for (lease, counted) in record.streak where counted {
             guard let index = taskIndex(lease.task), !tasks[index].done, tasks[index].failures > 0 else { continue }
             tasks[index].failures -= 1
             refunded += 1

@@ -206,7 +206,7 @@ public struct CoordinatorMachine: Sendable {
     /// Workers that succeeded at a task this session (evidence that failures elsewhere are the worker's).
     var successfulWorkers: Set<String> = []
     /// The reasons of this session's failed attempts while nothing has succeeded (fail fast).
-    var earlyFailures: [String] = []
+    var earlyFailures = (count: 0, reason: String?.none, alike: true)
     /// Why the sweep stopped early (its first attempts all failed alike); nil while it has not.
     public internal(set) var failedFast: String?
     /// Incarnations superseded by a newer one, by worker id: if one speaks again it is a live

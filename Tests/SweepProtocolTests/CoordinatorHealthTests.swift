@@ -107,3 +107,53 @@ struct CoordinatorHealthTests {
         #expect(m.failedFast?.contains("command not found: 'python3'") == true)
     }
 }
+
+/// Worker health: what must not pause a worker, and what must not spin.
+struct CoordinatorHealthBoundsTests {
+    let a = PeerID([1]), b = PeerID([2])
+
+    func paused(_ actions: [CoordinatorMachine.Action]) -> [String] {
+        Kit.reports(actions).compactMap { if case .workerPaused(let name, _, _, _, _) = $0 { name } else { nil } }
+    }
+
+    /// A region of the space where the trainer fails on every worker is the tasks' problem.
+    @Test func failuresSpreadOverEveryWorkerPauseNone() {
+        var m = Kit.machine(trials: 20, folds: 1, maxAttempts: 1)
+        var leaseA = Kit.assigned(m.handle(.received(a, Kit.hello("a")), now: 0), to: a)
+        var leaseB = Kit.assigned(m.handle(.received(b, Kit.hello("b")), now: 0), to: b)
+        var all: [CoordinatorMachine.Action] = []
+        leaseA = Kit.assigned(m.handle(.received(a, .results(sweepID: 77, [Kit.ok(leaseA[0])])), now: 1), to: a)
+        leaseB = Kit.assigned(m.handle(.received(b, .results(sweepID: 77, [Kit.ok(leaseB[0])])), now: 1), to: b)
+        for step in 0..<4 {
+            var actions = m.handle(.received(a, .results(sweepID: 77, [Kit.failure(leaseA[0])])), now: 2 + Double(step))
+            leaseA = Kit.assigned(actions, to: a)
+            all += actions
+            actions = m.handle(.received(b, .results(sweepID: 77, [Kit.failure(leaseB[0])])), now: 2 + Double(step))
+            leaseB = Kit.assigned(actions, to: b)
+            all += actions
+        }
+        #expect(paused(all).isEmpty)
+        #expect(m.failed == 8)
+    }
+
+    /// A worker that cannot start the program, left alone after others succeeded, must not spin
+    /// on free retries: it is paused.
+    @Test func aLoneWorkerThatCannotStartTheProgramAfterSuccessesIsPaused() {
+        var m = Kit.machine(trials: 10, folds: 1)
+        let first = Kit.assigned(m.handle(.received(a, Kit.hello("a")), now: 0), to: a)
+        _ = m.handle(.received(a, .results(sweepID: 77, [Kit.ok(first[0])])), now: 1)
+        _ = m.handle(.received(a, .goodbye), now: 2)
+        let error = CommandProblem.notFound(program: "python3", worker: "b", searched: .path("/bin")).description
+        var next = Kit.assigned(m.handle(.received(b, Kit.hello("b")), now: 3), to: b)
+        var all: [CoordinatorMachine.Action] = []
+        var rounds = 0
+        while let lease = next.first, rounds < 100 {
+            let actions = m.handle(.received(b, .results(sweepID: 77, [Kit.failure(lease, error)])), now: 4)
+            all += actions
+            next = Kit.assigned(actions, to: b)
+            rounds += 1
+        }
+        #expect(rounds == 5 && paused(all) == ["b"])
+        #expect(Kit.records(all).isEmpty && m.failedFast == nil)
+    }
+}
