@@ -22,6 +22,9 @@ public struct RunStatus: Codable, Sendable {
     public var resumes: Int
     public var best: Best?
     public var recentEvents: [String]
+    /// Workers paused after failing where others succeeded, leases abandoned, workers refused,
+    /// a fail-fast stop (`kind: detail`, oldest first).
+    public var workerHealth: [String] = []
 
     public struct Best: Codable, Sendable {
         public var trial: Int
@@ -45,6 +48,7 @@ public struct RunStatus: Codable, Sendable {
             lines.append(
                 "best so far: trial \(best.trial) \(best.params) — \(best.metric) \(String(format: "%.4f", best.mean))")
         }
+        if !workerHealth.isEmpty { lines.append("worker health:"); lines += workerHealth.map { "  \($0)" } }
         if !recentEvents.isEmpty { lines.append("recent events:"); lines += recentEvents.map { "  \($0)" } }
         return lines.joined(separator: "\n")
     }
@@ -80,7 +84,7 @@ extension RunDatabase {
                 return
                     "\(ISO8601DateFormatter().string(from: date)) \(row["kind"] as String): \(row["detail"] as String)"
             }
-            return RunStatus(
+            var status = RunStatus(
                 name: restored.sweep.name, state: state,
                 trials: try count("SELECT count(*) FROM trials"), tasks: try count("SELECT count(*) FROM tasks"),
                 succeeded: try count("SELECT count(*) FROM results WHERE counted = 1 AND status = 'ok'"),
@@ -93,6 +97,12 @@ extension RunDatabase {
                 attempts: try count("SELECT count(*) FROM attempts"),
                 resumes: try count("SELECT count(*) FROM events WHERE kind = 'resumed'"),
                 best: best, recentEvents: events)
+            status.workerHealth = try String.fetchAll(
+                db,
+                sql:
+                    "SELECT kind || ': ' || detail FROM events WHERE kind IN ('worker-paused', 'lease-abandoned', 'worker-refused', 'failed-fast') ORDER BY id DESC LIMIT 20"
+            ).reversed()
+            return status
         }
     }
 }

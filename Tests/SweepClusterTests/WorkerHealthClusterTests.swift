@@ -33,5 +33,8 @@ struct WorkerHealthClusterTests {
         #expect(coordinator.stderrLines.contains { $0.contains("worker broken on") && $0.contains("paused for 30 s") })
         let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(report.contains("worker-paused: broken@"))
+        let status = try ChildProcess(["status", out.path])
+        #expect(status.awaitExit() == 0)
+        #expect(status.stdout.contains("worker health:\n  worker-paused: broken@"), "\(status.stdout)")
     }
 }
