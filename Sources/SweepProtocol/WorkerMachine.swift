@@ -170,7 +170,8 @@ public struct WorkerMachine: Sendable {
                 if !ready.isEmpty { send(.results(sweepID: sweepID, ready), now: now, into: &actions) }
             }
         case .progress(let lease, let step, let metrics):
-            if case .registered(let sweepID) = phase, running[lease] == sweepID {
+            // While a left sweep's task with this lease runs, reports are that task's, not the new one's.
+            if case .registered(let sweepID) = phase, running[lease] == sweepID, left[lease] == nil {
                 send(.progress(sweepID: sweepID, lease: lease, step: step, metrics: metrics), now: now, into: &actions)
             }
         case .tick:

@@ -190,6 +190,8 @@ struct WorkerMachineSweepTests {
             .received(.work(sweepID: 6, acks: [], tasks: [Assignment(lease: lease, params: Params(["x": .int(1)]))])),
             now: 12)
         #expect(runs(work).isEmpty)
+        let report = m.handle(.progress(lease, step: 1, metrics: ["score": 5]), now: 12.5)
+        #expect(!report.contains { if case .send(.progress) = $0 { true } else { false } }, "the old task's report")
         let old = TaskResult(lease: lease, succeeded: true, duration: 1, metrics: ["score": 5], error: "")
         let ended = m.handle(.finished([old]), now: 13)
         #expect(ended.contains { if case .report(.resultDropped(self.lease, 5)) = $0 { true } else { false } })
