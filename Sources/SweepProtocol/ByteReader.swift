@@ -86,4 +86,20 @@ struct ByteReader {
         guard let text = String(validating: slice, as: UTF8.self) else { throw DecodeError("string is not UTF-8") }
         return text
     }
+
+    /// A string of any length the message holds, for a field whose limit the caller judges: its
+    /// length in bytes, whether it is UTF-8, and at most its last `keep` bytes as text (repaired).
+    /// Nothing is built from the bytes beyond `keep`, so an oversized field costs no memory.
+    mutating func stringTail(keeping keep: Int) throws(DecodeError) -> (text: String, length: Int, isUTF8: Bool) {
+        let length = try count()
+        let slice = bytes[offset..<(offset + length)]
+        offset += length
+        guard length <= keep else {
+            var start = slice.endIndex - keep
+            while start < slice.endIndex && slice[start] & 0xC0 == 0x80 { start += 1 }
+            return (String(decoding: slice[start...], as: UTF8.self), length, true)
+        }
+        if let text = String(validating: slice, as: UTF8.self) { return (text, length, true) }
+        return (String(decoding: slice, as: UTF8.self), length, false)
+    }
 }

@@ -71,6 +71,13 @@ public enum Codec {
     /// Decodes one message. Throws `DecodeError` for anything malformed, truncated, of another
     /// protocol version, or with bytes left over; never traps on input.
     public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Message {
+        var refusals: [String] = []
+        return try decode(bytes, refusals: &refusals)
+    }
+
+    /// Decodes one message; a RESULTS entry that breaks a wire limit becomes a failed result
+    /// ("result rejected: …", see Codec+Results) and its reason is appended to `refusals`.
+    public static func decode(_ bytes: [UInt8], refusals: inout [String]) throws(DecodeError) -> Message {
         var r = ByteReader(bytes)
         guard bytes.count >= 4, bytes[0] == magic.0, bytes[1] == magic.1 else {
             throw DecodeError("not a sweep message (bad magic)")
@@ -111,19 +118,7 @@ public enum Codec {
             for _ in 0..<taskCount { tasks.append(Assignment(lease: try r.lease(), params: try r.params())) }
             message = .work(sweepID: sweepID, acks: acks, tasks: tasks)
         case .results:
-            let sweepID = try r.u64()
-            let count = try r.count(elementSize: 14)
-            var results: [TaskResult] = []
-            for _ in 0..<count {
-                let lease = try r.lease(), succeeded = try r.bool(), duration = try r.double()
-                let metrics = try r.metrics()
-                let error = try r.string(max: WireLimits.errorBytes)
-                results.append(
-                    TaskResult(
-                        lease: lease, succeeded: succeeded, duration: duration,
-                        metrics: metrics, error: error, log: try r.string(max: WireLimits.logBytes)))
-            }
-            message = .results(sweepID: sweepID, results)
+            message = try r.results(refusals: &refusals)
         case .heartbeat: message = .heartbeat
         case .reregister: message = .reregister
         case .sweepDone: message = .sweepDone(sweepID: try r.u64())

@@ -89,12 +89,24 @@ final class CoordinatorLoop {
             }
             let peer = PeerID(parts[0])
             let event: CoordinatorMachine.Event
+            var refusals: [String] = []
             do {
-                event = .received(peer, try Codec.decode(parts[1]))
+                event = .received(peer, try Codec.decode(parts[1], refusals: &refusals))
             } catch {
                 event = .malformed(peer, error)
             }
             perform(machine.handle(event, now: now), now: now)
+            refuse(refusals, to: peer)
+        }
+    }
+
+    /// Results over the wire's limits arrived as failed attempts (acknowledged with the rest);
+    /// the worker is told why, after the acknowledgement.
+    private func refuse(_ refusals: [String], to peer: PeerID) {
+        for reason in refusals {
+            logger.warning("\(reason)")
+            let text = WireLimits.prefix(reason, bytes: WireLimits.reasonBytes)
+            outbox.append((peer, Codec.encode(.rejected(reason: text))))
         }
     }
 

@@ -36,9 +36,11 @@ struct WorkerLoop {
             switch item {
             case .finished(let result):
                 tasks.finished(result.lease)
-                results.append(result)
+                // Whatever the trainer produced, what is sent fits the wire (what was cut is said).
+                results.append(result.bounded(keeping: objective.map { [$0] } ?? []))
             case .progress(let lease, let step, let metrics):
-                try perform(machine.handle(.progress(lease, step: step, metrics: metrics), now: MonotonicClock.now()))
+                let bounded = WireLimits.bounded(metrics, keeping: objective.map { [$0] } ?? []).metrics
+                try perform(machine.handle(.progress(lease, step: step, metrics: bounded), now: MonotonicClock.now()))
             case .control(.drain):
                 logger.info(
                     "draining: finishing \(machine.runningCount) running tasks and delivering \(machine.unacknowledgedCount) results, taking no new ones"
@@ -80,6 +82,9 @@ struct WorkerLoop {
     mutating func perform(_ actions: [WorkerMachine.Action]) throws {
         for action in actions {
             switch action {
+            case .send(.results(let sweepID, let results)):
+                // Many large results at once go in several messages, each under the size cap.
+                for batch in WireLimits.batches(results) { connection.send(.results(sweepID: sweepID, batch)) }
             case .send(let message):
                 connection.send(message)
             case .loadSetup(let setup):
@@ -100,6 +105,14 @@ struct WorkerLoop {
                 running = false
             }
         }
+    }
+
+    /// The objective of the sweep this worker holds, kept first when metrics are trimmed.
+    var objective: String? {
+        guard let context = tasks.contexts.values.first, case .command(let command) = context.runner else {
+            return nil
+        }
+        return command.command.objective
     }
 
     mutating func tell(_ report: WorkerMachine.Report) {
