@@ -81,9 +81,11 @@ struct BlobDownload {
     var received = 0
     var inFlight: Set<Int> = []
 
+    /// Nothing is allocated for the size the peer announced: the buffer grows as chunks arrive
+    /// (at most `window` chunks past what was received), so a false size costs no memory.
     init(_ blob: BlobRef) {
         self.blob = blob
-        bytes = [UInt8](repeating: 0, count: blob.size)
+        bytes = []
     }
 
     var isComplete: Bool { received == blob.size }
@@ -107,6 +109,9 @@ struct BlobDownload {
                 || blob.size == 0
         else { return false }
         inFlight.remove(offset)
+        if bytes.count < offset + chunk.count {
+            bytes.append(contentsOf: repeatElement(0, count: offset + chunk.count - bytes.count))
+        }
         bytes.replaceSubrange(offset..<(offset + chunk.count), with: chunk)
         received += chunk.count
         return true
