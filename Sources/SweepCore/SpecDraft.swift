@@ -13,7 +13,7 @@ public struct SpecDraft: Sendable {
     public var lines: [String: Int]
     public internal(set) var problems: [SpecProblem]
     /// The whole spec, when every section parsed.
-    var spec: Spec?
+    public internal(set) var spec: Spec?
 
     init(file: String, lines: [String: Int] = [:], problems: [SpecProblem] = []) {
         self.file = file

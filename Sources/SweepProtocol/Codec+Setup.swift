@@ -159,3 +159,36 @@ extension ByteReader {
             data: try blob(), workdir: try blob())
     }
 }
+
+extension Codec {
+    /// The size of SETUP's encoding, counted without building it (a dataset can be hundreds of
+    /// MiB): the coordinator refuses up front a sweep whose SETUP would exceed the message cap.
+    public static func encodedSize(_ setup: Setup) -> Int {
+        guard case .builtin(var builtin) = setup.trainer, let data = builtin.data else {
+            return encode(.setup(setup)).count
+        }
+        builtin.data = nil
+        var rest = setup
+        rest.trainer = .builtin(builtin)
+        // The flag byte is in `rest` already; then the dataset, field by field as `dataset(_:)` writes it.
+        var size = encode(.setup(rest)).count + varintSize(UInt64(data.rows)) + varintSize(UInt64(data.columns))
+        size += data.features.count * 8 + 1
+        switch data.target {
+        case .classes(let labels, let count):
+            size += varintSize(UInt64(count)) + labels.reduce(0) { $0 + varintSize(UInt64($1)) }
+        case .values(let values): size += values.count * 8
+        }
+        size += data.categoryCounts.reduce(0) { $0 + varintSize(UInt64($1)) }
+        return size + varintSize(UInt64(data.imputation.utf8.count)) + data.imputation.utf8.count
+    }
+
+    static func varintSize(_ value: UInt64) -> Int {
+        var value = value
+        var size = 1
+        while value >= 0x80 {
+            value >>= 7
+            size += 1
+        }
+        return size
+    }
+}

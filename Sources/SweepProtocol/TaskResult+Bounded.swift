@@ -70,9 +70,10 @@ extension WireLimits {
         return String(decoding: utf8[start...], as: UTF8.self)
     }
 
-    /// A size for people: "1 MiB", "64 KiB", "300 bytes".
+    /// A size for people: "1 MiB", "64 KiB", "300 bytes" ("300.5 MiB" past 1 MiB when not whole).
     public static func describe(bytes: Int) -> String {
         if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes >= 1 << 20 { return "\((Double(bytes) / Double(1 << 20) * 10).rounded() / 10) MiB" }
         if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
         return "\(bytes) bytes"
     }

@@ -93,6 +93,7 @@ extension SweepLoader {
     /// Checks that need the data and a part of the spec: the metric against the classes, the
     /// folds against the rows, and parameters bounded by a training fold's rows (k of k-NN).
     static func checkData(_ loaded: LoadedData, _ draft: inout SpecDraft) {
+        if let dataset = loaded.dataset { checkWire(dataset, &draft) }
         if let classes = loaded.dataset?.classNames.count ?? loaded.labels.map({ Set($0).count }), classes > 2,
             let metric = draft.objective?.metric, MetricInfo.named(metric)?.binaryOnly == true
         {
@@ -139,6 +140,27 @@ extension SweepLoader {
         } catch {
             draft.fail("trainer.workdir", "\(error)")
             return nil
+        }
+    }
+}
+
+extension SweepLoader {
+    /// A built-in model's data travels as numbers: its columns, categories and classes must fit
+    /// the wire's bounds (WireLimits).
+    static func checkWire(_ dataset: Dataset, _ draft: inout SpecDraft) {
+        if dataset.columns > WireLimits.columns {
+            draft.fail("data.path", "\(dataset.columns) feature columns exceed the limit of \(WireLimits.columns)")
+        }
+        if dataset.classNames.count > WireLimits.classes {
+            draft.fail(
+                "data.target", "\(dataset.classNames.count) classes exceed the limit of \(WireLimits.classes)")
+        }
+        for (index, categories) in dataset.categories.enumerated()
+        where (categories?.count ?? 0) > WireLimits.categories {
+            draft.fail(
+                "data.path",
+                "column '\(dataset.featureNames[index])' has \(categories!.count) categories; at most \(WireLimits.categories) can travel"
+            )
         }
     }
 }

@@ -64,6 +64,7 @@ public enum SweepLoader {
         let data = loadData(&draft, directory: directory)
         checkData(data, &draft)
         let workdir = loadWorkdir(&draft, directory: directory)
+        WireLimits.check(&draft)
         let spec = try draft.validated()
 
         var blobs: [String: [UInt8]] = [:]
@@ -78,9 +79,27 @@ public enum SweepLoader {
             ?? FoldPlan(
                 scheme: .partition, foldsPerRepeat: spec.cv.folds,
                 assignments: Array(repeating: [], count: spec.cv.repeats))
-        return LoadedSweep(
+        let sweep = LoadedSweep(
             spec: spec, specPath: specPath, specText: text, dataset: data.dataset, plannedTrials: plannedTrials,
             plan: plan,
             blobs: blobs, dataBlob: data.file?.blob, workdirBlob: workdir?.blob, dataSHA256: data.sha256)
+        try checkSetupSize(sweep)
+        return sweep
+    }
+
+    /// Every worker gets the sweep's SETUP in one message; one over the cap would be dropped by
+    /// libzmq and no task could run, so it is refused here, with what would fit.
+    static func checkSetupSize(_ sweep: LoadedSweep, cap: Int = WireLimits.messageBytes) throws {
+        let size = Codec.encodedSize(sweep.setup(sweepID: 0))
+        guard size > cap else { return }
+        let spec = sweep.spec
+        let what =
+            sweep.dataset.map { "\($0.rows) rows × \($0.columns) columns as numbers" }
+            ?? "\(sweep.plan.rows) rows × \(spec.cv.repeats) repeats of fold assignments"
+        let message =
+            "the sweep's setup for workers would be \(WireLimits.describe(bytes: size)) (\(what)); one message carries at most \(WireLimits.describe(bytes: cap)). Use fewer rows or columns, or a command trainer (its data file is shipped in chunks)"
+        throw SpecError(
+            file: sweep.specPath,
+            problems: [SpecProblem(field: "data.path", line: spec.lines["data.path"], message: message)])
     }
 }
