@@ -161,6 +161,16 @@ extension ByteReader {
 }
 
 extension Codec {
+    /// The sweep id of a SETUP message of this protocol version, read from its first bytes
+    /// without decoding the rest (nil: not a SETUP). The worker decodes SETUP off its socket thread.
+    public static func setupSweepID(_ bytes: [UInt8]) -> UInt64? {
+        guard bytes.count >= 12, bytes[0] == magic.0, bytes[1] == magic.1, bytes[2] == protocolVersion,
+            bytes[3] == Kind.setup.rawValue
+        else { return nil }
+        var reader = ByteReader(Array(bytes[4..<12]))
+        return try? reader.u64()
+    }
+
     /// The size of SETUP's encoding, counted without building it (a dataset can be hundreds of
     /// MiB): the coordinator refuses up front a sweep whose SETUP would exceed the message cap.
     public static func encodedSize(_ setup: Setup) -> Int {

@@ -15,6 +15,10 @@ struct TaskLauncher {
     var contexts: [UInt64: SweepContext] = [:]
     /// A command sweep's setup, until the files it names are in the store.
     var pendingSetup: (setup: Setup, command: WireCommand)?
+    /// The sweep whose SETUP is being decoded, and the one whose files are being read, off the
+    /// socket thread (TaskLauncher+Setup): its tasks wait meanwhile.
+    var decoding: UInt64?
+    var preparing: UInt64?
     var downloads: [String: BlobDownload] = [:]
     var waiting: [(Assignment, UInt64)] = []
     var running: [LeaseRef: (cancel: CancelFlag, gpus: [Int])] = [:]
@@ -105,25 +109,17 @@ struct TaskLauncher {
         return messages
     }
 
-    /// Once every file is here: unpack the workdir, read the data, and start waiting tasks.
+    /// Once every file is here: the workdir is unpacked and the data read off the socket thread
+    /// (`prepare`); the tasks start when `install` gets the outcome.
     mutating func finishSetupIfReady() -> [Message]? {
         guard let (setup, command) = pendingSetup, downloads.isEmpty else { return nil }
-        pendingSetup = nil
-        let runner: SweepContext.Runner
-        do {
-            let workdir = try command.workdir.map { try store.workdir(for: $0) }
-            let data = try command.data.map { blob in
-                try CommandData(
-                    csv: String(decoding: try Data(contentsOf: store.blobURL(blob)), as: UTF8.self), plan: setup.plan)
-            }
-            runner = .command(SweepContext.Command(command: command, data: data, workdir: workdir))
-        } catch {
-            let problem = "this worker could not prepare the sweep's files: \(error)"
-            logger.error("\(problem)")
-            runner = .unavailable(problem)
+        guard preparing != setup.sweepID else { return [] }
+        preparing = setup.sweepID
+        let (store, logger, inbox) = (self.store, self.logger, self.inbox)
+        DispatchQueue.global(qos: .userInitiated).async {
+            let runner = Self.prepare(setup, command, store: store, logger: logger)
+            inbox.post(.setupPrepared(sweepID: setup.sweepID, runner))
         }
-        contexts = [setup.sweepID: SweepContext(setup, runner: runner)]
-        startWaiting()
         return []
     }
 
@@ -140,7 +136,7 @@ struct TaskLauncher {
     mutating func run(_ assignment: Assignment, sweepID: UInt64) {
         let lease = assignment.lease
         guard let context = contexts[sweepID] else {
-            if pendingSetup?.setup.sweepID == sweepID {
+            if pendingSetup?.setup.sweepID == sweepID || decoding == sweepID {
                 waiting.append((assignment, sweepID))
             } else {
                 inbox.post(

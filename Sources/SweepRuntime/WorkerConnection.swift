@@ -32,7 +32,14 @@ final class WorkerConnection {
 
     /// The next message waiting, decoded (nil: none).
     func receive() throws -> WorkerMachine.Event? {
-        guard let parts = try socket.receive() else { return nil }
+        try receiveParts().map(Self.event)
+    }
+
+    /// The frames of the next message waiting, undecoded (nil: none).
+    func receiveParts() throws -> [[UInt8]]? { try socket.receive() }
+
+    /// A message's frames as the machine's event.
+    static func event(_ parts: [[UInt8]]) -> WorkerMachine.Event {
         guard parts.count == 1 else { return .malformed(DecodeError("expected 1 frame, got \(parts.count)")) }
         do {
             return .received(try Codec.decode(parts[0]))

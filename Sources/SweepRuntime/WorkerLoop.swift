@@ -46,6 +46,15 @@ struct WorkerLoop {
                     "draining: finishing \(machine.runningCount) running tasks and delivering \(machine.unacknowledgedCount) results, taking no new ones"
                 )
                 try perform(machine.handle(.drain, now: MonotonicClock.now()))
+            case .setupDecoded(let setup):
+                if tasks.decoded(setup.sweepID) {
+                    try perform(machine.handle(.received(.setup(setup)), now: MonotonicClock.now()))
+                }
+            case .setupMalformed(let sweepID, let error):
+                tasks.undecodable(sweepID)
+                try perform(machine.handle(.malformed(error), now: MonotonicClock.now()))
+            case .setupPrepared(let sweepID, let runner):
+                tasks.install(sweepID, runner)
             case .control(.stop):
                 // Stop now: cancel running programs and say goodbye, so their tasks are
                 // re-queued at once rather than after the heartbeat timeout.
@@ -58,10 +67,17 @@ struct WorkerLoop {
         if !results.isEmpty { try perform(machine.handle(.finished(results), now: MonotonicClock.now())) }
     }
 
-    /// Messages from the coordinator.
+    /// Messages from the coordinator. A SETUP is decoded off this thread (it can carry hundreds
+    /// of MiB of data); meanwhile it counts as a heartbeat, and the machine sees it once decoded.
     mutating func receiveAll() throws {
-        while running, let event = try connection.receive() {
-            try perform(machine.handle(event, now: MonotonicClock.now()))
+        while running, let parts = try connection.receiveParts() {
+            let now = MonotonicClock.now()
+            if parts.count == 1, let sweepID = Codec.setupSweepID(parts[0]) {
+                tasks.decodeSetup(parts[0], sweepID: sweepID)
+                try perform(machine.handle(.received(.heartbeat), now: now))
+                continue
+            }
+            try perform(machine.handle(WorkerConnection.event(parts), now: now))
         }
     }
 

@@ -42,6 +42,11 @@ public final class WorkerService {
         case finished(TaskResult)
         case progress(LeaseRef, step: Int, metrics: [String: Double])
         case control(Control)
+        /// A SETUP decoded off the socket thread (or why it could not be).
+        case setupDecoded(Setup)
+        case setupMalformed(sweepID: UInt64, DecodeError)
+        /// A command sweep's files unpacked and read off the socket thread: how its tasks run.
+        case setupPrepared(sweepID: UInt64, SweepContext.Runner)
     }
 
     let options: Options

@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+import SweepCore
+import SweepProtocol
+
+/// Setup work that would stall the socket thread (and with it heartbeats) runs on a background
+/// queue: decoding a SETUP (a built-in sweep's data can be hundreds of MiB), unpacking a workdir
+/// and reading a command sweep's CSV. The outcome comes back through the inbox; the socket thread
+/// only installs it. Tasks of that sweep wait meanwhile, as they wait for its files.
+extension TaskLauncher {
+    /// Decodes a SETUP off the socket thread; the loop gets `.setupDecoded` or `.setupMalformed`.
+    /// A SETUP of the sweep this worker holds or is decoding already is not decoded again.
+    mutating func decodeSetup(_ bytes: [UInt8], sweepID: UInt64) {
+        guard contexts[sweepID] == nil, pendingSetup?.setup.sweepID != sweepID, decoding != sweepID else { return }
+        decoding = sweepID
+        let inbox = self.inbox
+        DispatchQueue.global(qos: .userInitiated).async {
+            do throws(DecodeError) {
+                guard case .setup(let setup) = try Codec.decode(bytes) else {
+                    throw DecodeError("not a SETUP message")
+                }
+                inbox.post(.setupDecoded(setup))
+            } catch {
+                inbox.post(.setupMalformed(sweepID: sweepID, error))
+            }
+        }
+    }
+
+    /// The decoded SETUP is the one awaited (false: a newer one came since; drop it).
+    mutating func decoded(_ sweepID: UInt64) -> Bool {
+        guard decoding == sweepID else { return false }
+        decoding = nil
+        return true
+    }
+
+    /// A SETUP that did not decode: the tasks that waited for it fail, saying so.
+    mutating func undecodable(_ sweepID: UInt64) {
+        guard decoding == sweepID else { return }
+        decoding = nil
+        startWaiting()
+    }
+
+    /// A command sweep's files, read: its tasks start (unless another sweep's setup came since).
+    mutating func install(_ sweepID: UInt64, _ runner: SweepContext.Runner) {
+        guard let (setup, _) = pendingSetup, setup.sweepID == sweepID, preparing == sweepID else { return }
+        (pendingSetup, preparing) = (nil, nil)
+        contexts = [sweepID: SweepContext(setup, runner: runner)]
+        startWaiting()
+    }
+
+    /// Unpacks the workdir and reads the data of a command sweep whose files are all in the store.
+    static func prepare(_ setup: Setup, _ command: WireCommand, store: BlobStore, logger: Logger)
+        -> SweepContext.Runner
+    {
+        do {
+            let workdir = try command.workdir.map { try store.workdir(for: $0) }
+            let data = try command.data.map { blob in
+                try CommandData(
+                    csv: String(decoding: try Data(contentsOf: store.blobURL(blob)), as: UTF8.self), plan: setup.plan)
+            }
+            return .command(SweepContext.Command(command: command, data: data, workdir: workdir))
+        } catch {
+            let problem = "this worker could not prepare the sweep's files: \(error)"
+            logger.error("\(problem)")
+            return .unavailable(problem)
+        }
+    }
+}
