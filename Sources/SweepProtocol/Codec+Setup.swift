@@ -12,8 +12,14 @@ extension ByteWriter {
         case .builtin(let builtin):
             u8(0); string(builtin.model)
             count(builtin.progressMetrics.count); for name in builtin.progressMetrics { string(name) }
-            guard let data = builtin.data else { bool(false); return }
-            bool(true); dataset(data)
+            // Data kind: 0 none, 1 inline, 2 a served file (a blob without its presence flag).
+            if let data = builtin.data {
+                u8(1); dataset(data)
+            } else if let blob = builtin.dataBlob {
+                u8(2); string(blob.sha256); count(blob.size)
+            } else {
+                u8(0)
+            }
         case .command(let command):
             u8(1); self.command(command)
         }
@@ -57,8 +63,14 @@ extension ByteReader {
             let metricCount = try count()
             var progressMetrics: [String] = []
             for _ in 0..<metricCount { progressMetrics.append(try string(max: WireLimits.nameBytes)) }
-            let data = try bool() ? try dataset(rows: plan.rows) : nil
-            trainer = .builtin(WireBuiltin(model: model, progressMetrics: progressMetrics, data: data))
+            var builtin = WireBuiltin(model: model, progressMetrics: progressMetrics, data: nil)
+            switch try u8() {
+            case 0: break
+            case 1: builtin.data = try dataset(rows: plan.rows)
+            case 2: builtin.dataBlob = try blobBody()
+            case let kind: throw DecodeError("unknown data kind \(kind)")
+            }
+            trainer = .builtin(builtin)
         case 1:
             trainer = .command(try command())
         case let kind:
@@ -136,6 +148,10 @@ extension ByteReader {
 
     mutating func blob() throws(DecodeError) -> BlobRef? {
         guard try bool() else { return nil }
+        return try blobBody()
+    }
+
+    mutating func blobBody() throws(DecodeError) -> BlobRef {
         let hash = try string(max: 64)
         guard hash.count == 64, hash.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
             throw DecodeError("blob hash is not 64 hex digits")
@@ -161,6 +177,22 @@ extension ByteReader {
 }
 
 extension Codec {
+    /// A dataset as bytes (PROTOCOL.md's `dataset`): what a built-in sweep serves as a file when
+    /// its data is too large for SETUP.
+    public static func encode(_ dataset: WireDataset) -> [UInt8] {
+        var writer = ByteWriter(capacity: dataset.features.count * 8 + dataset.rows * 2 + 64)
+        writer.dataset(dataset)
+        return writer.bytes
+    }
+
+    /// A served dataset file, bounded like SETUP: `rows` must match the fold plan's.
+    public static func decodeDataset(_ bytes: [UInt8], rows: Int) throws(DecodeError) -> WireDataset {
+        var reader = ByteReader(bytes)
+        let dataset = try reader.dataset(rows: rows)
+        guard reader.isAtEnd else { throw DecodeError("\(reader.remaining) unexpected bytes after the dataset") }
+        return dataset
+    }
+
     /// The sweep id of a SETUP message of this protocol version, read from its first bytes
     /// without decoding the rest (nil: not a SETUP). The worker decodes SETUP off its socket thread.
     public static func setupSweepID(_ bytes: [UInt8]) -> UInt64? {

@@ -1,7 +1,7 @@
 import SweepCore
 
 /// The wire protocol's version; see PROTOCOL.md beside this file.
-public let protocolVersion: UInt8 = 2
+public let protocolVersion: UInt8 = 3
 
 /// One dispatch of a task: (trial, fold, attempt). A result names the lease it answers.
 public struct LeaseRef: Hashable, Sendable, CustomStringConvertible {
@@ -80,13 +80,17 @@ public struct WireBuiltin: Sendable, Equatable {
     public var model: String
     /// Metrics iterative models report per iteration (the objective first).
     public var progressMetrics: [String]
-    /// Nil for a model that needs no data.
+    /// Nil for a model that needs no data, or whose data ships as a file (`dataBlob`).
     public var data: WireDataset?
+    /// Data too large for one message: the dataset's encoding (PROTOCOL.md's `dataset`) as a
+    /// file the worker fetches in chunks, like a command's files.
+    public var dataBlob: BlobRef?
 
-    public init(model: String, progressMetrics: [String] = [], data: WireDataset?) {
+    public init(model: String, progressMetrics: [String] = [], data: WireDataset?, dataBlob: BlobRef? = nil) {
         self.model = model
         self.progressMetrics = progressMetrics
         self.data = data
+        self.dataBlob = dataBlob
     }
 }
 

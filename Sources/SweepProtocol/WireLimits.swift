@@ -23,6 +23,8 @@ public enum WireLimits {
     /// A command's argument or environment value, and an environment name.
     public static let argumentBytes = 65_536
     public static let environmentNameBytes = 4096
+    /// A built-in sweep's data up to this size travels inside SETUP; larger, as a file in chunks.
+    public static let inlineDataBytes = 64 << 20
     /// One chunk of a shipped file.
     public static let chunkBytes = 64 << 20
     /// Heartbeat interval the coordinator may announce.

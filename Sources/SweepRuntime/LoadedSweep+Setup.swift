@@ -12,7 +12,9 @@ extension LoadedSweep {
         switch spec.trainer {
         case .builtin(let builtin):
             trainer = .builtin(
-                WireBuiltin(model: builtin.model.name, progressMetrics: spec.metricNames, data: wireDataset))
+                WireBuiltin(
+                    model: builtin.model.name, progressMetrics: spec.metricNames,
+                    data: datasetBlob == nil ? wireDataset : nil, dataBlob: datasetBlob))
         case .command(let command):
             trainer = .command(
                 WireCommand(

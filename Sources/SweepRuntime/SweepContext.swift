@@ -44,12 +44,14 @@ final class SweepContext: Sendable {
 
     /// A built-in sweep: the model is looked up in the registry once, here.
     convenience init(_ setup: Setup, builtin: WireBuiltin) {
+        self.init(setup, runner: Self.runner(builtin))
+    }
+
+    /// How a built-in sweep's tasks run: its model and its data (already decoded).
+    static func runner(_ builtin: WireBuiltin) -> Runner {
         guard let model = BuiltinModels.named(builtin.model) else {
-            self.init(
-                setup,
-                runner: .unavailable(
-                    "this worker has no built-in model '\(builtin.model)'; run the coordinator's version of sweep"))
-            return
+            return .unavailable(
+                "this worker has no built-in model '\(builtin.model)'; run the coordinator's version of sweep")
         }
         let dataset = builtin.data.map { data in
             let target: Target
@@ -62,11 +64,7 @@ final class SweepContext: Sendable {
                 categories: data.categoryCounts.map { $0 == 0 ? nil : (0..<$0).map(String.init) })
         }
         let imputation = builtin.data.flatMap { Preprocessor.Imputation(rawValue: $0.imputation) } ?? .mean
-        self.init(
-            setup,
-            runner: .builtin(
-                Builtin(
-                    model: model, dataset: dataset, imputation: imputation,
-                    progressMetrics: builtin.progressMetrics)))
+        return .builtin(
+            Builtin(model: model, dataset: dataset, imputation: imputation, progressMetrics: builtin.progressMetrics))
     }
 }

@@ -15,12 +15,15 @@ public struct LoadedSweep: Sendable {
     public let plannedTrials: Int?
     /// Which rows train and validate each task fold (no rows when the sweep has no data).
     public let plan: FoldPlan
-    /// Files served to workers by SHA-256 (command trainers: the data CSV and the workdir bundle).
-    public let blobs: [String: [UInt8]]
+    /// Files served to workers by SHA-256 (command trainers: the data CSV and the workdir bundle;
+    /// built-in ones: the dataset, when it is too large to travel inside SETUP).
+    public internal(set) var blobs: [String: [UInt8]]
     public let dataBlob: BlobRef?
     public let workdirBlob: BlobRef?
     /// SHA-256 of the data file as read (so a resumed sweep can check it is the same data).
     public let dataSHA256: String?
+    /// A built-in sweep's dataset served as a file (nil: it travels inside SETUP).
+    public internal(set) var datasetBlob: BlobRef?
 
     /// The search the spec asks for: sampler, budgets, goal and early stopping.
     public var searchConfiguration: SearchDriver.Configuration {
@@ -79,12 +82,25 @@ public enum SweepLoader {
             ?? FoldPlan(
                 scheme: .partition, foldsPerRepeat: spec.cv.folds,
                 assignments: Array(repeating: [], count: spec.cv.repeats))
-        let sweep = LoadedSweep(
+        var sweep = LoadedSweep(
             spec: spec, specPath: specPath, specText: text, dataset: data.dataset, plannedTrials: plannedTrials,
             plan: plan,
             blobs: blobs, dataBlob: data.file?.blob, workdirBlob: workdir?.blob, dataSHA256: data.sha256)
+        shipLargeDataAsFile(&sweep)
         try checkSetupSize(sweep)
         return sweep
+    }
+
+    /// A built-in sweep's data larger than `inlineBytes` is served as a file that workers fetch
+    /// in chunks and cache by hash, so no SETUP comes near the message cap.
+    static func shipLargeDataAsFile(_ sweep: inout LoadedSweep, inlineBytes: Int = WireLimits.inlineDataBytes) {
+        guard let dataset = sweep.wireDataset, Codec.encodedSize(sweep.setup(sweepID: 0)) > inlineBytes else {
+            return
+        }
+        let bytes = Codec.encode(dataset)
+        let blob = BlobRef(sha256: ContentHash.sha256(bytes), size: bytes.count)
+        sweep.blobs[blob.sha256] = bytes
+        sweep.datasetBlob = blob
     }
 
     /// Every worker gets the sweep's SETUP in one message; one over the cap would be dropped by
@@ -93,11 +109,8 @@ public enum SweepLoader {
         let size = Codec.encodedSize(sweep.setup(sweepID: 0))
         guard size > cap else { return }
         let spec = sweep.spec
-        let what =
-            sweep.dataset.map { "\($0.rows) rows × \($0.columns) columns as numbers" }
-            ?? "\(sweep.plan.rows) rows × \(spec.cv.repeats) repeats of fold assignments"
         let message =
-            "the sweep's setup for workers would be \(WireLimits.describe(bytes: size)) (\(what)); one message carries at most \(WireLimits.describe(bytes: cap)). Use fewer rows or columns, or a command trainer (its data file is shipped in chunks)"
+            "the sweep's setup for workers would be \(WireLimits.describe(bytes: size)) (\(sweep.plan.rows) rows × \(spec.cv.repeats) repeats of fold assignments); one message carries at most \(WireLimits.describe(bytes: cap)). Use fewer rows or repeats"
         throw SpecError(
             file: sweep.specPath,
             problems: [SpecProblem(field: "data.path", line: spec.lines["data.path"], message: message)])

@@ -48,17 +48,26 @@ extension TaskLauncher {
         startWaiting()
     }
 
-    /// Unpacks the workdir and reads the data of a command sweep whose files are all in the store.
-    static func prepare(_ setup: Setup, _ command: WireCommand, store: BlobStore, logger: Logger)
-        -> SweepContext.Runner
-    {
+    /// Reads a sweep's files once they are all in the store: a command's workdir is unpacked and
+    /// its CSV read; a built-in sweep's served dataset is decoded.
+    static func prepare(_ setup: Setup, store: BlobStore, logger: Logger) -> SweepContext.Runner {
         do {
-            let workdir = try command.workdir.map { try store.workdir(for: $0) }
-            let data = try command.data.map { blob in
-                try CommandData(
-                    csv: String(decoding: try Data(contentsOf: store.blobURL(blob)), as: UTF8.self), plan: setup.plan)
+            switch setup.trainer {
+            case .builtin(var builtin):
+                guard let blob = builtin.dataBlob else { return SweepContext.runner(builtin) }
+                let bytes = try [UInt8](Data(contentsOf: store.blobURL(blob)))
+                builtin.data = try Codec.decodeDataset(bytes, rows: setup.plan.rows)
+                builtin.dataBlob = nil
+                return SweepContext.runner(builtin)
+            case .command(let command):
+                let workdir = try command.workdir.map { try store.workdir(for: $0) }
+                let data = try command.data.map { blob in
+                    try CommandData(
+                        csv: String(decoding: try Data(contentsOf: store.blobURL(blob)), as: UTF8.self),
+                        plan: setup.plan)
+                }
+                return .command(SweepContext.Command(command: command, data: data, workdir: workdir))
             }
-            return .command(SweepContext.Command(command: command, data: data, workdir: workdir))
         } catch {
             let problem = "this worker could not prepare the sweep's files: \(error)"
             logger.error("\(problem)")

@@ -13,8 +13,9 @@ struct TaskLauncher {
     let logger: Logger
     var freeGPUs: [Int]
     var contexts: [UInt64: SweepContext] = [:]
-    /// A command sweep's setup, until the files it names are in the store.
-    var pendingSetup: (setup: Setup, command: WireCommand)?
+    /// A sweep's setup, until the files it names are in the store (a command's files, or a
+    /// built-in sweep's data too large for one message).
+    var pendingSetup: (setup: Setup, blobs: [BlobRef])?
     /// The sweep whose SETUP is being decoded, and the one whose files are being read, off the
     /// socket thread (TaskLauncher+Setup): its tasks wait meanwhile.
     var decoding: UInt64?
@@ -42,20 +43,21 @@ struct TaskLauncher {
     mutating func load(_ setup: Setup) -> [Message] {
         switch setup.trainer {
         case .builtin(let builtin):
+            if let blob = builtin.dataBlob { return load(setup, blobs: [blob]) }
             (pendingSetup, downloads) = (nil, [:])  // a command sweep's files still on the way are no longer needed
             contexts = [setup.sweepID: SweepContext(setup, builtin: builtin)]
             startWaiting()
             return []
         case .command(let command):
-            return load(setup, command: command)
+            return load(setup, blobs: command.blobs)
         }
     }
 
-    /// A command sweep: its files are fetched (or found in the cache) before its tasks start.
-    mutating func load(_ setup: Setup, command: WireCommand) -> [Message] {
-        pendingSetup = (setup, command)
+    /// A sweep with files: they are fetched (or found in the cache) before its tasks start.
+    mutating func load(_ setup: Setup, blobs: [BlobRef]) -> [Message] {
+        pendingSetup = (setup, blobs)
         downloads = [:]
-        for blob in command.blobs {
+        for blob in blobs {
             if store.has(blob) {
                 logger.info("using cached file \(blob.sha256.prefix(12)) (\(blob.size) bytes)")
             } else {
@@ -112,12 +114,12 @@ struct TaskLauncher {
     /// Once every file is here: the workdir is unpacked and the data read off the socket thread
     /// (`prepare`); the tasks start when `install` gets the outcome.
     mutating func finishSetupIfReady() -> [Message]? {
-        guard let (setup, command) = pendingSetup, downloads.isEmpty else { return nil }
+        guard let (setup, _) = pendingSetup, downloads.isEmpty else { return nil }
         guard preparing != setup.sweepID else { return [] }
         preparing = setup.sweepID
         let (store, logger, inbox) = (self.store, self.logger, self.inbox)
         DispatchQueue.global(qos: .userInitiated).async {
-            let runner = Self.prepare(setup, command, store: store, logger: logger)
+            let runner = Self.prepare(setup, store: store, logger: logger)
             inbox.post(.setupPrepared(sweepID: setup.sweepID, runner))
         }
         return []

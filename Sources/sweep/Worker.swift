@@ -43,6 +43,10 @@ struct Worker: ParsableCommand {
         guard slots >= 1 && slots <= 4096 else {
             throw ValidationError("--slots must be between 1 and 4096, got \(slots)")
         }
+        // The worker id NAME@HOST travels in HELLO, whose names the wire bounds (WireLimits).
+        if let name, name.utf8.count > 128 {
+            throw ValidationError("--name has \(name.utf8.count) bytes; a worker name may have at most 128")
+        }
         if let gpus, !gpus.isEmpty {
             let parts = gpus.split(separator: ",", omittingEmptySubsequences: false)
             guard parts.allSatisfy({ Int($0.trimmingCharacters(in: .whitespaces)).map { $0 >= 0 } ?? false }),

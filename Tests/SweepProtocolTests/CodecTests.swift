@@ -33,6 +33,13 @@ struct CodecTests {
             Setup(
                 sweepID: 9, folds: 2, plan: FoldPlan(scheme: .partition, foldsPerRepeat: 2, assignments: [[]]),
                 trainer: .builtin(WireBuiltin(model: "noop", data: nil)))),
+        .setup(
+            Setup(
+                sweepID: 9, folds: 2, plan: FoldPlan(scheme: .partition, foldsPerRepeat: 2, assignments: [[0, 1]]),
+                trainer: .builtin(
+                    WireBuiltin(
+                        model: "knn", data: nil, dataBlob: BlobRef(sha256: String(repeating: "d", count: 64), size: 9))
+                ))),
         .work(
             sweepID: 1, acks: [lease],
             tasks: [
@@ -76,7 +83,7 @@ struct CodecTests {
     @Test func rejectsOtherVersionsWithAClearReason() {
         var bytes = Codec.encode(.heartbeat)
         bytes[2] = 9
-        #expect(throws: DecodeError("protocol version 9 is not supported; this build speaks version 2")) {
+        #expect(throws: DecodeError("protocol version 9 is not supported; this build speaks version 3")) {
             try Codec.decode(bytes)
         }
     }

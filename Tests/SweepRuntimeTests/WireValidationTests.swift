@@ -77,20 +77,24 @@ struct WireValidationTests {
             ).isEmpty)
     }
 
-    /// A built-in sweep whose SETUP would exceed the message cap is refused up front, saying why.
-    @Test func aSetupOverTheMessageCapIsRefusedWithItsSize() throws {
+    func builtinSweep(rows: Int = 200) throws -> LoadedSweep {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-wire-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let csv = "a,b,label\n" + (0..<200).map { "\($0),\($0 % 7),\($0 % 2)" }.joined(separator: "\n")
+        let csv = "a,b,label\n" + (0..<rows).map { "\($0),\($0 % 7),\($0 % 2)" }.joined(separator: "\n")
         try csv.write(to: directory.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
-        let sweep = try SweepLoader.load(
+        return try SweepLoader.load(
             specText: """
                 data: {path: d.csv, target: label, task: classification}
                 cv: {folds: 2}
                 trainer: {model: logistic_regression}
                 """,
             specPath: directory.appendingPathComponent("spec.yaml").path)
+    }
+
+    /// A SETUP that would exceed the message cap even without its data is refused up front.
+    @Test func aSetupOverTheMessageCapIsRefusedWithItsSize() throws {
+        let sweep = try builtinSweep()
         let exact = Codec.encode(.setup(sweep.setup(sweepID: 0))).count
         #expect(Codec.encodedSize(sweep.setup(sweepID: 0)) == exact)
         #expect(throws: Never.self) { try SweepLoader.checkSetupSize(sweep, cap: exact) }
@@ -100,7 +104,7 @@ struct WireValidationTests {
         } catch let error as SpecError {
             let text = error.problems.map(\.description).joined()
             #expect(text.hasPrefix("line 1: data.path: the sweep's setup for workers would be \(exact) bytes"))
-            #expect(text.contains("200 rows × 2 columns"))
+            #expect(text.contains("200 rows × 1 repeats"))
         }
     }
 }

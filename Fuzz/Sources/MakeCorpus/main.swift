@@ -29,6 +29,17 @@ let messages: [(String, Message)] = [
                             target: .classes(labels: [0, 1, 0, 1], count: 2))))))
     ),
     (
+        "setup-data-file",
+        .setup(
+            Setup(
+                sweepID: 1, folds: 2,
+                plan: FoldPlan(scheme: .partition, foldsPerRepeat: 2, assignments: [[0, 1, 1, 0]]),
+                trainer: .builtin(
+                    WireBuiltin(
+                        model: "knn", progressMetrics: ["accuracy"], data: nil,
+                        dataBlob: BlobRef(sha256: hash, size: 4096)))))
+    ),
+    (
         "setup-command",
         .setup(
             Setup(
