@@ -40,6 +40,69 @@ extension TaskLauncher {
         startWaiting()
     }
 
+    /// Verifies a sweep's files in the cache off the socket thread (the first use hashes them).
+    func checkCache(_ blobs: [BlobRef], sweepID: UInt64) {
+        let (store, logger, inbox) = (self.store, self.logger, self.inbox)
+        DispatchQueue.global(qos: .userInitiated).async {
+            let missing = blobs.filter { blob in
+                let cached = store.has(blob)
+                logger.info(
+                    cached
+                        ? "using cached file \(blob.sha256.prefix(12)) (\(blob.size) bytes)"
+                        : "fetching file \(blob.sha256.prefix(12)) (\(blob.size) bytes) from the coordinator")
+                return !cached
+            }
+            inbox.post(.filesChecked(sweepID: sweepID, missing: missing))
+        }
+    }
+
+    /// The cache is checked: fetch what it lacks (FETCH requests), or prepare the sweep.
+    mutating func filesChecked(_ sweepID: UInt64, missing: [BlobRef]) -> [Message] {
+        guard checking == sweepID, pendingSetup?.setup.sweepID == sweepID else { return [] }
+        checking = nil
+        for blob in missing { downloads[blob.sha256] = BlobDownload(blob) }
+        return finishSetupIfReady() ?? requests()
+    }
+
+    /// Writes a downloaded file to the cache off the socket thread (it is hashed first).
+    mutating func store(_ download: BlobDownload) {
+        storing[download.blob.sha256] = download.blob
+        let (store, logger, inbox) = (self.store, self.logger, self.inbox)
+        DispatchQueue.global(qos: .userInitiated).async {
+            do {
+                try store.store(download.bytes, as: download.blob)
+                logger.info("fetched file \(download.blob.sha256.prefix(12)) (\(download.blob.size) bytes)")
+                inbox.post(.fileStored(download.blob, error: nil))
+            } catch {
+                inbox.post(.fileStored(download.blob, error: "\(error)"))
+            }
+        }
+    }
+
+    /// A fetched file is in the cache (or did not match its hash: it is fetched again).
+    mutating func fileStored(_ blob: BlobRef, error: String?) -> [Message] {
+        guard storing.removeValue(forKey: blob.sha256) != nil else { return [] }
+        if let error {
+            logger.warning("\(error)")
+            downloads[blob.sha256] = BlobDownload(blob)
+            return requests()
+        }
+        return finishSetupIfReady() ?? requests()
+    }
+
+    /// The setup outcomes posted by the background work above, applied; the FETCH requests they
+    /// lead to (nil: `item` is not one of them).
+    mutating func take(_ item: WorkerService.Inbox) -> [Message]? {
+        switch item {
+        case .setupPrepared(let sweepID, let runner):
+            install(sweepID, runner)
+            return []
+        case .filesChecked(let sweepID, let missing): return filesChecked(sweepID, missing: missing)
+        case .fileStored(let blob, let error): return fileStored(blob, error: error)
+        default: return nil
+        }
+    }
+
     /// A command sweep's files, read: its tasks start (unless another sweep's setup came since).
     mutating func install(_ sweepID: UInt64, _ runner: SweepContext.Runner) {
         guard let (setup, _) = pendingSetup, setup.sweepID == sweepID, preparing == sweepID else { return }

@@ -20,6 +20,10 @@ struct TaskLauncher {
     /// socket thread (TaskLauncher+Setup): its tasks wait meanwhile.
     var decoding: UInt64?
     var preparing: UInt64?
+    /// The sweep whose cached files are being verified, and downloaded files being written, off
+    /// the socket thread (hashing a large file would stall heartbeats).
+    var checking: UInt64?
+    var storing: [String: BlobRef] = [:]
     var downloads: [String: BlobDownload] = [:]
     var waiting: [(Assignment, UInt64)] = []
     var running: [LeaseRef: (cancel: CancelFlag, gpus: [Int])] = [:]
@@ -55,17 +59,9 @@ struct TaskLauncher {
 
     /// A sweep with files: they are fetched (or found in the cache) before its tasks start.
     mutating func load(_ setup: Setup, blobs: [BlobRef]) -> [Message] {
-        pendingSetup = (setup, blobs)
-        downloads = [:]
-        for blob in blobs {
-            if store.has(blob) {
-                logger.info("using cached file \(blob.sha256.prefix(12)) (\(blob.size) bytes)")
-            } else {
-                logger.info("fetching file \(blob.sha256.prefix(12)) (\(blob.size) bytes) from the coordinator")
-                downloads[blob.sha256] = BlobDownload(blob)
-            }
-        }
-        return finishSetupIfReady() ?? requests()
+        (pendingSetup, downloads, storing, checking) = ((setup, blobs), [:], [:], setup.sweepID)
+        checkCache(blobs, sweepID: setup.sweepID)  // answers with `.filesChecked`
+        return []
     }
 
     /// Takes a CHUNK; returns further FETCH requests.
@@ -81,14 +77,8 @@ struct TaskLauncher {
             return []
         }
         if download.isComplete {
-            do {
-                try store.store(download.bytes, as: download.blob)
-                logger.info("fetched file \(hash.prefix(12)) (\(download.blob.size) bytes)")
-            } catch {
-                logger.warning("\(error)")
-                download.restart()
-                downloads[hash] = download
-            }
+            store(download)  // answers with `.fileStored`
+            return []
         } else {
             downloads[hash] = download
         }
@@ -114,7 +104,7 @@ struct TaskLauncher {
     /// Once every file is here: the workdir is unpacked and the data read off the socket thread
     /// (`prepare`); the tasks start when `install` gets the outcome.
     mutating func finishSetupIfReady() -> [Message]? {
-        guard let (setup, _) = pendingSetup, downloads.isEmpty else { return nil }
+        guard let (setup, _) = pendingSetup, downloads.isEmpty, storing.isEmpty, checking == nil else { return nil }
         guard preparing != setup.sweepID else { return [] }
         preparing = setup.sweepID
         let (store, logger, inbox) = (self.store, self.logger, self.inbox)

@@ -53,8 +53,8 @@ struct WorkerLoop {
             case .setupMalformed(let sweepID, let error):
                 tasks.undecodable(sweepID)
                 try perform(machine.handle(.malformed(error), now: MonotonicClock.now()))
-            case .setupPrepared(let sweepID, let runner):
-                tasks.install(sweepID, runner)
+            case .setupPrepared, .filesChecked, .fileStored:
+                for request in tasks.take(item) ?? [] { connection.send(request) }
             case .control(.stop):
                 // Stop now: cancel running programs and say goodbye, so their tasks are
                 // re-queued at once rather than after the heartbeat timeout.
@@ -146,6 +146,8 @@ struct WorkerLoop {
             coordinatorKnown = false
         case .sweepDone(let sweepID):
             logger.info("sweep \(String(sweepID, radix: 16)) finished; waiting for the next one")
+        case .rejected(let reason) where reason.hasPrefix("the result of"):
+            logger.error("\(reason) by the coordinator")
         case .rejected(let reason):
             logger.error("the coordinator rejected us: \(reason)")
         case .malformed(let reason):

@@ -47,6 +47,10 @@ public final class WorkerService {
         case setupMalformed(sweepID: UInt64, DecodeError)
         /// A command sweep's files unpacked and read off the socket thread: how its tasks run.
         case setupPrepared(sweepID: UInt64, SweepContext.Runner)
+        /// A sweep's files verified in the cache: those still `missing` are to be fetched.
+        case filesChecked(sweepID: UInt64, missing: [BlobRef])
+        /// A fetched file written to the cache (or why not: it is fetched again).
+        case fileStored(BlobRef, error: String?)
     }
 
     let options: Options

@@ -24,12 +24,32 @@ struct WorkerSetupTests {
 
     /// Waits (polling, generous deadline) for the inbox to deliver an item that `match` takes.
     func next<T>(in inbox: Mailbox<WorkerService.Inbox>, _ match: (WorkerService.Inbox) -> T?) -> T? {
+        var ignored: TaskLauncher? = nil
+        return pump(&ignored, inbox, match)
+    }
+
+    /// Like `next`, applying the setup outcomes that come first to `tasks` (as the worker's loop
+    /// does); FETCH requests they lead to are added to `requests`.
+    func pump<T>(
+        _ tasks: inout TaskLauncher?, _ inbox: Mailbox<WorkerService.Inbox>, requests: inout [Message],
+        _ match: (WorkerService.Inbox) -> T?
+    ) -> T? {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            for item in inbox.drain() { if let found = match(item) { return found } }
+            for item in inbox.drain() {
+                if let found = match(item) { return found }
+                requests += tasks?.take(item) ?? []
+            }
             usleep(1000)
         }
         return nil
+    }
+
+    func pump<T>(
+        _ tasks: inout TaskLauncher?, _ inbox: Mailbox<WorkerService.Inbox>, _ match: (WorkerService.Inbox) -> T?
+    ) -> T? {
+        var requests: [Message] = []
+        return pump(&tasks, inbox, requests: &requests, match)
     }
 
     @Test func aSetupIsDecodedOffTheSocketThreadAndItsTasksWait() throws {
@@ -70,28 +90,33 @@ struct WorkerSetupTests {
         #expect(!result.succeeded && result.lease == lease)
     }
 
-    @Test func aCommandSweepsFilesAreReadOffTheSocketThread() throws {
-        var (tasks, inbox, pool) = try launcher()
+    @Test func aCommandSweepsFilesAreCheckedAndReadOffTheSocketThread() throws {
+        var (launcher, inbox, pool) = try launcher()
         defer { pool.stop() }
         let csv = Array("x,y\n1,2\n3,4\n".utf8)
         let blob = BlobRef(sha256: ContentHash.sha256(csv), size: csv.count)
-        try tasks.store.store(csv, as: blob)
+        try launcher.store.store(csv, as: blob)
         let command = WireCommand(
             arguments: ["true"], env: [:], cpus: 1, gpus: 0, objective: "score", seed: 0, timeout: 10, data: blob,
             workdir: nil)
         let plan = FoldPlan(scheme: .partition, foldsPerRepeat: 2, assignments: [[0, 1]])
-        _ = tasks.load(Setup(sweepID: 7, folds: 2, plan: plan, trainer: .command(command)))
-        #expect(tasks.contexts[7] == nil && tasks.preparing == 7, "the CSV is read in the background")
-        tasks.run(Assignment(lease: LeaseRef(trial: 0, fold: 0, attempt: 1), params: Params([:])), sweepID: 7)
-        #expect(tasks.waiting.count == 1)
+        #expect(launcher.load(Setup(sweepID: 7, folds: 2, plan: plan, trainer: .command(command))).isEmpty)
+        #expect(launcher.contexts[7] == nil && launcher.checking == 7, "the cache is checked in the background")
+        launcher.run(Assignment(lease: LeaseRef(trial: 0, fold: 0, attempt: 1), params: Params([:])), sweepID: 7)
+        #expect(launcher.waiting.count == 1)
+        var tasks: TaskLauncher? = launcher
+        var requests: [Message] = []
         let runner = try #require(
-            next(in: inbox) { if case .setupPrepared(7, let runner) = $0 { runner } else { nil } })
+            pump(&tasks, inbox, requests: &requests) {
+                if case .setupPrepared(7, let runner) = $0 { runner } else { nil }
+            })
+        #expect(requests.isEmpty, "the file was in the cache: nothing to fetch")
         guard case .command(let prepared) = runner else {
             Issue.record("expected a command runner, got \(runner)")
             return
         }
         #expect(prepared.data != nil)
-        tasks.install(7, runner)
-        #expect(tasks.contexts[7] != nil && tasks.waiting.isEmpty)
+        tasks!.install(7, runner)
+        #expect(tasks!.contexts[7] != nil && tasks!.waiting.isEmpty)
     }
 }
