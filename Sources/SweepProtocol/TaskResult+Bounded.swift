@@ -5,6 +5,13 @@ extension TaskResult {
     /// metrics with over-long names are dropped, and at most `WireLimits.metricsPerReport` metrics
     /// are kept (`keeping` first, e.g. the objective, then by name).
     public func bounded(keeping priority: Set<String> = []) -> TaskResult {
+        // The usual case, on every result: nothing to cut, nothing allocated.
+        if log.utf8.count <= WireLimits.logBytes && error.utf8.count <= WireLimits.errorBytes
+            && metrics.count <= WireLimits.metricsPerReport
+            && !metrics.keys.contains(where: { $0.utf8.count > WireLimits.nameBytes })
+        {
+            return self
+        }
         let (metrics, metricNote) = WireLimits.bounded(self.metrics, keeping: priority)
         var notes: [String] = metricNote.map { [$0] } ?? []
         var error = self.error
@@ -34,6 +41,9 @@ extension WireLimits {
     public static func bounded(
         _ metrics: [String: Double], keeping priority: Set<String> = []
     ) -> (metrics: [String: Double], dropped: String?) {
+        if metrics.count <= metricsPerReport && !metrics.keys.contains(where: { $0.utf8.count > nameBytes }) {
+            return (metrics, nil)
+        }
         let longNames = metrics.keys.filter { $0.utf8.count > nameBytes }.sorted()
         var kept = metrics
         for name in longNames { kept.removeValue(forKey: name) }
