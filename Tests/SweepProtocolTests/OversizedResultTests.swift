@@ -60,3 +60,27 @@ struct OversizedResultTests {
         }
     }
 }
+
+extension OversizedResultTests {
+    /// The lenient path is as bounded as the strict one: every truncation of an oversized RESULTS
+    /// is refused, and flipped bytes never trap.
+    @Test func truncatedOrCorruptedOversizedResultsNeverTrap() {
+        let result = TaskResult(
+            lease: BoundedResultTests.lease, succeeded: true, duration: 1,
+            metrics: [String(repeating: "m", count: 300): 1, "score": 2], error: "e",
+            log: String(repeating: "x", count: 300))
+        let bytes = Codec.encode(.results(sweepID: 1, [result]))
+        for length in stride(from: 0, to: bytes.count, by: 7) {
+            var refusals: [String] = []
+            #expect(throws: DecodeError.self) { try Codec.decode(Array(bytes[..<length]), refusals: &refusals) }
+        }
+        var generator = SeededGenerator(seed: 12)
+        for _ in 0..<2000 {
+            var mutated = bytes
+            let index = Int.random(in: 4..<mutated.count, using: &generator)
+            mutated[index] = UInt8.random(in: 0...255, using: &generator)
+            var refusals: [String] = []
+            _ = try? Codec.decode(mutated, refusals: &refusals)
+        }
+    }
+}
