@@ -92,6 +92,10 @@ import Testing
         (["worker"], "Error: Missing expected argument '--connect <connect>'"),
         (["run", "spec.yaml", "--workers", "0"], "Error: --workers must be between 1 and 1024, got 0"),
         (["run", "spec.yaml", "--slots", "5000"], "Error: --slots must be between 1 and 4096, got 5000"),
+        (
+            ["worker", "--connect", "tcp://127.0.0.1:5555", "--name", String(repeating: "n", count: 200)],
+            "Error: --name has 200 bytes; a worker name may have at most 128"
+        ),
         (["run", "spec.yaml", "--heartbeat", "5x"], "Error: --heartbeat '5x' is not a duration between 10ms and 1h"),
         (["run", "spec.yaml", "--log-level", "loud"], "Error: --log-level 'loud' is not one of: trace, debug, info"),
         (["coordinator", "spec.yaml"], "Error: Missing expected argument '--bind <bind>'"),
