@@ -23,3 +23,28 @@ int sweep_child_has_exited(pid_t pid) {
     if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) return -1;
     return info.si_pid == pid ? 1 : 0;
 }
+
+#include <errno.h>
+#include <stdio.h>
+
+int sweep_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1UL); }
+
+pid_t sweep_spawn_program(char *const argv[]) {
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid != 0) return pid;
+    // The child: its own process group, killed if the supervisor dies, default signal handling.
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, (unsigned long)SIGKILL);
+    if (getppid() != parent) _exit(137);
+    int handled[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD, SIGPIPE};
+    for (unsigned i = 0; i < sizeof handled / sizeof handled[0]; i++) signal(handled[i], SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execvp(argv[0], argv);
+    char message[512];
+    int length = snprintf(message, sizeof message, "cannot start '%s': %s\n", argv[0], strerror(errno));
+    if (length > 0) (void)!write(2, message, (size_t)length);
+    _exit(127);
+}

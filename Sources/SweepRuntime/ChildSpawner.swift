@@ -4,8 +4,8 @@ import Glibc
 
 /// Starts a program as an argument vector (never through a shell) in its own process group, with
 /// its own working directory and environment, stdin from /dev/null, stdout and stderr to pipes.
-/// The program runs under `sweep __exec`, which asks the kernel to kill it if the worker dies
-/// (PR_SET_PDEATHSIG), so a SIGKILLed worker leaves no trainer behind.
+/// The program runs under `sweep __exec`, a per-task supervisor (`TaskSupervisor`) that kills
+/// everything the program started when the program ends, when told to, or when the worker dies.
 struct SpawnedChild {
     let pid: pid_t
     let stdout: Int32
@@ -70,7 +70,7 @@ func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePo
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
-/// `sweep __exec PARENT -- PROGRAM ARGS…`: die with the worker, then become the program.
+/// `sweep __exec PARENT -- PROGRAM ARGS…`: the task's supervisor (see `TaskSupervisor`).
 public enum ExecLauncher {
     /// Asks the kernel to SIGKILL this process when `parent` dies (and exits now if it already has).
     public static func dieWithParent(_ parent: pid_t) {
@@ -84,11 +84,7 @@ public enum ExecLauncher {
             writeError("sweep __exec: usage: sweep __exec PARENT_PID -- PROGRAM [ARGS...]\n")
             exit(127)
         }
-        dieWithParent(parent)
-        let program = Array(arguments.dropFirst(2))
-        withCStrings(program) { argv in _ = execvp(program[0], argv) }
-        writeError("cannot start '\(program[0])': \(String(cString: strerror(errno)))\n")
-        exit(127)
+        TaskSupervisor.run(worker: parent, program: Array(arguments.dropFirst(2)))
     }
 }
 

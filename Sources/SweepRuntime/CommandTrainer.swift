@@ -42,43 +42,49 @@ enum CommandTrainer {
                 lease: lease, succeeded: false, duration: MonotonicClock.now() - started, metrics: metrics,
                 error: error, log: log)
         }
-        let directory = task.taskDirectory
-        let metricsFile = directory.appendingPathComponent("metrics.jsonl")
+        let layout = TaskLayout(task.taskDirectory)
         let environment: [String: String]
         do {
-            environment = try prepare(task, metricsFile: metricsFile)
+            environment = try prepare(task, layout: layout)
         } catch {
-            return failed("cannot prepare the task directory \(directory.path): \(error)")
+            return failed("cannot prepare the task directory \(layout.root.path): \(error)")
         }
 
         let arguments = CommandTemplate(task.command.arguments).render(task.assignment.params)
         if let program = arguments.first,
             let problem = ProgramLookup.problem(
-                program, environment: environment, directory: directory.path, worker: task.worker)
+                program, environment: environment, directory: layout.work.path, worker: task.worker)
         {
             return failed(problem.description)
         }
         let child: SpawnedChild
         do {
             child = try SpawnedChild.spawn(
-                arguments: arguments, directory: directory.path, environment: environment, launcher: task.launcher)
+                arguments: arguments, directory: layout.work.path, environment: environment, launcher: task.launcher)
         } catch {
             return failed("\(error)")
         }
-        var supervisor = Supervisor(child: child, directory: directory)
+        var supervisor = Supervisor(child: child, directory: layout.files, metricsFile: layout.metrics)
         var reports = MetricReports()
-        let outcome = supervisor.wait(timeout: task.command.timeout, cancel: task.cancel) { line in
-            guard line.hasPrefix(MetricReports.prefix) else { return }
-            if let intermediate = reports.take(line.dropFirst(MetricReports.prefix.count)) {
-                task.progress(intermediate.step, intermediate.metrics)
+        let outcome = supervisor.wait(timeout: task.command.timeout, cancel: task.cancel) { json in
+            if let intermediate = reports.take(json) {
+                let (metrics, _) = ResultBounds.metrics(intermediate.metrics, objective: task.command.objective)
+                if !metrics.isEmpty { task.progress(intermediate.step, metrics) }
             }
         }
-        if let text = try? String(contentsOf: metricsFile, encoding: .utf8) {
-            for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                if let intermediate = reports.take(line) { task.progress(intermediate.step, intermediate.metrics) }
-            }
-        }
-        let log = supervisor.tail(lines: stderrTailLines)
+        // Room is left for what the worker says it cut.
+        let (log, logCut) = supervisor.tail(lines: stderrTailLines, maxBytes: WireLimits.logBytes - 4096)
+        let error = problem(outcome, reports: reports, objective: task.command.objective, timeout: task.command.timeout)
+        let whole = TaskResult(
+            lease: lease, succeeded: error == nil, duration: MonotonicClock.now() - started,
+            metrics: reports.final, error: error ?? "", log: log)
+        return ResultBounds.result(whole, objective: task.command.objective, logCut: logCut)
+    }
+
+    /// Why the task failed, or nil when it succeeded.
+    static func problem(_ outcome: Supervisor.Outcome, reports: MetricReports, objective: String, timeout: Double)
+        -> String?
+    {
         var problems = ""
         if reports.malformed > 0, let first = reports.firstMalformed {
             problems =
@@ -86,45 +92,31 @@ enum CommandTrainer {
         }
         switch outcome {
         case .exited(0):
-            guard reports.final[task.command.objective] != nil else {
-                return failed(
-                    "exited 0 but never reported metric '\(task.command.objective)'\(problems)", log: log,
-                    metrics: reports.final)
-            }
-            return TaskResult(
-                lease: lease, succeeded: true, duration: MonotonicClock.now() - started,
-                metrics: reports.final, error: "", log: log)
+            if reports.final[objective] != nil { return nil }
+            return "exited 0 but never reported metric '\(objective)'\(problems)"
         case .exited(let status):
-            return failed("exited with status \(status)\(problems)", log: log, metrics: reports.final)
+            return "exited with status \(status)\(problems)"
         case .signalled(let signal):
-            return failed(
-                "killed by signal \(signal) (\(signalName(signal)))\(problems)", log: log, metrics: reports.final)
+            return "killed by signal \(signal) (\(signalName(signal)))\(problems)"
         case .timedOut:
-            return failed(
-                "timed out after \(formatNumber(task.command.timeout)) s (limits.task_timeout); stopped", log: log,
-                metrics: reports.final)
+            return "timed out after \(formatNumber(timeout)) s (limits.task_timeout); stopped"
         case .cancelled:
-            return failed("cancelled by the coordinator", log: log, metrics: reports.final)
+            return "cancelled by the coordinator"
         }
     }
 
-    /// Makes the task directory (the workdir's files, the fold's CSV files) and the program's
-    /// environment: the worker's, then the spec's `env`, then the documented `SWEEP_*` variables.
-    static func prepare(_ task: CommandTask, metricsFile: URL) throws -> [String: String] {
-        let directory = task.taskDirectory
+    /// Makes the task directory and the program's environment: the worker's, then the spec's
+    /// `env`, then the documented `SWEEP_*` variables.
+    static func prepare(_ task: CommandTask, layout: TaskLayout) throws -> [String: String] {
         let lease = task.assignment.lease
         var environment = ProcessInfo.processInfo.environment.merging(task.command.env) { _, spec in spec }
-        try? FileManager.default.removeItem(at: directory)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        if let workdir = task.workdir { try linkWorkdir(workdir, into: directory) }
+        try layout.create(workdir: task.workdir)
         if let data = task.data {
             let (train, valid) = data.split(fold: lease.fold)
-            let trainURL = directory.appendingPathComponent("train.csv"),
-                validURL = directory.appendingPathComponent("valid.csv")
-            try Data(train.utf8).write(to: trainURL)
-            try Data(valid.utf8).write(to: validURL)
-            environment["SWEEP_TRAIN_CSV"] = trainURL.path
-            environment["SWEEP_VALID_CSV"] = validURL.path
+            try Data(train.utf8).write(to: layout.train)
+            try Data(valid.utf8).write(to: layout.valid)
+            environment["SWEEP_TRAIN_CSV"] = layout.train.path
+            environment["SWEEP_VALID_CSV"] = layout.valid.path
         }
         environment["SWEEP_PARAMS"] = task.assignment.params.json
         environment["SWEEP_TRIAL"] = String(lease.trial)
@@ -132,22 +124,12 @@ enum CommandTrainer {
         environment["SWEEP_FOLDS"] = String(task.folds)
         environment["SWEEP_ATTEMPT"] = String(lease.attempt)
         environment["SWEEP_SEED"] = String(task.command.seed)
-        environment["SWEEP_METRICS"] = metricsFile.path
-        environment["SWEEP_TASK_DIR"] = directory.path
+        environment["SWEEP_METRICS"] = layout.metrics.path
+        environment["SWEEP_TASK_DIR"] = layout.work.path
         environment["SWEEP_GPUS"] = task.gpuIDs.map(String.init).joined(separator: ",")
         environment["CUDA_VISIBLE_DEVICES"] = environment["SWEEP_GPUS"]
         environment["OMP_NUM_THREADS"] = String(task.command.cpus)
         return environment
-    }
-
-    /// Makes the workdir's files visible in the task directory (the program's working directory).
-    static func linkWorkdir(_ workdir: URL, into directory: URL) throws {
-        for name in try FileManager.default.contentsOfDirectory(atPath: workdir.path) {
-            let link = directory.appendingPathComponent(name)
-            if FileManager.default.fileExists(atPath: link.path) { continue }
-            try FileManager.default.createSymbolicLink(
-                at: link, withDestinationURL: workdir.appendingPathComponent(name))
-        }
     }
 
     static func signalName(_ signal: Int32) -> String {

@@ -1,14 +1,21 @@
 import Foundation
 
 /// Reads a program's metric reports: `@sweep {"accuracy": 0.93}` lines on stdout, or the same
-/// JSON objects as lines of the SWEEP_METRICS file. A `"step"` key makes a report intermediate.
-/// Final metrics are the last value reported for each name.
+/// JSON objects as lines of the SWEEP_METRICS file (followed while the program runs, so reports
+/// from both channels arrive in about the order they were written). A `"step"` key makes a report
+/// intermediate: it is progress, and never overwrites a final value. Final metrics are the last
+/// value of each name in reports without `step`; a name only ever reported with a step keeps its
+/// last intermediate value.
 struct MetricReports {
     static let prefix = "@sweep "
 
-    var final: [String: Double] = [:]
+    private(set) var finals: [String: Double] = [:]
+    private(set) var intermediates: [String: Double] = [:]
     var malformed = 0
     var firstMalformed: String?
+
+    /// What the task reports: finals, and the last intermediate value of names without one.
+    var final: [String: Double] { intermediates.merging(finals) { _, final in final } }
 
     enum Parsed: Equatable {
         case report(step: Int?, metrics: [String: Double])
@@ -40,9 +47,12 @@ struct MetricReports {
             malformed += 1
             if firstMalformed == nil { firstMalformed = "\(json.prefix(120)) (\(reason))" }
             return nil
-        case .report(let step, let metrics):
-            final.merge(metrics) { _, new in new }
-            return step.map { ($0, metrics) }
+        case .report(nil, let metrics):
+            finals.merge(metrics) { _, new in new }
+            return nil
+        case .report(let step?, let metrics):
+            intermediates.merge(metrics) { _, new in new }
+            return (step, metrics)
         }
     }
 }

@@ -2,10 +2,11 @@ import CSystemShim
 import Foundation
 import Glibc
 
-/// Watches one spawned program: copies its stdout and stderr to log files in the task directory,
-/// hands each stdout line to a callback, enforces the timeout and cancellation (SIGTERM to the
-/// whole process group, SIGKILL after a grace period), and reaps it. When the program exits, the
-/// rest of its process group is killed, so nothing it started outlives the task.
+/// Watches one spawned task supervisor (`TaskSupervisor`, which runs the program): copies the
+/// program's stdout and stderr to log files, hands each metric report to a callback as it is
+/// written (`@sweep` lines on stdout, lines of the SWEEP_METRICS file), enforces the timeout and
+/// cancellation (SIGTERM to the supervisor, which passes it on; SIGUSR1, kill everything, after a
+/// grace period), and reaps it.
 struct Supervisor {
     enum Outcome: Equatable {
         case exited(Int32)
@@ -17,11 +18,13 @@ struct Supervisor {
     let child: SpawnedChild
     let stdoutLog: FileHandle?
     let stderrLog: FileHandle?
+    private var metricsFile: MetricsFileFollower?
     private var stdoutBuffer: [UInt8] = []
     private var stderrLines: [String] = []
     private var stderrPartial: [UInt8] = []
 
-    init(child: SpawnedChild, directory: URL) {
+    /// `directory`: where the logs go; `metricsFile`: the SWEEP_METRICS file to follow.
+    init(child: SpawnedChild, directory: URL, metricsFile: URL? = nil) {
         self.child = child
         func open(_ name: String) -> FileHandle? {
             let url = directory.appendingPathComponent(name)
@@ -30,44 +33,54 @@ struct Supervisor {
         }
         stdoutLog = open("stdout.log")
         stderrLog = open("stderr.log")
+        self.metricsFile = metricsFile.map { MetricsFileFollower(path: $0.path) }
     }
 
-    /// The last `lines` lines of stderr.
-    func tail(lines: Int) -> String {
+    /// The last `lines` lines of stderr, at most `maxBytes` of them (cut at the front, on a
+    /// character boundary); `cut` when bytes had to go.
+    func tail(lines: Int, maxBytes: Int) -> (text: String, cut: Bool) {
         var all = stderrLines
         if !stderrPartial.isEmpty { all.append(String(decoding: stderrPartial, as: UTF8.self)) }
-        return all.suffix(lines).joined(separator: "\n")
+        let text = all.suffix(lines).joined(separator: "\n")
+        guard text.utf8.count > maxBytes else { return (text, false) }
+        var bytes = Array(text.utf8.suffix(maxBytes))
+        while let first = bytes.first, first & 0xC0 == 0x80 { bytes.removeFirst() }
+        return (String(decoding: bytes, as: UTF8.self), true)
     }
 
-    mutating func wait(timeout: Double, cancel: CancelFlag, onLine: (Substring) -> Void) -> Outcome {
+    /// Runs until the program has ended and its output is read; `onReport` gets the JSON text of
+    /// each metric report, from either channel, as it arrives.
+    mutating func wait(timeout: Double, cancel: CancelFlag, onReport: (Substring) -> Void) -> Outcome {
         let deadline = MonotonicClock.now() + timeout
         var open = [child.stdout, child.stderr]
         var stopping: (reason: Outcome, killAt: Double)?
         var exitStatus: Int32?
-        var exited = false
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
-            if !exited && sweep_child_has_exited(child.pid) != 0 {
-                // Still a zombie, so the group id is ours: stop anything the program left running.
+            if exitStatus == nil && sweep_child_has_exited(child.pid) != 0 {
+                // Still a zombie, so the group id is ours: stop anything left in it.
                 kill(-child.pid, SIGKILL)
-                exited = true
                 exitStatus = reap(block: true)
             }
-            if exited && open.isEmpty { break }
+            if exitStatus != nil && open.isEmpty { break }
             let now = MonotonicClock.now()
-            if stopping == nil && !exited {
+            if stopping == nil && exitStatus == nil {
                 if cancel.isSet {
                     stopping = (.cancelled, now + CommandTrainer.stopGrace)
                 } else if now >= deadline {
                     stopping = (.timedOut, now + CommandTrainer.stopGrace)
                 }
-                if stopping != nil { kill(-child.pid, SIGTERM) }
+                if stopping != nil { kill(child.pid, SIGTERM) }
             }
-            if let stop = stopping, !exited, now >= stop.killAt { kill(-child.pid, SIGKILL) }
+            if let stop = stopping, exitStatus == nil, now >= stop.killAt {
+                // Kill everything; SIGKILL to the supervisor itself only if it does not end.
+                kill(child.pid, now >= stop.killAt + CommandTrainer.stopGrace ? SIGKILL : SIGUSR1)
+            }
+            for line in metricsFile?.newLines() ?? [] { onReport(line) }
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&fds, nfds_t(fds.count), exited ? 20 : 100)
+            let ready = poll(&fds, nfds_t(fds.count), exitStatus != nil ? 20 : 100)
             if ready < 0 && errno != EINTR { break }
-            if ready == 0 && exited { break }  // exited, and its output has stopped
+            if ready == 0 && exitStatus != nil { break }  // exited, and its output has stopped
             for entry in fds where entry.revents != 0 {
                 let count = read(entry.fd, &buffer, buffer.count)
                 if count <= 0 {
@@ -76,16 +89,24 @@ struct Supervisor {
                     continue
                 }
                 let chunk = buffer[0..<count]
-                if entry.fd == child.stdout { takeStdout(chunk, onLine) } else { takeStderr(chunk) }
+                if entry.fd == child.stdout { takeStdout(chunk, onReport) } else { takeStderr(chunk) }
             }
         }
         for fd in open { close(fd) }
-        if !stdoutBuffer.isEmpty { onLine(Substring(String(decoding: stdoutBuffer, as: UTF8.self))) }
+        if !stdoutBuffer.isEmpty { Self.report(stdoutBuffer[...], onReport) }
+        for line in metricsFile?.newLines(atEnd: true) ?? [] { onReport(line) }
         try? stdoutLog?.close()
         try? stderrLog?.close()
         let status = exitStatus ?? reap(block: true) ?? 0
         if let stop = stopping { return stop.reason }
         return decode(status)
+    }
+
+    /// Passes on a stdout line if it is a metric report.
+    static func report(_ line: ArraySlice<UInt8>, _ onReport: (Substring) -> Void) {
+        let prefix = MetricReports.prefix.utf8
+        guard line.starts(with: prefix) else { return }
+        onReport(Substring(String(decoding: line.dropFirst(prefix.count), as: UTF8.self)))
     }
 
     /// waitpid; nil while the child still runs.
@@ -106,11 +127,11 @@ struct Supervisor {
         return .signalled(signal)
     }
 
-    mutating func takeStdout(_ chunk: ArraySlice<UInt8>, _ onLine: (Substring) -> Void) {
+    mutating func takeStdout(_ chunk: ArraySlice<UInt8>, _ onReport: (Substring) -> Void) {
         stdoutLog?.write(Data(chunk))
         stdoutBuffer.append(contentsOf: chunk)
         while let newline = stdoutBuffer.firstIndex(of: 0x0A) {
-            onLine(Substring(String(decoding: stdoutBuffer[..<newline], as: UTF8.self)))
+            Self.report(stdoutBuffer[..<newline], onReport)
             stdoutBuffer.removeSubrange(...newline)
         }
         if stdoutBuffer.count > 1 << 20 { stdoutBuffer.removeAll() }  // a line that never ends is log, not a report

@@ -124,6 +124,7 @@ extension TaskLauncher {
                 return SweepContext.runner(builtin)
             case .command(let command):
                 let workdir = try command.workdir.map { try store.workdir(for: $0) }
+                if let workdir { TaskLayout.makeReadOnly(workdir) }
                 let data = try command.data.map { blob in
                     try CommandData(
                         csv: String(decoding: try Data(contentsOf: store.blobURL(blob)), as: UTF8.self),

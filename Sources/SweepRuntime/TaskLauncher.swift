@@ -27,14 +27,19 @@ struct TaskLauncher {
     var downloads: [String: BlobDownload] = [:]
     var waiting: [(Assignment, UInt64)] = []
     var running: [LeaseRef: (cancel: CancelFlag, gpus: [Int])] = [:]
+    /// Directories of finished command tasks, removed once the coordinator has their results.
+    var finishedDirectories: [LeaseRef: (sweepID: UInt64, url: URL)] = [:]
+    /// `--keep-task-dirs`: leave task directories in place, for debugging.
+    let keepTaskDirectories: Bool
     let launcher = LocalWorkers.currentExecutable.path
     /// This worker's name, in what a task says about this host.
     let workerName: String
 
     init(
         store: BlobStore, gpus: [Int], inbox: Mailbox<WorkerService.Inbox>, pool: TaskPool, logger: Logger,
-        workerName: String
+        workerName: String, keepTaskDirectories: Bool = false
     ) {
+        self.keepTaskDirectories = keepTaskDirectories
         self.store = store
         self.workerName = workerName
         self.freeGPUs = gpus
@@ -45,6 +50,7 @@ struct TaskLauncher {
 
     /// Takes a sweep's setup; returns FETCH requests for files this host does not hold yet.
     mutating func load(_ setup: Setup) -> [Message] {
+        forgetOtherSweeps(than: setup.sweepID)
         switch setup.trainer {
         case .builtin(let builtin):
             if let blob = builtin.dataBlob { return load(setup, blobs: [blob]) }
@@ -163,9 +169,7 @@ struct TaskLauncher {
             running[lease] = (cancel, gpus)
             let task = CommandTask(
                 assignment: assignment, command: command.command, folds: context.folds,
-                taskDirectory: store.root.appendingPathComponent(
-                    "tasks/\(String(sweepID, radix: 16))/trial-\(lease.trial)-fold-\(lease.fold)-attempt-\(lease.attempt)"
-                ),
+                taskDirectory: taskDirectory(lease, sweepID: sweepID),
                 workdir: command.workdir, data: command.data, gpuIDs: gpus, launcher: launcher, worker: workerName,
                 cancel: cancel,
                 progress: progress)
@@ -184,6 +188,45 @@ struct TaskLauncher {
     /// A task ended: its GPUs are free again.
     mutating func finished(_ lease: LeaseRef) {
         if let entry = running.removeValue(forKey: lease) { freeGPUs = (freeGPUs + entry.gpus).sorted() }
+    }
+
+    /// Where a command task runs: unique to this worker process, so workers sharing a cache never
+    /// share one. Kept until its result is acknowledged.
+    mutating func taskDirectory(_ lease: LeaseRef, sweepID: UInt64) -> URL {
+        let url = store.root.appendingPathComponent(
+            "tasks/\(String(sweepID, radix: 16))-trial-\(lease.trial)-fold-\(lease.fold)-attempt-\(lease.attempt)-pid-\(getpid())"
+        )
+        finishedDirectories[lease] = (sweepID, url)
+        return url
+    }
+
+    /// Acknowledgements and a sweep's end, which let task directories go.
+    mutating func observe(_ event: WorkerMachine.Event) {
+        switch event {
+        case .received(.work(_, let acks, _)) where !acks.isEmpty: acknowledged(acks)
+        case .received(.sweepDone(let sweepID)):
+            acknowledged(finishedDirectories.filter { $0.value.sweepID == sweepID }.map(\.key))
+        default: break
+        }
+    }
+
+    /// The coordinator holds these results: their task directories go (off the socket thread).
+    mutating func acknowledged(_ leases: [LeaseRef]) {
+        remove(leases.compactMap { running[$0] == nil ? finishedDirectories.removeValue(forKey: $0)?.url : nil })
+    }
+
+    /// A new sweep: directories of another sweep's tasks can never be acknowledged any more.
+    mutating func forgetOtherSweeps(than sweepID: UInt64) {
+        let stale = finishedDirectories.filter { $0.value.sweepID != sweepID && running[$0.key] == nil }
+        for lease in stale.keys { finishedDirectories.removeValue(forKey: lease) }
+        remove(stale.values.map(\.url))
+    }
+
+    func remove(_ directories: [URL]) {
+        guard !keepTaskDirectories, !directories.isEmpty else { return }
+        DispatchQueue.global(qos: .utility).async {
+            for url in directories { try? FileManager.default.removeItem(at: url) }
+        }
     }
 
     func cancel(_ lease: LeaseRef) { running[lease]?.cancel.set() }

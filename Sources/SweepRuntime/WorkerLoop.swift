@@ -77,7 +77,9 @@ struct WorkerLoop {
                 try perform(machine.handle(.received(.heartbeat), now: now))
                 continue
             }
-            try perform(machine.handle(WorkerConnection.event(parts), now: now))
+            let event = WorkerConnection.event(parts)
+            tasks.observe(event)
+            try perform(machine.handle(event, now: now))
         }
     }
 

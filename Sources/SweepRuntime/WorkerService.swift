@@ -16,11 +16,14 @@ public final class WorkerService {
         public var heartbeatInterval: Double
         public var cacheDirectory: URL?
         public var security: WorkerSecurity
+        /// Leave task directories in place after their results are acknowledged (debugging).
+        public var keepTaskDirectories = false
 
         public init(
             connect: String, slots: Int, gpus: [Int] = [], name: String, heartbeatInterval: Double = 1,
-            cacheDirectory: URL? = nil, security: WorkerSecurity = .plaintext
+            cacheDirectory: URL? = nil, security: WorkerSecurity = .plaintext, keepTaskDirectories: Bool = false
         ) {
+            self.keepTaskDirectories = keepTaskDirectories
             self.security = security
             self.connect = connect
             self.slots = slots
@@ -87,7 +90,8 @@ public final class WorkerService {
         let pool = TaskPool(threads: options.slots, name: "trainer")
         defer { pool.stop() }
         let tasks = TaskLauncher(
-            store: store, gpus: options.gpus, inbox: inbox, pool: pool, logger: logger, workerName: options.name)
+            store: store, gpus: options.gpus, inbox: inbox, pool: pool, logger: logger, workerName: options.name,
+            keepTaskDirectories: options.keepTaskDirectories)
         var loop = WorkerLoop(
             machine: WorkerMachine(identity, heartbeatInterval: options.heartbeatInterval),
             connection: connection, tasks: tasks, options: options, logger: logger)

@@ -32,6 +32,9 @@ struct Worker: ParsableCommand {
     @Flag(help: "Connect without encryption or authentication (trusted networks only).")
     var insecure = false
 
+    @Flag(help: "Keep each task's directory in the cache after its result is delivered (for debugging).")
+    var keepTaskDirs = false
+
     @Option(help: .hidden)
     var parentPid: Int32?
 
@@ -85,7 +88,8 @@ struct Worker: ParsableCommand {
             options: .init(
                 connect: connect, slots: slots, gpus: gpuIDs, name: workerName,
                 heartbeatInterval: common.heartbeatSeconds,
-                cacheDirectory: cache.map { URL(fileURLWithPath: $0) }, security: security),
+                cacheDirectory: cache.map { URL(fileURLWithPath: $0) }, security: security,
+                keepTaskDirectories: keepTaskDirs),
             logger: common.logger("worker \(workerName)"))
         let remote = service.remote
         let watcher = SignalWatcher { count in remote.send(count == 1 ? .drain : .stop) }

@@ -22,12 +22,18 @@ struct CommandTrainerTests {
     func run(
         _ script: String, arguments: [String] = ["sh", "train.sh", "--x={x}"], env: [String: String] = ["EXTRA": "yes"],
         params: Params = Params(["x": .int(3)]), timeout: Double = 30, gpus: [Int] = [], data: CommandData? = nil,
-        cancel: CancelFlag = CancelFlag(), progress: Progress = Progress()
+        cancel: CancelFlag = CancelFlag(), progress: Progress = Progress(), files: [String: String] = [:]
     ) throws -> (TaskResult, URL) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-cmd-\(UUID().uuidString)")
         let workdir = directory.appendingPathComponent("code")
         try FileManager.default.createDirectory(at: workdir, withIntermediateDirectories: true)
         try script.write(to: workdir.appendingPathComponent("train.sh"), atomically: true, encoding: .utf8)
+        for (path, text) in files {  // more workdir files, e.g. "data/a.csv"
+            let url = workdir.appendingPathComponent(path)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
         let command = WireCommand(
             arguments: arguments, env: env, cpus: 2, gpus: gpus.count,
             objective: "score", seed: 7, timeout: timeout, data: nil, workdir: nil)
@@ -65,12 +71,13 @@ struct CommandTrainerTests {
             echo '{"score": 1}' > "$SWEEP_METRICS"
             """, params: Params(["x": .string("a b; rm -rf /")]), gpus: [3, 5])
         #expect(result.succeeded, "\(result.error)")
-        let contract = try String(contentsOf: task.appendingPathComponent("contract.txt"), encoding: .utf8)
+        let contract = try String(contentsOf: task.appendingPathComponent("work/contract.txt"), encoding: .utf8)
         // The placeholder value stays one argument, never split or interpreted.
         #expect(contract.contains("args=--x=a b; rm -rf /\n"))
         #expect(contract.contains("params={\"x\": \"a b; rm -rf /\"} trial=4 fold=1 folds=3 seed=7"))
         #expect(contract.contains("gpus=3,5 cuda=3,5 omp=2 extra=yes"))
-        #expect(contract.contains("task=\(task.path) pwd=\(task.resolvingSymlinksInPath().path)"))
+        let work = task.appendingPathComponent("work")
+        #expect(contract.contains("task=\(work.path) pwd=\(work.resolvingSymlinksInPath().path)"))
     }
 
     @Test func foldDataArrivesAsTrainingAndValidationCSV() throws {
@@ -83,10 +90,11 @@ struct CommandTrainerTests {
             """, data: data)
         #expect(result.metrics["score"] == 2)
         #expect(
-            try String(contentsOf: task.appendingPathComponent("valid.csv"), encoding: .utf8)
+            try String(contentsOf: task.appendingPathComponent("sweep/valid.csv"), encoding: .utf8)
                 == "a,label\n2,y\n\"4,5\",y\n")
         #expect(
-            try String(contentsOf: task.appendingPathComponent("train.csv"), encoding: .utf8) == "a,label\n1,x\n3,x\n")
+            try String(contentsOf: task.appendingPathComponent("sweep/train.csv"), encoding: .utf8)
+                == "a,label\n1,x\n3,x\n")
     }
 
     @Test func aNonZeroExitFailsWithTheStatusAndTheLast50LinesOfStderr() throws {
@@ -100,7 +108,9 @@ struct CommandTrainerTests {
         let lines = result.log.split(separator: "\n")
         #expect(lines.count == 50)
         #expect(lines.first == "line 11" && lines.last == "line 60")
-        #expect(try String(contentsOf: task.appendingPathComponent("stderr.log"), encoding: .utf8).contains("line 1\n"))
+        #expect(
+            try String(contentsOf: task.appendingPathComponent("sweep/stderr.log"), encoding: .utf8).contains(
+                "line 1\n"))
     }
 
     @Test func exitZeroWithoutTheObjectiveIsAFailureNamedPlainly() throws {
@@ -151,7 +161,7 @@ struct CommandTrainerTests {
         let (result, task) = try run("echo '@sweep {\"score\": 1}'", arguments: ["./train.sh"])
         #expect(
             result.error
-                == "command not executable: './train.sh' on worker gpu-box-1 (\(task.path)/train.sh is not executable, "
+                == "command not executable: './train.sh' on worker gpu-box-1 (\(task.path)/work/train.sh is not executable, "
                 + "mode 644: make it executable (chmod +x) or put its interpreter first in trainer.command)")
         #expect(CommandProblem.isUnrunnable(result.error))
     }
@@ -196,7 +206,7 @@ struct CommandTrainerTests {
         #expect(result.error.hasPrefix("timed out after 0.5 s"))
         let pid = try #require(
             pid_t(
-                String(contentsOf: task.appendingPathComponent("child.pid"), encoding: .utf8)
+                String(contentsOf: task.appendingPathComponent("work/child.pid"), encoding: .utf8)
                     .trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(awaitDeath(pid), "the background child \(pid) survived the task")
         #expect(result.duration < 5, "SIGTERM should end it well before the SIGKILL grace")
@@ -212,7 +222,7 @@ struct CommandTrainerTests {
         #expect(result.succeeded)
         let pid = try #require(
             pid_t(
-                String(contentsOf: task.appendingPathComponent("child.pid"), encoding: .utf8)
+                String(contentsOf: task.appendingPathComponent("work/child.pid"), encoding: .utf8)
                     .trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(awaitDeath(pid), "an orphan \(pid) survived the task")
     }
@@ -250,7 +260,7 @@ struct CommandTrainerTests {
         #expect(MonotonicClock.now() - started < 5)
         let pid = try #require(
             pid_t(
-                String(contentsOf: task.appendingPathComponent("child.pid"), encoding: .utf8)
+                String(contentsOf: task.appendingPathComponent("work/child.pid"), encoding: .utf8)
                     .trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(awaitDeath(pid), "the background child survived cancellation")
     }

@@ -14,4 +14,11 @@ int sweep_set_parent_death_signal(int signal);
 /// 1 if the child has exited (left as a zombie, not reaped, so its pid and process group id
 /// cannot be reused yet), 0 if it still runs, -1 on error.
 int sweep_child_has_exited(pid_t pid);
+
+/// prctl(PR_SET_CHILD_SUBREAPER, 1): orphaned descendants are re-parented to this process, not init.
+int sweep_set_child_subreaper(void);
+/// Forks and execs argv (PATH searched) in a new process group, with PR_SET_PDEATHSIG SIGKILL
+/// towards the caller, default signal handling and an empty signal mask. Returns the pid or -1;
+/// a failed exec prints why on stderr and exits 127.
+pid_t sweep_spawn_program(char *const argv[]);
 #endif

@@ -1,0 +1,143 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import SweepCore
+@testable import SweepProtocol
+@testable import SweepRuntime
+
+/// What a command task may and may not reach: the workdir it shares with other tasks, the wire's
+/// limits, processes it leaves behind, and the order of its metric reports.
+struct TaskIsolationTests {
+    let trainer = CommandTrainerTests()
+
+    /// Every file under `directory`, with its contents.
+    func snapshot(_ directory: URL) -> [String: String] {
+        var files: [String: String] = [:]
+        for case let path as String in FileManager.default.enumerator(atPath: directory.path) ?? .init() {
+            let url = directory.appendingPathComponent(path)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[path] = (try? String(contentsOf: url, encoding: .utf8)) ?? "?"
+            }
+        }
+        return files
+    }
+
+    @Test func workdirFilesNamedLikeTaskFilesAreNeitherReadNorChanged() throws {
+        let data = try CommandData(
+            csv: "a,label\n1,x\n2,y\n3,x\n4,y\n",
+            plan: FoldPlan(scheme: .partition, foldsPerRepeat: 2, assignments: [[0, 1, 0, 1]]))
+        let shipped = [
+            "train.csv": "the user's own file\n", "valid.csv": "also the user's\n", "metrics.jsonl": "",
+            "data/keep.txt": "shipped\n",
+        ]
+        let (result, task) = try trainer.run(
+            """
+            set -e
+            [ "$(cat train.csv)" = "the user's own file" ]
+            [ "$(cat "$SWEEP_TRAIN_CSV")" = "$(printf 'a,label\\n1,x\\n3,x')" ]
+            echo new > out.txt
+            echo new > data/new.txt
+            echo '{"score": 1}' >> "$SWEEP_METRICS"
+            """, data: data, files: shipped)
+        #expect(result.succeeded, "\(result.error) \(result.log)")
+        let workdir = task.deletingLastPathComponent().appendingPathComponent("code")
+        var expected = shipped
+        expected["train.sh"] = snapshot(workdir)["train.sh"]
+        #expect(snapshot(workdir) == expected, "the shared workdir was changed by a task")
+        #expect(snapshot(task.appendingPathComponent("work"))["data/new.txt"] == "new\n")
+    }
+
+    @Test func aStepReportInTheFileNeverOverwritesAFinalAndFileReportsAreLive() throws {
+        let progress = CommandTrainerTests.Progress()
+        let go = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-go-\(UUID().uuidString)")
+        // The program goes on only once its file report has arrived as progress.
+        let watcher = Thread {
+            while progress.lock.withLock({ progress.reports.isEmpty }) { usleep(1000) }
+            _ = FileManager.default.createFile(atPath: go.path, contents: nil)
+        }
+        watcher.start()
+        let (result, _) = try trainer.run(
+            """
+            echo '{"step": 1, "score": 0.5}' >> "$SWEEP_METRICS"
+            while [ ! -e '\(go.path)' ]; do sleep 0.01; done
+            echo '@sweep {"score": 3}'
+            echo '{"step": 100, "score": 0}' >> "$SWEEP_METRICS"
+            """, timeout: 60, progress: progress)
+        #expect(result.succeeded, "\(result.error)")
+        #expect(result.metrics["score"] == 3)
+        #expect(progress.reports.map(\.0) == [1, 100])
+    }
+
+    @Test func aNameOnlyReportedWithAStepKeepsItsLastValue() throws {
+        let (result, _) = try trainer.run(
+            """
+            echo '@sweep {"step": 1, "score": 1, "loss": 9}'
+            echo '{"step": 2, "score": 2}' > "$SWEEP_METRICS"
+            echo '@sweep {"loss": 0.5}'
+            """)
+        #expect(result.metrics == ["score": 2, "loss": 0.5])
+    }
+
+    @Test func whatTheWireCannotCarryIsCutAndSaid() throws {
+        let long = String(repeating: "n", count: 300)
+        let (result, _) = try trainer.run(
+            """
+            line=$(head -c 30000 /dev/zero | tr '\\0' x)
+            for i in $(seq 1 50); do echo "$i $line" >&2; done
+            echo '@sweep {"score": 3, "\(long)": 1}'
+            """)
+        #expect(result.succeeded, "\(result.error)")
+        #expect(result.metrics == ["score": 3])
+        #expect(result.log.utf8.count <= WireLimits.logBytes)
+        #expect(
+            result.log.hasPrefix(
+                "[sweep: 1 metric with a name over 256 bytes dropped: \(String(repeating: "n", count: 40))…]\n[sweep: stderr tail cut to its last 1 MiB]\n"
+            ))
+        #expect(result.log.hasSuffix("50 " + String(repeating: "x", count: 30000)))
+    }
+
+    @Test func tooManyMetricsKeepTheObjective() {
+        var metrics = Dictionary(uniqueKeysWithValues: (0..<1100).map { ("a\($0)", Double($0)) })
+        metrics["score"] = 1
+        let (kept, notes) = ResultBounds.metrics(metrics, objective: "score")
+        #expect(kept.count == WireLimits.metricsPerReport && kept["score"] == 1)
+        #expect(notes == ["77 metrics over the 1024 a report may carry dropped: a93, a930, a931, …"])
+    }
+
+    @Test func nothingTheProgramStartedOutlivesATimeoutNotEvenInANewSession() throws {
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-pids-\(UUID().uuidString)")
+        let (result, _) = try trainer.run(
+            """
+            sleep 300 &
+            echo $! >> "$PIDS"
+            setsid sh -c 'echo $$ >> "$PIDS"; exec sleep 300' &
+            ( ( sleep 300 & echo $! >> "$PIDS" ) & )
+            while [ "$(wc -l < "$PIDS")" -lt 3 ]; do sleep 0.01; done
+            echo ready >> "$PIDS"
+            sleep 300
+            """, env: ["PIDS": pidFile.path], timeout: 1)
+        #expect(result.error.hasPrefix("timed out"))
+        let pids = try String(contentsOf: pidFile, encoding: .utf8)
+            .split(separator: "\n").compactMap { pid_t($0) }
+        #expect(pids.count == 3)
+        for pid in pids { #expect(awaitDeath(pid), "\(pid) outlived its task") }
+    }
+
+    @Test func nothingTheProgramStartedOutlivesItsSuccessNotEvenInANewSession() throws {
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-pids-\(UUID().uuidString)")
+        let (result, _) = try trainer.run(
+            """
+            setsid sh -c 'echo $$ >> "$PIDS"; exec sleep 300' &
+            ( ( sleep 300 & echo $! >> "$PIDS" ) & )
+            while [ "$(wc -l < "$PIDS")" -lt 2 ]; do sleep 0.01; done
+            echo '@sweep {"score": 1}'
+            """, env: ["PIDS": pidFile.path])
+        #expect(result.succeeded, "\(result.error)")
+        let pids = try String(contentsOf: pidFile, encoding: .utf8)
+            .split(separator: "\n").compactMap { pid_t($0) }
+        #expect(pids.count == 2)
+        for pid in pids { #expect(awaitDeath(pid), "\(pid) outlived its task") }
+    }
+}
