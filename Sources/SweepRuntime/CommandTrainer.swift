@@ -68,17 +68,16 @@ enum CommandTrainer {
         var reports = MetricReports()
         let outcome = supervisor.wait(timeout: task.command.timeout, cancel: task.cancel) { json in
             if let intermediate = reports.take(json) {
-                let (metrics, _) = ResultBounds.metrics(intermediate.metrics, objective: task.command.objective)
+                let (metrics, _) = WireLimits.bounded(intermediate.metrics, keeping: [task.command.objective])
                 if !metrics.isEmpty { task.progress(intermediate.step, metrics) }
             }
         }
-        // Room is left for what the worker says it cut.
-        let (log, logCut) = supervisor.tail(lines: stderrTailLines, maxBytes: WireLimits.logBytes - 4096)
         let error = problem(outcome, reports: reports, objective: task.command.objective, timeout: task.command.timeout)
-        let whole = TaskResult(
+        // Cut to what the wire carries (what was cut is said in the log): never an undeliverable result.
+        return TaskResult(
             lease: lease, succeeded: error == nil, duration: MonotonicClock.now() - started,
-            metrics: reports.final, error: error ?? "", log: log)
-        return ResultBounds.result(whole, objective: task.command.objective, logCut: logCut)
+            metrics: reports.final, error: error ?? "", log: supervisor.tail(lines: stderrTailLines)
+        ).bounded(keeping: [task.command.objective])
     }
 
     /// Why the task failed, or nil when it succeeded.

@@ -36,16 +36,11 @@ struct Supervisor {
         self.metricsFile = metricsFile.map { MetricsFileFollower(path: $0.path) }
     }
 
-    /// The last `lines` lines of stderr, at most `maxBytes` of them (cut at the front, on a
-    /// character boundary); `cut` when bytes had to go.
-    func tail(lines: Int, maxBytes: Int) -> (text: String, cut: Bool) {
+    /// The last `lines` lines of stderr.
+    func tail(lines: Int) -> String {
         var all = stderrLines
         if !stderrPartial.isEmpty { all.append(String(decoding: stderrPartial, as: UTF8.self)) }
-        let text = all.suffix(lines).joined(separator: "\n")
-        guard text.utf8.count > maxBytes else { return (text, false) }
-        var bytes = Array(text.utf8.suffix(maxBytes))
-        while let first = bytes.first, first & 0xC0 == 0x80 { bytes.removeFirst() }
-        return (String(decoding: bytes, as: UTF8.self), true)
+        return all.suffix(lines).joined(separator: "\n")
     }
 
     /// Runs until the program has ended and its output is read; `onReport` gets the JSON text of
