@@ -17,10 +17,12 @@ enum BuiltinTrainer {
                 lease: assignment.lease, succeeded: error.isEmpty, duration: MonotonicClock.now() - started,
                 metrics: metrics, error: error)
         }
-        // A model that needs no data (noop, the dispatch benchmark's) runs without any closure built.
-        if let metrics = builtin.model.runWithoutData(params: assignment.params) { return result(metrics) }
         let reportsProgress = builtin.model.description.reportsProgress
         do {
+            // A model that needs no data (noop, the dispatch benchmark's) runs without a dataset.
+            if let metrics = try builtin.model.runWithoutData(params: assignment.params, shouldStop: { cancel.isSet }) {
+                return result(metrics)
+            }
             let metrics = try FoldTrainer.evaluate(
                 model: builtin.model, params: assignment.params, dataset: builtin.dataset, plan: plan,
                 fold: assignment.lease.fold, imputation: builtin.imputation, progressMetrics: builtin.progressMetrics

@@ -20,8 +20,9 @@ public struct BuiltinModel: Sendable {
     enum Training: Sendable {
         /// Learns from a fold's preprocessed training rows.
         case fit(Fit)
-        /// Learns nothing: runs from its parameters alone and reports its own metrics.
-        case standalone(@Sendable (ModelArguments) -> [String: Double])
+        /// Learns nothing: runs from its parameters alone and reports its own metrics (nil when
+        /// `shouldStop`, asked while it runs, said yes).
+        case standalone(@Sendable (ModelArguments, _ shouldStop: () -> Bool) -> [String: Double]?)
     }
 
     public let description: ModelDescription
@@ -32,7 +33,10 @@ public struct BuiltinModel: Sendable {
         training = .fit(fit)
     }
 
-    init(_ description: ModelDescription, standalone run: @escaping @Sendable (ModelArguments) -> [String: Double]) {
+    init(
+        _ description: ModelDescription,
+        standalone run: @escaping @Sendable (ModelArguments, _ shouldStop: () -> Bool) -> [String: Double]?
+    ) {
         self.description = description
         training = .standalone(run)
     }
@@ -64,7 +68,17 @@ public struct BuiltinModel: Sendable {
 
     /// The metrics of a model that needs no data; nil for one that does.
     public func runWithoutData(params: Params) -> [String: Double]? {
+        (try? runWithoutData(params: params, shouldStop: { false })) ?? nil
+    }
+
+    /// The same, where `shouldStop` (a cancelled task) ends the run early, with the error "cancelled".
+    public func runWithoutData(params: Params, shouldStop: () -> Bool) throws(TrainingError)
+        -> [String: Double]?
+    {
         guard case .standalone(let run) = training else { return nil }
-        return run(ModelArguments(params, description))
+        guard let metrics = run(ModelArguments(params, description), shouldStop) else {
+            throw TrainingError("cancelled")
+        }
+        return metrics
     }
 }

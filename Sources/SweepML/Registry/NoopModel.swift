@@ -12,10 +12,28 @@ enum NoopModel {
                 ModelParameter("score", .anyNumber, default: .int(0)),
             ],
             acceptsOtherParameters: true, ownMetrics: ["score"], needsData: false)
-    ) { arguments in
+    ) { arguments, shouldStop in
         let seconds = arguments.number("sleep")
-        if seconds > 0 { sleepPrecisely(seconds) }
+        if seconds > 0 && !sleep(seconds, unless: shouldStop) { return nil }
         return ["score": arguments.number("score")]
+    }
+
+    /// Sleeps `seconds` in slices of at most 50 ms, asking `shouldStop` between them; false if
+    /// it said yes (a cancelled task ends within a slice, not after the whole sleep).
+    static func sleep(_ seconds: Double, unless shouldStop: () -> Bool) -> Bool {
+        let end = monotonicNow() + seconds
+        while true {
+            let left = end - monotonicNow()
+            if left <= 0 { return true }
+            if shouldStop() { return false }
+            sleepPrecisely(min(left, 0.05))
+        }
+    }
+
+    static func monotonicNow() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     /// Sleeps the whole time even when signals interrupt `nanosleep`.
