@@ -70,6 +70,22 @@ struct TaskIsolationTests {
         #expect(progress.reports.map(\.0) == [1, 100])
     }
 
+    @Test func aMetricsFileRewrittenEvenToTheSameSizeIsReadAgain() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-metrics-\(UUID().uuidString)")
+        var follower = MetricsFileFollower(path: url.path)
+        #expect(follower.newLines().isEmpty, "no file yet")
+        try Data("{\"step\": 1, \"loss\": 5}\n".utf8).write(to: url)
+        #expect(follower.newLines() == ["{\"step\": 1, \"loss\": 5}"])
+        try Data("{\"step\": 2, \"loss\": 4}\n".utf8).write(to: url)  // rewritten (`>`), same size
+        #expect(follower.newLines() == ["{\"step\": 2, \"loss\": 4}"])
+        let handle = try FileHandle(forWritingTo: url)
+        _ = try handle.seekToEnd()
+        handle.write(Data("{\"score\": 3}".utf8))
+        try handle.close()
+        #expect(follower.newLines().isEmpty, "a line is taken once complete")
+        #expect(follower.newLines(atEnd: true) == ["{\"score\": 3}"])
+    }
+
     @Test func aNameOnlyReportedWithAStepKeepsItsLastValue() throws {
         let (result, _) = try trainer.run(
             """
