@@ -20,7 +20,9 @@ struct TrainerProcessClusterTests {
         return false
     }
 
-    @Test func noTrainerDescendantOutlivesAKilledWorker() throws {
+    /// The worker is killed (SIGKILL), or told twice to stop (the second SIGTERM exits at once).
+    @Test(arguments: [[SIGKILL], [SIGTERM, SIGTERM]])
+    func noTrainerDescendantOutlivesAKilledWorker(signals: [Int32]) throws {
         let pids = try temporaryDirectory().appendingPathComponent("pids")
         let project = try CommandClusterTests().makeProject(
             script: """
@@ -55,7 +57,11 @@ struct TrainerProcessClusterTests {
             usleep(10_000)
         }
         #expect(started.count == 8, "the trainers did not start: \(started)")
-        worker.signal(SIGKILL)
+        if signals.count > 1 {
+            worker.signal(signals[0])
+            #expect(worker.awaitLine(containing: "draining") != nil)
+        }
+        worker.signal(signals.last!)
         #expect(worker.awaitExit() != nil)
         for pid in started { #expect(Self.awaitGone(pid), "trainer process \(pid) outlived its killed worker") }
     }
