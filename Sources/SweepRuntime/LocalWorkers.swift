@@ -13,15 +13,16 @@ public final class LocalWorkers {
 
     public func start(
         count: Int, connect: String, slots: Int, heartbeatInterval: Double, logLevel: String,
-        executable: URL = LocalWorkers.currentExecutable
+        executable: URL = LocalWorkers.currentExecutable, extraArguments: [String] = []
     ) throws {
         for index in 0..<count {
             let process = Process()
             process.executableURL = executable
-            process.arguments = [
-                "worker", "--connect", connect, "--slots", String(slots), "--name", "local-\(index + 1)",
-                "--heartbeat", "\(heartbeatInterval)s", "--log-level", logLevel, "--parent-pid", String(getpid()),
-            ]
+            process.arguments =
+                [
+                    "worker", "--connect", connect, "--slots", String(slots), "--name", "local-\(index + 1)",
+                    "--heartbeat", "\(heartbeatInterval)s", "--log-level", logLevel, "--parent-pid", String(getpid()),
+                ] + extraArguments
             try process.run()
             processes.append(process)
         }

@@ -36,6 +36,8 @@ public final class SweepLifecycle {
         public var slots: Int
         public var logLevel: String
         public var executable: URL
+        /// `--keep-task-dirs`, passed on to each worker.
+        public var keepTaskDirectories = false
 
         public init(count: Int, slots: Int, logLevel: String, executable: URL = LocalWorkers.currentExecutable) {
             self.count = count
@@ -90,7 +92,7 @@ public final class SweepLifecycle {
             try localWorkers.start(
                 count: local.count, connect: endpoint, slots: local.slots,
                 heartbeatInterval: options.heartbeatInterval, logLevel: local.logLevel,
-                executable: local.executable)
+                executable: local.executable, extraArguments: local.keepTaskDirectories ? ["--keep-task-dirs"] : [])
         }
         let loop = try makeLoop()
         announce(loop.machine)

@@ -31,6 +31,7 @@ struct TaskLauncher {
     var finishedDirectories: [LeaseRef: (sweepID: UInt64, url: URL)] = [:]
     /// `--keep-task-dirs`: leave task directories in place, for debugging.
     let keepTaskDirectories: Bool
+    let remover = DispatchQueue(label: "task-directory-removal")
     let launcher = LocalWorkers.currentExecutable.path
     /// This worker's name, in what a task says about this host.
     let workerName: String
@@ -224,10 +225,13 @@ struct TaskLauncher {
 
     func remove(_ directories: [URL]) {
         guard !keepTaskDirectories, !directories.isEmpty else { return }
-        DispatchQueue.global(qos: .utility).async {
+        remover.async {
             for url in directories { try? FileManager.default.removeItem(at: url) }
         }
     }
+
+    /// Waits for removals under way (before the worker exits).
+    func finishRemovals() { remover.sync {} }
 
     func cancel(_ lease: LeaseRef) { running[lease]?.cancel.set() }
 

@@ -112,6 +112,7 @@ public final class WorkerService {
             if loop.running && now >= loop.machine.nextWake { try loop.perform(loop.machine.handle(.tick, now: now)) }
         }
         loop.tasks.cancelAll()
+        loop.tasks.finishRemovals()
         connection.close()
         logger.info("worker \(options.name) stopped")
     }

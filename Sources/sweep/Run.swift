@@ -18,6 +18,9 @@ struct Run: ParsableCommand {
     @Option(help: "Run directory to write (default: runs/NAME-TIMESTAMP).")
     var out: String?
 
+    @Flag(help: "Keep each task's directory in the workers' cache after its result is delivered (for debugging).")
+    var keepTaskDirs = false
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -35,11 +38,13 @@ struct Run: ParsableCommand {
         let record = try RunRecord.create(
             directory: directory, sweep: sweep, mode: "run", bind: "tcp://127.0.0.1:*", keyPath: nil,
             allowPaths: [], insecure: false)
+        var local = SweepLifecycle.LocalWorkerOptions(count: workers, slots: slots, logLevel: common.workerLogLevel)
+        local.keepTaskDirectories = keepTaskDirs
         let lifecycle = try SweepLifecycle(
             sweep: sweep, record: record,
             options: .init(
                 bind: "tcp://127.0.0.1:*", heartbeatInterval: common.heartbeatSeconds,
-                localWorkers: .init(count: workers, slots: slots, logLevel: common.workerLogLevel)),
+                localWorkers: local),
             logger: common.logger("sweep"))
         try finish(lifecycle)
     }

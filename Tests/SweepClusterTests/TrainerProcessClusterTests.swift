@@ -102,4 +102,24 @@ struct TrainerProcessClusterTests {
         #expect(try taskDirectories(keep: false) == [])
         #expect(try taskDirectories(keep: true).count == 6)
     }
+
+    @Test func sweepRunKeepsTaskDirectoriesOnlyWhenAsked() throws {
+        for keep in [false, true] {
+            let project = try CommandClusterTests().makeProject(
+                script: "echo '@sweep {\"score\": 1}'",
+                spec: """
+                    cv: {folds: 3}
+                    trainer: {command: [sh, train.sh], workdir: code}
+                    space: {x: {values: [1, 2]}}
+                    objective: {metric: score, goal: maximize}
+                    """)
+            let cache = project.appendingPathComponent("cache")
+            let run = try FinishedCommand(
+                ["run", "spec.yaml", "--workers", "1", "--out", "out"] + (keep ? ["--keep-task-dirs"] : []),
+                directory: project, environment: ["SWEEP_CACHE": cache.path])
+            #expect(run.status == 0, "\(run.transcript)")
+            let left = try FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent("tasks").path)
+            #expect(left.count == (keep ? 6 : 0), "keep: \(keep), left: \(left)")
+        }
+    }
 }
