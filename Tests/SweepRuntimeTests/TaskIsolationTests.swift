@@ -117,6 +117,7 @@ struct TaskIsolationTests {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-pids-\(UUID().uuidString)")
         let (result, _) = try trainer.run(
             """
+            touch "$PIDS"
             sleep 300 &
             echo $! >> "$PIDS"
             setsid sh -c 'echo $$ >> "$PIDS"; exec sleep 300' &
@@ -136,6 +137,7 @@ struct TaskIsolationTests {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-pids-\(UUID().uuidString)")
         let (result, _) = try trainer.run(
             """
+            touch "$PIDS"
             setsid sh -c 'echo $$ >> "$PIDS"; exec sleep 300' &
             ( ( sleep 300 & echo $! >> "$PIDS" ) & )
             while [ "$(wc -l < "$PIDS")" -lt 2 ]; do sleep 0.01; done
