@@ -19,7 +19,8 @@ public struct ElasticNet: Sendable {
         self.tolerance = tolerance
     }
 
-    public func fit(_ x: Matrix, targets: [Double]) -> Ridge.Fitted {
+    /// `onIteration`: told after each sweep over the coefficients; `.stop` ends the fit there.
+    public func fit(_ x: Matrix, targets: [Double], onIteration: IterationCallback? = nil) -> Ridge.Fitted {
         let n = x.rows, d = x.columns, nd = Double(n)
         var means = [Double](repeating: 0, count: d)
         for row in 0..<n { for j in 0..<d { means[j] += x[row, j] } }
@@ -35,7 +36,17 @@ public struct ElasticNet: Sendable {
         let l1 = alpha * l1Ratio * nd, l2 = alpha * (1 - l1Ratio) * nd
         columns.withUnsafeBufferPointer { c in
             residual.withUnsafeMutableBufferPointer { r in
-                for _ in 0..<maxIterations {
+                for iteration in 0..<maxIterations {
+                    if iteration > 0, let onIteration {
+                        let current = w
+                        let model = {
+                            FittedModel.linear(
+                                Ridge.Fitted(
+                                    coefficients: current,
+                                    intercept: targetMean - zip(current, means).reduce(0) { $0 + $1.0 * $1.1 }))
+                        }
+                        if onIteration(iteration, model) == .stop { break }
+                    }
                     var largestChange = 0.0, largestWeight = 0.0
                     for j in 0..<d where norms[j] > 0 {
                         let old = w[j]

@@ -10,9 +10,11 @@ enum LBFGS {
         var converged: Bool
     }
 
-    /// `objective(x, &gradient)` returns f(x) and writes ∇f(x).
+    /// `objective(x, &gradient)` returns f(x) and writes ∇f(x). `shouldStop(iterations, x)`,
+    /// asked before each iteration after the first, ends the search where it is (a cancelled task).
     static func minimize(
         start: [Double], maxIterations: Int, gradientTolerance: Double, memory: Int = 10,
+        shouldStop: (Int, [Double]) -> Bool = { _, _ in false },
         objective: ([Double], inout [Double]) -> Double
     ) -> Outcome {
         let n = start.count
@@ -22,6 +24,9 @@ enum LBFGS {
         var history: [(s: [Double], y: [Double], rho: Double)] = []
         var candidate = x, candidateGradient = gradient
         for iteration in 0..<maxIterations {
+            if iteration > 0 && shouldStop(iteration, x) {
+                return Outcome(x: x, value: value, iterations: iteration, converged: false)
+            }
             if maxAbs(gradient) <= gradientTolerance {
                 return Outcome(x: x, value: value, iterations: iteration, converged: true)
             }

@@ -39,7 +39,8 @@ public struct LogisticRegression: Sendable {
         }
     }
 
-    public func fit(_ x: Matrix, labels: [Int], classes: Int) -> Fitted {
+    /// `onIteration`: told after each L-BFGS iteration; `.stop` ends the fit there.
+    public func fit(_ x: Matrix, labels: [Int], classes: Int, onIteration: IterationCallback? = nil) -> Fitted {
         let d = x.columns, stride = d + 1, n = Double(x.rows)
         let penalty = C.isInfinite ? 0 : 1 / (C * n)
         var classWeight = [Double](repeating: 1, count: classes)
@@ -55,7 +56,14 @@ public struct LogisticRegression: Sendable {
         var logits = [Double](repeating: 0, count: classes * rows)  // Zᵀ: classes × rows, then residuals
         let outcome = LBFGS.minimize(
             start: [Double](repeating: 0, count: classes * stride),
-            maxIterations: maxIterations, gradientTolerance: tolerance
+            maxIterations: maxIterations, gradientTolerance: tolerance,
+            shouldStop: { step, w in
+                let model = {
+                    FittedModel.logisticRegression(
+                        Fitted(classes: classes, columns: d, weights: w, iterations: step, converged: false))
+                }
+                return onIteration?(step, model) == .stop
+            }
         ) { w, gradient in
             var loss = 0.0
             // Zᵀ = b + W · Xᵀ (CKernels: blocked, vectorised for the CPU).

@@ -11,8 +11,8 @@ extension ElasticNet {
                 ModelParameter("max_iter", .positiveInt, default: .int(1000)),
                 ModelParameter("tol", .positive, default: .double(1e-4)),
             ])
-    ) { arguments, x, target, _ throws(TrainingError) in
-        try fitPenalised(arguments, l1Ratio: arguments.number("l1_ratio"), x, target)
+    ) { arguments, x, target, onIteration throws(TrainingError) in
+        try fitPenalised(arguments, l1Ratio: arguments.number("l1_ratio"), x, target, onIteration)
     }
 
     /// `lasso`: the elastic net with only the L1 penalty.
@@ -24,18 +24,19 @@ extension ElasticNet {
                 ModelParameter("max_iter", .positiveInt, default: .int(1000)),
                 ModelParameter("tol", .positive, default: .double(1e-4)),
             ])
-    ) { arguments, x, target, _ throws(TrainingError) in
-        try fitPenalised(arguments, l1Ratio: 1, x, target)
+    ) { arguments, x, target, onIteration throws(TrainingError) in
+        try fitPenalised(arguments, l1Ratio: 1, x, target, onIteration)
     }
 
     /// The shared fit of lasso and elastic net.
-    static func fitPenalised(_ arguments: ModelArguments, l1Ratio: Double, _ x: Matrix, _ target: TrainingTarget)
-        throws(TrainingError) -> FittedModel
-    {
+    static func fitPenalised(
+        _ arguments: ModelArguments, l1Ratio: Double, _ x: Matrix, _ target: TrainingTarget,
+        _ onIteration: IterationCallback?
+    ) throws(TrainingError) -> FittedModel {
         guard case .values(let values) = target else { throw TrainingError.wrongTask(target) }
         let estimator = ElasticNet(
             alpha: arguments.number("alpha"), l1Ratio: l1Ratio, maxIterations: arguments.int("max_iter"),
             tolerance: arguments.number("tol"))
-        return .linear(estimator.fit(x, targets: values))
+        return .linear(estimator.fit(x, targets: values, onIteration: onIteration))
     }
 }

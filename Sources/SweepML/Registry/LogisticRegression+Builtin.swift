@@ -12,12 +12,12 @@ extension LogisticRegression {
                 ModelParameter("tol", .positive, default: .double(1e-4)),
                 ModelParameter("class_weight", .choice(["none", "balanced"]), default: .string("none")),
             ])
-    ) { arguments, x, target, _ throws(TrainingError) in
+    ) { arguments, x, target, onIteration throws(TrainingError) in
         guard case .classes(let labels, let count) = target else { throw TrainingError.wrongTask(target) }
         let estimator = LogisticRegression(
             C: arguments.text("penalty") == "none" ? .infinity : arguments.number("C"),
             maxIterations: arguments.int("max_iter"), tolerance: arguments.number("tol"),
             balanced: arguments.text("class_weight") == "balanced")
-        return .logisticRegression(estimator.fit(x, labels: labels, classes: count))
+        return .logisticRegression(estimator.fit(x, labels: labels, classes: count, onIteration: onIteration))
     }
 }
