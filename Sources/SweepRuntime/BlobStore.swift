@@ -1,16 +1,26 @@
 import Foundation
+import Logging
 import SweepCore
 import SweepProtocol
 
 /// A worker host's cache of shipped files, by SHA-256: `blobs/HASH` for files and
 /// `workdirs/HASH/` for unpacked workdir bundles. Entries appear atomically (written under a
-/// temporary name, verified, then renamed), so a crash never leaves a half file under a real name.
-/// Reused across tasks and sweeps.
-final class BlobStore: @unchecked Sendable {  // safe: used only from the worker's socket thread
+/// temporary name, verified, then renamed over the old entry, never deleted first: worker
+/// processes sharing the cache always find a whole file), so a crash never leaves a half file
+/// under a real name. Reused across tasks and sweeps.
+///
+/// A cached file is trusted only after this process has hashed it once: a file altered in place
+/// (same size, other bytes) is found before any task reads it, reported, and fetched again.
+final class BlobStore: @unchecked Sendable {  // safe: `verified` is guarded by `lock`; files are replaced by rename only
     let root: URL
+    let logger: Logger
+    private let lock = NSLock()
+    /// Hashes whose cached file this process checked and found intact (or stored itself).
+    private var verified: Set<String> = []
 
-    init(root: URL) throws {
+    init(root: URL, logger: Logger = Logger(label: "sweep.cache")) throws {
         self.root = root
+        self.logger = logger
         for sub in ["blobs", "workdirs", "tmp", "tasks"] {
             try FileManager.default.createDirectory(
                 at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
@@ -20,11 +30,31 @@ final class BlobStore: @unchecked Sendable {  // safe: used only from the worker
     func blobURL(_ blob: BlobRef) -> URL { root.appendingPathComponent("blobs/\(blob.sha256)") }
     func workdirURL(_ blob: BlobRef) -> URL { root.appendingPathComponent("workdirs/\(blob.sha256)") }
 
+    /// Whether the cache holds `blob` intact. The first time in this process the file's SHA-256
+    /// is computed; a file that does not match is reported and counts as missing (it is fetched
+    /// again and replaced).
     func has(_ blob: BlobRef) -> Bool {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: blobURL(blob).path) else {
+        let url = blobURL(blob)
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+            (attributes[.size] as? NSNumber)?.intValue == blob.size
+        else {
             return false
         }
-        return (attributes[.size] as? NSNumber)?.intValue == blob.size
+        if lock.withLock({ verified.contains(blob.sha256) }) { return true }
+        do {
+            let actual = try ContentHash.sha256(fileAt: url)
+            guard actual == blob.sha256 else {
+                logger.warning(
+                    "cached file \(url.path) does not match its hash (sha256 \(actual.prefix(12))…, expected \(blob.sha256.prefix(12))…): it was altered; fetching it again"
+                )
+                return false
+            }
+        } catch {
+            logger.warning("cannot read cached file \(url.path): \(error); fetching it again")
+            return false
+        }
+        lock.withLock { _ = verified.insert(blob.sha256) }
+        return true
     }
 
     /// Stores downloaded bytes after checking them against the announced hash and size.
@@ -36,8 +66,18 @@ final class BlobStore: @unchecked Sendable {  // safe: used only from the worker
         }
         let temporary = root.appendingPathComponent("tmp/\(blob.sha256)-\(UUID().uuidString)")
         try Data(bytes).write(to: temporary)
-        try? FileManager.default.removeItem(at: blobURL(blob))
-        try FileManager.default.moveItem(at: temporary, to: blobURL(blob))
+        try Self.replace(blobURL(blob), with: temporary)
+        lock.withLock { _ = verified.insert(blob.sha256) }
+    }
+
+    /// Renames `temporary` over `target`: rename(2) replaces it in one step, so a reader finds
+    /// the old file or the new one, never none.
+    static func replace(_ target: URL, with temporary: URL) throws {
+        guard rename(temporary.path, target.path) == 0 else {
+            let problem = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw BlobError(description: "cannot move a fetched file into the cache at \(target.path): \(problem)")
+        }
     }
 
     /// The unpacked workdir for a bundle blob, unpacking it on first use.

@@ -12,6 +12,16 @@ public enum ContentHash {
         hex(SHA256.hash(data: bytes))
     }
 
+    /// The lowercase hex SHA-256 digest of a file's bytes, read in 1 MiB pieces (a dataset may be
+    /// larger than memory should hold twice).
+    public static func sha256(fileAt url: URL) throws -> String {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let piece = try handle.read(upToCount: 1 << 20), !piece.isEmpty { hasher.update(data: piece) }
+        return hex(hasher.finalize())
+    }
+
     static let digits = Array("0123456789abcdef".utf8)
 
     static func hex(_ digest: SHA256.Digest) -> String {

@@ -24,13 +24,7 @@ final class RunArtifacts {
     }
 
     func progress(_ lease: LeaseRef, worker: String, step: Int, metrics: [String: Double]) {
-        if progressFile == nil {
-            let url = directory.appendingPathComponent("progress.csv")
-            _ = FileManager.default.createFile(
-                atPath: url.path, contents: Data("trial,fold,attempt,worker,step,metric,value\n".utf8))
-            progressFile = try? FileHandle(forWritingTo: url)
-            _ = try? progressFile?.seekToEnd()
-        }
+        if progressFile == nil { progressFile = Self.openForAppending(directory.appendingPathComponent("progress.csv")) }
         var lines = ""
         for (name, value) in metrics.sorted(by: { $0.key < $1.key }) {
             lines += csvLine([
@@ -38,5 +32,22 @@ final class RunArtifacts {
             ])
         }
         progressFile?.write(Data(lines.utf8))
+    }
+
+    /// Opens `progress.csv` to add lines at its end: a resumed sweep keeps what its earlier
+    /// sessions wrote. A new file gets the header; a last line cut short by a crash is ended.
+    static func openForAppending(_ url: URL) -> FileHandle? {
+        if let handle = try? FileHandle(forUpdating: url), let end = try? handle.seekToEnd(), end > 0 {
+            try? handle.seek(toOffset: end - 1)
+            let last = try? handle.read(upToCount: 1)
+            _ = try? handle.seekToEnd()
+            if last != Data("\n".utf8) { handle.write(Data("\n".utf8)) }
+            return handle
+        }
+        _ = FileManager.default.createFile(
+            atPath: url.path, contents: Data("trial,fold,attempt,worker,step,metric,value\n".utf8))
+        let handle = try? FileHandle(forWritingTo: url)
+        _ = try? handle?.seekToEnd()
+        return handle
     }
 }

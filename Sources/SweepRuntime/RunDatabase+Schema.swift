@@ -9,12 +9,14 @@ import GRDB
 ///   `grdb_migrations` table, so the v2 step creates only what is missing (`IF NOT EXISTS`).
 /// - v3: how the sweep ended, for `sweep report`: the wall time, the coordinator process (to tell
 ///   a running sweep from one whose coordinator crashed) and the refit outcome.
+/// - v4: the local worker processes and their slots of a `sweep run`, which `sweep resume`
+///   starts again (NULL for a `sweep coordinator`, and for sweeps recorded before).
 ///
 /// `PRAGMA user_version` follows the newest step, for SQLite clients and for older sweeps, which
 /// refuse a version they do not know with a plain message.
 extension RunDatabase {
     /// The schema's version (`PRAGMA user_version`) after every migration.
-    static let schemaVersion = 3
+    static let schemaVersion = 4
     /// The oldest version this sweep migrates (readers read it as it is).
     static let oldestReadableVersion = 2
 
@@ -33,6 +35,14 @@ extension RunDatabase {
                     CREATE TABLE refit (id INTEGER PRIMARY KEY CHECK (id = 1), model_file TEXT, note TEXT,
                                         holdout_json TEXT, holdout_rows INTEGER NOT NULL, at REAL NOT NULL);
                     PRAGMA user_version = 3;
+                    """)
+        }
+        migrator.registerMigration("v4-local-workers") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE sweep ADD COLUMN local_workers INTEGER;
+                    ALTER TABLE sweep ADD COLUMN local_slots INTEGER;
+                    PRAGMA user_version = 4;
                     """)
         }
         return migrator

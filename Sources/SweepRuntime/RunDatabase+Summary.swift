@@ -79,25 +79,7 @@ private struct Ending {
     init(_ db: Database, databasePath: String) throws {
         let v3 = try db.tableExists("refit")
         let sweep = try Row.fetchOne(db, sql: "SELECT * FROM sweep WHERE id = 1") ?? Row()
-        let status: String = sweep["status"] ?? "running"
-        let process = (sweep["coordinator_host"] as String?).map {
-            CoordinatorProcess(host: $0, pid: sweep["coordinator_pid"] ?? 0, startTicks: sweep["coordinator_start"])
-        }
-        // A sweep resumed after it finished or stopped runs again until its next end.
-        let resumedAt = try Double.fetchOne(db, sql: "SELECT max(at) FROM events WHERE kind = 'resumed'")
-        let endedAfterResume = resumedAt.map { (sweep["finished_at"] as Double? ?? 0) >= $0 } ?? true
-        switch status {
-        case "finished" where endedAfterResume: state = .finished
-        case "stopped" where endedAfterResume: state = .stopped
-        default:
-            let coordinator = process?.description ?? "not recorded by the sweep that wrote this database"
-            state =
-                switch process?.isAlive {
-                case true?: .running(coordinator: coordinator)
-                case false?: .interrupted(coordinator: coordinator)
-                case nil: .unknown(coordinator: coordinator)
-                }
-        }
+        state = try RunDatabase.runState(db)
         // The session the coordinator measured (since its start or resume), to its end; while it
         // runs, to now; after a crash, to its last record.
         let createdAt: Double = sweep["created_at"] ?? 0

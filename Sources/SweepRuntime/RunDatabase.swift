@@ -30,6 +30,9 @@ final class RunDatabase {
         var keyPath: String?
         var allowPaths: [String]
         var insecure: Bool
+        /// Local worker processes and slots per process of a `sweep run` (nil: none recorded).
+        var localWorkers: Int? = nil
+        var localSlots: Int? = nil
     }
 
     /// What a resumed coordinator starts from.
@@ -77,15 +80,15 @@ final class RunDatabase {
                 sql: """
                     INSERT INTO sweep (id, sweep_id, name, mode, bind, spec_path, spec_text, data_sha256, workdir_sha256,
                                        key_path, allow_paths, insecure, created_at, status, folds,
-                                       coordinator_host, coordinator_pid, coordinator_start)
-                    VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)
+                                       coordinator_host, coordinator_pid, coordinator_start, local_workers, local_slots)
+                    VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     String(sweep.sweepID, radix: 16), sweep.name, sweep.mode, sweep.bind, sweep.specPath,
                     sweep.specText,
                     sweep.dataSHA256, sweep.workdirSHA256, sweep.keyPath, json(sweep.allowPaths), sweep.insecure, now(),
                     folds,
-                    process.host, process.pid, process.startTicks,
+                    process.host, process.pid, process.startTicks, sweep.localWorkers, sweep.localSlots,
                 ])
             try db.execute(
                 sql: "INSERT INTO events (at, kind, detail) VALUES (?, 'started', ?)", arguments: [now(), sweep.name])
@@ -144,13 +147,19 @@ final class RunDatabase {
     }
 
     /// Records this process as the sweep's coordinator (a resumed one), so that a report can tell
-    /// whether the coordinator still runs.
-    func claim() throws {
+    /// whether the coordinator still runs, unless another coordinator on this host still serves
+    /// it: checked and claimed in one write transaction, so two resumes cannot both win.
+    func claim(directory: String) throws {
         let process = CoordinatorProcess.current
-        try queue.write { db in
-            try db.execute(
-                sql: "UPDATE sweep SET coordinator_host = ?, coordinator_pid = ?, coordinator_start = ? WHERE id = 1",
-                arguments: [process.host, process.pid, process.startTicks])
+        try queue.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                try Self.checkNotServed(db, directory: directory)
+                try db.execute(
+                    sql:
+                        "UPDATE sweep SET coordinator_host = ?, coordinator_pid = ?, coordinator_start = ? WHERE id = 1",
+                    arguments: [process.host, process.pid, process.startTicks])
+                return .commit
+            }
         }
     }
 
@@ -168,7 +177,8 @@ final class RunDatabase {
             sweepID: UInt64(row["sweep_id"] as String, radix: 16) ?? 0, name: row["name"], mode: row["mode"],
             bind: row["bind"], specPath: row["spec_path"], specText: row["spec_text"],
             dataSHA256: row["data_sha256"], workdirSHA256: row["workdir_sha256"], keyPath: row["key_path"],
-            allowPaths: allow, insecure: row["insecure"])
+            allowPaths: allow, insecure: row["insecure"], localWorkers: row["local_workers"],
+            localSlots: row["local_slots"])
         var trials: [Trial] = []
         for trialRow in try Row.fetchAll(db, sql: "SELECT trial, params FROM trials ORDER BY trial") {
             let bytes = [UInt8](trialRow["params"] as Data)

@@ -20,6 +20,12 @@ public final class RunRecord {
     public let keyPath: String?
     public let allowPaths: [String]
     public let insecure: Bool
+    /// Local worker processes and slots of a `sweep run`, for its resume (nil: not recorded).
+    public let localWorkers: Int?
+    public let localSlots: Int?
+    /// The coordinator the database named on another host when this resume began (nil: none):
+    /// from here there is no telling whether it still runs.
+    public private(set) var servedElsewhere: String?
     let dataSHA256: String?
     let workdirSHA256: String?
 
@@ -39,36 +45,56 @@ public final class RunRecord {
         keyPath = row.keyPath
         allowPaths = row.allowPaths
         insecure = row.insecure
+        localWorkers = row.localWorkers
+        localSlots = row.localSlots
         dataSHA256 = row.dataSHA256
         workdirSHA256 = row.workdirSHA256
     }
 
-    /// Starts the run database of a new sweep in `directory`.
+    /// Starts the run database of a new sweep in `directory`; `localWorkers` are the worker
+    /// processes (and slots each) a `sweep run` starts, which its resume starts again.
     public static func create(
         directory: String, sweep: LoadedSweep, mode: String, bind: String, keyPath: String?,
-        allowPaths: [String], insecure: Bool
+        allowPaths: [String], insecure: Bool, localWorkers: (count: Int, slots: Int)? = nil
     ) throws -> RunRecord {
         let row = RunDatabase.SweepRow(
             sweepID: UInt64.random(in: 1...UInt64.max), name: sweep.spec.name, mode: mode, bind: bind,
             specPath: URL(fileURLWithPath: sweep.specPath).standardizedFileURL.path, specText: sweep.specText,
             dataSHA256: sweep.dataSHA256, workdirSHA256: sweep.workdirBlob?.sha256,
             keyPath: keyPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
-            allowPaths: allowPaths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, insecure: insecure)
+            allowPaths: allowPaths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, insecure: insecure,
+            localWorkers: localWorkers?.count, localSlots: localWorkers?.slots)
         let database = try RunDatabase.create(directory: directory, sweep: row, folds: sweep.spec.taskFolds)
         return RunRecord(database: database, row: row, isResume: false, records: [:], state: nil)
     }
 
-    /// Opens the run database in `directory` to continue its sweep.
+    /// Opens the run database in `directory` to continue its sweep. Refuses while the sweep's
+    /// coordinator still runs on this host (checked before the schema is brought up to date).
     public static func resume(directory: String) throws -> RunRecord {
+        let previous = try RunDatabase.openForReading(directory: directory).read { db in
+            try RunDatabase.checkNotServed(db, directory: directory)
+            return try RunDatabase.recordedCoordinator(db)
+        }
         let database = try RunDatabase.open(directory: directory)
-        try database.claim()
+        try database.claim(directory: directory)
         let restored = try database.restore()
         let state = CoordinatorMachine.Restored(
             trials: restored.trials, counted: restored.counted.map { ($0.task, $0.status, $0.metrics) },
             attempts: restored.attempts, decisions: restored.decisions.map(\.decision),
             reports: restored.reports, searchSeconds: try searchSeconds(database))
         let records = Dictionary(restored.counted.map { ($0.task, $0) }, uniquingKeysWith: { first, _ in first })
-        return RunRecord(database: database, row: restored.sweep, isResume: true, records: records, state: state)
+        let record = RunRecord(database: database, row: restored.sweep, isResume: true, records: records, state: state)
+        if let previous, previous.isAlive == nil { record.servedElsewhere = previous.description }
+        return record
+    }
+
+    /// What `sweep resume` says instead of resuming a sweep that finished (nil: it did not): a
+    /// finished sweep is left as it is.
+    public static func finishedNote(directory: String) throws -> String? {
+        let status = try RunStatus.read(directory: directory)
+        guard status.state == "finished" else { return nil }
+        return
+            "sweep '\(status.name)' in \(directory) already finished (\(status.succeeded + status.failed + status.stopped) of \(status.tasks) tasks counted); nothing to resume. Its report: \((directory as NSString).appendingPathComponent("report.md")) (`sweep report \(directory)` writes it again)"
     }
 
     /// The search's time in earlier runs (the last clock the journal kept; 0 if none).

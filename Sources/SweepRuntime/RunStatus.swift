@@ -6,7 +6,12 @@ import SweepReport
 /// A summary of a run database, for `sweep status` (and for tests that check a sweep's books).
 public struct RunStatus: Codable, Sendable {
     public var name: String
+    /// finished, stopped, running (its coordinator is alive), interrupted (the database says
+    /// running but its coordinator is gone: it crashed or was killed), or unknown (its
+    /// coordinator runs on another host, or was not recorded).
     public var state: String
+    /// The coordinator that serves (or served) the sweep, while it is not finished or stopped.
+    public var coordinator: String?
     public var trials: Int
     public var tasks: Int
     public var succeeded: Int
@@ -40,7 +45,7 @@ public struct RunStatus: Codable, Sendable {
 
     public var text: String {
         var lines = [
-            "sweep '\(name)': \(state)",
+            "sweep '\(name)': \(state)\(stateNote)",
             "tasks: \(succeeded + failed + stopped)/\(tasks) counted (\(succeeded) ok, \(failed) failed\(stopped > 0 ? ", \(stopped) stopped early" : "")), \(pending) not yet; \(trials) trials",
             "attempts: \(attempts) dispatched, \(requeued) re-queued, \(duplicates) duplicate results ignored, \(workersLost) workers lost, \(resumes) resumes",
         ]
@@ -51,6 +56,20 @@ public struct RunStatus: Codable, Sendable {
         if !workerHealth.isEmpty { lines.append("worker health:"); lines += workerHealth.map { "  \($0)" } }
         if !recentEvents.isEmpty { lines.append("recent events:"); lines += recentEvents.map { "  \($0)" } }
         return lines.joined(separator: "\n")
+    }
+
+    /// What the state means for the user, after the state's name.
+    var stateNote: String {
+        guard let coordinator else { return "" }
+        switch state {
+        case "running": return " (coordinator \(coordinator))"
+        case "interrupted":
+            return
+                " — its coordinator (\(coordinator)) ended without finishing the sweep (it crashed or was killed); `sweep resume` on this run directory continues it"
+        default:
+            return
+                " — the run database says running, but its coordinator (\(coordinator)) cannot be checked from this host"
+        }
     }
 
     public var json: String {
@@ -67,7 +86,7 @@ extension RunDatabase {
         try read { db in
             func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
             let restored = try restore(db)
-            let state = try String.fetchOne(db, sql: "SELECT status FROM sweep WHERE id = 1") ?? "?"
+            let (state, coordinator) = Self.describe(try Self.runState(db))
             var best: RunStatus.Best?
             if let spec = try? Self.parseStoredSpec(restored.sweep, path: path),
                 let trial = try summary(db, restored: restored, spec: spec).best, let objective = trial.objective
@@ -85,7 +104,7 @@ extension RunDatabase {
                     "\(ISO8601DateFormatter().string(from: date)) \(row["kind"] as String): \(row["detail"] as String)"
             }
             var status = RunStatus(
-                name: restored.sweep.name, state: state,
+                name: restored.sweep.name, state: state, coordinator: coordinator,
                 trials: try count("SELECT count(*) FROM trials"), tasks: try count("SELECT count(*) FROM tasks"),
                 succeeded: try count("SELECT count(*) FROM results WHERE counted = 1 AND status = 'ok'"),
                 failed: try count("SELECT count(*) FROM results WHERE counted = 1 AND status = 'failed'"),
@@ -103,6 +122,17 @@ extension RunDatabase {
                     "SELECT kind || ': ' || detail FROM events WHERE kind IN ('worker-paused', 'lease-abandoned', 'worker-refused', 'failed-fast') ORDER BY id DESC LIMIT 20"
             ).reversed()
             return status
+        }
+    }
+
+    /// The state's name for `sweep status`, and the coordinator it names (if not ended).
+    static func describe(_ state: RunState) -> (String, String?) {
+        switch state {
+        case .finished: ("finished", nil)
+        case .stopped: ("stopped", nil)
+        case .running(let coordinator): ("running", coordinator)
+        case .interrupted(let coordinator): ("interrupted", coordinator)
+        case .unknown(let coordinator): ("unknown", coordinator)
         }
     }
 }

@@ -5,7 +5,7 @@ public enum CoordinatorSecurity: Sendable {
     /// No encryption or authentication: loopback, or `--insecure` on a trusted network.
     case plaintext
     /// CURVE with the coordinator's key pair; only workers whose public keys are in `allow`
-    /// (files, or directories of `*.key` files, read again at every handshake) get in.
+    /// (files, or directories of `*.key` files, read again when they change) get in.
     case curve(publicKey: String, secretKey: String, allow: [String])
 }
 
@@ -16,15 +16,9 @@ public enum WorkerSecurity: Sendable {
     case curve(publicKey: String, secretKey: String, serverKey: String)
 }
 
-/// Whether a ZeroMQ endpoint only reaches this host (loopback TCP, or ipc/inproc).
+/// Whether a ZeroMQ endpoint only reaches this host: see `Endpoint.loopbackProblem` (an address
+/// that does not parse is not local).
 public func isLocalEndpoint(_ endpoint: String) -> Bool {
-    if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return true }
-    guard endpoint.hasPrefix("tcp://") else { return false }
-    var host = String(endpoint.dropFirst(6))
-    if host.hasPrefix("[") {
-        host = String(host.dropFirst().prefix { $0 != "]" })
-        return host == "::1"
-    }
-    host = String(host.prefix { $0 != ":" })
-    return host == "localhost" || host.hasPrefix("127.")
+    guard let parsed = try? Endpoint(endpoint) else { return false }
+    return parsed.loopbackProblem == nil
 }

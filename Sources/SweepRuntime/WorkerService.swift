@@ -83,7 +83,7 @@ public final class WorkerService {
         let identity = WorkerMachine.Identity(
             workerID: "\(options.name)@\(host)", incarnation: UInt64.random(in: 1...UInt64.max),
             name: options.name, host: host, slots: options.slots, gpus: options.gpus.count)
-        let store = try BlobStore(root: options.cacheDirectory ?? BlobStore.defaultRoot())
+        let store = try BlobStore(root: options.cacheDirectory ?? BlobStore.defaultRoot(), logger: logger)
         let connection = try WorkerConnection(
             endpoint: options.connect, heartbeatInterval: options.heartbeatInterval,
             security: options.security)

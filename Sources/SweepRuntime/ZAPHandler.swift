@@ -6,30 +6,33 @@ import ZeroMQ
 /// handshake, and it admits only allow-listed public keys. libzmq admits anyone when no handler
 /// answers, so the coordinator starts this before binding and then proves it works (`probe`).
 ///
-/// The allow list is read again for every handshake: keys added to an allowed directory take
-/// effect at once; a removed key stops a worker the next time it connects.
+/// The allow list is read again when its files change (`AllowList`): keys added to an allowed
+/// directory take effect at the next handshake; a removed key stops a worker the next time it
+/// connects. Refusals are logged in bounded memory (`RefusalLog`).
 final class ZAPHandler: @unchecked Sendable {  // safe: mutable state guarded by `lock`; the socket lives on `thread`
     static let endpoint = "inproc://zeromq.zap.01"
-    static let logInterval = 60.0
-
     private let context: Context
-    private let allowPaths: [String]
+    private var allowList: AllowList  // guarded by `lock`
     private let logger: Logger
     private let lock = NSLock()
     private var stopping = false
     private var probeKey: String?
     private var probeSeen = false
-    private var lastLogged: [String: (time: Double, suppressed: Int)] = [:]
+    private var refusals = RefusalLog()
     private let ready = DispatchSemaphore(value: 0)
     private var startError: Error?
     private var rejections = 0
 
     /// How many handshakes were refused so far.
     var rejected: Int { lock.withLock { rejections } }
+    /// How many refused address-and-key pairs are remembered for logging (bounded).
+    var trackedRefusals: Int { lock.withLock { refusals.tracked } }
+    /// How many times the allowed keys were read from their files.
+    var allowListReads: Int { lock.withLock { allowList.reads } }
 
     init(context: Context, allowPaths: [String], logger: Logger) throws {
         self.context = context
-        self.allowPaths = allowPaths
+        self.allowList = AllowList(paths: allowPaths)
         self.logger = logger
         let thread = Thread { [self] in serve() }
         thread.name = "zap"
@@ -113,7 +116,7 @@ final class ZAPHandler: @unchecked Sendable {  // safe: mutable state guarded by
         if isProbe { return reply("400", "unknown key") }
         let allowed: Set<String>
         do {
-            allowed = try KeyFiles.allowedKeys(allowPaths)
+            allowed = try lock.withLock { try allowList.keys(now: MonotonicClock.now()) }
         } catch {
             logger.error("cannot read the allowed keys: \(error); refusing \(address)")
             return reply("400", "allow list unreadable")
@@ -128,17 +131,10 @@ final class ZAPHandler: @unchecked Sendable {  // safe: mutable state guarded by
     /// Logs a refused client once per address and key per minute (not once per packet or retry).
     private func note(address: String, key: String, reason: String) {
         let now = MonotonicClock.now()
-        let id = address + "|" + key
         let message: String? = lock.withLock {
             rejections += 1
-            if let last = lastLogged[id], now - last.time < Self.logInterval {
-                lastLogged[id]!.suppressed += 1
-                return nil
-            }
-            let repeats = lastLogged[id]?.suppressed ?? 0
-            lastLogged[id] = (now, 0)
-            return "refused a worker from \(address): \(reason)"
-                + (repeats > 0 ? " (\(repeats) more attempts since the last report)" : "")
+            return refusals.note(
+                address + "|" + key, now: now, message: "refused a worker from \(address): \(reason)")
         }
         if let message { logger.warning("\(message)") }
     }

@@ -38,14 +38,9 @@ struct Coordinator: ParsableCommand {
             throw ValidationError("--key needs --allow: the public keys (files or a directory) of the workers to admit")
         }
         if key != nil && insecure { throw ValidationError("--insecure and --key contradict each other; drop one") }
-        if key == nil && !insecure && !isLocalEndpoint(bind) {
-            throw ValidationError(
-                keyAdvice(
-                    "serve \(bind)",
-                    risk:
-                        "anyone who can reach that port could join and receive your data, or answer with false results")
-            )
-        }
+        try checkAddress(
+            "--bind", bind, keyed: key != nil, insecure: insecure, what: "serve \(bind)",
+            risk: "anyone who can reach that port could join and receive your data, or answer with false results")
     }
 
     func run() throws {

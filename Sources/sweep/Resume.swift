@@ -9,8 +9,10 @@ struct Resume: ParsableCommand {
         discussion: """
             Counted tasks are never run again; the rest are dispatched again. Workers that were connected \
             re-register on their own and resend results that were not acknowledged. A sweep started with \
-            `sweep run` resumes with local workers; one started with `sweep coordinator` binds the same \
-            address (or --bind) with the same keys (or --key/--allow/--insecure).
+            `sweep run` resumes with as many local workers and slots as it started with (or --workers, \
+            --slots); one started with `sweep coordinator` binds the same address (or --bind) with the same \
+            keys (or --key/--allow/--insecure). A sweep whose coordinator still runs on this host is not \
+            resumed twice; a finished sweep is left as it is.
             """)
 
     @Argument(help: "The run directory (it holds run.db).")
@@ -19,11 +21,14 @@ struct Resume: ParsableCommand {
     @Option(help: "Address to listen on (default: the one the sweep started with).")
     var bind: String?
 
-    @Option(help: "Local worker processes, for a sweep started with `sweep run` (default: one per core).")
-    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(
+        help:
+            "Local worker processes, for a sweep started with `sweep run` (default: as many as it started with, else one per core)."
+    )
+    var workers: Int?
 
-    @Option(help: "Task slots per local worker process.")
-    var slots: Int = 1
+    @Option(help: "Task slots per local worker process (default: as many as the sweep started with, else 1).")
+    var slots: Int?
 
     @Option(help: "The coordinator's secret key file (default: the one the sweep started with).")
     var key: String?
@@ -36,9 +41,30 @@ struct Resume: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    func validate() throws {
+        if let workers, !(1...1024).contains(workers) {
+            throw ValidationError("--workers must be between 1 and 1024, got \(workers)")
+        }
+        if let slots, !(1...4096).contains(slots) {
+            throw ValidationError("--slots must be between 1 and 4096, got \(slots)")
+        }
+        if let bind {  // parsed here; whether it needs keys depends on the run directory
+            try checkAddress("--bind", bind, keyed: true, insecure: true, what: "serve \(bind)", risk: "")
+        }
+    }
+
     func run() throws {
+        if let note = try RunRecord.finishedNote(directory: directory) {
+            print(note)
+            return
+        }
         let record = try RunRecord.resume(directory: directory)
         let logger = common.logger("sweep")
+        if let elsewhere = record.servedElsewhere {
+            logger.warning(
+                "the sweep was last served by \(elsewhere); if that coordinator still runs, stop it: two coordinators must not serve one run directory"
+            )
+        }
         if record.specFileChanged == true {
             logger.notice("\(record.specPath) changed since the sweep started; resuming with the spec stored in run.db")
         }
@@ -50,16 +76,18 @@ struct Resume: ParsableCommand {
         }
         var options = SweepLifecycle.Options(bind: "tcp://127.0.0.1:*", heartbeatInterval: common.heartbeatSeconds)
         if record.mode == "run" {
-            options.localWorkers = .init(count: workers, slots: slots, logLevel: common.workerLogLevel)
+            options.localWorkers = .init(
+                count: workers ?? record.localWorkers ?? ProcessInfo.processInfo.activeProcessorCount,
+                slots: slots ?? record.localSlots ?? 1, logLevel: common.workerLogLevel)
         } else {
             options.bind = bind ?? record.bind
             let keyPath = key ?? (insecure ? nil : record.keyPath)
             options.security = try coordinatorSecurity(key: keyPath, allow: allow.isEmpty ? record.allowPaths : allow)
-            if case .plaintext = options.security, !isLocalEndpoint(options.bind), !(insecure || record.insecure) {
-                throw ValidationError(
-                    keyAdvice(
-                        "serve \(options.bind)", risk: "anyone who can reach that port could join and receive your data"
-                    ))
+            if case .plaintext = options.security {
+                try checkAddress(
+                    bind == nil ? "the recorded address" : "--bind", options.bind, keyed: false,
+                    insecure: insecure || record.insecure, what: "serve \(options.bind)",
+                    risk: "anyone who can reach that port could join and receive your data")
             }
         }
         try finish(try SweepLifecycle(sweep: loaded, record: record, options: options, logger: logger))

@@ -37,7 +37,7 @@ struct Run: ParsableCommand {
         let directory = out ?? RunDirectory.defaultPath(name: sweep.spec.name)
         let record = try RunRecord.create(
             directory: directory, sweep: sweep, mode: "run", bind: "tcp://127.0.0.1:*", keyPath: nil,
-            allowPaths: [], insecure: false)
+            allowPaths: [], insecure: false, localWorkers: (workers, slots))
         var local = SweepLifecycle.LocalWorkerOptions(count: workers, slots: slots, logLevel: common.workerLogLevel)
         local.keepTaskDirectories = keepTaskDirs
         let lifecycle = try SweepLifecycle(

@@ -12,3 +12,19 @@ func keyAdvice(_ what: String, risk: String) -> String {
       Or, on a trusted network only, add --insecure.
     """
 }
+
+/// Checks an address given as `option`: it must parse, and without keys (and without --insecure)
+/// it must reach only this host. The error says what is wrong and how to do it right.
+func checkAddress(
+    _ option: String, _ endpoint: String, keyed: Bool, insecure: Bool, what: String, risk: String
+) throws {
+    let parsed: Endpoint
+    do {
+        parsed = try Endpoint(endpoint)
+    } catch {
+        throw ValidationError("\(option): \(error)")
+    }
+    if !keyed && !insecure, let problem = parsed.loopbackProblem {
+        throw ValidationError("\(option): \(problem).\n" + keyAdvice(what, risk: risk))
+    }
+}

@@ -66,12 +66,9 @@ struct Worker: ParsableCommand {
                 "--key and --server-key go together: this worker's secret key and the coordinator's public key")
         }
         if key != nil && insecure { throw ValidationError("--insecure and --key contradict each other; drop one") }
-        if key == nil && !insecure && !isLocalEndpoint(connect) {
-            throw ValidationError(
-                keyAdvice(
-                    "join \(connect)",
-                    risk: "anyone on the way could pose as the coordinator and run commands on this host"))
-        }
+        try checkAddress(
+            "--connect", connect, keyed: key != nil, insecure: insecure, what: "join \(connect)",
+            risk: "anyone on the way could pose as the coordinator and run commands on this host")
     }
 
     func run() throws {

@@ -154,4 +154,25 @@ import Testing
             #expect(command.stderr.contains(phrase), "\(command.transcript)")
         }
     }
+
+    /// Addresses that only look local are refused without keys, for the coordinator's bind and
+    /// the worker's connect alike, naming the host or the ';' and what would be right.
+    @Test(arguments: [
+        (["coordinator", "spec.yaml", "--bind"], "tcp://127.attacker.example:5555", "host '127.attacker.example'"),
+        (["coordinator", "spec.yaml", "--bind"], "tcp://127.0.0.1:0;10.0.0.5:5555", "source address before ';'"),
+        (["coordinator", "spec.yaml", "--bind"], "tcp://eth0:5555", "host 'eth0'"),
+        (["worker", "--connect"], "tcp://127.attacker.example:5555", "host '127.attacker.example'"),
+        (["worker", "--connect"], "tcp://127.0.0.1:0;10.0.0.5:5555", "source address before ';'"),
+        (["worker", "--connect"], "tcp://127.1:5555", "host '127.1'"),
+    ])
+    func addressesThatOnlyLookLocalNeedKeys(_ command: [String], _ address: String, _ problem: String) throws {
+        let finished = try FinishedCommand(command + [address], directory: try temporaryDirectory())
+        #expect(finished.status == 64, "\(finished.transcript)")
+        for phrase in [
+            problem, "without keys the host must be a literal 127.x.x.x address, [::1] or localhost",
+            "Or, on a trusted network only, add --insecure.",
+        ] where !(phrase.hasPrefix("without") && problem.contains(";")) {
+            #expect(finished.stderr.contains(phrase), "\(finished.transcript)")
+        }
+    }
 }

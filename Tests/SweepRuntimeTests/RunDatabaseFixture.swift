@@ -21,14 +21,15 @@ struct RunDatabaseFixture {
     let record: RunRecord
     var database: RunDatabase { record.database }
 
-    init() throws {
+    init(localWorkers: (count: Int, slots: Int)? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-db-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let specPath = directory.appendingPathComponent("books.yaml").path
         try Self.spec.write(toFile: specPath, atomically: true, encoding: .utf8)
         record = try RunRecord.create(
             directory: directory.appendingPathComponent("run").path, sweep: SweepLoader.load(specPath: specPath),
-            mode: "run", bind: "tcp://127.0.0.1:*", keyPath: nil, allowPaths: [], insecure: false)
+            mode: "run", bind: "tcp://127.0.0.1:*", keyPath: nil, allowPaths: [], insecure: false,
+            localWorkers: localWorkers)
     }
 
     var run: String { directory.appendingPathComponent("run").path }

@@ -154,6 +154,7 @@ import Testing
                     DROP TABLE grdb_migrations; DROP TABLE refit;
                     ALTER TABLE sweep DROP COLUMN wall_seconds; ALTER TABLE sweep DROP COLUMN coordinator_host;
                     ALTER TABLE sweep DROP COLUMN coordinator_pid; ALTER TABLE sweep DROP COLUMN coordinator_start;
+                    ALTER TABLE sweep DROP COLUMN local_workers; ALTER TABLE sweep DROP COLUMN local_slots;
                     PRAGMA user_version = 2;
                     """)
         }
@@ -163,16 +164,17 @@ import Testing
         #expect(try queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 2, "reading does not migrate")
 
         _ = try RunRecord.resume(directory: fixture.run)
-        #expect(try queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 3)
+        #expect(try queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == RunDatabase.schemaVersion)
         #expect(
             try queue.read {
                 try $0.tableExists("refit") && $0.columns(in: "sweep").contains { $0.name == "wall_seconds" }
             })
 
-        try queue.write { try $0.execute(sql: "PRAGMA user_version = 4") }
+        let newer = RunDatabase.schemaVersion + 1
+        try queue.write { try $0.execute(sql: "PRAGMA user_version = \(newer)") }
         #expect(throws: RunDatabaseError.self) { try RunReport.load(directory: fixture.run) }
         #expect { _ = try RunRecord.resume(directory: fixture.run) } throws: { error in
-            "\(error)".contains("schema version 4, written by a newer sweep")
+            "\(error)".contains("schema version \(newer), written by a newer sweep")
         }
     }
 
