@@ -11,7 +11,8 @@ import SweepProtocol
 ///
 /// A cached file is trusted only after this process has hashed it once: a file altered in place
 /// (same size, other bytes) is found before any task reads it, reported, and fetched again.
-final class BlobStore: @unchecked Sendable {  // safe: `verified` is guarded by `lock`; files are replaced by rename only
+// safe: `verified` is guarded by `lock`; cached files are only ever replaced by rename
+final class BlobStore: @unchecked Sendable {
     let root: URL
     let logger: Logger
     private let lock = NSLock()

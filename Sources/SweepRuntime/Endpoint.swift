@@ -61,7 +61,8 @@ public struct Endpoint: Equatable, Sendable {
         } else {
             guard !host.isEmpty else { throw EndpointError(text, "has no host; write tcp://HOST:PORT") }
             guard !host.contains(":") else {
-                throw EndpointError(text, "has host '\(host)'; write an IPv6 address in brackets, e.g. tcp://[::1]:5555")
+                throw EndpointError(
+                    text, "has host '\(host)'; write an IPv6 address in brackets, e.g. tcp://[::1]:5555")
             }
             guard host == "*" || host.allSatisfy({ $0.isASCIILetter || $0.isASCIIDigit || "-._".contains($0) }) else {
                 throw EndpointError(text, "has host '\(host)', which is not a host name or address")

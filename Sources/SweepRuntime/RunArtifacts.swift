@@ -24,7 +24,9 @@ final class RunArtifacts {
     }
 
     func progress(_ lease: LeaseRef, worker: String, step: Int, metrics: [String: Double]) {
-        if progressFile == nil { progressFile = Self.openForAppending(directory.appendingPathComponent("progress.csv")) }
+        if progressFile == nil {
+            progressFile = Self.openForAppending(directory.appendingPathComponent("progress.csv"))
+        }
         var lines = ""
         for (name, value) in metrics.sorted(by: { $0.key < $1.key }) {
             lines += csvLine([

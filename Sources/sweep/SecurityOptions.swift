@@ -2,9 +2,9 @@ import ArgumentParser
 import SweepRuntime
 
 /// What to tell a user who would serve or join a sweep over the network without keys.
-func keyAdvice(_ what: String, risk: String) -> String {
+func keyAdvice(_ what: String, risk: String, problem: String? = nil) -> String {
     """
-    refusing to \(what) without encryption: \(risk).
+    refusing to \(what) without encryption: \(risk).\(problem.map { "\n  Why: \($0)." } ?? "")
       Make keys:  sweep keygen --out keys --name coordinator      (on the coordinator host)
                   sweep keygen --out keys --name worker-1         (on each worker host; copy worker-1.key to the coordinator's keys/)
       Then:       sweep coordinator SPEC --bind tcp://*:5555 --key keys/coordinator.key_secret --allow keys/
@@ -25,6 +25,6 @@ func checkAddress(
         throw ValidationError("\(option): \(error)")
     }
     if !keyed && !insecure, let problem = parsed.loopbackProblem {
-        throw ValidationError("\(option): \(problem).\n" + keyAdvice(what, risk: risk))
+        throw ValidationError(keyAdvice(what, risk: risk, problem: "\(option) \(problem)"))
     }
 }

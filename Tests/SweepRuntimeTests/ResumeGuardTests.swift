@@ -69,7 +69,8 @@ import Testing
         fixture.database.finished(complete: true, wallSeconds: 1)
         try fixture.database.commit()
         let note = try #require(try RunRecord.finishedNote(directory: fixture.run))
-        #expect(note.contains("sweep 'books' in \(fixture.run) already finished (0 of 0 tasks counted); nothing to resume"))
+        #expect(
+            note.contains("sweep 'books' in \(fixture.run) already finished (0 of 0 tasks counted); nothing to resume"))
     }
 
     /// The local workers and slots of a `sweep run` are recorded for its resume.

@@ -63,7 +63,8 @@ struct SecurityTests {
         ("tcp://127.0.0.1.attacker.example:5555", "host '127.0.0.1.attacker.example'"),
         ("tcp://127.0.0.1:0;10.0.0.5:5555", "source address"), ("tcp://127.0.0.1;10.0.0.5:5555", "source address"),
         ("tcp://10.0.0.5;127.0.0.1:5555", "source address"), ("tcp://eth0:5555", "host 'eth0'"),
-        ("tcp://lo:5555", "host 'lo'"), ("tcp://127.1:5555", "host '127.1'"), ("tcp://0x7f.0.0.1:5", "host '0x7f.0.0.1'"),
+        ("tcp://lo:5555", "host 'lo'"), ("tcp://127.1:5555", "host '127.1'"),
+        ("tcp://0x7f.0.0.1:5", "host '0x7f.0.0.1'"),
         ("tcp://127.000.0.1:5", "host '127.000.0.1'"), ("tcp://127.0.0.256:5", "host '127.0.0.256'"),
         ("tcp://[::ffff:127.0.0.1]:5", "host '[::ffff:127.0.0.1]'"), ("tcp://localhost.attacker.example:5", "host"),
         ("tcp://*:5555", "host '*'"), ("tcp://[::]:5", "host '[::]'"),
@@ -115,7 +116,8 @@ struct SecurityTests {
     /// Refused keys are chosen by unauthenticated clients: remembering them for the log is
     /// bounded however many there are, and each pair is still logged at most once a minute.
     @Test func refusalBookkeepingIsBounded() throws {
-        let handler = try ZAPHandler(context: Context(), allowPaths: [try directory().path], logger: Logger(label: "test"))
+        let handler = try ZAPHandler(
+            context: Context(), allowPaths: [try directory().path], logger: Logger(label: "test"))
         defer { handler.stop() }
         for index in 0..<2000 {
             let key = try #require(Curve.decode(try Curve.keyPair().publicKey))
@@ -134,7 +136,8 @@ struct SecurityTests {
         #expect(log.note("a", now: 0, message: "m") == "m")
         #expect(log.note("a", now: 1, message: "m") == nil)
         #expect(log.note("a", now: 2, message: "m") == nil)
-        #expect(log.note("a", now: RefusalLog.interval + 1, message: "m") == "m (2 more attempts since the last report)")
+        #expect(
+            log.note("a", now: RefusalLog.interval + 1, message: "m") == "m (2 more attempts since the last report)")
         var logged = 0
         for index in 0..<(RefusalLog.maxTracked * 4) where log.note("k\(index)", now: 100, message: "m") != nil {
             logged += 1
