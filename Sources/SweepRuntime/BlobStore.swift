@@ -36,9 +36,11 @@ final class BlobStore: @unchecked Sendable {
     /// again and replaced).
     func has(_ blob: BlobRef) -> Bool {
         let url = blobURL(blob)
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-            (attributes[.size] as? NSNumber)?.intValue == blob.size
-        else {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else { return false }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
+        guard size == blob.size else {
+            logger.warning(
+                "cached file \(url.path) has \(size) bytes, not \(blob.size): it was altered; fetching it again")
             return false
         }
         if lock.withLock({ verified.contains(blob.sha256) }) { return true }
