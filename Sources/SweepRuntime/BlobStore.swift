@@ -10,14 +10,17 @@ import SweepProtocol
 /// under a real name. Reused across tasks and sweeps.
 ///
 /// A cached file is trusted only after this process has hashed it once: a file altered in place
-/// (same size, other bytes) is found before any task reads it, reported, and fetched again.
-// safe: `verified` is guarded by `lock`; cached files are only ever replaced by rename
+/// (same size, other bytes) is found before any task reads it, reported, and fetched again. An
+/// unpacked workdir likewise, against its bundle.
+// safe: `verified` and `verifiedWorkdirs` are guarded by `lock`; cached files are replaced by rename
 final class BlobStore: @unchecked Sendable {
     let root: URL
     let logger: Logger
     private let lock = NSLock()
     /// Hashes whose cached file this process checked and found intact (or stored itself).
     private var verified: Set<String> = []
+    /// Hashes of workdir bundles whose unpacked tree this process checked (or unpacked itself).
+    private var verifiedWorkdirs: Set<String> = []
 
     init(root: URL, logger: Logger = Logger(label: "sweep.cache")) throws {
         self.root = root
@@ -83,11 +86,27 @@ final class BlobStore: @unchecked Sendable {
         }
     }
 
-    /// The unpacked workdir for a bundle blob, unpacking it on first use.
+    /// The unpacked workdir for a bundle blob, unpacking it on first use. An unpacked tree is
+    /// trusted after this process packed it again and found the bundle's hash; one that was
+    /// altered is moved aside (a rename) and unpacked anew from the verified bundle.
     func workdir(for blob: BlobRef) throws -> URL {
         let target = workdirURL(blob)
-        if FileManager.default.fileExists(atPath: target.path) { return target }
+        if lock.withLock({ verifiedWorkdirs.contains(blob.sha256) }) { return target }
+        if FileManager.default.fileExists(atPath: target.path) {
+            if Self.tree(target, matches: blob) {
+                lock.withLock { _ = verifiedWorkdirs.insert(blob.sha256) }
+                return target
+            }
+            logger.warning(
+                "cached workdir \(target.path) differs from its bundle \(blob.sha256.prefix(12))… (a file in it was changed, added or removed): unpacking it again"
+            )
+            let stale = root.appendingPathComponent("tmp/stale-workdir-\(UUID().uuidString)")
+            if rename(target.path, stale.path) == 0 { try? FileManager.default.removeItem(at: stale) }
+        }
         let bytes = try [UInt8](Data(contentsOf: blobURL(blob)))
+        guard bytes.count == blob.size, ContentHash.sha256(bytes) == blob.sha256 else {
+            throw BlobError(description: "cached bundle \(blob.sha256.prefix(12))… does not match its hash")
+        }
         let temporary = root.appendingPathComponent("tmp/workdir-\(UUID().uuidString)")
         try BundleArchive.unpack(bytes, into: temporary)
         do {
@@ -95,7 +114,14 @@ final class BlobStore: @unchecked Sendable {
         } catch  where FileManager.default.fileExists(atPath: target.path) {
             try? FileManager.default.removeItem(at: temporary)  // another unpack won the race
         }
+        lock.withLock { _ = verifiedWorkdirs.insert(blob.sha256) }
         return target
+    }
+
+    /// Whether the tree at `url` packs to exactly the bundle `blob` (packing is deterministic).
+    static func tree(_ url: URL, matches blob: BlobRef) -> Bool {
+        guard let bytes = try? BundleArchive.pack(directory: url) else { return false }
+        return bytes.count == blob.size && ContentHash.sha256(bytes) == blob.sha256
     }
 
     /// The default cache: $SWEEP_CACHE, else $XDG_CACHE_HOME/sweep, else ~/.cache/sweep.

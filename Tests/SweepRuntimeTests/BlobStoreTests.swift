@@ -72,3 +72,27 @@ final class Counter: @unchecked Sendable {  // safe: `count` guarded by `lock`
     var value: Int { lock.withLock { count } }
     func add() { lock.withLock { count += 1 } }
 }
+
+/// Unpacked workdirs are cached files too: one altered after unpacking is unpacked anew.
+struct CachedWorkdirTests {
+    @Test func anAlteredWorkdirIsUnpackedAgain() throws {
+        let source = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-src-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: source.appendingPathComponent("lib"), withIntermediateDirectories: true)
+        try "print('train')\n".write(to: source.appendingPathComponent("train.py"), atomically: true, encoding: .utf8)
+        try "x = 1\n".write(to: source.appendingPathComponent("lib/util.py"), atomically: true, encoding: .utf8)
+        let bundle = try BundleArchive.pack(directory: source)
+        let ref = BlobRef(sha256: ContentHash.sha256(bundle), size: bundle.count)
+        let first = try BlobStoreTests().store()
+        try first.store(bundle, as: ref)
+        let workdir = try first.workdir(for: ref)
+        // Altered in place (same size), and a file added beside it.
+        try "x = 2\n".write(to: workdir.appendingPathComponent("lib/util.py"), atomically: false, encoding: .utf8)
+        try "junk".write(to: workdir.appendingPathComponent("lib/extra.py"), atomically: false, encoding: .utf8)
+        let restarted = try BlobStore(root: first.root)
+        let again = try restarted.workdir(for: ref)
+        #expect(try String(contentsOf: again.appendingPathComponent("lib/util.py"), encoding: .utf8) == "x = 1\n")
+        #expect(!FileManager.default.fileExists(atPath: again.appendingPathComponent("lib/extra.py").path))
+        #expect(BlobStore.tree(again, matches: ref))
+    }
+}
