@@ -71,9 +71,10 @@ public final class RunRecord {
     /// Opens the run database in `directory` to continue its sweep. Refuses while the sweep's
     /// coordinator still runs on this host (checked before the schema is brought up to date).
     public static func resume(directory: String) throws -> RunRecord {
-        let previous = try RunDatabase.openForReading(directory: directory).read { db in
+        let elsewhere = try RunDatabase.openForReading(directory: directory).read { db -> String? in
             try RunDatabase.checkNotServed(db, directory: directory)
-            return try RunDatabase.recordedCoordinator(db)
+            guard case .unknown = try RunDatabase.runState(db) else { return nil }
+            return try RunDatabase.recordedCoordinator(db)?.description
         }
         let database = try RunDatabase.open(directory: directory)
         try database.claim(directory: directory)
@@ -84,7 +85,7 @@ public final class RunRecord {
             reports: restored.reports, searchSeconds: try searchSeconds(database))
         let records = Dictionary(restored.counted.map { ($0.task, $0) }, uniquingKeysWith: { first, _ in first })
         let record = RunRecord(database: database, row: restored.sweep, isResume: true, records: records, state: state)
-        if let previous, previous.isAlive == nil { record.servedElsewhere = previous.description }
+        record.servedElsewhere = elsewhere
         return record
     }
 
