@@ -35,6 +35,8 @@ struct CampaignEvidence: Sendable {
     /// progress.csv's data rows when the coordinator was killed, and at the end.
     var progressRowsAtKill: [Int] = []
     var progressRowsAtEnd = 0
+    /// Numbers worth printing that are not (yet) promises: dispatches, task directories left, …
+    var observations: [String] = []
     /// Anything the driver could not do (a worker that would not start, run.db unreadable, …).
     var driverProblems: [String] = []
 }
@@ -104,7 +106,8 @@ enum CampaignChecker {
             found.append(
                 Violation(
                     check: "every task counted",
-                    detail: "\(missing.count) of \(plan.tasks) tasks have no counted result (first: \(missing.prefix(5)))"))
+                    detail:
+                        "\(missing.count) of \(plan.tasks) tasks have no counted result (first: \(missing.prefix(5)))"))
         }
         if !failed.isEmpty {
             let reasons = Dictionary(grouping: failed, by: \.error).map { "\($0.value.count)× '\($0.key)'" }
@@ -112,13 +115,16 @@ enum CampaignChecker {
                 Violation(
                     check: "every task ok",
                     detail:
-                        "\(failed.count) tasks counted as failed: \(reasons.sorted().prefix(4).joined(separator: "; "))"))
+                        "\(failed.count) tasks counted as failed: \(reasons.sorted().prefix(4).joined(separator: "; "))"
+                ))
         }
         if !wrong.isEmpty {
             found.append(
                 Violation(
                     check: "known values",
-                    detail: "\(wrong.count) counted results differ from the known value: \(wrong.prefix(4).joined(separator: "; "))"))
+                    detail:
+                        "\(wrong.count) counted results differ from the known values: \(wrong.prefix(6).joined(separator: "; "))"
+                ))
         }
         return found
     }
@@ -130,11 +136,14 @@ enum CampaignChecker {
             "value": FaultCampaignProject.value(x: x, fold: result.fold), "overlap": 0,
             "rows": Double(FaultCampaignProject.dataRows), "idsum": FaultCampaignProject.expectedIDSum,
         ]
-        return expected.sorted { $0.key < $1.key }.compactMap { name, value in
+        let differences = expected.sorted { $0.key < $1.key }.compactMap { name, value in
             result.metrics[name] == value
-                ? nil
-                : "task \(result.trial)/\(result.fold) attempt \(result.attempt) on \(result.worker): \(name) \(result.metrics[name].map { "\($0)" } ?? "missing"), expected \(value)"
+                ? nil : "\(name) \(result.metrics[name].map { "\($0)" } ?? "missing") (expected \(value))"
         }
+        guard !differences.isEmpty else { return [] }
+        return [
+            "task \(result.trial)/\(result.fold) attempt \(result.attempt) on \(result.worker): \(differences.joined(separator: ", "))"
+        ]
     }
 
     /// run.db and the run directory tell the same story: results.csv row for row, best.json's winner.

@@ -28,6 +28,15 @@ extension FaultCampaign {
         evidence.allowedSupersedes = restarts
         evidence.leftovers = leftovers()
         evidence.cacheProblems = cacheDirectories.flatMap { verifyCache($0) }
+        let taskDirectories = cacheDirectories.reduce(0) {
+            $0
+                + ((try? FileManager.default.contentsOfDirectory(atPath: $1.appendingPathComponent("tasks").path))?
+                    .count ?? 0)
+        }
+        let dispatches = (try? RunBook(out).count("SELECT count(*) FROM attempts")) ?? -1
+        evidence.observations = [
+            "\(dispatches) dispatches for \(plan.tasks) tasks", "\(taskDirectories) task directories left in caches",
+        ]
         do {
             try readBooks(into: &evidence)
         } catch {
@@ -56,13 +65,16 @@ extension FaultCampaign {
     func aliveTrainerProcesses() -> [String] {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: project.pids.path)) ?? []
         return files.sorted().compactMap { name -> String? in
-            guard let record = try? String(contentsOfFile: project.pids.appendingPathComponent(name).path, encoding: .utf8),
+            guard
+                let record = try? String(
+                    contentsOfFile: project.pids.appendingPathComponent(name).path, encoding: .utf8),
                 let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
                 let fields = stat.split(separator: ")").last?.split(separator: " "), fields.count > 19
             else { return nil }
             let parts = record.split(separator: " ")
             guard parts.count >= 3, fields[0] != "Z", String(fields[19]) == String(parts[0]) else { return nil }
-            return "pid \(name) (\(parts[1]) of task \(parts[2].trimmingCharacters(in: .whitespacesAndNewlines))) alive, parent \(fields[1])"
+            return
+                "pid \(name) (\(parts[1]) of task \(parts[2].trimmingCharacters(in: .whitespacesAndNewlines))) alive, parent \(fields[1])"
         }
     }
 
@@ -71,13 +83,16 @@ extension FaultCampaign {
         var problems: [String] = []
         let blobs = cache.appendingPathComponent("blobs")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: blobs.path)) ?? []
-        if !names.isEmpty, let sums = try? FinishedCommandAt("/usr/bin/sha256sum", names.map { blobs.appendingPathComponent($0).path }) {
+        if !names.isEmpty,
+            let sums = try? FinishedCommandAt("/usr/bin/sha256sum", names.map { blobs.appendingPathComponent($0).path })
+        {
             for line in sums.stdout.split(separator: "\n") {
                 let parts = line.split(separator: " ", maxSplits: 1)
                 guard parts.count == 2 else { continue }
                 let file = URL(fileURLWithPath: parts[1].trimmingCharacters(in: .whitespaces)).lastPathComponent
                 if file != parts[0] {
-                    problems.append("\(cache.lastPathComponent)/blobs/\(file.prefix(12))… has SHA-256 \(parts[0].prefix(12))…")
+                    problems.append(
+                        "\(cache.lastPathComponent)/blobs/\(file.prefix(12))… has SHA-256 \(parts[0].prefix(12))…")
                 }
             }
         }
@@ -89,13 +104,15 @@ extension FaultCampaign {
             let files = Set((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
             if files != shipped {
                 problems.append(
-                    "\(cache.lastPathComponent)/workdirs/\(workdir.prefix(12))… holds \(files.sorted()), shipped \(shipped.sorted())")
+                    "\(cache.lastPathComponent)/workdirs/\(workdir.prefix(12))… holds \(files.sorted()), shipped \(shipped.sorted())"
+                )
             }
             for file in files.intersection(shipped)
             where !FileManager.default.contentsEqual(
                 atPath: directory.appendingPathComponent(file).path, andPath: code.appendingPathComponent(file).path)
             {
-                problems.append("\(cache.lastPathComponent)/workdirs/\(workdir.prefix(12))…/\(file) differs from the shipped file")
+                problems.append(
+                    "\(cache.lastPathComponent)/workdirs/\(workdir.prefix(12))…/\(file) differs from the shipped file")
             }
         }
         return problems

@@ -39,7 +39,9 @@ extension FaultCampaign {
             }
             usleep(100_000)
         }
-        note("the sweep did not end within \(Int(bound)) s; coordinator says: \(coordinator.stderrLines.suffix(8).joined(separator: " | "))")
+        note(
+            "the sweep did not end within \(Int(bound)) s; coordinator says: \(coordinator.stderrLines.suffix(8).joined(separator: " | "))"
+        )
         finishUndos(&undos)
         return nil
     }
@@ -86,7 +88,9 @@ extension FaultCampaign {
             let worker = workers[place]
             workers[place].process = try startWorker(name: worker.name, cache: worker.cache, host: worker.host)
             restarts += 1
-            note("\(event.kind.rawValue) \(worker.name) \(at): SIGKILL and restart\(event.kind == .cacheCorruption ? "; cache: \(corrupted)" : "")")
+            note(
+                "\(event.kind.rawValue) \(worker.name) \(at): SIGKILL and restart\(event.kind == .cacheCorruption ? "; cache: \(corrupted)" : "")"
+            )
         case .workerStop:
             guard let place = place(for: event) else { return skip(event) }
             workers[place].process.signal(SIGSTOP)
@@ -156,7 +160,9 @@ extension FaultCampaign {
             guard let at = (0..<(bytes.count - needle.count)).first(where: { Array(bytes[$0..<$0 + 4]) == needle })
             else { continue }
             bytes[at + 1] = UInt8(ascii: "9")  // id 13 becomes 93: same size, other content
-            do { try Data(bytes).write(to: file) } catch { return "could not alter \(file.lastPathComponent): \(error)" }
+            do { try Data(bytes).write(to: file) } catch {
+                return "could not alter \(file.lastPathComponent): \(error)"
+            }
             return "altered \(file.lastPathComponent.prefix(12))… in place"
         }
         return "no cached data file yet"
@@ -171,7 +177,9 @@ extension FaultCampaign {
 extension RunBook {
     /// Counted results now, or nil while run.db cannot be read (not made yet, or busy).
     static func countedOrNil(_ directory: URL) -> Int? {
-        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("run.db").path) else { return nil }
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("run.db").path) else {
+            return nil
+        }
         return try? RunBook(directory).count("SELECT count(*) FROM results WHERE counted = 1")
     }
 }

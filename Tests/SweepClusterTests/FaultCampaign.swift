@@ -72,7 +72,8 @@ final class FaultCampaign {
     static func makeKeys(_ root: URL, binary: URL) throws -> (coordinator: [String], worker: [String]) {
         let keys = root.appendingPathComponent("keys"), allowed = root.appendingPathComponent("allowed")
         for name in ["coordinator", "workers"] {
-            guard try ChildProcess(["keygen", "--out", keys.path, "--name", name], executable: binary).awaitExit() == 0 else {
+            guard try ChildProcess(["keygen", "--out", keys.path, "--name", name], executable: binary).awaitExit() == 0
+            else {
                 throw NetnsError(description: "sweep keygen failed")
             }
         }
@@ -126,7 +127,7 @@ final class FaultCampaign {
                 + securityArguments.coordinator
         coordinator = try launch(arguments, host: 1)
         coordinators.append(coordinator)
-        if coordinator.awaitLine(containing: "serving sweep", timeout: 60) == nil {
+        if coordinator.awaitLine(containing: resume ? "resuming sweep" : "serving sweep", timeout: 60) == nil {
             problems.append(
                 "the coordinator did not serve (\(resume ? "resume" : "start")): \(coordinator.stderrLines.suffix(5).joined(separator: " | "))"
             )

@@ -20,7 +20,9 @@ struct FaultCampaignProject {
         pids = directory.appendingPathComponent("pids")
         badBin = directory.appendingPathComponent("badbin")
         let code = directory.appendingPathComponent("code")
-        for url in [code, pids, badBin] { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+        for url in [code, pids, badBin] {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        }
         try Self.trainer.write(to: code.appendingPathComponent("train.py"), atomically: true, encoding: .utf8)
         try plan.misbehaviourTable.write(to: code.appendingPathComponent("plan.txt"), atomically: true, encoding: .utf8)
         if plan.workdirDecoy {
@@ -46,7 +48,7 @@ struct FaultCampaignProject {
         trainer:
           command: [python3, train.py, "{x}"]
           workdir: code
-          env: {CAMPAIGN_PIDS: "\(pids.path)", CAMPAIGN_SLEEP: "0.2"}
+          env: {CAMPAIGN_PIDS: "\(pids.path)", CAMPAIGN_SLEEP: "0.5"}
         search: {algorithm: grid}
         space: {x: {int: [1, \(plan.trials)]}}
         objective: {metric: value, goal: maximize}

