@@ -35,6 +35,11 @@ struct CampaignEvidence: Sendable {
     /// progress.csv's data rows when the coordinator was killed, and at the end.
     var progressRowsAtKill: [Int] = []
     var progressRowsAtEnd = 0
+    /// Attempts whose trainer finished with a final report, and every attempt run.db has a result for.
+    var finished: [FinishedAttempt] = []
+    var resultAttempts: Set<String> = []
+    /// When faults hit which worker place (a cache directory's name; nil: every worker).
+    var disturbances: [Disturbance] = []
     /// Numbers worth printing that are not (yet) promises: dispatches, task directories left, …
     var observations: [String] = []
     /// Anything the driver could not do (a worker that would not start, run.db unreadable, …).
@@ -62,10 +67,11 @@ enum CampaignChecker {
                 Violation(check: "exit status", detail: "the coordinator exited \(evidence.coordinatorExit!), not 0"))
         }
         found += books(plan, evidence)
+        found += lostResults(evidence)
         found += agreement(evidence)
-        found += evidence.leftovers.map { Violation(check: "no process left behind", detail: $0) }
-        found += evidence.stubbornWorkers.map { Violation(check: "worker stops on SIGTERM", detail: $0) }
-        found += evidence.cacheProblems.map { Violation(check: "cache verifies", detail: $0) }
+        found += grouped("no process left behind", evidence.leftovers)
+        found += grouped("worker stops on SIGTERM", evidence.stubbornWorkers)
+        found += grouped("cache verifies", evidence.cacheProblems)
         if evidence.supersedes > evidence.allowedSupersedes {
             found.append(
                 Violation(
@@ -83,6 +89,15 @@ enum CampaignChecker {
                 ))
         }
         return found
+    }
+
+    /// One violation for many findings of a kind: how many, and the first few.
+    static func grouped(_ check: String, _ findings: [String]) -> [Violation] {
+        guard !findings.isEmpty else { return [] }
+        let more = findings.count > 4 ? "; … \(findings.count - 4) more" : ""
+        return [
+            Violation(check: check, detail: "\(findings.count): " + findings.prefix(4).joined(separator: "; ") + more)
+        ]
     }
 
     /// Every task counted exactly once, ok, with its known value and clean folds.
@@ -143,6 +158,27 @@ enum CampaignChecker {
         guard !differences.isEmpty else { return [] }
         return [
             "task \(result.trial)/\(result.fold) attempt \(result.attempt) on \(result.worker): \(differences.joined(separator: ", "))"
+        ]
+    }
+
+    /// A trainer that finished with a final report has its result in run.db (counted, duplicate or
+    /// failed), unless a fault hit its worker (or the coordinator) around that time.
+    static func lostResults(_ evidence: CampaignEvidence) -> [Violation] {
+        let lost = evidence.finished.filter { attempt in
+            !evidence.resultAttempts.contains("\(attempt.task.trial)/\(attempt.task.fold)/\(attempt.attempt)")
+                && !evidence.disturbances.contains {
+                    ($0.place == nil || $0.place == attempt.place) && $0.from - 3 <= attempt.at
+                        && attempt.at <= $0.to + 3
+                }
+        }
+        guard !lost.isEmpty else { return [] }
+        let examples = lost.prefix(4).map { "\($0.task)/\($0.attempt) (\($0.kind)) on \($0.place)" }
+        return [
+            Violation(
+                check: "no result lost",
+                detail:
+                    "\(lost.count) attempts finished with a final report but run.db has no result for them, with no fault near: \(examples.joined(separator: "; "))"
+            )
         ]
     }
 
@@ -208,4 +244,22 @@ struct TaskKey: Hashable, Comparable, CustomStringConvertible, Sendable {
     let fold: Int
     var description: String { "\(trial)/\(fold)" }
     static func < (a: TaskKey, b: TaskKey) -> Bool { (a.trial, a.fold) < (b.trial, b.fold) }
+}
+
+/// An attempt whose trainer reached its end and reported its final metrics.
+struct FinishedAttempt: Equatable, Sendable {
+    let task: TaskKey
+    let attempt: Int
+    /// Wall-clock time (seconds since 1970) it finished.
+    let at: Double
+    let kind: String
+    /// The worker place (cache directory name) it ran in.
+    let place: String
+}
+
+/// A span of wall-clock time in which a fault may legitimately lose a worker's results.
+struct Disturbance: Equatable, Sendable {
+    let place: String?
+    let from: Double
+    let to: Double
 }

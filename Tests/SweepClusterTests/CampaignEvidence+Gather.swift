@@ -8,6 +8,9 @@ extension FaultCampaign {
     func finish(status: Int32?) -> CampaignEvidence {
         var evidence = CampaignEvidence()
         evidence.coordinatorExit = status
+        disturb([nil], from: now)  // results after the sweep's end (or the bound) go nowhere
+        evidence.disturbances = disturbances
+        evidence.finished = finishedAttempts()
         evidence.elapsed = elapsed
         evidence.bound = bound
         evidence.driverProblems = problems
@@ -78,6 +81,23 @@ extension FaultCampaign {
         }
     }
 
+    /// The attempts whose trainer wrote its `done-T-F-A` marker (see the trainer).
+    func finishedAttempts() -> [FinishedAttempt] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: project.pids.path)) ?? []
+        return files.filter { $0.hasPrefix("done-") }.compactMap { name in
+            let numbers = name.dropFirst(5).split(separator: "-").compactMap { Int($0) }
+            guard numbers.count == 3,
+                let text = try? String(contentsOfFile: project.pids.appendingPathComponent(name).path, encoding: .utf8)
+            else { return nil }
+            let parts = text.split(separator: " ", maxSplits: 2).map(String.init)
+            guard parts.count == 3, let at = Double(parts[0]) else { return nil }
+            let place = parts[2].split(separator: "/").first { $0.hasPrefix("cache-") }.map(String.init) ?? "?"
+            return FinishedAttempt(
+                task: TaskKey(trial: numbers[0], fold: numbers[1]), attempt: numbers[2], at: at, kind: parts[1],
+                place: place)
+        }
+    }
+
     /// Every cached blob's SHA-256 is its name; every unpacked workdir holds exactly the shipped files.
     func verifyCache(_ cache: URL) -> [String] {
         var problems: [String] = []
@@ -125,6 +145,9 @@ extension FaultCampaign {
             for row in try Row.fetchAll(db, sql: "SELECT trial, params_json FROM trials") {
                 let json = try JSONSerialization.jsonObject(with: Data((row["params_json"] as String).utf8))
                 evidence.trialX[row["trial"]] = ((json as? [String: Any])?["x"] as? NSNumber)?.intValue
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT trial, fold, attempt FROM results") {
+                evidence.resultAttempts.insert("\(row["trial"] as Int)/\(row["fold"] as Int)/\(row["attempt"] as Int)")
             }
             let sql = """
                 SELECT trial, fold, attempt, worker, status, metrics_json, coalesce(error, '') AS error

@@ -66,6 +66,7 @@ extension FaultCampaign {
 
     func fire(_ event: FaultEvent, index: Int, count: Int) throws {
         fired[event.kind, default: 0] += 1
+        let from = now
         let at = "at \(count)/\(plan.tasks) counted"
         switch event.kind {
         case .workerKill:
@@ -77,6 +78,7 @@ extension FaultCampaign {
             let name = "w\(place).\(index)"
             workers[place].name = name
             workers[place].process = try startWorker(name: name, cache: old.cache, host: old.host)
+            disturb([old.cache.lastPathComponent], from: from)
             note("workerKill \(old.name) (SIGKILL) \(at); \(name) takes its place")
         case .workerRestart, .cacheCorruption:
             guard let place = place(for: event) else { return skip(event) }
@@ -87,6 +89,7 @@ extension FaultCampaign {
             retired.append(workers[place].process)
             let worker = workers[place]
             workers[place].process = try startWorker(name: worker.name, cache: worker.cache, host: worker.host)
+            disturb([worker.cache.lastPathComponent], from: from)
             restarts += 1
             note(
                 "\(event.kind.rawValue) \(worker.name) \(at): SIGKILL and restart\(event.kind == .cacheCorruption ? "; cache: \(corrupted)" : "")"
@@ -95,11 +98,13 @@ extension FaultCampaign {
             guard let place = place(for: event) else { return skip(event) }
             workers[place].process.signal(SIGSTOP)
             workers[place].stopped = true
+            disturb([workers[place].cache.lastPathComponent], from: from, open: index)
             note("workerStop \(workers[place].name) (SIGSTOP) \(at)")
         case .duplicateName:
             guard let place = place(for: event) else { return skip(event) }
             let cache = root.appendingPathComponent("cache-dup\(index)")
             extras[index] = try startWorker(name: workers[place].name, cache: cache, host: workers[place].host)
+            disturb([workers[place].cache.lastPathComponent, cache.lastPathComponent], from: from, open: index)
             restarts += 1
             note("duplicateName: a second live \(workers[place].name) \(at)")
         case .brokenWorker:
@@ -111,10 +116,12 @@ extension FaultCampaign {
             let host = 2 + event.target % 2
             hosts.cut(host)
             cutHosts.insert(host)
+            disturb(workers.filter { $0.host == host }.map(\.cache.lastPathComponent), from: from, open: index)
             note("networkCut host \(host) \(at)")
         case .coordinatorKill:
             killCoordinator()
             try startCoordinator(resume: true)
+            disturb([nil], from: from)
             note("coordinatorKill (SIGKILL) \(at); sweep resume")
         }
     }
@@ -131,6 +138,7 @@ extension FaultCampaign {
     }
 
     func undo(_ event: FaultEvent, index: Int) {
+        defer { closeDisturbances(index) }
         switch event.kind {
         case .workerStop:
             for place in workers.indices where workers[place].stopped {

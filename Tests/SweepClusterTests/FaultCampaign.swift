@@ -34,6 +34,9 @@ final class FaultCampaign {
     var problems: [String] = []
     var restarts = 0
     var cutHosts: Set<Int> = []
+    /// When faults hit which worker places, for the lost-result check; open ones by event index.
+    var disturbances: [Disturbance] = []
+    var openDisturbances: [Int: [(place: String?, from: Double)]] = [:]
     let started = Date()
 
     /// The `sweep` binary the campaign runs: $SWEEP_CAMPAIGN_BINARY, else the one built beside the tests.
@@ -155,6 +158,23 @@ final class FaultCampaign {
     }
 
     var elapsed: Double { Date().timeIntervalSince(started) }
+    var now: Double { Date().timeIntervalSince1970 }
+
+    /// Marks `places` (cache directory names; nil: every worker) disturbed from `from` until now,
+    /// or, with `open`, until event `index` is undone.
+    func disturb(_ places: [String?], from: Double, open index: Int? = nil) {
+        if let index {
+            openDisturbances[index, default: []] += places.map { ($0, from) }
+        } else {
+            disturbances += places.map { Disturbance(place: $0, from: from, to: now) }
+        }
+    }
+
+    func closeDisturbances(_ index: Int) {
+        for open in openDisturbances.removeValue(forKey: index) ?? [] {
+            disturbances.append(Disturbance(place: open.place, from: open.from, to: now))
+        }
+    }
 
     func note(_ text: String) {
         print("campaign seed \(plan.seed) t=\(String(format: "%.1f", elapsed))s: \(text)")

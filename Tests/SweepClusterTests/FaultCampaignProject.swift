@@ -130,5 +130,8 @@ struct FaultCampaignProject {
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
             time.sleep(600)
         report(final)
+        # A finished attempt: its result must reach run.db unless a fault hit its worker just then.
+        with open(os.path.join(os.environ["CAMPAIGN_PIDS"], f"done-{trial}-{fold}-{attempt}"), "w") as f:
+            f.write(f"{time.time()} {kind} {os.getcwd()}\n")
         """#
 }

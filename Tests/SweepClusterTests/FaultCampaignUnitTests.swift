@@ -107,6 +107,25 @@ struct FaultCampaignUnitTests {
         #expect(violations.contains { $0.check == "best.json = run.db" })
     }
 
+    @Test func aFinishedAttemptWithoutAResultIsLostUnlessAFaultWasNear() {
+        let plan = plan(1)
+        var evidence = clean(plan)
+        evidence.resultAttempts = ["0/0/1"]
+        evidence.finished = [
+            FinishedAttempt(task: TaskKey(trial: 0, fold: 0), attempt: 1, at: 100, kind: "none", place: "cache-w0"),
+            FinishedAttempt(
+                task: TaskKey(trial: 0, fold: 1), attempt: 1, at: 100, kind: "floodStderr", place: "cache-w1"),
+        ]
+        let lost = CampaignChecker.check(plan, evidence)
+        #expect(lost.map(\.check) == ["no result lost"] && lost[0].detail.contains("0/1/1 (floodStderr) on cache-w1"))
+        evidence.disturbances = [Disturbance(place: "cache-w2", from: 99, to: 101)]
+        #expect(CampaignChecker.check(plan, evidence).count == 1, "a fault on another worker excuses nothing")
+        evidence.disturbances.append(Disturbance(place: "cache-w1", from: 101, to: 102))
+        #expect(CampaignChecker.check(plan, evidence) == [])
+        evidence.disturbances = [Disturbance(place: nil, from: 90, to: 98)]
+        #expect(CampaignChecker.check(plan, evidence) == [], "a coordinator kill excuses every worker")
+    }
+
     @Test func resultsCSVFieldsMayHoldCommasAndQuotes() {
         let rows = CampaignCSV.rows("trial,error\n1,\"exited, \"\"badly\"\"\"\n2,\n")
         #expect(rows == [["trial": "1", "error": "exited, \"badly\""], ["trial": "2", "error": ""]])
