@@ -68,7 +68,7 @@ enum CampaignChecker {
         }
         found += books(plan, evidence)
         found += lostResults(evidence)
-        found += agreement(evidence)
+        found += agreement(plan, evidence)
         found += grouped("no process left behind", evidence.leftovers)
         found += grouped("worker stops on SIGTERM", evidence.stubbornWorkers)
         found += grouped("cache verifies", evidence.cacheProblems)
@@ -183,7 +183,7 @@ enum CampaignChecker {
     }
 
     /// run.db and the run directory tell the same story: results.csv row for row, best.json's winner.
-    static func agreement(_ evidence: CampaignEvidence) -> [Violation] {
+    static func agreement(_ plan: FaultPlan, _ evidence: CampaignEvidence) -> [Violation] {
         var found: [Violation] = []
         let database = Dictionary(evidence.counted.map { (TaskKey(trial: $0.trial, fold: $0.fold), $0) }) { a, _ in a }
         let file = Dictionary(evidence.csv.map { (TaskKey(trial: $0.trial, fold: $0.fold), $0) }) { a, _ in a }
@@ -206,13 +206,14 @@ enum CampaignChecker {
                     check: "run.db = results.csv",
                     detail: "\(differences.count) differences: \(differences.prefix(4).joined(separator: "; "))"))
         }
-        found += bestAgrees(evidence)
+        found += bestAgrees(plan, evidence)
         return found
     }
 
-    /// best.json names the trial with the highest mean value over its counted ok folds.
-    static func bestAgrees(_ evidence: CampaignEvidence) -> [Violation] {
+    /// best.json names the trial with the highest mean value among trials with every fold ok.
+    static func bestAgrees(_ plan: FaultPlan, _ evidence: CampaignEvidence) -> [Violation] {
         let byTrial = Dictionary(grouping: evidence.counted.filter { $0.status == "ok" }, by: \.trial)
+            .filter { Set($0.value.map(\.fold)).count == plan.folds }
         let means = byTrial.compactMapValues { results -> Double? in
             let values = results.compactMap { $0.metrics["value"] }
             return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)

@@ -5,6 +5,8 @@ extension FaultCampaign {
     /// How long without progress before a pending fault (or its undo) fires anyway, so a fault
     /// that halts the sweep (every worker stopped, a host cut) is still undone.
     static let stallSeconds = 15.0
+    /// No progress this long with every fault done: the sweep hangs (a task timeout is 20 s).
+    static let hangSeconds = 120.0
 
     /// The generous bound on the sweep's wall time.
     var bound: Double { 150 + 2.0 * Double(plan.tasks) }
@@ -25,6 +27,12 @@ extension FaultCampaign {
             let count = RunBook.countedOrNil(out) ?? max(lastCount, 0)
             if count > lastCount { lastCount = count; lastProgress = elapsed }
             let stalled = elapsed - lastProgress > Self.stallSeconds
+            if pending.isEmpty && undos.isEmpty && elapsed - lastProgress > Self.hangSeconds {
+                problems.append(
+                    "no progress for \(Int(Self.hangSeconds)) s at \(count)/\(plan.tasks) counted, every fault done: the sweep hangs"
+                )
+                break
+            }
             if let next = undos.firstIndex(where: {
                 count >= $0.event.undoAtCounted || elapsed - $0.firedAt > Self.stallSeconds
             }) {
@@ -40,7 +48,7 @@ extension FaultCampaign {
             usleep(100_000)
         }
         note(
-            "the sweep did not end within \(Int(bound)) s; coordinator says: \(coordinator.stderrLines.suffix(8).joined(separator: " | "))"
+            "the sweep did not end; coordinator says: \(coordinator.stderrLines.suffix(8).joined(separator: " | "))"
         )
         finishUndos(&undos)
         return nil

@@ -46,6 +46,7 @@ struct FaultCampaignTests {
         let seed = Self.seed()
         let plan = FaultPlan(
             seed: seed, faults: mix.faults, misbehaviours: mix.misbehaviours, trials: 40, faultCount: 10,
+            maxAttempts: 3,
             workdirDecoy: mix.workdirDecoy)
         let violations = try Self.run(plan, mix: Self.environment["SWEEP_CAMPAIGN_FAULTS"] ?? "all")
         #expect(violations.isEmpty, "seed \(seed): \(violations.map(\.description).joined(separator: "\n"))")

@@ -94,7 +94,7 @@ struct FaultPlan: Equatable, Sendable {
     /// A plan from `seed` using the given fault and misbehaviour kinds.
     init(
         seed: UInt64, faults: [FaultKind], misbehaviours: [Misbehaviour], trials: Int, folds: Int = 3,
-        workers: Int = 3, faultCount: Int, workdirDecoy: Bool = false
+        workers: Int = 3, faultCount: Int, maxAttempts: Int = 10, workdirDecoy: Bool = false
     ) {
         var random = CampaignRandom(seed: seed)
         self.seed = seed
@@ -102,8 +102,8 @@ struct FaultPlan: Equatable, Sendable {
         self.folds = folds
         self.workers = workers
         slots = 2
-        maxAttempts = 10
-        misbehavingAttempts = 2
+        self.maxAttempts = maxAttempts
+        misbehavingAttempts = max(0, min(2, maxAttempts - 1))
         self.misbehaviours = misbehaviours.filter { $0 != .none }
         misbehaviourRate = self.misbehaviours.isEmpty ? 0 : 0.15
         let coin = random.next() % 2 == 0  // drawn either way: the mix must not shift the events
