@@ -23,7 +23,7 @@ struct FaultCampaignTests {
         let mix = try Self.mix(default: "light")
         let seed = Self.seed()
         let plan = FaultPlan(
-            seed: seed, faults: mix.faults, misbehaviours: mix.misbehaviours, trials: 20, faultCount: 5,
+            seed: seed, faults: mix.faults, misbehaviours: mix.misbehaviours, trials: 30, faultCount: 6,
             workdirDecoy: mix.workdirDecoy)
         let violations = try Self.run(plan, mix: Self.environment["SWEEP_CAMPAIGN_FAULTS"] ?? "light")
         let known = violations.filter { Self.knownOnMain.contains($0.check) }
