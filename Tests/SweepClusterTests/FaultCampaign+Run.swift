@@ -181,7 +181,7 @@ extension FaultCampaign {
             }
             return "altered \(file.lastPathComponent.prefix(12))… in place"
         }
-        return "no cached data file yet"
+        return "no cached data file with id 13 to alter"
     }
 
     func progressRows() -> Int {
