@@ -34,7 +34,7 @@ struct FaultCampaignTests {
         }
     }
 
-    /// Checks the light mix can break on main at eda6c6b, for an issue being fixed (remove once fixed).
+    /// Checks the light mix broke on main at eda6c6b for an issue being fixed (remove once main keeps it).
     static let knownOnMain: Set<String> = ["progress.csv kept"]
 
     @Test(
