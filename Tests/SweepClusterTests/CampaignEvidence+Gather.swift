@@ -19,11 +19,14 @@ extension FaultCampaign {
         if status == nil { coordinator.stop() }
         for host in cutHosts { hosts?.heal(host) }
         for worker in workers { worker.process.signal(SIGCONT) }
-        for process in Array(extras.values) + workers.map(\.process) where process.process.isRunning {
+        let named = extras.map { ("extra worker of fault \($0.key)", $0.value) } + workers.map { ($0.name, $0.process) }
+        for (name, process) in named where process.process.isRunning {
             let pid = process.process.processIdentifier
             process.signal(SIGTERM)
             if process.awaitExit(timeout: 15) == nil {
-                evidence.stubbornWorkers.append("worker pid \(pid) still ran 15 s after SIGTERM (killed)")
+                evidence.stubbornWorkers.append(
+                    "\(name) (pid \(pid)) still ran 15 s after SIGTERM (killed); its last words: \(process.stderrLines.suffix(2).joined(separator: " | "))"
+                )
                 process.stop()
             }
         }
