@@ -92,6 +92,10 @@ enum CommandTrainer {
         switch outcome {
         case .exited(0):
             if reports.final[objective] != nil { return nil }
+            if let last = reports.intermediates[objective] {
+                return "exited 0 but reported metric '\(objective)' only with a \"step\" (last: \(last)); "
+                    + "a final report has no \"step\"\(problems)"
+            }
             return "exited 0 but never reported metric '\(objective)'\(problems)"
         case .exited(let status):
             return "exited with status \(status)\(problems)"

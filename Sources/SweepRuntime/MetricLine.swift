@@ -4,8 +4,8 @@ import Foundation
 /// JSON objects as lines of the SWEEP_METRICS file (followed while the program runs, so reports
 /// from both channels arrive in about the order they were written). A `"step"` key makes a report
 /// intermediate: it is progress, and never overwrites a final value. Final metrics are the last
-/// value of each name in reports without `step`; a name only ever reported with a step keeps its
-/// last intermediate value.
+/// value of each name in reports without `step`; a name only ever reported with a step has no final
+/// value (a program that stops after intermediate reports has not finished its work).
 struct MetricReports {
     static let prefix = "@sweep "
 
@@ -14,8 +14,8 @@ struct MetricReports {
     var malformed = 0
     var firstMalformed: String?
 
-    /// What the task reports: finals, and the last intermediate value of names without one.
-    var final: [String: Double] { intermediates.merging(finals) { _, final in final } }
+    /// What the task reports: its final values only.
+    var final: [String: Double] { finals }
 
     enum Parsed: Equatable {
         case report(step: Int?, metrics: [String: Double])
