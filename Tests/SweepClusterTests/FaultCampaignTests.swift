@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The seeded fault campaign against real processes. The short run is part of the suite (one seed,
-/// the `light` mix of faults main handles); `scripts/fault-campaign.sh` runs the long one
+/// every fault and misbehaviour kind); `scripts/fault-campaign.sh` runs the long one
 /// (`SWEEP_CAMPAIGN_LONG=1`, every kind) seed after seed. Replay a seed with
 /// `SWEEP_CAMPAIGN_SEED=N` (and the same `SWEEP_CAMPAIGN_FAULTS`).
 @Suite(.serialized)
@@ -20,22 +20,14 @@ struct FaultCampaignTests {
 
     @Test(.timeLimit(.minutes(6)))
     func shortCampaign() throws {
-        let mix = try Self.mix(default: "light")
+        let mix = try Self.mix(default: "all")
         let seed = Self.seed()
         let plan = FaultPlan(
             seed: seed, faults: mix.faults, misbehaviours: mix.misbehaviours, trials: 30, faultCount: 6,
             workdirDecoy: mix.workdirDecoy)
-        let violations = try Self.run(plan, mix: Self.environment["SWEEP_CAMPAIGN_FAULTS"] ?? "light")
-        let known = violations.filter { Self.knownOnMain.contains($0.check) }
-        let others = violations.filter { !Self.knownOnMain.contains($0.check) }
-        #expect(others.isEmpty, "seed \(seed): \(others.map(\.description).joined(separator: "\n"))")
-        withKnownIssue("issue 12 item 9: progress.csv is emptied on resume", isIntermittent: true) {
-            #expect(known.isEmpty, "seed \(seed): \(known.map(\.description).joined(separator: "\n"))")
-        }
+        let violations = try Self.run(plan, mix: Self.environment["SWEEP_CAMPAIGN_FAULTS"] ?? "all")
+        #expect(violations.isEmpty, "seed \(seed): \(violations.map(\.description).joined(separator: "\n"))")
     }
-
-    /// Checks the light mix broke on main at eda6c6b for an issue being fixed (remove once main keeps it).
-    static let knownOnMain: Set<String> = ["progress.csv kept"]
 
     @Test(
         .enabled(

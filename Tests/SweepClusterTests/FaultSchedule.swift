@@ -168,8 +168,8 @@ struct CampaignRandom {
     }
 }
 
-/// Which fault and misbehaviour kinds a run uses: `SWEEP_CAMPAIGN_FAULTS` is `light` (what the
-/// in-suite run uses), `all`, or a comma-separated list of kind names of either enum.
+/// Which fault and misbehaviour kinds a run uses: `SWEEP_CAMPAIGN_FAULTS` is `light` (process
+/// faults and plain misbehaviours), `all` (every kind, the default), or a comma-separated list of kind names.
 struct CampaignMix: Equatable, Sendable {
     var faults: [FaultKind]
     var misbehaviours: [Misbehaviour]
