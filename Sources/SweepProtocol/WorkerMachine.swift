@@ -242,8 +242,12 @@ public struct WorkerMachine: Sendable {
             actions.append(.report(.sweepDone(sweepID: sweepID)))
         case .rejected(let reason):
             actions.append(.report(.rejected(reason)))
-            // A refused HELLO: say it again after a backoff, not at the next quick retry.
+            // A refused HELLO: say it again after a backoff, not at the next quick retry. What it
+            // still runs can never be delivered (a live namesake holds the name): stop it.
             if case .connecting = phase {
+                for lease in running.keys.sorted(by: { ($0.trial, $0.fold) < ($1.trial, $1.fold) }) {
+                    actions.append(.cancel(lease))
+                }
                 let backoff =
                     refusedRetry.map { min($0.backoff * 2, Self.handshakeBackoff.most) } ?? Self.handshakeBackoff.first
                 refusedRetry = (now + backoff, backoff)

@@ -200,6 +200,23 @@ struct WorkerMachineSweepTests {
         #expect(m.runningCount == 1)
     }
 
+    /// A worker superseded by a live namesake and then refused can never deliver what it runs; the
+    /// fault campaign's seed 184036 saw such a worker, told to stop, wait on a hanging trainer.
+    @Test func aRefusedWorkerCancelsItsRunningTasksAndCanLeave() {
+        var m = WorkerMachine(identity)
+        _ = m.handle(.started, now: 0)
+        _ = m.handle(.received(.welcome(sweepID: 5, heartbeatMilliseconds: 1000)), now: 0)
+        _ = m.handle(
+            .received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
+        _ = m.handle(.received(.reregister), now: 2)
+        let refused = m.handle(.received(.rejected(reason: "worker name 'w' is in use")), now: 2.01)
+        #expect(refused.contains { if case .cancel(self.lease) = $0 { true } else { false } })
+        _ = m.handle(.drain, now: 3)
+        let cancelled = TaskResult(lease: lease, succeeded: false, duration: 1, metrics: [:], error: "cancelled")
+        let ended = m.handle(.finished([cancelled]), now: 3.1)
+        #expect(ended.contains { if case .exit = $0 { true } else { false } })
+    }
+
     @Test func aRefusedHelloIsSaidAgainAfterABackoff() {
         var m = WorkerMachine(identity)
         _ = m.handle(.started, now: 0)
