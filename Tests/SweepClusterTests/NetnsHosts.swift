@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Test hosts in network namespaces, made and removed by cluster/netns/netns.sh: each has its
@@ -32,9 +33,16 @@ final class NetnsHosts {
     }()
 
     let prefix: String
+    private static let made = Mutex(0)
 
     init(hosts: Int) throws {
-        prefix = "sw\(getpid() % 100_000)"
+        // Unique per set, not only per process: suites run in parallel in one test process, and one
+        // set's clean-up (`down PREFIX`) must never remove another's hosts.
+        let serial = Self.made.withLock { count in
+            count += 1
+            return count
+        }
+        prefix = "s\(getpid() % 10_000)n\(serial % 100)"  // at most 8 characters (netns.sh)
         _ = Self.run(["down", prefix])
         guard Self.run(["up", prefix, String(hosts)]) == 0 else {
             _ = Self.run(["down", prefix])
