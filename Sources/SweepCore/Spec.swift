@@ -6,7 +6,12 @@ public struct Spec: Sendable {
     public var trainer: TrainerSpec
     public var search: SearchSpec
     public var space: [Dimension]
+    /// The objective, or the first of several (`objectives:`): what single-objective code optimizes.
     public var objective: Objective
+    /// `objectives:` — every objective beyond the first, for a multi-objective sweep (2–3 in all).
+    public var moreObjectives: [Objective] = []
+    /// `constraints:` — bounds on reported metrics; a trial that misses one is infeasible.
+    public var constraints: [Constraint] = []
     public var limits: Limits
     /// Refit the best configuration on all the data after the search (built-in models).
     public var refit: Bool = true
@@ -31,6 +36,11 @@ public struct Spec: Sendable {
 
     /// Tasks per trial.
     public var taskFolds: Int { cv.taskFolds }
+
+    /// Every objective, the first being `objective`.
+    public var objectives: [Objective] { [objective] + moreObjectives }
+    /// Whether the sweep trades several objectives off (it then has a Pareto front, not one best).
+    public var isMultiObjective: Bool { !moreObjectives.isEmpty }
 }
 
 public struct DataSpec: Sendable {
@@ -83,6 +93,10 @@ public struct SearchSpec: Sendable {
     /// Budget: stop starting trials after this many trials in a row finished (every fold) without improving the best.
     public var stopAfterNoImprovement: Int?
     public var tpe = TPEOptions()
+    /// `search.warm_start:` — run directories whose trials the sampler learns from (never re-run).
+    public var warmStart: [String] = []
+    /// `search.enqueue:` — configurations evaluated first, in order, before the sampler's.
+    public var enqueue: [Params] = []
 
     public init(algorithm: SearchAlgorithm, trials: Int? = nil, seed: UInt64 = 0) {
         self.algorithm = algorithm
@@ -102,9 +116,39 @@ public struct TPEOptions: Sendable, Equatable {
     public init() {}
 }
 
-public struct Objective: Sendable {
+public struct Objective: Sendable, Equatable {
     public var metric: String
     public var goal: Goal
+    /// `objective.target`: the search stops once the best trial reaches this value.
+    public var target: Double?
+
+    public init(metric: String, goal: Goal, target: Double? = nil) {
+        self.metric = metric
+        self.goal = goal
+        self.target = target
+    }
+}
+
+/// `constraints: [{metric: latency_ms, max: 10}]` — a trial is feasible when its mean of `metric`
+/// lies within the bounds given.
+public struct Constraint: Sendable, Equatable {
+    public var metric: String
+    public var min: Double?
+    public var max: Double?
+
+    public init(metric: String, min: Double? = nil, max: Double? = nil) {
+        self.metric = metric
+        self.min = min
+        self.max = max
+    }
+
+    /// How far `value` misses the bounds (0 when within them).
+    public func violation(_ value: Double) -> Double {
+        if value.isNaN { return .infinity }
+        if let min, value < min { return min - value }
+        if let max, value > max { return value - max }
+        return 0
+    }
 }
 
 public struct Limits: Sendable {
@@ -113,6 +157,8 @@ public struct Limits: Sendable {
     public var maxAttempts: Int
     /// Leases a task may lose with their worker (worker dropped or restarted) before it is failed.
     public var maxLost: Int = 10
+    /// `limits.max_parallel_trials`: at most this many trials have tasks running at once (nil: no cap).
+    public var maxParallelTrials: Int?
 }
 
 /// One search dimension.

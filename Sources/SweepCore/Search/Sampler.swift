@@ -18,10 +18,16 @@ extension Sampler {
 
 /// What the sampler knows of every trial so far. Values are losses: lower is better whatever
 /// the goal, so samplers need not know it.
+///
+/// `entries` holds the trials a sampler learns from: first the *prior* trials (warm start: trials
+/// of earlier sweeps, never run here, `number` −1), then this sweep's trials in number order.
+/// Samplers index `entries` by position; `entry(n)`, `set(n, _)` and `count` speak of this
+/// sweep's trial numbers only.
 public struct SearchHistory: Sendable {
     public enum State: Sendable, Equatable {
         case running
-        /// Every fold finished: the mean objective, as a loss.
+        /// Every fold finished: the mean objective, as a loss (the first objective's, when there
+        /// are several).
         case complete(Double)
         /// Stopped early; the last intermediate loss, if any, ranks it among the stopped.
         case pruned(Double?)
@@ -29,25 +35,62 @@ public struct SearchHistory: Sendable {
     }
 
     public struct Entry: Sendable {
+        /// This sweep's trial number; −1 for a prior trial.
         public let number: Int
         public let params: Params
         public var state: State
+        /// Multi-objective sweeps: the mean loss of every objective, in `objectives` order, once
+        /// the trial is complete (nil otherwise, and for single-objective sweeps).
+        public var losses: [Double]?
+        /// Constraints: how far the trial is from feasible (the sum of the amounts by which its
+        /// constrained metrics miss their bounds; 0 when feasible). nil: no constraints, or not
+        /// complete.
+        public var violation: Double?
+
+        public init(number: Int, params: Params, state: State, losses: [Double]? = nil, violation: Double? = nil) {
+            self.number = number
+            self.params = params
+            self.state = state
+            self.losses = losses
+            self.violation = violation
+        }
     }
 
     public private(set) var entries: [Entry] = []
+    /// How many of `entries` are prior trials (they come first).
+    public private(set) var priorCount = 0
 
     public init() {}
 
+    /// A trial of an earlier sweep to learn from (warm start): only before this sweep's first trial.
+    public mutating func addPrior(_ entry: Entry) {
+        precondition(count == 0, "prior trials come before this sweep's trials")
+        entries.append(
+            Entry(
+                number: -1, params: entry.params, state: entry.state, losses: entry.losses, violation: entry.violation))
+        priorCount += 1
+    }
+
     public mutating func add(_ trial: Trial) {
-        precondition(trial.number == entries.count, "trials are added in number order")
+        precondition(trial.number == count, "trials are added in number order")
         entries.append(Entry(number: trial.number, params: trial.params, state: .running))
     }
 
+    /// This sweep's trial `number`.
+    public func entry(_ number: Int) -> Entry { entries[priorCount + number] }
+
     public mutating func set(_ number: Int, _ state: State) {
-        entries[number].state = state
+        entries[priorCount + number].state = state
     }
 
-    public var count: Int { entries.count }
+    /// Records a complete trial's losses of every objective and its constraint violation.
+    public mutating func setOutcome(_ number: Int, losses: [Double]?, violation: Double?) {
+        entries[priorCount + number].losses = losses
+        entries[priorCount + number].violation = violation
+    }
+
+    /// This sweep's trials (prior ones not counted).
+    public var count: Int { entries.count - priorCount }
 }
 
 /// Every combination, in scikit-learn's ParameterGrid order (see `GridSampler.trials`).

@@ -156,7 +156,7 @@ public struct SearchDriver: Sendable {
 
     /// A fold of a trial finished with this objective value (nil: it failed).
     public mutating func foldFinished(trial: Int, fold: Int, value: Double?) -> [StopDecision] {
-        guard trial < history.count, history.entries[trial].state == .running else { return [] }
+        guard trial < history.count, history.entry(trial).state == .running else { return [] }
         guard let value else {
             history.set(trial, .failed)
             racing?.trialDropped(trial)
@@ -190,7 +190,7 @@ public struct SearchDriver: Sendable {
     /// every trial then faces each rung (or median) once, on the same rows as the others —
     /// judging every fold would give a mediocre trial k chances to be stopped.
     public mutating func intermediate(trial: Int, fold: Int, step: Int, value: Double) -> StopDecision? {
-        guard fold == Self.judgedFold, trial < history.count, history.entries[trial].state == .running else {
+        guard fold == Self.judgedFold, trial < history.count, history.entry(trial).state == .running else {
             return nil
         }
         let loss = loss(value)
@@ -203,7 +203,7 @@ public struct SearchDriver: Sendable {
 
     /// Applies a stop (decided here, or recorded by an earlier run of the sweep).
     public mutating func stop(_ decision: StopDecision, lastLoss: Double? = nil) {
-        guard decision.trial < history.count, history.entries[decision.trial].state == .running else { return }
+        guard decision.trial < history.count, history.entry(decision.trial).state == .running else { return }
         let known = foldLosses.removeValue(forKey: decision.trial).map { $0.values.reduce(0, +) / Double($0.count) }
         history.set(decision.trial, .pruned(lastLoss ?? known))
         racing?.trialDropped(decision.trial)

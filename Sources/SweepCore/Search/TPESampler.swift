@@ -80,11 +80,12 @@ public struct TPESampler: Sampler {
     }
 
     mutating func updateCoordinates(_ history: SearchHistory) {
-        if rows.count > history.count { rows.removeAll() }  // another history: start again
+        if rows.count > history.entries.count { rows.removeAll() }  // another history: start again
         if orders.count != space.dimensions.count || rows.isEmpty {
             orders = Array(repeating: [], count: space.dimensions.count)
         }
-        for entry in history.entries[rows.count...] {
+        for position in rows.count..<history.entries.count {
+            let entry = history.entries[position]
             let row = space.dimensions.map { dimension in
                 entry.params[dimension.name].flatMap { Axis.coordinate($0, of: dimension) } ?? .nan
             }
@@ -96,20 +97,20 @@ public struct TPESampler: Sampler {
                     let middle = (low + high) / 2
                     if rows[Int(orders[d][middle])][d] <= x { low = middle + 1 } else { high = middle }
                 }
-                orders[d].insert(Int32(entry.number), at: low)
+                orders[d].insert(Int32(position), at: low)
             }
         }
     }
 
-    /// The below and above groups (trial numbers), each in trial order.
+    /// The below and above groups (positions in `history.entries`), each in history order.
     func split(_ history: SearchHistory, finished: Int) -> (below: [Int], above: [Int]) {
         let wanted = min(Int((0.1 * Double(finished)).rounded(.up)), 25)
         var complete: [(loss: Double, number: Int)] = []
         var pruned: [(loss: Double, number: Int)] = []
-        for entry in history.entries {
+        for (position, entry) in history.entries.enumerated() {
             switch entry.state {
-            case .complete(let loss): complete.append((loss.isNaN ? .infinity : loss, entry.number))
-            case .pruned(let loss): pruned.append(((loss?.isNaN ?? true) ? .infinity : loss!, entry.number))
+            case .complete(let loss): complete.append((loss.isNaN ? .infinity : loss, position))
+            case .pruned(let loss): pruned.append(((loss?.isNaN ?? true) ? .infinity : loss!, position))
             case .running, .failed: break
             }
         }
@@ -119,11 +120,11 @@ public struct TPESampler: Sampler {
         var isBelow = Set(ranked.prefix(wanted).map(\.number))
         if ranked.count > 0 && isBelow.isEmpty { isBelow.insert(ranked[0].number) }
         var below: [Int] = [], above: [Int] = []
-        for entry in history.entries {
-            if isBelow.contains(entry.number) { below.append(entry.number); continue }
+        for (position, entry) in history.entries.enumerated() {
+            if isBelow.contains(position) { below.append(position); continue }
             switch entry.state {
-            case .complete, .pruned: above.append(entry.number)
-            case .running where options.constantLiar: above.append(entry.number)
+            case .complete, .pruned: above.append(position)
+            case .running where options.constantLiar: above.append(position)
             case .running, .failed: break
             }
         }
