@@ -1,7 +1,9 @@
 import Yams
 
 extension SpecParser {
-    static let searchKeys = ["algorithm", "trials", "seed", "time_limit", "stop_after_no_improvement", "tpe"]
+    static let searchKeys = [
+        "algorithm", "trials", "seed", "time_limit", "stop_after_no_improvement", "tpe", "warm_start", "enqueue",
+    ]
     static let tpeKeys = ["n_startup_trials", "n_ei_candidates", "multivariate", "constant_liar"]
 
     /// `search:` — the algorithm, its seed and settings, and the budgets that end it.
@@ -31,6 +33,10 @@ extension SpecParser {
                     ok = false
                 }
             case "tpe": if let options = parseTPE(value, &reader) { search.tpe = options } else { ok = false }
+            case "warm_start":
+                if let paths = parseWarmStart(value, &reader) { search.warmStart = paths } else { ok = false }
+            case "enqueue":
+                if let queue = parseEnqueue(value, &reader) { search.enqueue = queue } else { ok = false }
             default: if let seed = reader.int(value, field, min: 0) { search.seed = UInt64(seed) } else { ok = false }
             }
         }

@@ -59,7 +59,7 @@ public enum SpecParser {
         let model = trainer?.model
         let task = data?.task ?? .classification
         let cv = parseCV(sections["cv"], task: task, hasLabels: data != nil || sections["data"] != nil, &reader)
-        let search = parseSearch(sections["search"], &reader)
+        var search = parseSearch(sections["search"], &reader)
         let space = parseSpace(sections["space"], model: model, search: search, &reader)
         // If the trainer itself is wrong, do not also judge the metric against the wrong kind of
         // trainer, nor ask for the metric only a command trainer must name.
@@ -79,6 +79,7 @@ public enum SpecParser {
             parseEarlyStopping($0, model: model, models: models, taskFolds: cv?.taskFolds, &reader)
         }
         if let space, let search { checkSearchSpace(space, search, sections["space"], &reader) }
+        if let space, search != nil { checkEnqueue(space, &search!, &reader) }
         guard let trainer, let cv, let search, let space, let objective, let limits, let refit,
             earlyStopping != .some(nil)
         else { return nil }

@@ -17,12 +17,17 @@ extension CoordinatorMachine {
         public var reports: [(task: TaskID, step: Int, value: Double)]
         /// Seconds the search ran before (earlier runs), so `time_limit` counts across resumes.
         public var searchSeconds: Double
+        /// The sweep was extended (`sweep resume --trials/--time-limit`) when this many of the
+        /// counted outcomes were in: the `stop_after_no_improvement` count restarts there.
+        public var patienceRestartsAfter: Int?
 
         public init(
             trials: [Trial], counted: [(task: TaskID, status: TaskStatus, metrics: [String: Double])],
             attempts: [TaskID: Int], decisions: [StopDecision] = [],
-            reports: [(task: TaskID, step: Int, value: Double)] = [], searchSeconds: Double = 0
+            reports: [(task: TaskID, step: Int, value: Double)] = [], searchSeconds: Double = 0,
+            patienceRestartsAfter: Int? = nil
         ) {
+            self.patienceRestartsAfter = patienceRestartsAfter
             self.searchSeconds = searchSeconds
             self.trials = trials
             self.counted = counted
@@ -51,7 +56,8 @@ extension CoordinatorMachine {
         var decided: [Action] = []
         let stoppedTrials = Set(restored.decisions.map(\.trial))
         for decision in restored.decisions { search.stop(decision) }
-        for (task, status, metrics) in restored.counted {
+        for (offset, (task, status, metrics)) in restored.counted.enumerated() {
+            if offset == restored.patienceRestartsAfter { search.restartPatience() }
             guard let index = taskIndex(task), !tasks[index].done else { continue }
             tasks[index].done = true
             switch status {
@@ -65,6 +71,7 @@ extension CoordinatorMachine {
                 stop(decision, now: 0, into: &decided)
             }
         }
+        if restored.patienceRestartsAfter == restored.counted.count { search.restartPatience() }
         for report in restored.reports {
             if let decision = search.intermediate(
                 trial: report.task.trial, fold: report.task.fold, step: report.step, value: report.value)

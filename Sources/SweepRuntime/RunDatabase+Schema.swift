@@ -11,12 +11,16 @@ import GRDB
 ///   a running sweep from one whose coordinator crashed) and the refit outcome.
 /// - v4: the local worker processes and their slots of a `sweep run`, which `sweep resume`
 ///   starts again (NULL for a `sweep coordinator`, and for sweeps recorded before).
+/// - v5: the search lifecycle: a budget raised by `sweep resume --trials/--time-limit` (NULL:
+///   the spec's) and where it restarted the no-improvement count; `results.superseded_at`, when
+///   `sweep retry` set a counted failure aside (it stays, with `counted = 0`); `prior_trials`, the
+///   warm-start trials the sampler learns from, recorded once when the sweep starts.
 ///
 /// `PRAGMA user_version` follows the newest step, for SQLite clients and for older sweeps, which
 /// refuse a version they do not know with a plain message.
 extension RunDatabase {
     /// The schema's version (`PRAGMA user_version`) after every migration.
-    static let schemaVersion = 4
+    static let schemaVersion = 5
     /// The oldest version this sweep migrates (readers read it as it is).
     static let oldestReadableVersion = 2
 
@@ -45,6 +49,7 @@ extension RunDatabase {
                     PRAGMA user_version = 4;
                     """)
         }
+        migrator.registerMigration("v5-lifecycle") { db in try db.execute(sql: schemaV5) }
         return migrator
     }
 
@@ -63,6 +68,18 @@ extension RunDatabase {
             )
         }
     }
+
+    static let schemaV5 = """
+        ALTER TABLE sweep ADD COLUMN trials_budget INTEGER;
+        ALTER TABLE sweep ADD COLUMN time_limit REAL;
+        -- The last results.id when the budget was raised: stop_after_no_improvement counts from there.
+        ALTER TABLE sweep ADD COLUMN patience_from_result INTEGER;
+        ALTER TABLE results ADD COLUMN superseded_at REAL;
+        -- value: the mean objective (a stopped trial's last intermediate value, or NULL).
+        CREATE TABLE prior_trials (id INTEGER PRIMARY KEY, source TEXT NOT NULL, source_trial INTEGER NOT NULL,
+                                   params_json TEXT NOT NULL, params BLOB NOT NULL, state TEXT NOT NULL, value REAL);
+        PRAGMA user_version = 5;
+        """
 
     static let schemaV2 = """
         CREATE TABLE IF NOT EXISTS sweep (

@@ -46,6 +46,8 @@ final class RunDatabase {
         var reports: [(task: TaskID, step: Int, value: Double)]
         var duplicates: Int
         var requeues: Int
+        /// Raised budgets, prior trials and retried failures (schema v5; empty before).
+        var lifecycle = LifecycleRecord()
     }
 
     private init(path: String, queue: DatabaseQueue) {
@@ -213,16 +215,24 @@ final class RunDatabase {
                 value: row["value"] as Double
             )
         }
-        let duplicates = try Int.fetchOne(db, sql: "SELECT count(*) FROM results WHERE counted = 0") ?? 0
+        let lifecycle = try Self.lifecycleRecord(db)
+        let duplicates =
+            try Int.fetchOne(
+                db,
+                sql: "SELECT count(*) FROM results WHERE counted = 0"
+                    + (lifecycle.hasSupersededColumn ? " AND superseded_at IS NULL" : "")) ?? 0
         let requeues =
             try Int.fetchOne(
                 db, sql: "SELECT coalesce(sum(CAST(detail AS INTEGER)), 0) FROM events WHERE kind = 'requeued'") ?? 0
         return Restored(
             sweep: sweep, trials: trials, attempts: attempts, counted: counted, decisions: decisions, reports: reports,
-            duplicates: duplicates, requeues: requeues)
+            duplicates: duplicates, requeues: requeues, lifecycle: lifecycle)
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T { try queue.read(body) }
+
+    /// One write transaction, committed at once (for the few writes outside the coordinator's batches).
+    func queueWrite<T>(_ body: (Database) throws -> T) throws -> T { try queue.write(body) }
 
     // MARK: Buffered writes (committed together by `commit()`)
 

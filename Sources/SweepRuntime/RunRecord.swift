@@ -28,6 +28,10 @@ public final class RunRecord {
     public private(set) var servedElsewhere: String?
     let dataSHA256: String?
     let workdirSHA256: String?
+    /// Raised budgets and warm-start trials (schema v5).
+    var lifecycle = LifecycleRecord()
+    /// What the warm start took and skipped from each earlier run (a new sweep's; empty on resume).
+    public internal(set) var warmStartNotes: [String] = []
 
     private init(
         database: RunDatabase, row: RunDatabase.SweepRow, isResume: Bool,
@@ -64,8 +68,16 @@ public final class RunRecord {
             keyPath: keyPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
             allowPaths: allowPaths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, insecure: insecure,
             localWorkers: localWorkers?.count, localSlots: localWorkers?.slots)
+        // Earlier runs are read before anything is created, so a bad warm start leaves no directory.
+        let warmStart = try WarmStart.load(sweep)
         let database = try RunDatabase.create(directory: directory, sweep: row, folds: sweep.spec.taskFolds)
-        return RunRecord(database: database, row: row, isResume: false, records: [:], state: nil)
+        if !sweep.spec.search.warmStart.isEmpty {
+            try database.recordPriorTrials(warmStart.trials, notes: warmStart.notes)
+        }
+        let record = RunRecord(database: database, row: row, isResume: false, records: [:], state: nil)
+        record.lifecycle.priorTrials = warmStart.trials
+        record.warmStartNotes = warmStart.notes
+        return record
     }
 
     /// Opens the run database in `directory` to continue its sweep. Refuses while the sweep's
@@ -82,10 +94,12 @@ public final class RunRecord {
         let state = CoordinatorMachine.Restored(
             trials: restored.trials, counted: restored.counted.map { ($0.task, $0.status, $0.metrics) },
             attempts: restored.attempts, decisions: restored.decisions.map(\.decision),
-            reports: restored.reports, searchSeconds: try searchSeconds(database))
+            reports: restored.reports, searchSeconds: try searchSeconds(database),
+            patienceRestartsAfter: restored.lifecycle.patienceRestartsAfter)
         let records = Dictionary(restored.counted.map { ($0.task, $0) }, uniquingKeysWith: { first, _ in first })
         let record = RunRecord(database: database, row: restored.sweep, isResume: true, records: records, state: state)
         record.servedElsewhere = elsewhere
+        record.lifecycle = restored.lifecycle
         return record
     }
 
@@ -123,7 +137,7 @@ public final class RunRecord {
                     "the trainer's workdir changed since the sweep started; resume needs the same code, or start a new sweep"
             )
         }
-        return sweep
+        return sweep.withBudget(trials: lifecycle.trialsBudget, timeLimit: lifecycle.timeLimit)
     }
 
     /// Records how refitting the best configuration went, for the report (`RunReport.write`), which

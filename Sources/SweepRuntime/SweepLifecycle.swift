@@ -115,7 +115,7 @@ public final class SweepLifecycle {
         let leaseTimeout = spec.limits.taskTimeout + (spec.trainer.isCommand ? CommandTrainer.stopGrace + 5 : 0)
         let machine = CoordinatorMachine(
             .init(
-                sweepID: record.sweepID, search: sweep.searchConfiguration, objective: spec.objective.metric,
+                sweepID: record.sweepID, search: record.searchConfiguration(sweep), objective: spec.objective.metric,
                 maxAttempts: spec.limits.maxAttempts, maxLost: spec.limits.maxLost, taskTimeout: leaseTimeout,
                 cancelGrace: CommandTrainer.stopGrace + 2 * options.heartbeatInterval + 5,
                 heartbeatInterval: options.heartbeatInterval,
@@ -138,6 +138,7 @@ public final class SweepLifecycle {
             )
             journal.started(endpoint: endpoint, mode: record.mode, resumedFrom: counted, of: machine.totalTasks)
         } else {
+            for note in record.warmStartNotes { logger.info("warm start from \(note)") }
             let trials = sweep.plannedTrials.map { "up to \($0) trials" } ?? "trials until the budget ends"
             logger.info(
                 "serving sweep '\(spec.name)' on \(endpoint): \(spec.search.algorithm.rawValue) search, \(trials) × \(spec.taskFolds) folds"

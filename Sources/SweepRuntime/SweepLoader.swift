@@ -6,13 +6,13 @@ import SweepProtocol
 /// A spec checked against its data and expanded into trials and folds: everything the
 /// coordinator needs before it binds a socket.
 public struct LoadedSweep: Sendable {
-    public let spec: Spec
+    public internal(set) var spec: Spec
     public let specPath: String
     /// The spec as read, once: stored in run.db, and what `sweep resume` loads again.
     public let specText: String
     public let dataset: Dataset?
     /// How many trials the search will run, when that is known up front (grid; a trials budget).
-    public let plannedTrials: Int?
+    public internal(set) var plannedTrials: Int?
     /// Which rows train and validate each task fold (no rows when the sweep has no data).
     public let plan: FoldPlan
     /// Files served to workers by SHA-256 (command trainers: the data CSV and the workdir bundle;
@@ -72,11 +72,7 @@ public enum SweepLoader {
 
         var blobs: [String: [UInt8]] = [:]
         for (blob, bytes) in [data.file, workdir].compactMap({ $0 }) { blobs[blob.sha256] = bytes }
-        let gridSize = spec.search.algorithm == .grid ? GridSampler.trials(spec.space).count : nil
-        let plannedTrials =
-            gridSize
-            ?? spec.search.trials.map { budget in SearchSpace(spec.space).discreteSize.map { min($0, budget) } ?? budget
-            }
+        let plannedTrials = plannedTrials(spec)
         let plan =
             data.rows.map { FoldPlan.make(rows: $0, cv: spec.cv, classes: data.labels, groups: data.groups) }
             ?? FoldPlan(
@@ -89,6 +85,13 @@ public enum SweepLoader {
         shipLargeDataAsFile(&sweep)
         try checkSetupSize(sweep)
         return sweep
+    }
+
+    /// How many trials the search will run, when known up front: grid's combinations, or the
+    /// trials budget (at most the size of a discrete space).
+    static func plannedTrials(_ spec: Spec) -> Int? {
+        if spec.search.algorithm == .grid { return GridSampler.trials(spec.space).count }
+        return spec.search.trials.map { budget in SearchSpace(spec.space).discreteSize.map { min($0, budget) } ?? budget }
     }
 
     /// A built-in sweep's data larger than `inlineBytes` is served as a file that workers fetch

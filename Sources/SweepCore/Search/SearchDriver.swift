@@ -21,6 +21,10 @@ public struct SearchDriver: Sendable {
         public var earlyStopping: EarlyStopping?
         /// A fixed list of trials to run in order, instead of a sampler (tests, benchmarks).
         public var fixed: [Trial]?
+        /// Trials of earlier sweeps the sampler learns from (`search.warm_start`), in order.
+        public var prior: [SearchHistory.Entry] = []
+        /// Configurations to evaluate first (`search.enqueue`); missing parameters are drawn.
+        public var enqueue: [Params] = []
 
         public init(
             space: [Dimension], algorithm: SearchAlgorithm, seed: UInt64 = 0, tpe: TPEOptions = TPEOptions(),
@@ -49,7 +53,7 @@ public struct SearchDriver: Sendable {
 
     public let configuration: Configuration
     var sampler: any Sampler
-    public private(set) var history = SearchHistory()
+    public internal(set) var history = SearchHistory()
     var seen = Set<Params>()
     var foldLosses: [Int: [Int: Double]] = [:]
     var startedAt: Double?
@@ -62,6 +66,8 @@ public struct SearchDriver: Sendable {
     var asha: SuccessiveHalving?
     var median: MedianStopping?
     var racing: Racing?
+    /// The enqueued configurations, complete and without duplicates: trials 0..<queue.count.
+    var queue: [Params] = []
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
@@ -82,6 +88,7 @@ public struct SearchDriver: Sendable {
         case .racing(let options): racing = Racing(options, folds: configuration.folds)
         case nil: break
         }
+        startQueue()
     }
 
     /// The next trial to start, or nil once a budget is spent or the sampler has nothing new.
@@ -90,8 +97,10 @@ public struct SearchDriver: Sendable {
         checkBudgets(now: now)
         guard exhausted == nil else { return nil }
         let number = history.count
+        if let queued = nextQueued() { return queued }
         for attempt in 0..<100 {
-            guard let params = sampler.suggest(number: number, attempt: attempt, history: history) else {
+            guard let params = sampler.suggest(number: samplerNumber(number), attempt: attempt, history: history)
+            else {
                 exhausted = number == 0 ? "the space is empty" : "every configuration of the space was tried"
                 return nil
             }
@@ -108,10 +117,14 @@ public struct SearchDriver: Sendable {
     /// Brings a resumed search to where it was: a trial the run database recorded, in order.
     public mutating func replay(_ trial: Trial) {
         precondition(trial.number == history.count, "recorded trials are replayed in number order")
-        if !sampler.readsHistory {
+        // An enqueued trial never asked the sampler, so its replay must not advance it either.
+        if !sampler.readsHistory && trial.number >= queue.count {
             // Advance the sampler's own state exactly as the first run did.
             for attempt in 0..<100 {
-                guard let params = sampler.suggest(number: trial.number, attempt: attempt, history: history) else {
+                guard
+                    let params = sampler.suggest(
+                        number: samplerNumber(trial.number), attempt: attempt, history: history)
+                else {
                     break
                 }
                 if !seen.contains(params) { break }
