@@ -4,7 +4,8 @@ import SweepCore
 /// `report.md`: what won and by how much, the leaderboard, where tasks ran, what failed.
 public enum MarkdownReport {
     public static func render(_ run: RunSummary) -> String {
-        header(run) + bestSection(run) + searchSections(run) + workersAndFailures(run)
+        header(run) + bestSection(run) + searchSections(run) + priorTrialsSection(run) + workersAndFailures(run)
+            + retriedSection(run)
     }
 
     /// The title and the sweep in five lines: objective, trials, search, tasks, wall time.

@@ -23,6 +23,12 @@ public struct RunSummary: Sendable {
     /// Workers paused after failing where others succeeded, leases abandoned, workers refused
     /// and a fail-fast stop, in order (`kind: detail`), for the report's worker health section.
     public var healthEvents: [String] = []
+    /// Trials of earlier sweeps the sampler learned from (`search.warm_start`), and what was
+    /// taken and skipped from each source: never run here, never this sweep's best.
+    public var priorTrials: [PriorTrial] = []
+    public var warmStartNotes: [String] = []
+    /// Failed tasks that `sweep retry` ran again (their old counted failures, set aside).
+    public var retried: [TaskRecord] = []
 
     public init(
         name: String, objective: Objective, metricNames: [String], folds: Int, trials: [Trial],

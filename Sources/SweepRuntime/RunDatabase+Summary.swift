@@ -64,6 +64,10 @@ extension RunDatabase {
                 "SELECT kind || ': ' || detail FROM events WHERE kind IN ('worker-paused', 'lease-abandoned', 'worker-refused', 'failed-fast') ORDER BY id LIMIT 50"
         )
         summary.refit = ending.refit
+        summary.priorTrials = restored.lifecycle.priorTrials
+        summary.retried = restored.lifecycle.superseded
+        summary.warmStartNotes = try String.fetchAll(
+            db, sql: "SELECT detail FROM events WHERE kind = 'warm-start' ORDER BY id")
         return summary
     }
 }

@@ -5,19 +5,55 @@ import SweepRuntime
 
 struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Continue a sweep from its run directory after the coordinator stopped or crashed.",
+        abstract: "Continue a sweep from its run directory after the coordinator stopped or crashed, or give it more budget.",
         discussion: """
             Counted tasks are never run again; the rest are dispatched again. Workers that were connected \
             re-register on their own and resend results that were not acknowledged. A sweep started with \
             `sweep run` resumes with as many local workers and slots as it started with (or --workers, \
             --slots); one started with `sweep coordinator` binds the same address (or --bind) with the same \
             keys (or --key/--allow/--insecure). A sweep whose coordinator still runs on this host is not \
-            resumed twice; a finished sweep is left as it is.
+            resumed twice; a finished sweep is left as it is, unless --trials or --time-limit give it more \
+            budget: then it runs on (its sampler continues from the whole history, as if never interrupted), \
+            and its report and best trial are made again at its end. A raised budget is kept in run.db (the \
+            spec text stays as written) and restarts the stop_after_no_improvement count.
             """)
 
     @Argument(help: "The run directory (it holds run.db).")
     var directory: String
 
+    @Option(help: "Raise the budget to this many trials in all (above the trials suggested so far).")
+    var trials: Int?
+
+    @Option(
+        name: .customLong("time-limit"),
+        help: "Raise the search's time limit to this much in all, earlier runs included (e.g. 30m, 2h).")
+    var timeLimit: String?
+
+    @OptionGroup var serving: ResumeOptions
+
+    func validate() throws {
+        try serving.check()
+        if let trials, trials < 1 { throw ValidationError("--trials must be at least 1, got \(trials)") }
+        if let timeLimit, parseDuration(timeLimit) == nil {
+            throw ValidationError("--time-limit expects a duration such as 90s, 30m or 2h, got '\(timeLimit)'")
+        }
+    }
+
+    func run() throws {
+        let seconds = timeLimit.flatMap(parseDuration)
+        if trials != nil || seconds != nil {
+            try RunRecord.raiseBudget(directory: directory, trials: trials, timeLimit: seconds)
+        } else if let note = try RunRecord.finishedNote(directory: directory) {
+            print(note)
+            return
+        }
+        try serving.resume(directory: directory)
+    }
+}
+
+/// What `sweep resume` and `sweep retry` serve a sweep again with: its local workers, or its
+/// address and keys.
+struct ResumeOptions: ParsableArguments {
     @Option(help: "Address to listen on (default: the one the sweep started with).")
     var bind: String?
 
@@ -41,7 +77,7 @@ struct Resume: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    func validate() throws {
+    func check() throws {
         if let workers, !(1...1024).contains(workers) {
             throw ValidationError("--workers must be between 1 and 1024, got \(workers)")
         }
@@ -53,11 +89,8 @@ struct Resume: ParsableCommand {
         }
     }
 
-    func run() throws {
-        if let note = try RunRecord.finishedNote(directory: directory) {
-            print(note)
-            return
-        }
+    /// Reopens the run directory's sweep and serves it to its end.
+    func resume(directory: String) throws {
         let record = try RunRecord.resume(directory: directory)
         let logger = common.logger("sweep")
         if let elsewhere = record.servedElsewhere {

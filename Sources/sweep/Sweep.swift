@@ -9,7 +9,7 @@ struct Sweep: ParsableCommand {
         abstract: "Distributed hyperparameter sweeps with cross-validation, over ZeroMQ.",
         version: "0.1.0",
         subcommands: [
-            Run.self, Coordinator.self, Worker.self, Resume.self, Status.self, Report.self, Validate.self, Keygen.self,
+            Run.self, Coordinator.self, Worker.self, Resume.self, Retry.self, Status.self, Report.self, Validate.self, Keygen.self,
             Predict.self,
         ])
 
