@@ -155,6 +155,7 @@ import Testing
                     ALTER TABLE sweep DROP COLUMN wall_seconds; ALTER TABLE sweep DROP COLUMN coordinator_host;
                     ALTER TABLE sweep DROP COLUMN coordinator_pid; ALTER TABLE sweep DROP COLUMN coordinator_start;
                     ALTER TABLE sweep DROP COLUMN local_workers; ALTER TABLE sweep DROP COLUMN local_slots;
+                    \(RunDatabaseLifecycleTests.dropV5)
                     PRAGMA user_version = 2;
                     """)
         }
