@@ -1,0 +1,99 @@
+import Foundation
+import GRDB
+import Testing
+
+/// The search lifecycle with real processes: a finished sweep given more trials continues as an
+/// uninterrupted one would, and failed trials run again after the cause is fixed.
+@Suite(.serialized)
+struct LifecycleClusterTests {
+    static func tpeSpec(trials: Int) -> String {
+        """
+        name: extend-test
+        cv: {folds: 2}
+        trainer: {model: noop}
+        search: {algorithm: tpe, trials: \(trials), seed: 5, tpe: {n_startup_trials: 4}}
+        space:
+          score: {uniform: [0, 10]}
+          other: {int: [1, 50]}
+        objective: {metric: score, goal: maximize}
+        """
+    }
+
+    /// `sweep run` with one worker of one slot (a deterministic order) in a fresh directory.
+    func run(_ spec: String) throws -> URL {
+        let directory = try temporaryDirectory()
+        try spec.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let run = try ChildProcess(
+            ["run", "spec.yaml", "--workers", "1", "--slots", "1", "--out", "out", "--heartbeat", "250ms"],
+            directory: directory)
+        #expect(run.awaitExit() == 0, "\(run.stderrLines.joined(separator: "\n"))")
+        return directory.appendingPathComponent("out")
+    }
+
+    func params(_ out: URL) throws -> [String] {
+        try RunBook(out).queue.read { try String.fetchAll($0, sql: "SELECT params_json FROM trials ORDER BY trial") }
+    }
+
+    @Test func aFinishedTPESweepExtendedTo20TrialsMatchesAStraight20TrialSweep() throws {
+        let straight = try run(Self.tpeSpec(trials: 20))
+        let out = try run(Self.tpeSpec(trials: 10))
+        #expect(try params(out).count == 10)
+
+        let tooFew = try FinishedCommand(["resume", out.path, "--trials", "10"])
+        #expect(tooFew.status == 2 && tooFew.stderr.contains("the sweep has 10 trials; --trials must be above 10"))
+        let extended = try ChildProcess(["resume", out.path, "--trials", "20", "--heartbeat", "250ms"])
+        #expect(extended.awaitExit() == 0, "\(extended.stderrLines.joined(separator: "\n"))")
+        #expect(try params(out) == params(straight), "the sampler continued from the whole history")
+        let book = try RunBook(out)
+        #expect(book.counted == 40 && book.duplicates == 0)
+        #expect(try book.queue.read { try String.fetchOne($0, sql: "SELECT status FROM sweep") } == "finished")
+        #expect(try book.queue.read { try Int.fetchOne($0, sql: "SELECT trials_budget FROM sweep") } == 20)
+        let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(report.contains("- Trials: 20 (20 succeeded"), "the report is made again at the end")
+        let plain = try FinishedCommand(["resume", out.path])
+        #expect(plain.stdout.contains("already finished (40 of 40 tasks counted)"), "\(plain.transcript)")
+    }
+
+    @Test func failedTrialsRunAgainAfterTheCauseIsFixed() throws {
+        let directory = try temporaryDirectory()
+        let marker = directory.appendingPathComponent("fixed")
+        let code = directory.appendingPathComponent("code")
+        try FileManager.default.createDirectory(at: code, withIntermediateDirectories: true)
+        try """
+        if [ "$1" != 1 ] && [ ! -e "$MARKER" ]; then echo "needs the fix" >&2; exit 3; fi
+        echo "@sweep {\\"score\\": $1}"
+        """.write(to: code.appendingPathComponent("train.sh"), atomically: true, encoding: .utf8)
+        try """
+        name: retry-test
+        cv: {folds: 2}
+        trainer: {command: [sh, train.sh, "{x}"], workdir: code, env: {MARKER: "\(marker.path)"}}
+        space: {x: {values: [1, 2, 3]}}
+        objective: {metric: score, goal: maximize}
+        limits: {max_attempts: 2}
+        """.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let run = try ChildProcess(
+            ["run", "spec.yaml", "--workers", "1", "--slots", "1", "--out", "out", "--heartbeat", "250ms"],
+            directory: directory)
+        #expect(run.awaitExit() == 0, "trial 0 succeeded: \(run.stderrLines.joined(separator: "\n"))")
+        let out = directory.appendingPathComponent("out")
+        let failed = "SELECT count(*) FROM results WHERE counted = 1 AND status = 'failed'"
+        #expect(try RunBook(out).count(failed) == 4, "trials 1 and 2 failed on both folds")
+
+        let notFailed = try FinishedCommand(["retry", out.path, "--trials", "0"])
+        #expect(notFailed.status == 2 && notFailed.stderr.contains("trial 0 finished ok; nothing to retry"))
+        try "".write(to: marker, atomically: true, encoding: .utf8)
+        let retry = try ChildProcess(["retry", out.path, "--failed", "--heartbeat", "250ms"])
+        #expect(retry.awaitExit() == 0, "\(retry.stderrLines.joined(separator: "\n"))")
+        let book = try RunBook(out)
+        #expect(try book.count(failed) == 0)
+        #expect(book.counted == 6, "exactly one counted result per task")
+        #expect(try book.count("SELECT count(*) FROM (SELECT trial, fold FROM results WHERE counted = 1 GROUP BY trial, fold)") == 6)
+        #expect(try book.count("SELECT count(*) FROM results WHERE superseded_at IS NOT NULL AND status = 'failed'") == 4)
+        #expect(try book.count("SELECT min(attempt) FROM results WHERE counted = 1 AND trial = 1") == 3, "attempts continue")
+        let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(report.contains("## Retried (sweep retry)") && report.contains("exited with status 3"))
+        #expect(report.contains("- Trials: 3 (3 succeeded, 0 failed"))
+        let again = try FinishedCommand(["retry", out.path, "--failed"])
+        #expect(again.status == 2 && again.stderr.contains("no failed trials in"), "\(again.transcript)")
+    }
+}
