@@ -9,6 +9,7 @@ import ZeroMQ
 ///   sweep-bench dispatch [--tasks N] [--workers W] [--slots S] [--repeats R]
 ///   sweep-bench echo --connect ENDPOINT        (the ping-pong peer; started by `dispatch`)
 ///   sweep-bench ship [--megabytes 50]          (file shipping: hashing, packing, fetching; ShipBench.swift)
+///   sweep-bench warmstart [--seeds 30]         (TPE warm-started from a related sweep; WarmStartBench.swift)
 
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -29,6 +30,10 @@ if arguments.count > 1 && ["search", "suggest-cost", "racing"].contains(argument
     case "suggest-cost": SearchBench.suggestCost(rest)
     default: try SearchBench.racing(rest)
     }
+    exit(0)
+}
+if arguments.count > 1 && arguments[1] == "warmstart" {
+    WarmStartBench.run(Array(arguments.dropFirst(2)))
     exit(0)
 }
 if arguments.count > 1 && arguments[1] == "ship" {
