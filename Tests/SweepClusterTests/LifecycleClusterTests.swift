@@ -96,4 +96,45 @@ struct LifecycleClusterTests {
         let again = try FinishedCommand(["retry", out.path, "--failed"])
         #expect(again.status == 2 && again.stderr.contains("no failed trials in"), "\(again.transcript)")
     }
+
+    /// A sweep warm-started from an earlier run, with a configuration enqueued: the queue runs
+    /// first, the prior trials are listed and never run, and an extension later restores them
+    /// from run.db even when the earlier run is gone.
+    @Test func aWarmStartedSweepWithAQueueRunsAndExtendsWithoutItsSource() throws {
+        let directory = try temporaryDirectory()
+        let first = """
+            name: earlier
+            cv: {folds: 2}
+            trainer: {model: noop}
+            search: {algorithm: random, trials: 6, seed: 1}
+            space: {score: {uniform: [0, 10]}, other: {int: [1, 50]}}
+            objective: {metric: score, goal: maximize}
+            """
+        try first.write(to: directory.appendingPathComponent("earlier.yaml"), atomically: true, encoding: .utf8)
+        let earlier = try ChildProcess(
+            ["run", "earlier.yaml", "--workers", "1", "--out", "runs/earlier", "--heartbeat", "250ms"],
+            directory: directory)
+        #expect(earlier.awaitExit() == 0, "\(earlier.stderrLines.joined(separator: "\n"))")
+        let second = Self.tpeSpec(trials: 4).replacingOccurrences(
+            of: "tpe: {n_startup_trials: 4}}",
+            with: "warm_start: [runs/earlier], enqueue: [{score: 9.5, other: 3}]}")
+        try second.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let run = try ChildProcess(
+            ["run", "spec.yaml", "--workers", "1", "--out", "out", "--heartbeat", "250ms"], directory: directory)
+        #expect(run.awaitExit() == 0, "\(run.stderrLines.joined(separator: "\n"))")
+        let out = directory.appendingPathComponent("out")
+        #expect(try params(out).first == "{\"other\": 3, \"score\": 9.5}", "the enqueued configuration runs first")
+        #expect(try params(out).count == 4)
+        #expect(try RunBook(out).count("SELECT count(*) FROM prior_trials") == 6)
+        let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(report.contains("## Prior trials (warm start)") && report.contains("| runs/earlier | 6 |"))
+        #expect(report.contains("- Trials: 4 (4 succeeded"), "prior trials are not trials of this sweep")
+
+        try FileManager.default.moveItem(
+            at: directory.appendingPathComponent("runs"), to: directory.appendingPathComponent("gone"))
+        let extended = try ChildProcess(["resume", out.path, "--trials", "6", "--heartbeat", "250ms"])
+        #expect(extended.awaitExit() == 0, "\(extended.stderrLines.joined(separator: "\n"))")
+        #expect(try params(out).count == 6)
+        #expect(try RunBook(out).count("SELECT count(*) FROM prior_trials") == 6)
+    }
 }
