@@ -7,9 +7,11 @@ import SweepCore
 extension RunRecord {
     /// Raises the budget of the sweep in `directory` to `trials` trials or `timeLimit` seconds of
     /// search in all (kept in run.db: a later plain resume keeps it; the spec text is unchanged).
-    public static func raiseBudget(directory: String, trials: Int?, timeLimit: Double?) throws {
+    /// Returns what was raised, for the user.
+    @discardableResult
+    public static func raiseBudget(directory: String, trials: Int?, timeLimit: Double?) throws -> String {
         let database = try RunDatabase.openForReading(directory: directory)
-        try database.read { db in
+        let patience = try database.read { db in
             try RunDatabase.checkNotServed(db, directory: directory)
             let restored = try database.restore(db)
             let spec = try RunDatabase.parseStoredSpec(restored.sweep, path: database.path)
@@ -19,8 +21,13 @@ extension RunRecord {
             try checkRaise(
                 spec: spec, lifecycle: restored.lifecycle, suggested: restored.trials,
                 searched: detail.flatMap(Double.init) ?? 0, trials: trials, timeLimit: timeLimit)
+            return spec.search.stopAfterNoImprovement
         }
         try RunDatabase.open(directory: directory).raiseBudget(trials: trials, timeLimit: timeLimit)
+        let raised = [trials.map { "\($0) trials" }, timeLimit.map { "\(formatNumber($0)) s of search" }]
+        return "raised the budget to "
+            + raised.compactMap { $0 }.joined(separator: " and ") + " in all"
+            + (patience.map { "; the stop_after_no_improvement count (\($0)) starts again" } ?? "")
     }
 
     static func checkRaise(

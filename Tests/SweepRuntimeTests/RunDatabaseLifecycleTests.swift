@@ -115,6 +115,22 @@ struct RunDatabaseLifecycleTests {
         #expect(loaded.spec.search.trials == 6 && loaded.plannedTrials == 6, "a later plain resume keeps it")
         #expect(resumed.specText.contains("trials: 2"), "the spec text stays as written")
 
+        let (_, timed) = try Self.start(Self.spec(trials: 2, extra: ", time_limit: 10s, stop_after_no_improvement: 3"))
+        timed.database.trialAdded(Trial(number: 0, params: Params(["x": .double(0.5)])))
+        timed.database.event(RunJournal.searchClockEvent, "30.000")
+        try timed.database.commit()
+        #expect { try RunRecord.raiseBudget(directory: timed.directory, trials: 5, timeLimit: nil) } throws: {
+            "\($0)" == "its time limit (10 s) is spent too: give --time-limit as well"
+        }
+        #expect { try RunRecord.raiseBudget(directory: timed.directory, trials: nil, timeLimit: 20) } throws: {
+            "\($0)".hasPrefix("the sweep has searched for 30 s; --time-limit must be above that")
+        }
+        #expect(
+            try RunRecord.raiseBudget(directory: timed.directory, trials: nil, timeLimit: 60)
+                == "raised the budget to 60 s of search in all; the stop_after_no_improvement count (3) starts again")
+        let later = try RunRecord.resume(directory: timed.directory)
+        #expect(try later.verify(SweepLoader.load(specText: later.specText, specPath: later.specPath)).spec.search.timeLimit == 60)
+
         let (_, small) = try Self.start(Self.spec(trials: 2, space: "x: {values: [1, 2]}"))
         for number in 0..<2 { small.database.trialAdded(Trial(number: number, params: Params(["x": .int(number + 1)]))) }
         try small.database.commit()
