@@ -32,7 +32,9 @@ enum WarmStartBench {
             warm.append(trialsToReach(prior: prior, seed: UInt64(seed), budget: budget))
         }
         print("")
-        print("| target regret | cold: median new trials | warm: median new trials | warm / cold | cold: reached | warm: reached |")
+        print(
+            "| target regret | cold: median new trials | warm: median new trials | warm / cold | cold: reached | warm: reached |"
+        )
         print("|---:|---:|---:|---:|---:|---:|")
         for (index, regret) in regrets.enumerated() {
             let c = median(cold.map { $0[index] }), w = median(warm.map { $0[index] })
@@ -52,7 +54,8 @@ enum WarmStartBench {
             let x1 = trial.params["x1"]!.number!, x2 = trial.params["x2"]!.number!
             let value = SearchBench.branin(Params(["x1": .double(x1 - shift), "x2": .double(x2 + shift)]))
             _ = driver.foldFinished(trial: trial.number, fold: 0, value: value)
-            let prior = PriorTrial(source: "shifted", sourceTrial: trial.number, params: trial.params, value: value, pruned: false)
+            let prior = PriorTrial(
+                source: "shifted", sourceTrial: trial.number, params: trial.params, value: value, pruned: false)
             entries.append(prior.entry(goal: .minimize))
         }
         return entries

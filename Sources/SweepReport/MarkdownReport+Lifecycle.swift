@@ -8,7 +8,8 @@ extension MarkdownReport {
     static func priorTrialsSection(_ run: RunSummary) -> String {
         guard !run.priorTrials.isEmpty || !run.warmStartNotes.isEmpty else { return "" }
         var out = "\n## Prior trials (warm start)\n\n"
-        out += "Trials of earlier sweeps the sampler learned from; not run here, not counted as trials of this sweep.\n\n"
+        out +=
+            "Trials of earlier sweeps the sampler learned from; not run here, not counted as trials of this sweep.\n\n"
         out += "| source | trials | best \(run.objective.metric) | its params |\n|---|---:|---:|---|\n"
         var sources: [String] = []
         for trial in run.priorTrials where !sources.contains(trial.source) { sources.append(trial.source) }

@@ -75,7 +75,8 @@ extension RunRecord {
                 try Int.fetchAll(db, sql: "SELECT DISTINCT trial FROM results WHERE counted = 1 AND status = 'failed'"))
             guard let trials else {
                 // A fail-fast stop leaves its failing tasks unrecorded: resuming runs them again.
-                let failedFast = try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE kind = 'failed-fast'") ?? 0
+                let failedFast =
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE kind = 'failed-fast'") ?? 0
                 if failed.isEmpty && failedFast == 0 {
                     throw SweepError(.invalidInput, "no failed trials in \(directory); nothing to retry")
                 }
@@ -91,7 +92,8 @@ extension RunRecord {
             return "the sweep stopped early (its first attempts all failed alike); its unfinished tasks run again"
         }
         let names = chosen.map(String.init).joined(separator: ", ")
-        return "retrying \(chosen.count == 1 ? "trial" : "trials") \(names): \(tasks) failed \(tasks == 1 ? "task runs" : "tasks run") again"
+        return
+            "retrying \(chosen.count == 1 ? "trial" : "trials") \(names): \(tasks) failed \(tasks == 1 ? "task runs" : "tasks run") again"
     }
 
     /// Why `trial` has nothing to retry.

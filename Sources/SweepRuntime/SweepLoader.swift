@@ -91,7 +91,8 @@ public enum SweepLoader {
     /// trials budget (at most the size of a discrete space).
     static func plannedTrials(_ spec: Spec) -> Int? {
         if spec.search.algorithm == .grid { return GridSampler.trials(spec.space).count }
-        return spec.search.trials.map { budget in SearchSpace(spec.space).discreteSize.map { min($0, budget) } ?? budget }
+        return spec.search.trials.map { budget in SearchSpace(spec.space).discreteSize.map { min($0, budget) } ?? budget
+        }
     }
 
     /// A built-in sweep's data larger than `inlineBytes` is served as a file that workers fetch

@@ -20,7 +20,8 @@ enum WarmStart {
         let base = URL(fileURLWithPath: sweep.specPath).deletingLastPathComponent()
         let space = SearchSpace(sweep.spec.space)
         for source in sweep.spec.search.warmStart {
-            let directory = source.hasPrefix("/") ? source : base.appendingPathComponent(source).standardizedFileURL.path
+            let directory =
+                source.hasPrefix("/") ? source : base.appendingPathComponent(source).standardizedFileURL.path
             let (trials, skipped) = try read(source: source, directory: directory, spec: sweep.spec, space: space)
             loaded.trials += trials
             var note = "\(source): \(trials.count) trials taken"

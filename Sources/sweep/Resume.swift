@@ -5,7 +5,8 @@ import SweepRuntime
 
 struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Continue a sweep from its run directory after the coordinator stopped or crashed, or give it more budget.",
+        abstract:
+            "Continue a sweep from its run directory after the coordinator stopped or crashed, or give it more budget.",
         discussion: """
             Counted tasks are never run again; the rest are dispatched again. Workers that were connected \
             re-register on their own and resend results that were not acknowledged. A sweep started with \

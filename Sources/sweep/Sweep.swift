@@ -9,8 +9,8 @@ struct Sweep: ParsableCommand {
         abstract: "Distributed hyperparameter sweeps with cross-validation, over ZeroMQ.",
         version: "0.1.0",
         subcommands: [
-            Run.self, Coordinator.self, Worker.self, Resume.self, Retry.self, Status.self, Report.self, Validate.self, Keygen.self,
-            Predict.self,
+            Run.self, Coordinator.self, Worker.self, Resume.self, Retry.self, Status.self, Report.self, Validate.self,
+            Keygen.self, Predict.self,
         ])
 
     static func main() {

@@ -35,7 +35,15 @@ import Testing
             [
                 "<directory>", "--bind <bind>", "--workers <workers>", "--slots <slots>", "--key <key>",
                 "--allow <allow>",
-                "--insecure", "--heartbeat <heartbeat>", "--log-level <log-level>",
+                "--insecure", "--heartbeat <heartbeat>", "--log-level <log-level>", "--trials <trials>",
+                "--time-limit <time-limit>",
+            ]
+        ),
+        (
+            "retry",
+            [
+                "<directory>", "--trials <trials>", "--failed", "--workers <workers>", "--slots <slots>",
+                "--bind <bind>", "--insecure",
             ]
         ),
         ("status", ["<directory>", "--json"]),

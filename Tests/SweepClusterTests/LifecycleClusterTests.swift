@@ -87,9 +87,14 @@ struct LifecycleClusterTests {
         let book = try RunBook(out)
         #expect(try book.count(failed) == 0)
         #expect(book.counted == 6, "exactly one counted result per task")
-        #expect(try book.count("SELECT count(*) FROM (SELECT trial, fold FROM results WHERE counted = 1 GROUP BY trial, fold)") == 6)
-        #expect(try book.count("SELECT count(*) FROM results WHERE superseded_at IS NOT NULL AND status = 'failed'") == 4)
-        #expect(try book.count("SELECT min(attempt) FROM results WHERE counted = 1 AND trial = 1") == 3, "attempts continue")
+        #expect(
+            try book.count(
+                "SELECT count(*) FROM (SELECT trial, fold FROM results WHERE counted = 1 GROUP BY trial, fold)") == 6)
+        #expect(
+            try book.count("SELECT count(*) FROM results WHERE superseded_at IS NOT NULL AND status = 'failed'") == 4)
+        #expect(
+            try book.count("SELECT min(attempt) FROM results WHERE counted = 1 AND trial = 1") == 3, "attempts continue"
+        )
         let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(report.contains("## Retried (sweep retry)") && report.contains("exited with status 3"))
         #expect(report.contains("- Trials: 3 (3 succeeded, 0 failed"))

@@ -54,7 +54,9 @@ struct QueueSearchTests {
             ], "\(problems)")
     }
 
-    let xy = [Dimension(name: "x", kind: .int(0, 3)), Dimension(name: "y", kind: .values([.string("a"), .string("b")]))]
+    let xy = [
+        Dimension(name: "x", kind: .int(0, 3)), Dimension(name: "y", kind: .values([.string("a"), .string("b")])),
+    ]
 
     func run(_ configuration: SearchDriver.Configuration) -> [Params] {
         var driver = SearchDriver(configuration)
@@ -86,7 +88,9 @@ struct QueueSearchTests {
             #expect(Array(trials.dropFirst(2)) == plain, "\(algorithm)")
             // Resumed after 5 trials: replaying the queue must not advance the sampler.
             var resumed = SearchDriver(queued)
-            for (number, params) in trials.prefix(5).enumerated() { resumed.replay(Trial(number: number, params: params)) }
+            for (number, params) in trials.prefix(5).enumerated() {
+                resumed.replay(Trial(number: number, params: params))
+            }
             var rest: [Params] = []
             while let trial = resumed.nextTrial(now: 0) { rest.append(trial.params) }
             #expect(rest == Array(trials.dropFirst(5)), "\(algorithm)")
@@ -117,7 +121,8 @@ struct QueueSearchTests {
     @Test func membershipNamesWhyAnEarlierTrialDoesNotFit() throws {
         let space = SearchSpace([
             Dimension(name: "kernel", kind: .values([.string("rbf"), .string("linear")])),
-            Dimension(name: "gamma", kind: .uniform(0, 1), condition: Condition(parent: "kernel", values: [.string("rbf")])),
+            Dimension(
+                name: "gamma", kind: .uniform(0, 1), condition: Condition(parent: "kernel", values: [.string("rbf")])),
         ])
         #expect(try space.member(Params(["kernel": .string("rbf"), "gamma": .int(1)])).get()["gamma"] == .double(1))
         let problems = [

@@ -25,7 +25,9 @@ struct RunDatabaseLifecycleTests {
         try fixture.database.commit()
         let queue = try DatabaseQueue(path: fixture.run + "/run.db")
         try queue.write { db in
-            try db.execute(sql: Self.dropV5 + "DELETE FROM grdb_migrations WHERE identifier = 'v5-lifecycle'; PRAGMA user_version = 4;")
+            try db.execute(
+                sql: Self.dropV5
+                    + "DELETE FROM grdb_migrations WHERE identifier = 'v5-lifecycle'; PRAGMA user_version = 4;")
         }
         let summary = try RunReport.load(directory: fixture.run)
         #expect(summary.records.count == 1 && summary.priorTrials.isEmpty && summary.retried.isEmpty)
@@ -51,7 +53,8 @@ struct RunDatabaseLifecycleTests {
         #expect(refusal([0]) == "trial 0 finished ok; nothing to retry")
         #expect(refusal([7]) == "trial 7 does not exist: the sweep has 3 trials (0–2)")
         #expect(refusal([2]) == "trial 2 was stopped early (pruned), which is not a failure; nothing to retry")
-        #expect(try RunRecord.retry(directory: fixture.run, trials: nil) == "retrying trial 1: 1 failed task runs again")
+        #expect(
+            try RunRecord.retry(directory: fixture.run, trials: nil) == "retrying trial 1: 1 failed task runs again")
         #expect(refusal(nil) == "no failed trials in \(fixture.run); nothing to retry")
 
         let queue = try DatabaseQueue(path: fixture.run + "/run.db")
@@ -104,7 +107,9 @@ struct RunDatabaseLifecycleTests {
             "\($0)".contains("--trials: grid search has no trials budget: it evaluates every combination")
         }
         let (_, record) = try Self.start(Self.spec(trials: 2))
-        for number in 0..<2 { record.database.trialAdded(Trial(number: number, params: Params(["x": .double(0.5 + Double(number) / 10)]))) }
+        for number in 0..<2 {
+            record.database.trialAdded(Trial(number: number, params: Params(["x": .double(0.5 + Double(number) / 10)])))
+        }
         try record.database.commit()
         #expect { try RunRecord.raiseBudget(directory: record.directory, trials: 2, timeLimit: nil) } throws: {
             "\($0)" == "the sweep has 2 trials; --trials must be above 2"
@@ -129,10 +134,14 @@ struct RunDatabaseLifecycleTests {
             try RunRecord.raiseBudget(directory: timed.directory, trials: nil, timeLimit: 60)
                 == "raised the budget to 60 s of search in all; the stop_after_no_improvement count (3) starts again")
         let later = try RunRecord.resume(directory: timed.directory)
-        #expect(try later.verify(SweepLoader.load(specText: later.specText, specPath: later.specPath)).spec.search.timeLimit == 60)
+        #expect(
+            try later.verify(SweepLoader.load(specText: later.specText, specPath: later.specPath)).spec.search.timeLimit
+                == 60)
 
         let (_, small) = try Self.start(Self.spec(trials: 2, space: "x: {values: [1, 2]}"))
-        for number in 0..<2 { small.database.trialAdded(Trial(number: number, params: Params(["x": .int(number + 1)]))) }
+        for number in 0..<2 {
+            small.database.trialAdded(Trial(number: number, params: Params(["x": .int(number + 1)])))
+        }
         try small.database.commit()
         #expect { try RunRecord.raiseBudget(directory: small.directory, trials: 3, timeLimit: nil) } throws: {
             "\($0)".contains("the space is exhausted: every one of its 2 configurations was tried")
@@ -158,22 +167,33 @@ struct RunDatabaseLifecycleTests {
         }
         try earlier.database.commit()
 
-        let today = Self.spec(trials: 5, space: "x: {uniform: [0, 0.8]}, k: {values: [a, b, c]}", extra: ", warm_start: [earlier]")
+        let today = Self.spec(
+            trials: 5, space: "x: {uniform: [0, 0.8]}, k: {values: [a, b, c]}", extra: ", warm_start: [earlier]")
         let (_, record) = try Self.start(today, in: directory, out: "today")
         let book = try RunDatabase.openForReading(directory: record.directory).restore().lifecycle
         #expect(book.priorTrials.map(\.sourceTrial) == [0, 2], "trial 1: x outside; trial 3 failed")
         #expect(book.priorTrials.map(\.value) == [0.5, 2.5])
-        #expect(record.warmStartNotes == ["earlier: 2 trials taken, 1 skipped (trial 1: x=0.9 is outside today's space (a number in [0, 0.8]))"])
-        let configuration = record.searchConfiguration(try SweepLoader.load(specPath: directory.appendingPathComponent("today.yaml").path))
+        #expect(
+            record.warmStartNotes == [
+                "earlier: 2 trials taken, 1 skipped (trial 1: x=0.9 is outside today's space (a number in [0, 0.8]))"
+            ])
+        let configuration = record.searchConfiguration(
+            try SweepLoader.load(specPath: directory.appendingPathComponent("today.yaml").path))
         #expect(configuration.prior.count == 2)
         let report = MarkdownReport.render(try RunReport.load(directory: record.directory))
         #expect(report.contains("## Prior trials (warm start)"))
         #expect(report.contains("| earlier | 2 | 2.5 | `k=c x=0.5` (trial 2) |"), "\(report)")
 
-        #expect { try Self.start(Self.spec(trials: 5, extra: ", warm_start: [earlier]", goal: "minimize"), in: directory, out: "wrong") } throws: {
-            "\($0)".contains("search.warm_start: earlier optimized score (maximize); this sweep optimizes score (minimize)")
+        #expect {
+            try Self.start(
+                Self.spec(trials: 5, extra: ", warm_start: [earlier]", goal: "minimize"), in: directory, out: "wrong")
+        } throws: {
+            "\($0)".contains(
+                "search.warm_start: earlier optimized score (maximize); this sweep optimizes score (minimize)")
         }
-        #expect { try Self.start(Self.spec(trials: 5, extra: ", warm_start: [nowhere]"), in: directory, out: "lost") } throws: {
+        #expect {
+            try Self.start(Self.spec(trials: 5, extra: ", warm_start: [nowhere]"), in: directory, out: "lost")
+        } throws: {
             "\($0)".contains("search.warm_start: nowhere: no such directory")
         }
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("lost").path))
