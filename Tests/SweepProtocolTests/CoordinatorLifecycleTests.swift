@@ -29,10 +29,10 @@ struct CoordinatorLifecycleTests {
         return a * a + s * cos(x) + 10
     }
 
-    func search(trials: Int, patience: Int? = nil) -> SearchDriver.Configuration {
+    func search(trials: Int, patience: Int? = nil, algorithm: SearchAlgorithm = .tpe) -> SearchDriver.Configuration {
         SearchDriver.Configuration(
             space: [Dimension(name: "x", kind: .uniform(-5, 10)), Dimension(name: "y", kind: .uniform(0, 15))],
-            algorithm: .tpe, seed: 11, trials: trials, stopAfterNoImprovement: patience, goal: .minimize, folds: 1)
+            algorithm: algorithm, seed: 11, trials: trials, stopAfterNoImprovement: patience, goal: .minimize, folds: 1)
     }
 
     /// Runs a machine to its end with one worker of one slot (a deterministic order), scoring
@@ -75,7 +75,9 @@ struct CoordinatorLifecycleTests {
             .init(sweepID: 5, search: search, objective: "score", maxAttempts: 1, taskTimeout: 100), restored: restored)
     }
 
-    @Test func aTPESweepExtendedFrom10To20SuggestsWhatAStraight20TrialSweepDoes() {
+    @Test(arguments: [SearchAlgorithm.tpe, .random, .sobol])
+    func aSweepExtendedFrom10To20SuggestsWhatAStraight20TrialSweepDoes(_ algorithm: SearchAlgorithm) {
+        func search(trials: Int) -> SearchDriver.Configuration { self.search(trials: trials, algorithm: algorithm) }
         var straight = machine(search(trials: 20))
         var straightBook = Book()
         drive(&straight, &straightBook)
