@@ -21,4 +21,8 @@ extension RunRecord {
         configuration.prior = lifecycle.priorTrials.map { $0.entry(goal: sweep.spec.objective.goal) }
         return configuration
     }
+
+    /// What a warm start would take and skip from each earlier run (`sweep validate`); throws
+    /// what starting the sweep would (a missing run, another objective).
+    public static func warmStartNotes(_ sweep: LoadedSweep) throws -> [String] { try WarmStart.load(sweep).notes }
 }

@@ -16,6 +16,9 @@ struct Validate: ParsableCommand {
             sweep.plannedTrials.map { "\($0) trials × \(folds) folds = \($0 * folds) tasks" }
             ?? "\(algorithm) search until its budget ends, \(folds) folds per trial"
         let stopping = sweep.spec.earlyStopping.map { ", \($0.name) early stopping" } ?? ""
+        // Earlier runs of a warm start are read (read-only) now, so their problems show here too.
+        let warmStart = try RunRecord.warmStartNotes(sweep)
         print("\(spec): ok — '\(sweep.spec.name)': \(size) (\(algorithm))\(stopping)\(rows)")
+        for note in warmStart { print("warm start from \(note)") }
     }
 }

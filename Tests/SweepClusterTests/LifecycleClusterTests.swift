@@ -124,6 +124,8 @@ struct LifecycleClusterTests {
             of: "tpe: {n_startup_trials: 4}}",
             with: "warm_start: [runs/earlier], enqueue: [{score: 9.5, other: 3}]}")
         try second.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let validate = try FinishedCommand(["validate", "spec.yaml"], directory: directory)
+        #expect(validate.stdout.contains("warm start from runs/earlier: 6 trials taken"), "\(validate.transcript)")
         let run = try ChildProcess(
             ["run", "spec.yaml", "--workers", "1", "--out", "out", "--heartbeat", "250ms"], directory: directory)
         #expect(run.awaitExit() == 0, "\(run.stderrLines.joined(separator: "\n"))")
@@ -137,6 +139,8 @@ struct LifecycleClusterTests {
 
         try FileManager.default.moveItem(
             at: directory.appendingPathComponent("runs"), to: directory.appendingPathComponent("gone"))
+        let missing = try FinishedCommand(["validate", "spec.yaml"], directory: directory)
+        #expect(missing.status == 2 && missing.stderr.contains("search.warm_start: runs/earlier: no such directory"))
         let extended = try ChildProcess(["resume", out.path, "--trials", "6", "--heartbeat", "250ms"])
         #expect(extended.awaitExit() == 0, "\(extended.stderrLines.joined(separator: "\n"))")
         #expect(try params(out).count == 6)
