@@ -75,8 +75,14 @@ extension RunRecord {
                 try Int.fetchAll(db, sql: "SELECT DISTINCT trial FROM results WHERE counted = 1 AND status = 'failed'"))
             guard let trials else {
                 // A fail-fast stop leaves its failing tasks unrecorded: resuming runs them again.
+                // (Only when the sweep's last session ended that way.)
                 let failedFast =
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE kind = 'failed-fast'") ?? 0
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT count(*) FROM events WHERE kind = 'failed-fast'
+                            AND id > coalesce((SELECT max(id) FROM events WHERE kind = 'resumed'), 0)
+                            """) ?? 0
                 if failed.isEmpty && failedFast == 0 {
                     throw SweepError(.invalidInput, "no failed trials in \(directory); nothing to retry")
                 }

@@ -75,6 +75,23 @@ struct RunDatabaseLifecycleTests {
         #expect(try RunRecord.resume(directory: fixture.run).database.restore().duplicates == 0)
     }
 
+    /// A fail-fast stop leaves its failing tasks unrecorded: `--failed` runs them again, until a
+    /// later session has resumed the sweep.
+    @Test func retryAfterAFailFastStopRunsItsUnrecordedTasks() throws {
+        let fixture = try RunDatabaseFixture()
+        fixture.database.trialAdded(fixture.trial(0, 1))
+        fixture.database.event("failed-fast", "the first 5 attempts all failed the same way")
+        try fixture.database.commit()
+        #expect(
+            try RunRecord.retry(directory: fixture.run, trials: nil)
+                == "the sweep stopped early (its first attempts all failed alike); its unfinished tasks run again")
+        fixture.database.event("resumed", "0 of 2 tasks counted")
+        try fixture.database.commit()
+        #expect { _ = try RunRecord.retry(directory: fixture.run, trials: nil) } throws: {
+            "\($0)" == "no failed trials in \(fixture.run); nothing to retry"
+        }
+    }
+
     /// A run of `spec` (written beside it as spec.yaml) in a fresh directory.
     static func start(_ spec: String, in directory: URL? = nil, out: String = "run") throws -> (URL, RunRecord) {
         let directory =
