@@ -80,7 +80,7 @@ public struct CVSpec: Sendable {
 }
 
 public enum SearchAlgorithm: String, Sendable, CaseIterable {
-    case grid, random, sobol, tpe
+    case grid, random, sobol, tpe, nsga2
 }
 
 public struct SearchSpec: Sendable {
@@ -93,6 +93,8 @@ public struct SearchSpec: Sendable {
     /// Budget: stop starting trials after this many trials in a row finished (every fold) without improving the best.
     public var stopAfterNoImprovement: Int?
     public var tpe = TPEOptions()
+    /// `search.nsga2:` — NSGA-II's settings (algorithm: nsga2).
+    public var nsga2 = NSGA2Options()
     /// `search.warm_start:` — run directories whose trials the sampler learns from (never re-run).
     public var warmStart: [String] = []
     /// `search.enqueue:` — configurations evaluated first, in order, before the sampler's.

@@ -2,7 +2,7 @@ import Yams
 
 extension SpecParser {
     static let searchKeys = [
-        "algorithm", "trials", "seed", "time_limit", "stop_after_no_improvement", "tpe", "warm_start", "enqueue",
+        "algorithm", "trials", "seed", "time_limit", "stop_after_no_improvement", "tpe", "nsga2", "warm_start", "enqueue",
     ]
     static let tpeKeys = ["n_startup_trials", "n_ei_candidates", "multivariate", "constant_liar"]
 
@@ -33,6 +33,7 @@ extension SpecParser {
                     ok = false
                 }
             case "tpe": if let options = parseTPE(value, &reader) { search.tpe = options } else { ok = false }
+            case "nsga2": if let options = parseNSGA2(value, &reader) { search.nsga2 = options } else { ok = false }
             case "warm_start":
                 if let paths = parseWarmStart(value, &reader) { search.warmStart = paths } else { ok = false }
             case "enqueue":
@@ -57,6 +58,10 @@ extension SpecParser {
         }
         if search.algorithm != .tpe && entries.contains(where: { $0.0 == "tpe" }) {
             reader.fail("search.tpe", node, "tpe settings apply only to algorithm: tpe")
+            return nil
+        }
+        if search.algorithm != .nsga2 && entries.contains(where: { $0.0 == "nsga2" }) {
+            reader.fail("search.nsga2", node, "nsga2 settings apply only to algorithm: nsga2")
             return nil
         }
         return search

@@ -28,11 +28,13 @@ public struct LoadedSweep: Sendable {
     /// The search the spec asks for: sampler, budgets, goal and early stopping.
     public var searchConfiguration: SearchDriver.Configuration {
         let search = spec.search
-        return SearchDriver.Configuration(
+        var configuration = SearchDriver.Configuration(
             space: spec.space, algorithm: search.algorithm, seed: search.seed, tpe: search.tpe, trials: search.trials,
             timeLimit: search.timeLimit, stopAfterNoImprovement: search.stopAfterNoImprovement,
             goal: spec.objective.goal,
             folds: spec.taskFolds, earlyStopping: spec.earlyStopping)
+        configuration.nsga2 = search.nsga2
+        return configuration
     }
 }
 

@@ -43,7 +43,7 @@ struct SearchSamplerTests {
         }
     }
 
-    @Test(arguments: [SearchAlgorithm.random, .sobol, .tpe])
+    @Test(arguments: [SearchAlgorithm.random, .sobol, .tpe, .nsga2])
     func everySamplerStaysInBoundsAndHonoursConditions(_ algorithm: SearchAlgorithm) {
         let trials = run(algorithm, space: mixed, trials: 60) { params in params["x"]!.number! * params["x"]!.number! }
         #expect(trials.count == 60)
@@ -52,7 +52,7 @@ struct SearchSamplerTests {
         #expect(Set(trials.map { $0.params["kernel"]! }).count == 2)
     }
 
-    @Test(arguments: [SearchAlgorithm.random, .sobol, .tpe])
+    @Test(arguments: [SearchAlgorithm.random, .sobol, .tpe, .nsga2])
     func sameSeedSameSuggestions(_ algorithm: SearchAlgorithm) {
         let a = run(algorithm, space: mixed, trials: 30, seed: 7) { $0["x"]!.number! }
         let b = run(algorithm, space: mixed, trials: 30, seed: 7) { $0["x"]!.number! }

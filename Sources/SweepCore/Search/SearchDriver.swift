@@ -11,6 +11,7 @@ public struct SearchDriver: Sendable {
         public var algorithm: SearchAlgorithm
         public var seed: UInt64
         public var tpe: TPEOptions
+        public var nsga2 = NSGA2Options()
         public var trials: Int?
         public var timeLimit: Double?
         /// End after this many trials in a row finish every fold without improving the best.
@@ -80,6 +81,7 @@ public struct SearchDriver: Sendable {
             case .random: sampler = RandomSampler(space, seed: configuration.seed)
             case .sobol: sampler = SobolSampler(space, seed: configuration.seed)
             case .tpe: sampler = TPESampler(space, seed: configuration.seed, options: configuration.tpe)
+            case .nsga2: sampler = NSGA2Sampler(space, seed: configuration.seed, options: configuration.nsga2)
             }
         }
         switch configuration.earlyStopping {

@@ -64,17 +64,21 @@ public struct TPESampler: Sampler {
         }
         updateCoordinates(history)
         let (below, above) = split(history, finished: finished)
+        // Several objectives: the below group's kernels weigh alike (optuna 5's MOTPE).
+        let flatBelow = Self.isMultiObjective(history)
         var values: [String: ParamValue] = [:]
         var jointIndices: [Int] = []
         if options.multivariate {
             jointIndices = space.dimensions.indices.filter { space.dimensions[$0].condition == nil }
-            let chosen = suggestJointly(jointIndices, below: below, above: above, rows: rows, using: &generator)
+            let chosen = suggestJointly(
+                jointIndices, below: below, above: above, flatBelow: flatBelow, rows: rows, using: &generator)
             for (index, value) in zip(jointIndices, chosen) { values[space.dimensions[index].name] = value }
         }
         for (index, dimension) in space.dimensions.enumerated() where !jointIndices.contains(index) {
             guard SearchSpace.isActive(dimension, in: values) else { continue }
             values[dimension.name] =
-                suggestJointly([index], below: below, above: above, rows: rows, using: &generator)[0]
+                suggestJointly(
+                    [index], below: below, above: above, flatBelow: flatBelow, rows: rows, using: &generator)[0]
         }
         return Params(values)
     }
@@ -103,20 +107,37 @@ public struct TPESampler: Sampler {
     }
 
     /// The below and above groups (positions in `history.entries`), each in history order.
+    /// Complete feasible trials rank first (by loss, or by Pareto front and hypervolume
+    /// contribution with several objectives), then stopped ones, then infeasible ones by
+    /// violation, as optuna's `_split_trials`; the best γ(n) are below.
     func split(_ history: SearchHistory, finished: Int) -> (below: [Int], above: [Int]) {
-        let wanted = min(Int((0.1 * Double(finished)).rounded(.up)), 25)
+        let multiObjective = Self.isMultiObjective(history)
+        let share = Int((0.1 * Double(finished)).rounded(.up))
+        // optuna's γ: capped at 25 for one objective, uncapped for several.
+        let wanted = multiObjective ? share : min(share, 25)
         var complete: [(loss: Double, number: Int)] = []
         var pruned: [(loss: Double, number: Int)] = []
+        var infeasible: [(loss: Double, number: Int)] = []
         for (position, entry) in history.entries.enumerated() {
             switch entry.state {
-            case .complete(let loss): complete.append((loss.isNaN ? .infinity : loss, position))
+            case .complete(let loss):
+                if let violation = entry.violation, !(violation <= 0) {
+                    infeasible.append((violation.isNaN ? .infinity : violation, position))
+                } else {
+                    complete.append((loss.isNaN ? .infinity : loss, position))
+                }
             case .pruned(let loss): pruned.append(((loss?.isNaN ?? true) ? .infinity : loss!, position))
             case .running, .failed: break
             }
         }
-        complete.sort { ($0.loss, $0.number) < ($1.loss, $1.number) }
+        if multiObjective {
+            complete = Self.rankMultiObjective(complete.map(\.number), history, wanted: wanted).map { (0, $0) }
+        } else {
+            complete.sort { ($0.loss, $0.number) < ($1.loss, $1.number) }
+        }
         pruned.sort { ($0.loss, $0.number) < ($1.loss, $1.number) }
-        let ranked = complete + pruned
+        infeasible.sort { ($0.loss, $0.number) < ($1.loss, $1.number) }
+        let ranked = complete + pruned + infeasible
         var isBelow = Set(ranked.prefix(wanted).map(\.number))
         if ranked.count > 0 && isBelow.isEmpty { isBelow.insert(ranked[0].number) }
         var below: [Int] = [], above: [Int] = []
@@ -133,11 +154,12 @@ public struct TPESampler: Sampler {
 
     /// The best of `candidates` draws from l over these dimensions, by log l − log g.
     func suggestJointly(
-        _ indices: [Int], below: [Int], above: [Int], rows: [[Double]], using generator: inout SeededGenerator
+        _ indices: [Int], below: [Int], above: [Int], flatBelow: Bool = false, rows: [[Double]],
+        using generator: inout SeededGenerator
     ) -> [ParamValue] {
         let dimensions = indices.map { space.dimensions[$0] }
         let axes = indices.map { self.axes[$0] }
-        let l = estimator(indices, axes, below)
+        let l = estimator(indices, axes, below, flat: flatBelow)
         let g = estimator(indices, axes, above)
         var best: [Double] = []
         var bestScore = -Double.infinity
@@ -156,8 +178,10 @@ public struct TPESampler: Sampler {
     /// The estimator of one group over some dimensions; trials where one of them is absent
     /// (turned off by a condition) are left out. Kernels keep trial order (for the weights);
     /// each numeric axis's ascending order comes from the kept-sorted `orders`, not a sort.
-    func estimator(_ indices: [Int], _ axes: [Axis], _ group: [Int]) -> ParzenEstimator {
-        if indices.count == 1, case .numeric = axes[0] { return sortedEstimator(indices[0], axes[0], group) }
+    func estimator(_ indices: [Int], _ axes: [Axis], _ group: [Int], flat: Bool = false) -> ParzenEstimator {
+        if indices.count == 1, case .numeric = axes[0] {
+            return sortedEstimator(indices[0], axes[0], group, flat: flat)
+        }
         var rank = [Int32](repeating: -1, count: rows.count)
         var columns = Array(repeating: [Double](), count: indices.count)
         var present: Int32 = 0
@@ -169,19 +193,20 @@ public struct TPESampler: Sampler {
             present += 1
         }
         let sortedOrders = indices.map { d in orders[d].compactMap { rank[Int($0)] >= 0 ? Int(rank[Int($0)]) : nil } }
-        return ParzenEstimator(axes: axes, columns: columns, weights: Self.weights(Int(present)), orders: sortedOrders)
+        let weights = flat ? Array(repeating: 1, count: Int(present)) : Self.weights(Int(present))
+        return ParzenEstimator(axes: axes, columns: columns, weights: weights, orders: sortedOrders)
     }
 
     /// A numeric axis's estimator with its kernels in coordinate order: weights follow trial
     /// order within the group, as optuna's, but the kernels come from the kept-sorted order.
-    func sortedEstimator(_ d: Int, _ axis: Axis, _ group: [Int]) -> ParzenEstimator {
+    func sortedEstimator(_ d: Int, _ axis: Axis, _ group: [Int], flat: Bool = false) -> ParzenEstimator {
         var rank = [Int32](repeating: -1, count: rows.count)
         var present: Int32 = 0
         for trial in group where !rows[trial][d].isNaN {
             rank[trial] = present
             present += 1
         }
-        let weights = Self.weights(Int(present))
+        let weights = flat ? Array(repeating: 1, count: Int(present)) : Self.weights(Int(present))
         var centres: [Double] = []
         var ordered: [Double] = []
         centres.reserveCapacity(Int(present))
