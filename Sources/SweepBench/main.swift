@@ -36,6 +36,10 @@ if arguments.count > 1 && arguments[1] == "warmstart" {
     WarmStartBench.run(Array(arguments.dropFirst(2)))
     exit(0)
 }
+if arguments.count > 1 && arguments[1] == "multiobjective" {
+    MultiObjectiveBench.run(Array(arguments.dropFirst(2)))
+    exit(0)
+}
 if arguments.count > 1 && arguments[1] == "ship" {
     try ShipBench.run(Array(arguments.dropFirst(2)))
     exit(0)
@@ -46,7 +50,7 @@ if arguments.count > 1 && arguments[1] == "parity" {
 }
 guard arguments.count > 1 && arguments[1] == "dispatch" else {
     print(
-        "usage: sweep-bench dispatch [--tasks 20000] [--workers 2] [--slots 2] [--repeats 5]\n       sweep-bench ship [--megabytes 50] [--repeats 5]\n       sweep-bench parity --data CSV --model NAME ...\n       sweep-bench search|suggest-cost|racing ... (see SearchBench.swift)"
+        "usage: sweep-bench dispatch [--tasks 20000] [--workers 2] [--slots 2] [--repeats 5]\n       sweep-bench ship [--megabytes 50] [--repeats 5]\n       sweep-bench parity --data CSV --model NAME ...\n       sweep-bench search|suggest-cost|racing ... (see SearchBench.swift)\n       sweep-bench multiobjective ... (see MultiObjectiveBench.swift)"
     )
     exit(2)
 }

@@ -12,13 +12,19 @@ public struct MetricInfo: Sendable {
     public var binaryOnly = false
     /// Reported in every result's columns (others appear when reported).
     public var standard = true
+    /// A cost every built-in model reports whatever the task (fit time, predict time, size).
+    public var resource = false
 
-    init(name: String, task: TaskType?, higherIsBetter: Bool, binaryOnly: Bool = false, standard: Bool = true) {
+    init(
+        name: String, task: TaskType?, higherIsBetter: Bool, binaryOnly: Bool = false, standard: Bool = true,
+        resource: Bool = false
+    ) {
         self.name = name
         self.task = task
         self.higherIsBetter = higherIsBetter
         self.binaryOnly = binaryOnly
         self.standard = standard
+        self.resource = resource
     }
 
     public static let all: [MetricInfo] = [
@@ -41,13 +47,18 @@ public struct MetricInfo: Sendable {
         MetricInfo(name: "mae", task: .regression, higherIsBetter: false),
         MetricInfo(name: "r2", task: .regression, higherIsBetter: true),
         MetricInfo(name: "score", task: nil, higherIsBetter: true),  // noop's report
+        // What a built-in model costs, for every task: seconds to fit a fold, seconds to predict
+        // 1,000 rows, and the fitted model's size in bytes (see EncodedSize).
+        MetricInfo(name: "fit_seconds", task: nil, higherIsBetter: false, standard: false, resource: true),
+        MetricInfo(name: "predict_seconds", task: nil, higherIsBetter: false, standard: false, resource: true),
+        MetricInfo(name: "model_bytes", task: nil, higherIsBetter: false, standard: false, resource: true),
     ]
 
     public static func named(_ name: String) -> MetricInfo? { all.first { $0.name == name } }
 
     /// The metrics a task of this type can report (valid objectives), in report order.
     public static func names(for task: TaskType) -> [String] {
-        all.filter { $0.task == task }.map(\.name)
+        all.filter { $0.task == task || $0.resource }.map(\.name)
     }
 
     /// The metrics every result of this task type shows as columns.

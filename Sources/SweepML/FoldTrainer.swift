@@ -44,8 +44,8 @@ public enum FoldTrainer {
         let preprocessor = Self.preprocessor(dataset, trainRows: trainRows, imputation: imputation)
         let train = preprocessor.transform(rawTrain)
         let valid = preprocessor.transform(Matrix(dataset, rows: validRows))
-        func score(_ fitted: FittedModel) -> [String: Double]? {
-            switch (fitted.predict(valid), dataset.target) {
+        func score(_ prediction: Prediction) -> [String: Double]? {
+            switch (prediction, dataset.target) {
             case (.probabilities(let probabilities), .classes(let labels, _)):
                 Metrics.classification(validRows.map { labels[$0] }, probabilities)
             case (.values(let predicted), .values(let values)):
@@ -56,22 +56,38 @@ public enum FoldTrainer {
         let iterations: IterationCallback? = onIteration.map { callback in
             { step, snapshot in
                 callback(step) {
-                    let metrics = score(snapshot()) ?? [:]
+                    let metrics = score(snapshot().predict(valid)) ?? [:]
                     return progressMetrics.isEmpty ? metrics : metrics.filter { progressMetrics.contains($0.key) }
                 }
             }
         }
         let fitted: FittedModel
+        let clock = ContinuousClock()
+        let fitStarted = clock.now
         do {
             fitted = try model.fit(
                 params: params, x: train, target: dataset.target(rows: trainRows), onIteration: iterations)
         } catch {
             throw TrainingError("fold \(fold): \(error.message)")
         }
-        guard let metrics = score(fitted) else {
+        let fitSeconds = Self.seconds(clock.now - fitStarted)
+        let predictStarted = clock.now
+        let prediction = fitted.predict(valid)
+        let predictSeconds = Self.seconds(clock.now - predictStarted)
+        guard var metrics = score(prediction) else {
             throw TrainingError("model '\(model.name)' predicted the wrong kind of target")
         }
+        metrics["fit_seconds"] = fitSeconds
+        metrics["predict_seconds"] = predictSeconds * 1000 / Double(validRows.count)
+        metrics["model_bytes"] = Double(EncodedSize.of(fitted))
         return metrics
+    }
+
+    /// The resource metrics every built-in model reports (objectives or constraints like any other).
+    public static let resourceMetrics = ["fit_seconds", "predict_seconds", "model_bytes"]
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }
 

@@ -164,7 +164,9 @@ struct SpecParserTests {
         #expect(
             problems(
                 "trainer: {model: knn}\ndata: {path: a.csv, target: y, task: regression}\nobjective: {metric: auc}")
-                == ["line 3: objective.metric: 'auc' is unknown; use one of: rmse, mae, r2"])
+                == [
+                    "line 3: objective.metric: 'auc' is unknown; use one of: rmse, mae, r2, fit_seconds, predict_seconds, model_bytes"
+                ])
     }
 
     @Test func modelsMustFitTheTaskAndNeedData() {
@@ -190,7 +192,7 @@ struct SpecParserTests {
                 ])
         #expect(
             problems("trainer: {model: noop}\nsearch: {algorithm: bayes}")
-                == ["line 2: search.algorithm: 'bayes' is not one of: grid, random, sobol, tpe"])
+                == ["line 2: search.algorithm: 'bayes' is not one of: grid, random, sobol, tpe, nsga2"])
         #expect(problems("trainer: {model: noop}\nsearch: {trials: 3}").count == 1)
     }
 
