@@ -27,12 +27,15 @@ enum MultiObjectiveBench {
         let dimensions = (0..<variables).map { SweepCore.Dimension(name: "x\($0)", kind: .uniform(0, 1)) }
         let names = dimensions.map(\.name)
         let space = SearchSpace(dimensions)
+        var tpe = TPEOptions()
+        if arguments.contains("--univariate") { tpe.multivariate = false }
+        let firstSeed = Int(SearchBench.value("--first-seed", in: arguments) ?? "0")!
         for algorithm in algorithms {
-            for seed in 0..<seeds {
+            for seed in firstSeed..<(firstSeed + seeds) {
                 var sampler: any Sampler =
                     switch algorithm {
                     case "nsga2": NSGA2Sampler(space, seed: UInt64(seed))
-                    case "tpe": TPESampler(space, seed: UInt64(seed))
+                    case "tpe": TPESampler(space, seed: UInt64(seed), options: tpe)
                     default: RandomSampler(space, seed: UInt64(seed))
                     }
                 var history = SearchHistory()

@@ -108,11 +108,13 @@ public struct SearchSpec: Sendable {
 }
 
 /// `search.tpe:` — the Tree-structured Parzen Estimator's settings (defaults as optuna 5's:
-/// multivariate, constant liar on).
+/// multivariate for one objective, independent for several, constant liar on).
 public struct TPEOptions: Sendable, Equatable {
     public var startupTrials = 10
     public var candidates = 64
-    public var multivariate = true
+    /// One mixture over all parameters (true) or one per parameter (false); nil: as optuna 5,
+    /// joint for one objective and per parameter for several.
+    public var multivariate: Bool?
     public var constantLiar = true
 
     public init() {}

@@ -9,7 +9,7 @@ import Foundation
 /// above; `candidates` points are drawn from l and the one maximising log l(x) − log g(x) (the
 /// expected-improvement ratio) is suggested. The first `startupTrials` suggestions are random.
 ///
-/// As optuna 5: multivariate by default (one mixture over all parameters, kernels multiplying
+/// As optuna 5: multivariate by default for one objective (one mixture over all parameters, kernels multiplying
 /// across axes); observation weights ramp down for all but the newest 25 in each group; a prior
 /// kernel with weight 1 is in every mixture; numeric bandwidths follow the neighbour rule per
 /// axis, clipped ("magic clip"); stopped trials rank after finished ones; with the constant liar
@@ -64,21 +64,22 @@ public struct TPESampler: Sampler {
         }
         updateCoordinates(history)
         let (below, above) = split(history, finished: finished)
-        // Several objectives: the below group's kernels weigh alike (optuna 5's MOTPE).
-        let flatBelow = Self.isMultiObjective(history)
+        // Several objectives (optuna 5's MOTPE): the below group's kernels weigh alike, and each
+        // parameter has its own estimators unless `multivariate` says otherwise.
+        let multiObjective = Self.isMultiObjective(history)
         var values: [String: ParamValue] = [:]
         var jointIndices: [Int] = []
-        if options.multivariate {
+        if options.multivariate ?? !multiObjective {
             jointIndices = space.dimensions.indices.filter { space.dimensions[$0].condition == nil }
             let chosen = suggestJointly(
-                jointIndices, below: below, above: above, flatBelow: flatBelow, rows: rows, using: &generator)
+                jointIndices, below: below, above: above, flatBelow: multiObjective, rows: rows, using: &generator)
             for (index, value) in zip(jointIndices, chosen) { values[space.dimensions[index].name] = value }
         }
         for (index, dimension) in space.dimensions.enumerated() where !jointIndices.contains(index) {
             guard SearchSpace.isActive(dimension, in: values) else { continue }
             values[dimension.name] =
                 suggestJointly(
-                    [index], below: below, above: above, flatBelow: flatBelow, rows: rows, using: &generator)[0]
+                    [index], below: below, above: above, flatBelow: multiObjective, rows: rows, using: &generator)[0]
         }
         return Params(values)
     }
