@@ -11,6 +11,10 @@ with their defaults. Both sides print every trial's objective values; this scrip
 hypervolume with the same exact 2-D code, against the fixed reference point (1.1, 11) (f1 ≤ 1 and
 f2 ≤ 10 on both problems). Prints median [IQR] per sampler and budget, and the ratio of our best
 sampler's median to optuna's best sampler's median (≥ 1: ours is at least as good).
+
+optuna's runs are kept in .build/bench/optuna-PROBLEM-VARIABLES-SEEDS.json (delete it to rerun them);
+`--ours-from DIR` reads our runs from DIR/ours-PROBLEM.txt (the output of `sweep-bench multiobjective`)
+instead of running the release binary.
 """
 import json
 import os
@@ -55,9 +59,12 @@ def hypervolume(points, reference=REFERENCE):
 
 
 def ours(problem):
-    out = subprocess.run([BENCH, "multiobjective", "--problem", problem, "--variables", str(VARIABLES),
-                          "--algorithms", "nsga2,tpe,random", "--seeds", str(SEEDS), "--budget", str(max(BUDGETS))],
-                         check=True, capture_output=True, text=True).stdout
+    if "--ours-from" in sys.argv:
+        out = open(os.path.join(argument("--ours-from", "."), f"ours-{problem}.txt")).read()
+    else:
+        command = [BENCH, "multiobjective", "--problem", problem, "--variables", str(VARIABLES),
+                   "--algorithms", "nsga2,tpe,random", "--seeds", str(SEEDS), "--budget", str(max(BUDGETS))]
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     runs = {}
     for line in out.splitlines():
         algorithm, _, points = line.split(" ")

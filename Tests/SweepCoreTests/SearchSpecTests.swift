@@ -27,7 +27,9 @@ struct SearchSpecTests {
                 """)
         #expect(spec.search.algorithm == .tpe && spec.search.trials == 40 && spec.search.seed == 3)
         #expect(spec.search.timeLimit == 600 && spec.search.stopAfterNoImprovement == 15)
-        #expect(spec.search.tpe.startupTrials == 5 && spec.search.tpe.multivariate == false && spec.search.tpe.candidates == 64)
+        #expect(
+            spec.search.tpe.startupTrials == 5 && spec.search.tpe.multivariate == false
+                && spec.search.tpe.candidates == 64)
         #expect(
             spec.space.first { $0.name == "max_leaf_nodes" }?.condition
                 == Condition(parent: "early_stopping", values: [.bool(true)]))

@@ -73,7 +73,7 @@ public struct NSGA2Sampler: Sampler {
         guard generation > start else { return parents }
         let size = max(1, options.populationSize)
         for g in (start + 1)...generation {
-            let range = ((g - 1) * size)..<min(g * size, history.count)
+            let range = ((g - 1) * size)..<max((g - 1) * size, min(g * size, history.count))
             let members = range.map { history.priorCount + $0 }
             isSettled = isSettled && range.count == size && members.allSatisfy { history.entries[$0].state != .running }
             parents = elite(members.filter { outcomes.points[$0] != nil } + parents, outcomes)
