@@ -29,6 +29,7 @@ enum MultiObjectiveBench {
         let space = SearchSpace(dimensions)
         var tpe = TPEOptions()
         if arguments.contains("--univariate") { tpe.multivariate = false }
+        if let candidates = SearchBench.value("--candidates", in: arguments) { tpe.candidates = Int(candidates)! }
         let firstSeed = Int(SearchBench.value("--first-seed", in: arguments) ?? "0")!
         for algorithm in algorithms {
             for seed in firstSeed..<(firstSeed + seeds) {

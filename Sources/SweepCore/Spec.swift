@@ -111,7 +111,9 @@ public struct SearchSpec: Sendable {
 /// multivariate for one objective, independent for several, constant liar on).
 public struct TPEOptions: Sendable, Equatable {
     public var startupTrials = 10
-    public var candidates = 64
+    /// Draws from l per suggestion; nil: 64 for one objective, 24 (optuna's default) for several,
+    /// where fewer draws keep the search spread along the front.
+    public var candidates: Int?
     /// One mixture over all parameters (true) or one per parameter (false); nil: as optuna 5,
     /// joint for one objective and per parameter for several.
     public var multivariate: Bool?

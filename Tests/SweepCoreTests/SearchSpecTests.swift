@@ -29,7 +29,7 @@ struct SearchSpecTests {
         #expect(spec.search.timeLimit == 600 && spec.search.stopAfterNoImprovement == 15)
         #expect(
             spec.search.tpe.startupTrials == 5 && spec.search.tpe.multivariate == false
-                && spec.search.tpe.candidates == 64)
+                && spec.search.tpe.candidates == nil)
         #expect(
             spec.space.first { $0.name == "max_leaf_nodes" }?.condition
                 == Condition(parent: "early_stopping", values: [.bool(true)]))

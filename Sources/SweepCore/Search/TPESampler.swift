@@ -72,14 +72,14 @@ public struct TPESampler: Sampler {
         if options.multivariate ?? !multiObjective {
             jointIndices = space.dimensions.indices.filter { space.dimensions[$0].condition == nil }
             let chosen = suggestJointly(
-                jointIndices, below: below, above: above, flatBelow: multiObjective, rows: rows, using: &generator)
+                jointIndices, below: below, above: above, multiObjective: multiObjective, rows: rows, using: &generator)
             for (index, value) in zip(jointIndices, chosen) { values[space.dimensions[index].name] = value }
         }
         for (index, dimension) in space.dimensions.enumerated() where !jointIndices.contains(index) {
             guard SearchSpace.isActive(dimension, in: values) else { continue }
             values[dimension.name] =
                 suggestJointly(
-                    [index], below: below, above: above, flatBelow: multiObjective, rows: rows, using: &generator)[0]
+                    [index], below: below, above: above, multiObjective: multiObjective, rows: rows, using: &generator)[0]
         }
         return Params(values)
     }
@@ -153,19 +153,20 @@ public struct TPESampler: Sampler {
         return (below, above)
     }
 
-    /// The best of `candidates` draws from l over these dimensions, by log l − log g.
+    /// The best of `candidates` draws from l over these dimensions, by log l − log g (several
+    /// objectives: flat weights below, and optuna's 24 draws unless set).
     func suggestJointly(
-        _ indices: [Int], below: [Int], above: [Int], flatBelow: Bool = false, rows: [[Double]],
+        _ indices: [Int], below: [Int], above: [Int], multiObjective: Bool = false, rows: [[Double]],
         using generator: inout SeededGenerator
     ) -> [ParamValue] {
         let dimensions = indices.map { space.dimensions[$0] }
         let axes = indices.map { self.axes[$0] }
-        let l = estimator(indices, axes, below, flat: flatBelow)
+        let l = estimator(indices, axes, below, flat: multiObjective)
         let g = estimator(indices, axes, above)
         var best: [Double] = []
         var bestScore = -Double.infinity
         var scratch: [Double] = []
-        for _ in 0..<max(1, options.candidates) {
+        for _ in 0..<max(1, options.candidates ?? (multiObjective ? 24 : 64)) {
             let point = l.sample(using: &generator)
             let score = l.logDensity(point, scratch: &scratch) - g.logDensity(point, scratch: &scratch)
             if best.isEmpty || score > bestScore {
