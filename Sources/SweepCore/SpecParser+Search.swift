@@ -2,7 +2,8 @@ import Yams
 
 extension SpecParser {
     static let searchKeys = [
-        "algorithm", "trials", "seed", "time_limit", "stop_after_no_improvement", "tpe", "nsga2", "warm_start", "enqueue",
+        "algorithm", "trials", "seed", "time_limit", "stop_after_no_improvement", "tpe", "nsga2", "warm_start",
+        "enqueue",
     ]
     static let tpeKeys = ["n_startup_trials", "n_ei_candidates", "multivariate", "constant_liar"]
 

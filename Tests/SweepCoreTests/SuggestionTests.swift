@@ -32,7 +32,9 @@ struct SuggestionTests {
             ])
         #expect(
             problems("trainer: {model: noop}\nsearch: {algorithm: grdi}")
-                == ["line 2: search.algorithm: 'grdi' is not one of: grid, random, sobol, tpe, nsga2; did you mean 'grid'?"])
+                == [
+                    "line 2: search.algorithm: 'grdi' is not one of: grid, random, sobol, tpe, nsga2; did you mean 'grid'?"
+                ])
         #expect(
             problems(
                 "data: {path: d.csv, target: y, task: classification}\ntrainer: {model: knn}\nobjective: {metric: acuracy}"

@@ -79,7 +79,8 @@ public struct TPESampler: Sampler {
             guard SearchSpace.isActive(dimension, in: values) else { continue }
             values[dimension.name] =
                 suggestJointly(
-                    [index], below: below, above: above, multiObjective: multiObjective, rows: rows, using: &generator)[0]
+                    [index], below: below, above: above, multiObjective: multiObjective, rows: rows, using: &generator)[
+                    0]
         }
         return Params(values)
     }
