@@ -24,15 +24,23 @@ public struct Spec: Sendable {
     /// command, runs without it).
     public var task: TaskType { data?.task ?? .classification }
 
-    /// Every metric a task of this sweep reports, objective first.
+    /// Every metric a task of this sweep reports: the objectives first, then the constrained metrics.
     public var metricNames: [String] {
         let all =
             switch trainer {
             case .builtin(let builtin): builtin.model.ownMetrics ?? MetricInfo.standardNames(for: task)
             case .command: [objective.metric]
             }
-        return [objective.metric] + all.filter { $0 != objective.metric }
+        var names: [String] = []
+        for name in objectives.map(\.metric) + constraints.map(\.metric) + all where !names.contains(name) {
+            names.append(name)
+        }
+        return names
     }
+
+    /// The metrics the search learns from, in the order of `SearchDriver.foldFinished`'s values:
+    /// every objective, then every constraint's metric. A task must report each of them.
+    public var searchedMetrics: [String] { objectives.map(\.metric) + constraints.map(\.metric) }
 
     /// Tasks per trial.
     public var taskFolds: Int { cv.taskFolds }

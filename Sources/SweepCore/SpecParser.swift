@@ -6,7 +6,8 @@ import Yams
 /// runtime, which adds its problems to the same `SpecDraft`.
 public enum SpecParser {
     static let topKeys = [
-        "name", "data", "cv", "trainer", "search", "space", "objective", "limits", "refit", "early_stopping",
+        "name", "data", "cv", "trainer", "search", "space", "objective", "objectives", "constraints", "limits", "refit",
+        "early_stopping",
     ]
     /// The largest grid we expand; a bigger one is almost always a typo in a range.
     public static let maxTrials = 1_000_000
@@ -63,13 +64,12 @@ public enum SpecParser {
         let space = parseSpace(sections["space"], model: model, search: search, &reader)
         // If the trainer itself is wrong, do not also judge the metric against the wrong kind of
         // trainer, nor ask for the metric only a command trainer must name.
-        let objective =
-            trainer == nil && sections["objective"] == nil
-            ? nil
-            : parseObjective(
-                sections["objective"], model: model, isCommand: trainer?.isCommand ?? true, task: task, &reader)
+        let objectives = parseObjectives(sections, trainer: trainer, task: task, &reader)
+        let constraints = parseConstraints(sections["constraints"], trainer: trainer, task: task, &reader)
         let limits = parseLimits(sections["limits"], &reader)
-        (draft.data, draft.cv, draft.trainer, draft.space, draft.objective) = (data, cv, trainer, space, objective)
+        (draft.data, draft.cv, draft.trainer, draft.space, draft.objective) = (
+            data, cv, trainer, space, objectives?.first
+        )
 
         if let model { checkModel(model, data: data, hasData: sections["data"] != nil, models: models, &reader) }
         if let command = trainer?.command, let space { checkPlaceholders(command.template, space, &reader) }
@@ -80,12 +80,15 @@ public enum SpecParser {
         }
         if let space, let search { checkSearchSpace(space, search, sections["space"], &reader) }
         if let space, search != nil { checkEnqueue(space, &search!, &reader) }
-        guard let trainer, let cv, let search, let space, let objective, let limits, let refit,
-            earlyStopping != .some(nil)
+        guard let trainer, let cv, let search, let space, let objectives, let constraints, let limits, let refit,
+            earlyStopping != .some(nil),
+            checkObjectivesAllowed(objectives, earlyStopping: earlyStopping ?? nil, sections["early_stopping"], &reader)
         else { return nil }
         var spec = Spec(
             name: name, data: data, cv: cv, trainer: trainer, search: search,
-            space: space, objective: objective, limits: limits, refit: refit, lines: reader.lines)
+            space: space, objective: objectives[0], limits: limits, refit: refit, lines: reader.lines)
+        spec.moreObjectives = Array(objectives.dropFirst())
+        spec.constraints = constraints
         spec.earlyStopping = earlyStopping ?? nil
         return spec
     }

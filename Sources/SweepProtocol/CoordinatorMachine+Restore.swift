@@ -66,8 +66,8 @@ extension CoordinatorMachine {
             case .pruned: pruned += 1
             }
             guard !stoppedTrials.contains(task.trial), status != .pruned else { continue }
-            let value = status == .ok ? metrics[configuration.objective] : nil
-            for decision in search.foldFinished(trial: task.trial, fold: task.fold, value: value) {
+            let values = status == .ok ? searchedValues(metrics) : nil
+            for decision in search.foldFinished(trial: task.trial, fold: task.fold, values: values) {
                 stop(decision, now: 0, into: &decided)
             }
         }

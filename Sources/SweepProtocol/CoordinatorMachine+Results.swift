@@ -5,7 +5,8 @@ import SweepCore
 /// against the task at all is for the worker-health rules (CoordinatorMachine+Health) to say.
 extension CoordinatorMachine {
     /// Counts a result if its task has none yet.
-    mutating func settle(_ result: TaskResult, from peer: PeerID, now: Double, into actions: inout [Action]) {
+    mutating func settle(_ reported: TaskResult, from peer: PeerID, now: Double, into actions: inout [Action]) {
+        let result = requiringSearchedMetrics(reported)
         let task = result.lease.task
         guard let index = taskIndex(task) else { return }
         let lease = leases.removeValue(forKey: result.lease)
@@ -32,8 +33,7 @@ extension CoordinatorMachine {
                         task: task, status: .ok, worker: worker.name, host: worker.host,
                         attempt: result.lease.attempt, duration: result.duration,
                         metrics: result.metrics, error: nil)))
-            for decision in search.foldFinished(
-                trial: task.trial, fold: task.fold, value: result.metrics[configuration.objective])
+            for decision in search.foldFinished(trial: task.trial, fold: task.fold, values: searchedValues(result.metrics))
             {
                 stop(decision, now: now, into: &actions)
             }
@@ -48,6 +48,32 @@ extension CoordinatorMachine {
         noteFailure(result.lease, worker: worker, error: result.error, now: now, into: &actions)
         guard failedFast == nil else { return }
         failAttempt(result.lease, worker: worker, error: result.error, duration: result.duration, into: &actions)
+    }
+
+    /// The values the search learns from, in its order (nil: one is missing).
+    func searchedValues(_ metrics: [String: Double]) -> [Double]? {
+        var values: [Double] = []
+        for name in configuration.searchedMetrics {
+            guard let value = metrics[name] else { return nil }
+            values.append(value)
+        }
+        return values
+    }
+
+    /// A success that lacks a metric the objectives or constraints need is a failed attempt,
+    /// with a reason that names it (as a command's missing objective fails on its worker).
+    func requiringSearchedMetrics(_ result: TaskResult) -> TaskResult {
+        guard result.succeeded else { return result }
+        let needed = configuration.searchedMetrics
+        let missing = needed.enumerated().filter { result.metrics[$1] == nil && !needed[..<$0].contains($1) }.map(\.1)
+        guard !missing.isEmpty else { return result }
+        var failed = result
+        failed.succeeded = false
+        let names = Array(Set(needed)).sorted().joined(separator: ", ")
+        let reported = result.metrics.keys.sorted().prefix(10).joined(separator: ", ")
+        failed.error =
+            "finished but never reported \(missing.map { "'\($0)'" }.joined(separator: ", ")), which the sweep's objectives and constraints need (\(names)); it reported: \(reported.isEmpty ? "nothing" : reported)"
+        return failed
     }
 
     mutating func failAttempt(

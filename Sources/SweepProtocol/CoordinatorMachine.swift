@@ -52,6 +52,12 @@ public struct CoordinatorMachine: Sendable {
         /// What each task needs of a worker's slots (cpus) and GPUs.
         public var resources: Resources
 
+        /// The metrics the search learns from, in `SearchDriver.foldFinished`'s order: the
+        /// objectives, then the constrained metrics. A success that lacks one is a failed attempt.
+        public var searchedMetrics: [String] {
+            [objective] + search.moreObjectives.map(\.metric) + search.constraints.map(\.metric)
+        }
+
         public init(
             sweepID: UInt64, search: SearchDriver.Configuration, objective: String, maxAttempts: Int,
             maxLost: Int = 10, taskTimeout: Double, cancelGrace: Double = 30,

@@ -34,6 +34,8 @@ public struct LoadedSweep: Sendable {
             goal: spec.objective.goal,
             folds: spec.taskFolds, earlyStopping: spec.earlyStopping)
         configuration.nsga2 = search.nsga2
+        configuration.moreObjectives = spec.moreObjectives
+        configuration.constraints = spec.constraints
         return configuration
     }
 }

@@ -3,8 +3,13 @@
 /// feeds it fold results and intermediate reports as they are counted; it never reads a clock
 /// (time comes in as `now`) and draws randomness only from generators seeded by the spec.
 ///
-/// Values arrive as the objective metric and are turned into losses (lower is better) here, so
-/// samplers and stopping rules need not know the goal.
+/// Values arrive as the objective metrics (then the constrained metrics) and are turned into
+/// losses (lower is better) here, so samplers and stopping rules need not know the goals. A
+/// trial's outcome is the mean of each value over its folds: the first objective's loss (what
+/// single-objective code ranks by), every objective's loss, and its constraint violation.
+/// "Best" means feasible: an infeasible trial never improves the best, never becomes racing's
+/// incumbent and never joins median stopping's medians. With several objectives, a trial
+/// "improves" when it changes the Pareto front of the feasible trials.
 public struct SearchDriver: Sendable {
     public struct Configuration: Sendable {
         public var space: [Dimension]
@@ -17,6 +22,10 @@ public struct SearchDriver: Sendable {
         /// End after this many trials in a row finish every fold without improving the best.
         public var stopAfterNoImprovement: Int?
         public var goal: Goal
+        /// The objectives after the first (whose goal is `goal`): a multi-objective search.
+        public var moreObjectives: [Objective] = []
+        /// Bounds on the values that follow the objectives in `foldFinished`.
+        public var constraints: [Constraint] = []
         /// Tasks per trial: a trial is finished when this many fold results are in.
         public var folds: Int
         public var earlyStopping: EarlyStopping?
@@ -44,6 +53,11 @@ public struct SearchDriver: Sendable {
             self.earlyStopping = earlyStopping
         }
 
+        /// Every objective's goal, the first being `goal`.
+        public var goals: [Goal] { [goal] + moreObjectives.map(\.goal) }
+        /// How many values `foldFinished` takes: one per objective, then one per constraint.
+        public var valueCount: Int { 1 + moreObjectives.count + constraints.count }
+
         /// A search over exactly these trials.
         public static func fixed(_ trials: [Trial], folds: Int, goal: Goal = .maximize) -> Configuration {
             var configuration = Configuration(space: [], algorithm: .grid, goal: goal, folds: folds)
@@ -56,7 +70,10 @@ public struct SearchDriver: Sendable {
     var sampler: any Sampler
     public internal(set) var history = SearchHistory()
     var seen = Set<Params>()
-    var foldLosses: [Int: [Int: Double]] = [:]
+    /// Values of the finished folds of running trials: trial → fold → values.
+    var foldValues: [Int: [Int: [Double]]] = [:]
+    /// Losses of the feasible complete trials no other dominates (multi-objective).
+    var front: [[Double]] = []
     var startedAt: Double?
     /// Seconds the search ran in earlier runs of a resumed sweep (counted by `time_limit`).
     public var elapsedBefore = 0.0
@@ -169,34 +186,83 @@ public struct SearchDriver: Sendable {
 
     func loss(_ value: Double) -> Double { configuration.goal == .maximize ? -value : value }
 
-    /// A fold of a trial finished with this objective value (nil: it failed).
+    /// The objectives' values as losses (the constrained metrics after them are left out).
+    func losses(_ values: [Double]) -> [Double] { zip(configuration.goals, values).map { $0 == .maximize ? -$1 : $1 } }
+
+    /// A fold of a trial finished with its objective value (nil: it failed); for a search with
+    /// one objective and no constraints.
     public mutating func foldFinished(trial: Int, fold: Int, value: Double?) -> [StopDecision] {
+        foldFinished(trial: trial, fold: fold, values: value.map { [$0] })
+    }
+
+    /// A fold of a trial finished with these values: every objective's, then every constrained
+    /// metric's (nil: the fold failed, and with it the trial).
+    public mutating func foldFinished(trial: Int, fold: Int, values: [Double]?) -> [StopDecision] {
         guard trial < history.count, history.entry(trial).state == .running else { return [] }
-        guard let value else {
+        guard let values else {
+            foldValues.removeValue(forKey: trial)
             history.set(trial, .failed)
             racing?.trialDropped(trial)
             median?.trialDropped(trial)
             return []
         }
-        let loss = loss(value)
-        foldLosses[trial, default: [:]][fold] = loss
+        precondition(values.count == configuration.valueCount, "one value per objective and constraint")
+        foldValues[trial, default: [:]][fold] = values
+        let folds = foldValues[trial]!
+        let firstLoss = losses(values)[0]
         var decisions: [StopDecision] = []
-        let losses = foldLosses[trial]!
-        if losses.count >= configuration.folds {
-            let mean = losses.values.reduce(0, +) / Double(losses.count)
-            history.set(trial, .complete(mean))
-            foldLosses.removeValue(forKey: trial)
-            median?.trialFinished(trial)
-            let improved = mean < bestLoss
-            if improved { bestLoss = mean }
-            trialEnded(improved: improved)
-            if let found = racing?.trialFinished(trial, losses: losses) { decisions = found }
-        } else if let decision = racing?.foldFinished(trial: trial, fold: fold, loss: loss) {
+        if folds.count >= configuration.folds {
+            foldValues.removeValue(forKey: trial)
+            decisions = complete(trial, folds)
+        } else if let decision = racing?.foldFinished(trial: trial, fold: fold, loss: firstLoss) {
             decisions = [decision]
         }
         for decision in decisions { stop(decision) }
         return decisions
     }
+
+    /// Every fold of a trial is in: its outcome goes to the history, the best or the front, and
+    /// the stopping rules.
+    mutating func complete(_ trial: Int, _ folds: [Int: [Double]]) -> [StopDecision] {
+        // In fold order, so the means are the same bits however results arrived (and on resume).
+        let rows = folds.sorted { $0.key < $1.key }.map(\.value)
+        let means = (0..<configuration.valueCount).map { index in
+            rows.reduce(0) { $0 + $1[index] } / Double(rows.count)
+        }
+        let goals = configuration.goals
+        let losses = self.losses(means)
+        let violation: Double? =
+            configuration.constraints.isEmpty
+            ? nil : zip(configuration.constraints, means[goals.count...]).reduce(0) { $0 + $1.0.violation($1.1) }
+        let feasible = (violation ?? 0) == 0
+        history.set(trial, .complete(losses[0]))
+        history.setOutcome(trial, losses: goals.count > 1 ? losses : nil, violation: violation)
+        if feasible { median?.trialFinished(trial) } else { median?.trialDropped(trial) }
+        let improved = feasible && (goals.count > 1 ? joinFront(losses) : losses[0] < bestLoss)
+        if improved && goals.count == 1 { bestLoss = losses[0] }
+        trialEnded(improved: improved)
+        guard racing != nil else { return [] }
+        guard feasible else {
+            racing!.trialDropped(trial)
+            return []
+        }
+        let foldLosses = folds.mapValues { self.losses($0)[0] }
+        return racing!.trialFinished(trial, losses: foldLosses)
+    }
+
+    /// Adds a feasible trial's losses to the front, if no point of it is as good everywhere;
+    /// returns whether the front changed.
+    mutating func joinFront(_ losses: [Double]) -> Bool {
+        guard losses.allSatisfy({ !$0.isNaN }),
+            !front.contains(where: { point in zip(point, losses).allSatisfy { $0 <= $1 } })
+        else { return false }
+        front.removeAll { Pareto.dominates(losses, $0) }
+        front.append(losses)
+        return true
+    }
+
+    /// Points on the Pareto front of the feasible trials so far (multi-objective; equal points once).
+    public var frontSize: Int { front.count }
 
     /// The fold whose intermediate reports asha and median stopping judge a trial by.
     public static let judgedFold = 0
@@ -219,7 +285,9 @@ public struct SearchDriver: Sendable {
     /// Applies a stop (decided here, or recorded by an earlier run of the sweep).
     public mutating func stop(_ decision: StopDecision, lastLoss: Double? = nil) {
         guard decision.trial < history.count, history.entry(decision.trial).state == .running else { return }
-        let known = foldLosses.removeValue(forKey: decision.trial).map { $0.values.reduce(0, +) / Double($0.count) }
+        let known = foldValues.removeValue(forKey: decision.trial).map { folds in
+            folds.sorted { $0.key < $1.key }.reduce(0) { $0 + loss($1.value[0]) } / Double(folds.count)
+        }
         history.set(decision.trial, .pruned(lastLoss ?? known))
         racing?.trialDropped(decision.trial)
         median?.trialDropped(decision.trial)
