@@ -11,7 +11,7 @@ public enum BestJSON {
         if let best = run.best, let objective = best.objective {
             data = try encoder.encode(Best(run: run, best: best, objective: objective))
         } else {
-            data = try encoder.encode(NoBest(metric: run.objective.metric, goal: run.objective.goal.rawValue))
+            data = try encoder.encode(NoBest(run: run))
         }
         return String(decoding: data, as: UTF8.self) + "\n"
     }
@@ -24,7 +24,9 @@ public enum BestJSON {
         let best: TrialSummary
         let objective: MeanStd
 
-        enum Key: String, CodingKey { case trial, params, metric, goal, mean, std, folds, metrics, model, holdout }
+        enum Key: String, CodingKey {
+            case trial, params, metric, goal, mean, std, folds, metrics, model, holdout
+        }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: Key.self)
@@ -45,22 +47,24 @@ public enum BestJSON {
             try container.encode(run.modelFile, forKey: .model)  // null when there is none: the field is always there
             try container.encode(
                 run.holdout.map { Holdout(rows: run.holdoutRows, metrics: $0.mapValues(number)) }, forKey: .holdout)
+            try Objectives(run: run).encode(to: encoder)
         }
     }
 
     /// What best.json says when no trial succeeded.
     struct NoBest: Encodable {
-        let metric: String
-        let goal: String
+        let run: RunSummary
 
         enum Key: String, CodingKey { case trial, metric, goal, error }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: Key.self)
             try container.encodeNil(forKey: .trial)
-            try container.encode(metric, forKey: .metric)
-            try container.encode(goal, forKey: .goal)
-            try container.encode("no trial succeeded", forKey: .error)
+            try container.encode(run.objective.metric, forKey: .metric)
+            try container.encode(run.objective.goal.rawValue, forKey: .goal)
+            try container.encode(
+                run.ranked.isEmpty ? "no trial succeeded" : "no trial met the constraints", forKey: .error)
+            try Objectives(run: run).encode(to: encoder)
         }
     }
 

@@ -4,15 +4,15 @@ import SweepCore
 /// `report.md`: what won and by how much, the leaderboard, where tasks ran, what failed.
 public enum MarkdownReport {
     public static func render(_ run: RunSummary) -> String {
-        header(run) + bestSection(run) + searchSections(run) + priorTrialsSection(run) + workersAndFailures(run)
-            + retriedSection(run)
+        header(run) + frontSection(run) + bestSection(run) + searchSections(run) + priorTrialsSection(run)
+            + workersAndFailures(run) + retriedSection(run)
     }
 
     /// The title and the sweep in five lines: objective, trials, search, tasks, wall time.
     static func header(_ run: RunSummary) -> String {
         var out = "# Sweep report: \(run.name)\n\n"
         let tasksDone = run.records.count, total = run.trials.count * run.folds
-        out += "- Objective: \(run.objective.goal.rawValue) `\(run.objective.metric)` (mean over \(run.folds) folds)\n"
+        out += objectivesLines(run)
         let stopped = run.summaries.filter { $0.status == .stopped }.count
         let failed = run.summaries.filter { $0.status == .failed }.count
         out +=
@@ -30,12 +30,16 @@ public enum MarkdownReport {
     static func bestSection(_ run: RunSummary) -> String {
         let metric = run.objective.metric
         var out = "## Best configuration\n\n"
-        guard let best = run.best, let objective = best.objective else { return out + "No trial succeeded.\n" }
+        guard let best = run.best, let objective = best.objective else { return out + noBest(run) + "\n" }
+        if run.isMultiObjective {
+            out += "Several objectives have no single best: this is the front's best on `\(metric)`, the one refitted.\n\n"
+        }
         out += "Trial \(best.trial.number): `\(best.trial.params.description)`\n\n"
         out += "\(metric) = **\(format(objective.mean)) ± \(format(objective.std))**"
-        if run.ranked.count > 1, let second = run.ranked[1].objective {
+        let contenders = run.isMultiObjective ? run.front : run.feasibleRanked
+        if contenders.count > 1, let second = contenders[1].objective {
             out +=
-                " (runner-up trial \(run.ranked[1].trial.number): \(format(second.mean)); margin \(format(abs(objective.mean - second.mean))))"
+                " (runner-up trial \(contenders[1].trial.number): \(format(second.mean)); margin \(format(abs(objective.mean - second.mean))))"
         }
         out += "\n\n| fold | \(metric) |\n|---:|---:|\n"
         for (fold, score) in best.foldScores.enumerated() { out += "| \(fold) | \(format(score)) |\n" }
@@ -59,10 +63,14 @@ public enum MarkdownReport {
     /// The leaderboard, the trials that improved on the best so far, and the trials stopped early.
     static func searchSections(_ run: RunSummary) -> String {
         let metric = run.objective.metric
-        var out = "\n## Top trials\n\n| rank | trial | params | \(metric) mean | std |\n|---:|---:|---|---:|---:|\n"
+        let bounded = !run.constraints.isEmpty
+        var out = "\n## Top trials\n\n| rank | trial | params | \(metric) mean | std |\(bounded ? " constraints |" : "")\n"
+        out += "|---:|---:|---|---:|---:|\(bounded ? "---|" : "")\n"
         for (rank, summary) in run.ranked.prefix(10).enumerated() {
+            let missed = run.missedConstraints(summary)
+            let feasibility = bounded ? " \(missed.isEmpty ? "met" : "missed: " + missed.joined(separator: ", ")) |" : ""
             out +=
-                "| \(rank + 1) | \(summary.trial.number) | `\(summary.trial.params.description)` | \(format(summary.objective!.mean)) | \(format(summary.objective!.std)) |\n"
+                "| \(rank + 1) | \(summary.trial.number) | `\(summary.trial.params.description)` | \(format(summary.objective!.mean)) | \(format(summary.objective!.std)) |\(feasibility)\n"
         }
         let improvements = run.improvements
         if improvements.count > 1 || !run.stops.isEmpty {

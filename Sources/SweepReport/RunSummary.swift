@@ -5,12 +5,18 @@ import SweepCore
 public struct RunSummary: Sendable {
     public let name: String
     public let objective: Objective
+    /// Objectives after the first (a multi-objective sweep) and the constraints on metrics.
+    public let moreObjectives: [Objective]
+    public let constraints: [Constraint]
     public let metricNames: [String]
     public let folds: Int
     public let trials: [Trial]
     public let records: [TaskID: TaskRecord]
     public let summaries: [TrialSummary]
     public let ranked: [TrialSummary]
+    /// Multi-objective: the succeeded, feasible trials no other such trial dominates, best on
+    /// the first objective first (ties as `ranked`). Empty for a single objective.
+    public private(set) var front: [TrialSummary] = []
     /// Seconds the coordinator served (the last session's, after a resume; so far, while it runs).
     public let wallSeconds: Double
     public let state: RunState
@@ -32,10 +38,13 @@ public struct RunSummary: Sendable {
 
     public init(
         name: String, objective: Objective, metricNames: [String], folds: Int, trials: [Trial],
-        records: [TaskID: TaskRecord], wallSeconds: Double, state: RunState
+        records: [TaskID: TaskRecord], wallSeconds: Double, state: RunState, moreObjectives: [Objective] = [],
+        constraints: [Constraint] = []
     ) {
         self.name = name
         self.objective = objective
+        self.moreObjectives = moreObjectives
+        self.constraints = constraints
         self.metricNames = metricNames
         self.folds = folds
         self.trials = trials
@@ -46,6 +55,7 @@ public struct RunSummary: Sendable {
             trials: trials, records: records, folds: folds,
             metricNames: metricNames, objective: objective.metric)
         ranked = Aggregation.ranked(summaries, goal: objective.goal)
+        front = moreObjectives.isEmpty ? [] : paretoFront()
     }
 
     /// Whether every task was counted.
@@ -55,9 +65,10 @@ public struct RunSummary: Sendable {
     public var holdout: [String: Double]? { refit?.holdout }
     public var holdoutRows: Int { refit?.holdoutRows ?? 0 }
 
-    /// The best trial: best mean objective over its folds; ties to the lower std, then the lower
-    /// trial number (`Aggregation.ranked`). The report and `sweep status` both use this one.
-    public var best: TrialSummary? { ranked.first }
+    /// The best trial: best mean objective over its folds among the feasible ones; ties to the
+    /// lower std, then the lower trial number (`Aggregation.ranked`). With several objectives,
+    /// the front's best on the first one. The report, `sweep status` and the refit use this one.
+    public var best: TrialSummary? { isMultiObjective ? front.first : ranked.first { isFeasible($0) } }
 
     /// Parameter names over all trials, sorted.
     public var paramNames: [String] { Array(Set(trials.flatMap(\.params.names))).sorted() }
@@ -79,7 +90,9 @@ public struct RunSummary: Sendable {
     public var improvements: [TrialSummary] {
         var best: Double?
         return summaries.filter { summary in
-            guard summary.status == .ok, let mean = summary.objective?.mean, !mean.isNaN else { return false }
+            guard !isMultiObjective, summary.status == .ok, isFeasible(summary), let mean = summary.objective?.mean,
+                !mean.isNaN
+            else { return false }
             guard best.map({ objective.goal.better(mean, than: $0) }) ?? true else { return false }
             best = mean
             return true

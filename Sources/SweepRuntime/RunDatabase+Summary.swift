@@ -52,7 +52,8 @@ extension RunDatabase {
         var summary = RunSummary(
             name: restored.sweep.name, objective: spec.objective, metricNames: spec.metricNames + seen,
             folds: spec.taskFolds, trials: restored.trials, records: records,
-            wallSeconds: ending.wallSeconds, state: ending.state)
+            wallSeconds: ending.wallSeconds, state: ending.state, moreObjectives: spec.moreObjectives,
+            constraints: spec.constraints)
         summary.algorithm =
             spec.search.algorithm.rawValue + (spec.earlyStopping.map { " with \($0.name) early stopping" } ?? "")
         summary.searchEnded = try String.fetchOne(

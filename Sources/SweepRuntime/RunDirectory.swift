@@ -15,6 +15,7 @@ public enum RunDirectory {
             ("best.json", try BestJSON.render(run)),
             ("report.md", MarkdownReport.render(run)),
         ]
+        if let plot = ParetoPlot.svg(run) { files.append(("pareto.svg", plot)) }
         if !specText.isEmpty { files.append((specFileName, specText)) }
         for (name, text) in files { try atomicWrite(text, to: (directory as NSString).appendingPathComponent(name)) }
     }

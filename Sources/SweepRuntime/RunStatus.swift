@@ -26,6 +26,9 @@ public struct RunStatus: Codable, Sendable {
     public var attempts: Int
     public var resumes: Int
     public var best: Best?
+    /// Multi-objective sweeps: how many trials are on the Pareto front (`best` is its best on
+    /// the first objective).
+    public var front: Int?
     public var recentEvents: [String]
     /// Workers paused after failing where others succeeded, leases abandoned, workers refused,
     /// a fail-fast stop (`kind: detail`, oldest first).
@@ -49,6 +52,7 @@ public struct RunStatus: Codable, Sendable {
             "tasks: \(succeeded + failed + stopped)/\(tasks) counted (\(succeeded) ok, \(failed) failed\(stopped > 0 ? ", \(stopped) stopped early" : "")), \(pending) not yet; \(trials) trials",
             "attempts: \(attempts) dispatched, \(requeued) re-queued, \(duplicates) duplicate results ignored, \(workersLost) workers lost, \(resumes) resumes",
         ]
+        if let front { lines.append("pareto front: \(front) trials (see report.md and pareto.svg)") }
         if let best {
             lines.append(
                 "best so far: trial \(best.trial) \(best.params) — \(best.metric) \(String(format: "%.4f", best.mean))")
@@ -88,12 +92,15 @@ extension RunDatabase {
             let restored = try restore(db)
             let (state, coordinator) = Self.describe(try Self.runState(db))
             var best: RunStatus.Best?
-            if let spec = try? Self.parseStoredSpec(restored.sweep, path: path),
-                let trial = try summary(db, restored: restored, spec: spec).best, let objective = trial.objective
-            {
-                best = RunStatus.Best(
-                    trial: trial.trial.number, params: trial.trial.params.json, metric: spec.objective.metric,
-                    mean: objective.mean)
+            var front: Int?
+            if let spec = try? Self.parseStoredSpec(restored.sweep, path: path) {
+                let summary = try summary(db, restored: restored, spec: spec)
+                if summary.isMultiObjective { front = summary.front.count }
+                if let trial = summary.best, let objective = trial.objective {
+                    best = RunStatus.Best(
+                        trial: trial.trial.number, params: trial.trial.params.json, metric: spec.objective.metric,
+                        mean: objective.mean)
+                }
             }
             let events = try Row.fetchAll(
                 db, sql: "SELECT at, kind, detail FROM events WHERE kind <> 'search-seconds' ORDER BY id DESC LIMIT 8"
@@ -115,7 +122,7 @@ extension RunDatabase {
                 workersLost: try count("SELECT count(*) FROM events WHERE kind = 'worker-lost'"),
                 attempts: try count("SELECT count(*) FROM attempts"),
                 resumes: try count("SELECT count(*) FROM events WHERE kind = 'resumed'"),
-                best: best, recentEvents: events)
+                best: best, front: front, recentEvents: events)
             status.workerHealth = try String.fetchAll(
                 db,
                 sql:

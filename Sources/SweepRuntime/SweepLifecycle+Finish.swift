@@ -12,6 +12,10 @@ public struct SweepEnd: Sendable {
     public let modelFile: String?
     /// From serving to the last task's end (or to the stop).
     public let wallSeconds: Double
+    /// Multi-objective sweeps: trials on the Pareto front (`best` is its best on the first objective).
+    public var front: Int?
+    /// Why there is no best trial, when there is none.
+    public var noBest = "no trial succeeded"
 
     /// The sweep finished with a best trial (exit status 0).
     public var succeeded: Bool { complete && best != nil }
@@ -33,8 +37,11 @@ extension SweepLifecycle {
                     holdoutRows: sweep.plan.holdout.count))
         }
         let summary = try RunReport.write(directory: directory)
-        return SweepEnd(
+        var end = SweepEnd(
             directory: directory, complete: complete, best: summary.best, modelFile: summary.modelFile,
             wallSeconds: wallSeconds)
+        if summary.isMultiObjective { end.front = summary.front.count }
+        if !summary.ranked.isEmpty { end.noBest = "no trial met the constraints" }
+        return end
     }
 }

@@ -77,8 +77,9 @@ func finish(_ lifecycle: SweepLifecycle) throws {
             "best: trial \(best.trial.number) \(best.trial.params) — \(spec.objective.metric) \(String(format: "%.4f", objective.mean)) ± \(String(format: "%.4f", objective.std)) over \(spec.taskFolds) folds"
         )
     } else {
-        print("no trial succeeded; see \(end.directory)/report.md")
+        print("\(end.noBest); see \(end.directory)/report.md")
     }
+    if let front = end.front { print("pareto front: \(front) trials; see \(end.directory)/pareto.svg") }
     if let model = end.modelFile { print("model: \(end.directory)/\(model)") }
     print("run directory: \(end.directory)")
     if !end.succeeded { throw SweepError(.incomplete, "") }

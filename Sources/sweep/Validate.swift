@@ -1,4 +1,5 @@
 import ArgumentParser
+import SweepCore
 import SweepRuntime
 
 struct Validate: ParsableCommand {
@@ -20,5 +21,17 @@ struct Validate: ParsableCommand {
         let warmStart = try RunRecord.warmStartNotes(sweep)
         print("\(spec): ok — '\(sweep.spec.name)': \(size) (\(algorithm))\(stopping)\(rows)")
         for note in warmStart { print("warm start from \(note)") }
+        if sweep.spec.isMultiObjective {
+            let objectives = sweep.spec.objectives.map { "\($0.goal.rawValue) \($0.metric)" }
+            print("objectives: \(objectives.joined(separator: ", ")) (a Pareto front; refit: the front's best on \(sweep.spec.objective.metric))")
+        }
+        if !sweep.spec.constraints.isEmpty {
+            print("constraints: \(sweep.spec.constraints.map(describe).joined(separator: ", ")) (infeasible trials are never best)")
+        }
+    }
+
+    func describe(_ constraint: Constraint) -> String {
+        [constraint.min.map { "\(constraint.metric) ≥ \(formatNumber($0))" }, constraint.max.map { "\(constraint.metric) ≤ \(formatNumber($0))" }]
+            .compactMap { $0 }.joined(separator: ", ")
     }
 }
