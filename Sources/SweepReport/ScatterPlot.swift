@@ -137,6 +137,8 @@ public struct ScatterPlot: Sendable {
     static func ticks(_ values: [Double]) -> [Double] {
         var (low, high) = (values.min() ?? 0, values.max() ?? 1)
         if high - low < 1e-12 * max(1, abs(high)) { (low, high) = (low - max(0.5, abs(low) * 0.1), high + max(0.5, abs(high) * 0.1)) }
+        // A little room, so no point sits on the frame.
+        (low, high) = (low - 0.04 * (high - low), high + 0.04 * (high - low))
         let raw = (high - low) / 5
         let exponent = log10(raw).rounded(.down)
         let multiple = [1.0, 2, 5, 10].first { $0 * pow(10, exponent) >= raw } ?? 10
