@@ -25,6 +25,12 @@ extension WireLimits {
             draft.fail("search.trials", "\(trials) trials exceed the limit of \(formatted(Int(Int32.max)))")
         }
         name(spec.objective.metric, "objective.metric", "the objective's metric name", &draft)
+        for (index, objective) in spec.moreObjectives.enumerated() {
+            name(objective.metric, "objectives[\(index + 1)].metric", "an objective's metric name", &draft)
+        }
+        for (index, constraint) in spec.constraints.enumerated() {
+            name(constraint.metric, "constraints[\(index)].metric", "a constrained metric's name", &draft)
+        }
         checkSpace(spec.space, &draft)
         if case .command(let command) = spec.trainer { checkCommand(command, &draft) }
         let resources = spec.trainer.resources

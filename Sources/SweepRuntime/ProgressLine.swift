@@ -8,8 +8,12 @@ struct ProgressLine {
     var succeeded = 0
     var failed = 0
     var stopped = 0
-    var foldsDone: [Int: [Double]] = [:]
+    /// Per running trial, each finished fold's searched metrics (objectives, then constrained ones).
+    var foldsDone: [Int: [[Double]]] = [:]
+    /// The best feasible trial on the (first) objective.
     var best: (trial: Int, mean: Double)?
+    /// Multi-objective: losses of the feasible trials on the Pareto front so far.
+    var front: [[Double]] = []
 
     init(spec: Spec, trials: Int?) {
         self.spec = spec
@@ -22,19 +26,30 @@ struct ProgressLine {
         case .failed: failed += 1
         case .pruned: stopped += 1
         }
-        guard record.status == .ok, let score = record.metrics[spec.objective.metric] else {
+        let values = spec.searchedMetrics.compactMap { record.metrics[$0] }
+        guard record.status == .ok, values.count == spec.searchedMetrics.count else {
             foldsDone[record.task.trial] = nil
             return
         }
-        foldsDone[record.task.trial, default: []].append(score)
-        if let scores = foldsDone[record.task.trial], scores.count == spec.taskFolds {
-            let mean = scores.reduce(0, +) / Double(scores.count)
-            if best == nil || spec.objective.goal.better(mean, than: best!.mean)
-                || (mean == best!.mean && record.task.trial < best!.trial)
-            {
-                best = (record.task.trial, mean)
+        foldsDone[record.task.trial, default: []].append(values)
+        guard let folds = foldsDone[record.task.trial], folds.count == spec.taskFolds else { return }
+        foldsDone[record.task.trial] = nil
+        let means = values.indices.map { index in folds.reduce(0) { $0 + $1[index] } / Double(folds.count) }
+        let objectives = spec.objectives.count
+        let feasible = zip(spec.constraints, means[objectives...]).allSatisfy { $0.violation($1) == 0 }
+        guard feasible else { return }
+        let mean = means[0]
+        if best == nil || spec.objective.goal.better(mean, than: best!.mean)
+            || (mean == best!.mean && record.task.trial < best!.trial)
+        {
+            best = (record.task.trial, mean)
+        }
+        if spec.isMultiObjective {
+            let losses = zip(spec.objectives, means).map { $0.goal == .maximize ? -$1 : $1 }
+            if !front.contains(where: { point in zip(point, losses).allSatisfy { $0 <= $1 } }) {
+                front.removeAll { Pareto.dominates(losses, $0) }
+                front.append(losses)
             }
-            foldsDone[record.task.trial] = nil
         }
     }
 
@@ -50,6 +65,7 @@ struct ProgressLine {
         if stopped > 0 { text += " · \(stopped) stopped early" }
         text += " · \(running) running · \(workers) workers"
         if paused > 0 { text += " (\(paused) paused after failures)" }
+        if spec.isMultiObjective && !front.isEmpty { text += " · pareto front of \(front.count)" }
         if let best {
             text +=
                 " · best \(spec.objective.metric) \(formatNumber((best.mean * 1e4).rounded() / 1e4)) (trial \(best.trial))"

@@ -38,6 +38,22 @@ struct MultiObjectiveClusterTests {
         return Dictionary(uniqueKeysWithValues: lines.map { (Int($0[0])!, Double($0[column])!) })
     }
 
+    @Test func validatePrintsTheObjectivesAndConstraints() throws {
+        let directory = try project()
+        let check = try FinishedCommand(["validate", "spec.yaml"], directory: directory)
+        #expect(check.status == 0, "\(check.transcript)")
+        #expect(
+            check.stdout.contains(
+                "objectives: maximize accuracy, minimize seconds (a Pareto front; refit: the front's best on accuracy)"),
+            "\(check.transcript)")
+        #expect(check.stdout.contains("constraints: latency_ms ≤ 12 (infeasible trials are never best)"))
+        try (Self.spec + "\nearly_stopping: {rule: median}\n").write(
+            to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let refused = try FinishedCommand(["validate", "spec.yaml"], directory: directory)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("line 9: early_stopping: median stops trials that look worse on one objective"), "\(refused.transcript)")
+    }
+
     @Test func bestJSONHoldsTheFeasibleFrontAndTheReportPlotsIt() throws {
         let directory = try project()
         let out = directory.appendingPathComponent("out")

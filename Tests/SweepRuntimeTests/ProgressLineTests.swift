@@ -18,4 +18,28 @@ struct ProgressLineTests {
             line.text(running: 1, workers: 2, elapsed: 3, paused: 1).contains(
                 "· 1 running · 2 workers (1 paused after failures) ·"))
     }
+
+    /// The best so far is feasible; a multi-objective sweep shows its front's size.
+    @Test func theBestSoFarMeetsTheConstraintsAndTheFrontIsCounted() throws {
+        let spec = try SpecParser.parse(
+            """
+            trainer: {command: [run, "{x}"]}
+            space: {x: {uniform: [0, 1]}}
+            search: {algorithm: random, trials: 3}
+            cv: {folds: 2}
+            objectives: [{metric: accuracy, goal: maximize}, {metric: seconds, goal: minimize}]
+            constraints: [{metric: ms, max: 10}]
+            """)
+        var line = ProgressLine(spec: spec, trials: 3)
+        for (trial, accuracy, seconds, ms) in [(0, 0.8, 2.0, 5.0), (1, 0.99, 1.0, 50.0), (2, 0.7, 1.0, 5.0)] {
+            for fold in 0..<2 {
+                line.add(
+                    TaskRecord(
+                        task: TaskID(trial: trial, fold: fold), status: .ok, worker: "w", host: "h", attempt: 1,
+                        duration: 1, metrics: ["accuracy": accuracy, "seconds": seconds, "ms": ms], error: nil))
+            }
+        }
+        let text = line.text(running: 0, workers: 1, elapsed: 1)
+        #expect(text.contains("· pareto front of 2 · best accuracy 0.8 (trial 0)"), "\(text)")
+    }
 }
