@@ -38,11 +38,14 @@ extension SpecParser {
         var objectives: [Objective] = []
         for (index, item) in items.enumerated() {
             let field = "objectives[\(index)]"
-            guard let objective = parseObjectiveEntry(item, field, model: model, isCommand: isCommand, task: task, &reader)
+            guard
+                let objective = parseObjectiveEntry(
+                    item, field, model: model, isCommand: isCommand, task: task, &reader)
             else { return nil }
             if let first = objectives.firstIndex(where: { $0.metric == objective.metric }) {
                 reader.fail(
-                    "\(field).metric", item, "'\(objective.metric)' is already objectives[\(first)]; each objective needs its own metric")
+                    "\(field).metric", item,
+                    "'\(objective.metric)' is already objectives[\(first)]; each objective needs its own metric")
                 return nil
             }
             objectives.append(objective)
@@ -65,11 +68,14 @@ extension SpecParser {
             return nil
         }
         guard let metricNode = fields["metric"] else {
-            reader.fail("\(field).metric", node, "missing: each objective needs a metric, e.g. {metric: accuracy, goal: maximize}")
+            reader.fail(
+                "\(field).metric", node,
+                "missing: each objective needs a metric, e.g. {metric: accuracy, goal: maximize}")
             return nil
         }
         guard let metric = reader.string(metricNode, "\(field).metric"),
-            checkReported(metric, "\(field).metric", metricNode, model: model, isCommand: isCommand, task: task, &reader)
+            checkReported(
+                metric, "\(field).metric", metricNode, model: model, isCommand: isCommand, task: task, &reader)
         else { return nil }
         if let goalNode = fields["goal"] {
             guard let goal = reader.choice(goalNode, "\(field).goal", Goal.self, options: [.maximize, .minimize])
@@ -77,7 +83,9 @@ extension SpecParser {
             return Objective(metric: metric, goal: goal)
         }
         guard let known = MetricInfo.named(metric) else {
-            reader.fail("\(field).goal", node, "'\(metric)' is not a metric Sweep knows; say whether to maximize or minimize it")
+            reader.fail(
+                "\(field).goal", node, "'\(metric)' is not a metric Sweep knows; say whether to maximize or minimize it"
+            )
             return nil
         }
         return Objective(metric: metric, goal: known.higherIsBetter ? .maximize : .minimize)
@@ -102,7 +110,9 @@ extension SpecParser {
             guard let entries = reader.mapping(item, field, allowed: ["metric", "min", "max"]) else { return nil }
             let fields = Dictionary(entries, uniquingKeysWith: { first, _ in first })
             guard let metricNode = fields["metric"] else {
-                reader.fail("\(field).metric", item, "missing: which reported metric to bound, e.g. {metric: latency_ms, max: 10}")
+                reader.fail(
+                    "\(field).metric", item,
+                    "missing: which reported metric to bound, e.g. {metric: latency_ms, max: 10}")
                 return nil
             }
             guard let metric = reader.string(metricNode, "\(field).metric"),
@@ -124,7 +134,9 @@ extension SpecParser {
                 return nil
             }
             if let min = constraint.min, let max = constraint.max, min > max {
-                reader.fail("\(field).min", fields["min"], "min (\(formatNumber(min))) is above max (\(formatNumber(max))): no trial could be feasible")
+                reader.fail(
+                    "\(field).min", fields["min"],
+                    "min (\(formatNumber(min))) is above max (\(formatNumber(max))): no trial could be feasible")
                 return nil
             }
             constraints.append(constraint)
@@ -141,7 +153,9 @@ extension SpecParser {
         let valid = (model?.metrics(for: task) ?? MetricInfo.names(for: task)) + resourceMetrics
         guard !valid.contains(name) else { return true }
         let known = MetricInfo.named(name)
-        let why = known?.task.map { " is for \($0); this sweep does \(task)" } ?? " is not a metric \(model.map { "model '\($0.name)'" } ?? "the model") reports"
+        let why =
+            known?.task.map { " is for \($0); this sweep does \(task)" }
+            ?? " is not a metric \(model.map { "model '\($0.name)'" } ?? "the model") reports"
         reader.fail(
             field, node,
             "'\(name)'\(why); use one of: \(valid.joined(separator: ", "))"

@@ -33,7 +33,8 @@ extension CoordinatorMachine {
                         task: task, status: .ok, worker: worker.name, host: worker.host,
                         attempt: result.lease.attempt, duration: result.duration,
                         metrics: result.metrics, error: nil)))
-            for decision in search.foldFinished(trial: task.trial, fold: task.fold, values: searchedValues(result.metrics))
+            for decision in search.foldFinished(
+                trial: task.trial, fold: task.fold, values: searchedValues(result.metrics))
             {
                 stop(decision, now: now, into: &actions)
             }

@@ -32,7 +32,8 @@ public enum MarkdownReport {
         var out = "## Best configuration\n\n"
         guard let best = run.best, let objective = best.objective else { return out + noBest(run) + "\n" }
         if run.isMultiObjective {
-            out += "Several objectives have no single best: this is the front's best on `\(metric)`, the one refitted.\n\n"
+            out +=
+                "Several objectives have no single best: this is the front's best on `\(metric)`, the one refitted.\n\n"
         }
         out += "Trial \(best.trial.number): `\(best.trial.params.description)`\n\n"
         out += "\(metric) = **\(format(objective.mean)) ± \(format(objective.std))**"
@@ -64,11 +65,13 @@ public enum MarkdownReport {
     static func searchSections(_ run: RunSummary) -> String {
         let metric = run.objective.metric
         let bounded = !run.constraints.isEmpty
-        var out = "\n## Top trials\n\n| rank | trial | params | \(metric) mean | std |\(bounded ? " constraints |" : "")\n"
+        var out =
+            "\n## Top trials\n\n| rank | trial | params | \(metric) mean | std |\(bounded ? " constraints |" : "")\n"
         out += "|---:|---:|---|---:|---:|\(bounded ? "---|" : "")\n"
         for (rank, summary) in run.ranked.prefix(10).enumerated() {
             let missed = run.missedConstraints(summary)
-            let feasibility = bounded ? " \(missed.isEmpty ? "met" : "missed: " + missed.joined(separator: ", ")) |" : ""
+            let feasibility =
+                bounded ? " \(missed.isEmpty ? "met" : "missed: " + missed.joined(separator: ", ")) |" : ""
             out +=
                 "| \(rank + 1) | \(summary.trial.number) | `\(summary.trial.params.description)` | \(format(summary.objective!.mean)) | \(format(summary.objective!.std)) |\(feasibility)\n"
         }

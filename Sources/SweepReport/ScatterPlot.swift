@@ -16,9 +16,10 @@ public struct ScatterPlot: Sendable {
         /// Shown on hover.
         public var label: String
 
-        public init(x: Double, y: Double, color: Double? = nil, emphasized: Bool = false, crossed: Bool = false,
-            label: String)
-        {
+        public init(
+            x: Double, y: Double, color: Double? = nil, emphasized: Bool = false, crossed: Bool = false,
+            label: String
+        ) {
             (self.x, self.y, self.color, self.emphasized, self.crossed, self.label) = (
                 x, y, color, emphasized, crossed, label
             )
@@ -51,7 +52,8 @@ public struct ScatterPlot: Sendable {
         let plotRight = Self.width - Self.right - colorBar
         let sx = { (x: Double) in Self.left + (x - xs.first!) / (xs.last! - xs.first!) * (plotRight - Self.left) }
         let sy = { (y: Double) in
-            Self.height - Self.bottom - (y - ys.first!) / (ys.last! - ys.first!) * (Self.height - Self.top - Self.bottom)
+            Self.height - Self.bottom - (y - ys.first!) / (ys.last! - ys.first!)
+                * (Self.height - Self.top - Self.bottom)
         }
         let colors = finite.compactMap(\.color).filter(\.isFinite)
         let range = (colors.min() ?? 0, colors.max() ?? 1)
@@ -71,7 +73,9 @@ public struct ScatterPlot: Sendable {
         }
         // Plain points first, so emphasized ones stay on top.
         for point in finite.sorted(by: { !$0.emphasized && $1.emphasized }) {
-            out += mark(point, sx(point.x), sy(point.y), fill: point.color.map { Self.color(($0 - range.0) / max(range.1 - range.0, 1e-300)) })
+            out += mark(
+                point, sx(point.x), sy(point.y),
+                fill: point.color.map { Self.color(($0 - range.0) / max(range.1 - range.0, 1e-300)) })
         }
         if let colorLabel { out += scale(colorLabel, range, x: plotRight + 20) }
         return out + "</svg>\n"
@@ -86,15 +90,19 @@ public struct ScatterPlot: Sendable {
         out += "height=\"\(Self.n(baseline - Self.top))\" fill=\"none\" stroke=\"#333\"/>\n"
         for x in xs {
             let px = Self.n(sx(x))
-            out += "<line x1=\"\(px)\" y1=\"\(Self.n(baseline))\" x2=\"\(px)\" y2=\"\(Self.n(baseline + 5))\" stroke=\"#333\"/>"
+            out +=
+                "<line x1=\"\(px)\" y1=\"\(Self.n(baseline))\" x2=\"\(px)\" y2=\"\(Self.n(baseline + 5))\" stroke=\"#333\"/>"
             out += "<text x=\"\(px)\" y=\"\(Self.n(baseline + 18))\" text-anchor=\"middle\">\(Self.label(x))</text>\n"
         }
         for y in ys {
             let py = Self.n(sy(y))
-            out += "<line x1=\"\(Self.n(Self.left - 5))\" y1=\"\(py)\" x2=\"\(Self.n(Self.left))\" y2=\"\(py)\" stroke=\"#333\"/>"
-            out += "<text x=\"\(Self.n(Self.left - 8))\" y=\"\(py)\" dy=\"4\" text-anchor=\"end\">\(Self.label(y))</text>\n"
+            out +=
+                "<line x1=\"\(Self.n(Self.left - 5))\" y1=\"\(py)\" x2=\"\(Self.n(Self.left))\" y2=\"\(py)\" stroke=\"#333\"/>"
+            out +=
+                "<text x=\"\(Self.n(Self.left - 8))\" y=\"\(py)\" dy=\"4\" text-anchor=\"end\">\(Self.label(y))</text>\n"
         }
-        out += "<text x=\"\(Self.n((Self.left + plotRight) / 2))\" y=\"\(Self.n(Self.height - 12))\" text-anchor=\"middle\">"
+        out +=
+            "<text x=\"\(Self.n((Self.left + plotRight) / 2))\" y=\"\(Self.n(Self.height - 12))\" text-anchor=\"middle\">"
         out += "\(Self.escape(xLabel))</text>\n"
         let middle = Self.n((Self.top + baseline) / 2)
         out += "<text x=\"18\" y=\"\(middle)\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(middle))\">"
@@ -114,7 +122,8 @@ public struct ScatterPlot: Sendable {
             return
                 "<circle cx=\"\(px)\" cy=\"\(py)\" r=\"6\" fill=\"\(fill ?? "#1f4e9c")\" stroke=\"black\" stroke-width=\"1.5\">\(title)</circle>\n"
         }
-        return "<circle cx=\"\(px)\" cy=\"\(py)\" r=\"4\" fill=\"\(fill ?? "#9aa5b1")\" fill-opacity=\"0.8\">\(title)</circle>\n"
+        return
+            "<circle cx=\"\(px)\" cy=\"\(py)\" r=\"4\" fill=\"\(fill ?? "#9aa5b1")\" fill-opacity=\"0.8\">\(title)</circle>\n"
     }
 
     /// The colour scale: a vertical gradient from the lowest value (bottom) to the highest.
@@ -125,7 +134,8 @@ public struct ScatterPlot: Sendable {
             out += "<stop offset=\"\(stop * 25)%\" stop-color=\"\(Self.color(Double(stop) / 4))\"/>"
         }
         out += "</linearGradient></defs>\n"
-        out += "<rect x=\"\(Self.n(x))\" y=\"\(Self.n(top))\" width=\"14\" height=\"\(Self.n(bottom - top))\" fill=\"url(#scale)\"/>\n"
+        out +=
+            "<rect x=\"\(Self.n(x))\" y=\"\(Self.n(top))\" width=\"14\" height=\"\(Self.n(bottom - top))\" fill=\"url(#scale)\"/>\n"
         out += "<text x=\"\(Self.n(x + 18))\" y=\"\(Self.n(top + 4))\">\(Self.label(range.1))</text>"
         out += "<text x=\"\(Self.n(x + 18))\" y=\"\(Self.n(bottom))\">\(Self.label(range.0))</text>\n"
         let middle = Self.n((top + bottom) / 2)
@@ -136,7 +146,9 @@ public struct ScatterPlot: Sendable {
     /// Round-numbered ticks (steps of 1, 2 or 5 × 10ᵏ) covering the values, about five of them.
     static func ticks(_ values: [Double]) -> [Double] {
         var (low, high) = (values.min() ?? 0, values.max() ?? 1)
-        if high - low < 1e-12 * max(1, abs(high)) { (low, high) = (low - max(0.5, abs(low) * 0.1), high + max(0.5, abs(high) * 0.1)) }
+        if high - low < 1e-12 * max(1, abs(high)) {
+            (low, high) = (low - max(0.5, abs(low) * 0.1), high + max(0.5, abs(high) * 0.1))
+        }
         // A little room, so no point sits on the frame.
         (low, high) = (low - 0.04 * (high - low), high + 0.04 * (high - low))
         let raw = (high - low) / 5

@@ -23,15 +23,22 @@ struct Validate: ParsableCommand {
         for note in warmStart { print("warm start from \(note)") }
         if sweep.spec.isMultiObjective {
             let objectives = sweep.spec.objectives.map { "\($0.goal.rawValue) \($0.metric)" }
-            print("objectives: \(objectives.joined(separator: ", ")) (a Pareto front; refit: the front's best on \(sweep.spec.objective.metric))")
+            print(
+                "objectives: \(objectives.joined(separator: ", ")) (a Pareto front; refit: the front's best on \(sweep.spec.objective.metric))"
+            )
         }
         if !sweep.spec.constraints.isEmpty {
-            print("constraints: \(sweep.spec.constraints.map(describe).joined(separator: ", ")) (infeasible trials are never best)")
+            print(
+                "constraints: \(sweep.spec.constraints.map(describe).joined(separator: ", ")) (infeasible trials are never best)"
+            )
         }
     }
 
     func describe(_ constraint: Constraint) -> String {
-        [constraint.min.map { "\(constraint.metric) ≥ \(formatNumber($0))" }, constraint.max.map { "\(constraint.metric) ≤ \(formatNumber($0))" }]
-            .compactMap { $0 }.joined(separator: ", ")
+        [
+            constraint.min.map { "\(constraint.metric) ≥ \(formatNumber($0))" },
+            constraint.max.map { "\(constraint.metric) ≤ \(formatNumber($0))" },
+        ]
+        .compactMap { $0 }.joined(separator: ", ")
     }
 }

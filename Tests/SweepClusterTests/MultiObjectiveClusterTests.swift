@@ -51,7 +51,9 @@ struct MultiObjectiveClusterTests {
             to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
         let refused = try FinishedCommand(["validate", "spec.yaml"], directory: directory)
         #expect(refused.status != 0)
-        #expect(refused.stderr.contains("line 9: early_stopping: median stops trials that look worse on one objective"), "\(refused.transcript)")
+        #expect(
+            refused.stderr.contains("line 9: early_stopping: median stops trials that look worse on one objective"),
+            "\(refused.transcript)")
     }
 
     @Test func bestJSONHoldsTheFeasibleFrontAndTheReportPlotsIt() throws {

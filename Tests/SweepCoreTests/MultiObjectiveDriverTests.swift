@@ -109,7 +109,9 @@ struct MultiObjectiveDriverTests {
         _ = search.nextTrial(now: 0)
         for fold in 0..<5 { _ = search.foldFinished(trial: 0, fold: fold, values: [0.99 + 0.001 * Double(fold), 50]) }
         var stops: [StopDecision] = []
-        for fold in 0..<4 { stops += search.foldFinished(trial: 1, fold: fold, values: [0.5 + 0.01 * Double(fold), 1]) }
+        for fold in 0..<4 {
+            stops += search.foldFinished(trial: 1, fold: fold, values: [0.5 + 0.01 * Double(fold), 1])
+        }
         #expect(stops.isEmpty, "the only finished trial is infeasible, so it cannot eliminate a feasible one")
     }
 }

@@ -22,8 +22,14 @@ struct ObjectivesSpecTests {
                 constraints: [{metric: model_bytes, max: 100000}, {metric: accuracy, min: 0.9, max: 1}]
                 """)
         #expect(spec.isMultiObjective)
-        #expect(spec.objectives == [Objective(metric: "accuracy", goal: .maximize), .init(metric: "fit_seconds", goal: .minimize)])
-        #expect(spec.constraints == [Constraint(metric: "model_bytes", max: 100000), .init(metric: "accuracy", min: 0.9, max: 1)])
+        #expect(
+            spec.objectives == [
+                Objective(metric: "accuracy", goal: .maximize), .init(metric: "fit_seconds", goal: .minimize),
+            ])
+        #expect(
+            spec.constraints == [
+                Constraint(metric: "model_bytes", max: 100000), .init(metric: "accuracy", min: 0.9, max: 1),
+            ])
         #expect(spec.searchedMetrics == ["accuracy", "fit_seconds", "model_bytes", "accuracy"])
         #expect(Array(spec.metricNames.prefix(3)) == ["accuracy", "fit_seconds", "model_bytes"])
         #expect(spec.lines["objectives"] == 5 && spec.lines["constraints[1].min"] == 6)
@@ -51,7 +57,9 @@ struct ObjectivesSpecTests {
                     objective: {metric: accuracy}
                     objectives: [{metric: accuracy}, {metric: fit_seconds}]
                     """)
-                == ["line 5: objective: give either objective: (one metric) or objectives: (2 or 3, traded off), not both"])
+                == [
+                    "line 5: objective: give either objective: (one metric) or objectives: (2 or 3, traded off), not both"
+                ])
     }
 
     @Test func twoOrThreeDistinctObjectives() {
@@ -59,7 +67,8 @@ struct ObjectivesSpecTests {
         #expect(one.count == 1 && one[0].hasPrefix("line 5: objectives: expected a list of 2 or 3 objectives"))
         #expect(one[0].hasSuffix("got 1; for one metric write objective: {metric: …}"))
         let four = problems(
-            Self.builtin + "objectives: [{metric: accuracy}, {metric: f1_macro}, {metric: log_loss}, {metric: fit_seconds}]")
+            Self.builtin
+                + "objectives: [{metric: accuracy}, {metric: f1_macro}, {metric: log_loss}, {metric: fit_seconds}]")
         #expect(four.count == 1 && four[0].hasSuffix("got 4"))
         #expect(
             problems(Self.builtin + "objectives: [{metric: accuracy}, {metric: accuracy, goal: minimize}]")
@@ -71,13 +80,22 @@ struct ObjectivesSpecTests {
     @Test func aBuiltinModelMustReportEachMetric() {
         let wrong = problems(Self.builtin + "objectives: [{metric: accuracy}, {metric: fit_secnds}]")
         #expect(wrong.count == 1)
-        #expect(wrong[0].hasPrefix("line 5: objectives[1].metric: 'fit_secnds' is not a metric model 'gradient_boosting' reports; use one of: accuracy,"))
+        #expect(
+            wrong[0].hasPrefix(
+                "line 5: objectives[1].metric: 'fit_secnds' is not a metric model 'gradient_boosting' reports; use one of: accuracy,"
+            ))
         #expect(wrong[0].hasSuffix("; did you mean 'fit_seconds'?"))
         let regression = problems(Self.builtin + "objectives: [{metric: accuracy}, {metric: rmse}]")
-        #expect(regression.first?.hasPrefix("line 5: objectives[1].metric: 'rmse' is for regression; this sweep does classification") == true)
+        #expect(
+            regression.first?.hasPrefix(
+                "line 5: objectives[1].metric: 'rmse' is for regression; this sweep does classification") == true)
         let constraint = problems(
             Self.builtin + "objective: {metric: accuracy}\nconstraints: [{metric: latency_ms, max: 10}]")
-        #expect(constraint.count == 1 && constraint[0].hasPrefix("line 6: constraints[0].metric: 'latency_ms' is not a metric model 'gradient_boosting' reports"))
+        #expect(
+            constraint.count == 1
+                && constraint[0].hasPrefix(
+                    "line 6: constraints[0].metric: 'latency_ms' is not a metric model 'gradient_boosting' reports")
+        )
     }
 
     @Test func aCommandNamesTheGoalOfAMetricSweepDoesNotKnow() {
@@ -94,7 +112,9 @@ struct ObjectivesSpecTests {
 
     @Test func aTargetIsForOneObjective() {
         let found = problems(Self.builtin + "objectives: [{metric: accuracy, target: 0.99}, {metric: fit_seconds}]")
-        #expect(found.count == 1 && found[0].hasPrefix("line 5: objectives[0].target: a target stops a single-objective search"))
+        #expect(
+            found.count == 1
+                && found[0].hasPrefix("line 5: objectives[0].target: a target stops a single-objective search"))
     }
 
     @Test func constraintsNeedABoundAndAConsistentOne() {
@@ -113,10 +133,13 @@ struct ObjectivesSpecTests {
         #expect(
             problems(command + "constraints: [{metric: latency_ms, max: fast}]")
                 == ["line 4: constraints[0].max: expected a finite number, got 'fast'"])
-        #expect(problems(command + "constraints: {metric: x, max: 1}").first?.hasPrefix("line 4: constraints: expected a list of bounds") == true)
+        #expect(
+            problems(command + "constraints: {metric: x, max: 1}").first?.hasPrefix(
+                "line 4: constraints: expected a list of bounds") == true)
         #expect(
             problems(command + "constraints: [{metric: x, maxx: 1}]").first
-                == "line 4: constraints[0].maxx: unknown key 'maxx'; expected one of: metric, min, max; did you mean 'max'?")
+                == "line 4: constraints[0].maxx: unknown key 'maxx'; expected one of: metric, min, max; did you mean 'max'?"
+        )
     }
 
     @Test func earlyStoppingRefusesSeveralObjectives() {
@@ -129,6 +152,8 @@ struct ObjectivesSpecTests {
             objectives: [{metric: accuracy}, {metric: fit_seconds}]
             early_stopping: racing
             """)
-        #expect(found.count == 1 && found[0].hasPrefix("line 6: early_stopping: racing stops trials that look worse on one objective"))
+        #expect(
+            found.count == 1
+                && found[0].hasPrefix("line 6: early_stopping: racing stops trials that look worse on one objective"))
     }
 }

@@ -13,7 +13,8 @@ struct ObjectivesReportTests {
         let run = ObjectivesFixture.run()
         #expect(run.front.map(\.trial.number) == [4, 0, 1])
         #expect(run.best?.trial.number == 4, "the refit takes the front's best accuracy")
-        #expect(!run.isFeasible(run.summaries[3]) && run.missedConstraints(run.summaries[3]) == ["model_bytes 5000 > 1000"])
+        #expect(
+            !run.isFeasible(run.summaries[3]) && run.missedConstraints(run.summaries[3]) == ["model_bytes 5000 > 1000"])
     }
 
     @Test func aConstrainedSingleObjectiveSweepsBestIsFeasible() {
@@ -46,7 +47,9 @@ struct ObjectivesReportTests {
 
     @Test func aThirdObjectiveIsColourAndThePlotIsSelfContained() throws {
         let run = ObjectivesFixture.run(
-            objectives: [Objective(metric: "fit_seconds", goal: .minimize), Objective(metric: "model_bytes", goal: .minimize)],
+            objectives: [
+                Objective(metric: "fit_seconds", goal: .minimize), Objective(metric: "model_bytes", goal: .minimize),
+            ],
             constraints: [])
         let svg = ParetoPlot.svg(run)!
         #expect(svg.contains("linearGradient") && svg.contains("model_bytes (mean; lower is better)"))
