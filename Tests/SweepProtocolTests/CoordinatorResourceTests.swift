@@ -61,7 +61,7 @@ struct CoordinatorResourceTests {
         let actions = m.handle(
             .received(
                 PeerID([3]),
-                .results(sweepID: 9, [TaskResult(lease: lease, succeeded: true, duration: 1, metrics: [:], error: "")])),
+                .results(sweepID: 9, [Kit.ok(lease)])),
             now: 12)
         #expect(
             actions.contains {
