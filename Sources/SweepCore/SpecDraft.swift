@@ -9,6 +9,8 @@ public struct SpecDraft: Sendable {
     public var trainer: TrainerSpec?
     public var space: [Dimension]?
     public var objective: Objective?
+    /// The other metrics the sweep searches on, by field: "objectives[1].metric", "constraints[0].metric".
+    public var searchedMetricFields: [(field: String, metric: String)] = []
     /// Line of each field in the spec file ("data.target" → 2), for problems found later.
     public var lines: [String: Int]
     public internal(set) var problems: [SpecProblem]

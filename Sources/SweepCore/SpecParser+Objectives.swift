@@ -163,6 +163,16 @@ extension SpecParser {
         return false
     }
 
+    /// Every objective of `objectives:` and every constrained metric, with its field.
+    static func searchedMetricFields(_ objectives: [Objective], _ constraints: [Constraint]) -> [(
+        field: String, metric: String
+    )] {
+        (objectives.count > 1 ? objectives : []).enumerated().map {
+            ("objectives[\($0.offset)].metric", $0.element.metric)
+        }
+            + constraints.enumerated().map { ("constraints[\($0.offset)].metric", $0.element.metric) }
+    }
+
     /// Early stopping judges a trial by one objective; with several there is no sound rule, so
     /// it is refused.
     static func checkObjectivesAllowed(

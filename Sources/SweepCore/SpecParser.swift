@@ -70,6 +70,7 @@ public enum SpecParser {
         (draft.data, draft.cv, draft.trainer, draft.space, draft.objective) = (
             data, cv, trainer, space, objectives?.first
         )
+        draft.searchedMetricFields = searchedMetricFields(objectives ?? [], constraints ?? [])
 
         if let model { checkModel(model, data: data, hasData: sections["data"] != nil, models: models, &reader) }
         if let command = trainer?.command, let space { checkPlaceholders(command.template, space, &reader) }

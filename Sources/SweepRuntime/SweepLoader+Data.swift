@@ -94,11 +94,15 @@ extension SweepLoader {
     /// folds against the rows, and parameters bounded by a training fold's rows (k of k-NN).
     static func checkData(_ loaded: LoadedData, _ draft: inout SpecDraft) {
         if let dataset = loaded.dataset { checkWire(dataset, &draft) }
-        if let classes = loaded.dataset?.classNames.count ?? loaded.labels.map({ Set($0).count }), classes > 2,
-            let metric = draft.objective?.metric, MetricInfo.named(metric)?.binaryOnly == true
-        {
-            let instead = metric == "roc_auc" ? "roc_auc_ovr" : metric + "_macro or " + metric + "_weighted"
-            draft.fail("objective.metric", "'\(metric)' is for two classes; the data has \(classes): use \(instead)")
+        if let classes = loaded.dataset?.classNames.count ?? loaded.labels.map({ Set($0).count }), classes > 2 {
+            // `objective:`, or each of `objectives:` (then in searchedMetricFields), then the constraints'.
+            let single =
+                draft.searchedMetricFields.first?.field == "objectives[0].metric" ? nil : draft.objective?.metric
+            let searched = [("objective.metric", single)] + draft.searchedMetricFields.map { ($0, $1) }
+            for case (let field, let metric?) in searched where MetricInfo.named(metric)?.binaryOnly == true {
+                let instead = metric == "roc_auc" ? "roc_auc_ovr" : metric + "_macro or " + metric + "_weighted"
+                draft.fail(field, "'\(metric)' is for two classes; the data has \(classes): use \(instead)")
+            }
         }
         guard let cv = draft.cv else { return }
         if let rows = loaded.rows {

@@ -40,6 +40,22 @@ struct SweepLoaderTests {
             ])
     }
 
+    @Test func twoClassMetricsOfObjectivesAndConstraintsAreCheckedAgainstTheClasses() throws {
+        let found = try problems(
+            """
+            data: {path: d.csv, target: label, task: classification}
+            cv: {folds: 2}
+            trainer: {model: logistic_regression}
+            objectives: [{metric: accuracy}, {metric: roc_auc}]
+            constraints: [{metric: f1, min: 0.5}]
+            """, csv: "a,label\n1,x\n2,y\n3,z\n4,x\n5,y\n6,z\n")
+        #expect(
+            found == [
+                "line 4: objectives[1].metric: 'roc_auc' is for two classes; the data has 3: use roc_auc_ovr",
+                "line 5: constraints[0].metric: 'f1' is for two classes; the data has 3: use f1_macro or f1_weighted",
+            ])
+    }
+
     @Test func aWrongTrainerStillLetsTheDataBeChecked() throws {
         let found = try problems(
             """
