@@ -150,7 +150,8 @@ extension SpecParser {
         _ reader: inout NodeReader
     ) -> Bool {
         guard !isCommand else { return true }
-        let valid = (model?.metrics(for: task) ?? MetricInfo.names(for: task)) + resourceMetrics
+        let scores = model?.metrics(for: task) ?? MetricInfo.names(for: task)
+        let valid = scores + resourceMetrics.filter { !scores.contains($0) }
         guard !valid.contains(name) else { return true }
         let known = MetricInfo.named(name)
         let why =
