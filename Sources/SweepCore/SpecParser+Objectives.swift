@@ -175,15 +175,27 @@ extension SpecParser {
     }
 
     /// Early stopping judges a trial by one objective; with several there is no sound rule, so
-    /// it is refused.
+    /// it is refused. A warm start carries only the first objective's value of each earlier
+    /// trial (not every objective, nor the constrained metrics), so it is refused with either.
     static func checkObjectivesAllowed(
-        _ objectives: [Objective], earlyStopping: EarlyStopping?, _ node: Node?, _ reader: inout NodeReader
+        _ objectives: [Objective], constraints: [Constraint], search: SearchSpec, earlyStopping: EarlyStopping?,
+        _ sections: [String: Node], _ reader: inout NodeReader
     ) -> Bool {
-        guard objectives.count > 1, let earlyStopping else { return true }
-        reader.fail(
-            "early_stopping", node,
-            "\(earlyStopping.name) stops trials that look worse on one objective, which says nothing about a trade-off between \(objectives.count) objectives: remove early_stopping, or optimize a single objective"
-        )
-        return false
+        var ok = true
+        if objectives.count > 1, let earlyStopping {
+            reader.fail(
+                "early_stopping", sections["early_stopping"],
+                "\(earlyStopping.name) stops trials that look worse on one objective, which says nothing about a trade-off between \(objectives.count) objectives: remove early_stopping, or optimize a single objective"
+            )
+            ok = false
+        }
+        if !search.warmStart.isEmpty && (objectives.count > 1 || !constraints.isEmpty) {
+            reader.fail(
+                "search.warm_start", nil,
+                "a warm start passes on each earlier trial's first objective only, not \(objectives.count > 1 ? "every objective" : "the constrained metrics"): remove warm_start, or use it with a single unconstrained objective"
+            )
+            ok = false
+        }
+        return ok
     }
 }

@@ -83,7 +83,9 @@ public enum SpecParser {
         if let space, search != nil { checkEnqueue(space, &search!, &reader) }
         guard let trainer, let cv, let search, let space, let objectives, let constraints, let limits, let refit,
             earlyStopping != .some(nil),
-            checkObjectivesAllowed(objectives, earlyStopping: earlyStopping ?? nil, sections["early_stopping"], &reader)
+            checkObjectivesAllowed(
+                objectives, constraints: constraints, search: search, earlyStopping: earlyStopping ?? nil, sections,
+                &reader)
         else { return nil }
         var spec = Spec(
             name: name, data: data, cv: cv, trainer: trainer, search: search,

@@ -156,4 +156,19 @@ struct ObjectivesSpecTests {
             found.count == 1
                 && found[0].hasPrefix("line 6: early_stopping: racing stops trials that look worse on one objective"))
     }
+
+    @Test func aWarmStartRefusesSeveralObjectivesAndConstraints() {
+        let found = problems(
+            """
+            trainer: {command: [run, "{x}"]}
+            space: {x: {uniform: [0, 1]}}
+            search: {algorithm: random, trials: 4, warm_start: [runs/earlier]}
+            objective: {metric: loss, goal: minimize}
+            constraints: [{metric: ms, max: 10}]
+            """)
+        #expect(
+            found == [
+                "line 3: search.warm_start: a warm start passes on each earlier trial's first objective only, not the constrained metrics: remove warm_start, or use it with a single unconstrained objective"
+            ])
+    }
 }
