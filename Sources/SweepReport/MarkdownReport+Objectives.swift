@@ -29,7 +29,7 @@ extension MarkdownReport {
         var out = "## Pareto front\n\n"
         guard !run.front.isEmpty else { return out + noBest(run) + "\n\n" }
         out +=
-            "\(run.front.count) trials are not beaten on every objective by another feasible trial"
+            "\(run.front.count == 1 ? "1 trial is" : "\(run.front.count) trials are") not beaten on every objective by another feasible trial"
             + " (best on `\(run.objective.metric)` first); `pareto.svg` plots them among all complete trials.\n\n"
         out += "| trial | params | " + run.objectives.map { "\($0.metric) mean" }.joined(separator: " | ") + " |\n"
         out += "|---:|---|" + String(repeating: "---:|", count: run.objectives.count) + "\n"

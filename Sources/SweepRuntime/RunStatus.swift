@@ -52,7 +52,9 @@ public struct RunStatus: Codable, Sendable {
             "tasks: \(succeeded + failed + stopped)/\(tasks) counted (\(succeeded) ok, \(failed) failed\(stopped > 0 ? ", \(stopped) stopped early" : "")), \(pending) not yet; \(trials) trials",
             "attempts: \(attempts) dispatched, \(requeued) re-queued, \(duplicates) duplicate results ignored, \(workersLost) workers lost, \(resumes) resumes",
         ]
-        if let front { lines.append("pareto front: \(front) trials (see report.md and pareto.svg)") }
+        if let front {
+            lines.append("pareto front: \(front) trial\(front == 1 ? "" : "s") (see report.md and pareto.svg)")
+        }
         if let best {
             lines.append(
                 "best so far: trial \(best.trial) \(best.params) — \(best.metric) \(String(format: "%.4f", best.mean))")

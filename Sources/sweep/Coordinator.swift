@@ -79,7 +79,9 @@ func finish(_ lifecycle: SweepLifecycle) throws {
     } else {
         print("\(end.noBest); see \(end.directory)/report.md")
     }
-    if let front = end.front { print("pareto front: \(front) trials; see \(end.directory)/pareto.svg") }
+    if let front = end.front {
+        print("pareto front: \(front) trial\(front == 1 ? "" : "s"); see \(end.directory)/pareto.svg")
+    }
     if let model = end.modelFile { print("model: \(end.directory)/\(model)") }
     print("run directory: \(end.directory)")
     if !end.succeeded { throw SweepError(.incomplete, "") }
