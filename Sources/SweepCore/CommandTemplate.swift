@@ -20,15 +20,32 @@ public struct CommandTemplate: Sendable, Equatable {
         return .success(names)
     }
 
+    /// `{args}` (W&B's `${args}`): a whole argument that becomes one `--name=value` argument per
+    /// parameter of the trial, in name order; a reserved placeholder name.
+    public static let allParameters = "args"
+
     public func render(_ params: Params) -> [String] {
-        arguments.map { argument in
-            guard case .success(let pieces) = Self.pieces(argument) else { return argument }
-            return pieces.map { piece in
+        arguments.flatMap { argument -> [String] in
+            guard case .success(let pieces) = Self.pieces(argument) else { return [argument] }
+            if pieces == [.placeholder(Self.allParameters)] {
+                return params.entries.map { "--\($0.name)=\($0.value.description)" }
+            }
+            return [
+                pieces.map { piece in
                 switch piece {
                 case .text(let text): text
-                case .placeholder(let name): params[name]?.description ?? ""
-                }
-            }.joined()
+                    case .placeholder(let name): params[name]?.description ?? ""
+                    }
+                }.joined()
+            ]
+        }
+    }
+
+    /// Whether `{args}` is used as anything but a whole argument (it cannot expand inside one).
+    public var embedsAllParameters: Bool {
+        arguments.contains { argument in
+            guard case .success(let pieces) = Self.pieces(argument), pieces.count > 1 else { return false }
+            return pieces.contains(.placeholder(Self.allParameters))
         }
     }
 

@@ -44,39 +44,28 @@ public struct FoldPlan: Sendable, Equatable {
     }
 
     /// The plan a spec asks for. `classes` enable stratification, `groups` (a group index per
-    /// row) keep each group inside one fold.
+    /// row) keep each group inside one fold. One fold (`folds: 1` with `test_size`) is holdout
+    /// validation: each repeat validates on a seeded share of the rows, drawn as the final test
+    /// share of a k-fold plan is, and trains on the rest.
     public static func make(rows: Int, cv: CVSpec, classes: [Int]?, groups: [Int]?) -> FoldPlan {
-        var generator = SeededGenerator(seed: cv.seed)
-        // The holdout first: a seeded random share (stratified when asked, whole groups with
-        // groups), or the last rows for time series.
-        var holdout = [Bool](repeating: false, count: rows)
-        if let share = cv.testSize {
-            let wanted = max(1, Int((Double(rows) * share).rounded()))
-            if cv.timeSeries {
-                for row in (rows - wanted)..<rows { holdout[row] = true }
-            } else if let groups {
-                var order = Array(Set(groups)).sorted()
-                order.shuffle(using: &generator)
-                var taken = 0
-                for group in order where taken < wanted {
-                    for row in 0..<rows where groups[row] == group { holdout[row] = true; taken += 1 }
-                }
-            } else {
-                var order = Array(0..<rows)
-                order.shuffle(using: &generator)
-                if cv.stratified, let classes {
-                    // The same share of every class.
-                    for label in Set(classes).sorted() {
-                        let members = order.filter { classes[$0] == label }
-                        for row in members.prefix(Int((Double(members.count) * share).rounded())) {
-                            holdout[row] = true
-                        }
-                    }
-                } else {
-                    for row in order.prefix(wanted) { holdout[row] = true }
-                }
+        let scheme: Scheme = cv.timeSeries ? .timeSeries : .partition
+        if cv.folds == 1, let share = cv.testSize {
+            // Partition: validation rows are fold 0, training rows 1; time series: the earlier
+            // block (0) trains, the last share (1) validates.
+            let (valid, train) = cv.timeSeries ? (1, 0) : (0, 1)
+            let assignments = (0..<cv.repeats).map { repeatIndex in
+                var generator = SeededGenerator(seed: cv.seed &+ UInt64(repeatIndex))
+                return heldOut(rows: rows, share: share, cv: cv, classes: classes, groups: groups, &generator)
+                    .map { $0 ? valid : train }
             }
+            return FoldPlan(scheme: scheme, foldsPerRepeat: 1, assignments: assignments)
         }
+        var generator = SeededGenerator(seed: cv.seed)
+        // The holdout first (a final test share, scored once by the refitted model).
+        let holdout =
+            cv.testSize.map {
+                heldOut(rows: rows, share: $0, cv: cv, classes: classes, groups: groups, &generator)
+            } ?? [Bool](repeating: false, count: rows)
         let used = (0..<rows).filter { !holdout[$0] }
         var assignments: [[Int]] = []
         for repeatIndex in 0..<cv.repeats {
@@ -95,7 +84,38 @@ public struct FoldPlan: Sendable, Equatable {
             for (position, row) in used.enumerated() { assignment[row] = local[position] }
             assignments.append(assignment)
         }
-        return FoldPlan(
-            scheme: cv.timeSeries ? .timeSeries : .partition, foldsPerRepeat: cv.folds, assignments: assignments)
+        return FoldPlan(scheme: scheme, foldsPerRepeat: cv.folds, assignments: assignments)
+    }
+
+    /// A seeded share of the rows (true: taken): stratified when asked, whole groups with groups,
+    /// the last rows for time series.
+    static func heldOut(
+        rows: Int, share: Double, cv: CVSpec, classes: [Int]?, groups: [Int]?, _ generator: inout SeededGenerator
+    ) -> [Bool] {
+        var taken = [Bool](repeating: false, count: rows)
+        let wanted = max(1, Int((Double(rows) * share).rounded()))
+        if cv.timeSeries {
+            for row in max(0, rows - wanted)..<rows { taken[row] = true }
+        } else if let groups {
+            var order = Array(Set(groups)).sorted()
+            order.shuffle(using: &generator)
+            var count = 0
+            for group in order where count < wanted {
+                for row in 0..<rows where groups[row] == group { taken[row] = true; count += 1 }
+            }
+        } else {
+            var order = Array(0..<rows)
+            order.shuffle(using: &generator)
+            if cv.stratified, let classes {
+                // The same share of every class.
+                for label in Set(classes).sorted() {
+                    let members = order.filter { classes[$0] == label }
+                    for row in members.prefix(Int((Double(members.count) * share).rounded())) { taken[row] = true }
+                }
+            } else {
+                for row in order.prefix(wanted) { taken[row] = true }
+            }
+        }
+        return taken
     }
 }

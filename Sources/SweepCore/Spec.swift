@@ -1,3 +1,5 @@
+import Foundation
+
 /// A validated sweep specification: the user contract (see README, "The spec").
 public struct Spec: Sendable {
     public var name: String
@@ -176,6 +178,10 @@ public struct Limits: Sendable {
 }
 
 /// One search dimension.
+///
+/// `step` and `log` refine a numeric kind without new cases (as optuna's Float/IntDistribution):
+/// a `step` makes `.uniform` or `.int` discrete (lo, lo + step, …, hi); `log` on `.int` draws
+/// integers uniformly in log space. The parser keeps them exclusive and only on those kinds.
 public struct Dimension: Sendable {
     public enum Kind: Sendable, Equatable {
         case constant(ParamValue)
@@ -189,11 +195,17 @@ public struct Dimension: Sendable {
     public var kind: Kind
     /// `when: {parent: value}` — the dimension exists only where its parent takes one of these values.
     public var condition: Condition?
+    /// `step:` of a `.uniform` or `.int` (an integer for `.int`; nil: none, or 1 for an int).
+    public var step: Double?
+    /// `log: true` of an `.int`: sampled uniformly in log space, then rounded.
+    public var log: Bool
 
-    public init(name: String, kind: Kind, condition: Condition? = nil) {
+    public init(name: String, kind: Kind, condition: Condition? = nil, step: Double? = nil, log: Bool = false) {
         self.name = name
         self.kind = kind
         self.condition = condition
+        self.step = step
+        self.log = log
     }
 
     /// The finite list of values, when the dimension has one.
@@ -201,7 +213,9 @@ public struct Dimension: Sendable {
         switch kind {
         case .constant(let value): [value]
         case .values(let values): values
-        case .int(let lo, let hi): (lo...hi).map { .int($0) }
+        case .int(let lo, let hi):
+            if let step { stride(from: lo, through: hi, by: Int(step)).map { .int($0) } } else { (lo...hi).map { .int($0) } }
+        case .uniform where step != nil: (0..<discreteCount!).map { steppedValue($0) }
         case .uniform, .logUniform: nil
         }
     }
@@ -211,9 +225,38 @@ public struct Dimension: Sendable {
         switch kind {
         case .constant: 1
         case .values(let values): values.count
-        case .int(let lo, let hi): hi - lo + 1
-        case .uniform, .logUniform: nil
+        case .int(let lo, let hi): step.map { (hi - lo) / Int($0) + 1 } ?? hi - lo + 1
+        case .uniform(let lo, let hi): step.map { Int(((hi - lo) / $0).rounded()) + 1 }
+        case .logUniform: nil
         }
+    }
+
+    /// The `index`-th value of a stepped dimension (lo + index × step), a float rounded to the
+    /// decimals of lo and step so that 0.1 × 3 reads 0.3, as the user wrote the grid.
+    public func steppedValue(_ index: Int) -> ParamValue {
+        switch kind {
+        case .int(let lo, let hi): return .int(min(hi, lo + index * Int(step ?? 1)))
+        case .uniform(let lo, let hi):
+            let step = step ?? (hi - lo)
+            let raw = min(hi, lo + Double(index) * step)
+            let digits = max(Self.decimals(lo), Self.decimals(step))
+            guard digits <= 12 else { return .double(raw) }
+            let scale = pow(10, Double(digits))
+            return .double(min(hi, max(lo, (raw * scale).rounded() / scale)))
+        default: return discreteValues?[index] ?? .int(0)
+        }
+    }
+
+    /// Decimal places of a number's shortest text ("0.25" → 2, "1e-05" → 5, "3" → 0).
+    static func decimals(_ value: Double) -> Int {
+        let text = formatNumber(value)
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            let exponent = Int(text[text.index(after: e)...]) ?? 0
+            let mantissa = text[..<e]
+            let fraction = mantissa.firstIndex(of: ".").map { mantissa.distance(from: $0, to: mantissa.endIndex) - 1 } ?? 0
+            return max(0, fraction - exponent)
+        }
+        return text.firstIndex(of: ".").map { text.distance(from: $0, to: text.endIndex) - 1 } ?? 0
     }
 }
 
@@ -274,4 +317,22 @@ public struct RacingOptions: Sendable, Equatable {
     public var test = Test.ttest
 
     public init() {}
+}
+
+extension Spec {
+    /// How a trial is validated, in words, when it is not plain k-fold CV of the data (for
+    /// `sweep validate` and the coordinator's log): what a fold is without data, or holdout.
+    public var validationNote: String? {
+        if data == nil, trainer.isCommand {
+            let folds = taskFolds
+            return folds == 1
+                ? "no data: one run of your program per trial (SWEEP_FOLD=0, SWEEP_FOLDS=1)"
+                : "no data: each fold is one run of your program (SWEEP_FOLD=0…\(folds - 1), SWEEP_FOLDS=\(folds); use it as a seed or for your own split)"
+        }
+        if data != nil, cv.folds == 1, let share = cv.testSize {
+            let runs = cv.repeats == 1 ? "" : " (\(cv.repeats) differently drawn shares)"
+            return "holdout validation: each trial trains on the other rows and is validated on \(formatNumber(share * 100)) % of them\(runs)"
+        }
+        return nil
+    }
 }

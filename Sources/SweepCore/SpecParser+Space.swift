@@ -25,17 +25,20 @@ extension SpecParser {
                 continue
             }
             let (condition, body) = splitCondition(value, field, &reader)
-            guard let body, let kind = parseDimension(body, field, rule: rule, &reader) else { ok = false; continue }
-            if search?.algorithm == .grid, case .uniform = kind {
-                reader.fail(
-                    field, value, "grid search needs a finite list: use {values: [...]} or search.algorithm: random");
+            guard let body, var dimension = parseDimension(body, field, rule: rule, &reader) else {
                 ok = false
-            } else if search?.algorithm == .grid, case .logUniform = kind {
+                continue
+            }
+            if search?.algorithm == .grid && dimension.discreteCount == nil {
                 reader.fail(
-                    field, value, "grid search needs a finite list: use {values: [...]} or search.algorithm: random");
+                    field, value,
+                    "grid search needs a finite list: use {values: [...]}, a step ({uniform: [0, 1], step: 0.1}) or search.algorithm: random"
+                )
                 ok = false
             }
-            dimensions.append(Dimension(name: name, kind: kind, condition: condition))
+            dimension.name = name
+            dimension.condition = condition
+            dimensions.append(dimension)
         }
         guard ok else { return nil }
         if search?.algorithm == .grid {
@@ -83,14 +86,33 @@ extension SpecParser {
         return (Condition(parent: parent, values: values), body)
     }
 
-    static func parseDimension(_ node: Node, _ field: String, rule: ParamRule?, _ reader: inout NodeReader) -> Dimension
-        .Kind?
+    /// One dimension's body (its name and condition are the caller's to set).
+    static func parseDimension(_ node: Node, _ field: String, rule: ParamRule?, _ reader: inout NodeReader)
+        -> Dimension?
     {
         if case .scalar = node {
             guard let value = reader.paramValue(node, field) else { return nil }
-            return check(value, field, node, rule, &reader) ? .constant(value) : nil
+            return check(value, field, node, rule, &reader) ? Dimension(name: "", kind: .constant(value)) : nil
         }
-        guard case .mapping = node, let entries = reader.mapping(node, field, allowed: rangeKinds) else {
+        guard case .mapping(let mapping) = node else {
+            reader.fail(
+                field, node,
+                "expected a constant or one of {values: [...]}, {uniform: [lo, hi]}, {loguniform: [lo, hi]}, {int: [lo, hi]}"
+            )
+            return nil
+        }
+        var rest = mapping
+        let (stepNode, logNode) = (rest["step"], rest["log"])
+        (rest["step"], rest["log"]) = (nil, nil)
+        guard let kind = parseKind(.mapping(rest), field, rule: rule, &reader) else { return nil }
+        return refine(Dimension(name: "", kind: kind), step: stepNode, log: logNode, field, &reader)
+    }
+
+    static func parseKind(_ node: Node, _ field: String, rule: ParamRule?, _ reader: inout NodeReader) -> Dimension
+        .Kind?
+    {
+        guard case .mapping = node, let entries = reader.mapping(node, field, allowed: rangeKinds + ["step", "log"])
+        else {
             if case .mapping = node { return nil }
             reader.fail(
                 field, node,
@@ -156,6 +178,90 @@ extension SpecParser {
             return nil
         }
         return kind == "uniform" ? .uniform(lo, hi) : .logUniform(lo, hi)
+    }
+
+    /// `step:` and `log:` on a parsed kind, as optuna's distributions take them: step on uniform
+    /// and int (hi − lo a multiple of it), log on int (lo ≥ 1; `log: true` on uniform is
+    /// loguniform), never both.
+    static func refine(
+        _ dimension: Dimension, step stepNode: Node?, log logNode: Node?, _ field: String, _ reader: inout NodeReader
+    ) -> Dimension? {
+        var dimension = dimension
+        var log = false
+        if let logNode {
+            guard let flag = reader.bool(logNode, "\(field).log") else { return nil }
+            log = flag
+        }
+        if log && stepNode != nil {
+            reader.fail("\(field).step", stepNode, "step and log: true exclude each other (as in optuna); keep one")
+            return nil
+        }
+        switch dimension.kind {
+        case .int(let lo, _) where log:
+            guard lo >= 1 else {
+                reader.fail("\(field).log", logNode, "log: true needs lo ≥ 1 (the logarithm of \(lo) is undefined)")
+                return nil
+            }
+            dimension.log = true
+        case .uniform(let lo, let hi) where log:
+            guard lo > 0 else {
+                reader.fail("\(field).log", logNode, "log: true needs lo > 0, got lo = \(formatNumber(lo))")
+                return nil
+            }
+            dimension.kind = .logUniform(lo, hi)
+        case .logUniform where logNode != nil && !log:
+            reader.fail("\(field).log", logNode, "loguniform is always logarithmic; use uniform for a linear range")
+            return nil
+        case .constant, .values:
+            if let node = logNode ?? stepNode {
+                reader.fail(
+                    "\(field).\(logNode != nil ? "log" : "step")", node,
+                    "step and log apply to {uniform: [lo, hi]} and {int: [lo, hi]} only")
+                return nil
+            }
+        default: break
+        }
+        guard let stepNode else { return dimension }
+        return stepped(dimension, stepNode, "\(field).step", &reader)
+    }
+
+    /// A stepped uniform or int: the step is positive (an integer for int) and divides hi − lo.
+    static func stepped(_ dimension: Dimension, _ node: Node, _ field: String, _ reader: inout NodeReader) -> Dimension? {
+        var dimension = dimension
+        let lo: Double, hi: Double
+        switch dimension.kind {
+        case .int(let low, let high):
+            guard let step = reader.int(node, field, min: 1) else { return nil }
+            (lo, hi) = (Double(low), Double(high))
+            dimension.step = step == 1 ? nil : Double(step)
+            if step == 1 { return dimension }
+        case .uniform(let low, let high):
+            guard let step = reader.number(node, field) else { return nil }
+            guard step > 0 else { reader.fail(field, node, "expected a step > 0, got \(formatNumber(step))"); return nil }
+            (lo, hi) = (low, high)
+            dimension.step = step
+        case .logUniform:
+            reader.fail(field, node, "a logarithmic range takes no step (as in optuna); use uniform or int for a step")
+            return nil
+        default:
+            reader.fail(field, node, "step applies to {uniform: [lo, hi]} and {int: [lo, hi]} only")
+            return nil
+        }
+        let step = dimension.step!
+        let count = (hi - lo) / step
+        guard step <= hi - lo, abs(count - count.rounded()) <= 1e-9 * max(1, count) else {
+            // The nearest hi on the step: the same grid with hi unbounded, read at that index.
+            let index = Int(max(1, count.rounded()))
+            var widened = dimension
+            widened.kind = if case .int = dimension.kind { .int(Int(lo), Int.max) } else { .uniform(lo, .infinity) }
+            let nearest = widened.steppedValue(index).number ?? hi
+            reader.fail(
+                field, node,
+                "hi − lo = \(formatNumber(hi - lo)) is not a multiple of the step \(formatNumber(step)); the nearest valid hi is \(formatNumber(nearest))"
+            )
+            return nil
+        }
+        return dimension
     }
 
     static func check(

@@ -59,7 +59,10 @@ public enum SpecParser {
         let trainer = parseTrainer(sections["trainer"], models: models, &reader)
         let model = trainer?.model
         let task = data?.task ?? .classification
-        let cv = parseCV(sections["cv"], task: task, hasLabels: data != nil || sections["data"] != nil, &reader)
+        let hasData = data != nil || sections["data"] != nil
+        // A command without data: a fold is one run of the program; one per trial unless asked.
+        let defaultFolds = !hasData && trainer?.isCommand == true ? 1 : 5
+        let cv = parseCV(sections["cv"], task: task, hasLabels: hasData, defaultFolds: defaultFolds, &reader)
         var search = parseSearch(sections["search"], &reader)
         let space = parseSpace(sections["space"], model: model, search: search, &reader)
         // If the trainer itself is wrong, do not also judge the metric against the wrong kind of
@@ -115,8 +118,21 @@ public enum SpecParser {
 
     /// Every `{placeholder}` of a command names a parameter of the space.
     static func checkPlaceholders(_ template: CommandTemplate, _ space: [Dimension], _ reader: inout NodeReader) {
-        guard case .success(let used) = template.placeholders() else { return }
+        guard case .success(var used) = template.placeholders() else { return }
         let known = space.map(\.name).sorted()
+        if used.remove(CommandTemplate.allParameters) != nil {
+            if known.contains(CommandTemplate.allParameters) {
+                reader.fail(
+                    "space.\(CommandTemplate.allParameters)", nil,
+                    "'args' is reserved while trainer.command uses {args} (every parameter as --name=value); rename the parameter"
+                )
+            }
+            if template.embedsAllParameters {
+                reader.fail(
+                    "trainer.command", nil,
+                    "{args} must be a whole argument of its own: it becomes one --name=value argument per parameter")
+            }
+        }
         for missing in used.subtracting(known).sorted() {
             reader.fail(
                 "trainer.command", nil,
@@ -167,8 +183,16 @@ public enum SpecParser {
         return DataSpec(path: path, target: target, task: task, drop: drop, impute: impute)
     }
 
-    static func parseCV(_ node: Node?, task: TaskType, hasLabels: Bool, _ reader: inout NodeReader) -> CVSpec? {
-        var cv = CVSpec(folds: 5, stratified: task == .classification && hasLabels, shuffle: true, seed: 0)
+    /// What a fold is when the sweep has no data, for messages that must say it.
+    static let foldWithoutData =
+        "without data a fold is one run of your program per trial (SWEEP_FOLD = 0…k−1 of SWEEP_FOLDS = k: use it as a seed or for your own split)"
+
+    /// `cv:` — `hasLabels`: the sweep has data (so folds split its rows); `defaultFolds` when none
+    /// are given (5; 1 for a command trainer without data).
+    static func parseCV(
+        _ node: Node?, task: TaskType, hasLabels: Bool, defaultFolds: Int = 5, _ reader: inout NodeReader
+    ) -> CVSpec? {
+        var cv = CVSpec(folds: defaultFolds, stratified: task == .classification && hasLabels, shuffle: true, seed: 0)
         guard let node else { return cv }
         guard
             let entries = reader.mapping(
@@ -191,7 +215,7 @@ public enum SpecParser {
                     reader.fail("cv.test_size", value, "expected a share of rows between 0 and 1, e.g. test_size: 0.2");
                     ok = false
                 }
-            case "folds": if let folds = reader.int(value, "cv.folds", min: 2) { cv.folds = folds } else { ok = false }
+            case "folds": if let folds = reader.int(value, "cv.folds", min: 1) { cv.folds = folds } else { ok = false }
             case "stratified":
                 if let stratified = reader.bool(value, "cv.stratified") {
                     cv.stratified = stratified
@@ -204,7 +228,7 @@ public enum SpecParser {
                     } else if stratified && !hasLabels {
                         reader.fail(
                             "cv.stratified", value,
-                            "stratified folds need class labels from data; without data your program splits by SWEEP_FOLD (use stratified: false)"
+                            "stratified folds need class labels from data; \(foldWithoutData); use stratified: false"
                         )
                         ok = false
                     }
@@ -216,7 +240,8 @@ public enum SpecParser {
             default: if let seed = reader.int(value, "cv.seed", min: 0) { cv.seed = UInt64(seed) } else { ok = false }
             }
         }
-        guard ok else { return nil }
+        let fields = Dictionary(entries, uniquingKeysWith: { first, _ in first })
+        guard ok, checkFoldCount(cv, fields, node, hasData: hasLabels, &reader) else { return nil }
         // Schemes that decide fold membership themselves do not stratify.
         if cv.group != nil || cv.timeSeries {
             let scheme = cv.group != nil ? "cv.group" : "cv.time_series"
@@ -244,16 +269,43 @@ public enum SpecParser {
         return cv
     }
 
+    /// One fold with data is holdout validation and needs its share; a share without data has
+    /// no rows to take.
+    static func checkFoldCount(
+        _ cv: CVSpec, _ fields: [String: Node], _ node: Node, hasData: Bool, _ reader: inout NodeReader
+    ) -> Bool {
+        if !hasData, cv.testSize != nil {
+            reader.fail(
+                "cv.test_size", fields["test_size"] ?? node, "a share of the data's rows, but the sweep has no data; \(foldWithoutData)")
+            return false
+        }
+        if hasData, cv.folds == 1, cv.testSize == nil {
+            reader.fail(
+                "cv.folds", fields["folds"] ?? node,
+                "one fold with data is holdout validation: give the validation share, e.g. cv: {folds: 1, test_size: 0.2}"
+            )
+            return false
+        }
+        return true
+    }
+
     static func parseObjective(
         _ node: Node?, model: ModelDescription?, isCommand: Bool, task: TaskType, _ reader: inout NodeReader
     ) -> Objective? {
         let valid = model?.metrics(for: task) ?? MetricInfo.names(for: task)
         var metric: String? = isCommand ? nil : valid[0]
         var goal: Goal?
+        var target: Double?
         if let node {
-            guard let entries = reader.mapping(node, "objective", allowed: ["metric", "goal"]) else { return nil }
+            guard let entries = reader.mapping(node, "objective", allowed: ["metric", "goal", "target"]) else {
+                return nil
+            }
             for (key, value) in entries {
-                if key == "metric" {
+                if key == "target" {
+                    // The search stops once the best complete trial reaches it (SearchDriver).
+                    guard let number = reader.number(value, "objective.target") else { return nil }
+                    target = number
+                } else if key == "metric" {
                     guard let name = reader.string(value, "objective.metric") else { return nil }
                     if !isCommand && !valid.contains(name) {
                         let other =
@@ -288,18 +340,25 @@ public enum SpecParser {
                 "'\(metric)' is not a metric Sweep knows; say whether to maximize or minimize it")
             return nil
         }
-        return Objective(metric: metric, goal: direction)
+        return Objective(metric: metric, goal: direction, target: target)
     }
 
     static func parseLimits(_ node: Node?, _ reader: inout NodeReader) -> Limits? {
         var limits = Limits(taskTimeout: 600, maxAttempts: 3)
         guard let node else { return limits }
-        guard let entries = reader.mapping(node, "limits", allowed: ["task_timeout", "max_attempts", "max_lost"]) else {
-            return nil
-        }
+        guard
+            let entries = reader.mapping(
+                node, "limits", allowed: ["task_timeout", "max_attempts", "max_lost", "max_parallel_trials"])
+        else { return nil }
         var ok = true
         for (key, value) in entries {
-            if key == "task_timeout" {
+            if key == "max_parallel_trials" {
+                if let cap = reader.int(value, "limits.max_parallel_trials", min: 1) {
+                    limits.maxParallelTrials = cap
+                } else {
+                    ok = false
+                }
+            } else if key == "task_timeout" {
                 if let seconds = reader.duration(value, "limits.task_timeout") {
                     limits.taskTimeout = seconds
                 } else {

@@ -111,11 +111,23 @@ extension CoordinatorMachine {
                 return TaskID(trial: index / configuration.folds, fold: index % configuration.folds)
             }
         }
+        if let cap = configuration.maxParallelTrials, openTrialCount() >= cap {
+            heldByTrialCap = true
+            return nil
+        }
         guard let trial = search.nextTrial(now: now) else { return nil }
         trials.append(trial)
         tasks += Array(repeating: TaskState(), count: configuration.folds)
         actions.append(.trialAdded(trial))
         nextFresh = tasks.count - configuration.folds + 1
         return TaskID(trial: trial.number, fold: 0)
+    }
+
+    /// Trials with a task queued or running: what `limits.max_parallel_trials` caps.
+    mutating func openTrialCount() -> Int {
+        let (folds, tasks) = (configuration.folds, tasks)
+        let isOpen = { (trial: Int) in (0..<folds).contains { !tasks[trial * folds + $0].done } }
+        while oldestOpenTrial < trials.count && !isOpen(oldestOpenTrial) { oldestOpenTrial += 1 }
+        return (oldestOpenTrial..<trials.count).count(where: isOpen)
     }
 }

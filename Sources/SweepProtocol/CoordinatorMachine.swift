@@ -51,6 +51,9 @@ public struct CoordinatorMachine: Sendable {
         public var livenessIntervals: Double
         /// What each task needs of a worker's slots (cpus) and GPUs.
         public var resources: Resources
+        /// `limits.max_parallel_trials`: no new trial is asked of the search while this many
+        /// have tasks queued or running (nil: no cap).
+        public var maxParallelTrials: Int?
 
         /// The metrics the search learns from, in `SearchDriver.foldFinished`'s order: the
         /// objectives, then the constrained metrics. A success that lacks one is a failed attempt.
@@ -61,8 +64,10 @@ public struct CoordinatorMachine: Sendable {
         public init(
             sweepID: UInt64, search: SearchDriver.Configuration, objective: String, maxAttempts: Int,
             maxLost: Int = 10, taskTimeout: Double, cancelGrace: Double = 30,
-            heartbeatInterval: Double = 1, livenessIntervals: Double = 3, resources: Resources = Resources()
+            heartbeatInterval: Double = 1, livenessIntervals: Double = 3, resources: Resources = Resources(),
+            maxParallelTrials: Int? = nil
         ) {
+            self.maxParallelTrials = maxParallelTrials
             self.maxLost = maxLost
             self.cancelGrace = cancelGrace
             self.resources = resources
@@ -226,6 +231,11 @@ public struct CoordinatorMachine: Sendable {
     var requeuedSinceDispatch = false
     /// No timer is due before this (a lower bound; see `nextWake`).
     var wakeAt = -Double.infinity
+    /// A worker found no task because `maxParallelTrials` trials were open: offer work again
+    /// once one ends.
+    var heldByTrialCap = false
+    /// Trials before this one have every task ended (where counting open trials starts).
+    var oldestOpenTrial = 0
 
     /// Every task has ended (the sweep's outcome is final).
     public var isFinished: Bool { phase != .serving }
@@ -253,6 +263,10 @@ public struct CoordinatorMachine: Sendable {
             if let worker = workers[peer] { drop(worker, reason: "disconnected", into: &actions) }
         case .tick:
             if now >= wakeAt { tick(now: now, into: &actions) }
+        }
+        if heldByTrialCap, let cap = configuration.maxParallelTrials, openTrialCount() < cap {
+            heldByTrialCap = false
+            requeuedSinceDispatch = true
         }
         if requeuedSinceDispatch { dispatchAll(now: now, into: &actions) }
         let searchSpent = search.isExhausted(now: now)

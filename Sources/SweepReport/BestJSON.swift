@@ -36,11 +36,11 @@ public enum BestJSON {
             try container.encode(run.objective.metric, forKey: .metric)
             try container.encode(run.objective.goal.rawValue, forKey: .goal)
             try container.encode(number(objective.mean), forKey: .mean)
-            try container.encode(number(objective.std), forKey: .std)
+            try container.encode(objective.spread.flatMap(number), forKey: .std)  // null for one fold
             try container.encode(best.foldScores.map(number), forKey: .folds)
             let metrics = run.metricNames.reduce(into: [String: Stats]()) { metrics, name in
                 if let stats = best.metrics[name] {
-                    metrics[name] = Stats(mean: number(stats.mean), std: number(stats.std))
+                    metrics[name] = Stats(mean: number(stats.mean), std: stats.spread.flatMap(number))
                 }
             }
             try container.encode(metrics, forKey: .metrics)

@@ -55,7 +55,7 @@ public enum CSVWriter {
             var row = [String(summary.trial.number)] + params.map { summary.trial.params[$0]?.description ?? "" }
             for metric in run.metricNames {
                 if let stats = summary.metrics[metric] {
-                    row += ["\(stats.mean)", "\(stats.std)"]
+                    row += ["\(stats.mean)", stats.spread.map { "\($0)" } ?? ""]  // no spread over one fold
                 } else {
                     row += ["", ""]
                 }

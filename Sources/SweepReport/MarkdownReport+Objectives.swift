@@ -5,7 +5,7 @@ import SweepCore
 extension MarkdownReport {
     /// "- Objective: …" (or "- Objectives: …"), then "- Constraints: …" with how many trials met them.
     static func objectivesLines(_ run: RunSummary) -> String {
-        let folds = "mean over \(run.folds) folds"
+        let folds = run.folds == 1 ? "one task per trial" : "mean over \(run.folds) folds"
         var out =
             run.isMultiObjective
             ? "- Objectives: \(run.objectives.map { "\($0.goal.rawValue) `\($0.metric)`" }.joined(separator: ", ")) (each a \(folds))\n"

@@ -36,7 +36,7 @@ public enum MarkdownReport {
                 "Several objectives have no single best: this is the front's best on `\(metric)`, the one refitted.\n\n"
         }
         out += "Trial \(best.trial.number): `\(best.trial.params.description)`\n\n"
-        out += "\(metric) = **\(format(objective.mean)) ± \(format(objective.std))**"
+        out += "\(metric) = **\(format(objective.mean))\(objective.spread.map { " ± \(format($0))" } ?? "")**"
         let contenders = run.isMultiObjective ? run.front : run.feasibleRanked
         if contenders.count > 1, let second = contenders[1].objective {
             out +=
@@ -46,7 +46,7 @@ public enum MarkdownReport {
         for (fold, score) in best.foldScores.enumerated() { out += "| \(fold) | \(format(score)) |\n" }
         out += "\n| metric | mean | std |\n|---|---:|---:|\n"
         for name in run.metricNames {
-            if let stats = best.metrics[name] { out += "| \(name) | \(format(stats.mean)) | \(format(stats.std)) |\n" }
+            if let stats = best.metrics[name] { out += "| \(name) | \(format(stats.mean)) | \(spread(stats)) |\n" }
         }
         if let holdout = run.holdout, let value = holdout[metric] {
             out +=
@@ -73,7 +73,7 @@ public enum MarkdownReport {
             let feasibility =
                 bounded ? " \(missed.isEmpty ? "met" : "missed: " + missed.joined(separator: ", ")) |" : ""
             out +=
-                "| \(rank + 1) | \(summary.trial.number) | `\(summary.trial.params.description)` | \(format(summary.objective!.mean)) | \(format(summary.objective!.std)) |\(feasibility)\n"
+                "| \(rank + 1) | \(summary.trial.number) | `\(summary.trial.params.description)` | \(format(summary.objective!.mean)) | \(spread(summary.objective!)) |\(feasibility)\n"
         }
         let improvements = run.improvements
         if improvements.count > 1 || !run.stops.isEmpty {
@@ -87,6 +87,9 @@ public enum MarkdownReport {
         }
         return out + stoppedSection(run)
     }
+
+    /// A std cell: "—" when there is one fold (no spread to show).
+    static func spread(_ stats: MeanStd) -> String { stats.spread.map(format) ?? "—" }
 
     /// Early-stopping decisions: which rule stopped which trial, why, and what it saved.
     static func stoppedSection(_ run: RunSummary) -> String {

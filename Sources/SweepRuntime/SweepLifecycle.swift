@@ -119,7 +119,8 @@ public final class SweepLifecycle {
                 maxAttempts: spec.limits.maxAttempts, maxLost: spec.limits.maxLost, taskTimeout: leaseTimeout,
                 cancelGrace: CommandTrainer.stopGrace + 2 * options.heartbeatInterval + 5,
                 heartbeatInterval: options.heartbeatInterval,
-                resources: spec.trainer.resources), restored: record.restoredState)
+                resources: spec.trainer.resources, maxParallelTrials: spec.limits.maxParallelTrials),
+            restored: record.restoredState)
         var progress = ProgressReporter(
             spec: spec, plannedTrials: sweep.plannedTrials, enabled: options.showProgress,
             started: MonotonicClock.now())
@@ -141,7 +142,7 @@ public final class SweepLifecycle {
             for note in record.warmStartNotes { logger.info("warm start from \(note)") }
             let trials = sweep.plannedTrials.map { "up to \($0) trials" } ?? "trials until the budget ends"
             logger.info(
-                "serving sweep '\(spec.name)' on \(endpoint): \(spec.search.algorithm.rawValue) search, \(trials) × \(spec.taskFolds) folds"
+                "serving sweep '\(spec.name)' on \(endpoint): \(spec.search.algorithm.rawValue) search, \(trials) × \(spec.taskFolds) folds\(spec.validationNote.map { "; \($0)" } ?? "")"
             )
             journal.started(endpoint: endpoint, mode: record.mode, resumedFrom: nil, of: machine.totalTasks)
         }

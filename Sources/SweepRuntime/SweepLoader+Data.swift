@@ -105,7 +105,14 @@ extension SweepLoader {
             }
         }
         guard let cv = draft.cv else { return }
-        if let rows = loaded.rows {
+        if let rows = loaded.rows, cv.folds == 1, let share = cv.testSize {
+            let valid = max(1, Int((Double(rows) * share).rounded()))
+            if rows - valid < 1 {
+                draft.fail(
+                    "cv.test_size",
+                    "holdout validation on \(valid) of \(rows) rows leaves none to train on; use a smaller test_size")
+            }
+        } else if let rows = loaded.rows {
             let searchRows = Double(rows) * (1 - (cv.testSize ?? 0))
             let needed = cv.folds + (cv.timeSeries ? 1 : 0)
             if searchRows < Double(needed) {
@@ -115,7 +122,11 @@ extension SweepLoader {
             }
         }
         guard let dataset = loaded.dataset, let model = draft.trainer?.model, let space = draft.space else { return }
-        let smallestTrain = dataset.rows - (dataset.rows + cv.folds - 1) / cv.folds
+        // One fold trains on the rows outside its validation share.
+        let smallestTrain =
+            cv.folds == 1
+            ? dataset.rows - max(1, Int((Double(dataset.rows) * (cv.testSize ?? 0)).rounded()))
+            : dataset.rows - (dataset.rows + cv.folds - 1) / cv.folds
         for parameter in model.parameters where parameter.atMostTrainingRows {
             guard let dimension = space.first(where: { $0.name == parameter.name }) else { continue }
             let largest = dimension.discreteValues?.compactMap { $0.number }.max() ?? 0

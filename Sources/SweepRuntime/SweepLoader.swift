@@ -36,6 +36,7 @@ public struct LoadedSweep: Sendable {
         configuration.nsga2 = search.nsga2
         configuration.moreObjectives = spec.moreObjectives
         configuration.constraints = spec.constraints
+        configuration.target = spec.objective.target
         return configuration
     }
 }

@@ -74,7 +74,8 @@ func finish(_ lifecycle: SweepLifecycle) throws {
     let spec = lifecycle.sweep.spec
     if let best = end.best, let objective = best.objective {
         print(
-            "best: trial \(best.trial.number) \(best.trial.params) — \(spec.objective.metric) \(String(format: "%.4f", objective.mean)) ± \(String(format: "%.4f", objective.std)) over \(spec.taskFolds) folds"
+            "best: trial \(best.trial.number) \(best.trial.params) — \(spec.objective.metric) \(String(format: "%.4f", objective.mean))"
+                + (objective.spread.map { " ± \(String(format: "%.4f", $0)) over \(spec.taskFolds) folds" } ?? "")
         )
     } else {
         print("\(end.noBest); see \(end.directory)/report.md")

@@ -13,13 +13,15 @@ struct Validate: ParsableCommand {
         let rows = sweep.dataset.map { ", \($0.rows) rows × \($0.columns) features" } ?? ""
         let folds = sweep.spec.taskFolds
         let algorithm = sweep.spec.search.algorithm.rawValue
+        let unit = folds == 1 ? "1 task" : "\(folds) folds"
         let size =
-            sweep.plannedTrials.map { "\($0) trials × \(folds) folds = \($0 * folds) tasks" }
-            ?? "\(algorithm) search until its budget ends, \(folds) folds per trial"
+            sweep.plannedTrials.map { "\($0) trials × \(unit) = \($0 * folds) tasks" }
+            ?? "\(algorithm) search until its budget ends, \(unit) per trial"
         let stopping = sweep.spec.earlyStopping.map { ", \($0.name) early stopping" } ?? ""
         // Earlier runs of a warm start are read (read-only) now, so their problems show here too.
         let warmStart = try RunRecord.warmStartNotes(sweep)
-        print("\(spec): ok — '\(sweep.spec.name)': \(size) (\(algorithm))\(stopping)\(rows)")
+        let note = sweep.spec.validationNote.map { "; \($0)" } ?? ""
+        print("\(spec): ok — '\(sweep.spec.name)': \(size) (\(algorithm))\(stopping)\(rows)\(note)")
         for note in warmStart { print("warm start from \(note)") }
         if sweep.spec.isMultiObjective {
             let objectives = sweep.spec.objectives.map { "\($0.goal.rawValue) \($0.metric)" }

@@ -8,10 +8,19 @@ enum Axis: Sendable {
     case categorical(count: Int)
     case constant(ParamValue)
 
+    /// A stepped dimension is an integer axis over its step indices (0…count − 1), so kernels,
+    /// widths and the prior see it as optuna sees a discrete float or stepped int (its range
+    /// widened by half a step); a log int is an integer axis in log space on [lo − ½, hi + ½].
     init(_ dimension: Dimension) {
+        if dimension.step != nil, let count = dimension.discreteCount {
+            self = .numeric(low: -0.5, high: Double(count) - 0.5, isLog: false, isInteger: true)
+            return
+        }
         switch dimension.kind {
         case .constant(let value): self = .constant(value)
         case .values(let values): self = .categorical(count: values.count)
+        case .int(let lo, let hi) where dimension.log:
+            self = .numeric(low: log(Double(lo) - 0.5), high: log(Double(hi) + 0.5), isLog: true, isInteger: true)
         case .int(let lo, let hi):
             self = .numeric(low: Double(lo) - 0.5, high: Double(hi) + 0.5, isLog: false, isInteger: true)
         case .uniform(let lo, let hi): self = .numeric(low: lo, high: hi, isLog: false, isInteger: false)
@@ -19,21 +28,35 @@ enum Axis: Sendable {
         }
     }
 
-    /// A configuration's value on this axis (a choice's index for categorical axes).
+    /// A configuration's value on this axis (a choice's index for categorical axes, a step's
+    /// index for stepped ones).
     static func coordinate(_ value: ParamValue, of dimension: Dimension) -> Double? {
+        if let step = dimension.step, let number = value.number {
+            switch dimension.kind {
+            case .int(let lo, _): return ((number - Double(lo)) / step).rounded()
+            case .uniform(let lo, _): return ((number - lo) / step).rounded()
+            default: break
+            }
+        }
         switch dimension.kind {
         case .constant: return 0
         case .values(let values): return values.firstIndex(of: value).map(Double.init)
+        case .int where dimension.log: return value.number.map { log($0) }
         case .int, .uniform: return value.number
         case .logUniform: return value.number.map { log($0) }
         }
     }
 
-    /// The parameter value at an axis coordinate (rounded and clamped to the dimension).
+    /// The parameter value at an axis coordinate (rounded and clamped to the dimension; a
+    /// stepped one always lands on its step).
     static func value(at x: Double, of dimension: Dimension) -> ParamValue {
+        if dimension.step != nil, let count = dimension.discreteCount {
+            return dimension.steppedValue(min(count - 1, max(0, Int(x.rounded()))))
+        }
         switch dimension.kind {
         case .constant(let value): return value
         case .values(let values): return values[min(values.count - 1, max(0, Int(x)))]
+        case .int(let lo, let hi) where dimension.log: return .int(min(hi, max(lo, Int(exp(x).rounded()))))
         case .int(let lo, let hi): return .int(min(hi, max(lo, Int(x.rounded()))))
         case .uniform(let lo, let hi): return .double(min(hi, max(lo, x)))
         case .logUniform(let lo, let hi): return .double(min(hi, max(lo, exp(x))))

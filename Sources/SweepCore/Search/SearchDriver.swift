@@ -35,6 +35,8 @@ public struct SearchDriver: Sendable {
         public var prior: [SearchHistory.Entry] = []
         /// Configurations to evaluate first (`search.enqueue`); missing parameters are drawn.
         public var enqueue: [Params] = []
+        /// `objective.target`: no trial starts once a complete trial's mean reaches this value.
+        public var target: Double?
 
         public init(
             space: [Dimension], algorithm: SearchAlgorithm, seed: UInt64 = 0, tpe: TPEOptions = TPEOptions(),
@@ -240,6 +242,12 @@ public struct SearchDriver: Sendable {
         if feasible { median?.trialFinished(trial) } else { median?.trialDropped(trial) }
         let improved = feasible && (goals.count > 1 ? joinFront(losses) : losses[0] < bestLoss)
         if improved && goals.count == 1 { bestLoss = losses[0] }
+        // `objective.target` (one objective): the best feasible trial reached it; no trial starts.
+        if improved, goals.count == 1, exhausted == nil, let target = configuration.target,
+            losses[0] <= loss(target)
+        {
+            exhausted = "the target (\(formatNumber(target))) was reached by trial \(trial)"
+        }
         trialEnded(improved: improved)
         guard racing != nil else { return [] }
         guard feasible else {

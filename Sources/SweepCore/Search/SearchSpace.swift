@@ -50,20 +50,27 @@ public struct SearchSpace: Sendable {
 
 extension Dimension {
     /// The value at `u` ∈ [0, 1) of the dimension's natural scale: linear, logarithmic, or an
-    /// equal share of the unit interval per integer or choice.
+    /// equal share of the unit interval per integer, step or choice. A log int is drawn on
+    /// [log(lo − ½), log(hi + ½)] and rounded, as optuna's IntDistribution(log=True).
     public func value(atUnit u: Double) -> ParamValue {
         let u = min(max(u, 0), 0x1.fffffffffffffp-1)
+        if step != nil, let count = discreteCount {
+            return steppedValue(min(count - 1, Int(u * Double(count))))
+        }
         switch kind {
         case .constant(let value):
             return value
         case .values(let values):
             return values[min(values.count - 1, Int(u * Double(values.count)))]
+        case .int(let lo, let hi) where log:
+            let (a, b) = (Foundation.log(Double(lo) - 0.5), Foundation.log(Double(hi) + 0.5))
+            return .int(min(hi, max(lo, Int(exp(a + (b - a) * u).rounded()))))
         case .int(let lo, let hi):
             return .int(lo + min(hi - lo, Int(u * Double(hi - lo + 1))))
         case .uniform(let lo, let hi):
             return .double(lo + (hi - lo) * u)
         case .logUniform(let lo, let hi):
-            let (a, b) = (log(lo), log(hi))
+            let (a, b) = (Foundation.log(lo), Foundation.log(hi))
             return .double(min(hi, max(lo, exp(a + (b - a) * u))))
         }
     }
