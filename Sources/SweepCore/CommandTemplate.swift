@@ -32,12 +32,20 @@ public struct CommandTemplate: Sendable, Equatable {
             }
             return [
                 pieces.map { piece in
-                switch piece {
-                case .text(let text): text
+                    switch piece {
+                    case .text(let text): text
                     case .placeholder(let name): params[name]?.description ?? ""
                     }
                 }.joined()
             ]
+        }
+    }
+
+    /// Whether some argument is exactly `{args}` (to expand to every parameter).
+    public var usesAllParameters: Bool {
+        arguments.contains { argument in
+            guard case .success(let pieces) = Self.pieces(argument) else { return false }
+            return pieces == [.placeholder(Self.allParameters)]
         }
     }
 

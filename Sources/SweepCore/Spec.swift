@@ -214,7 +214,11 @@ public struct Dimension: Sendable {
         case .constant(let value): [value]
         case .values(let values): values
         case .int(let lo, let hi):
-            if let step { stride(from: lo, through: hi, by: Int(step)).map { .int($0) } } else { (lo...hi).map { .int($0) } }
+            if let step {
+                stride(from: lo, through: hi, by: Int(step)).map { .int($0) }
+            } else {
+                (lo...hi).map { .int($0) }
+            }
         case .uniform where step != nil: (0..<discreteCount!).map { steppedValue($0) }
         case .uniform, .logUniform: nil
         }
@@ -253,7 +257,8 @@ public struct Dimension: Sendable {
         if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
             let exponent = Int(text[text.index(after: e)...]) ?? 0
             let mantissa = text[..<e]
-            let fraction = mantissa.firstIndex(of: ".").map { mantissa.distance(from: $0, to: mantissa.endIndex) - 1 } ?? 0
+            let fraction =
+                mantissa.firstIndex(of: ".").map { mantissa.distance(from: $0, to: mantissa.endIndex) - 1 } ?? 0
             return max(0, fraction - exponent)
         }
         return text.firstIndex(of: ".").map { text.distance(from: $0, to: text.endIndex) - 1 } ?? 0
@@ -331,7 +336,8 @@ extension Spec {
         }
         if data != nil, cv.folds == 1, let share = cv.testSize {
             let runs = cv.repeats == 1 ? "" : " (\(cv.repeats) differently drawn shares)"
-            return "holdout validation: each trial trains on the other rows and is validated on \(formatNumber(share * 100)) % of them\(runs)"
+            return
+                "holdout validation: each trial trains on the other rows and is validated on \(formatNumber(share * 100)) % of them\(runs)"
         }
         return nil
     }

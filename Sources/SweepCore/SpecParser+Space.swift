@@ -226,7 +226,8 @@ extension SpecParser {
     }
 
     /// A stepped uniform or int: the step is positive (an integer for int) and divides hi − lo.
-    static func stepped(_ dimension: Dimension, _ node: Node, _ field: String, _ reader: inout NodeReader) -> Dimension? {
+    static func stepped(_ dimension: Dimension, _ node: Node, _ field: String, _ reader: inout NodeReader) -> Dimension?
+    {
         var dimension = dimension
         let lo: Double, hi: Double
         switch dimension.kind {
@@ -237,7 +238,9 @@ extension SpecParser {
             if step == 1 { return dimension }
         case .uniform(let low, let high):
             guard let step = reader.number(node, field) else { return nil }
-            guard step > 0 else { reader.fail(field, node, "expected a step > 0, got \(formatNumber(step))"); return nil }
+            guard step > 0 else {
+                reader.fail(field, node, "expected a step > 0, got \(formatNumber(step))"); return nil
+            }
             (lo, hi) = (low, high)
             dimension.step = step
         case .logUniform:

@@ -120,18 +120,19 @@ public enum SpecParser {
     static func checkPlaceholders(_ template: CommandTemplate, _ space: [Dimension], _ reader: inout NodeReader) {
         guard case .success(var used) = template.placeholders() else { return }
         let known = space.map(\.name).sorted()
-        if used.remove(CommandTemplate.allParameters) != nil {
-            if known.contains(CommandTemplate.allParameters) {
+        if used.contains(CommandTemplate.allParameters) {
+            // A whole `{args}` argument is every parameter; inside an argument, only a parameter.
+            if known.contains(CommandTemplate.allParameters) && template.usesAllParameters {
                 reader.fail(
                     "space.\(CommandTemplate.allParameters)", nil,
                     "'args' is reserved while trainer.command uses {args} (every parameter as --name=value); rename the parameter"
                 )
-            }
-            if template.embedsAllParameters {
+            } else if !known.contains(CommandTemplate.allParameters) && template.embedsAllParameters {
                 reader.fail(
                     "trainer.command", nil,
                     "{args} must be a whole argument of its own: it becomes one --name=value argument per parameter")
             }
+            if !known.contains(CommandTemplate.allParameters) { used.remove(CommandTemplate.allParameters) }
         }
         for missing in used.subtracting(known).sorted() {
             reader.fail(
@@ -276,7 +277,8 @@ public enum SpecParser {
     ) -> Bool {
         if !hasData, cv.testSize != nil {
             reader.fail(
-                "cv.test_size", fields["test_size"] ?? node, "a share of the data's rows, but the sweep has no data; \(foldWithoutData)")
+                "cv.test_size", fields["test_size"] ?? node,
+                "a share of the data's rows, but the sweep has no data; \(foldWithoutData)")
             return false
         }
         if hasData, cv.folds == 1, cv.testSize == nil {

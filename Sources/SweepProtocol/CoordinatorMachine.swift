@@ -264,7 +264,8 @@ public struct CoordinatorMachine: Sendable {
         case .tick:
             if now >= wakeAt { tick(now: now, into: &actions) }
         }
-        if heldByTrialCap, let cap = configuration.maxParallelTrials, openTrialCount() < cap {
+        // A worker the cap held back takes the folds of a trial started since, or a new trial.
+        if heldByTrialCap, let cap = configuration.maxParallelTrials, hasQueuedWork || openTrialCount() < cap {
             heldByTrialCap = false
             requeuedSinceDispatch = true
         }

@@ -8,7 +8,7 @@ import Testing
 struct CLIFailureClusterTests {
     static let badSpec = """
         name: bad
-        cv: {folds: 1}
+        cv: {folds: 0}
         trainer: {model: noop}
         space: {score: 1}
         objective: {metric: score}
@@ -37,7 +37,7 @@ struct CLIFailureClusterTests {
         let command = try FinishedCommand(arguments, directory: directory)
         #expect(command.status == 2, "\(command.transcript)")
         #expect(
-            command.stderr.contains("spec.yaml: 1 problem\n  line 2: cv.folds: expected an integer ≥ 2, got 1"),
+            command.stderr.contains("spec.yaml: 1 problem\n  line 2: cv.folds: expected an integer ≥ 1, got 0"),
             "\(command.transcript)")
         #expect(command.stdout.isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["spec.yaml"], "nothing written")

@@ -90,7 +90,7 @@ struct SpecParserTests {
             cv: {folds: 1.5, shuffle: yes please}
             limits: {task_timeout: soon, max_attempts: 0}
             """)
-        #expect(found.contains("line 3: cv.folds: expected an integer ≥ 2, got the number 1.5"))
+        #expect(found.contains("line 3: cv.folds: expected an integer ≥ 1, got the number 1.5"))
         #expect(found.contains("line 3: cv.shuffle: expected true or false, got 'yes please'"))
         #expect(
             found.contains(
@@ -129,7 +129,8 @@ struct SpecParserTests {
                 "line 4: space.C.values: expected a non-empty list of values (an empty list makes an empty grid)"))
         #expect(
             found.contains(
-                "line 5: space.tol: grid search needs a finite list: use {values: [...]} or search.algorithm: random"))
+                "line 5: space.tol: grid search needs a finite list: use {values: [...]}, a step ({uniform: [0, 1], step: 0.1}) or search.algorithm: random"
+            ))
     }
 
     @Test func parametersAreCheckedAgainstTheModel() {
