@@ -148,7 +148,10 @@ struct SpaceStepTests {
         // log-uniform on [0.5, 1024.5]: P(value ≤ 32) = log(32.5 / 0.5) / log(1024.5 / 0.5) ≈ 0.55;
         // a plain uniform int would give 0.03.
         #expect(Double(small) / Double(draws.count) > 0.5 && Double(small) / Double(draws.count) < 0.6)
-        #expect(draws.contains(1) && draws.allSatisfy { $0 >= 1 && $0 <= 1024 })
+        // P(value = 1) = log(1.5 / 0.5) / log(1024.5 / 0.5) ≈ 0.144 (optuna 5.1 RandomSampler, seed 0, 4000 draws: 0.151; P(≤ 32): 0.550).
+        let ones = Double(draws.filter { $0 == 1 }.count) / Double(draws.count)
+        #expect(ones > 0.12 && ones < 0.17, "\(ones)")
+        #expect(draws.allSatisfy { $0 >= 1 && $0 <= 1024 })
     }
 
     @Test func tpeMapsASteppedAxisToItsIndices() {
