@@ -154,6 +154,19 @@ struct SpaceStepTests {
         #expect(draws.allSatisfy { $0 >= 1 && $0 <= 1024 })
     }
 
+    @Test func randomOnASmallLogIntSpaceStillFavoursSmallValues() {
+        // 1024 integers are listed and drawn without replacement; the order follows the log weights.
+        let batch = [Dimension(name: "batch", kind: .int(1, 1024), log: true)]
+        let firsts = (0..<20).flatMap { seed in
+            run(.random, space: batch, trials: 10, seed: UInt64(seed)).compactMap { $0["batch"]?.number }
+        }
+        let small = Double(firsts.filter { $0 <= 32 }.count) / Double(firsts.count)
+        #expect(small > 0.3, "uniform order would give 0.03; got \(small)")
+        let all = run(.random, space: batch, trials: 2000, seed: 1)
+        #expect(all.count == 1024 && Set(all).count == 1024, "still every value once")
+        #expect(run(.random, space: batch, trials: 10, seed: 4) == run(.random, space: batch, trials: 10, seed: 4))
+    }
+
     @Test func tpeMapsASteppedAxisToItsIndices() {
         let width = space[0], dropout = space[1]
         #expect(Axis.coordinate(.int(48), of: width) == 2)

@@ -1,6 +1,11 @@
+import Foundation
+
 /// Seeded random search. Dimensions are drawn independently on their natural scale. On an
 /// all-discrete space small enough to list, the draws are a seeded shuffle of every combination,
 /// so the space is covered without replacement; elsewhere the driver's dedupe redraws repeats.
+/// A listed space with a log int is shuffled with weights (Efraimidis & Spirakis 2006, weighted
+/// sampling without replacement: key u^(1/w)), w being each value's share of the log range, so
+/// the order still favours small values as draws in log space do.
 public struct RandomSampler: Sampler {
     let space: SearchSpace
     var generator: SeededGenerator
@@ -14,8 +19,17 @@ public struct RandomSampler: Sampler {
         generator = SeededGenerator(seed: seed)
         if let size = space.discreteSize, size <= Self.listLimit {
             var all = GridSampler.trials(space.dimensions).map(\.params)
-            all.shuffle(using: &generator)
-            shuffled = all
+            if space.dimensions.contains(where: \.log) {
+                var generator = generator
+                let keys = all.map { params in
+                    let weight = space.dimensions.reduce(1.0) { $0 * $1.logShare(params[$1.name]) }
+                    return log(generator.unit()) / weight  // log of u^(1/w): larger comes first
+                }
+                shuffled = all.indices.sorted { (keys[$0], $1) > (keys[$1], $0) }.map { all[$0] }
+            } else {
+                all.shuffle(using: &generator)
+                shuffled = all
+            }
         } else {
             shuffled = nil
         }

@@ -74,4 +74,12 @@ extension Dimension {
             return .double(min(hi, max(lo, exp(a + (b - a) * u))))
         }
     }
+
+    /// The chance a draw in log space gives `value` (its share of [log(lo − ½), log(hi + ½)]) for a
+    /// log int; 1 for every other dimension and for an absent value.
+    public func logShare(_ value: ParamValue?) -> Double {
+        guard log, case .int(let lo, let hi) = kind, let v = value?.number else { return 1 }
+        let whole = Foundation.log(Double(hi) + 0.5) - Foundation.log(Double(lo) - 0.5)
+        return (Foundation.log(v + 0.5) - Foundation.log(v - 0.5)) / whole
+    }
 }
