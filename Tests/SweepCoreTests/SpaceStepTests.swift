@@ -167,6 +167,21 @@ struct SpaceStepTests {
         #expect(run(.random, space: batch, trials: 10, seed: 4) == run(.random, space: batch, trials: 10, seed: 4))
     }
 
+    @Test func enqueuedAndWarmStartValuesMustLieOnTheStep() {
+        let width = space[0], dropout = Dimension(name: "d", kind: .uniform(0, 1), step: 0.1)
+        #expect(width.member(.int(48)) == .int(48) && width.member(.double(64)) == .int(64))
+        #expect(width.member(.int(40)) == nil && width.member(.int(272)) == nil)
+        #expect(dropout.member(.double(0.30000000000000004)) == .double(0.3), "held as the sampler writes it")
+        #expect(dropout.member(.double(0.35)) == nil && dropout.member(.int(1)) == .double(1))
+        #expect(width.allowed == "an integer in [16, 256] on steps of 16")
+        let problems = specProblems(
+            Self.spec("  w: {int: [16, 64], step: 16}", algorithm: "random, trials: 4, enqueue: [{w: 40}, {w: 48}]"))
+        #expect(
+            problems == [
+                "line 2: search.enqueue[0].w: 40 is outside the space: expected an integer in [16, 64] on steps of 16"
+            ], "\(problems)")
+    }
+
     @Test func tpeMapsASteppedAxisToItsIndices() {
         let width = space[0], dropout = space[1]
         #expect(Axis.coordinate(.int(48), of: width) == 2)

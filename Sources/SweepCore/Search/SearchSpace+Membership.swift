@@ -4,6 +4,14 @@ extension Dimension {
     /// The value as this dimension holds it (an int for `int`, a double for a range, the choice
     /// itself for `values`), or nil when it lies outside the dimension.
     public func member(_ value: ParamValue) -> ParamValue? {
+        if let step, let count = discreteCount {
+            // On the step: held as the sampler writes that step (0.1 × 3 as 0.3).
+            guard let number = value.number, case .some(let lo) = kind.low else { return nil }
+            let index = (number - lo) / step
+            guard abs(index - index.rounded()) <= 1e-9 * max(1, index), index >= -1e-9, Int(index.rounded()) < count
+            else { return nil }
+            return steppedValue(Int(index.rounded()))
+        }
         switch kind {
         case .constant(let constant):
             return Self.same(value, constant) ? constant : nil
@@ -21,12 +29,13 @@ extension Dimension {
 
     /// What the dimension allows, for messages ("a number in [0.01, 100]", "one of rbf, linear").
     public var allowed: String {
-        switch kind {
+        let onStep = step.map { " on steps of \(formatNumber($0))" } ?? ""
+        return switch kind {
         case .constant(let constant): "the constant \(constant.json)"
         case .values(let choices): "one of \(choices.map(\.json).joined(separator: ", "))"
-        case .int(let lo, let hi): "an integer in [\(lo), \(hi)]"
+        case .int(let lo, let hi): "an integer in [\(lo), \(hi)]\(onStep)"
         case .uniform(let lo, let hi), .logUniform(let lo, let hi):
-            "a number in [\(formatNumber(lo)), \(formatNumber(hi))]"
+            "a number in [\(formatNumber(lo)), \(formatNumber(hi))]\(onStep)"
         }
     }
 
@@ -72,4 +81,15 @@ extension SearchSpace {
 public struct MembershipProblem: Error, Sendable, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
+}
+
+extension Dimension.Kind {
+    /// The low end of a numeric range (nil for constants and choices).
+    var low: Double? {
+        switch self {
+        case .int(let lo, _): Double(lo)
+        case .uniform(let lo, _), .logUniform(let lo, _): lo
+        case .constant, .values: nil
+        }
+    }
 }
