@@ -111,7 +111,7 @@ struct SpaceStepTests {
         #expect(specProblems(Self.spec("  w: {int: [1, 8], log: true}", algorithm: "grid")).isEmpty)
     }
 
-    @Test(arguments: [SearchAlgorithm.random, .sobol, .tpe])
+    @Test(arguments: [SearchAlgorithm.random, .sobol, .tpe, .nsga2])
     func everySamplerStaysOnTheStep(_ algorithm: SearchAlgorithm) {
         let trials = run(algorithm, space: space, trials: 60)
         #expect(trials.count == 60 && Set(trials).count == 60)
@@ -132,7 +132,7 @@ struct SpaceStepTests {
         }
     }
 
-    @Test(arguments: [SearchAlgorithm.random, .sobol, .tpe])
+    @Test(arguments: [SearchAlgorithm.random, .sobol, .tpe, .nsga2])
     func sameSeedSameSteppedSuggestions(_ algorithm: SearchAlgorithm) {
         let a = run(algorithm, space: space, trials: 30, seed: 11)
         #expect(a == run(algorithm, space: space, trials: 30, seed: 11))

@@ -171,6 +171,7 @@ public struct NSGA2Sampler: Sampler {
 extension Dimension {
     /// Whether a value lies in the dimension (an inherited value may not, after a warm start).
     fileprivate func admits(_ value: ParamValue) -> Bool {
+        if step != nil { return member(value) == value }  // on the step, written as the sampler writes it
         switch kind {
         case .constant(let constant): return value == constant
         case .values(let values): return values.contains(value)
