@@ -8,7 +8,7 @@ extension MarkdownReport {
         let folds = run.folds == 1 ? "one task per trial" : "mean over \(run.folds) folds"
         var out =
             run.isMultiObjective
-            ? "- Objectives: \(run.objectives.map { "\($0.goal.rawValue) `\($0.metric)`" }.joined(separator: ", ")) (each a \(folds))\n"
+            ? "- Objectives: \(run.objectives.map { "\($0.goal.rawValue) `\($0.metric)`" }.joined(separator: ", ")) (\(run.folds == 1 ? folds : "each a \(folds)"))\n"
             : "- Objective: \(run.objective.goal.rawValue) `\(run.objective.metric)` (\(folds))\n"
         if !run.constraints.isEmpty {
             out += "- Constraints: \(run.constraints.map(RunSummary.describe).joined(separator: ", ")) "
