@@ -1,6 +1,7 @@
 import ArgumentParser
 import SweepCore
 import SweepML
+import SweepReport
 import SweepRuntime
 
 /// The one place where errors become what the user sees and the exit status: 2 for input the
@@ -25,6 +26,8 @@ enum ExitStatus {
         case let error as KeyError:
             return ("error: \(error)", 2)
         case let error as PredictError:
+            return ("error: \(error)", 2)
+        case let error as ExportError:
             return ("error: \(error)", 2)
         default:
             return nil

@@ -1,0 +1,214 @@
+import SweepCore
+
+/// A sweep as the rows of an optuna study (optuna's RDB storage, `optuna/storages/_rdb/models.py`):
+/// what `optuna.load_study` turns back into `FrozenTrial`s. Pure: the run database's facts come
+/// in, rows go out; `OptunaStorage` (SweepRuntime) writes them.
+///
+/// What maps to what:
+/// - directions: one per objective (`objective`, then `objectives:` beyond it); the study's
+///   metric names (system attribute `study:metric_names`) are the objectives' metrics.
+/// - a trial's state: every fold counted and scored → COMPLETE with each objective's mean over
+///   the folds; stopped early → PRUNED, valued by its last intermediate value where it has one
+///   (as optuna values a pruned trial); failed → FAIL; still to finish → RUNNING once a fold was
+///   dispatched, else WAITING.
+/// - params: each active parameter with its distribution from the spec's space (uniform and
+///   log-uniform → FloatDistribution, int → IntDistribution, values → CategoricalDistribution,
+///   a constant → a one-choice CategoricalDistribution), valued in optuna's internal
+///   representation (a float; a categorical's index into its choices).
+/// - intermediate values: the objective reported at each step by fold 0 (the fold that early
+///   stopping judges), from the attempt that was counted.
+/// - user attributes: `sweep_trial`, `folds_<metric>` (per-fold scores, null where a fold has
+///   none), `workers` and `hosts` per fold, and `error` or `stopped` with the reason.
+public struct OptunaStudy: Sendable {
+    public struct Param: Sendable, Equatable {
+        public var name: String
+        public var internalValue: Double
+        public var distributionJSON: String
+    }
+
+    public enum State: String, Sendable {
+        case running = "RUNNING"
+        case complete = "COMPLETE"
+        case pruned = "PRUNED"
+        case fail = "FAIL"
+        case waiting = "WAITING"
+    }
+
+    public struct Trial: Sendable {
+        public var number: Int
+        public var state: State
+        /// Seconds since 1970 (UTC).
+        public var start: Double?
+        public var complete: Double?
+        public var params: [Param]
+        public var values: [Double]
+        public var intermediate: [(step: Int, value: Double)]
+        /// Keys and their values as JSON text.
+        public var userAttributes: [(key: String, json: String)]
+    }
+
+    /// When a trial's folds were first dispatched and last counted, from the run database.
+    public struct Times: Sendable {
+        public var firstDispatch: Double?
+        public var lastCounted: Double?
+
+        public init(firstDispatch: Double?, lastCounted: Double?) {
+            self.firstDispatch = firstDispatch
+            self.lastCounted = lastCounted
+        }
+    }
+
+    public var directions: [Goal]
+    public var metricNames: [String]
+    public var userAttributes: [(key: String, json: String)]
+    public var trials: [Trial]
+
+    /// The study of `run`, whose spec is `spec`. `reports` are fold 0's intermediate values per
+    /// trial in step order. Throws when a trial's value lies outside the spec's space.
+    public init(
+        run: RunSummary, spec: Spec, times: [Int: Times], reports: [Int: [(step: Int, value: Double)]]
+    ) throws {
+        directions = spec.objectives.map(\.goal)
+        metricNames = spec.objectives.map(\.metric)
+        userAttributes = [
+            ("sweep_name", jsonQuoted(run.name)), ("sweep_algorithm", jsonQuoted(run.algorithm)),
+            ("sweep_folds", String(run.folds)),
+        ]
+        let distributions = Dictionary(
+            spec.space.map { ($0.name, OptunaDistribution($0)) }, uniquingKeysWith: { first, _ in first })
+        trials = try run.summaries.map { summary in
+            try Self.trial(
+                summary, run: run, objectives: spec.objectives, distributions: distributions,
+                times: times[summary.trial.number] ?? Times(firstDispatch: nil, lastCounted: nil),
+                reports: reports[summary.trial.number] ?? [])
+        }
+    }
+
+    static func trial(
+        _ summary: TrialSummary, run: RunSummary, objectives: [Objective],
+        distributions: [String: OptunaDistribution], times: Times, reports: [(step: Int, value: Double)]
+    ) throws -> Trial {
+        let number = summary.trial.number
+        let params = try summary.trial.params.entries.map { entry in
+            guard let distribution = distributions[entry.name] else {
+                throw ExportError(
+                    description: "trial \(number) has a parameter '\(entry.name)' that the spec's space does not have")
+            }
+            return Param(
+                name: entry.name, internalValue: try distribution.internalValue(entry.value, trial: number),
+                distributionJSON: distribution.json)
+        }
+        let records = (0..<run.folds).map { run.records[TaskID(trial: number, fold: $0)] }
+        var state: State
+        var values: [Double] = []
+        var attributes = [("sweep_trial", String(number))]
+        switch summary.status {
+        case .ok:
+            values = objectives.map { objective in
+                MeanStd(records.map { $0?.metrics[objective.metric] ?? .nan }).mean
+            }
+            state = values.contains(where: \.isNaN) ? .fail : .complete
+            if state == .fail {
+                values = []
+                attributes.append(("error", jsonQuoted("an objective's mean over the folds is not a number")))
+            }
+        case .stopped:
+            state = .pruned
+            if let last = reports.last, !last.value.isNaN { values = [last.value] }
+            attributes.append(("stopped", jsonQuoted(summary.error ?? "stopped early")))
+        case .failed:
+            state = .fail
+            attributes.append(("error", jsonQuoted(summary.error ?? "failed")))
+        case .incomplete:
+            state = times.firstDispatch == nil ? .waiting : .running
+        }
+        for metric in run.metricNames {
+            let scores = records.map { $0?.status == .ok ? $0?.metrics[metric] : nil }
+            attributes.append(("folds_\(metric)", JSONList.numbers(scores)))
+        }
+        attributes.append(("workers", JSONList.strings(records.map { $0.flatMap(Self.ran)?.worker })))
+        attributes.append(("hosts", JSONList.strings(records.map { $0.flatMap(Self.ran)?.host })))
+        let finished = state != .running && state != .waiting
+        let complete = finished ? (times.lastCounted ?? times.firstDispatch) : nil
+        return Trial(
+            number: number, state: state, start: times.firstDispatch ?? complete, complete: complete,
+            params: params, values: values, intermediate: reports, userAttributes: attributes)
+    }
+
+    /// A record of a task that ran on a worker (a fold dropped before it ran has none).
+    private static func ran(_ record: TaskRecord) -> TaskRecord? { record.worker.isEmpty ? nil : record }
+}
+
+/// A search dimension as an optuna distribution: its JSON (`distribution_to_json`) and how a
+/// value becomes optuna's internal representation.
+struct OptunaDistribution {
+    let dimension: Dimension
+    let json: String
+
+    init(_ dimension: Dimension) {
+        self.dimension = dimension
+        switch dimension.kind {
+        case .constant(let value):
+            json = Self.categorical([value])
+        case .values(let values):
+            json = Self.categorical(values)
+        case .uniform(let low, let high):
+            json = Self.float(low: low, high: high, log: false)
+        case .logUniform(let low, let high):
+            json = Self.float(low: low, high: high, log: true)
+        case .int(let low, let high):
+            json =
+                #"{"name": "IntDistribution", "attributes": {"log": false, "step": 1, "low": \#(low), "high": \#(high)}}"#
+        }
+    }
+
+    static func categorical(_ choices: [ParamValue]) -> String {
+        let list = choices.map(\.json).joined(separator: ", ")
+        return #"{"name": "CategoricalDistribution", "attributes": {"choices": [\#(list)]}}"#
+    }
+
+    static func float(low: Double, high: Double, log: Bool) -> String {
+        #"{"name": "FloatDistribution", "attributes": {"step": null, "low": \#(low), "high": \#(high), "log": \#(log)}}"#
+    }
+
+    /// The value as optuna stores it (`to_internal_repr`), after checking that the distribution
+    /// holds it (optuna's `FrozenTrial` refuses one it does not).
+    func internalValue(_ value: ParamValue, trial: Int) throws -> Double {
+        let outside = ExportError(
+            description:
+                "trial \(trial): \(dimension.name) = \(value) lies outside the spec's space for it; optuna cannot hold it"
+        )
+        switch dimension.kind {
+        case .constant(let only):
+            guard value == only else { throw outside }
+            return 0
+        case .values(let values):
+            guard let index = values.firstIndex(of: value) else { throw outside }
+            return Double(index)
+        case .uniform(let low, let high), .logUniform(let low, let high):
+            guard let number = value.number, number >= low, number <= high else { throw outside }
+            return number
+        case .int(let low, let high):
+            guard case .int(let number) = value, number >= low, number <= high else { throw outside }
+            return Double(number)
+        }
+    }
+}
+
+/// JSON arrays of optional values (null for nil and for non-finite numbers).
+enum JSONList {
+    static func numbers(_ values: [Double?]) -> String {
+        "[" + values.map { $0.flatMap { $0.isFinite ? "\($0)" : nil } ?? "null" }.joined(separator: ", ") + "]"
+    }
+
+    static func strings(_ values: [String?]) -> String {
+        "[" + values.map { $0.map(jsonQuoted) ?? "null" }.joined(separator: ", ") + "]"
+    }
+}
+
+/// A sweep that cannot be exported (`sweep export`), with what is wrong and what would do.
+public struct ExportError: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(description: String) { self.description = description }
+}
