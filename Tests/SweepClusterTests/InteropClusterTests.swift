@@ -39,7 +39,7 @@ struct InteropClusterTests {
             """
             name: interop-command
             cv: {folds: 2}
-            trainer: {command: ["\(InteropPython.python)", train.py]}
+            trainer: {command: ["\(InteropPython.python)", "\(project.path)/train.py"]}
             search: {algorithm: random, trials: 12, seed: 3}
             space:
               kind: {values: [good, fair, broken]}
@@ -59,15 +59,19 @@ struct InteropClusterTests {
         let export = try FinishedCommand(["export", "out", "--to", "optuna", storage], directory: project)
         #expect(export.status == 0, "\(export.transcript)")
         #expect(export.stdout.contains("wrote study 'interop-command' (12 trials)"))
-        let optuna = try python(InteropPython.checkOptuna, [storage, "interop-command", out.path], in: project)
+        let optuna = try python(
+            InteropPython.checkOptuna, [storage, "interop-command", out.path, "score"], in: project)
         #expect(optuna.contains("optuna ok:"), "\(optuna)")
+        for state in ["COMPLETE", "PRUNED", "FAIL"] {
+            #expect(optuna.contains("'\(state)': ") && !optuna.contains("'\(state)': 0"), "\(optuna)")
+        }
         // The same sweep again under another name, into the same storage; the same name is refused.
         let again = try FinishedCommand(["export", "out", "--to", "optuna", storage], directory: project)
         #expect(again.status == 2 && again.stderr.contains("already has a study named 'interop-command'"))
         let renamed = try FinishedCommand(
             ["export", "out", "--to", "optuna", storage, "--study-name", "second"], directory: project)
         #expect(renamed.status == 0, "\(renamed.transcript)")
-        _ = try python(InteropPython.checkOptuna, [storage, "second", out.path], in: project)
+        _ = try python(InteropPython.checkOptuna, [storage, "second", out.path, "score"], in: project)
         let csv = try FinishedCommand(["export", "out", "--to", "cv-results", "cv.csv"], directory: project)
         #expect(csv.status == 0, "\(csv.transcript)")
         let pandas = try python(InteropPython.checkCVResults, ["cv.csv", "maximize"], in: project)
@@ -97,7 +101,8 @@ struct InteropClusterTests {
             ["export", "out", "--to", "optuna", "sqlite:///\(project.path)/iris.db"], directory: project)
         #expect(export.status == 0, "\(export.transcript)")
         let optuna = try python(
-            InteropPython.checkOptuna, ["sqlite:///\(project.path)/iris.db", "iris-grid", out.path], in: project)
+            InteropPython.checkOptuna, ["sqlite:///\(project.path)/iris.db", "iris-grid", out.path, "accuracy"],
+            in: project)
         #expect(optuna.contains("'COMPLETE': 4"), "\(optuna)")
     }
 

@@ -39,15 +39,16 @@ enum InteropPython {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// A command trainer: fails on purpose for `kind: broken`, else reports nine steps of a score
+    /// A command trainer: fails on purpose for `kind: broken` on fold 1 (fold 0 succeeds, so the
+    /// sweep's fail-fast rule, "every attempt so far failed", never stops it), else reports nine steps of a score
     /// that depends on every parameter (so ASHA stops the weaker trials), then the final score.
     static let trainer = """
         import json, math, os, sys
         p = json.loads(os.environ["SWEEP_PARAMS"])
         fold = int(os.environ["SWEEP_FOLD"])
-        if p["kind"] == "broken":
+        if p["kind"] == "broken" and fold == 1:
             sys.exit("broken on purpose")
-        q = {"good": 0.8, "fair": 0.5}[p["kind"]] - 0.05 * abs(math.log10(p["lr"]) + 1.5) + 0.01 * p["layers"]
+        q = {"good": 0.8, "fair": 0.5, "broken": 0.3}[p["kind"]] - 0.05 * abs(math.log10(p["lr"]) + 1.5) + 0.01 * p["layers"]
         q += 0.001 * p.get("width", 0) + 0.01 * fold
         for step in range(1, 10):
             print("@sweep " + json.dumps({"step": step, "score": q * step / 9}), flush=True)
@@ -56,12 +57,12 @@ enum InteropPython {
 
     /// Reads the optuna study back with optuna and checks it against run.db and trials.csv:
     /// every trial's state, params, values and fold 0's intermediate values; then plots it.
-    /// Arguments: storage URL, study name, run directory.
+    /// Arguments: storage URL, study name, run directory, objective metric.
     static let checkOptuna = """
         import csv, math, sqlite3, sys
         import optuna
         from optuna.trial import TrialState
-        storage, name, run = sys.argv[1:4]
+        storage, name, run, metric = sys.argv[1:5]
         study = optuna.load_study(study_name=name, storage=storage)
         trials = study.get_trials(deepcopy=False)
         rows = list(csv.DictReader(open(run + "/trials.csv")))
@@ -78,7 +79,7 @@ enum InteropPython {
             if row.get("width", "") == "":
                 assert "width" not in trial.params, (trial.number, trial.params)
             if trial.state == TrialState.COMPLETE:
-                assert math.isclose(trial.value, float(row["score_mean"]), rel_tol=1e-12), (trial.value, row)
+                assert math.isclose(trial.value, float(row[metric + "_mean"]), rel_tol=1e-12), (trial.value, row)
             counted = db.execute("SELECT attempt FROM results WHERE counted = 1 AND fold = 0 AND trial = ?",
                                  (trial.number,)).fetchone()
             if counted:
@@ -90,10 +91,11 @@ enum InteropPython {
                 assert trial.value == last, (trial.value, last)
         best = max((t for t in trials if t.state == TrialState.COMPLETE), key=lambda t: t.value)
         assert study.best_trial.number == best.number
-        assert study.metric_names == ["score"], study.metric_names
+        assert study.metric_names == [metric], study.metric_names
         from optuna import visualization as vis
-        figures = [vis.plot_optimization_history(study), vis.plot_intermediate_values(study),
-                   vis.plot_param_importances(study)]
+        figures = [vis.plot_optimization_history(study), vis.plot_param_importances(study)]
+        if any(t.intermediate_values for t in trials):
+            figures.append(vis.plot_intermediate_values(study))
         assert all(len(f.data) > 0 for f in figures), [len(f.data) for f in figures]
         study.trials_dataframe()
         print("optuna ok:", {s.name: sum(t.state == s for t in trials) for s in TrialState})
@@ -132,7 +134,10 @@ enum InteropPython {
                     if pd.isna(row[column]):
                         assert name not in params, (name, params)
                     else:
-                        assert str(params[name]) == str(row[column]), (name, params[name], row[column])
+                        # A column with empty cells reads as floats: 42 is 42.0 there.
+                        same = str(params[name]) == str(row[column]) or (
+                            not isinstance(params[name], (str, bool)) and float(params[name]) == float(row[column]))
+                        assert same, (name, params[name], row[column])
         if len(sys.argv) > 3:
             from sklearn.linear_model import LogisticRegression
             from sklearn.model_selection import GridSearchCV

@@ -145,13 +145,13 @@ import Testing
         let fixture = try Fixture()
         let storage = fixture.directory.appendingPathComponent("optuna.db").path
         let url = "sqlite:///\(storage)"
-        try RunExport.optuna(directory: fixture.run, storageURL: url, studyName: nil)
+        _ = try RunExport.optuna(directory: fixture.run, storageURL: url, studyName: nil)
         let again = #expect(throws: ExportError.self) {
             try RunExport.optuna(directory: fixture.run, storageURL: url, studyName: nil)
         }
         #expect(again?.description.contains("already has a study named 'books'") == true)
         #expect(again?.description.contains("--study-name") == true)
-        try RunExport.optuna(directory: fixture.run, storageURL: url, studyName: "books-2")
+        _ = try RunExport.optuna(directory: fixture.run, storageURL: url, studyName: "books-2")
         let studies = try fixture.optunaRows("SELECT study_name FROM studies ORDER BY study_id", in: storage)
         #expect(studies.map { $0[0] as String } == ["books", "books-2"])
         #expect(try fixture.optunaRows("SELECT count(*) FROM trials", in: storage).first?[0] == 8)
