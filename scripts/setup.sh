@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs what Sweep needs besides the Swift toolchain: libzmq and SQLite (headers + libraries), pkg-config.
+# Installs what Sweep needs besides the Swift toolchain: libzmq and SQLite (headers + libraries), pkg-config;
+# and, for the interop tests, a Python venv outside the repository with optuna, pandas, plotly and
+# scikit-learn (at $SWEEP_TEST_VENV, default ~/.cache/sweep/interop-venv; set SWEEP_NO_INTEROP_VENV=1 to skip).
 set -euo pipefail
 missing=()
 [ -f /usr/include/zmq.h ] || missing+=(libzmq3-dev)
@@ -7,10 +9,26 @@ missing=()
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 # For the multi-host tests (network namespaces): iproute2's `ip`.
 command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
 if [ ${#missing[@]} -gt 0 ]; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    export DEBIAN_FRONTEND=noninteractive
     $sudo apt-get update -qq
     $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The interop tests (`sweep export` read by the real libraries) skip with a message without this
+# venv, so it is best effort: no PyPI, no venv, and the build goes on.
+venv="${SWEEP_TEST_VENV:-$HOME/.cache/sweep/interop-venv}"
+if [ "${SWEEP_NO_INTEROP_VENV:-0}" != 1 ] \
+    && ! "$venv/bin/python" -c 'import optuna, pandas, plotly, sklearn, scipy' 2>/dev/null; then
+    # Python's venv module: Debian and Ubuntu package it apart.
+    python3 -c 'import ensurepip, venv' 2>/dev/null \
+        || { $sudo apt-get update -qq && $sudo apt-get install -y -qq python3-venv >/dev/null; } || true
+    if python3 -m venv "$venv" && "$venv/bin/python" -m pip install -q --disable-pip-version-check \
+        optuna pandas plotly scikit-learn; then
+        echo "interop venv ready: $venv"
+    else
+        echo "note: could not make the interop venv at $venv (needs python3-venv and PyPI); those tests will skip" >&2
+    fi
 fi

@@ -17,31 +17,19 @@ public enum RunExport {
     /// named `studyName`, or the sweep's name.
     public static func optuna(directory: String, storageURL: String, studyName: String?) throws -> OptunaOutcome {
         let path = try OptunaStorage.path(ofURL: storageURL)
-        let database = try RunDatabase.openForReading(directory: directory)
-        let study = try database.read { db in
-            let restored = try database.restore(db)
-            let spec = try RunDatabase.parseStoredSpec(restored.sweep, path: database.path)
-            let run = try database.summary(db, restored: restored, spec: spec)
-            return (
-                name: run.name,
-                study: try OptunaStudy(run: run, spec: spec, times: try times(db), reports: try fold0Reports(db))
-            )
-        }
-        let name = studyName ?? study.name
-        try OptunaStorage.write(study.study, name: name, toPath: path)
-        return OptunaOutcome(path: path, studyName: name, trials: study.study.trials.count)
+        let stored = try load(directory: directory)
+        let study = try OptunaStudy(run: stored.run, spec: stored.spec, times: stored.times, reports: stored.reports)
+        let name = studyName ?? stored.run.name
+        try OptunaStorage.write(study, name: name, toPath: path)
+        return OptunaOutcome(path: path, studyName: name, trials: study.trials.count)
     }
 
     /// Writes the sweep in `directory` to `file` as scikit-learn's `cv_results_` columns; returns
     /// how many trials (rows) it wrote.
     @discardableResult
     public static func cvResults(directory: String, to file: String) throws -> Int {
-        let database = try RunDatabase.openForReading(directory: directory)
-        let (run, spec) = try database.read { db in
-            let restored = try database.restore(db)
-            let spec = try RunDatabase.parseStoredSpec(restored.sweep, path: database.path)
-            return (try database.summary(db, restored: restored, spec: spec), spec)
-        }
+        let stored = try load(directory: directory)
+        let (run, spec) = (stored.run, stored.spec)
         let text = CVResults.csv(run, lowerIsBetter: lowerIsBetter(run.metricNames, spec: spec))
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
@@ -49,6 +37,25 @@ public enum RunExport {
             throw ExportError(description: "cannot write \(file): \(error.localizedDescription)")
         }
         return run.trials.count
+    }
+
+    /// What an export is made of, read in one transaction of the run database.
+    struct Stored {
+        var run: RunSummary
+        var spec: Spec
+        var times: [Int: OptunaStudy.Times]
+        var reports: [Int: [(step: Int, value: Double)]]
+    }
+
+    static func load(directory: String) throws -> Stored {
+        let database = try RunDatabase.openForReading(directory: directory)
+        return try database.read { db in
+            let restored = try database.restore(db)
+            let spec = try RunDatabase.parseStoredSpec(restored.sweep, path: database.path)
+            return Stored(
+                run: try database.summary(db, restored: restored, spec: spec), spec: spec, times: try times(db),
+                reports: try fold0Reports(db))
+        }
     }
 
     /// Metrics ranked ascending: objectives to minimize, and the built-in metrics where lower is

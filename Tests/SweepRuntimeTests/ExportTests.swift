@@ -31,7 +31,8 @@ import Testing
         let directory: URL
         let run: String
 
-        init() throws {
+        /// `latency`: a second metric every successful fold reports (its fold number + 1 times this).
+        init(latency: Double? = nil) throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "sweep-export-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -51,6 +52,8 @@ import Testing
             for (number, params) in trials.enumerated() { database.trialAdded(Trial(number: number, params: params)) }
             func count(_ trial: Int, _ fold: Int, _ status: TaskStatus, _ metrics: [String: Double], attempt: Int = 1) {
                 let lease = LeaseRef(TaskID(trial: trial, fold: fold), attempt: attempt)
+                var metrics = metrics
+                if let latency, status == .ok { metrics["latency"] = latency * Double(fold + 1) }
                 database.dispatched(lease, worker: "w\(fold)", host: "host-\(fold)")
                 database.counted(
                     TaskRecord(
@@ -212,5 +215,30 @@ import Testing
         #expect(lines[3] == #",,,,,True,0.001,0,"{'kind': True, 'lr': 0.001, 'sleep': 0}",,,,,2"#)
         #expect(lines[4].hasPrefix(#",,,,,it's,1.0,0,"{'kind': ""it's"", 'lr': 1.0, 'sleep': 0}","#))
         #expect(lines.count == 5)
+    }
+
+    /// A study with several objectives: one direction per objective, each trial's values the
+    /// objectives' means over its folds, the metric names in order.
+    @Test func aMultiObjectiveSweepHasOneDirectionAndOneValuePerObjective() throws {
+        let fixture = try Fixture(latency: 4)
+        var stored = try RunExport.load(directory: fixture.run)
+        stored.spec.moreObjectives = [Objective(metric: "latency", goal: .minimize)]
+        let study = try OptunaStudy(run: stored.run, spec: stored.spec, times: stored.times, reports: stored.reports)
+        let storage = fixture.directory.appendingPathComponent("multi.db").path
+        try OptunaStorage.write(study, name: "multi", toPath: storage)
+        let rows = { (sql: String) in try fixture.optunaRows(sql, in: storage) }
+        #expect(
+            try rows("SELECT direction FROM study_directions ORDER BY objective").map { $0[0] as String } == [
+                "MAXIMIZE", "MINIMIZE",
+            ])
+        let values = try rows(
+            "SELECT t.number, v.objective, v.value FROM trial_values v JOIN trials t USING (trial_id) ORDER BY t.number, v.objective"
+        )
+        let shown = values.map { "\($0[0]!):\($0[1]!)=\($0[2]!)" }
+        #expect(shown == ["0:0=0.5", "0:1=6.0"], "a pruned trial has no values")
+        #expect(
+            try rows("SELECT value_json FROM study_system_attributes WHERE key = 'study:metric_names'").map {
+                $0[0] as String
+            } == [#"["score", "latency"]"#])
     }
 }
