@@ -51,6 +51,7 @@ import Testing
         ("validate", ["<spec>"]),
         ("keygen", ["--out <out>", "--name <name>"]),
         ("predict", ["<model>", "<csv>", "--out <out>"]),
+        ("export", ["<directory>", "--to <to>", "<destination>", "--study-name <study-name>"]),
     ]
 
     @Test func helpListsEverySubcommand() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// `sweep export` read by the real libraries: real sweeps (a command trainer with failed and
@@ -124,5 +125,29 @@ struct InteropClusterTests {
         #expect(unknown.status == 64 && unknown.stderr.contains("optuna"), "\(unknown.transcript)")
         let misplaced = try FinishedCommand(["export", out.path, "--to", "cv-results", "x.csv", "--study-name", "s"])
         #expect(misplaced.status == 64 && misplaced.stderr.contains("--to optuna"), "\(misplaced.transcript)")
+    }
+
+    /// A sweep still running is exported as it stands, without making its coordinator wait:
+    /// finished trials COMPLETE, the rest RUNNING or WAITING; the sweep then ends as usual.
+    @Test(.timeLimit(.minutes(2)))
+    func aRunningSweepIsExportedAsItStands() throws {
+        let project = try temporaryDirectory()
+        try noopSpec(trials: 8, sleep: 0.4).write(
+            to: project.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let run = try ChildProcess(
+            ["run", "spec.yaml", "--workers", "1", "--slots", "1", "--out", "out"], directory: project)
+        let out = project.appendingPathComponent("out")
+        #expect(RunBook.awaitCounted(out, atLeast: 4))
+        let export = try FinishedCommand(["export", "out", "--to", "optuna", "sqlite:///live.db"], directory: project)
+        #expect(export.status == 0, "\(export.transcript)")
+        let csv = try FinishedCommand(["export", "out", "--to", "cv-results", "live.csv"], directory: project)
+        #expect(csv.status == 0, "\(csv.transcript)")
+        #expect(run.awaitExit() == 0, "\(run.stderrLines.suffix(20).joined(separator: "\n"))")
+        let states = try DatabaseQueue(path: project.appendingPathComponent("live.db").path).read { db in
+            try String.fetchAll(db, sql: "SELECT state FROM trials ORDER BY number")
+        }
+        #expect(states.first == "COMPLETE", "\(states)")
+        #expect(states.contains { $0 == "RUNNING" || $0 == "WAITING" }, "exported mid-sweep: \(states)")
+        #expect(states.allSatisfy { ["COMPLETE", "RUNNING", "WAITING"].contains($0) }, "\(states)")
     }
 }
