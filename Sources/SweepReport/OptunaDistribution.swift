@@ -58,8 +58,14 @@ struct OptunaDistribution {
 
 /// JSON arrays of optional values (null for nil and for non-finite numbers).
 enum JSONList {
-    static func numbers(_ values: [Double?]) -> String {
-        "[" + values.map { $0.flatMap { $0.isFinite ? "\($0)" : nil } ?? "null" }.joined(separator: ", ") + "]"
+    /// `infinity`: how to write ±∞ (Python's json reads `Infinity`); null when nil.
+    static func numbers(_ values: [Double?], infinity: String? = nil) -> String {
+        let items = values.map { value -> String in
+            guard let value, !value.isNaN else { return "null" }
+            if value.isInfinite, let infinity { return (value < 0 ? "-" : "") + infinity }
+            return value.isFinite ? "\(value)" : "null"
+        }
+        return "[" + items.joined(separator: ", ") + "]"
     }
 
     static func strings(_ values: [String?]) -> String {

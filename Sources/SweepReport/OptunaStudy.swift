@@ -17,6 +17,9 @@ import SweepCore
 ///   representation (a float; a categorical's index into its choices).
 /// - intermediate values: the objective reported at each step by fold 0 (the fold that early
 ///   stopping judges), from the attempt that was counted.
+/// - constraints (`constraints:`): optuna's system attribute `constraints` of a COMPLETE trial,
+///   one value per constraint, ≤ 0 when met (as optuna's `constraints_func`), so optuna's plots
+///   and samplers tell feasible trials from the others.
 /// - user attributes: `sweep_trial`, `folds_<metric>` (per-fold scores, null where a fold has
 ///   none), `workers` and `hosts` per fold, and `error` or `stopped` with the reason.
 public struct OptunaStudy: Sendable {
@@ -45,6 +48,8 @@ public struct OptunaStudy: Sendable {
         public var intermediate: [(step: Int, value: Double)]
         /// Keys and their values as JSON text.
         public var userAttributes: [(key: String, json: String)]
+        /// optuna's own attributes: `constraints` (one value per constraint, ≤ 0 when met).
+        public var systemAttributes: [(key: String, json: String)] = []
     }
 
     /// When a trial's folds were first dispatched and last counted, from the run database.
@@ -81,6 +86,13 @@ public struct OptunaStudy: Sendable {
                 summary, run: run, objectives: spec.objectives, distributions: distributions,
                 times: times[summary.trial.number] ?? Times(firstDispatch: nil, lastCounted: nil),
                 reports: reports[summary.trial.number] ?? [])
+        }
+        if !spec.constraints.isEmpty {
+            for index in trials.indices where trials[index].state == .complete {
+                let records = (0..<run.folds).map { run.records[TaskID(trial: trials[index].number, fold: $0)] }
+                let values = spec.constraints.map { Self.constraintValue($0, records: records) }
+                trials[index].systemAttributes.append(("constraints", JSONList.numbers(values, infinity: "Infinity")))
+            }
         }
     }
 
@@ -134,6 +146,14 @@ public struct OptunaStudy: Sendable {
         return Trial(
             number: number, state: state, start: times.firstDispatch ?? complete, complete: complete,
             params: params, values: values, intermediate: reports, userAttributes: attributes)
+    }
+
+    /// A constraint as optuna's `constraints_func` returns it: ≤ 0 when the metric's mean over the
+    /// folds lies within the bounds, else how far outside; +∞ when a fold lacks the metric.
+    static func constraintValue(_ constraint: Constraint, records: [TaskRecord?]) -> Double {
+        let mean = MeanStd(records.map { $0?.metrics[constraint.metric] ?? .nan }).mean
+        guard !mean.isNaN else { return .infinity }
+        return max(constraint.min.map { $0 - mean } ?? -.infinity, constraint.max.map { mean - $0 } ?? -.infinity)
     }
 
     /// A record of a task that ran on a worker (a fold dropped before it ran has none).

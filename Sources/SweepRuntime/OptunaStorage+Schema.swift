@@ -100,6 +100,11 @@ extension OptunaStorage {
                 sql: "INSERT INTO trial_user_attributes (trial_id, key, value_json) VALUES (?, ?, ?)",
                 arguments: [trialID, key, json])
         }
+        for (key, json) in trial.systemAttributes {
+            try db.execute(
+                sql: "INSERT INTO trial_system_attributes (trial_id, key, value_json) VALUES (?, ?, ?)",
+                arguments: [trialID, key, json])
+        }
     }
 
     /// optuna keeps infinities as a type with no value (`TrialValueModel.value_to_stored_repr`).

@@ -217,12 +217,14 @@ import Testing
         #expect(lines.count == 5)
     }
 
-    /// A study with several objectives: one direction per objective, each trial's values the
-    /// objectives' means over its folds, the metric names in order.
+    /// A study with several objectives and constraints: one direction per objective, each trial's
+    /// values the objectives' means over its folds, the metric names in order, and each complete
+    /// trial's constraint values as optuna's `constraints_func` gives them (≤ 0 when met).
     @Test func aMultiObjectiveSweepHasOneDirectionAndOneValuePerObjective() throws {
         let fixture = try Fixture(latency: 4)
         var stored = try RunExport.load(directory: fixture.run)
         stored.spec.moreObjectives = [Objective(metric: "latency", goal: .minimize)]
+        stored.spec.constraints = [Constraint(metric: "latency", max: 5), Constraint(metric: "score", min: 0.25)]
         let study = try OptunaStudy(run: stored.run, spec: stored.spec, times: stored.times, reports: stored.reports)
         let storage = fixture.directory.appendingPathComponent("multi.db").path
         try OptunaStorage.write(study, name: "multi", toPath: storage)
@@ -240,5 +242,8 @@ import Testing
             try rows("SELECT value_json FROM study_system_attributes WHERE key = 'study:metric_names'").map {
                 $0[0] as String
             } == [#"["score", "latency"]"#])
+        let constraints = try rows(
+            "SELECT t.number, a.key, a.value_json FROM trial_system_attributes a JOIN trials t USING (trial_id)")
+        #expect(constraints.map { "\($0[0]!) \($0[1]!) \($0[2]!)" } == ["0 constraints [1.0, -0.25]"])
     }
 }
