@@ -54,7 +54,10 @@ enum OptunaStorage {
         do {
             queue = try DatabaseQueue(path: path)
         } catch {
-            throw ExportError(description: "cannot open \(path) as a SQLite database: \(error)")
+            let hint =
+                path.hasPrefix("/")
+                ? "" : " (sqlite:/// takes a path relative to the working directory; sqlite:////… an absolute one)"
+            throw ExportError(description: "cannot open \(path) as a SQLite database: \(error)\(hint)")
         }
         do {
             try queue.write { db in
