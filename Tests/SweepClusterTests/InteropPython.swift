@@ -39,17 +39,18 @@ enum InteropPython {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// A command trainer: fails on purpose for `kind: broken` on fold 1 (fold 0 succeeds, so the
-    /// sweep's fail-fast rule, "every attempt so far failed", never stops it), else reports nine steps of a score
-    /// that depends on every parameter (so ASHA stops the weaker trials), then the final score.
+    /// A command trainer: reports nine steps of a score that depends on every parameter (so ASHA
+    /// stops the weaker trials), then the final score; but `kind: broken` fails on fold 1. Its
+    /// fold 0 scores best (ASHA never stops it first) and succeeds (the sweep's fail-fast rule,
+    /// "every attempt so far failed", never ends the sweep).
     static let trainer = """
         import json, math, os, sys
         p = json.loads(os.environ["SWEEP_PARAMS"])
         fold = int(os.environ["SWEEP_FOLD"])
         if p["kind"] == "broken" and fold == 1:
             sys.exit("broken on purpose")
-        q = {"good": 0.8, "fair": 0.5, "broken": 0.3}[p["kind"]] - 0.05 * abs(math.log10(p["lr"]) + 1.5) + 0.01 * p["layers"]
-        q += 0.001 * p.get("width", 0) + 0.01 * fold
+        q = {"good": 0.8, "fair": 0.5, "broken": 0.95}[p["kind"]] - 0.05 * abs(math.log10(p["lr"]) + 1.5) + 0.01 * p["layers"]
+        q += 0.001 * p.get("width", 0) + 0.01 * fold + 0.0001 * p.get("batch", 0) - 0.01 * p.get("dropout", 0)
         for step in range(1, 10):
             print("@sweep " + json.dumps({"step": step, "score": q * step / 9}), flush=True)
         print("@sweep " + json.dumps({"score": q}))
