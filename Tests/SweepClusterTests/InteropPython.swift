@@ -40,16 +40,16 @@ enum InteropPython {
     }
 
     /// A command trainer: reports nine steps of a score that depends on every parameter (so ASHA
-    /// stops the weaker trials), then the final score; but `kind: broken` fails on fold 1. Its
-    /// fold 0 scores best (ASHA never stops it first) and succeeds (the sweep's fail-fast rule,
-    /// "every attempt so far failed", never ends the sweep).
+    /// stops the weaker trials), then the final score; but `kind: broken` fails on fold 0 before
+    /// reporting anything (so ASHA, which judges fold 0, cannot stop it first). Its fold 1
+    /// succeeds, so the sweep's fail-fast rule ("every attempt so far failed") never ends it.
     static let trainer = """
         import json, math, os, sys
         p = json.loads(os.environ["SWEEP_PARAMS"])
         fold = int(os.environ["SWEEP_FOLD"])
-        if p["kind"] == "broken" and fold == 1:
+        if p["kind"] == "broken" and fold == 0:
             sys.exit("broken on purpose")
-        q = {"good": 0.8, "fair": 0.5, "broken": 0.95}[p["kind"]] - 0.05 * abs(math.log10(p["lr"]) + 1.5) + 0.01 * p["layers"]
+        q = {"good": 0.8, "fair": 0.5, "broken": 0.5}[p["kind"]] - 0.05 * abs(math.log10(p["lr"]) + 1.5) + 0.01 * p["layers"]
         q += 0.001 * p.get("width", 0) + 0.01 * fold + 0.0001 * p.get("batch", 0) - 0.01 * p.get("dropout", 0)
         for step in range(1, 10):
             print("@sweep " + json.dumps({"step": step, "score": q * step / 9}), flush=True)
