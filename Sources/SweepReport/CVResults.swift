@@ -7,10 +7,11 @@ import SweepCore
 /// first). Fields are quoted as RFC 4180 says; lines end in LF, as pandas writes them.
 ///
 /// Where we differ from scikit-learn, and why:
-/// - `mean_fit_time`/`std_fit_time` are each task's `fit_seconds` where the trainer reports it,
-///   else the task's whole duration (data preparation, fit and scoring). `mean_score_time`/
-///   `std_score_time` are each task's `predict_seconds` where reported, else 0: most tasks do
-///   not time their scoring apart from their fit.
+/// - `mean_fit_time`/`std_fit_time` are each task's `fit_seconds` (a built-in model's fit alone,
+///   as scikit-learn times it) where reported, else the task's whole duration (data preparation,
+///   fit and scoring). `mean_score_time`/`std_score_time` are 0: no task times the scoring of its
+///   whole split apart (built-in models report `predict_seconds` per 1,000 rows, a rate, and the
+///   split's row count is not recorded), and 0 is plainer than a guess.
 /// - A split of a failed or early-stopped trial that did produce a score shows it; the trial's
 ///   `mean_test_*`/`std_test_*` are empty (NaN to pandas) unless every split has the metric,
 ///   as numpy's mean of a row with a NaN is NaN, and it ranks last (scikit-learn's rule for NaN).
@@ -77,7 +78,7 @@ public enum CVResults {
             let records = (0..<run.folds).map { run.records[TaskID(trial: summary.trial.number, fold: $0)] }
             let ended = records.compactMap { $0 }.filter { $0.status != .pruned }
             fit = ended.isEmpty ? nil : MeanStd(ended.map { $0.metrics["fit_seconds"] ?? $0.duration })
-            score = ended.isEmpty ? nil : MeanStd(ended.map { $0.metrics["predict_seconds"] ?? 0 })
+            score = ended.isEmpty ? nil : MeanStd(ended.map { _ in 0 })
             for metric in run.metricNames {
                 let values = records.map { record in record?.status == .ok ? record?.metrics[metric] : nil }
                 splits[metric] = values
