@@ -107,6 +107,28 @@ struct InteropClusterTests {
         #expect(optuna.contains("'COMPLETE': 4"), "\(optuna)")
     }
 
+    /// A multi-objective, constrained sweep: optuna's directions, values and constraints, and
+    /// its `best_trials` are exactly best.json's Pareto front; `plot_pareto_front` draws it.
+    @Test(.timeLimit(.minutes(5)))
+    func aMultiObjectiveSweepHasTheSameFrontInOptuna() throws {
+        let project = try temporaryDirectory()
+        let out = try sweep(
+            """
+            name: tradeoff
+            cv: {folds: 2}
+            trainer:
+              command: ["\(InteropPython.python)", -c, "import sys, json; x = float(sys.argv[1]); print('@sweep ' + json.dumps(dict(accuracy=x, seconds=abs(x - 0.3), latency_ms=20 * x)))", "{x}"]
+            space: {x: {uniform: [0, 1]}}
+            search: {algorithm: random, trials: 14, seed: 11}
+            objectives: [{metric: accuracy, goal: maximize}, {metric: seconds, goal: minimize}]
+            constraints: [{metric: latency_ms, max: 12}]
+            """, in: project)
+        let export = try FinishedCommand(["export", "out", "--to", "optuna", "sqlite:///multi.db"], directory: project)
+        #expect(export.status == 0, "\(export.transcript)")
+        let optuna = try python(
+            InteropPython.checkParetoFront, ["sqlite:///multi.db", "tradeoff", out.path], in: project)
+        #expect(optuna.contains("pareto ok:"), "\(optuna)")
+    }
 }
 
 /// `sweep export`'s refusals, which need no Python.

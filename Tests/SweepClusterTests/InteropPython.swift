@@ -156,4 +156,33 @@ enum InteropPython {
             assert sorted(theirs["params"].map(str)) == sorted(frame["params"]), (theirs["params"], frame["params"])
         print("cv-results ok:", len(frame), "rows,", len(frame.columns), "columns")
         """
+
+    /// Reads a multi-objective study back: directions, metric names, each complete trial's values
+    /// and constraint against trials.csv, `best_trials` against best.json's front, and its plot.
+    /// Arguments: storage URL, study name, run directory.
+    static let checkParetoFront = """
+        import csv, json, math, sys
+        import optuna
+        from optuna.trial import TrialState
+        storage, name, run = sys.argv[1:4]
+        study = optuna.load_study(study_name=name, storage=storage)
+        assert [d.name for d in study.directions] == ["MAXIMIZE", "MINIMIZE"], study.directions
+        assert study.metric_names == ["accuracy", "seconds"], study.metric_names
+        rows = {int(r["trial"]): r for r in csv.DictReader(open(run + "/trials.csv"))}
+        for trial in study.trials:
+            trial._validate()
+            if trial.state != TrialState.COMPLETE:
+                continue
+            row = rows[trial.number]
+            expected = [float(row["accuracy_mean"]), float(row["seconds_mean"])]
+            assert all(math.isclose(a, b, rel_tol=1e-12) for a, b in zip(trial.values, expected)), (trial.values, row)
+            feasible = float(row["latency_ms_mean"]) <= 12
+            assert (trial.constraints["0"] <= 0) == feasible, (trial.constraints, row)
+        front = sorted(entry["trial"] for entry in json.load(open(run + "/best.json"))["pareto"])
+        ours = sorted(t.number for t in study.best_trials)
+        assert front and ours == front, (ours, front)
+        figure = optuna.visualization.plot_pareto_front(study)
+        assert len(figure.data) > 0
+        print("pareto ok:", len(front), "trials on the front")
+        """
 }
