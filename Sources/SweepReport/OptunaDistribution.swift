@@ -14,12 +14,13 @@ struct OptunaDistribution {
         case .values(let values):
             json = Self.categorical(values)
         case .uniform(let low, let high):
-            json = Self.float(low: low, high: high, log: false)
+            json = Self.float(low: low, high: high, log: false, step: dimension.step)
         case .logUniform(let low, let high):
-            json = Self.float(low: low, high: high, log: true)
+            json = Self.float(low: low, high: high, log: true, step: nil)
         case .int(let low, let high):
+            let step = Int(dimension.step ?? 1)
             json =
-                #"{"name": "IntDistribution", "attributes": {"log": false, "step": 1, "low": \#(low), "high": \#(high)}}"#
+                #"{"name": "IntDistribution", "attributes": {"log": \#(dimension.log), "step": \#(step), "low": \#(low), "high": \#(high)}}"#
         }
     }
 
@@ -28,8 +29,10 @@ struct OptunaDistribution {
         return #"{"name": "CategoricalDistribution", "attributes": {"choices": [\#(list)]}}"#
     }
 
-    static func float(low: Double, high: Double, log: Bool) -> String {
-        #"{"name": "FloatDistribution", "attributes": {"step": null, "low": \#(low), "high": \#(high), "log": \#(log)}}"#
+    static func float(low: Double, high: Double, log: Bool, step: Double?) -> String {
+        let step = step.map { "\($0)" } ?? "null"
+        return
+            #"{"name": "FloatDistribution", "attributes": {"step": \#(step), "low": \#(low), "high": \#(high), "log": \#(log)}}"#
     }
 
     /// The value as optuna stores it (`to_internal_repr`), after checking that the distribution
@@ -48,9 +51,16 @@ struct OptunaDistribution {
             return Double(index)
         case .uniform(let low, let high), .logUniform(let low, let high):
             guard let number = value.number, number >= low, number <= high else { throw outside }
+            // optuna's FloatDistribution holds a stepped value within 1e-8 steps of the grid.
+            if let step = dimension.step {
+                let k = (number - low) / step
+                guard abs(k - k.rounded()) < 1e-8 else { throw outside }
+            }
             return number
         case .int(let low, let high):
-            guard case .int(let number) = value, number >= low, number <= high else { throw outside }
+            guard case .int(let number) = value, number >= low, number <= high,
+                (number - low) % Int(dimension.step ?? 1) == 0
+            else { throw outside }
             return Double(number)
         }
     }

@@ -12,9 +12,9 @@ import SweepCore
 ///   (as optuna values a pruned trial of a single objective); failed → FAIL; still to finish →
 ///   RUNNING once a fold was dispatched, else WAITING.
 /// - params: each active parameter with its distribution from the spec's space (uniform and
-///   log-uniform → FloatDistribution, int → IntDistribution, values → CategoricalDistribution,
-///   a constant → a one-choice CategoricalDistribution), valued in optuna's internal
-///   representation (a float; a categorical's index into its choices).
+///   log-uniform → FloatDistribution with its `step`, int → IntDistribution with its `step` and
+///   `log`, values → CategoricalDistribution, a constant → a one-choice CategoricalDistribution),
+///   valued in optuna's internal representation (a float; a categorical's index into its choices).
 /// - intermediate values: the objective reported at each step by fold 0 (the fold that early
 ///   stopping judges), from the attempt that was counted.
 /// - constraints (`constraints:`): optuna's system attribute `constraints` of a COMPLETE trial,

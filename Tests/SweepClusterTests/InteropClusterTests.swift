@@ -46,7 +46,9 @@ struct InteropClusterTests {
               kind: {values: [good, fair, broken]}
               lr: {loguniform: [0.001, 1]}
               layers: {int: [1, 4]}
-              width: {int: [8, 64], when: {kind: good}}
+              width: {int: [8, 64], log: true, when: {kind: good}}
+              batch: {int: [16, 64], step: 16}
+              dropout: {uniform: [0, 0.5], step: 0.1}
               momentum: 0.9
             early_stopping: {rule: asha, resource: step, min_resource: 1, max_resource: 9, reduction_factor: 3}
             objective: {metric: score, goal: maximize}

@@ -80,4 +80,24 @@ import Testing
         #expect(try int.internalValue(.int(9), trial: 0) == 9)
         #expect(throws: ExportError.self) { try int.internalValue(.double(3), trial: 0) }
     }
+
+    /// `step` and an int's `log` as optuna's FloatDistribution and IntDistribution have them.
+    @Test func stepsAndLogIntsBecomeTheirOptunaAttributes() throws {
+        let stepped = OptunaDistribution(Dimension(name: "x", kind: .uniform(0, 1), step: 0.25))
+        #expect(
+            stepped.json
+                == #"{"name": "FloatDistribution", "attributes": {"step": 0.25, "low": 0.0, "high": 1.0, "log": false}}"#
+        )
+        #expect(try stepped.internalValue(.double(0.75), trial: 0) == 0.75)
+        #expect(throws: ExportError.self) { try stepped.internalValue(.double(0.6), trial: 0) }
+        let batch = OptunaDistribution(Dimension(name: "batch", kind: .int(16, 256), step: 16))
+        #expect(
+            batch.json
+                == #"{"name": "IntDistribution", "attributes": {"log": false, "step": 16, "low": 16, "high": 256}}"#)
+        #expect(try batch.internalValue(.int(48), trial: 0) == 48)
+        #expect(throws: ExportError.self) { try batch.internalValue(.int(50), trial: 0) }
+        let width = OptunaDistribution(Dimension(name: "width", kind: .int(1, 64), log: true))
+        #expect(
+            width.json == #"{"name": "IntDistribution", "attributes": {"log": true, "step": 1, "low": 1, "high": 64}}"#)
+    }
 }
