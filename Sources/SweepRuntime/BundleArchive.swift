@@ -15,7 +15,9 @@ public enum BundleArchive {
     }
 
     /// Packs every regular file under `directory`. Symbolic links are refused: they could point
-    /// outside the directory, and a worker host has no such paths.
+    /// outside the directory, and a worker host has no such paths. Sweep run directories (a
+    /// directory holding `run.db`) are skipped: they are a sweep's output, not the trainer's code,
+    /// and change as it runs, so a `workdir: .` holding `--out runs/x` must still resume.
     public static func pack(directory: URL) throws -> [UInt8] {
         var files: [(path: String, url: URL)] = []
         func walk(_ url: URL, _ prefix: String) throws {
@@ -25,7 +27,9 @@ public enum BundleArchive {
                 let path = prefix.isEmpty ? name : prefix + "/" + name
                 let attributes = try FileManager.default.attributesOfItem(atPath: child.path)
                 switch attributes[.type] as? FileAttributeType {
-                case .typeDirectory?: try walk(child, path)
+                case .typeDirectory?:
+                    if FileManager.default.fileExists(atPath: child.appendingPathComponent("run.db").path) { continue }
+                    try walk(child, path)
                 case .typeRegular?: files.append((path, child))
                 case .typeSymbolicLink?:
                     throw BundleError(

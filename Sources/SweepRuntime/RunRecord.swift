@@ -125,6 +125,26 @@ public final class RunRecord {
     /// Checks that a reloaded sweep is the one this record started: same data and workdir.
     /// (The recorded trials are the truth: the coordinator replays its search from them.)
     public func verify(_ sweep: LoadedSweep) throws -> LoadedSweep {
+        try Self.checkSame(sweep, dataSHA256: dataSHA256, workdirSHA256: workdirSHA256)
+        return sweep.withBudget(trials: lifecycle.trialsBudget, timeLimit: lifecycle.timeLimit)
+    }
+
+    /// Checks, without claiming the directory, that its stored spec still loads and is the sweep
+    /// recorded (same data and workdir): run before a change (a raised budget, a retry) is written,
+    /// so a sweep that cannot resume is left exactly as it was.
+    public static func checkResumable(directory: String) throws {
+        let database = try RunDatabase.openForReading(directory: directory)
+        let row = try database.read { db in try database.restore(db).sweep }
+        let sweep: LoadedSweep
+        do {
+            sweep = try SweepLoader.load(specText: row.specText, specPath: row.specPath)
+        } catch let error as SpecError {
+            throw SweepError(.invalidInput, "the stored spec no longer loads:\n\(error)")
+        }
+        try checkSame(sweep, dataSHA256: row.dataSHA256, workdirSHA256: row.workdirSHA256)
+    }
+
+    static func checkSame(_ sweep: LoadedSweep, dataSHA256: String?, workdirSHA256: String?) throws {
         if let stored = dataSHA256, stored != sweep.dataSHA256 {
             throw RunDatabaseError(
                 description:
@@ -137,7 +157,6 @@ public final class RunRecord {
                     "the trainer's workdir changed since the sweep started; resume needs the same code, or start a new sweep"
             )
         }
-        return sweep.withBudget(trials: lifecycle.trialsBudget, timeLimit: lifecycle.timeLimit)
     }
 
     /// Records how refitting the best configuration went, for the report (`RunReport.write`), which

@@ -43,6 +43,7 @@ struct Resume: ParsableCommand {
     func run() throws {
         let seconds = timeLimit.flatMap(parseDuration)
         if trials != nil || seconds != nil {
+            try RunRecord.checkResumable(directory: directory)
             Console.shared.line(try RunRecord.raiseBudget(directory: directory, trials: trials, timeLimit: seconds))
         } else if let note = try RunRecord.finishedNote(directory: directory) {
             print(note)

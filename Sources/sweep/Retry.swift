@@ -44,6 +44,7 @@ struct Retry: ParsableCommand {
     }
 
     func run() throws {
+        try RunRecord.checkResumable(directory: directory)
         let note = try RunRecord.retry(directory: directory, trials: try numbers())
         Console.shared.line(note)
         try serving.resume(directory: directory)

@@ -147,3 +147,37 @@ struct LifecycleClusterTests {
         #expect(try RunBook(out).count("SELECT count(*) FROM prior_trials") == 6)
     }
 }
+
+/// A sweep that can no longer resume (its workdir changed) is left exactly as it was by
+/// `sweep resume --trials`: the check comes before the raised budget is written. And a run
+/// directory inside the workdir (`workdir: .`, `--out out`) is not part of the workdir.
+@Suite(.serialized)
+struct ExtendGuardClusterTests {
+    @Test func anExtensionThatCannotResumeChangesNothing() throws {
+        let directory = try temporaryDirectory()
+        try "print('@sweep {\"score\": 1}')\n".write(
+            to: directory.appendingPathComponent("train.py"), atomically: true, encoding: .utf8)
+        let spec = """
+            trainer: {command: [python3, train.py], workdir: .}
+            search: {algorithm: random, trials: 2, seed: 1}
+            space: {x: {uniform: [0, 1]}}
+            objective: {metric: score, goal: maximize}
+            """
+        try spec.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let run = try ChildProcess(
+            ["run", "spec.yaml", "--workers", "1", "--slots", "1", "--out", "out", "--heartbeat", "250ms"],
+            directory: directory)
+        #expect(run.awaitExit() == 0, "\(run.stderrLines.joined(separator: "\n"))")
+        let out = directory.appendingPathComponent("out")
+        let extended = try ChildProcess(["resume", out.path, "--trials", "3", "--heartbeat", "250ms"])
+        #expect(extended.awaitExit() == 0, "the run directory inside the workdir is not code: \(extended.stderrLines)")
+
+        try "print('@sweep {\"score\": 2}')\n".write(
+            to: directory.appendingPathComponent("train.py"), atomically: true, encoding: .utf8)
+        let refused = try FinishedCommand(["resume", out.path, "--trials", "5"])
+        #expect(refused.status == 2 && refused.stderr.contains("workdir changed"), "\(refused.transcript)")
+        let book = try RunBook(out)
+        #expect(try book.queue.read { try Int.fetchOne($0, sql: "SELECT trials_budget FROM sweep") } == 3)
+        #expect(try book.queue.read { try String.fetchOne($0, sql: "SELECT status FROM sweep") } == "finished")
+    }
+}

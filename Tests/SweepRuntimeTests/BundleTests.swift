@@ -28,6 +28,20 @@ struct BundleTests {
         #expect(!FileManager.default.fileExists(atPath: target.appendingPathComponent(".git").path))
     }
 
+    /// `workdir: .` with the run directory inside it (`--out runs/x`): the run directory is the
+    /// sweep's output, not the trainer's code; packing it made every resume see a changed workdir.
+    @Test func runDirectoriesInsideTheWorkdirAreNotPacked() throws {
+        let source = try directory()
+        try "print(1)".write(to: source.appendingPathComponent("train.py"), atomically: true, encoding: .utf8)
+        let before = try BundleArchive.pack(directory: source)
+        let run = source.appendingPathComponent("runs/first")
+        try FileManager.default.createDirectory(
+            at: run.appendingPathComponent("logs"), withIntermediateDirectories: true)
+        try "db".write(to: run.appendingPathComponent("run.db"), atomically: true, encoding: .utf8)
+        try "log".write(to: run.appendingPathComponent("logs/task.log"), atomically: true, encoding: .utf8)
+        #expect(try BundleArchive.pack(directory: source) == before)
+    }
+
     @Test func symlinksAreRefusedWhenPacking() throws {
         let source = try directory()
         try FileManager.default.createSymbolicLink(
