@@ -185,7 +185,7 @@ public struct WorkerMachine: Sendable {
         case .drain:
             draining = true
             // Tell the coordinator we have no free slots; it sends nothing new from here on.
-            if isRegistered { sayHello(now: now, into: &actions) }
+            if isRegistered { sayHello(now: now, into: &actions) } else { stopRunning(into: &actions) }
         }
         if draining && running.isEmpty && (unacknowledged.isEmpty || !isRegistered) {
             // Results nobody can acknowledge (the coordinator is gone) are left behind: their
@@ -272,6 +272,7 @@ public struct WorkerMachine: Sendable {
             if now - lastHeard >= livenessIntervals * heartbeatInterval {
                 actions.append(.report(.coordinatorLost(silentFor: now - lastHeard)))
                 actions.append(.reconnect)
+                if draining { stopRunning(into: &actions) }
                 phase = .connecting(lastHello: -.infinity)
                 sayHello(now: now, into: &actions)
             } else if now - lastSent >= heartbeatInterval {
@@ -295,6 +296,15 @@ public struct WorkerMachine: Sendable {
             cachedSweep: cachedSweep,
             running: running.keys.sorted { ($0.trial, $0.fold, $0.attempt) < ($1.trial, $1.fold, $1.attempt) })
         send(.hello(hello), now: now, into: &actions)
+    }
+
+    /// A draining worker without a coordinator stops its tasks rather than wait on them (a hung
+    /// trainer would hold it forever): nobody can take their results, and their leases run again
+    /// elsewhere, which at-least-once execution allows.
+    mutating func stopRunning(into actions: inout [Action]) {
+        for lease in running.keys.sorted(by: { ($0.trial, $0.fold) < ($1.trial, $1.fold) }) {
+            actions.append(.cancel(lease))
+        }
     }
 
     /// Cancels the running tasks of every sweep but `sweepID`: their results can never count.

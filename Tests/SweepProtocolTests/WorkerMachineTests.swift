@@ -112,6 +112,31 @@ extension WorkerMachineTests {
         #expect(drain.contains { if case .exit = $0 { true } else { false } })
     }
 
+    /// Fault campaign seed 462909: a draining worker whose coordinator fell silent waited on a hung
+    /// trainer forever. Nobody can take its results, so it stops its tasks (they run again elsewhere).
+    @Test func aDrainingWorkerWhoseCoordinatorFallsSilentStopsItsTasks() {
+        var m = registered()
+        _ = m.handle(
+            .received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
+        let drain = m.handle(.drain, now: 1.5)
+        #expect(!drain.contains { if case .cancel = $0 { true } else { false } }, "the coordinator still listens")
+        let silent = m.handle(.tick, now: 5)
+        #expect(silent.contains { if case .cancel(lease) = $0 { true } else { false } })
+        let stopped = m.handle(
+            .finished([TaskResult(lease: lease, succeeded: false, duration: 1, metrics: [:], error: "cancelled")]),
+            now: 5.2)
+        #expect(stopped.contains { if case .exit = $0 { true } else { false } })
+    }
+
+    @Test func drainingWhileTheCoordinatorIsAlreadySilentStopsTheTasks() {
+        var m = registered()
+        _ = m.handle(
+            .received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
+        _ = m.handle(.tick, now: 5)  // silent: connecting again, the task still runs
+        let drain = m.handle(.drain, now: 5.1)
+        #expect(drain.contains { if case .cancel(lease) = $0 { true } else { false } })
+    }
+
     @Test func anIdleWorkerSleepsUntilItsNextHeartbeat() {
         var m = registered()  // WELCOME heard at 0.1; HELLO sent at 0
         #expect(m.nextWake == 1.0, "the first heartbeat: one interval after the last send")
