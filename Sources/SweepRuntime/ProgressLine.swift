@@ -46,7 +46,7 @@ struct ProgressLine {
         }
         if spec.isMultiObjective {
             let losses = zip(spec.objectives, means).map { $0.goal == .maximize ? -$1 : $1 }
-            if !front.contains(where: { point in zip(point, losses).allSatisfy { $0 <= $1 } }) {
+            if !front.contains(where: { Pareto.dominates($0, losses) }) {
                 front.removeAll { Pareto.dominates(losses, $0) }
                 front.append(losses)
             }

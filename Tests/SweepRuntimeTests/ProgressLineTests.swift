@@ -41,5 +41,14 @@ struct ProgressLineTests {
         }
         let text = line.text(running: 0, workers: 1, elapsed: 1)
         #expect(text.contains("· pareto front of 2 · best accuracy 0.8 (trial 0)"), "\(text)")
+        // A trial equal to one on the front is on it too, as in best.json and report.md.
+        for fold in 0..<2 {
+            line.add(
+                TaskRecord(
+                    task: TaskID(trial: 3, fold: fold), status: .ok, worker: "w", host: "h", attempt: 1,
+                    duration: 1, metrics: ["accuracy": 0.8, "seconds": 2.0, "ms": 5.0], error: nil))
+        }
+        let equal = line.text(running: 0, workers: 1, elapsed: 1)
+        #expect(equal.contains("· pareto front of 3 ·"), "\(equal)")
     }
 }
