@@ -114,3 +114,16 @@ extension RunDatabase {
         }
     }
 }
+
+extension RunDatabase {
+    /// `sweep retry` after a fix in the trainer's code: the workdir with this hash is the sweep's
+    /// from now on (an event keeps the old one, for the record).
+    func adoptWorkdir(sha256: String, previous: String?) throws {
+        try queueWrite { db in
+            try db.execute(sql: "UPDATE sweep SET workdir_sha256 = ? WHERE id = 1", arguments: [sha256])
+            try db.execute(
+                sql: "INSERT INTO events (at, kind, detail) VALUES (?, 'workdir-changed', ?)",
+                arguments: [Date().timeIntervalSince1970, "\(previous ?? "none") → \(sha256)"])
+        }
+    }
+}

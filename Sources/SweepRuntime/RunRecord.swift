@@ -129,10 +129,23 @@ public final class RunRecord {
         return sweep.withBudget(trials: lifecycle.trialsBudget, timeLimit: lifecycle.timeLimit)
     }
 
+    /// `sweep retry`: the fix may be in the trainer's code, so a changed workdir is adopted (recorded
+    /// in run.db and shipped by its new hash); the data must still be the same. Returns the sweep
+    /// and whether its code changed.
+    public func verifyAdoptingCode(_ sweep: LoadedSweep) throws -> (sweep: LoadedSweep, codeChanged: Bool) {
+        try Self.checkSame(sweep, dataSHA256: dataSHA256, workdirSHA256: nil)
+        var changed = false
+        if let new = sweep.workdirBlob?.sha256, let old = workdirSHA256, new != old {
+            try database.adoptWorkdir(sha256: new, previous: old)
+            changed = true
+        }
+        return (sweep.withBudget(trials: lifecycle.trialsBudget, timeLimit: lifecycle.timeLimit), changed)
+    }
+
     /// Checks, without claiming the directory, that its stored spec still loads and is the sweep
     /// recorded (same data and workdir): run before a change (a raised budget, a retry) is written,
     /// so a sweep that cannot resume is left exactly as it was.
-    public static func checkResumable(directory: String) throws {
+    public static func checkResumable(directory: String, acceptingNewCode: Bool = false) throws {
         let database = try RunDatabase.openForReading(directory: directory)
         let row = try database.read { db in try database.restore(db).sweep }
         let sweep: LoadedSweep
@@ -141,7 +154,7 @@ public final class RunRecord {
         } catch let error as SpecError {
             throw SweepError(.invalidInput, "the stored spec no longer loads:\n\(error)")
         }
-        try checkSame(sweep, dataSHA256: row.dataSHA256, workdirSHA256: row.workdirSHA256)
+        try checkSame(sweep, dataSHA256: row.dataSHA256, workdirSHA256: acceptingNewCode ? nil : row.workdirSHA256)
     }
 
     static func checkSame(_ sweep: LoadedSweep, dataSHA256: String?, workdirSHA256: String?) throws {
@@ -154,7 +167,7 @@ public final class RunRecord {
         if let stored = workdirSHA256, stored != sweep.workdirBlob?.sha256 {
             throw RunDatabaseError(
                 description:
-                    "the trainer's workdir changed since the sweep started; resume needs the same code, or start a new sweep"
+                    "the trainer's workdir changed since the sweep started; resume needs the same code (if the change fixes failed trials, `sweep retry DIR --failed` runs them with it), or start a new sweep"
             )
         }
     }

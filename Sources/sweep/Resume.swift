@@ -91,8 +91,9 @@ struct ResumeOptions: ParsableArguments {
         }
     }
 
-    /// Reopens the run directory's sweep and serves it to its end.
-    func resume(directory: String) throws {
+    /// Reopens the run directory's sweep and serves it to its end (`acceptingNewCode`: `sweep retry`,
+    /// whose fix may be in the trainer's workdir).
+    func resume(directory: String, acceptingNewCode: Bool = false) throws {
         let record = try RunRecord.resume(directory: directory)
         let logger = common.logger("sweep")
         if let elsewhere = record.servedElsewhere {
@@ -105,7 +106,17 @@ struct ResumeOptions: ParsableArguments {
         }
         let loaded: LoadedSweep
         do {
-            loaded = try record.verify(try SweepLoader.load(specText: record.specText, specPath: record.specPath))
+            let reloaded = try SweepLoader.load(specText: record.specText, specPath: record.specPath)
+            if acceptingNewCode {
+                let adopted = try record.verifyAdoptingCode(reloaded)
+                loaded = adopted.sweep
+                if adopted.codeChanged {
+                    logger.notice(
+                        "the trainer's workdir changed since the sweep started: the retried tasks run the new code")
+                }
+            } else {
+                loaded = try record.verify(reloaded)
+            }
         } catch let error as SpecError {
             throw SweepError(.invalidInput, "the stored spec no longer loads:\n\(error)")
         }

@@ -44,9 +44,9 @@ struct Retry: ParsableCommand {
     }
 
     func run() throws {
-        try RunRecord.checkResumable(directory: directory)
+        try RunRecord.checkResumable(directory: directory, acceptingNewCode: true)
         let note = try RunRecord.retry(directory: directory, trials: try numbers())
         Console.shared.line(note)
-        try serving.resume(directory: directory)
+        try serving.resume(directory: directory, acceptingNewCode: true)
     }
 }

@@ -180,4 +180,34 @@ struct ExtendGuardClusterTests {
         #expect(try book.queue.read { try Int.fetchOne($0, sql: "SELECT trials_budget FROM sweep") } == 3)
         #expect(try book.queue.read { try String.fetchOne($0, sql: "SELECT status FROM sweep") } == "finished")
     }
+
+    /// The fix that failed trials need is often in the trainer's code: `sweep retry` adopts the
+    /// changed workdir (where `sweep resume` refuses it) and runs the failed trials with it.
+    @Test func retryRunsFailedTrialsWithTheFixedCode() throws {
+        let directory = try temporaryDirectory()
+        let code = directory.appendingPathComponent("code")
+        try FileManager.default.createDirectory(at: code, withIntermediateDirectories: true)
+        try "exit 3\n".write(to: code.appendingPathComponent("train.sh"), atomically: true, encoding: .utf8)
+        try """
+        trainer: {command: [sh, train.sh], workdir: code}
+        search: {algorithm: random, trials: 2, seed: 1}
+        space: {x: {uniform: [0, 1]}}
+        objective: {metric: score, goal: maximize}
+        limits: {max_attempts: 1}
+        """.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let run = try ChildProcess(
+            ["run", "spec.yaml", "--workers", "1", "--slots", "1", "--out", "out", "--heartbeat", "250ms"],
+            directory: directory)
+        #expect(run.awaitExit() != 0)
+        try "echo '@sweep {\"score\": 1}'\n".write(
+            to: code.appendingPathComponent("train.sh"), atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("out")
+        let retried = try ChildProcess(["retry", out.path, "--failed", "--heartbeat", "250ms"])
+        #expect(retried.awaitExit() == 0, "\(retried.stderrLines.joined(separator: "\n"))")
+        let book = try RunBook(out)
+        let ok = try book.queue.read {
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM results WHERE counted = 1 AND status = 'ok'")
+        }
+        #expect(ok == 2)
+    }
 }
