@@ -11,7 +11,7 @@ extension RunRecord {
     @discardableResult
     public static func raiseBudget(directory: String, trials: Int?, timeLimit: Double?) throws -> String {
         let database = try RunDatabase.openForReading(directory: directory)
-        let patience = try database.read { db in
+        let (patience, budgetBefore) = try database.read { db in
             try RunDatabase.checkNotServed(db, directory: directory)
             let restored = try database.restore(db)
             let spec = try RunDatabase.parseStoredSpec(restored.sweep, path: database.path)
@@ -21,11 +21,23 @@ extension RunRecord {
             try checkRaise(
                 spec: spec, lifecycle: restored.lifecycle, suggested: restored.trials,
                 searched: detail.flatMap(Double.init) ?? 0, trials: trials, timeLimit: timeLimit)
-            return spec.search.stopAfterNoImprovement
+            // A reached target ends the search again at once, whatever the budget.
+            if let target = spec.objective.target,
+                let ended = try String.fetchOne(
+                    db, sql: "SELECT detail FROM events WHERE kind = 'search-ended' ORDER BY id DESC LIMIT 1"),
+                ended.hasPrefix("the target (")
+            {
+                throw SweepError(
+                    .invalidInput,
+                    "\(ended): more budget would end the search again at once (objective.target: \(formatNumber(target))); start a new sweep with a higher target (search.warm_start can start it from this one)"
+                )
+            }
+            return (spec.search.stopAfterNoImprovement, restored.lifecycle.trialsBudget ?? spec.search.trials)
         }
         try RunDatabase.open(directory: directory).raiseBudget(trials: trials, timeLimit: timeLimit)
         let raised = [trials.map { "\($0) trials" }, timeLimit.map { "\(formatNumber($0)) s of search" }]
-        return "raised the budget to "
+        let verb = trials.map { new in budgetBefore.map { new < $0 } ?? false } == true ? "lowered" : "raised"
+        return "\(verb) the budget to "
             + raised.compactMap { $0 }.joined(separator: " and ") + " in all"
             + (patience.map { "; the stop_after_no_improvement count (\($0)) starts again" } ?? "")
     }

@@ -210,4 +210,28 @@ struct ExtendGuardClusterTests {
         }
         #expect(ok == 2)
     }
+
+    /// A sweep that reached its target would end again at once: more budget is refused, saying why.
+    @Test func moreBudgetForASweepThatReachedItsTargetIsRefused() throws {
+        let directory = try temporaryDirectory()
+        try """
+        trainer: {model: noop}
+        cv: {folds: 2}
+        search: {algorithm: random, trials: 4, seed: 1}
+        space: {score: {uniform: [0.6, 0.9]}}
+        objective: {metric: score, goal: maximize, target: 0.5}
+        limits: {max_parallel_trials: 1}
+        """.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let run = try ChildProcess(
+            ["run", "spec.yaml", "--workers", "1", "--slots", "1", "--out", "out", "--heartbeat", "250ms"],
+            directory: directory)
+        #expect(run.awaitExit() == 0, "\(run.stderrLines.joined(separator: "\n"))")
+        let out = directory.appendingPathComponent("out")
+        let refused = try FinishedCommand(["resume", out.path, "--trials", "10"])
+        #expect(
+            refused.status == 2 && refused.stderr.contains("more budget would end the search again at once"),
+            "\(refused.transcript)")
+        let book = try RunBook(out)
+        #expect(try book.queue.read { try Int.fetchOne($0, sql: "SELECT trials_budget FROM sweep") } == nil)
+    }
 }
