@@ -112,6 +112,8 @@ public struct FoldPlan: Sendable, Equatable {
                     let members = order.filter { classes[$0] == label }
                     for row in members.prefix(Int((Double(members.count) * share).rounded())) { taken[row] = true }
                 }
+                // Every class rounded to none: the first shuffled rows (at least one, as promised).
+                if !taken.contains(true) { for row in order.prefix(wanted) { taken[row] = true } }
             } else {
                 for row in order.prefix(wanted) { taken[row] = true }
             }

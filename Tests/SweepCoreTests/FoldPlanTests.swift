@@ -15,6 +15,14 @@ struct FoldPlanTests {
         return cv
     }
 
+    /// A share too small for any class (0.1 % of 178 rows in three classes) still holds one row,
+    /// as `sweep validate` promised: before, holdout validation got no validation rows at all.
+    @Test func aTinyStratifiedShareStillHoldsARow() {
+        let classes = (0..<178).map { $0 % 3 }
+        let plan = FoldPlan.make(rows: 178, cv: cv(1, stratified: true, testSize: 0.001), classes: classes, groups: nil)
+        #expect(plan.split(0).valid.count == 1 && plan.split(0).train.count == 177)
+    }
+
     @Test func groupsNeverStraddleFolds() {
         let groups = (0..<40).map { $0 / 3 }  // 14 groups of up to 3 rows
         let plan = FoldPlan.make(rows: 40, cv: cv(4), classes: nil, groups: groups)
