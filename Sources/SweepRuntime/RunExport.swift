@@ -31,6 +31,10 @@ public enum RunExport {
         let stored = try load(directory: directory)
         let (run, spec) = (stored.run, stored.spec)
         let text = CVResults.csv(run, lowerIsBetter: lowerIsBetter(run.metricNames, spec: spec))
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ExportError(description: "\(file) is a directory; give a file name, e.g. \(file)/cv_results.csv")
+        }
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
         } catch {

@@ -75,7 +75,7 @@ struct MultiObjectiveDriverTests {
             _ = search.foldFinished(trial: trial.number, fold: 0, values: values)
         }
         #expect(search.nextTrial(now: 0) == nil)
-        #expect(search.exhausted == "2 trials in a row finished without improving the best")
+        #expect(search.exhausted == "2 trials in a row finished without changing the Pareto front")
     }
 
     @Test func meansDoNotDependOnTheOrderFoldsArrive() {

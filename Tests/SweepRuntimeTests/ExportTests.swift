@@ -198,6 +198,14 @@ import Testing
         #expect(error?.description.contains(phrase) == true, "\(error?.description ?? "")")
     }
 
+    @Test func cvResultsToADirectoryIsRefusedWithAFileNameToUse() throws {
+        let fixture = try Fixture()
+        let error = #expect(throws: ExportError.self) {
+            try RunExport.cvResults(directory: fixture.run, to: fixture.directory.path)
+        }
+        #expect(error?.description.contains("is a directory; give a file name") == true, "\(error?.description ?? "")")
+    }
+
     @Test func cvResultsHaveScikitLearnsColumnsOneRowPerTrial() throws {
         let fixture = try Fixture()
         let file = fixture.directory.appendingPathComponent("cv.csv").path

@@ -162,7 +162,8 @@ public struct SearchDriver: Sendable {
         } else if let limit = configuration.timeLimit, let startedAt, now - startedAt >= limit {
             exhausted = "the time limit (\(formatNumber(limit)) s) is reached"
         } else if let patience = configuration.stopAfterNoImprovement, finishedSinceImprovement >= patience {
-            exhausted = "\(patience) trials in a row finished without improving the best"
+            let change = configuration.moreObjectives.isEmpty ? "improving the best" : "changing the Pareto front"
+            exhausted = "\(patience) trials in a row finished without \(change)"
         }
     }
 
