@@ -8,15 +8,10 @@ import Testing
 struct CoordinatorTargetAndCapTests {
     let a = PeerID([1]), b = PeerID([2])
 
-    func hello(_ name: String, slots: Int) -> Message {
-        .hello(Hello(workerID: name, incarnation: 1, name: name, host: "h", slots: slots, cachedSweep: 0, running: []))
-    }
+    func hello(_ name: String, slots: Int) -> Message { Kit.hello(name, slots: slots) }
 
     func assigned(_ actions: [CoordinatorMachine.Action], to peer: PeerID) -> [Assignment] {
-        actions.flatMap { action -> [Assignment] in
-            if case .send(peer, .work(_, _, let tasks)) = action { return tasks }
-            return []
-        }
+        Kit.assignments(actions, to: peer)
     }
 
     func added(_ actions: [CoordinatorMachine.Action]) -> [Int] {

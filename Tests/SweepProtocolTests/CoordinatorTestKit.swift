@@ -25,8 +25,13 @@ enum Kit {
     }
 
     static func assigned(_ actions: [CoordinatorMachine.Action], to peer: PeerID) -> [LeaseRef] {
-        actions.flatMap { action -> [LeaseRef] in
-            if case .send(peer, .work(_, _, let tasks)) = action { return tasks.map(\.lease) }
+        assignments(actions, to: peer).map(\.lease)
+    }
+
+    /// The tasks sent to `peer` in WORK messages, with their parameters.
+    static func assignments(_ actions: [CoordinatorMachine.Action], to peer: PeerID) -> [Assignment] {
+        actions.flatMap { action -> [Assignment] in
+            if case .send(peer, .work(_, _, let tasks)) = action { return tasks }
             return []
         }
     }
