@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
@@ -27,15 +31,26 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
         .target(name: "SweepML", dependencies: ["SweepCore", "CKernels"]),
         .target(name: "SweepProtocol", dependencies: ["SweepCore"], exclude: ["PROTOCOL.md"]),
-        .target(name: "SweepReport", dependencies: ["SweepCore"]),
+        .target(name: "SweepReport", dependencies: ["SweepCore", "SweepML"]),
         .target(name: "SweepRuntime", dependencies: [
             "ZeroMQ", "SweepCore", "SweepML", "SweepProtocol", "SweepReport", "CSystemShim",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
+        // The live dashboard, Prometheus metrics and notifications: HTTP beside the sweep, never on
+        // its socket loop.
+        .target(name: "SweepHTTP", dependencies: [
+            "SweepRuntime", "SweepReport", "SweepCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "sweep", dependencies: [
-            "SweepRuntime", "SweepCore", "SweepML", "SweepReport",
+            "SweepRuntime", "SweepCore", "SweepML", "SweepReport", "SweepHTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -49,6 +64,10 @@ let package = Package(
         .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepCore"], exclude: ["Golden"]),
         .testTarget(name: "SweepRuntimeTests", dependencies: [
             "SweepRuntime", "SweepProtocol", "SweepCore", "SweepReport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "SweepHTTPTests", dependencies: [
+            "SweepHTTP", "SweepRuntime", "SweepReport", "SweepCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "SweepClusterTests", dependencies: ["SweepCore", .product(name: "GRDB", package: "GRDB.swift")]),
     ],

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Sweep needs besides the Swift toolchain: libzmq and SQLite (headers + libraries), pkg-config;
+# for the tests, chromium and prometheus from Debian;
 # and, for the interop tests, a Python venv outside the repository with optuna, pandas, plotly and
 # scikit-learn (at $SWEEP_TEST_VENV, default ~/.cache/sweep/interop-venv; set SWEEP_NO_INTEROP_VENV=1 to skip).
 set -euo pipefail
@@ -9,6 +10,12 @@ missing=()
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 # For the multi-host tests (network namespaces): iproute2's `ip`.
 command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
+# For the report and dashboard tests: a real headless browser and a real Prometheus server
+# (set SWEEP_NO_TEST_SERVICES=1 to skip; those tests then skip with a message).
+if [ "${SWEEP_NO_TEST_SERVICES:-0}" != 1 ]; then
+    command -v chromium >/dev/null || missing+=(chromium)
+    command -v prometheus >/dev/null || missing+=(prometheus)
+fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive

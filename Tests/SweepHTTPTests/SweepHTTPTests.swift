@@ -1,0 +1,7 @@
+import Testing
+
+@testable import SweepHTTP
+
+@Suite struct SweepHTTPModuleTests {
+    @Test func theModuleLoads() { _ = SweepHTTP.self }
+}
