@@ -7,14 +7,20 @@ public struct ModelParameter: Sendable {
     public let defaultValue: ParamValue?
     /// The value may not exceed a training fold's row count (k of k-NN): checked against the data.
     public let atMostTrainingRows: Bool
+    /// Which end of its range gives the simpler model, where that is textbook (smaller C of a
+    /// logistic regression, larger alpha of a ridge): a dimension's `simpler:` when the spec
+    /// gives none.
+    public let simpler: Dimension.Simpler?
 
     public init(
-        _ name: String, _ rule: ParamRule, default defaultValue: ParamValue? = nil, atMostTrainingRows: Bool = false
+        _ name: String, _ rule: ParamRule, default defaultValue: ParamValue? = nil, atMostTrainingRows: Bool = false,
+        simpler: Dimension.Simpler? = nil
     ) {
         self.name = name
         self.rule = rule
         self.defaultValue = defaultValue
         self.atMostTrainingRows = atMostTrainingRows
+        self.simpler = simpler
     }
 }
 

@@ -199,13 +199,33 @@ public struct Dimension: Sendable {
     public var step: Double?
     /// `log: true` of an `.int`: sampled uniformly in log space, then rounded.
     public var log: Bool
+    /// `simpler: low | high` of a numeric dimension: which end gives the simpler model (a
+    /// built-in model's default where the direction is textbook), for the one-standard-error rule.
+    public var simpler: Simpler?
 
-    public init(name: String, kind: Kind, condition: Condition? = nil, step: Double? = nil, log: Bool = false) {
+    /// Which end of a numeric range gives the simpler (more regularised, smaller) model.
+    public enum Simpler: String, Sendable, CaseIterable { case low, high }
+
+    public init(
+        name: String, kind: Kind, condition: Condition? = nil, step: Double? = nil, log: Bool = false,
+        simpler: Simpler? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.condition = condition
         self.step = step
         self.log = log
+        self.simpler = simpler
+    }
+
+    /// Whether its values are numbers with an order (a range, or a list of numbers): the
+    /// dimensions `simpler:` may be given on.
+    public var isOrdered: Bool {
+        switch kind {
+        case .uniform, .logUniform, .int: true
+        case .values(let values): values.allSatisfy { $0.number != nil }
+        case .constant: false
+        }
     }
 
     /// The finite list of values, when the dimension has one.

@@ -38,6 +38,7 @@ extension SpecParser {
             }
             dimension.name = name
             dimension.condition = condition
+            if dimension.simpler == nil, dimension.isOrdered { dimension.simpler = model?.parameter(name)?.simpler }
             dimensions.append(dimension)
         }
         guard ok else { return nil }
@@ -102,16 +103,44 @@ extension SpecParser {
             return nil
         }
         var rest = mapping
-        let (stepNode, logNode) = (rest["step"], rest["log"])
-        (rest["step"], rest["log"]) = (nil, nil)
-        guard let kind = parseKind(.mapping(rest), field, rule: rule, &reader) else { return nil }
-        return refine(Dimension(name: "", kind: kind), step: stepNode, log: logNode, field, &reader)
+        let (stepNode, logNode, simplerNode) = (rest["step"], rest["log"], rest["simpler"])
+        (rest["step"], rest["log"], rest["simpler"]) = (nil, nil, nil)
+        guard let kind = parseKind(.mapping(rest), field, rule: rule, &reader),
+            var dimension = refine(Dimension(name: "", kind: kind), step: stepNode, log: logNode, field, &reader)
+        else { return nil }
+        if let simplerNode {
+            guard let simpler = parseSimpler(simplerNode, dimension, "\(field).simpler", &reader) else { return nil }
+            dimension.simpler = simpler
+        }
+        return dimension
+    }
+
+    /// `simpler: low | high` — which end of a numeric dimension gives the simpler model.
+    static func parseSimpler(_ node: Node, _ dimension: Dimension, _ field: String, _ reader: inout NodeReader)
+        -> Dimension.Simpler?
+    {
+        guard dimension.isOrdered else {
+            reader.fail(
+                field, node,
+                "simpler applies to numeric dimensions only ({int: [lo, hi]}, {uniform: [lo, hi]}, {loguniform: [lo, hi]} or {values: [...]} of numbers)"
+            )
+            return nil
+        }
+        guard case .scalar(let scalar) = node, let simpler = Dimension.Simpler(rawValue: scalar.string) else {
+            let got = if case .scalar(let scalar) = node { "'\(scalar.string)'" } else { reader.kindName(node) }
+            reader.fail(
+                field, node,
+                "expected low or high (the end of the range that gives the simpler model, e.g. max_depth: {int: [1, 12], simpler: low}), got \(got)"
+            )
+            return nil
+        }
+        return simpler
     }
 
     static func parseKind(_ node: Node, _ field: String, rule: ParamRule?, _ reader: inout NodeReader) -> Dimension
         .Kind?
     {
-        guard case .mapping = node, let entries = reader.mapping(node, field, allowed: rangeKinds + ["step", "log"])
+        guard case .mapping = node, let entries = reader.mapping(node, field, allowed: rangeKinds + ["step", "log", "simpler"])
         else {
             if case .mapping = node { return nil }
             reader.fail(

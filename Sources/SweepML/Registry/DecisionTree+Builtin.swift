@@ -6,9 +6,9 @@ extension DecisionTree {
     /// `max_features` have no declared default: they depend on the task (see `configured`).
     static let parameters = [
         ModelParameter("criterion", .choice(["gini", "entropy", "squared_error"])),
-        ModelParameter("max_depth", .positiveInt),
-        ModelParameter("min_samples_split", .intAtLeast(2), default: .int(2)),
-        ModelParameter("min_samples_leaf", .positiveInt, default: .int(1)),
+        ModelParameter("max_depth", .positiveInt, simpler: .low),
+        ModelParameter("min_samples_split", .intAtLeast(2), default: .int(2), simpler: .high),
+        ModelParameter("min_samples_leaf", .positiveInt, default: .int(1), simpler: .high),
         ModelParameter("max_features", .maxFeatures),
         ModelParameter("seed", .intAtLeast(0), default: .int(0)),
     ]

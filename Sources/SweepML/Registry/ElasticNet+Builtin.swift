@@ -6,7 +6,7 @@ extension ElasticNet {
         ModelDescription(
             name: "elastic_net", tasks: [.regression],
             parameters: [
-                ModelParameter("alpha", .positive, default: .double(1.0)),
+                ModelParameter("alpha", .positive, default: .double(1.0), simpler: .high),
                 ModelParameter("l1_ratio", .unitInterval, default: .double(0.5)),
                 ModelParameter("max_iter", .positiveInt, default: .int(1000)),
                 ModelParameter("tol", .positive, default: .double(1e-4)),
@@ -20,7 +20,7 @@ extension ElasticNet {
         ModelDescription(
             name: "lasso", tasks: [.regression],
             parameters: [
-                ModelParameter("alpha", .positive, default: .double(1.0)),
+                ModelParameter("alpha", .positive, default: .double(1.0), simpler: .high),
                 ModelParameter("max_iter", .positiveInt, default: .int(1000)),
                 ModelParameter("tol", .positive, default: .double(1e-4)),
             ])

@@ -6,7 +6,7 @@ extension KNearestNeighbors {
         ModelDescription(
             name: "knn", tasks: [.classification, .regression],
             parameters: [
-                ModelParameter("k", .positiveInt, default: .int(5), atMostTrainingRows: true),
+                ModelParameter("k", .positiveInt, default: .int(5), atMostTrainingRows: true, simpler: .high),
                 ModelParameter("weights", .choice(["uniform", "distance"]), default: .string("uniform")),
                 ModelParameter("p", .positive, default: .int(2)),
             ])

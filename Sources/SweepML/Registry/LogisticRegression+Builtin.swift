@@ -6,7 +6,7 @@ extension LogisticRegression {
         ModelDescription(
             name: "logistic_regression", tasks: [.classification],
             parameters: [
-                ModelParameter("C", .positive, default: .double(1.0)),
+                ModelParameter("C", .positive, default: .double(1.0), simpler: .low),
                 ModelParameter("penalty", .choice(["l2", "none"]), default: .string("l2")),
                 ModelParameter("max_iter", .positiveInt, default: .int(100)),
                 ModelParameter("tol", .positive, default: .double(1e-4)),

@@ -10,7 +10,7 @@ extension MultilayerPerceptron {
             parameters: [
                 ModelParameter("hidden_layer_sizes", .layerSizes, default: .int(100)),
                 ModelParameter("activation", .choice(Activation.allCases.map(\.rawValue)), default: .string("relu")),
-                ModelParameter("alpha", .nonNegative, default: .double(1e-4)),
+                ModelParameter("alpha", .nonNegative, default: .double(1e-4), simpler: .high),
                 ModelParameter("learning_rate_init", .positive, default: .double(1e-3)),
                 ModelParameter("batch_size", .positiveInt),  // min(200, rows)
                 ModelParameter("max_iter", .positiveInt, default: .int(200)),

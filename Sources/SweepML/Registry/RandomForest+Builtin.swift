@@ -7,7 +7,7 @@ extension RandomForest {
         ModelDescription(
             name: "random_forest", tasks: [.classification, .regression],
             parameters: DecisionTree.parameters + [
-                ModelParameter("n_estimators", .positiveInt, default: .int(100)),
+                ModelParameter("n_estimators", .positiveInt, default: .int(100), simpler: .low),
                 ModelParameter("bootstrap", .boolean, default: .bool(true)),
             ])
     ) { arguments, x, target, onIteration throws(TrainingError) in

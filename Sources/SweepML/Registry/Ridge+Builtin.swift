@@ -5,7 +5,7 @@ extension Ridge {
     static let builtin = BuiltinModel(
         ModelDescription(
             name: "ridge", tasks: [.regression],
-            parameters: [ModelParameter("alpha", .nonNegative, default: .double(1.0))])
+            parameters: [ModelParameter("alpha", .nonNegative, default: .double(1.0), simpler: .high)])
     ) { arguments, x, target, _ throws(TrainingError) in
         guard case .values(let values) = target else { throw TrainingError.wrongTask(target) }
         return .ridge(Ridge(alpha: arguments.number("alpha")).fit(x, targets: values))

@@ -1,0 +1,128 @@
+/// One regression tree seen as a piecewise-constant function over the search box, with what
+/// fANOVA needs of it: each node's mean over its cell (weighted by volume) and the cell's volume,
+/// the split points per column, and which columns each subtree splits on (optuna's `_FanovaTree`).
+struct FanovaTree {
+    typealias Box = [(low: Double, high: Double)]
+
+    let tree: DecisionTree.Fitted
+    let bounds: Box
+    /// Per node: the volume-weighted mean prediction over its cell, and the cell's volume.
+    var mean: [Double]
+    var volume: [Double]
+    /// Per node: the columns split on anywhere in its subtree (itself included).
+    var splitsOn: [Set<Int>]
+    /// Per column: the cell midpoints and widths between consecutive split points and bounds.
+    var midpoints: [[Double]] = []
+    var widths: [[Double]] = []
+    /// The variance of the tree's prediction over the box (leaves weighted by volume).
+    var variance = 0.0
+
+    init(_ tree: DecisionTree.Fitted, bounds: Box) {
+        self.tree = tree
+        self.bounds = bounds
+        let nodes = tree.feature.count
+        (mean, volume, splitsOn) = (Array(repeating: 0, count: nodes), Array(repeating: 0, count: nodes), [])
+        splitsOn = Array(repeating: [], count: nodes)
+        var box = bounds
+        fillLeaves(0, &box)
+        // Children come after their parent (depth-first growth): fill internal nodes bottom-up.
+        for node in stride(from: nodes - 1, through: 0, by: -1) where tree.feature[node] >= 0 {
+            let (l, r) = (Int(tree.left[node]), Int(tree.right[node]))
+            volume[node] = volume[l] + volume[r]
+            mean[node] = volume[node] > 0 ? (mean[l] * volume[l] + mean[r] * volume[r]) / volume[node] : mean[l]
+            splitsOn[node] = splitsOn[l].union(splitsOn[r]).union([Int(tree.feature[node])])
+        }
+        var splits = Array(repeating: Set<Double>(), count: bounds.count)
+        for node in 0..<nodes where tree.feature[node] >= 0 { splits[Int(tree.feature[node])].insert(tree.threshold[node]) }
+        for (column, values) in splits.enumerated() {
+            let points = [bounds[column].low] + values.sorted() + [bounds[column].high]
+            midpoints.append(zip(points, points.dropFirst()).map { 0.5 * ($0 + $1) })
+            widths.append(zip(points, points.dropFirst()).map { $1 - $0 })
+        }
+        let leaves = (0..<nodes).filter { tree.feature[$0] < 0 }
+        variance = Self.weightedVariance(leaves.map { mean[$0] }, weights: leaves.map { volume[$0] })
+    }
+
+    /// Leaves' values and cell volumes, narrowing `box` on the way down.
+    private mutating func fillLeaves(_ node: Int, _ box: inout Box) {
+        let feature = Int(tree.feature[node])
+        guard feature >= 0 else {
+            mean[node] = tree.values[node]
+            volume[node] = box.reduce(1) { $0 * max(0, $1.high - $1.low) }
+            return
+        }
+        let saved = box[feature]
+        let cut = min(max(tree.threshold[node], saved.low), saved.high)
+        box[feature] = (saved.low, cut)
+        fillLeaves(Int(tree.left[node]), &box)
+        box[feature] = (cut, saved.high)
+        fillLeaves(Int(tree.right[node]), &box)
+        box[feature] = saved
+    }
+
+    /// The variance, over the grid of cells the tree's splits make on `columns`, of the
+    /// prediction averaged over all other columns: the marginal of those columns.
+    func marginalVariance(_ columns: [Int]) -> Double {
+        var values: [Double] = [], weights: [Double] = []
+        var index = Array(repeating: 0, count: columns.count)
+        var point = [Double?](repeating: nil, count: bounds.count)
+        while true {
+            var size = 1.0
+            for (k, column) in columns.enumerated() {
+                point[column] = midpoints[column][index[k]]
+                size *= widths[column][index[k]]
+            }
+            let (value, weight) = marginalized(point, active: Set(columns))
+            values.append(value)
+            weights.append(weight * size)
+            // Next combination (odometer over the columns' cells).
+            var k = columns.count - 1
+            while k >= 0 {
+                index[k] += 1
+                if index[k] < midpoints[columns[k]].count { break }
+                index[k] = 0
+                k -= 1
+            }
+            if k < 0 { break }
+        }
+        return Self.weightedVariance(values, weights: weights)
+    }
+
+    /// The tree's prediction at `point` (nil: marginalised) averaged over the other columns,
+    /// and the weight optuna gives it.
+    private func marginalized(_ point: [Double?], active: Set<Int>) -> (value: Double, weight: Double) {
+        var box = bounds
+        for column in box.indices where point[column] == nil { box[column] = (0, 1) }
+        var stack = [(0, box)]
+        var sum = 0.0, weightSum = 0.0
+        while let top = stack.popLast() {
+            let (node, cell) = top
+            let feature = Int(tree.feature[node])
+            if feature >= 0, let value = point[feature] {
+                var next = cell
+                let cut = min(max(tree.threshold[node], cell[feature].low), cell[feature].high)
+                let goLeft = value <= tree.threshold[node]
+                next[feature] = goLeft ? (cell[feature].low, cut) : (cut, cell[feature].high)
+                stack.append((Int(goLeft ? tree.left[node] : tree.right[node]), next))
+                continue
+            }
+            if feature >= 0, !splitsOn[node].isDisjoint(with: active) {
+                stack.append((Int(tree.right[node]), cell))
+                stack.append((Int(tree.left[node]), cell))
+                continue
+            }
+            let cardinality = cell.reduce(1) { $0 * ($1.high - $1.low) }
+            let weight = cardinality > 0 ? volume[node] / cardinality : 0
+            sum += mean[node] * weight
+            weightSum += weight
+        }
+        return (weightSum > 0 ? sum / weightSum : 0, weightSum)
+    }
+
+    static func weightedVariance(_ values: [Double], weights: [Double]) -> Double {
+        let total = weights.reduce(0, +)
+        guard total > 0 else { return 0 }
+        let average = zip(values, weights).reduce(0) { $0 + $1.0 * $1.1 } / total
+        return zip(values, weights).reduce(0) { $0 + ($1.0 - average) * ($1.0 - average) * $1.1 } / total
+    }
+}
