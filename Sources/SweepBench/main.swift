@@ -44,7 +44,9 @@ if arguments.count > 1 && arguments[1] == "ship" {
     try ShipBench.run(Array(arguments.dropFirst(2)))
     exit(0)
 }
-if arguments.count > 1 && arguments[1] == "importance" { try ImportanceBench.run(Array(arguments.dropFirst(2))); exit(0) }
+if arguments.count > 1 && arguments[1] == "importance" {
+    try ImportanceBench.run(Array(arguments.dropFirst(2))); exit(0)
+}
 if arguments.count > 1 && arguments[1] == "parity" {
     try Parity.run(Array(arguments.dropFirst(2)))
     exit(0)

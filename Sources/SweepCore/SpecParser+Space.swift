@@ -140,7 +140,7 @@ extension SpecParser {
     static func parseKind(_ node: Node, _ field: String, rule: ParamRule?, _ reader: inout NodeReader) -> Dimension
         .Kind?
     {
-        guard case .mapping = node, let entries = reader.mapping(node, field, allowed: rangeKinds + ["step", "log", "simpler"])
+        guard case .mapping = node, let entries = reader.mapping(node, field, allowed: rangeKinds + ["step", "log"])
         else {
             if case .mapping = node { return nil }
             reader.fail(

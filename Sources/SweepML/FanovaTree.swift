@@ -33,7 +33,9 @@ struct FanovaTree {
             splitsOn[node] = splitsOn[l].union(splitsOn[r]).union([Int(tree.feature[node])])
         }
         var splits = Array(repeating: Set<Double>(), count: bounds.count)
-        for node in 0..<nodes where tree.feature[node] >= 0 { splits[Int(tree.feature[node])].insert(tree.threshold[node]) }
+        for node in 0..<nodes where tree.feature[node] >= 0 {
+            splits[Int(tree.feature[node])].insert(tree.threshold[node])
+        }
         for (column, values) in splits.enumerated() {
             let points = [bounds[column].low] + values.sorted() + [bounds[column].high]
             midpoints.append(zip(points, points.dropFirst()).map { 0.5 * ($0 + $1) })
