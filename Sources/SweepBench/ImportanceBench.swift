@@ -5,11 +5,11 @@ import SweepReport
 /// Parameter importance parity (issue 14): the same trials through our fANOVA
 /// (`ParameterImportance.fanova`) and optuna's `FanovaImportanceEvaluator` (Benchmarks/importance.sh).
 ///
-///   sweep-bench importance [--trials 60] [--seed 0] [--out trials.json]
+///   sweep-bench importance [--trials 200] [--seed 0] [--out trials.json]
 ///
-/// Trials are random points of f(x, y, z, lr, kind) = 10·x + 3·y² + 0·z + log10(lr) / 4 + {a: 0,
-/// b: 0.5, c: 1}[kind] with x, y, z uniform on [0, 1], lr log-uniform on [0.001, 1], kind one of
-/// a, b, c (one fold each). Writes the trials and our importances as JSON for the script's
+/// Trials are random points of f(x, y, z, lr, kind) = x + 3·y² + 0·z + log10(lr) / 2 + {a: 0,
+/// b: 1.5, c: 3}[kind] with x, y, z uniform on [0, 1], lr log-uniform on [0.001, 1], kind one of
+/// a, b, c (one fold each): every kind of dimension, with clearly different importances. Writes the trials and our importances as JSON for the script's
 /// optuna side, and prints ours.
 enum ImportanceBench {
     static let space: [SweepCore.Dimension] = [
@@ -22,12 +22,12 @@ enum ImportanceBench {
 
     static func value(_ params: [String: ParamValue]) -> Double {
         let (x, y, lr) = (params["x"]!.number!, params["y"]!.number!, params["lr"]!.number!)
-        let kind = ["a": 0.0, "b": 0.5, "c": 1][params["kind"]!.description]!
-        return 10 * x + 3 * y * y + log10(lr) / 4 + kind
+        let kind = ["a": 0.0, "b": 1.5, "c": 3][params["kind"]!.description]!
+        return x + 3 * y * y + log10(lr) / 2 + kind
     }
 
     static func run(_ arguments: [String]) throws {
-        let count = Int(SearchBench.value("--trials", in: arguments) ?? "60")!
+        let count = Int(SearchBench.value("--trials", in: arguments) ?? "200")!
         let seed = UInt64(SearchBench.value("--seed", in: arguments) ?? "0")!
         var generator = SeededGenerator(seed: seed)
         let uniform = { (generator: inout SeededGenerator) in Double(generator.next() >> 11) / Double(1 << 53) }
