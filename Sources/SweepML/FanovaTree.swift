@@ -14,6 +14,10 @@ struct FanovaTree {
     /// Per column: the cell midpoints and widths between consecutive split points and bounds.
     var midpoints: [[Double]] = []
     var widths: [[Double]] = []
+    /// Per column: the bound, the sorted split points, the bound (cell k is points[k]…points[k + 1]).
+    var points: [[Double]] = []
+    /// Per leaf: its node and its cell (for the one-column marginals).
+    var leafCells: [(node: Int, box: Box)] = []
     /// The variance of the tree's prediction over the box (leaves weighted by volume).
     var variance = 0.0
 
@@ -37,7 +41,9 @@ struct FanovaTree {
             splits[Int(tree.feature[node])].insert(tree.threshold[node])
         }
         for (column, values) in splits.enumerated() {
-            let points = [bounds[column].low] + values.sorted() + [bounds[column].high]
+            let (low, high) = bounds[column]
+            let points = [low] + values.map { min(max($0, low), high) }.sorted() + [high]
+            self.points.append(points)
             midpoints.append(zip(points, points.dropFirst()).map { 0.5 * ($0 + $1) })
             widths.append(zip(points, points.dropFirst()).map { $1 - $0 })
         }
@@ -51,6 +57,7 @@ struct FanovaTree {
         guard feature >= 0 else {
             mean[node] = tree.values[node]
             volume[node] = box.reduce(1) { $0 * max(0, $1.high - $1.low) }
+            leafCells.append((node, box))
             return
         }
         let saved = box[feature]
@@ -65,16 +72,61 @@ struct FanovaTree {
     /// The variance, over the grid of cells the tree's splits make on `columns`, of the
     /// prediction averaged over all other columns: the marginal of those columns.
     func marginalVariance(_ columns: [Int]) -> Double {
+        columns.count == 1 ? marginalVariance(column: columns[0]) : marginalVarianceByTraversal(columns)
+    }
+
+    /// One column's marginal in one pass over the leaves, the same numbers as the traversal:
+    /// at a point of the column, the marginal is the mean of the leaves whose cell holds it,
+    /// each weighted by its volume over the other columns (optuna's weights, leaf by leaf).
+    func marginalVariance(column: Int) -> Double {
+        let points = points[column]
+        guard points.count > 2 else { return 0 }
+        // Difference arrays over the cells: a leaf adds to the cells its interval covers.
+        var sums = [Double](repeating: 0, count: points.count), weights = sums
+        for (node, box) in leafCells {
+            let (a, b) = box[column]
+            guard b > a else { continue }
+            let weight = volume[node] / (b - a)
+            let (first, last) = (Self.lowerBound(points, a), Self.lowerBound(points, b))
+            sums[first] += mean[node] * weight
+            sums[last] -= mean[node] * weight
+            weights[first] += weight
+            weights[last] -= weight
+        }
+        var values: [Double] = [], cellWeights: [Double] = []
+        var (sum, weight) = (0.0, 0.0)
+        for cell in 0..<(points.count - 1) {
+            sum += sums[cell]
+            weight += weights[cell]
+            values.append(weight > 0 ? sum / weight : 0)
+            cellWeights.append(max(0, weight) * widths[column][cell])
+        }
+        return Self.weightedVariance(values, weights: cellWeights)
+    }
+
+    /// The first index whose point is ≥ `value` (the points are sorted).
+    static func lowerBound(_ points: [Double], _ value: Double) -> Int {
+        var (low, high) = (0, points.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if points[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// optuna's `get_marginal_variance`: the tree walked once per cell of the columns' grid.
+    func marginalVarianceByTraversal(_ columns: [Int]) -> Double {
         var values: [Double] = [], weights: [Double] = []
         var index = Array(repeating: 0, count: columns.count)
         var point = [Double?](repeating: nil, count: bounds.count)
+        let active = Set(columns)
         while true {
             var size = 1.0
             for (k, column) in columns.enumerated() {
                 point[column] = midpoints[column][index[k]]
                 size *= widths[column][index[k]]
             }
-            let (value, weight) = marginalized(point, active: Set(columns))
+            let (value, weight) = marginalized(point, active: active)
             values.append(value)
             weights.append(weight * size)
             // Next combination (odometer over the columns' cells).

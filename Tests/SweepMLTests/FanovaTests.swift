@@ -1,3 +1,4 @@
+import Foundation
 import SweepCore
 import Testing
 
@@ -31,6 +32,20 @@ import Testing
         #expect(abs(fanova.marginalVariance([0]) - (0.75 * 3.5 * 3.5 - 2.625 * 2.625)) < 1e-12)
         // Marginal of y: 0.25·0 + 0.75·2 = 1.5 on a quarter of [0, 2], 0.75·4 = 3 on the rest.
         #expect(abs(fanova.marginalVariance([1]) - (0.25 * 2.25 + 0.75 * 9 - 2.625 * 2.625)) < 1e-12)
+    }
+
+    @Test func oneColumnPassMatchesTheTraversal() {
+        let rows = Self.points(80, dimensions: 3, seed: 11)
+        let x = Matrix(rows: rows.count, columns: 3, values: rows.flatMap { $0 })
+        let y = rows.map { 3 * $0[0] + sin(6 * $0[1]) + $0[0] * $0[2] }
+        let forest = RandomForest(trees: 4, tree: DecisionTree(criterion: .squaredError)).fit(x, target: .values(y))
+        for fitted in forest.trees {
+            let tree = FanovaTree(fitted, bounds: [(0, 1), (0, 1.5), (-1, 1)])
+            for column in 0..<3 {
+                let (fast, slow) = (tree.marginalVariance(column: column), tree.marginalVarianceByTraversal([column]))
+                #expect(abs(fast - slow) <= 1e-9 * max(slow, 1e-12), "column \(column): \(fast) vs \(slow)")
+            }
+        }
     }
 
     static func points(_ count: Int, dimensions: Int, seed: UInt64) -> [[Double]] {
