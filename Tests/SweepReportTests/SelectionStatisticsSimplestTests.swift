@@ -29,6 +29,24 @@ import Testing
         #expect(stats.comparisons.map(\.withinOneStandardError) == [true, true, false])
     }
 
+    @Test func sentencesSayItInWords() throws {
+        let stats = try #require(SelectionStatistics.compute(Self.run, space: Self.space, runnersUp: 2))
+        #expect(
+            stats.sentences == [
+                "Trial 0 vs trial 1: 0.01 better on average over 3 shared folds; the same difference on every fold.",
+                "Trial 0 vs trial 2: 0.015 better on average over 3 shared folds; the same difference on every fold.",
+                "Trials 1, 2 are within one standard error (0.02887) of the best; the simplest of them is trial 2 (lowest C (0.1), then lowest max_depth (3)).",
+            ])
+        let tested = try #require(
+            SelectionStatistics.compute(statisticsRun([[0.9, 0.8, 0.7], [0.5, 0.6, 0.4]]), space: []))
+        #expect(
+            tested.sentences == [
+                "Trial 0 vs trial 1: 0.3 better on average over 3 shared folds; paired t-test t = 5.196, p = 0.0351.",
+                "Folds share most of their training rows, so these p-values are optimistic (Nadeau & Bengio 2003): read a small one as a hint, not a proof.",
+                "No other trial is within one standard error (0.05774) of the best.",
+            ])
+    }
+
     @Test func highEndAndASingleDeciderReadAsOneReason() throws {
         var space = Self.space
         space[0].simpler = .high
