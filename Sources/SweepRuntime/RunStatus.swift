@@ -34,11 +34,37 @@ public struct RunStatus: Codable, Sendable {
     /// a fail-fast stop (`kind: detail`, oldest first).
     public var workerHealth: [String] = []
 
-    public struct Best: Codable, Sendable {
+    public struct Best: Codable, Sendable, Equatable {
         public var trial: Int
-        public var params: String
+        /// Name → value; in JSON an object of numbers, strings and booleans as the spec wrote them.
+        public var params: Params
         public var metric: String
         public var mean: Double
+
+        public init(trial: Int, params: Params, metric: String, mean: Double) {
+            self.trial = trial
+            self.params = params
+            self.metric = metric
+            self.mean = mean
+        }
+
+        enum CodingKeys: String, CodingKey { case trial, params, metric, mean }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            trial = try container.decode(Int.self, forKey: .trial)
+            params = try container.decode(ParamsObject.self, forKey: .params).params
+            metric = try container.decode(String.self, forKey: .metric)
+            mean = try container.decode(Double.self, forKey: .mean)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(trial, forKey: .trial)
+            try container.encode(ParamsObject(params), forKey: .params)
+            try container.encode(metric, forKey: .metric)
+            try container.encode(mean, forKey: .mean)
+        }
     }
 
     /// Reads the run database in `directory` read-only: safe while its coordinator runs.
@@ -57,7 +83,7 @@ public struct RunStatus: Codable, Sendable {
         }
         if let best {
             lines.append(
-                "best so far: trial \(best.trial) \(best.params) — \(best.metric) \(String(format: "%.4f", best.mean))")
+                "best so far: trial \(best.trial) \(best.params.json) — \(best.metric) \(String(format: "%.4f", best.mean))")
         }
         if !workerHealth.isEmpty { lines.append("worker health:"); lines += workerHealth.map { "  \($0)" } }
         if !recentEvents.isEmpty { lines.append("recent events:"); lines += recentEvents.map { "  \($0)" } }
@@ -88,50 +114,51 @@ public struct RunStatus: Codable, Sendable {
 extension RunDatabase {
     /// Counts from the database, and the best trial as the report ranks it (`RunSummary.best`).
     /// When the stored spec no longer parses, there is no objective and so no best.
-    func status() throws -> RunStatus {
-        try read { db in
-            func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
-            let restored = try restore(db)
-            let (state, coordinator) = Self.describe(try Self.runState(db))
-            var best: RunStatus.Best?
-            var front: Int?
-            if let spec = try? Self.parseStoredSpec(restored.sweep, path: path) {
-                let summary = try summary(db, restored: restored, spec: spec)
-                if summary.isMultiObjective { front = summary.front.count }
-                if let trial = summary.best, let objective = trial.objective {
-                    best = RunStatus.Best(
-                        trial: trial.trial.number, params: trial.trial.params.json, metric: spec.objective.metric,
-                        mean: objective.mean)
-                }
+    func status() throws -> RunStatus { try read { db in try status(db) } }
+
+    /// The status inside the caller's read transaction (of `restored`, when the caller has it).
+    func status(_ db: Database, restored: Restored? = nil) throws -> RunStatus {
+        func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+        let restored = try restored ?? restore(db)
+        let (state, coordinator) = Self.describe(try Self.runState(db))
+        var best: RunStatus.Best?
+        var front: Int?
+        if let spec = try? Self.parseStoredSpec(restored.sweep, path: path) {
+            let summary = try summary(db, restored: restored, spec: spec)
+            if summary.isMultiObjective { front = summary.front.count }
+            if let trial = summary.best, let objective = trial.objective {
+                best = RunStatus.Best(
+                    trial: trial.trial.number, params: trial.trial.params, metric: spec.objective.metric,
+                    mean: objective.mean)
             }
-            let events = try Row.fetchAll(
-                db, sql: "SELECT at, kind, detail FROM events WHERE kind <> 'search-seconds' ORDER BY id DESC LIMIT 8"
-            )
-            .reversed().map { row -> String in
-                let date = Date(timeIntervalSince1970: row["at"])
-                return
-                    "\(ISO8601DateFormatter().string(from: date)) \(row["kind"] as String): \(row["detail"] as String)"
-            }
-            var status = RunStatus(
-                name: restored.sweep.name, state: state, coordinator: coordinator,
-                trials: try count("SELECT count(*) FROM trials"), tasks: try count("SELECT count(*) FROM tasks"),
-                succeeded: try count("SELECT count(*) FROM results WHERE counted = 1 AND status = 'ok'"),
-                failed: try count("SELECT count(*) FROM results WHERE counted = 1 AND status = 'failed'"),
-                stopped: try count("SELECT count(*) FROM results WHERE counted = 1 AND status = 'pruned'"),
-                pending: try count("SELECT count(*) FROM task_status WHERE status IN ('pending', 'running')"),
-                countedResults: try count("SELECT count(*) FROM results WHERE counted = 1"),
-                duplicates: restored.duplicates, requeued: restored.requeues,
-                workersLost: try count("SELECT count(*) FROM events WHERE kind = 'worker-lost'"),
-                attempts: try count("SELECT count(*) FROM attempts"),
-                resumes: try count("SELECT count(*) FROM events WHERE kind = 'resumed'"),
-                best: best, front: front, recentEvents: events)
-            status.workerHealth = try String.fetchAll(
-                db,
-                sql:
-                    "SELECT kind || ': ' || detail FROM events WHERE kind IN ('worker-paused', 'lease-abandoned', 'worker-refused', 'failed-fast') ORDER BY id DESC LIMIT 20"
-            ).reversed()
-            return status
         }
+        let events = try Row.fetchAll(
+            db, sql: "SELECT at, kind, detail FROM events WHERE kind <> 'search-seconds' ORDER BY id DESC LIMIT 8"
+        )
+        .reversed().map { row -> String in
+            let date = Date(timeIntervalSince1970: row["at"])
+            return
+                "\(ISO8601DateFormatter().string(from: date)) \(row["kind"] as String): \(row["detail"] as String)"
+        }
+        var status = RunStatus(
+            name: restored.sweep.name, state: state, coordinator: coordinator,
+            trials: try count("SELECT count(*) FROM trials"), tasks: try count("SELECT count(*) FROM tasks"),
+            succeeded: try count("SELECT count(*) FROM results WHERE counted = 1 AND status = 'ok'"),
+            failed: try count("SELECT count(*) FROM results WHERE counted = 1 AND status = 'failed'"),
+            stopped: try count("SELECT count(*) FROM results WHERE counted = 1 AND status = 'pruned'"),
+            pending: try count("SELECT count(*) FROM task_status WHERE status IN ('pending', 'running')"),
+            countedResults: try count("SELECT count(*) FROM results WHERE counted = 1"),
+            duplicates: restored.duplicates, requeued: restored.requeues,
+            workersLost: try count("SELECT count(*) FROM events WHERE kind = 'worker-lost'"),
+            attempts: try count("SELECT count(*) FROM attempts"),
+            resumes: try count("SELECT count(*) FROM events WHERE kind = 'resumed'"),
+            best: best, front: front, recentEvents: events)
+        status.workerHealth = try String.fetchAll(
+            db,
+            sql:
+                "SELECT kind || ': ' || detail FROM events WHERE kind IN ('worker-paused', 'lease-abandoned', 'worker-refused', 'failed-fast') ORDER BY id DESC LIMIT 20"
+        ).reversed()
+        return status
     }
 
     /// The state's name for `sweep status`, and the coordinator it names (if not ended).

@@ -29,6 +29,7 @@ struct Coordinator: ParsableCommand {
     var insecure = false
 
     @OptionGroup var common: CommonOptions
+    @OptionGroup var notify: NotifyOptions
 
     func validate() throws {
         if key == nil && !allow.isEmpty {
@@ -56,7 +57,7 @@ struct Coordinator: ParsableCommand {
             options: .init(
                 bind: bind, heartbeatInterval: common.heartbeatSeconds, security: security),
             logger: common.logger("sweep"))
-        try finish(lifecycle)
+        try notify.around(directory: directory, logger: common.logger("sweep")) { try finish(lifecycle) }
     }
 }
 

@@ -78,6 +78,7 @@ struct ResumeOptions: ParsableArguments {
     var insecure = false
 
     @OptionGroup var common: CommonOptions
+    @OptionGroup var notify: NotifyOptions
 
     func check() throws {
         if let workers, !(1...1024).contains(workers) {
@@ -136,6 +137,8 @@ struct ResumeOptions: ParsableArguments {
                     risk: "anyone who can reach that port could join and receive your data")
             }
         }
-        try finish(try SweepLifecycle(sweep: loaded, record: record, options: options, logger: logger))
+        try notify.around(directory: directory, logger: logger) {
+            try finish(try SweepLifecycle(sweep: loaded, record: record, options: options, logger: logger))
+        }
     }
 }

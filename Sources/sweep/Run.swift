@@ -22,6 +22,7 @@ struct Run: ParsableCommand {
     var keepTaskDirs = false
 
     @OptionGroup var common: CommonOptions
+    @OptionGroup var notify: NotifyOptions
 
     func validate() throws {
         guard workers >= 1 && workers <= 1024 else {
@@ -46,6 +47,6 @@ struct Run: ParsableCommand {
                 bind: "tcp://127.0.0.1:*", heartbeatInterval: common.heartbeatSeconds,
                 localWorkers: local),
             logger: common.logger("sweep"))
-        try finish(lifecycle)
+        try notify.around(directory: directory, logger: common.logger("sweep")) { try finish(lifecycle) }
     }
 }
