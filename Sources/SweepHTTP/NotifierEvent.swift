@@ -75,7 +75,9 @@ public struct NotifierEvent: Encodable, Sendable, Equatable {
         sweep = status.name
         runDirectory = directory
         best = status.best.map {
-            Best(trial: $0.trial, params: ParamsObject($0.params), metric: $0.metric, value: $0.mean.isFinite ? $0.mean : nil)
+            Best(
+                trial: $0.trial, params: ParamsObject($0.params), metric: $0.metric,
+                value: $0.mean.isFinite ? $0.mean : nil)
         }
         trials = Trials(
             suggested: status.trials, planned: snapshot.plannedTasks.map { $0 / max(1, snapshot.folds) })

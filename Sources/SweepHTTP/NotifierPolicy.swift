@@ -112,7 +112,8 @@ public struct NotifierPlan: Sendable {
 public enum NotifierURLs {
     public static func parse(_ texts: [String]) throws -> [URL] {
         try texts.map { text in
-            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+                ["http", "https"].contains(scheme),
                 let host = url.host, !host.isEmpty
             else {
                 throw NotifierURLError(

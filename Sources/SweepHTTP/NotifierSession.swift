@@ -31,6 +31,7 @@ public final class NotifierSession: Sendable {
     /// Starts watching `directory` (its run.db must exist). Throws when it cannot be read.
     public init(directory: String, urls: [URL], options: Options = Options(), logger: Logger) throws {
         let watcher = try RunWatcher(directory: directory)
+        _ = try watcher.poll()  // the baseline: what is there now is not news
         let notifier = Notifier(urls: urls, retry: options.retry, logger: logger)
         loop = Task.detached {
             await Self.watch(watcher, notifier: notifier, options: options, logger: logger)
@@ -85,7 +86,9 @@ public final class NotifierSession: Sendable {
         }
         look()
         throttle.end()
-        if let snapshot = watcher.last ?? (try? watcher.read()), let (kind, reason) = plan.final(state: snapshot.status.state) {
+        if let snapshot = watcher.last ?? (try? watcher.read()),
+            let (kind, reason) = plan.final(state: snapshot.status.state)
+        {
             notifier.send(NotifierEvent(kind, snapshot: snapshot, directory: watcher.directory, reason: reason))
         }
         await notifier.finish(within: options.finalWait)

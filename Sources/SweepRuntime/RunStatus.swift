@@ -83,7 +83,8 @@ public struct RunStatus: Codable, Sendable {
         }
         if let best {
             lines.append(
-                "best so far: trial \(best.trial) \(best.params.json) — \(best.metric) \(String(format: "%.4f", best.mean))")
+                "best so far: trial \(best.trial) \(best.params.json) — \(best.metric) \(String(format: "%.4f", best.mean))"
+            )
         }
         if !workerHealth.isEmpty { lines.append("worker health:"); lines += workerHealth.map { "  \($0)" } }
         if !recentEvents.isEmpty { lines.append("recent events:"); lines += recentEvents.map { "  \($0)" } }

@@ -49,7 +49,8 @@ extension RunDatabase {
             ).intersection(workers)
             let running = try Int.fetchOne(db, sql: "SELECT count(*) FROM task_status WHERE status = 'running'") ?? 0
             return RunSnapshot(
-                status: status, running: running, folds: try Int.fetchOne(db, sql: "SELECT folds FROM sweep") ?? 1, workers: workers.count, busyWorkers: busy.count,
+                status: status, running: running, folds: try Int.fetchOne(db, sql: "SELECT folds FROM sweep") ?? 1,
+                workers: workers.count, busyWorkers: busy.count,
                 plannedTasks: planned, timeLimit: timeLimit,
                 searchSeconds: try Self.searchSeconds(db, sessionStart: sessionStart, now: now, state: status.state),
                 sessionStart: sessionStart,

@@ -30,7 +30,9 @@ import Testing
         let best = try #require(events.last?["best"] as? [String: Any])
         #expect(best["trial"] as? Int == bestJSON["trial"] as? Int)
         #expect(best["value"] as? Double == bestJSON["mean"] as? Double)
-        #expect(NSDictionary(dictionary: best["params"] as? [String: Any] ?? [:]).isEqual(to: bestJSON["params"] as? [String: Any] ?? [:]))
+        #expect(
+            NSDictionary(dictionary: best["params"] as? [String: Any] ?? [:]).isEqual(
+                to: bestJSON["params"] as? [String: Any] ?? [:]))
         #expect(events.last?["run_directory"] as? String == "out" && events.last?["sweep"] as? String == "noop-test")
         #expect((events.last?["text"] as? String)?.hasPrefix("sweep 'noop-test' finished") == true)
     }
@@ -45,7 +47,8 @@ import Testing
         #expect(run.status == 0, "\(run.transcript)")
         #expect(run.stderr.contains("not delivered"), "\(run.transcript)")
         let bad = try FinishedCommand(
-            ["run", "spec.yaml", "--out", "other", "--notify", url, "--notify", "ftp://hooks.example"], directory: directory)
+            ["run", "spec.yaml", "--out", "other", "--notify", url, "--notify", "ftp://hooks.example"],
+            directory: directory)
         #expect(bad.status == 2 && bad.stderr.contains("'ftp://hooks.example'"), "\(bad.transcript)")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("other").path))
     }
@@ -71,7 +74,8 @@ import Testing
         // Make it a sweep still running on another host, two tasks short of its end.
         let queue = try DatabaseQueue(path: directory.appendingPathComponent("out/run.db").path)
         let held = try queue.write { db -> [Row] in
-            try db.execute(sql: "UPDATE sweep SET status = 'running', coordinator_host = 'elsewhere', finished_at = NULL")
+            try db.execute(
+                sql: "UPDATE sweep SET status = 'running', coordinator_host = 'elsewhere', finished_at = NULL")
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM results WHERE trial = 3")
             try db.execute(sql: "DELETE FROM results WHERE trial = 3")
             return rows
@@ -96,7 +100,8 @@ import Testing
         #expect(watch.awaitStdout(containing: "tasks    8/8 counted"), "\(watch.stdout)")
         #expect(watch.stdout.contains("best     trial 3"))
         try queue.write { db in
-            try db.execute(sql: "UPDATE sweep SET status = 'finished', finished_at = ?", arguments: [Date().timeIntervalSince1970])
+            try db.execute(
+                sql: "UPDATE sweep SET status = 'finished', finished_at = ?", arguments: [Date().timeIntervalSince1970])
         }
         #expect(watch.awaitExit(timeout: 30) == 0, "\(watch.stdout)")
         #expect(watch.stdout.contains("sweep 'noop-test': finished"))
@@ -111,7 +116,8 @@ private final class HookServer: @unchecked Sendable {  // safe: `bodies` guarded
     let port: Int
 
     init() throws {
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -143,10 +149,13 @@ private final class HookServer: @unchecked Sendable {  // safe: `bodies` guarded
         var buffer = Data()
         let separator = Data("\r\n\r\n".utf8)
         while true {
-            while buffer.range(of: separator) == nil { guard receive(connection, &buffer) else { return finish(connection) } }
+            while buffer.range(of: separator) == nil {
+                guard receive(connection, &buffer) else { return finish(connection) }
+            }
             let end = buffer.range(of: separator)!
             let head = String(decoding: buffer[buffer.startIndex..<end.lowerBound], as: UTF8.self).lowercased()
-            let length = head.components(separatedBy: "\r\n").first { $0.hasPrefix("content-length:") }
+            let length =
+                head.components(separatedBy: "\r\n").first { $0.hasPrefix("content-length:") }
                 .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
             buffer.removeSubrange(buffer.startIndex..<end.upperBound)
             while buffer.count < length { guard receive(connection, &buffer) else { return finish(connection) } }

@@ -52,7 +52,8 @@ import Testing
     }
 
     @Test func onlyHTTPAndHTTPSURLsWithAHostAreAccepted() throws {
-        #expect(try NotifierURLs.parse(["https://hooks.slack.com/services/T/B/X", "http://127.0.0.1:8080/hook"]).count == 2)
+        #expect(
+            try NotifierURLs.parse(["https://hooks.slack.com/services/T/B/X", "http://127.0.0.1:8080/hook"]).count == 2)
         for bad in ["ftp://example.com/x", "hooks.example.com/sweep", "http://", "not a url"] {
             #expect(throws: NotifierURLError.self) { try NotifierURLs.parse([bad]) }
         }

@@ -16,7 +16,8 @@ import Testing
         let database: RunDatabase
 
         init() throws {
-            let root = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-notify-\(UUID().uuidString)")
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "sweep-notify-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             let spec = root.appendingPathComponent("spec.yaml").path
             try """
@@ -62,13 +63,13 @@ import Testing
             directory: run.directory, urls: [try #require(URL(string: server.url))],
             options: Self.options(newBestInterval: 60), logger: Logger(label: "test"))
         try run.complete(0)
-        let first = server.awaitRequests(1)
+        let first = await server.awaitRequests(1)
         #expect(first.first?.json?["event"] as? String == "new_best")
         #expect((first.first?.json?["best"] as? [String: Any])?["trial"] as? Int == 0)
         for number in 1..<4 { try run.complete(number) }  // within the 60 s: held, coalesced
         run.database.finished(complete: true, wallSeconds: 1)
         try run.database.commit()
-        let all = server.awaitRequests(2)
+        let all = await server.awaitRequests(2)
         await session.stop()
         let events = server.requests.map { $0.json?["event"] as? String }
         #expect(events == ["new_best", "finished"], "\(events)")
@@ -83,7 +84,7 @@ import Testing
             directory: run.directory, urls: [try #require(URL(string: server.url))],
             options: Self.options(newBestInterval: 0), logger: Logger(label: "test"))
         try run.complete(0)
-        server.awaitRequests(1)
+        await server.awaitRequests(1)
         await session.stop()
         let events = server.requests.compactMap { $0.json }
         #expect(events.map { $0["event"] as? String } == ["new_best", "failed"])

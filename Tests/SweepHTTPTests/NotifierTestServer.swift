@@ -30,13 +30,16 @@ final class NotifierTestServer: @unchecked Sendable {  // safe: state guarded by
 
     init(replies: [Reply] = []) throws {
         script = replies
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(listener, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -54,13 +57,15 @@ final class NotifierTestServer: @unchecked Sendable {  // safe: state guarded by
         return recorded
     }
 
-    /// Waits until `count` requests arrived (the timeout only bounds a failing test).
+    /// Waits until `count` requests arrived, without holding a thread of the test's task pool
+    /// (the notifier under test needs it); the deadline only bounds a failing test.
     @discardableResult
-    func awaitRequests(_ count: Int, timeout: Double = 30) -> [Request] {
+    func awaitRequests(_ count: Int, timeout: Double = 30) async -> [Request] {
         let deadline = Date().addingTimeInterval(timeout)
-        condition.lock(); defer { condition.unlock() }
-        while recorded.count < count && condition.wait(until: deadline) {}
-        return recorded
+        while requests.count < count && Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return requests
     }
 
     func close() {
@@ -111,7 +116,8 @@ final class NotifierTestServer: @unchecked Sendable {  // safe: state guarded by
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         let length = Int(headers["content-length"] ?? "0") ?? 0
         buffer.removeSubrange(buffer.startIndex..<headEnd.upperBound)
@@ -119,7 +125,8 @@ final class NotifierTestServer: @unchecked Sendable {  // safe: state guarded by
         let body = buffer.prefix(length)
         buffer.removeFirst(length)
         return Request(
-            method: start.first ?? "", path: start.count > 1 ? start[1] : "", headers: headers, body: Data(body), at: Date())
+            method: start.first ?? "", path: start.count > 1 ? start[1] : "", headers: headers, body: Data(body),
+            at: Date())
     }
 
     private static func receive(_ connection: Int32, into buffer: inout Data) -> Bool {

@@ -42,7 +42,9 @@ import Testing
         #expect(json["event"] as? String == "finished" && json["sweep"] as? String == "iris")
         #expect(json["run_directory"] as? String == "runs/iris-1")
         let best = try #require(json["best"] as? [String: Any])
-        #expect(best["trial"] as? Int == 9 && best["metric"] as? String == "accuracy" && best["value"] as? Double == 0.96667)
+        #expect(
+            best["trial"] as? Int == 9 && best["metric"] as? String == "accuracy" && best["value"] as? Double == 0.96667
+        )
         let params = try #require(best["params"] as? [String: Any])
         #expect(params["C"] as? Double == 0.1 && params["kernel"] as? String == "rbf")
         let trials = try #require(json["trials"] as? [String: Any])
@@ -90,7 +92,7 @@ import Testing
 
         let slow = Notifier(urls: [url], retry: Self.retry(attempts: 4, timeout: 60), logger: Self.logger)
         slow.send(Self.event())
-        server.awaitRequests(3)
+        await server.awaitRequests(3)
         let started = Date()
         #expect(await slow.finish(within: 0.5) == false)
         #expect(Date().timeIntervalSince(started) < 30, "the final wait, not the request's 60 s timeout, ended it")
@@ -102,10 +104,10 @@ import Testing
         let deadURL = try #require(URL(string: dead.url))
         dead.close()
         let notifier = Notifier(
-            urls: [deadURL, try #require(URL(string: live.url))], retry: Self.retry(attempts: 2), logger: Self.logger)
+            urls: [deadURL, try #require(URL(string: live.url))], retry: Self.retry(attempts: 2, timeout: 1), logger: Self.logger)
         notifier.send(Self.event(.newBest))
         notifier.send(Self.event())
-        #expect(live.awaitRequests(2).map { $0.json?["event"] as? String } == ["new_best", "finished"])
+        #expect(await live.awaitRequests(2).map { $0.json?["event"] as? String } == ["new_best", "finished"])
         #expect(await notifier.finish(within: 10) == false, "the dead URL never answered")
     }
 }

@@ -16,12 +16,16 @@ import Testing
     ) -> RunSnapshot {
         let status = RunStatus(
             name: "s", state: state, coordinator: nil, trials: 10, tasks: 20, succeeded: counted, failed: 0, stopped: 0,
-            pending: 20 - counted, countedResults: counted, duplicates: 0, requeued: 0, workersLost: 0, attempts: counted,
+            pending: 20 - counted, countedResults: counted, duplicates: 0, requeued: 0, workersLost: 0,
+            attempts: counted,
             resumes: 0,
-            best: best.map { RunStatus.Best(trial: $0.trial, params: Params(["x": .int($0.trial)]), metric: "m", mean: $0.mean) },
+            best: best.map {
+                RunStatus.Best(trial: $0.trial, params: Params(["x": .int($0.trial)]), metric: "m", mean: $0.mean)
+            },
             front: nil, recentEvents: [])
         return RunSnapshot(
-            status: status, running: 0, folds: 2, workers: 2, busyWorkers: 1, plannedTasks: planned, timeLimit: timeLimit,
+            status: status, running: 0, folds: 2, workers: 2, busyWorkers: 1, plannedTasks: planned,
+            timeLimit: timeLimit,
             searchSeconds: searchSeconds, sessionStart: 0, recent: recent, failedFast: failedFast, readAt: 100)
     }
 
