@@ -104,7 +104,8 @@ import Testing
         let deadURL = try #require(URL(string: dead.url))
         dead.close()
         let notifier = Notifier(
-            urls: [deadURL, try #require(URL(string: live.url))], retry: Self.retry(attempts: 2, timeout: 1), logger: Self.logger)
+            urls: [deadURL, try #require(URL(string: live.url))], retry: Self.retry(attempts: 2, timeout: 1),
+            logger: Self.logger)
         notifier.send(Self.event(.newBest))
         notifier.send(Self.event())
         #expect(await live.awaitRequests(2).map { $0.json?["event"] as? String } == ["new_best", "finished"])
