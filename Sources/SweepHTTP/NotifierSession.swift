@@ -16,7 +16,7 @@ public final class NotifierSession: Sendable {
         public var retry: NotifierRetry
 
         public init(
-            pollInterval: Double = 1, newBestInterval: Double = 30, finalWait: Double = 10,
+            pollInterval: Double = 2, newBestInterval: Double = 30, finalWait: Double = 10,
             retry: NotifierRetry = NotifierRetry()
         ) {
             self.pollInterval = pollInterval

@@ -36,7 +36,9 @@ extension RunDatabase {
             let timeLimit = restored.lifecycle.timeLimit ?? spec?.search.timeLimit
             let sessionStart =
                 try Double.fetchOne(db, sql: "SELECT max(at) FROM events WHERE kind IN ('started', 'resumed')") ?? now
-            let workers = try Self.connectedWorkers(db, since: sessionStart)
+            // An ended sweep has no workers, whether or not their leaving was recorded.
+            let live = status.state == "running" || status.state == "unknown"
+            let workers = live ? try Self.connectedWorkers(db, since: sessionStart) : []
             let busy = try Set(
                 Row.fetchAll(
                     db,

@@ -39,9 +39,8 @@ import Testing
 
     @Test func aDeadEndpointCostsTheSweepNothingAndABadURLIsRefusedUpFront() throws {
         let directory = try Self.project()
-        let dead = try HookServer()
+        let dead = try HookServer(listening: false)  // refuses connections, and keeps its port
         let url = dead.url
-        dead.close()
         let run = try FinishedCommand(
             ["run", "spec.yaml", "--workers", "1", "--out", "out", "--notify", url], directory: directory, timeout: 120)
         #expect(run.status == 0, "\(run.transcript)")
@@ -115,7 +114,7 @@ private final class HookServer: @unchecked Sendable {  // safe: `bodies` guarded
     private var bodies: [Data] = []
     let port: Int
 
-    init() throws {
+    init(listening: Bool = true) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
         var address = sockaddr_in()
@@ -125,11 +124,13 @@ private final class HookServer: @unchecked Sendable {  // safe: `bodies` guarded
         var length = size
         let ok = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, size) == 0 && listen(listener, 16) == 0 && getsockname(listener, $0, &length) == 0
+                bind(listener, $0, size) == 0 && (!listening || listen(listener, 16) == 0)
+                    && getsockname(listener, $0, &length) == 0
             }
         }
         guard ok else { throw POSIXError(.EADDRINUSE) }
         port = Int(UInt16(bigEndian: address.sin_port))
+        guard listening else { return }
         Thread.detachNewThread { [self] in
             while case let connection = accept(listener, nil, nil), connection >= 0 {
                 Thread.detachNewThread { [self] in serve(connection) }
@@ -140,7 +141,7 @@ private final class HookServer: @unchecked Sendable {  // safe: `bodies` guarded
     var url: String { "http://127.0.0.1:\(port)/hook" }
     var requests: [Data] { lock.withLock { bodies } }
 
-    func close() {
+    deinit {
         shutdown(listener, Int32(SHUT_RDWR))
         Glibc.close(listener)
     }

@@ -28,7 +28,9 @@ final class NotifierTestServer: @unchecked Sendable {  // safe: state guarded by
     private var held: [Int32] = []
     private var closed = false
 
-    init(replies: [Reply] = []) throws {
+    /// `listening: false` holds the port without accepting: connections to it are refused, and
+    /// no other test's server can take the port meanwhile.
+    init(replies: [Reply] = [], listening: Bool = true) throws {
         script = replies
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
@@ -41,13 +43,13 @@ final class NotifierTestServer: @unchecked Sendable {  // safe: state guarded by
                 bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard bound == 0, listen(listener, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
+        guard bound == 0, !listening || listen(listener, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
         }
         port = Int(UInt16(bigEndian: address.sin_port))
-        Thread.detachNewThread { [self] in acceptLoop() }
+        if listening { Thread.detachNewThread { [self] in acceptLoop() } }
     }
 
     var url: String { "http://127.0.0.1:\(port)/hook" }
@@ -88,10 +90,11 @@ final class NotifierTestServer: @unchecked Sendable {  // safe: state guarded by
         }
     }
 
-    /// Serves one connection: request after request (keep-alive), until the client closes it.
+    /// Serves one request per connection, then closes it: no keep-alive connection outlives this
+    /// server and reaches a later test's server that got the same port.
     private func serve(_ connection: Int32) {
         var buffer = Data()
-        while let request = Self.readRequest(connection, buffer: &buffer) {
+        if let request = Self.readRequest(connection, buffer: &buffer) {
             condition.lock()
             recorded.append(request)
             let reply = script.isEmpty ? .status(200) : script.removeFirst()
@@ -99,7 +102,8 @@ final class NotifierTestServer: @unchecked Sendable {  // safe: state guarded by
             condition.broadcast()
             condition.unlock()
             guard case .status(let code) = reply else { return }
-            let answer = "HTTP/1.1 \(code) Scripted\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok"
+            let answer =
+                "HTTP/1.1 \(code) Scripted\r\nContent-Length: 2\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nok"
             _ = answer.utf8CString.withUnsafeBufferPointer { send(connection, $0.baseAddress, $0.count - 1, 0) }
         }
         Glibc.close(connection)

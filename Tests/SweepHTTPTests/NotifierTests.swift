@@ -100,9 +100,8 @@ import Testing
 
     @Test func everyURLGetsItsOwnCopyAndADeadOneDoesNotHoldUpTheOthers() async throws {
         let live = try NotifierTestServer()
-        let dead = try NotifierTestServer()
+        let dead = try NotifierTestServer(listening: false)
         let deadURL = try #require(URL(string: dead.url))
-        dead.close()
         let notifier = Notifier(
             urls: [deadURL, try #require(URL(string: live.url))], retry: Self.retry(attempts: 2, timeout: 1),
             logger: Self.logger)

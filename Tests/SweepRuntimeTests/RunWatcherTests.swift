@@ -99,12 +99,17 @@ import Testing
         fixture.count(1, 0, score: 2, worker: "w2")
         fixture.count(1, 1, score: 2, worker: "w2")
         database.event("worker-lost", "w1@h: no heartbeat for 3 s")
+        try database.commit()
+        let second = try #require(try watcher.poll())
+        #expect(second.events.map(\.kind) == ["new-best"])
+        #expect(second.snapshot.status.best?.params == Params(["score": .int(2)]))
+        #expect(second.snapshot.workers == 1 && second.snapshot.busyWorkers == 0, "w1 was lost; w2 has no task")
+
         database.finished(complete: true, wallSeconds: 1)
         try database.commit()
         let last = try #require(try watcher.poll())
-        #expect(last.events.map(\.kind) == ["new-best", "finished"])
-        #expect(last.snapshot.status.best?.params == Params(["score": .int(2)]))
-        #expect(last.snapshot.isEnded && last.snapshot.workers == 1 && last.snapshot.busyWorkers == 0)
+        #expect(last.events.map(\.kind) == ["finished"])
+        #expect(last.snapshot.isEnded && last.snapshot.workers == 0, "an ended sweep has no workers")
     }
 }
 
