@@ -3,17 +3,21 @@ import Glibc
 import SweepCore
 import SweepReport
 
-/// Writes a run directory: results.csv, trials.csv, best.json, report.md and a copy of the spec.
+/// Writes a run directory: results.csv, trials.csv, best.json, report.md, report.html and a copy
+/// of the spec.
 /// Each file replaces the old one atomically (see `atomicWrite`): a reader sees the old file or
 /// the new one, never half of one, and a crash never leaves none.
 public enum RunDirectory {
-    static func write(_ run: RunSummary, specText: String, specFileName: String, to directory: String) throws {
+    static func write(
+        _ run: RunSummary, specText: String, specFileName: String, html: String, to directory: String
+    ) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var files: [(String, String)] = [
             ("results.csv", CSVWriter.results(run)),
             ("trials.csv", CSVWriter.trials(run)),
             ("best.json", try BestJSON.render(run)),
             ("report.md", MarkdownReport.render(run)),
+            ("report.html", html),
         ]
         if let plot = ParetoPlot.svg(run) { files.append(("pareto.svg", plot)) }
         if !specText.isEmpty { files.append((specFileName, specText)) }

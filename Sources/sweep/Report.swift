@@ -5,20 +5,23 @@ import SweepRuntime
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Rewrite a run directory's report.md, trials.csv, results.csv, best.json and spec from its run.db.",
+        abstract:
+            "Rewrite a run directory's report.md, report.html, trials.csv, results.csv, best.json and spec from its run.db.",
         discussion: """
             Works for a finished sweep, a running one (run.db is only read; the coordinator never waits) and one \
-            whose coordinator crashed (the report says it is incomplete). Prints the report, or best.json with --format json.
+            whose coordinator crashed (the report says it is incomplete). Prints the report, best.json with \
+            --format json, or the path of report.html with --format html (open it in a browser: it is one \
+            self-contained file).
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case md, json
+        case md, json, html
     }
 
     @Argument(help: "The run directory (it holds run.db).")
     var directory: String
 
-    @Option(help: "What to print: the markdown report (md) or best.json (json).")
+    @Option(help: "What to print: the markdown report (md), best.json (json) or the path of report.html (html).")
     var format: Format = .md
 
     func run() throws {
@@ -26,6 +29,7 @@ struct Report: ParsableCommand {
         switch format {
         case .md: print(MarkdownReport.render(summary), terminator: "")
         case .json: print(try BestJSON.render(summary), terminator: "")
+        case .html: print((directory as NSString).appendingPathComponent("report.html"))
         }
     }
 }

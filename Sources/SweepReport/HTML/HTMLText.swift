@@ -1,0 +1,77 @@
+import SweepCore
+
+/// Text and numbers as `report.html` writes them: every string that came from a user, a
+/// trainer or a worker escaped, every number at 4 significant digits.
+enum HTMLText {
+    /// The text with `& < > " '` as character references: safe in element content and in
+    /// quoted attribute values alike.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// A number at 4 significant digits (see `Significant`).
+    static func number(_ value: Double) -> String { Significant.format(value) }
+
+    /// "0.9533 ± 0.01234"; the spread left out for one fold.
+    static func meanStd(_ stats: MeanStd) -> String {
+        number(stats.mean) + (stats.spread.map { " ± " + number($0) } ?? "")
+    }
+
+    /// Seconds as "15.14 s", "12.5 min" or "3.2 h".
+    static func duration(_ seconds: Double) -> String {
+        if seconds >= 7200 { return number(seconds / 3600) + " h" }
+        if seconds >= 120 { return number(seconds / 60) + " min" }
+        return number(seconds) + " s"
+    }
+
+    /// A parameter value: numbers at 4 significant digits, text escaped.
+    static func param(_ value: ParamValue) -> String {
+        switch value {
+        case .double(let number): self.number(number)
+        default: escape(value.description)
+        }
+    }
+
+    /// `C=0.1 kernel=rbf`, each value as `param` shows it, in a `<code>`.
+    static func params(_ params: Params) -> String {
+        "<code>" + params.entries.map { escape($0.name) + "=" + param($0.value) }.joined(separator: " ") + "</code>"
+    }
+
+    /// "1 trial" / "3 trials".
+    static func count(_ value: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(Significant.grouped(value)) \(value == 1 ? noun : plural ?? noun + "s")"
+    }
+
+    /// "14, 13 and 12".
+    static func list(_ items: [String]) -> String {
+        guard items.count > 1 else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " and " + items.last!
+    }
+
+    /// A table: a header row and body rows of ready-made cells. `numeric` names the columns
+    /// aligned right.
+    static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int> = [], caption: String? = nil)
+        -> String
+    {
+        func cell(_ tag: String, _ index: Int, _ text: String) -> String {
+            numeric.contains(index) ? "<\(tag) class=\"num\">\(text)</\(tag)>" : "<\(tag)>\(text)</\(tag)>"
+        }
+        var out = "<div class=\"scroll\"><table>"
+        if let caption { out += "<caption>\(caption)</caption>" }
+        out += "<thead><tr>" + header.enumerated().map { cell("th", $0, $1) }.joined() + "</tr></thead><tbody>\n"
+        for row in rows { out += "<tr>" + row.enumerated().map { cell("td", $0, $1) }.joined() + "</tr>\n" }
+        return out + "</tbody></table></div>\n"
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import SweepCore
+import SweepReport
+
+/// What `report.html` shows beyond the summary, from the same read transaction, so both are one
+/// snapshot of a sweep that may still be running: every attempt with its result, the
+/// intermediate values, the coordinator's events. Reads tables every schema version has (v2 on).
+extension RunDatabase {
+    /// The summary, the details and the search space, read together (see `storedRun`).
+    func storedReport() throws -> (stored: StoredRun, details: ReportDetails, space: [Dimension]) {
+        try read { db in
+            let restored = try restore(db)
+            let spec = try Self.parseStoredSpec(restored.sweep, path: path)
+            let stored = StoredRun(
+                summary: try summary(db, restored: restored, spec: spec), specText: restored.sweep.specText,
+                specFileName: Self.specFileName(restored.sweep.specPath))
+            return (stored, try Self.details(db), spec.space)
+        }
+    }
+
+    /// Attempts, intermediate values (of each task's latest reporting attempt) and events.
+    static func details(_ db: Database) throws -> ReportDetails {
+        let startedAt = try Double.fetchOne(db, sql: "SELECT created_at FROM sweep WHERE id = 1") ?? 0
+        var details = ReportDetails(startedAt: startedAt, attempts: try attempts(db))
+        let reports = try Row.fetchAll(db, sql: "SELECT trial, fold, attempt, step, value FROM reports ORDER BY id")
+            .map { row in
+                (
+                    task: TaskID(trial: row["trial"], fold: row["fold"]), attempt: row["attempt"] as Int,
+                    step: row["step"] as Int, value: row["value"] as Double
+                )
+            }
+        details.intermediate = latestAttempts(reports)
+        details.events = try Row.fetchAll(
+            db, sql: "SELECT at, kind, detail FROM events WHERE kind != 'search-seconds' ORDER BY id"
+        ).map { ReportDetails.Event(at: $0["at"], kind: $0["kind"], detail: $0["detail"]) }
+        return details
+    }
+
+    /// Every dispatch, with the result that came back for it: the counted one, else another
+    /// (a failure set aside by `sweep retry`), else a late duplicate (no status: its task was
+    /// counted from another attempt). No result: lost, re-queued, or still running.
+    static func attempts(_ db: Database) throws -> [ReportDetails.Attempt] {
+        struct Key: Hashable {
+            var trial: Int
+            var fold: Int
+            var attempt: Int
+        }
+        var results: [Key: Row] = [:]
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT trial, fold, attempt, status, duration, counted, received_at FROM results
+                ORDER BY counted, status != 'duplicate', id
+                """)
+        for row in rows { results[Key(trial: row["trial"], fold: row["fold"], attempt: row["attempt"])] = row }
+        return try Row.fetchAll(
+            db,
+            sql:
+                "SELECT trial, fold, attempt, worker, host, dispatched_at FROM attempts ORDER BY dispatched_at, trial, fold"
+        ).map { row in
+            let key = Key(trial: row["trial"], fold: row["fold"], attempt: row["attempt"])
+            var attempt = ReportDetails.Attempt(
+                task: TaskID(trial: key.trial, fold: key.fold), attempt: key.attempt, worker: row["worker"],
+                host: row["host"], dispatchedAt: row["dispatched_at"])
+            if let result = results[key] {
+                attempt.receivedAt = result["received_at"]
+                let status: String = result["status"]
+                attempt.status = TaskStatus(rawValue: status)
+                attempt.duration = status == "duplicate" ? nil : result["duration"]
+                attempt.counted = result["counted"] as Int == 1
+            }
+            return attempt
+        }
+    }
+
+    /// The values of each task's latest attempt that reported any: an earlier attempt's values
+    /// (lost with its worker) would draw a second curve for the same task.
+    static func latestAttempts(
+        _ reports: [(task: TaskID, attempt: Int, step: Int, value: Double)]
+    ) -> [ReportDetails.Intermediate] {
+        var latest: [TaskID: Int] = [:]
+        for report in reports { latest[report.task] = max(latest[report.task] ?? report.attempt, report.attempt) }
+        return reports.filter { latest[$0.task] == $0.attempt }.map {
+            ReportDetails.Intermediate(task: $0.task, step: $0.step, value: $0.value)
+        }
+    }
+}

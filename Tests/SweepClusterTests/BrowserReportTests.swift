@@ -1,0 +1,173 @@
+import Foundation
+import Glibc
+import Testing
+
+/// report.html in a real headless browser (Debian's `chromium`): a real sweep on the iris data,
+/// then the page opened from disk, its DOM dumped and its console read, and a screenshot taken.
+/// Skipped, with the reason, where chromium is missing or cannot start.
+@Suite(.serialized, .enabled(if: Chromium.unavailableReason == nil, "\(Chromium.unavailableReason ?? "")"))
+struct BrowserReportTests {
+    static let trials = 8
+    static let folds = 3
+
+    /// A finished grid sweep of `trials` logistic regressions × `folds` folds on iris.
+    static func runIrisSweep() throws -> (directory: URL, out: URL) {
+        let directory = try temporaryDirectory()
+        let iris = SweepClusterTests.repository.appendingPathComponent("examples/datasets/iris.csv").path
+        try """
+        name: iris-browser
+        data: {path: \(iris), target: target, task: classification}
+        cv: {folds: \(folds), stratified: true, shuffle: true, seed: 0}
+        trainer: {model: logistic_regression}
+        search: {algorithm: grid}
+        space: {C: {values: [0.001, 0.01, 0.03, 0.1, 0.3, 1, 10, 100]}}
+        objective: {metric: accuracy, goal: maximize}
+        """.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let run = try ChildProcess(["run", "spec.yaml", "--workers", "2", "--out", "out"], directory: directory)
+        #expect(run.awaitExit() == 0, "\(run.stderrLines.joined(separator: "\n"))")
+        return (directory, directory.appendingPathComponent("out"))
+    }
+
+    @Test func theReportOfARealSweepOpensInChromiumWithEveryFigureAndNoConsoleError() throws {
+        let (directory, out) = try Self.runIrisSweep()
+        let page = out.appendingPathComponent("report.html")
+        let source = try String(contentsOf: page, encoding: .utf8)
+        for outside in ["<script", "src=\"http", "href=\"http", "url(", "@import"] {
+            #expect(!source.contains(outside), "report.html fetches nothing and runs nothing: found \(outside)")
+        }
+
+        // A page with a script error first: proves the console check sees errors at all.
+        let broken = directory.appendingPathComponent("broken.html")
+        try "<!DOCTYPE html><p>x</p><script>undefinedFunction()</script>".write(
+            to: broken, atomically: true, encoding: .utf8)
+        let control = try Chromium.open(broken, scratch: directory)
+        #expect(!control.consoleLines.isEmpty, "chromium's console log is read: \(control.stderr.suffix(2000))")
+
+        let loaded = try Chromium.open(page, scratch: directory)
+        #expect(loaded.status == 0, "\(loaded.stderr.suffix(2000))")
+        #expect(loaded.consoleLines.isEmpty, "console messages: \(loaded.consoleLines)")
+        let dom = loaded.stdout
+        #expect(dom.contains("<title>Sweep report: iris-browser</title>"))
+        for id in ["summary", "best", "all-trials", "failures", "workers"] {
+            #expect(dom.contains("<section id=\"\(id)\">"), "section \(id) in the DOM")
+        }
+        let trialsTable = Self.between(dom, "<section id=\"all-trials\">", "</section>")
+        #expect(Self.count("<tr><td", in: trialsTable) == Self.trials, "one row per trial")
+        Self.checkFigures(source: source, dom: dom)
+
+        let screenshot = directory.appendingPathComponent("report.png")
+        let shot = try Chromium.screenshot(page, to: screenshot, scratch: directory)
+        #expect(shot.status == 0, "\(shot.stderr.suffix(2000))")
+        let png = try Data(contentsOf: screenshot)
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a PNG")
+        #expect(png.count > 20_000, "a page with content, not a blank one (\(png.count) bytes)")
+        print("BrowserReportTests: screenshot at \(screenshot.path) (\(png.count) bytes)")
+    }
+
+    /// Every figure of the file is in the DOM with as many marks as the file drew (so the SVG
+    /// parsed whole), and the plots that draw one mark per trial have at least that many.
+    static func checkFigures(source: String, dom: String) {
+        let ids = figureIDs(source)
+        print("BrowserReportTests: figures \(ids.isEmpty ? "none yet" : ids.joined(separator: ", "))")
+        for id in ids {
+            let inFile = count("class=\"mark\"", in: svg(source, id))
+            let inDOM = count("class=\"mark\"", in: svg(dom, id))
+            #expect(inDOM == inFile, "figure \(id): \(inDOM) marks in the DOM, \(inFile) in the file")
+            #expect(inDOM > 0, "figure \(id) has marks")
+            #expect(dom.contains("<figure id=\"\(id)\""), "figure \(id) is anchored")
+            // One point (or line) per trial at least; tighten to exact counts once the plots settle.
+            if id == "history" || id == "parallel" || id.hasPrefix("slice-") {
+                #expect(inDOM >= trials, "figure \(id): \(inDOM) marks for \(trials) trials")
+            }
+        }
+    }
+
+    /// The `data-figure` ids of the page, in order.
+    static func figureIDs(_ html: String) -> [String] {
+        html.components(separatedBy: "data-figure=\"").dropFirst().compactMap { $0.split(separator: "\"").first }
+            .map(String.init)
+    }
+
+    /// The `<svg …>` element of one figure.
+    static func svg(_ html: String, _ id: String) -> String {
+        guard let start = html.range(of: "data-figure=\"\(id)\"") else { return "" }
+        let rest = html[start.lowerBound...]
+        return String(rest[..<(rest.range(of: "</svg>")?.upperBound ?? rest.endIndex)])
+    }
+
+    static func between(_ text: String, _ start: String, _ end: String) -> String {
+        guard let from = text.range(of: start) else { return "" }
+        let rest = text[from.upperBound...]
+        return String(rest[..<(rest.range(of: end)?.lowerBound ?? rest.endIndex)])
+    }
+
+    static func count(_ needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
+}
+
+/// Debian's headless chromium, run once per page with its own profile; stdout and stderr go to
+/// files (a DOM dump is larger than a pipe holds).
+enum Chromium {
+    static let path: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    /// Why the browser tests cannot run here, or nil.
+    static let unavailableReason: String? = {
+        guard path != nil else { return "chromium is not installed (scripts/setup.sh installs it)" }
+        do {
+            let probe = try run(["--dump-dom", "about:blank"], scratch: temporaryDirectory())
+            guard probe.status == 0, probe.stdout.contains("<html") else {
+                return "chromium cannot start here (exit \(probe.status)): \(probe.stderr.suffix(400))"
+            }
+            return nil
+        } catch {
+            return "chromium cannot start here: \(error)"
+        }
+    }()
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        /// Lines the page wrote to its console (script errors among them): none on a good page.
+        var consoleLines: [String] { stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init) }
+    }
+
+    /// Loads the file and dumps its DOM after scripts (none) ran; network lookups fail by rule.
+    static func open(_ file: URL, scratch: URL) throws -> Outcome {
+        try run(["--enable-logging=stderr", "--v=0", "--dump-dom", file.absoluteString], scratch: scratch)
+    }
+
+    static func screenshot(_ file: URL, to png: URL, scratch: URL) throws -> Outcome {
+        try run(["--screenshot=\(png.path)", "--window-size=1200,3000", file.absoluteString], scratch: scratch)
+    }
+
+    static func run(_ arguments: [String], scratch: URL, timeout: Double = 90) throws -> Outcome {
+        let name = UUID().uuidString
+        let (outPath, errPath) = (
+            scratch.appendingPathComponent("\(name).out"), scratch.appendingPathComponent("\(name).err")
+        )
+        FileManager.default.createFile(atPath: outPath.path, contents: nil)
+        FileManager.default.createFile(atPath: errPath.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path ?? "/usr/bin/chromium")
+        process.arguments =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
+                "--user-data-dir=\(scratch.appendingPathComponent("profile-\(name)").path)",
+                "--host-resolver-rules=MAP * ~NOTFOUND",
+            ] + arguments
+        process.standardOutput = try FileHandle(forWritingTo: outPath)
+        process.standardError = try FileHandle(forWritingTo: errPath)
+        let done = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in done.signal() }
+        try process.run()
+        if done.wait(timeout: .now() + timeout) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            done.wait()
+        }
+        return Outcome(
+            status: process.terminationStatus, stdout: try String(contentsOf: outPath, encoding: .utf8),
+            stderr: try String(contentsOf: errPath, encoding: .utf8))
+    }
+}
