@@ -73,7 +73,7 @@ import Testing
         let fixture = try RunDatabaseFixture()
         fixture.database.trialAdded(fixture.trial(0, 1))
         try fixture.database.commit()
-        try """
+        try #"""
         trial,fold,attempt,worker,step,metric,value
         0,0,1,w1,1,score,0.5
         0,0,1,w1,1,loss,9
@@ -82,10 +82,13 @@ import Testing
         0,0,2,w2,1,score,0.25
         0,0,2,w2,2,score,0.125
         0,0,2,w2,3,sco
-        """.write(toFile: fixture.run + "/progress.csv", atomically: true, encoding: .utf8)
+        """#.write(toFile: fixture.run + "/progress.csv", atomically: true, encoding: .utf8)
         let details = try RunReport.loadForHTML(directory: fixture.run).details
-        #expect(details.intermediate.map(\.task) == [TaskID(trial: 0, fold: 1), TaskID(trial: 0, fold: 1),
-            TaskID(trial: 0, fold: 0), TaskID(trial: 0, fold: 0)])
+        #expect(
+            details.intermediate.map(\.task) == [
+                TaskID(trial: 0, fold: 1), TaskID(trial: 0, fold: 1),
+                TaskID(trial: 0, fold: 0), TaskID(trial: 0, fold: 0),
+            ])
         #expect(details.intermediate.map(\.value) == [0.75, 0.875, 0.25, 0.125])
         #expect(ReportDetails.csvFields("0,1,\"w, \"\"odd\"\"\",2") == ["0", "1", "w, \"odd\"", "2"])
     }
@@ -107,7 +110,8 @@ import Testing
         let html = try fixture.file("report.html")
         #expect(html.contains("<strong>Running.</strong>"))
         #expect(html.contains("<pre>line 11\n"), "the failed task's log tail")
-        #expect(html.contains("<td><code>lost</code></td><td>gone</td><td class=\"num\">0</td><td class=\"num\">1</td>"))
+        #expect(
+            html.contains("<td><code>lost</code></td><td>gone</td><td class=\"num\">0</td><td class=\"num\">1</td>"))
         // The coordinator goes on writing while a report has the database open for reading.
         let reader = try RunDatabase.openForReading(directory: fixture.run)
         try reader.read { _ in
