@@ -8,7 +8,7 @@ import SweepReport
 /// intermediate values, the coordinator's events. Reads tables every schema version has (v2 on).
 extension RunDatabase {
     /// The summary, the details and the search space, read together (see `storedRun`).
-    func storedReport() throws -> (stored: StoredRun, details: ReportDetails, space: [Dimension]) {
+    func storedReport() throws -> (stored: StoredRun, details: ReportDetails, space: [SweepCore.Dimension]) {
         try read { db in
             let restored = try restore(db)
             let spec = try Self.parseStoredSpec(restored.sweep, path: path)

@@ -29,7 +29,7 @@ public enum RunReport {
         render(try loadForHTML(directory: directory), live: live)
     }
 
-    typealias Loaded = (stored: StoredRun, details: ReportDetails, space: [Dimension])
+    typealias Loaded = (stored: StoredRun, details: ReportDetails, space: [SweepCore.Dimension])
 
     /// The summary and details from one read transaction, then the logs beside run.db.
     static func loadForHTML(directory: String) throws -> Loaded {
@@ -48,7 +48,7 @@ public enum RunReport {
     }
 
     /// The statistics, importance and plots of the page: the one place they are computed.
-    static func analyze(_ summary: RunSummary, details: ReportDetails, space: [Dimension]) -> (
+    static func analyze(_ summary: RunSummary, details: ReportDetails, space: [SweepCore.Dimension]) -> (
         statistics: SelectionStatistics?, importance: ParameterImportance?, figures: [Figure]
     ) {
         // Switched on once the stats and plots parts are on main:

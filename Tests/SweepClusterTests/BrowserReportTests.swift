@@ -147,8 +147,8 @@ enum Chromium {
         let (outPath, errPath) = (
             scratch.appendingPathComponent("\(name).out"), scratch.appendingPathComponent("\(name).err")
         )
-        FileManager.default.createFile(atPath: outPath.path, contents: nil)
-        FileManager.default.createFile(atPath: errPath.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path ?? "/usr/bin/chromium")
         process.arguments =

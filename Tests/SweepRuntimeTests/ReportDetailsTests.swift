@@ -45,7 +45,7 @@ import Testing
             try Double.fetchOne($0, sql: "SELECT created_at FROM sweep")
         }
         #expect(details.startedAt == created && details.startedAt > 0)
-        #expect(details.attempts.count == 6)
+        #expect(details.attempts.count == 5)
         let byKey = Dictionary(uniqueKeysWithValues: details.attempts.map { ("\($0.task) #\($0.attempt)", $0) })
         let lost = try #require(byKey["\(TaskID(trial: 0, fold: 1)) #1"])
         #expect(lost.worker == "lost" && lost.host == "gone" && lost.receivedAt == nil && lost.status == nil)
@@ -140,7 +140,7 @@ import Testing
                     """)
         }
         let details = try RunReport.loadForHTML(directory: fixture.run).details
-        #expect(details.attempts.count == 6 && details.intermediate.count == 2 && details.logTails.count == 1)
+        #expect(details.attempts.count == 5 && details.intermediate.count == 2 && details.logTails.count == 1)
         let html = try RunReport.html(directory: fixture.run)
         #expect(html.contains("<strong>Stopped.</strong>") && html.contains("Trial 0: <code>score=1</code>"))
         #expect(try queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 2, "reading does not migrate")
