@@ -171,3 +171,64 @@ enum Chromium {
             stderr: try String(contentsOf: errPath, encoding: .utf8))
     }
 }
+
+/// `sweep report DIR --format html` by the built binary on a sweep that is running, then on the
+/// same sweep after its coordinator was killed: the page says which, and shows the failures
+/// counted so far with their output tails, escaped.
+@Suite(.serialized)
+struct HTMLReportClusterTests {
+    /// Fold 1 of every odd trial fails, writing markup to stderr.
+    static let spec = """
+        name: html-states
+        cv: {folds: 2}
+        trainer: {command: [sh, -c, 'sleep 0.3; if [ "$SWEEP_FOLD" = 1 ] && [ $(( SWEEP_TRIAL % 2 )) = 1 ]; then echo "bad </pre><script>alert(1)</script> input" >&2; exit 3; fi; echo "@sweep {{\\"value\\": $(( {x} * 100 + SWEEP_FOLD ))}}"']}
+        search: {algorithm: random, trials: 10, seed: 3}
+        space: {x: {int: [1, 1000]}}
+        objective: {metric: value, goal: maximize}
+        limits: {max_attempts: 1}
+        """
+
+    /// Waits until the run database counts a failed task (bounded, polled).
+    static func awaitFailure(_ out: URL, timeout: Double = 120) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let failed =
+                (try? RunBook(out).count("SELECT count(*) FROM results WHERE counted = 1 AND status = 'failed'"))
+            if (failed ?? 0) > 0 { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    @Test func theHTMLReportOfARunningSweepThenOfOneWhoseCoordinatorWasKilled() throws {
+        let (coordinator, endpoint, out) = try startCoordinator(Self.spec, heartbeat: "250ms")
+        let worker = try ChildProcess([
+            "worker", "--connect", endpoint, "--slots", "1", "--name", "w", "--heartbeat", "250ms",
+        ])
+        defer { worker.stop() }
+        #expect(Self.awaitFailure(out))
+        let page = out.appendingPathComponent("report.html")
+        let running = try ReportClusterTests.report([out.path, "--format", "html"])
+        #expect(running.status == 0, "\(running.stderr)")
+        #expect(running.stdout == page.path + "\n", "prints where report.html is")
+        let snapshot = try String(contentsOf: page, encoding: .utf8)
+        let pid = coordinator.process.processIdentifier
+        #expect(snapshot.contains("<strong>Running.</strong> The coordinator (pid \(pid) on "))
+        #expect(!snapshot.contains("<script"))
+        #expect(snapshot.contains("bad &lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt; input"))
+        #expect(snapshot.contains("<div class=\"log\" id=\"log-"), "the failed task's output tail")
+        #expect(RunBook.awaitCounted(out, atLeast: 8), "the coordinator goes on while and after the report reads")
+
+        coordinator.signal(SIGKILL)
+        _ = coordinator.awaitExit()
+        let crashed = try ReportClusterTests.report([out.path, "--format", "html"])
+        #expect(crashed.status == 0, "\(crashed.stderr)")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(html.contains("<strong>Interrupted: incomplete.</strong> The coordinator (pid \(pid) on "))
+        #expect(html.contains("<code>sweep resume</code> on this run directory continues it"))
+        let failures = BrowserReportTests.between(html, "<section id=\"failures\">", "</section>")
+        let rows = BrowserReportTests.count("<tr><td", in: failures)
+        #expect(rows > 0 && BrowserReportTests.count("<div class=\"log\"", in: failures) == rows, "a tail per failure")
+        #expect(try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8).contains("INCOMPLETE"))
+    }
+}

@@ -121,7 +121,7 @@ struct HTMLSections {
             ["at", "event", "detail"],
             shown.map {
                 [
-                    "+" + HTMLText.duration(max(0, $0.at - details.startedAt)), HTMLText.escape($0.kind),
+                    HTMLText.clock($0.at - details.startedAt), HTMLText.escape($0.kind),
                     HTMLText.escape($0.detail),
                 ]
             },

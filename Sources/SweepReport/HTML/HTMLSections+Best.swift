@@ -63,11 +63,12 @@ extension HTMLSections {
     /// The paired tests against the runners-up and the one-standard-error rule, in words and a table.
     func statisticsWords(_ statistics: SelectionStatistics?) -> String {
         guard let statistics, !statistics.comparisons.isEmpty else {
-            if run.folds < 2 || (run.best?.foldScores.count ?? 0) < 2 {
+            if (run.best?.foldScores.count ?? 0) < 2 {
                 return "<p class=\"note\">One fold per trial: there is no spread to test the best against "
                     + "the runners-up with.</p>\n"
             }
-            return "<p class=\"note\">No runner-up to compare the best with.</p>\n"
+            let contenders = run.isMultiObjective ? run.front : run.feasibleRanked
+            return contenders.count < 2 ? "<p class=\"note\">No runner-up to compare the best with.</p>\n" : ""
         }
         var out = "<p>" + oneStandardErrorWords(statistics) + "</p>\n"
         let distinct = statistics.comparisons.filter { ($0.pValue ?? 1) < 0.05 }.map { "\($0.trial)" }

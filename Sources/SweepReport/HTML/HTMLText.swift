@@ -36,6 +36,12 @@ enum HTMLText {
         return number(seconds) + " s"
     }
 
+    /// Time since the sweep started, to the millisecond below a minute: "+0.292 s", "+12.5 min".
+    static func clock(_ seconds: Double) -> String {
+        let since = max(0, seconds)
+        return "+" + duration(since < 120 ? (since * 1000).rounded() / 1000 : since)
+    }
+
     /// A parameter value: numbers at 4 significant digits, text escaped.
     static func param(_ value: ParamValue) -> String {
         switch value {
