@@ -223,7 +223,9 @@ import Testing
         let run = RunSummary(
             name: "big", objective: Objective(metric: "y", goal: .maximize), metricNames: ["y"], folds: 1,
             trials: trials, records: records, wallSeconds: 1, state: .finished)
-        let table = try #require(Self.section(Self.render(run), "all-trials"))
+        let section = try #require(Self.section(Self.render(run), "all-trials"))
+        #expect(section.contains("(250 trials in all); the last 50 of 250:"))
+        let table = try #require(section.components(separatedBy: "<h3>Every trial</h3>").last)
         #expect(Self.occurrences("<tr><td", in: table) == HTMLSections.trialRowLimit)
         #expect(table.contains("<tr><td class=\"num\">1</td><td class=\"num\">249</td>"), "the best first")
         #expect(table.contains("The best 200 of 250 trials are shown; <code>trials.csv</code>"))

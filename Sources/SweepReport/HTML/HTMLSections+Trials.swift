@@ -39,12 +39,32 @@ extension HTMLSections {
             return row
         }
         let numericColumns = Set([0, 1] + (0..<run.objectives.count).map { 3 + (split ? names.count : 1) + $0 })
-        var out = HTMLText.table(header, rows, numeric: numericColumns)
+        var out = improvementsTable() + HTMLText.table(header, rows, numeric: numericColumns)
         if ordered.count > Self.trialRowLimit {
             out += "<p class=\"note\">The best \(Self.trialRowLimit) of \(Significant.grouped(ordered.count)) "
             out += "trials are shown; <code>trials.csv</code> in the run directory lists every one.</p>\n"
         }
         return out
+    }
+
+    /// The trials that improved on the best so far, in suggestion order: how the search went.
+    func improvementsTable() -> String {
+        let improvements = run.improvements
+        guard improvements.count > 1 else { return "" }
+        let limit = 50
+        let rows = improvements.suffix(limit).map { summary in
+            [
+                "\(summary.trial.number)", summary.objective.map(HTMLText.meanStd) ?? "—",
+                HTMLText.params(summary.trial.params),
+            ]
+        }
+        return "<p>Each trial that improved on the best so far, in the order trials were suggested "
+            + "(\(HTMLText.count(run.trials.count, "trial")) in all)"
+            + (improvements.count > limit ? "; the last \(limit) of \(improvements.count)" : "") + ":</p>\n"
+            + HTMLText.table(
+                ["trial", "<code>\(HTMLText.escape(run.objective.metric))</code> mean ± std", "params"], rows,
+                numeric: [0, 1])
+            + "<h3>Every trial</h3>\n"
     }
 
     /// Each objective's mean ± std; a stopped trial's partial mean with its fold count.
