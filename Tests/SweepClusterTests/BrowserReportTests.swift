@@ -32,9 +32,12 @@ struct BrowserReportTests {
         let (directory, out) = try Self.runIrisSweep()
         let page = out.appendingPathComponent("report.html")
         let source = try String(contentsOf: page, encoding: .utf8)
-        for outside in ["<script", "src=\"http", "href=\"http", "url(", "@import"] {
+        for outside in ["<script", "src=\"http", "href=\"http", "@import"] {
             #expect(!source.contains(outside), "report.html fetches nothing and runs nothing: found \(outside)")
         }
+        #expect(
+            !source.components(separatedBy: "url(").dropFirst().contains { !$0.hasPrefix("#") },
+            "url(…) only to the page's own SVG definitions")
 
         // A page with a script error first: proves the console check sees errors at all.
         let broken = directory.appendingPathComponent("broken.html")
@@ -51,7 +54,8 @@ struct BrowserReportTests {
         for id in ["summary", "best", "all-trials", "failures", "workers"] {
             #expect(dom.contains("<section id=\"\(id)\">"), "section \(id) in the DOM")
         }
-        let trialsTable = Self.between(dom, "<section id=\"all-trials\">", "</section>")
+        let trialsSection = Self.between(dom, "<section id=\"all-trials\">", "</section>")
+        let trialsTable = trialsSection.components(separatedBy: "<h3>Every trial</h3>").last ?? ""
         #expect(Self.count("<tr><td", in: trialsTable) == Self.trials, "one row per trial")
         Self.checkFigures(source: source, dom: dom)
 
@@ -65,20 +69,40 @@ struct BrowserReportTests {
     }
 
     /// Every figure of the file is in the DOM with as many marks as the file drew (so the SVG
-    /// parsed whole), and the plots that draw one mark per trial have at least that many.
+    /// parsed whole) and as many as this sweep should draw; once there are figures, every one
+    /// this sweep should have.
     static func checkFigures(source: String, dom: String) {
         let ids = figureIDs(source)
         print("BrowserReportTests: figures \(ids.isEmpty ? "none yet" : ids.joined(separator: ", "))")
+        if !ids.isEmpty {
+            #expect(Set(ids) == ["history", "parallel", "slice-C", "importance", "folds", "timeline"])
+        }
         for id in ids {
             let inFile = count("class=\"mark\"", in: svg(source, id))
             let inDOM = count("class=\"mark\"", in: svg(dom, id))
             #expect(inDOM == inFile, "figure \(id): \(inDOM) marks in the DOM, \(inFile) in the file")
             #expect(inDOM > 0, "figure \(id) has marks")
             #expect(dom.contains("<figure id=\"\(id)\""), "figure \(id) is anchored")
-            // One point (or line) per trial at least; tighten to exact counts once the plots settle.
-            if id == "history" || id == "parallel" || id.hasPrefix("slice-") {
-                #expect(inDOM >= trials, "figure \(id): \(inDOM) marks for \(trials) trials")
+            if let expected = expectedMarks(id) {
+                #expect(inDOM == expected, "figure \(id): \(inDOM) marks, \(expected) expected")
             }
+        }
+    }
+
+    /// The marks a figure of this sweep draws, as the plots draw them: history a point per trial
+    /// and the best-so-far line; parallel coordinates and each slice a line or point per trial;
+    /// importance a bar per parameter; folds a box and a point per fold for each of the top (at
+    /// most 10) trials; the timeline a bar per attempt (a clean run: one per task). Nil: at
+    /// least one mark.
+    static func expectedMarks(_ id: String) -> Int? {
+        switch id {
+        case "history": trials + 1
+        case "parallel": trials
+        case _ where id.hasPrefix("slice-"): trials
+        case "importance": 1
+        case "folds": min(trials, 10) * (1 + folds)
+        case "timeline": trials * folds
+        default: nil
         }
     }
 
