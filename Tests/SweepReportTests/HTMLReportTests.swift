@@ -119,6 +119,7 @@ import Testing
         #expect(live.contains("<meta http-equiv=\"refresh\" content=\"\(HTMLReport.refreshSeconds)\">"))
         #expect(live.contains("reloads itself every \(HTMLReport.refreshSeconds) s"))
         #expect(!live.contains("<script"))
+        #expect(!Self.render(ReportFixture.finished, live: true).contains("http-equiv"), "a finished page stays")
     }
 
     @Test func anInterruptedSweepSaysWhatToDo() throws {

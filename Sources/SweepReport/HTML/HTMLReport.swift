@@ -6,13 +6,15 @@ import SweepCore
 /// Inline CSS and SVG only: no script, no network, no font to fetch, so it opens offline from a
 /// mail attachment and prints. Every user string is escaped; every number has 4 significant digits.
 public enum HTMLReport {
-    /// Seconds between reloads of a live page (`live: true`, served while the sweep runs).
+    /// Seconds between reloads of a live page (`live: true`, served while the sweep runs). A
+    /// finished or stopped sweep's page does not reload: it stays when the coordinator is gone.
     public static let refreshSeconds = 5
 
     public static func render(
         summary: RunSummary, details: ReportDetails, statistics: SelectionStatistics?,
         importance: ParameterImportance?, figures: [Figure], live: Bool
     ) -> String {
+        let live = live && summary.state != .finished && summary.state != .stopped
         let sections = HTMLSections(run: summary, details: details, live: live).all(
             statistics: statistics, importance: importance, figures: figures)
         let title = "Sweep report: " + HTMLText.escape(summary.name)
