@@ -231,4 +231,37 @@ import Testing
         #expect(table.contains("<tr><td class=\"num\">1</td><td class=\"num\">249</td>"), "the best first")
         #expect(table.contains("The best 200 of 250 trials are shown; <code>trials.csv</code>"))
     }
+
+    @Test func aTrialStoppedAtAStepShowsTheValueItWasStoppedAt() throws {
+        let trials = (0..<2).map { Trial(number: $0, params: Params(["lr": .double(0.1 * Double($0 + 1))])) }
+        let first = TaskID(trial: 0, fold: 0)
+        let stopped = TaskID(trial: 1, fold: 0)
+        let records = [
+            first: TaskRecord(
+                task: first, status: .ok, worker: "w", host: "h", attempt: 1, duration: 1, metrics: ["loss": 0.25],
+                error: nil),
+            stopped: TaskRecord(
+                task: stopped, status: .pruned, worker: "w", host: "h", attempt: 1, duration: 1, metrics: [:],
+                error: "stopped by asha"),
+        ]
+        var run = RunSummary(
+            name: "asha", objective: Objective(metric: "loss", goal: .minimize), metricNames: ["loss"], folds: 1,
+            trials: trials, records: records, wallSeconds: 1, state: .finished)
+        run.stops = [
+            StoppedTrial(
+                decision: StopDecision(trial: 1, rule: .asha, fold: 0, step: 9, reason: "rung 1: ranked 2 of 2"),
+                dropped: 0, cancelled: 1)
+        ]
+        let details = ReportDetails(
+            startedAt: 0,
+            intermediate: [
+                .init(task: stopped, step: 3, value: 0.9), .init(task: stopped, step: 9, value: 0.4321987),
+            ])
+        let html = Self.render(run, details: details)
+        let trialsTable = try #require(Self.section(html, "all-trials"))
+        #expect(trialsTable.contains("<td class=\"num\">0.4322 (at step 9)</td>"))
+        let decisions = try #require(Self.section(html, "early-stopping"))
+        #expect(decisions.contains("<td>fold 0, step 9</td><td class=\"num\">0.4322</td>"))
+        #expect(decisions.contains("2 intermediate values reported by 1 trial."))
+    }
 }

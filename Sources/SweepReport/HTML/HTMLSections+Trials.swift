@@ -16,6 +16,7 @@ extension HTMLSections {
         let ordered = run.ranked + others
         let names = run.paramNames
         let split = names.count <= Self.paramColumnLimit
+        let stoppedAt = stopValues()
         var header = ["rank", "trial", "status"]
         header += split ? names.map { "<code>\(HTMLText.escape($0))</code>" } : ["params"]
         header += run.objectives.map { "<code>\(HTMLText.escape($0.metric))</code> mean ± std" }
@@ -29,7 +30,7 @@ extension HTMLSections {
                 : [
                     HTMLText.params(summary.trial.params)
                 ]
-            row += objectiveCells(summary)
+            row += objectiveCells(summary, stoppedAt: stoppedAt[summary.trial.number])
             if !run.constraints.isEmpty, summary.status == .ok {
                 let missed = missedConstraints(summary)
                 row.append(missed.isEmpty ? "met" : "missed: " + missed.joined(separator: ", "))
@@ -67,13 +68,31 @@ extension HTMLSections {
             + "<h3>Every trial</h3>\n"
     }
 
-    /// Each objective's mean ± std; a stopped trial's partial mean with its fold count.
-    func objectiveCells(_ summary: TrialSummary) -> [String] {
+    /// Per stopped trial, the intermediate value its stopping rule decided on, and its step.
+    func stopValues() -> [Int: (value: Double, step: Int)] {
+        let steps = Dictionary(
+            run.stops.compactMap { stop in
+                stop.decision.step.map { (TaskID(trial: stop.decision.trial, fold: stop.decision.fold), $0) }
+            }, uniquingKeysWith: { a, _ in a })
+        var out: [Int: (value: Double, step: Int)] = [:]
+        for value in details.intermediate where steps[value.task] == value.step {
+            out[value.task.trial] = (value.value, value.step)
+        }
+        return out
+    }
+
+    /// Each objective's mean ± std; a stopped trial's partial mean with its fold count, or the
+    /// intermediate value it was stopped at.
+    func objectiveCells(_ summary: TrialSummary, stoppedAt: (value: Double, step: Int)? = nil) -> [String] {
         if summary.status == .ok {
             return run.objectives.map { objective in summary.metrics[objective.metric].map(HTMLText.meanStd) ?? "—" }
         }
         if summary.status == .stopped, let partial = summary.objective {
             let first = HTMLText.number(partial.mean) + " (\(HTMLText.count(partial.count, "fold")))"
+            return [first] + Array(repeating: "—", count: run.objectives.count - 1)
+        }
+        if summary.status == .stopped, let stoppedAt {
+            let first = HTMLText.number(stoppedAt.value) + " (at step \(stoppedAt.step))"
             return [first] + Array(repeating: "—", count: run.objectives.count - 1)
         }
         return Array(repeating: "—", count: run.objectives.count)
