@@ -51,11 +51,11 @@ public enum RunReport {
     static func analyze(_ summary: RunSummary, details: ReportDetails, space: [SweepCore.Dimension]) -> (
         statistics: SelectionStatistics?, importance: ParameterImportance?, figures: [Figure]
     ) {
-        // Switched on once the stats and plots parts are on main:
-        // let statistics = SelectionStatistics.compute(summary, space: space)
-        // let importance = ParameterImportance.fanova(summary, space: space)
+        let statistics = SelectionStatistics.compute(summary, space: space)
+        let importance = ParameterImportance.fanova(summary, space: space)
+        // Switched on once the plots part is on main:
         // let figures = ReportFigures.make(summary: summary, details: details, importance: importance)
-        // return (statistics, importance, figures)
-        (nil, nil, [])
+        let figures: [Figure] = []
+        return (statistics, importance, figures)
     }
 }

@@ -89,10 +89,13 @@ extension HTMLSections {
                 comparison.withinOneStandardError ? "yes" : "no",
             ]
         }
-        return out
-            + HTMLText.table(
-                ["runner-up", "shared folds", "mean advantage of the best", "t", "p-value", "within 1 SE"], rows,
-                numeric: [0, 1, 2, 3, 4])
+        let table = HTMLText.table(
+            ["runner-up", "shared folds", "mean advantage of the best", "t", "p-value", "within 1 SE"], rows,
+            numeric: [0, 1, 2, 3, 4])
+        guard statistics.comparisons.contains(where: { $0.pValue != nil }) else { return out + table }
+        return out + table
+            + "<p class=\"note\">Folds share most of their training rows, so these p-values are optimistic "
+            + "(Nadeau &amp; Bengio 2003): read a small one as a hint, not a proof.</p>\n"
     }
 
     /// "Trials 14, 13 and 12 are within one standard error (0.01) of the best; the simplest …".
