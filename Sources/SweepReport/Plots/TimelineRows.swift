@@ -1,0 +1,128 @@
+import SweepCore
+
+/// The timeline's rows from the attempts: where each bar starts and ends, why it ends there,
+/// how busy each worker was, and the merging that bounds a row's bars.
+enum TimelineRows {
+    enum Kind: Equatable { case ok, failed, pruned, lost, running }
+
+    struct Bar {
+        var start: Double
+        var end: Double
+        var kind: Kind
+        var counted: Bool
+        var title: String
+    }
+
+    struct Row {
+        var worker: String
+        var host: String
+        var bars: [Bar]
+        var losses: [(at: Double, detail: String)]
+
+        /// Seconds covered by at least one bar, and from the first bar's start to the last's end.
+        var busy: Double {
+            var total = 0.0, reach = -Double.infinity
+            for bar in bars.sorted(by: { $0.start < $1.start }) {
+                let from = max(bar.start, reach)
+                if bar.end > from { total += bar.end - from }
+                reach = max(reach, bar.end)
+            }
+            return total
+        }
+
+        var span: Double { (bars.map(\.end).max() ?? 0) - (bars.map(\.start).min() ?? 0) }
+    }
+
+    /// Rows in order of each worker's first dispatch; times in seconds since `startedAt`.
+    static func build(_ details: ReportDetails) -> [Row] {
+        let t0 = details.startedAt
+        let losses = details.events.filter { $0.kind == "worker-lost" || $0.kind == "worker-left" }
+        let last = max(
+            details.attempts.map { ($0.receivedAt ?? $0.dispatchedAt) - t0 }.max() ?? 0,
+            details.events.map { $0.at - t0 }.max() ?? 0)
+        var order: [String] = []
+        var rows: [String: Row] = [:]
+        for attempt in details.attempts.sorted(by: { ($0.dispatchedAt, $0.task) < ($1.dispatchedAt, $1.task) }) {
+            let key = attempt.worker + "\u{0}" + attempt.host
+            if rows[key] == nil {
+                order.append(key)
+                let own = losses.filter { belongs($0, attempt.worker, attempt.host) }.map { (at: $0.at - t0, detail: "\($0.kind) \($0.detail)") }
+                rows[key] = Row(worker: attempt.worker, host: attempt.host, bars: [], losses: own)
+            }
+            rows[key]!.bars.append(bar(attempt, details: details, losses: rows[key]!.losses, last: last))
+        }
+        return order.map { rows[$0]! }
+    }
+
+    /// Whether an event names this worker ("name@host" or "name@host: reason").
+    static func belongs(_ event: ReportDetails.Event, _ worker: String, _ host: String) -> Bool {
+        let prefix = worker + "@" + host
+        return event.detail == prefix || event.detail.hasPrefix(prefix + ":")
+    }
+
+    static func bar(_ attempt: ReportDetails.Attempt, details: ReportDetails, losses: [(at: Double, detail: String)], last: Double)
+        -> Bar
+    {
+        let t0 = details.startedAt
+        let dispatched = attempt.dispatchedAt - t0
+        let name = "\(attempt.task) attempt \(attempt.attempt)"
+        if let received = attempt.receivedAt.map({ $0 - t0 }) {
+            let start = attempt.duration.map { max(dispatched, received - $0) } ?? dispatched
+            let kind: Kind = attempt.status == .failed ? .failed : attempt.status == .pruned ? .pruned : .ok
+            let status = attempt.status?.rawValue ?? "ok"
+            return Bar(
+                start: start, end: max(received, start), kind: kind, counted: attempt.counted,
+                title: "\(name): \(status), \(SVG.number(received - start)) s (\(SVG.number(start))–\(SVG.number(received)) s)"
+                    + (attempt.counted ? "" : ", not counted"))
+        }
+        if let lost = losses.first(where: { $0.at >= dispatched }) {
+            return Bar(
+                start: dispatched, end: lost.at, kind: .lost, counted: true,
+                title: "\(name): no result, worker lost at \(SVG.number(lost.at)) s")
+        }
+        let again = details.attempts.filter { $0.task == attempt.task && $0.dispatchedAt > attempt.dispatchedAt }
+            .map { $0.dispatchedAt - t0 }.min()
+        if let again {
+            return Bar(
+                start: dispatched, end: again, kind: .lost, counted: true,
+                title: "\(name): no result, dispatched again at \(SVG.number(again)) s")
+        }
+        return Bar(
+            start: dispatched, end: max(last, dispatched), kind: .running, counted: true,
+            title: "\(name): no result yet (running since \(SVG.number(dispatched)) s)")
+    }
+
+    /// At most `Thinning.bars` bars: neighbours of the same kind closer than a 1/1500 of the
+    /// span merged first, then even groups of neighbours, each drawn in its most common kind.
+    static func bounded(_ bars: [Bar], span: Double) -> [Bar] {
+        guard bars.count > Thinning.bars else { return bars }
+        let sorted = bars.sorted { $0.start < $1.start }
+        var merged: [[Bar]] = []
+        for bar in sorted {
+            if let group = merged.last, let previous = group.last, previous.kind == bar.kind,
+                bar.start - previous.end < span / 1500
+            {
+                merged[merged.count - 1].append(bar)
+            } else {
+                merged.append([bar])
+            }
+        }
+        if merged.count > Thinning.bars {
+            let size = (merged.count + Thinning.bars - 1) / Thinning.bars
+            merged = stride(from: 0, to: merged.count, by: size).map { Array(merged[$0..<min($0 + size, merged.count)].joined()) }
+        }
+        return merged.map(combine)
+    }
+
+    static func combine(_ group: [Bar]) -> Bar {
+        guard group.count > 1 else { return group[0] }
+        var counts: [Kind: Int] = [:]
+        for bar in group { counts[bar.kind, default: 0] += 1 }
+        let kind = counts.max { ($0.value, $1.key == .ok ? 1 : 0) < ($1.value, $0.key == .ok ? 1 : 0) }!.key
+        let (start, end) = (group.map(\.start).min()!, group.map(\.end).max()!)
+        let tally = counts.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        return Bar(
+            start: start, end: end, kind: kind, counted: true,
+            title: "\(group.count) attempts \(SVG.number(start))–\(SVG.number(end)) s: \(tally)")
+    }
+}
