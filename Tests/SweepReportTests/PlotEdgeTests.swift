@@ -25,7 +25,10 @@ import Testing
     }
 
     @Test func nanAndInfiniteObjectivesAndAllEqualValues() {
-        for values in [[Double.nan, 0.5, .infinity], [0.7], [-.infinity, .nan], [1e300, -1e300, 0], [0, 0, 1e-320]] {
+        for values in [
+            [Double.nan, 0.5, .infinity], [0.7], [-.infinity, .nan], [1e300, -1e300, 0],
+            [0, 0, .leastNonzeroMagnitude],
+        ] {
             let run = PlotFixture.sweep(7, values: values, folds: 2)
             Self.expectValid(Self.figures(run))
         }
@@ -34,7 +37,8 @@ import Testing
     @Test func aSingleTrialAndAllEqualParameters() {
         Self.expectValid(Self.figures(PlotFixture.sweep(1)))
         Self.expectValid(
-            Self.figures(PlotFixture.sweep(5, values: [0.5], params: { _ in Params(["a": .double(1), "b": .string("x")]) }))
+            Self.figures(
+                PlotFixture.sweep(5, values: [0.5], params: { _ in Params(["a": .double(1), "b": .string("x")]) }))
         )
         Self.expectValid(
             Self.figures(PlotFixture.sweep(4, params: { Params(["c": .double([0, -1, .nan, .infinity][$0])]) })))
@@ -59,13 +63,15 @@ import Testing
         let figures = Self.figures(run, PlotFixture.details(for: run, steps: 50))
         let bytes = figures.reduce(0) { $0 + $1.svg.utf8.count }
         #expect(bytes < 6_000_000, "\(bytes) bytes in \(figures.count) figures")
-        for figure in figures { #expect(figure.svg.utf8.count < 1_200_000, "\(figure.id): \(figure.svg.utf8.count) bytes") }
+        for figure in figures {
+            #expect(figure.svg.utf8.count < 1_200_000, "\(figure.id): \(figure.svg.utf8.count) bytes")
+        }
     }
 
     @Test func ticksAreRoundAndInsideTheAxis() {
         let axis = Axis.linear([0.913, 0.968])
         #expect(axis.ticks.allSatisfy { $0 >= axis.low && $0 <= axis.high })
-        #expect(axis.ticks.map(axis.label) == ["0.91", "0.92", "0.93", "0.94", "0.95", "0.96", "0.97"])
+        #expect(axis.ticks.map(axis.label) == ["0.92", "0.93", "0.94", "0.95", "0.96", "0.97"])
         let log = Axis.fitting([0.001, 0.1, 100])
         #expect(log.kind == .log)
         #expect(log.ticks.map(log.label) == ["0.001", "0.01", "0.1", "1", "10", "100"])

@@ -27,7 +27,8 @@ enum PlotFixture {
         let name = worker ?? ["w1", "w2"][(n + fold) % 2]
         return TaskRecord(
             task: TaskID(trial: n, fold: fold), status: status, worker: name, host: name == "w1" ? "alpha" : "beta",
-            attempt: 1, duration: 2 + Double((n + fold) % 4), metrics: status == .ok ? ["accuracy": score(n, fold)] : [:],
+            attempt: 1, duration: 2 + Double((n + fold) % 4),
+            metrics: status == .ok ? ["accuracy": score(n, fold)] : [:],
             error: status == .failed ? "exit 1: <oops> & \"bad\"" : status == .pruned ? "stopped by asha" : nil)
     }
 
@@ -50,8 +51,12 @@ enum PlotFixture {
             trials: (0..<10).map { Trial(number: $0, params: params($0)) },
             records: Dictionary(uniqueKeysWithValues: records.map { ($0.task, $0) }), wallSeconds: 60, state: .finished)
         run.stops = [
-            StoppedTrial(decision: StopDecision(trial: 5, rule: .asha, fold: 0, step: 2, reason: "below rung 1"), dropped: 1, cancelled: 1),
-            StoppedTrial(decision: StopDecision(trial: 8, rule: .racing, fold: 1, step: nil, reason: "p=0.02 < 0.05"), dropped: 1, cancelled: 0),
+            StoppedTrial(
+                decision: StopDecision(trial: 5, rule: .asha, fold: 0, step: 2, reason: "below rung 1"), dropped: 1,
+                cancelled: 1),
+            StoppedTrial(
+                decision: StopDecision(trial: 8, rule: .racing, fold: 1, step: nil, reason: "p=0.02 < 0.05"),
+                dropped: 1, cancelled: 0),
         ]
         return run
     }
@@ -84,13 +89,18 @@ enum PlotFixture {
                 let steps = n == 5 ? 3 : n == 8 && fold == 2 ? 2 : 5
                 for step in 0..<steps {
                     intermediate.append(
-                        .init(task: TaskID(trial: n, fold: fold), step: step, value: score(n, fold) * Double(step + 1) / 5))
+                        .init(
+                            task: TaskID(trial: n, fold: fold), step: step, value: score(n, fold) * Double(step + 1) / 5
+                        ))
                 }
             }
         }
         return ReportDetails(
             startedAt: startedAt, attempts: attempts, intermediate: intermediate,
-            events: [.init(at: startedAt + 31, kind: "worker-lost", detail: "w3@gamma: no heartbeat for 30 s"), .init(at: startedAt + 31, kind: "requeued", detail: "1")])
+            events: [
+                .init(at: startedAt + 31, kind: "worker-lost", detail: "w3@gamma: no heartbeat for 30 s"),
+                .init(at: startedAt + 31, kind: "requeued", detail: "1"),
+            ])
     }
 
     static let importance = ParameterImportance(

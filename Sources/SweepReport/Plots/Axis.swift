@@ -38,7 +38,10 @@ struct Axis: Sendable {
         let raw = (high / 2 - low / 2) * 2 / Double(max(count, 1))
         guard raw.isFinite, raw > 0 else { return [low, high] }
         let exponent = log10(raw).rounded(.down)
-        let multiple = [1.0, 2, 5, 10].first { $0 * pow(10, exponent) >= raw } ?? 10
+        // The round step nearest the raw one (d3's rule): 1, 2, 5 or 10 × 10ᵏ.
+        let error = raw / pow(10, exponent)
+        let multiple =
+            error >= 50.0.squareRoot() ? 10.0 : error >= 10.0.squareRoot() ? 5 : error >= 2.0.squareRoot() ? 2 : 1
         // Divided rather than multiplied by a negative power of ten, so 0.7 is 0.7.
         let value = { (k: Double) in
             exponent < 0 ? k * multiple / pow(10, -exponent) : k * multiple * pow(10, exponent)

@@ -41,8 +41,10 @@ struct Chart {
         }
         body += SVG.element(
             "rect",
-            ["x": SVG.n(left), "y": SVG.n(top), "width": SVG.n(plotRight - left), "height": SVG.n(baseline - top),
-             "fill": "none", "stroke": Palette.ink])
+            [
+                "x": SVG.n(left), "y": SVG.n(top), "width": SVG.n(plotRight - left), "height": SVG.n(baseline - top),
+                "fill": "none", "stroke": Palette.ink,
+            ])
         body += SVG.text(xLabel, x: (left + plotRight) / 2, y: height - 8, anchor: "middle")
         body += SVG.text(yLabel, x: 14, y: (top + baseline) / 2, anchor: "middle", rotate: true)
     }
@@ -70,8 +72,10 @@ struct Chart {
         body += "</linearGradient></defs>\n"
         body += SVG.element(
             "rect",
-            ["x": SVG.n(x), "y": SVG.n(top), "width": "12", "height": SVG.n(baseline - top),
-             "fill": "url(#\(gradient))"])
+            [
+                "x": SVG.n(x), "y": SVG.n(top), "width": "12", "height": SVG.n(baseline - top),
+                "fill": "url(#\(gradient))",
+            ])
         body += SVG.text(SVG.number(high), x: x + 16, y: top + 8)
         body += SVG.text(SVG.number(low), x: x + 16, y: baseline)
         body += SVG.text(title, x: x + 34, y: (top + baseline) / 2, anchor: "middle", rotate: true)

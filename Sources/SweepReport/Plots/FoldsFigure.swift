@@ -46,7 +46,8 @@ enum FoldsFigure {
         out += "height=\"\(SVG.n(max(y3 - y1, 1)))\" fill=\"#d7e6ee\" stroke=\"\(Palette.ok)\"/>"
         let ym = SVG.n(chart.y.pixel(median))
         out += "<path d=\"M\(SVG.n(x - width / 2)) \(ym)H\(SVG.n(x + width / 2))"
-        out += "M\(SVG.n(x)) \(SVG.n(y1))V\(SVG.n(chart.y.pixel(high)))M\(SVG.n(x)) \(SVG.n(y3))V\(SVG.n(chart.y.pixel(low)))\""
+        out +=
+            "M\(SVG.n(x)) \(SVG.n(y1))V\(SVG.n(chart.y.pixel(high)))M\(SVG.n(x)) \(SVG.n(y3))V\(SVG.n(chart.y.pixel(low)))\""
         return out + " stroke=\"\(Palette.ok)\" stroke-width=\"1.5\"/></g>\n"
     }
 

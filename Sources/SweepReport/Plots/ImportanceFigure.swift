@@ -28,7 +28,8 @@ enum ImportanceFigure {
         }
         return Figure(
             id: "importance", title: "Parameter importance",
-            caption: "Each bar is a parameter's share of the variance of the \(importance.method.isEmpty ? "objective" : "objective, by \(importance.method)"); "
+            caption:
+                "Each bar is a parameter's share of the variance of the \(importance.method.isEmpty ? "objective" : "objective, by \(importance.method)"); "
                 + "longer bars mattered more to the result.",
             svg: chart.svg(id: "importance", label: "Parameter importance"))
     }

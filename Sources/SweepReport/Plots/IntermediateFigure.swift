@@ -36,7 +36,8 @@ enum IntermediateFigure {
             return data.goodness(mean)
         }
         for line in kept.sorted(by: { rank($0) < rank($1) }) {
-            chart.body += draw(line, summary: summaries[line.trial], data: data, chart: chart, stopped: stops[line.trial] != nil)
+            chart.body += draw(
+                line, summary: summaries[line.trial], data: data, chart: chart, stopped: stops[line.trial] != nil)
         }
         for line in kept { if let stop = stops[line.trial] { chart.body += stopMark(line, stop, chart) } }
         chart.legend([
@@ -61,7 +62,9 @@ enum IntermediateFigure {
         }
         return sums.keys.sorted().map { trial in
             let steps = sums[trial]!.sorted { $0.key < $1.key }
-            let points = steps.map { (step: $0.key, value: $0.value.sum / Double($0.value.count), folds: $0.value.count) }
+            let points = steps.map {
+                (step: $0.key, value: $0.value.sum / Double($0.value.count), folds: $0.value.count)
+            }
             return Line(trial: trial, points: Thinning.evenly(points, limit: Thinning.vertices))
         }
     }
@@ -76,7 +79,8 @@ enum IntermediateFigure {
         }
         if stopped { extra = " stroke-dasharray=\"4 3\"" }
         let last = line.points.last!
-        let title = "trial \(line.trial): \(SVG.number(last.value)) at step \(last.step)"
+        let title =
+            "trial \(line.trial): \(SVG.number(last.value)) at step \(last.step)"
             + (stopped ? " (stopped early)" : "")
         let points = xy.count == 1 ? [xy[0], (xy[0].0 + 0.1, xy[0].1)] : xy
         return "<polyline class=\"mark\" points=\"\(SVG.points(points))\" fill=\"none\" stroke=\"\(stroke)\" "
@@ -87,7 +91,8 @@ enum IntermediateFigure {
     static func stopMark(_ line: Line, _ stop: StopDecision, _ chart: Chart) -> String {
         let step = stop.step ?? line.points.last!.step
         let point = line.points.last { $0.step <= step } ?? line.points[0]
-        let title = "trial \(stop.trial) stopped by \(stop.rule.rawValue)"
+        let title =
+            "trial \(stop.trial) stopped by \(stop.rule.rawValue)"
             + (stop.step.map { " at step \($0)" } ?? " after a fold's result") + ": \(stop.reason)"
         return Symbol.cross(
             Palette.pruned, at: (chart.x.pixel(Double(step)), chart.y.pixel(point.value)), size: 4.5, mark: true,

@@ -25,8 +25,8 @@ enum ParallelFigure {
             count: finished.count, limit: Thinning.lines,
             keep: Set(finished.indices.filter { top.contains(finished[$0].trial.number) })
         ).map { finished[$0] }
-        var chart = Chart(x: .linear([0, 1]), y: .linear([0, 1]), height: 380, left: 72, colorBar: true)
-        chart.top = 40
+        var chart = Chart(x: .linear([0, 1]), y: .linear([0, 1]), height: 340, left: 72, colorBar: true)
+        (chart.top, chart.bottom) = (40, 22)
         let columns = names.map { column($0, kept) } + [objectiveColumn(data, kept)]
         let spacing = (chart.plotRight - chart.left) / Double(max(columns.count - 1, 1))
         let xs = columns.indices.map { chart.left + Double($0) * spacing }

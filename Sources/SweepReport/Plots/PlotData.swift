@@ -5,7 +5,25 @@ import SweepCore
 struct PlotData {
     let run: RunSummary
 
-    init(_ run: RunSummary) { self.run = run }
+    /// Trials with every fold's score and a finite mean, in suggestion order.
+    let finished: [TrialSummary]
+    /// The best trial's number, when there is one with a finite objective.
+    let best: Int?
+    /// The range of the finished trials' means.
+    let objectiveRange: (low: Double, high: Double)
+
+    /// Computed once: figures ask for these per mark.
+    init(_ run: RunSummary) {
+        self.run = run
+        finished = run.summaries.filter { $0.status == .ok && ($0.objective?.mean.isFinite ?? false) }
+        if let best = run.best, best.objective?.mean.isFinite ?? false {
+            self.best = best.trial.number
+        } else {
+            best = nil
+        }
+        let means = finished.compactMap { $0.objective?.mean }
+        objectiveRange = (means.min() ?? 0, means.max() ?? 1)
+    }
 
     var goal: Goal { run.objective.goal }
 
@@ -15,25 +33,8 @@ struct PlotData {
             + "\(goal == .maximize ? "higher" : "lower") is better)"
     }
 
-    /// Trials with every fold's score and a finite mean, in suggestion order.
-    var finished: [TrialSummary] {
-        run.summaries.filter { $0.status == .ok && ($0.objective?.mean.isFinite ?? false) }
-    }
-
-    /// The best trial's number, when there is one with a finite objective.
-    var best: Int? {
-        guard let best = run.best, best.objective?.mean.isFinite ?? false else { return nil }
-        return best.trial.number
-    }
-
     /// Trial numbers of the `count` best, for figures that must keep them when thinning.
     func topTrials(_ count: Int) -> Set<Int> { Set(run.ranked.prefix(count).map(\.trial.number)) }
-
-    /// The range of the finished trials' means.
-    var objectiveRange: (low: Double, high: Double) {
-        let means = finished.compactMap { $0.objective?.mean }
-        return (means.min() ?? 0, means.max() ?? 1)
-    }
 
     /// 0 for the worst finished mean, 1 for the best.
     func goodness(_ mean: Double) -> Double {

@@ -34,12 +34,16 @@ enum SliceFigure {
         chart.drawAxes(xLabel: name + (x.kind == .log ? " (log scale)" : ""), yLabel: data.objectiveLabel)
         let numbers = data.run.summaries.map(\.trial.number)
         let (first, last) = (Double(numbers.min() ?? 0), Double(numbers.max() ?? 1))
-        for summary in kept.sorted(by: { ($0.trial.number == data.best ? 1 : 0) < ($1.trial.number == data.best ? 1 : 0) }) {
+        for summary in kept.sorted(by: {
+            ($0.trial.number == data.best ? 1 : 0) < ($1.trial.number == data.best ? 1 : 0)
+        }) {
             let point = (chart.x.pixel(position(summary)), chart.y.pixel(summary.objective!.mean))
             let t = last > first ? (Double(summary.trial.number) - first) / (last - first) : 1
-            var mark = Symbol.dot(Palette.sequential(t), at: point, mark: true, title: data.tooltip(summary), opacity: "0.85")
+            var mark = Symbol.dot(
+                Palette.sequential(t), at: point, mark: true, title: data.tooltip(summary), opacity: "0.85")
             if summary.trial.number == data.best {
-                mark = Symbol.dot(Palette.sequential(t), at: point, radius: 5, mark: true, title: "best: " + data.tooltip(summary))
+                mark = Symbol.dot(
+                    Palette.sequential(t), at: point, radius: 5, mark: true, title: "best: " + data.tooltip(summary))
                 mark += Symbol.ring(Palette.best, at: point, radius: 7.5, fill: "none")
             }
             chart.body += mark

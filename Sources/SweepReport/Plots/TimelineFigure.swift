@@ -37,8 +37,10 @@ enum TimelineFigure {
                 let x = chart.x.pixel(lost.at)
                 chart.body += SVG.element(
                     "path",
-                    ["d": "M\(SVG.n(x)) \(SVG.n(y - 3))V\(SVG.n(y + height + 3))", "stroke": Palette.lost,
-                     "stroke-width": "2"], title: lost.detail)
+                    [
+                        "d": "M\(SVG.n(x)) \(SVG.n(y - 3))V\(SVG.n(y + height + 3))", "stroke": Palette.lost,
+                        "stroke-width": "2",
+                    ], title: lost.detail)
             }
         }
         chart.legend([

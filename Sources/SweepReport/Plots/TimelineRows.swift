@@ -46,7 +46,9 @@ enum TimelineRows {
             let key = attempt.worker + "\u{0}" + attempt.host
             if rows[key] == nil {
                 order.append(key)
-                let own = losses.filter { belongs($0, attempt.worker, attempt.host) }.map { (at: $0.at - t0, detail: "\($0.kind) \($0.detail)") }
+                let own = losses.filter { belongs($0, attempt.worker, attempt.host) }.map {
+                    (at: $0.at - t0, detail: "\($0.kind) \($0.detail)")
+                }
                 rows[key] = Row(worker: attempt.worker, host: attempt.host, bars: [], losses: own)
             }
             rows[key]!.bars.append(bar(attempt, details: details, losses: rows[key]!.losses, last: last))
@@ -60,7 +62,9 @@ enum TimelineRows {
         return event.detail == prefix || event.detail.hasPrefix(prefix + ":")
     }
 
-    static func bar(_ attempt: ReportDetails.Attempt, details: ReportDetails, losses: [(at: Double, detail: String)], last: Double)
+    static func bar(
+        _ attempt: ReportDetails.Attempt, details: ReportDetails, losses: [(at: Double, detail: String)], last: Double
+    )
         -> Bar
     {
         let t0 = details.startedAt
@@ -72,7 +76,8 @@ enum TimelineRows {
             let status = attempt.status?.rawValue ?? "ok"
             return Bar(
                 start: start, end: max(received, start), kind: kind, counted: attempt.counted,
-                title: "\(name): \(status), \(SVG.number(received - start)) s (\(SVG.number(start))–\(SVG.number(received)) s)"
+                title:
+                    "\(name): \(status), \(SVG.number(received - start)) s (\(SVG.number(start))–\(SVG.number(received)) s)"
                     + (attempt.counted ? "" : ", not counted"))
         }
         if let lost = losses.first(where: { $0.at >= dispatched }) {
@@ -109,7 +114,9 @@ enum TimelineRows {
         }
         if merged.count > Thinning.bars {
             let size = (merged.count + Thinning.bars - 1) / Thinning.bars
-            merged = stride(from: 0, to: merged.count, by: size).map { Array(merged[$0..<min($0 + size, merged.count)].joined()) }
+            merged = stride(from: 0, to: merged.count, by: size).map {
+                Array(merged[$0..<min($0 + size, merged.count)].joined())
+            }
         }
         return merged.map(combine)
     }
