@@ -9,7 +9,7 @@ enum ImportanceFigure {
         let shares = importance.values.map { $0.importance.isFinite ? $0.importance : 0 }
         let longest = min(24, names.map(\.count).max() ?? 4)
         var chart = Chart(
-            x: .linear(shares, zero: true), y: .categorical(names.reversed()),
+            x: .linear(shares, zero: true, padding: 0.1), y: .categorical(names.reversed()),
             height: 74 + 24 * Double(names.count), left: 24 + 6.5 * Double(longest))
         chart.top = 14
         chart.y = Axis.categorical(names.reversed()).placed(chart.baseline, chart.top)
