@@ -53,9 +53,7 @@ public enum RunReport {
     ) {
         let statistics = SelectionStatistics.compute(summary, space: space)
         let importance = ParameterImportance.fanova(summary, space: space)
-        // Switched on once the plots part is on main:
-        // let figures = ReportFigures.make(summary: summary, details: details, importance: importance)
-        let figures: [Figure] = []
+        let figures = ReportFigures.make(summary: summary, details: details, importance: importance)
         return (statistics, importance, figures)
     }
 }
