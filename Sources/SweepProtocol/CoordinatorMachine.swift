@@ -248,6 +248,8 @@ public struct CoordinatorMachine: Sendable {
     public var endedTasks: Int { succeeded + failed + pruned }
     public var runningTasks: Int { leases.count }
     public var workerCount: Int { workers.count }
+    /// Task slots of the registered workers (busy or free).
+    public var slotCount: Int { workers.values.reduce(0) { $0 + $1.hello.slots } }
 
     public mutating func handle(_ event: Event, now: Double) -> [Action] {
         var actions: [Action] = deferred

@@ -66,8 +66,10 @@ final class CoordinatorLoop {
             try flush(now: after)
             journal.searchClock(machine.search.elapsed(now: after), now: after)
             progress.show(machine, now: after)
+            journal.observe(machine, now: after)
         }
         journal.searchClock(machine.search.elapsed(now: MonotonicClock.now()), now: MonotonicClock.now(), final: true)
+        journal.observe(machine, now: MonotonicClock.now(), final: true)
         try journal.commit()
         let wall = (finishedAt ?? MonotonicClock.now()) - started
         progress.close(machine, wall: wall)

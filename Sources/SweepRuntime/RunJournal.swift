@@ -19,6 +19,8 @@ final class RunJournal {
     /// When serving started (monotonic), for the first dispatch's delay.
     private var servingSince = MonotonicClock.now()
     private(set) var malformedCount = 0
+    /// Counts into the dashboard's metrics (`--http`); nil without one, which costs nothing.
+    var tracker: MetricsTracker?
 
     init(database: RunDatabase, directory: String, spec: Spec, logger: Logger) throws {
         self.database = database
@@ -43,8 +45,10 @@ final class RunJournal {
                 database.event("first-dispatch", String(format: "%.6f", MonotonicClock.now() - servingSince))
             }
             database.dispatched(lease, worker: worker, host: host)
+            if tracker != nil { tracker!.dispatched(lease, now: MonotonicClock.now()) }
         case .record(let record):
             database.counted(record)
+            if tracker != nil { tracker!.counted(record, now: MonotonicClock.now()) }
         case .progress(let lease, let worker, let step, let metrics):
             artifacts.progress(lease, worker: worker, step: step, metrics: metrics)
             if keepReports, let value = metrics[objective] { database.reported(lease, step: step, value: value) }
@@ -74,10 +78,12 @@ final class RunJournal {
             logger.warning("worker lost: \(name) on \(host) (\(reason)); re-queued \(requeued) tasks")
             database.event("worker-lost", "\(name)@\(host): \(reason)")
             if requeued > 0 { database.event("requeued", String(requeued)) }
+            tracker?.metrics.requeues.increment(by: requeued)
         case .workerLeft(let name, let host, let requeued):
             logger.info("worker left: \(name) on \(host); re-queued \(requeued) tasks")
             database.event("worker-left", "\(name)@\(host)")
             if requeued > 0 { database.event("requeued", String(requeued)) }
+            tracker?.metrics.requeues.increment(by: requeued)
         case .workerCannotRunTrainer(let name, let host, let reason):
             logger.warning("worker \(name) on \(host) cannot run the trainer; its tasks go to other workers: \(reason)")
             database.event("worker-cannot-run", "\(name)@\(host): \(reason)")
@@ -90,6 +96,7 @@ final class RunJournal {
                 "duplicate result for \(lease) from \(worker): already counted, ignored (kept in run.db's results, counted = 0)"
             )
             database.duplicate(lease, worker: worker, metrics: metrics)
+            tracker?.metrics.duplicates.increment()
         case .malformed(let peer, let reason):
             malformedCount += 1
             // The first few in full, then a count now and then: a flood must not flood the log.
@@ -97,6 +104,7 @@ final class RunJournal {
                 logger.warning("dropped a malformed message from peer \(peer): \(reason) (\(malformedCount) so far)")
             }
             database.event("malformed", reason)
+            tracker?.metrics.malformed.increment()
         case .workerRefused(let name, let host, let reason):
             logger.warning("refused worker \(name) on \(host): \(reason)")
             database.event("worker-refused", "\(name)@\(host): \(reason)")
@@ -136,4 +144,9 @@ final class RunJournal {
     }
 
     func commit() throws { try database.commit() }
+
+    /// Workers, slots and the best objective for the metrics (now and then; nothing without them).
+    func observe(_ machine: CoordinatorMachine, now: Double, final: Bool = false) {
+        if tracker != nil { tracker!.observe(machine, now: now, final: final) }
+    }
 }

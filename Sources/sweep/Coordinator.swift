@@ -30,6 +30,7 @@ struct Coordinator: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var notify: NotifyOptions
+    @OptionGroup var dashboard: DashboardOptions
 
     func validate() throws {
         if key == nil && !allow.isEmpty {
@@ -42,6 +43,7 @@ struct Coordinator: ParsableCommand {
         try checkAddress(
             "--bind", bind, keyed: key != nil, insecure: insecure, what: "serve \(bind)",
             risk: "anyone who can reach that port could join and receive your data, or answer with false results")
+        try dashboard.check(keyed: key != nil)
     }
 
     func run() throws {
@@ -57,7 +59,9 @@ struct Coordinator: ParsableCommand {
             options: .init(
                 bind: bind, heartbeatInterval: common.heartbeatSeconds, security: security),
             logger: common.logger("sweep"))
-        try notify.around(directory: directory, logger: common.logger("sweep")) { try finish(lifecycle) }
+        try dashboard.serving(lifecycle, logger: common.logger("sweep")) {
+            try notify.around(directory: directory, logger: common.logger("sweep")) { try finish(lifecycle) }
+        }
     }
 }
 

@@ -79,6 +79,7 @@ struct ResumeOptions: ParsableArguments {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var notify: NotifyOptions
+    @OptionGroup var dashboard: DashboardOptions
 
     func check() throws {
         if let workers, !(1...1024).contains(workers) {
@@ -137,8 +138,9 @@ struct ResumeOptions: ParsableArguments {
                     risk: "anyone who can reach that port could join and receive your data")
             }
         }
-        try notify.around(directory: directory, logger: logger) {
-            try finish(try SweepLifecycle(sweep: loaded, record: record, options: options, logger: logger))
+        let lifecycle = try SweepLifecycle(sweep: loaded, record: record, options: options, logger: logger)
+        try dashboard.serving(lifecycle, logger: logger) {
+            try notify.around(directory: directory, logger: logger) { try finish(lifecycle) }
         }
     }
 }

@@ -23,6 +23,7 @@ struct Run: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var notify: NotifyOptions
+    @OptionGroup var dashboard: DashboardOptions
 
     func validate() throws {
         guard workers >= 1 && workers <= 1024 else {
@@ -31,6 +32,7 @@ struct Run: ParsableCommand {
         guard slots >= 1 && slots <= 4096 else {
             throw ValidationError("--slots must be between 1 and 4096, got \(slots)")
         }
+        try dashboard.check(keyed: false)
     }
 
     func run() throws {
@@ -47,6 +49,8 @@ struct Run: ParsableCommand {
                 bind: "tcp://127.0.0.1:*", heartbeatInterval: common.heartbeatSeconds,
                 localWorkers: local),
             logger: common.logger("sweep"))
-        try notify.around(directory: directory, logger: common.logger("sweep")) { try finish(lifecycle) }
+        try dashboard.serving(lifecycle, logger: common.logger("sweep")) {
+            try notify.around(directory: directory, logger: common.logger("sweep")) { try finish(lifecycle) }
+        }
     }
 }

@@ -1,0 +1,67 @@
+import Dispatch
+import Foundation
+import Hummingbird
+import NIOCore
+import SweepRuntime
+
+/// Reads run.db for the pages one request at a time on a queue of its own: SQLite's blocking
+/// reads never run on an event loop, and a browser left open cannot pile reads up.
+struct PageReader: Sendable {
+    enum Kind { case html, json }
+
+    let directory: String
+    private let queue = DispatchQueue(label: "sweep.dashboard.pages")
+
+    init(directory: String) { self.directory = directory }
+
+    func page(_ kind: Kind, _ make: @escaping @Sendable (String) throws -> String) async throws -> Response {
+        let directory = self.directory
+        let text: String
+        do {
+            text = try await withCheckedThrowingContinuation { continuation in
+                queue.async { continuation.resume(with: Result { try make(directory) }) }
+            }
+        } catch {
+            return Response(
+                status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "cannot read the run database: \(error)\n")))
+        }
+        let type = kind == .html ? "text/html; charset=utf-8" : "application/json"
+        return Response(
+            status: .ok, headers: [.contentType: type, .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Every request must carry the token: `Authorization: Bearer TOKEN`, or `?token=TOKEN` (for a
+/// browser; the answer then sets an HttpOnly cookie, so the page's own links work), or that
+/// cookie. A wrong or missing token gets 401 and nothing else.
+struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: String
+    static var cookieName: String { "sweep_token" }
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+            DashboardAccess.matches(header.dropFirst("Bearer ".count), token)
+        {
+            return try await next(request, context)
+        }
+        if let cookies = request.headers[.cookie],
+            cookies.split(separator: ";").contains(where: { cookie in
+                let parts = cookie.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                return parts.count == 2 && parts[0] == Self.cookieName && DashboardAccess.matches(parts[1], token)
+            })
+        {
+            return try await next(request, context)
+        }
+        if let given = request.uri.queryParameters["token"], DashboardAccess.matches(given, token) {
+            var response = try await next(request, context)
+            response.headers[values: .setCookie].append(
+                "\(Self.cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict")
+            return response
+        }
+        return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"])
+    }
+}

@@ -1,7 +1,0 @@
-import Testing
-
-@testable import SweepHTTP
-
-@Suite struct SweepHTTPModuleTests {
-    @Test func theModuleLoads() { _ = SweepHTTP.self }
-}
