@@ -101,10 +101,11 @@ public final class DashboardServer: Sendable {
         _ = done.wait()
     }
 
-    /// Hummingbird's own log lines only when something is wrong.
+    /// Hummingbird's own log lines are left out (stopping by cancellation logs one as an error);
+    /// a failure to bind is thrown by `start`.
     private var quietLogger: Logger {
         var quiet = logger
-        quiet.logLevel = max(logger.logLevel, .warning)
+        quiet.logLevel = .critical
         return quiet
     }
 
