@@ -61,7 +61,7 @@ public enum DashboardAccess {
         if let token { try checkToken(token) }
         guard !address.isLoopback else { return }
         var missing: [String] = []
-        if !keyed { missing.append("CURVE keys for the coordinator (--key and --allow, see `sweep keygen`)") }
+        if !keyed { missing.append("CURVE keys (`sweep coordinator --key ... --allow ...`, made by `sweep keygen`)") }
         if token == nil { missing.append("--http-token TOKEN or --http-token-file FILE") }
         guard !missing.isEmpty else { return }
         throw DashboardError(
