@@ -16,9 +16,14 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--tasks N] [--repeats R] [--workers W] [--slots S]" >&2; exit 2 ;;
   esac
 done
-scratch=${SWEEP_RELEASE_SCRATCH:-.build}
-swift build -c release --product sweep --scratch-path "$scratch" >/dev/null
-sweep=$scratch/release/sweep
+# SWEEP_BINARY=path skips the build (e.g. a debug binary for a quick look; numbers are release's).
+if [ -n "${SWEEP_BINARY:-}" ]; then
+  sweep=$SWEEP_BINARY
+else
+  scratch=${SWEEP_RELEASE_SCRATCH:-.build}
+  swift build -c release --product sweep --scratch-path "$scratch" >/dev/null
+  sweep=$scratch/release/sweep
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat >"$work/spec.yaml" <<SPEC
