@@ -5,20 +5,9 @@ import SweepRuntime
 
 /// What the dashboard's pages say, each read from run.db (read-only) at request time.
 enum DashboardPages {
-    /// `/`: the report, live. THE ONE PLACE to switch to the html helper's report once it is on
-    /// main: `try RunReport.html(directory: directory, live: true)`. Until then, a page from
-    /// `RunStatus` that refreshes itself.
+    /// `/`: the run's report.html as it stands now, reloading itself while the sweep runs.
     static func report(directory: String) throws -> String {
-        let status = try RunStatus.read(directory: directory)
-        return """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
-            <title>sweep \(escape(status.name))</title>
-            <style>body{font-family:system-ui,sans-serif;margin:2em}pre{background:#f6f6f6;padding:1em}</style>
-            </head><body><h1>sweep \(escape(status.name))</h1><pre id="status">\(escape(status.text))</pre>
-            <p><a href="api/status">status (JSON)</a> · <a href="api/trials">trials (JSON)</a> · \
-            <a href="metrics">metrics</a></p></body></html>
-            """
+        try RunReport.html(directory: directory, live: true)
     }
 
     /// `/api/status`: `sweep status --json`.
@@ -54,10 +43,5 @@ enum DashboardPages {
 
     static func string(_ text: String) -> String {
         String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

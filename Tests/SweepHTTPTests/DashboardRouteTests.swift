@@ -10,6 +10,7 @@ import Testing
         #expect(page.status == 200)
         #expect(page.headers.contains { $0.0.lowercased() == "content-type" && $0.1.hasPrefix("text/html") })
         #expect(page.body.contains("dashboard-test"))
+        #expect(page.body.contains("http-equiv=\"refresh\""), "the live report reloads itself")
     }
 
     @Test func statusIsTheJSONOfSweepStatus() async throws {
