@@ -5,21 +5,33 @@ import NIOCore
 import SweepRuntime
 
 /// Reads run.db for the pages one request at a time on a queue of its own: SQLite's blocking
-/// reads never run on an event loop, and a browser left open cannot pile reads up.
+/// reads never run on an event loop, and a browser left open cannot pile reads up. A page is
+/// made again only when run.db changed (`RunFingerprint`) or it is older than `maxAge` (a
+/// running sweep's wall time moves on): report.html's statistics and importance cost a fit of
+/// a random forest, which a page reloading every few seconds must not repeat for nothing.
 struct PageReader: Sendable {
     enum Kind { case html, json }
 
     let directory: String
     private let queue = DispatchQueue(label: "sweep.dashboard.pages")
+    private let cache: PageCache
+    static let maxAge = 15.0
 
-    init(directory: String) { self.directory = directory }
+    init(directory: String) {
+        self.directory = directory
+        cache = PageCache(directory: directory)
+    }
 
-    func page(_ kind: Kind, _ make: @escaping @Sendable (String) throws -> String) async throws -> Response {
-        let directory = self.directory
+    func page(_ kind: Kind, _ path: String, _ make: @escaping @Sendable (String) throws -> String) async throws
+        -> Response
+    {
+        let (directory, cache) = (self.directory, self.cache)
         let text: String
         do {
             text = try await withCheckedThrowingContinuation { continuation in
-                queue.async { continuation.resume(with: Result { try make(directory) }) }
+                queue.async {
+                    continuation.resume(with: Result { try cache.page(path, maxAge: Self.maxAge) { try make(directory) } })
+                }
             }
         } catch {
             return Response(
@@ -30,6 +42,26 @@ struct PageReader: Sendable {
         return Response(
             status: .ok, headers: [.contentType: type, .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// The pages last made, by path, with the run.db fingerprint they were made at. Used only on
+/// `PageReader`'s serial queue.
+final class PageCache: @unchecked Sendable {
+    private let fingerprint: RunFingerprint
+    private var pages: [String: (fingerprint: [String], madeAt: Double, text: String)] = [:]
+
+    init(directory: String) { fingerprint = RunFingerprint(directory: directory) }
+
+    func page(_ path: String, maxAge: Double, make: () throws -> String) throws -> String {
+        let now = Date().timeIntervalSince1970
+        let current = try? fingerprint.current()
+        if let current, let cached = pages[path], cached.fingerprint == current, now - cached.madeAt < maxAge {
+            return cached.text
+        }
+        let text = try make()
+        if let current { pages[path] = (current, now, text) }
+        return text
     }
 }
 

@@ -114,11 +114,11 @@ public enum NotifierURLs {
         try texts.map { text in
             guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
                 ["http", "https"].contains(scheme),
-                let host = url.host, !host.isEmpty
+                let host = url.host, !host.isEmpty, url.port.map({ (1...65535).contains($0) }) ?? true
             else {
                 throw NotifierURLError(
                     description:
-                        "--notify '\(text)' is not an http:// or https:// URL with a host; give one such as https://hooks.example.com/sweep"
+                        "--notify '\(text.prefix(200))' is not an http:// or https:// URL with a host (and a port from 1 to 65535, if any); give one such as https://hooks.example.com/sweep"
                 )
             }
             return url

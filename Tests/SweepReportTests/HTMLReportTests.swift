@@ -266,3 +266,12 @@ import Testing
         #expect(decisions.contains("2 intermediate values reported by 1 trial."))
     }
 }
+
+@Suite struct HTMLListTests {
+    /// A sweep of ties named all 2,999 runners-up in one sentence.
+    @Test func aLongListNamesTheFirstItemsAndCountsTheRest() {
+        let items = (0..<3000).map(String.init)
+        #expect(HTMLText.list(items) == "0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 2,988 more")
+        #expect(HTMLText.list(["3", "4", "5"]) == "3, 4 and 5")
+    }
+}

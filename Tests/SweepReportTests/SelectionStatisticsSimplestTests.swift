@@ -33,8 +33,9 @@ import Testing
         let stats = try #require(SelectionStatistics.compute(Self.run, space: Self.space, runnersUp: 2))
         #expect(
             stats.sentences == [
-                "Trial 0 vs trial 1: 0.01 better on average over 3 shared folds; the same difference on every fold.",
-                "Trial 0 vs trial 2: 0.015 better on average over 3 shared folds; the same difference on every fold.",
+                "Trial 0 vs trial 1: 0.01 better on average over 3 shared folds; the same margin on every fold (paired t-test: no spread, p = 0).",
+                "Trial 0 vs trial 2: 0.015 better on average over 3 shared folds; the same margin on every fold (paired t-test: no spread, p = 0).",
+                "Folds share most of their training rows, so these p-values are optimistic (Nadeau & Bengio 2003): read a small one as a hint, not a proof.",
                 "Trials 1, 2 are within one standard error (0.02887) of the best; the simplest of them is trial 2 (lowest C (0.1), then lowest max_depth (3)).",
             ])
         let tested = try #require(

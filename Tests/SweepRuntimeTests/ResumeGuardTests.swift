@@ -9,6 +9,9 @@ import Testing
 /// another host (no telling).
 @Suite struct ResumeGuardTests {
     /// A program of our own that stays alive until the test ends (`sleep`), as a live coordinator.
+    /// A live process of another program. Stopped with SIGKILL: a test runs on a pool thread
+    /// whose async signals are blocked, and a child spawned there inherits that mask, so
+    /// SIGTERM would wait in it unseen (and the test with it, for the whole `sleep`).
     func liveProcess() throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sleep")
@@ -20,7 +23,7 @@ import Testing
     @Test func aLiveCoordinatorOnThisHostBlocksAResume() throws {
         let fixture = try RunDatabaseFixture()
         let other = try liveProcess()
-        defer { other.terminate(); other.waitUntilExit() }
+        defer { kill(other.processIdentifier, SIGKILL); other.waitUntilExit() }
         let pid = other.processIdentifier
         try fixture.setCoordinator(
             host: ProcessInfo.processInfo.hostName, pid: pid, start: CoordinatorProcess.startTicks(of: pid))
@@ -38,7 +41,7 @@ import Testing
     @Test func aReusedPidDoesNotBlockAResume() throws {
         let fixture = try RunDatabaseFixture()
         let other = try liveProcess()
-        defer { other.terminate(); other.waitUntilExit() }
+        defer { kill(other.processIdentifier, SIGKILL); other.waitUntilExit() }
         let pid = other.processIdentifier
         try fixture.setCoordinator(
             host: ProcessInfo.processInfo.hostName, pid: pid, start: (CoordinatorProcess.startTicks(of: pid) ?? 0) - 1)

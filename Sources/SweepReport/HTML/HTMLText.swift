@@ -61,7 +61,12 @@ enum HTMLText {
     }
 
     /// "14, 13 and 12".
-    static func list(_ items: [String]) -> String {
+    /// "3", "3 and 4", "3, 4 and 5"; past `limit` items, "3, 4, … and 2,990 more" (a sweep of
+    /// ties can have thousands).
+    static func list(_ items: [String], limit: Int = 12) -> String {
+        if items.count > limit {
+            return items.prefix(limit).joined(separator: ", ") + " and \(number(Double(items.count - limit))) more"
+        }
         guard items.count > 1 else { return items.first ?? "" }
         return items.dropLast().joined(separator: ", ") + " and " + items.last!
     }

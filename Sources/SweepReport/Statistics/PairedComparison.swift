@@ -18,8 +18,9 @@ public enum PairedComparison {
 
     /// Student's paired t-test (as scipy.stats.ttest_rel): t = mean / (s / √n), s with ddof 1,
     /// two-sided p from the t distribution with n − 1 degrees of freedom. Nil below two
-    /// differences, with a non-finite one, or when every difference is the same (no spread: t
-    /// is undefined or infinite).
+    /// differences, with a non-finite one, or when every difference is zero (ties: nothing to
+    /// test). The same nonzero difference on every fold has no spread: t is ±∞ and p is 0, as
+    /// scipy's ttest_rel says (t ≈ 1e16 there, from rounding noise).
     public static func studentT(_ differences: [Double]) -> Result? {
         test(differences, inflation: 0)
     }
@@ -40,8 +41,12 @@ public enum PairedComparison {
         let mean = differences.reduce(0, +) / Double(n)
         let variance = differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)
         let scale = differences.map(abs).max() ?? 0
-        // Equal differences leave only rounding noise in the variance: no spread, no test.
-        guard variance.squareRoot() > 1e-12 * scale else { return nil }
+        // Equal differences leave only rounding noise in the variance: no spread. Ties are no
+        // evidence either way; the same advantage on every fold is as strong as evidence gets.
+        guard variance.squareRoot() > 1e-12 * scale else {
+            guard abs(mean) > 1e-12 * max(scale, 1e-300), scale > 0 else { return nil }
+            return Result(t: mean > 0 ? .infinity : -.infinity, pValue: 0, degreesOfFreedom: n - 1)
+        }
         let t = mean / (variance * (1 / Double(n) + inflation)).squareRoot()
         return Result(t: t, pValue: twoSidedP(t, degreesOfFreedom: n - 1), degreesOfFreedom: n - 1)
     }

@@ -6,11 +6,13 @@ extension SelectionStatistics {
             let folds = "\(comparison.sharedFolds) shared fold\(comparison.sharedFolds == 1 ? "" : "s")"
             var line =
                 "Trial \(best) vs trial \(comparison.trial): \(Significant.format(comparison.meanAdvantage)) better on average over \(folds)"
-            if let t = comparison.t, let p = comparison.pValue {
+            if let t = comparison.t, t.isInfinite {
+                line += "; the same margin on every fold (paired t-test: no spread, p = 0)"
+            } else if let t = comparison.t, let p = comparison.pValue {
                 line += "; paired t-test t = \(Significant.format(t)), p = \(Significant.format(p))"
             } else {
                 line +=
-                    comparison.sharedFolds < 2 ? "; too few folds for a test" : "; the same difference on every fold"
+                    comparison.sharedFolds < 2 ? "; too few folds for a test" : "; the same score on every fold"
             }
             return line + "."
         }
@@ -21,7 +23,10 @@ extension SelectionStatistics {
         }
         let others = withinOneStandardError.filter { $0 != best }
         if let standardError, !others.isEmpty {
-            let names = others.map(String.init).joined(separator: ", ")
+            // A sweep of ties can have thousands: name the first ten.
+            let names =
+                others.prefix(10).map(String.init).joined(separator: ", ")
+                + (others.count > 10 ? " and \(others.count - 10) more" : "")
             var line =
                 "Trial\(others.count == 1 ? "" : "s") \(names) \(others.count == 1 ? "is" : "are") within one standard error (\(Significant.format(standardError))) of the best"
             if let simplest, let simplestReason {
