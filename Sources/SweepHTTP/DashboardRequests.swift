@@ -30,7 +30,8 @@ struct PageReader: Sendable {
         do {
             text = try await withCheckedThrowingContinuation { continuation in
                 queue.async {
-                    continuation.resume(with: Result { try cache.page(path, maxAge: Self.maxAge) { try make(directory) } })
+                    continuation.resume(
+                        with: Result { try cache.page(path, maxAge: Self.maxAge) { try make(directory) } })
                 }
             }
         } catch {

@@ -114,8 +114,12 @@ public final class DashboardServer: Sendable {
         if let token { router.add(middleware: TokenMiddleware<BasicRequestContext>(token: token)) }
         let reads = PageReader(directory: directory)
         router.get("/") { _, _ in try await reads.page(.html, "/") { try DashboardPages.report(directory: $0) } }
-        router.get("/api/status") { _, _ in try await reads.page(.json, "/api/status") { try DashboardPages.status(directory: $0) } }
-        router.get("/api/trials") { _, _ in try await reads.page(.json, "/api/trials") { try DashboardPages.trials(directory: $0) } }
+        router.get("/api/status") { _, _ in
+            try await reads.page(.json, "/api/status") { try DashboardPages.status(directory: $0) }
+        }
+        router.get("/api/trials") { _, _ in
+            try await reads.page(.json, "/api/trials") { try DashboardPages.trials(directory: $0) }
+        }
         router.get("/metrics") { [registry] _, _ in
             var buffer = ByteBuffer()
             buffer.writeBytes(registry.emitToBuffer())

@@ -25,7 +25,9 @@ import Testing
             keyPath: nil, allowPaths: [], insecure: false)
         let cache = PageCache(directory: run)
         var made = 0
-        let make = { () -> String in made += 1; return "page \(made)" }
+        let make = { () -> String in
+            made += 1; return "page \(made)"
+        }
 
         #expect(try cache.page("/", maxAge: 60, make: make) == "page 1")
         #expect(try cache.page("/", maxAge: 60, make: make) == "page 1")
