@@ -73,7 +73,8 @@ public struct NotifierEvent: Encodable, Sendable, Equatable {
         let status = snapshot.status
         event = kind
         sweep = status.name
-        runDirectory = directory
+        // Absolute: the receiver is elsewhere and the path as typed means nothing there.
+        runDirectory = URL(fileURLWithPath: directory).standardizedFileURL.path
         best = status.best.map {
             Best(
                 trial: $0.trial, params: ParamsObject($0.params), metric: $0.metric,

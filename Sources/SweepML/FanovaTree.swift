@@ -114,8 +114,16 @@ struct FanovaTree {
         return low
     }
 
+    /// Grids larger than this are not walked: see `marginalVarianceOverLevels`.
+    static let largestGrid = 1024
+
     /// optuna's `get_marginal_variance`: the tree walked once per cell of the columns' grid.
+    /// The grid of a categorical's one-hot columns has 2^levels cells (a 30-level categorical
+    /// took the coordinator minutes at the end of a sweep): past `largestGrid` cells, the
+    /// marginal is taken over the levels themselves, the only points a trial can be at.
     func marginalVarianceByTraversal(_ columns: [Int]) -> Double {
+        let cells = columns.reduce(1.0) { $0 * Double(midpoints[$1].count) }
+        if cells > Double(Self.largestGrid) { return marginalVarianceOverLevels(columns) }
         var values: [Double] = [], weights: [Double] = []
         var index = Array(repeating: 0, count: columns.count)
         var point = [Double?](repeating: nil, count: bounds.count)
@@ -140,6 +148,18 @@ struct FanovaTree {
             if k < 0 { break }
         }
         return Self.weightedVariance(values, weights: weights)
+    }
+
+    /// The marginal of a one-hot group at each of its levels (one column 1, the others 0),
+    /// levels weighted alike.
+    func marginalVarianceOverLevels(_ columns: [Int]) -> Double {
+        let active = Set(columns)
+        var point = [Double?](repeating: nil, count: bounds.count)
+        let values = columns.map { level -> Double in
+            for column in columns { point[column] = column == level ? 1 : 0 }
+            return marginalized(point, active: active).value
+        }
+        return Self.weightedVariance(values, weights: Array(repeating: 1, count: values.count))
     }
 
     /// The tree's prediction at `point` (nil: marginalised) averaged over the other columns,

@@ -40,7 +40,9 @@ import Testing
         #expect(request.headers["content-type"] == "application/json")
         let json = try #require(request.json)
         #expect(json["event"] as? String == "finished" && json["sweep"] as? String == "iris")
-        #expect(json["run_directory"] as? String == "runs/iris-1")
+        // Absolute: the receiver is on another host (the attacker found the path as typed).
+        let runDirectory = try #require(json["run_directory"] as? String)
+        #expect(runDirectory.hasPrefix("/") && runDirectory.hasSuffix("/runs/iris-1"), "\(runDirectory)")
         let best = try #require(json["best"] as? [String: Any])
         #expect(
             best["trial"] as? Int == 9 && best["metric"] as? String == "accuracy" && best["value"] as? Double == 0.96667

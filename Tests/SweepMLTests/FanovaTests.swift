@@ -93,6 +93,31 @@ import Testing
         #expect(shares.count == 2 && shares[0] > 0.95, "\(shares)")
     }
 
+    /// A 30-level categorical, one trial per level: the one-hot grid has 2^29 cells, which kept
+    /// a coordinator busy for minutes writing report.html. Its levels are what is varied.
+    @Test func aManyLevelCategoricalIsScoredOverItsLevels() throws {
+        let levels = 30
+        var rows: [Double] = []
+        var y: [Double] = []
+        for level in 0..<levels {
+            rows += (0..<levels).map { $0 == level ? 1 : 0 }
+            y.append(Double(level))
+        }
+        let bounds = Array(repeating: (low: 0.0, high: 1.0), count: levels)
+        let columns = Array(0..<levels)
+        let forest = RandomForest(trees: 1, tree: DecisionTree(criterion: .squaredError), bootstrap: false)
+            .fit(Matrix(rows: levels, columns: levels, values: rows), target: .values(y))
+        let tree = FanovaTree(forest.trees[0], bounds: bounds)
+        #expect(columns.reduce(1.0) { $0 * Double(tree.midpoints[$1].count) } > Double(FanovaTree.largestGrid))
+        // Over its levels the marginal is the level's own value: the variance of 0…29.
+        let expected = Double(levels * levels - 1) / 12
+        #expect(abs(tree.marginalVariance(columns) - expected) < 1e-9 * expected, "\(tree.marginalVariance(columns))")
+        let shares = try #require(
+            Fanova.importances(
+                x: Matrix(rows: levels, columns: levels, values: rows), y: y, bounds: bounds, groups: [columns]))
+        #expect(shares == [1])
+    }
+
     @Test func mismatchedShapesGiveNil() {
         let x = Matrix(rows: 3, columns: 1, values: [0, 0.5, 1])
         #expect(Fanova.importances(x: x, y: [1, 2], bounds: [(0, 1)], groups: [[0]]) == nil)

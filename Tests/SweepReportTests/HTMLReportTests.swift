@@ -131,6 +131,21 @@ import Testing
         #expect(try #require(Self.section(html, "best")).contains("No trial has succeeded yet."))
     }
 
+    /// A fail-fast stop was reported as "stopped on request" (found by using it as a user).
+    @Test func aSweepThatFailedFastSaysSoNotStoppedOnRequest() throws {
+        let early = ReportFixture.records.filter { $0.key.fold == 0 }
+        var run = RunSummary(
+            name: "golden", objective: ReportFixture.objective, metricNames: ["accuracy"], folds: 3,
+            trials: ReportFixture.trials, records: early, wallSeconds: 2, state: .stopped)
+        run.healthEvents = ["failed-fast: 5 of the first 5 attempts failed (limits.fail_fast)"]
+        let html = Self.render(run)
+        #expect(html.contains("<p class=\"state bad\"><strong>Failed fast.</strong>"))
+        #expect(html.contains("failed fast: 5 of the first 5 attempts failed (limits.fail_fast)"))
+        #expect(!html.contains("stopped on request"))
+        run.healthEvents = []
+        #expect(Self.render(run).contains("stopped on request"))
+    }
+
     @Test func aMultiObjectiveSweepShowsItsParetoFront() throws {
         let html = Self.render(ObjectivesFixture.run())
         let front = try #require(Self.section(html, "pareto-front"))

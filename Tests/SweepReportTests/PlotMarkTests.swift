@@ -69,3 +69,43 @@ import Testing
         #expect(Self.marks(parallel.svg) == Thinning.lines)
     }
 }
+
+@Suite struct HistoryStoppedTrialTests {
+    /// asha stops trials before any fold finishes: the history drew them as red "failed"
+    /// crosses while the summary said 0 failed (found by using report.html as a user).
+    @Test func aTrialStoppedBeforeAnyFoldFinishedIsHollowNotAFailure() throws {
+        let ok = PlotFixture.sweep(2, values: [0.5, 0.7])
+        var records = ok.records
+        records[TaskID(trial: 2, fold: 0)] = TaskRecord(
+            task: TaskID(trial: 2, fold: 0), status: .pruned, worker: "w", host: "h", attempt: 1, duration: 1,
+            metrics: [:], error: "stopped by asha")
+        let run = RunSummary(
+            name: "asha", objective: ok.objective, metricNames: ["accuracy"], folds: 1,
+            trials: ok.trials + [Trial(number: 2, params: PlotFixture.params(2))], records: records, wallSeconds: 1,
+            state: .finished)
+        let history = try #require(
+            ReportFigures.make(summary: run, details: PlotFixture.details(for: run), importance: nil)
+                .first { $0.id == "history" })
+        let marks = history.svg.components(separatedBy: "class=\"mark\"").dropFirst()
+        #expect(marks.count == 3 + 1)
+        // The legend draws one symbol of each colour; trial 2 adds a hollow one, no cross.
+        func uses(_ color: String) -> Int { history.svg.components(separatedBy: color).count - 1 }
+        #expect(uses(Palette.failed) == 1, "only the legend's cross")
+        #expect(uses(Palette.pruned) == 2, "the legend's ring and trial 2's")
+    }
+}
+
+@Suite struct ParetoFigureTests {
+    /// report.html of a multi-objective sweep had only the front's table, not its plot.
+    @Test func aMultiObjectiveSweepShowsItsFrontFirst() throws {
+        let run = ObjectivesFixture.run()
+        let figures = ReportFigures.make(
+            summary: run, details: ReportDetails(startedAt: 0), importance: nil)
+        let pareto = try #require(figures.first)
+        #expect(pareto.id == "pareto")
+        #expect(pareto.svg.hasPrefix("<svg data-figure=\"pareto\" "))
+        #expect(pareto.caption.contains("misses a constraint"))
+        let single = ReportFigures.make(summary: PlotFixture.run, details: PlotFixture.details, importance: nil)
+        #expect(!single.contains { $0.id == "pareto" })
+    }
+}

@@ -21,7 +21,7 @@ extension HTMLSections {
         out += "</p>\n" + statisticsWords(statistics)
         out += "<div class=\"side\">\n"
         out += HTMLText.table(
-            ["fold", run.objective.metric].map(HTMLText.escape),
+            ["fold", run.objective.metric].map { HTMLText.escape($0) },
             best.foldScores.enumerated().map { ["\($0.offset)", HTMLText.number($0.element)] }, numeric: [0, 1],
             caption: "Per fold")
         let metrics = run.metricNames.compactMap { name in best.metrics[name].map { (name, $0) } }

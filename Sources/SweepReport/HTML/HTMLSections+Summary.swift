@@ -5,7 +5,15 @@ import SweepCore
 extension HTMLSections {
     /// A banner under the title: the run's state, and for an unfinished sweep what to do.
     static func stateBanner(_ run: RunSummary, live: Bool) -> String {
-        let (kind, text) = stateWords(run.state, live: live)
+        var (kind, text) = stateWords(run.state, live: live)
+        if run.state == .stopped, let reason = failedFast(run) {
+            kind = "bad"
+            text = (
+                "Failed fast.",
+                "The sweep stopped itself: \(HTMLText.escape(reason)). Fix the cause, then "
+                    + "<code>sweep retry DIR --failed</code> runs the failed tasks again and continues the sweep."
+            )
+        }
         return "<p class=\"state \(kind)\"><strong>\(text.0)</strong> \(text.1)</p>\n"
     }
 
@@ -128,11 +136,17 @@ extension HTMLSections {
         if let ended = run.searchEnded { return HTMLText.escape(ended) }
         switch run.state {
         case .finished: return "every suggested trial was run"
-        case .stopped: return "stopped on request"
+        case .stopped: return Self.failedFast(run).map { "failed fast: " + HTMLText.escape($0) } ?? "stopped on request"
         case .running: return "it has not stopped: the search is still suggesting trials"
         case .interrupted: return "the coordinator ended before the search did"
         case .unknown: return "unknown: the coordinator cannot be checked from here"
         }
+    }
+
+    /// Why the sweep stopped itself (`limits.fail_fast`), when it did: a stop, but not on request.
+    static func failedFast(_ run: RunSummary) -> String? {
+        let prefix = "failed-fast: "
+        return run.healthEvents.last { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
     }
 
     /// "2026-12-03 10:00:31 UTC".

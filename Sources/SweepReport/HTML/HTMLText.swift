@@ -4,8 +4,9 @@ import SweepCore
 /// trainer or a worker escaped, every number at 4 significant digits.
 enum HTMLText {
     /// The text with `& < > " '` as character references: safe in element content and in
-    /// quoted attribute values alike.
-    static func escape(_ text: String) -> String {
+    /// quoted attribute values alike. `controlsAsSpaces` (for SVG, whose XML allows no control
+    /// characters) turns them into spaces; HTML keeps them (a log tail's newlines).
+    static func escape(_ text: String, controlsAsSpaces: Bool = false) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text {
@@ -15,6 +16,7 @@ enum HTMLText {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
+            case _ where controlsAsSpaces && character.unicodeScalars.first!.value < 0x20: out += " "
             default: out.append(character)
             }
         }

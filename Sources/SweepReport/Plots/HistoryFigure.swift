@@ -30,8 +30,8 @@ enum HistoryFigure {
         return Figure(
             id: "history", title: "Optimization history",
             caption: "Each point is one trial's \(run.objective.metric) in the order the search suggested it; "
-                + "the red step line is the best so far, hollow points were stopped early and crosses along "
-                + "the bottom failed\(thinned).",
+                + "the red step line is the best so far, hollow points were stopped early (along the bottom: before any fold "
+                + "finished) and crosses along the bottom failed\(thinned).",
             svg: chart.svg(id: "history", label: "Optimization history"))
     }
 
@@ -47,6 +47,10 @@ enum HistoryFigure {
         let x = chart.x.pixel(Double(summary.trial.number))
         let title = data.tooltip(summary)
         guard let value = value(summary) else {
+            // Stopped before any fold finished (asha stops on intermediate values): not a failure.
+            if summary.status == .stopped {
+                return Symbol.ring(Palette.pruned, at: (x, chart.baseline - 6), mark: true, title: title)
+            }
             return Symbol.cross(Palette.failed, at: (x, chart.baseline - 6), mark: true, title: title)
         }
         let y = chart.y.pixel(value)

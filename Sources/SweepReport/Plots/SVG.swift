@@ -66,22 +66,7 @@ enum SVG {
 
     /// Text safe in element content and attribute values (control characters, which XML does
     /// not allow, become spaces).
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case _ where character.unicodeScalars.first!.value < 0x20: out += " "
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text, controlsAsSpaces: true) }
 
     /// A number as plots show it: 4 significant digits.
     static func number(_ value: Double) -> String { Significant.format(value) }
