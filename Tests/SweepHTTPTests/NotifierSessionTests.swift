@@ -53,7 +53,7 @@ import Testing
     static func options(newBestInterval: Double) -> NotifierSession.Options {
         NotifierSession.Options(
             pollInterval: 0.05, newBestInterval: newBestInterval, finalWait: 10,
-            retry: NotifierRetry(attempts: 2, firstDelay: 0.05, timeout: 5))
+            retry: NotifierRetry(attempts: 2, firstDelay: 0.05, timeout: 30))
     }
 
     @Test func aBurstOfBestsCoalescesAndTheEndCarriesTheLatest() async throws {

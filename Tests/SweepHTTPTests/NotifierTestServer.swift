@@ -62,7 +62,7 @@ final class NotifierTestServer: @unchecked Sendable {  // safe: state guarded by
     /// Waits until `count` requests arrived, without holding a thread of the test's task pool
     /// (the notifier under test needs it); the deadline only bounds a failing test.
     @discardableResult
-    func awaitRequests(_ count: Int, timeout: Double = 30) async -> [Request] {
+    func awaitRequests(_ count: Int, timeout: Double = 120) async -> [Request] {
         let deadline = Date().addingTimeInterval(timeout)
         while requests.count < count && Date() < deadline {
             try? await Task.sleep(for: .milliseconds(10))
