@@ -15,6 +15,7 @@ command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(
 if [ "${SWEEP_NO_TEST_SERVICES:-0}" != 1 ]; then
     command -v chromium >/dev/null || missing+=(chromium)
     command -v prometheus >/dev/null || missing+=(prometheus)
+    command -v curl >/dev/null || missing+=(curl)
 fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
