@@ -8,12 +8,15 @@ struct ProgressReporter {
     let enabled: Bool
     let interval: Double
     let started: Double
+    /// More to say on the line, e.g. a launcher's "3 workers pending in Slurm".
+    let note: (() -> String?)?
     private var lastShown = -Double.infinity
 
-    init(spec: Spec, plannedTrials: Int?, enabled: Bool, started: Double) {
+    init(spec: Spec, plannedTrials: Int?, enabled: Bool, started: Double, note: (() -> String?)? = nil) {
         line = ProgressLine(spec: spec, trials: plannedTrials)
         self.enabled = enabled
         self.started = started
+        self.note = note
         interval = Console.shared.isTTY ? 0.1 : 2
     }
 
@@ -28,7 +31,8 @@ struct ProgressReporter {
         Console.shared.status(
             line.text(
                 running: machine.runningTasks, workers: machine.workerCount, elapsed: now - started,
-                waiting: machine.waitingReason, paused: machine.pausedWorkers(now: now).count))
+                waiting: [machine.waitingReason, note?()].compactMap { $0 }.joined(separator: " · ").nilIfEmpty,
+                paused: machine.pausedWorkers(now: now).count))
         lastShown = now
     }
 
@@ -38,4 +42,8 @@ struct ProgressReporter {
         Console.shared.status(line.text(running: machine.runningTasks, workers: machine.workerCount, elapsed: wall))
         Console.shared.endStatus()
     }
+}
+
+extension String {
+    fileprivate var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -17,10 +17,15 @@ public final class SweepLifecycle {
         public var stopOnSignals: Bool
         /// Worker processes of this binary to start on loopback once bound (`sweep run`).
         public var localWorkers: LocalWorkerOptions?
+        /// Workers started through a site's engine once bound (`sweep launch`), stopped at the end.
+        public var launcher: (any WorkerLauncher)?
+        /// The host launched workers connect to when bound to a wildcard address (default: this host's name).
+        public var advertiseHost: String?
 
         public init(
             bind: String, heartbeatInterval: Double = 1, security: CoordinatorSecurity = .plaintext,
-            showProgress: Bool = true, stopOnSignals: Bool = true, localWorkers: LocalWorkerOptions? = nil
+            showProgress: Bool = true, stopOnSignals: Bool = true, localWorkers: LocalWorkerOptions? = nil,
+            launcher: (any WorkerLauncher)? = nil
         ) {
             self.bind = bind
             self.heartbeatInterval = heartbeatInterval
@@ -28,6 +33,7 @@ public final class SweepLifecycle {
             self.showProgress = showProgress
             self.stopOnSignals = stopOnSignals
             self.localWorkers = localWorkers
+            self.launcher = launcher
         }
     }
 
@@ -80,23 +86,34 @@ public final class SweepLifecycle {
     }
 
     deinit {
+        options.launcher?.shutdown()
         localWorkers.stop()
         socket.close()
     }
+
+    /// Where launched workers connect (the bound endpoint, with a reachable host for a wildcard).
+    public var connectAddress: String { LaunchAddress.connect(bound: endpoint, advertise: options.advertiseHost) }
 
     /// Serves the sweep to its end (or to a stop) and writes the run directory.
     public func run() throws -> SweepEnd {
         let watcher = options.stopOnSignals ? SignalWatcher { [control] _ in control.post(.stop) } : nil
         defer { withExtendedLifetime(watcher) {} }
+        // Launched jobs never outlive the sweep: stopped on every way out, a throw included.
+        defer { options.launcher?.shutdown() }
         if let local = options.localWorkers {
             try localWorkers.start(
                 count: local.count, connect: endpoint, slots: local.slots,
                 heartbeatInterval: options.heartbeatInterval, logLevel: local.logLevel,
                 executable: local.executable, extraArguments: local.keepTaskDirectories ? ["--keep-task-dirs"] : [])
         }
+        if let launcher = options.launcher {
+            logger.info("starting workers through \(launcher.engine); they connect to \(connectAddress)")
+            try launcher.launch(connect: connectAddress)
+        }
         let loop = try makeLoop()
         announce(loop.machine)
         let outcome = try loop.run()
+        options.launcher?.shutdown()
         localWorkers.stop()
         socket.close()
         if !outcome.complete {
@@ -123,7 +140,7 @@ public final class SweepLifecycle {
             restored: record.restoredState)
         var progress = ProgressReporter(
             spec: spec, plannedTrials: sweep.plannedTrials, enabled: options.showProgress,
-            started: MonotonicClock.now())
+            started: MonotonicClock.now(), note: options.launcher.map { launcher in { launcher.progressNote() } })
         for restored in record.restoredRecords.values { progress.counted(restored) }
         return CoordinatorLoop(
             machine: machine, socket: socket, journal: journal, sweep: sweep, progress: progress,
