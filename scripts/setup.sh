@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Sweep needs besides the Swift toolchain: libzmq and SQLite (headers + libraries), pkg-config;
 # for the tests, chromium and prometheus from Debian;
-# and, for the interop tests, a Python venv outside the repository with optuna, pandas, plotly and
-# scikit-learn (at $SWEEP_TEST_VENV, default ~/.cache/sweep/interop-venv; set SWEEP_NO_INTEROP_VENV=1 to skip).
+# slurm-wlm, munge, openssh, systemd-analyze and kubectl for the launcher tests;
+# and, for the interop tests, a Python venv outside the repository with optuna, pandas, plotly,
+# scikit-learn and kubernetes-validate (at $SWEEP_TEST_VENV, default ~/.cache/sweep/interop-venv; set SWEEP_NO_INTEROP_VENV=1 to skip).
 set -euo pipefail
 missing=()
 [ -f /usr/include/zmq.h ] || missing+=(libzmq3-dev)
@@ -16,6 +17,14 @@ if [ "${SWEEP_NO_TEST_SERVICES:-0}" != 1 ]; then
     command -v chromium >/dev/null || missing+=(chromium)
     command -v prometheus >/dev/null || missing+=(prometheus)
     command -v curl >/dev/null || missing+=(curl)
+    # For the launcher and packaging tests: a real single-node Slurm (the tests start it from
+    # cluster/slurm), sshd in network namespaces, systemd-analyze for the units, kubectl for the manifests.
+    command -v sbatch >/dev/null || missing+=(slurm-wlm)
+    [ -x /usr/sbin/munged ] || missing+=(munge)
+    [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+    command -v ssh >/dev/null || missing+=(openssh-client)
+    command -v systemd-analyze >/dev/null || missing+=(systemd)
+    command -v kubectl >/dev/null || missing+=(kubernetes-client)
 fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -29,12 +38,12 @@ fi
 # venv, so it is best effort: no PyPI, no venv, and the build goes on.
 venv="${SWEEP_TEST_VENV:-$HOME/.cache/sweep/interop-venv}"
 if [ "${SWEEP_NO_INTEROP_VENV:-0}" != 1 ] \
-    && ! "$venv/bin/python" -c 'import optuna, pandas, plotly, sklearn, scipy' 2>/dev/null; then
+    && ! "$venv/bin/python" -c 'import optuna, pandas, plotly, sklearn, scipy, kubernetes_validate' 2>/dev/null; then
     # Python's venv module: Debian and Ubuntu package it apart.
     python3 -c 'import ensurepip, venv' 2>/dev/null \
         || { $sudo apt-get update -qq && $sudo apt-get install -y -qq python3-venv >/dev/null; } || true
     if python3 -m venv "$venv" && "$venv/bin/python" -m pip install -q --disable-pip-version-check \
-        optuna pandas plotly scikit-learn; then
+        optuna pandas plotly scikit-learn kubernetes-validate; then
         echo "interop venv ready: $venv"
     else
         echo "note: could not make the interop venv at $venv (needs python3-venv and PyPI); those tests will skip" >&2
