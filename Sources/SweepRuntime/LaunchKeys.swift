@@ -11,6 +11,13 @@ public struct LaunchKeys: Sendable {
     public var workerSecret: String { path("worker.key_secret") }
     public var workerPublic: String { path("worker.key") }
 
+    /// The keys a launched sweep made earlier (for `sweep resume`), or nil when it has none.
+    public static func existing(runDirectory: String) -> LaunchKeys? {
+        let keys = LaunchKeys(directory: (runDirectory as NSString).appendingPathComponent("launch/keys"))
+        let files = [keys.coordinatorSecret, keys.coordinatorPublic, keys.workerSecret, keys.workerPublic]
+        return files.allSatisfy { FileManager.default.fileExists(atPath: $0) } ? keys : nil
+    }
+
     /// Makes both pairs under `runDirectory`; refuses to reuse a directory that already has keys.
     public static func create(runDirectory: String) throws -> LaunchKeys {
         let directory = (runDirectory as NSString).appendingPathComponent("launch/keys")

@@ -74,6 +74,7 @@ struct LaunchOptions: ParsableArguments {
             allowPaths: keyed ? [(keyDirectory as NSString).appendingPathComponent("worker.key")] : [],
             insecure: false)
         let keys = keyed ? try LaunchKeys.create(runDirectory: directory) : nil
+        try LaunchCommand.record(runDirectory: directory)
         let context = LaunchContext(
             directory: directory, keys: keys, sweep: sweep, heartbeat: common.heartbeat,
             workerLogLevel: common.workerLogLevel)
@@ -87,5 +88,67 @@ struct LaunchOptions: ParsableArguments {
         try dashboard.serving(lifecycle, logger: common.logger("sweep")) {
             try notify.around(directory: directory, logger: common.logger("sweep")) { try finish(lifecycle) }
         }
+    }
+}
+
+/// A `sweep launch ENGINE` command: it can make its launcher again from its own options, so that
+/// `sweep resume` of a launched sweep starts its workers through the same engine.
+protocol LaunchEngine: ParsableCommand {
+    var launch: LaunchOptions { get }
+    func makeLauncher(_ context: LaunchContext) throws -> any WorkerLauncher
+}
+
+/// The command line a launched sweep started with, kept in RUN/launch/command.json.
+struct LaunchCommand: Codable {
+    var arguments: [String]
+    var directory: String
+
+    static func path(runDirectory: String) -> String {
+        (runDirectory as NSString).appendingPathComponent("launch/command.json")
+    }
+
+    /// Records this process's command line (the engine's options) for a later resume.
+    static func record(runDirectory: String) throws {
+        let command = LaunchCommand(
+            arguments: Array(CommandLine.arguments.dropFirst()), directory: FileManager.default.currentDirectoryPath)
+        let url = URL(fileURLWithPath: path(runDirectory: runDirectory))
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try JSONEncoder().encode(command).write(to: url, options: .atomic)
+    }
+
+    /// The launcher a resumed sweep in `runDirectory` starts its workers with again (relative paths
+    /// in the options are read from the directory the sweep was launched in).
+    static func relaunch(
+        runDirectory: String, sweep: LoadedSweep, common: CommonOptions
+    ) throws -> (launcher: any WorkerLauncher, advertise: String?) {
+        let runDirectory = URL(fileURLWithPath: runDirectory).standardizedFileURL.path
+        let file = path(runDirectory: runDirectory)
+        guard let data = FileManager.default.contents(atPath: file),
+            let command = try? JSONDecoder().decode(LaunchCommand.self, from: data)
+        else {
+            throw SweepError(
+                .cannotStart,
+                "\(file) is missing or unreadable, so the workers cannot be launched again; resume with --bind and start workers by hand"
+            )
+        }
+        // Relative paths in the options (a hosts file) are read where the sweep was launched.
+        let here = FileManager.default.currentDirectoryPath
+        guard FileManager.default.changeCurrentDirectoryPath(command.directory) else {
+            throw SweepError(.cannotStart, "the sweep was launched in \(command.directory), which is gone")
+        }
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(here) }
+        let parsed: ParsableCommand
+        do { parsed = try Sweep.parseAsRoot(command.arguments) } catch {
+            throw SweepError(
+                .cannotStart,
+                "the recorded launch command in \(file) no longer works: \(Sweep.message(for: error))")
+        }
+        guard let engine = parsed as? any LaunchEngine else {
+            throw SweepError(.cannotStart, "\(file) does not record a `sweep launch` command")
+        }
+        let context = LaunchContext(
+            directory: runDirectory, keys: LaunchKeys.existing(runDirectory: runDirectory), sweep: sweep,
+            heartbeat: common.heartbeat, workerLogLevel: common.workerLogLevel)
+        return (try engine.makeLauncher(context), engine.launch.advertise)
     }
 }

@@ -138,6 +138,10 @@ struct ResumeOptions: ParsableArguments {
                     risk: "anyone who can reach that port could join and receive your data")
             }
         }
+        if record.mode.hasPrefix("launch-") {
+            (options.launcher, options.advertiseHost) = try LaunchCommand.relaunch(
+                runDirectory: directory, sweep: loaded, common: common)
+        }
         let lifecycle = try SweepLifecycle(sweep: loaded, record: record, options: options, logger: logger)
         try dashboard.serving(lifecycle, logger: logger) {
             try notify.around(directory: directory, logger: logger) { try finish(lifecycle) }
