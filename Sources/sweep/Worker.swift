@@ -32,6 +32,21 @@ struct Worker: ParsableCommand {
     @Flag(help: "Connect without encryption or authentication (trusted networks only).")
     var insecure = false
 
+    @Flag(
+        help: """
+            Read this worker's secret key and the coordinator's public key from stdin (secret-key = "…", \
+            server-key = "…", then an empty line), as `sweep launch ssh` sends them: no key on a command \
+            line or on disk. Implies --stop-on-stdin-eof.
+            """)
+    var keysFromStdin = false
+
+    @Flag(
+        help: """
+            Drain and exit when stdin reaches end of file, so a worker started over ssh without a pty \
+            stops when its ssh is closed or killed.
+            """)
+    var stopOnStdinEof = false
+
     @Flag(help: "Keep each task's directory in the cache after its result is delivered (for debugging).")
     var keepTaskDirs = false
 
@@ -66,8 +81,16 @@ struct Worker: ParsableCommand {
                 "--key and --server-key go together: this worker's secret key and the coordinator's public key")
         }
         if key != nil && insecure { throw ValidationError("--insecure and --key contradict each other; drop one") }
+        if keysFromStdin,
+            let other = [
+                key.map { _ in "--key" }, serverKey.map { _ in "--server-key" }, insecure ? "--insecure" : nil,
+            ].compactMap({ $0 }).first
+        {
+            throw ValidationError(
+                "--keys-from-stdin and \(other) contradict each other: the keys come from stdin; drop \(other)")
+        }
         try checkAddress(
-            "--connect", connect, keyed: key != nil, insecure: insecure, what: "join \(connect)",
+            "--connect", connect, keyed: key != nil || keysFromStdin, insecure: insecure, what: "join \(connect)",
             risk: "anyone on the way could pose as the coordinator and run commands on this host")
     }
 
@@ -75,22 +98,35 @@ struct Worker: ParsableCommand {
         // Started by `sweep run`/`sweep resume`: go down with the parent, even if it is SIGKILLed.
         if let parentPid { ExecLauncher.dieWithParent(parentPid) }
         var security = WorkerSecurity.plaintext
-        if let key, let serverKey {
+        if keysFromStdin {
+            let keys = try WorkerStdin.parseKeys(try WorkerStdin.readKeysText())
+            security = .curve(publicKey: keys.publicKey, secretKey: keys.secretKey, serverKey: keys.serverKey)
+        } else if let key, let serverKey {
             let keys = try KeyFiles.secretKeys(at: key)
             security = .curve(
                 publicKey: keys.publicKey, secretKey: keys.secretKey, serverKey: try KeyFiles.publicKey(at: serverKey))
         }
         let workerName = name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
+        let logger = common.logger("worker \(workerName)")
         let service = WorkerService(
             options: .init(
                 connect: connect, slots: slots, gpus: gpuIDs, name: workerName,
                 heartbeatInterval: common.heartbeatSeconds,
                 cacheDirectory: cache.map { URL(fileURLWithPath: $0) }, security: security,
                 keepTaskDirectories: keepTaskDirs),
-            logger: common.logger("worker \(workerName)"))
+            logger: logger)
         let remote = service.remote
         let watcher = SignalWatcher { count in remote.send(count == 1 ? .drain : .stop) }
         defer { withExtendedLifetime(watcher) {} }
+        if keysFromStdin || stopOnStdinEof {
+            // The channel that started this worker may be gone when it logs while draining: a
+            // write to it fails instead of killing the worker mid-drain.
+            signal(SIGPIPE, SIG_IGN)
+            WorkerStdin.watchForEnd {
+                logger.info("stdin closed: finishing running tasks, then exiting")
+                remote.send(.drain)
+            }
+        }
         try service.run()
     }
 }

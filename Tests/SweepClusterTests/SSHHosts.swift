@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+
+/// Real sshd on namespaced test hosts: keys made here with ssh-keygen (a host key, a client key
+/// that sshd authorizes), one `sshd -D` per host listening on port 22 of that host's address, and
+/// an ssh client config that uses only these keys. Each host's worker cache (and so its copy of the
+/// sweep binary) is a directory of its own under `root`, set through sshd's SetEnv SWEEP_CACHE.
+/// sshd is stopped by its pid (from its pid file) when this is released.
+final class SSHHosts {
+    static let sshd = "/usr/sbin/sshd"
+
+    /// Why real sshd cannot run here, or nil.
+    static let unavailableReason: String? = {
+        if let reason = NetnsHosts.unavailableReason { return reason }
+        for program in [sshd, "/usr/bin/ssh", "/usr/bin/ssh-keygen"]
+        where !FileManager.default.isExecutableFile(atPath: program) {
+            return "the SSH tests need \(program) (openssh-server and openssh-client; scripts/setup.sh installs them)"
+        }
+        return nil
+    }()
+
+    let netns: NetnsHosts
+    let root: URL
+    let hosts: [Int]
+    private var daemons: [Int: ChildProcess] = [:]
+
+    /// `sshConfig` is for `ssh -F`; `cache(host)` is that host's SWEEP_CACHE.
+    var sshConfig: URL { root.appendingPathComponent("ssh_config") }
+    func cache(_ host: Int) -> URL { root.appendingPathComponent("cache-h\(host)") }
+    func pidFile(_ host: Int) -> URL { root.appendingPathComponent("sshd-h\(host).pid") }
+
+    init(netns: NetnsHosts, sshdOn hosts: [Int]) throws {
+        self.netns = netns
+        self.hosts = hosts
+        root = try temporaryDirectory()
+        try Self.keygen(root.appendingPathComponent("host_key"))
+        try Self.keygen(root.appendingPathComponent("client_key"))
+        let hostKey = try String(contentsOf: root.appendingPathComponent("host_key.pub"), encoding: .utf8)
+        try FileManager.default.copyItem(
+            at: root.appendingPathComponent("client_key.pub"), to: root.appendingPathComponent("authorized_keys"))
+        try hosts.map { "\(netns.address($0)) \(hostKey)" }.joined()
+            .write(to: root.appendingPathComponent("known_hosts"), atomically: true, encoding: .utf8)
+        try """
+        Host *
+            User root
+            IdentityFile \(root.path)/client_key
+            IdentitiesOnly yes
+            IdentityAgent none
+            UserKnownHostsFile \(root.path)/known_hosts
+            GlobalKnownHostsFile /dev/null
+            StrictHostKeyChecking yes
+            LogLevel ERROR
+
+        """.write(to: sshConfig, atomically: true, encoding: .utf8)
+        // sshd's privilege separation directory (the Debian package makes it at boot).
+        try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        for host in hosts { try start(host) }
+    }
+
+    private func start(_ host: Int) throws {
+        let config = root.appendingPathComponent("sshd-h\(host).conf")
+        try """
+        ListenAddress \(netns.address(host)):22
+        HostKey \(root.path)/host_key
+        PidFile \(pidFile(host).path)
+        AuthorizedKeysFile \(root.path)/authorized_keys
+        PermitRootLogin prohibit-password
+        PasswordAuthentication no
+        KbdInteractiveAuthentication no
+        UsePAM no
+        StrictModes no
+        SetEnv SWEEP_CACHE=\(cache(host).path)
+        LogLevel VERBOSE
+
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let daemon = try ChildProcess(
+            ["netns", "exec", "\(netns.prefix)-h\(host)", Self.sshd, "-D", "-e", "-f", config.path],
+            executable: NetnsHosts.ipProgram)
+        daemons[host] = daemon
+        guard daemon.awaitLine(containing: "Server listening on", timeout: 20) != nil else {
+            throw NetnsError(
+                description:
+                    "sshd on host \(host) did not start: \(daemon.stderrLines.suffix(10).joined(separator: "\n"))")
+        }
+    }
+
+    /// sshd's pid on `host`, from its pid file.
+    func sshdPid(_ host: Int) -> pid_t? {
+        (try? String(contentsOf: pidFile(host), encoding: .utf8)).flatMap {
+            pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
+    /// sshd's session processes on `host`: its children (each login is one).
+    func sessions(_ host: Int) -> [pid_t] {
+        guard let daemon = sshdPid(host) else { return [] }
+        return Processes.all().filter { $0.parent == daemon }.map(\.pid)
+    }
+
+    /// Processes running a sweep binary from a host's cache (the launched workers).
+    func cachedBinaryProcesses() -> [pid_t] {
+        let caches = hosts.map { cache($0).resolvingSymlinksInPath().path + "/" }
+        return Processes.all().filter { process in caches.contains { process.executable?.hasPrefix($0) ?? false } }
+            .map(\.pid)
+    }
+
+    /// The sweep binaries in a host's cache.
+    func cachedBinaries(_ host: Int) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: cache(host).appendingPathComponent("bin").path)) ?? [])
+            .filter { $0.hasPrefix("sweep-") }
+    }
+
+    /// Polls `condition` until it holds or `timeout` passes (bounds a failing test only).
+    static func await(timeout: Double = 30, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            if Date() > deadline { return false }
+            usleep(20_000)
+        }
+        return true
+    }
+
+    deinit {
+        for host in hosts {
+            // By the pid sshd wrote (the same process `ip netns exec` became).
+            if let pid = sshdPid(host) { kill(pid, SIGTERM) }
+            if let daemon = daemons[host], daemon.awaitExit(timeout: 10) == nil { daemon.stop() }
+        }
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    static func keygen(_ path: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-keygen")
+        process.arguments = ["-q", "-t", "ed25519", "-N", "", "-C", "sweep-test", "-f", path.path]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw NetnsError(description: "ssh-keygen failed with status \(process.terminationStatus)")
+        }
+    }
+}
+
+/// The processes of this machine, from /proc.
+enum Processes {
+    struct Entry {
+        let pid: pid_t
+        let parent: pid_t
+        let executable: String?
+    }
+
+    static func all() -> [Entry] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return names.compactMap { name in
+            guard let pid = pid_t(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
+            // After "pid (comm) ": state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 2, let parent = pid_t(fields[1]) else { return nil }
+            let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(name)/exe")
+            return Entry(pid: pid, parent: parent, executable: executable)
+        }
+    }
+}

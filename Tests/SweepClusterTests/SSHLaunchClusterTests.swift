@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+import Testing
+
+/// `sweep launch ssh` with real sshd on two namespaced hosts and one address nobody answers: the
+/// sweep finishes on the reachable hosts' workers, the unreachable one is reported, the binary is
+/// copied once into a fresh cache and found by hash the next time, and afterwards no worker and
+/// no sshd session is left.
+@Suite(.serialized)
+struct SSHLaunchClusterTests {
+    static let unreachable = "10.213.0.9"
+
+    @Test(
+        .enabled(if: SSHHosts.unavailableReason == nil, "\(SSHHosts.unavailableReason ?? "")"),
+        .timeLimit(.minutes(5)))
+    func sweepRunsOnReachableHostsAndLeavesNothingBehind() throws {
+        let netns = try NetnsHosts(hosts: 3)
+        let ssh = try SSHHosts(netns: netns, sshdOn: [1, 2])
+        let root = ssh.root
+        try noopSpec(trials: 8, folds: 2, sleep: 0.3).write(
+            to: root.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        try """
+        # two hosts with sshd, one address that answers nothing
+        \(netns.address(1)) slots=2
+        root@\(netns.address(2)) slots=2
+        \(Self.unreachable) slots=1
+
+        """.write(to: root.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
+        let reachable: Set = ["ssh-\(netns.address(1))", "ssh-\(netns.address(2))"]
+
+        // First run: fresh caches, so the binary is copied to each host once.
+        let first = try launch(netns, ssh, out: "run1")
+        #expect(first.copies == 2, "\(first.log)")
+        for host in [1, 2] { #expect(ssh.cachedBinaries(host).count == 1) }
+        #expect(first.workers.isSubset(of: reachable) && !first.workers.isEmpty, "\(first.workers)")
+        #expect(first.joined == reachable, "\(first.log)")
+        #expect(first.log.contains("ssh \(Self.unreachable): unreachable"), "\(first.log)")
+        print(
+            "measure: first run (copy to 2 hosts): workers started \(first.startSeconds) s after launch; whole sweep \(first.wall) s"
+        )
+
+        // Second run: the hosts find the same build by its hash and copy nothing.
+        let second = try launch(netns, ssh, out: "run2")
+        #expect(second.copies == 0, "\(second.log)")
+        #expect(second.joined == reachable, "\(second.log)")
+        for host in [1, 2] { #expect(ssh.cachedBinaries(host).count == 1) }
+        print(
+            "measure: second run (binary cached): workers started \(second.startSeconds) s after launch; whole sweep \(second.wall) s"
+        )
+    }
+
+    struct Launched {
+        var log: String
+        var workers: Set<String>
+        var joined: Set<String>
+        var copies: Int
+        var startSeconds: [String]
+        var wall: String
+    }
+
+    /// Runs `sweep launch ssh` on host 3 to its end and checks what every run must leave: the best
+    /// trial, and no worker or sshd session process afterwards.
+    private func launch(_ netns: NetnsHosts, _ ssh: SSHHosts, out name: String) throws -> Launched {
+        let out = ssh.root.appendingPathComponent(name)
+        let started = Date()
+        let sweep = try netns.sweep(
+            on: 3,
+            [
+                "launch", "ssh", "spec.yaml", "--hosts", "hosts", "--ssh-arg", "-F", "--ssh-arg", ssh.sshConfig.path,
+                "--bind", "tcp://*:*", "--advertise", netns.address(3), "--out", out.path, "--heartbeat", "500ms",
+            ], directory: ssh.root)
+        let status = sweep.awaitExit(timeout: 180)
+        let wall = String(format: "%.1f", Date().timeIntervalSince(started))
+        let log = sweep.stderrLines.joined(separator: "\n")
+        #expect(status == 0, "\(log)")
+        #expect(sweep.stdout.contains("best: trial"), "\(sweep.stdout)")
+        // Nothing left: the workers drained and exited, their sshd sessions ended.
+        #expect(SSHHosts.await { ssh.cachedBinaryProcesses().isEmpty }, "workers left: \(ssh.cachedBinaryProcesses())")
+        for host in ssh.hosts {
+            #expect(
+                SSHHosts.await { ssh.sessions(host).isEmpty }, "sshd sessions left on h\(host): \(ssh.sessions(host))")
+        }
+        let rows = try readResults(out)
+        #expect(rows.count == 16 && rows.allSatisfy { $0["status"] == "ok" })
+        let book = try RunBook(out)
+        let joined = Set(try book.events("worker-joined").map { String($0.detail.prefix { $0 != "@" }) })
+        let startLines = sweep.stderrLines.compactMap { line in
+            line.range(of: "started worker ").map { String(line[$0.upperBound...]) }
+        }
+        return Launched(
+            log: log, workers: Set(rows.compactMap { $0["worker"] }), joined: joined,
+            copies: sweep.stderrLines.filter { $0.contains("copied the sweep binary") }.count,
+            startSeconds: startLines, wall: wall)
+    }
+}
