@@ -22,7 +22,8 @@ final class SSHHosts {
     let netns: NetnsHosts
     let root: URL
     let hosts: [Int]
-    private var daemons: [Int: ChildProcess] = [:]
+    /// Hosts whose sshd started (and must be stopped).
+    private var started: [Int] = []
 
     /// `sshConfig` is for `ssh -F`; `cache(host)` is that host's SWEEP_CACHE.
     var sshConfig: URL { root.appendingPathComponent("ssh_config") }
@@ -73,15 +74,23 @@ final class SSHHosts {
         LogLevel VERBOSE
 
         """.write(to: config, atomically: true, encoding: .utf8)
-        let daemon = try ChildProcess(
-            ["netns", "exec", "\(netns.prefix)-h\(host)", Self.sshd, "-D", "-e", "-f", config.path],
-            executable: NetnsHosts.ipProgram)
-        daemons[host] = daemon
-        guard daemon.awaitLine(containing: "Server listening on", timeout: 20) != nil else {
-            throw NetnsError(
-                description:
-                    "sshd on host \(host) did not start: \(daemon.stderrLines.suffix(10).joined(separator: "\n"))")
+        // sshd as a daemon, stopped by its pid file. Not `-D` under Foundation's Process: sshd
+        // closes every inherited descriptor, which Foundation takes for the child's exit, and its
+        // process monitor then blocks waiting for it, so no other child's exit is seen any more.
+        let process = Process()
+        process.executableURL = NetnsHosts.ipProgram
+        process.arguments = [
+            "netns", "exec", "\(netns.prefix)-h\(host)", Self.sshd, "-f", config.path, "-E",
+            root.appendingPathComponent("sshd-h\(host).log").path,
+        ]
+        try process.run()
+        process.waitUntilExit()
+        // sshd writes its pid file once it listens.
+        guard process.terminationStatus == 0, Self.await(timeout: 20, { sshdPid(host) != nil }) else {
+            let log = try? String(contentsOf: root.appendingPathComponent("sshd-h\(host).log"), encoding: .utf8)
+            throw NetnsError(description: "sshd on host \(host) did not start: \(log ?? "")")
         }
+        started.append(host)
     }
 
     /// sshd's pid on `host`, from its pid file.
@@ -121,10 +130,11 @@ final class SSHHosts {
     }
 
     deinit {
-        for host in hosts {
-            // By the pid sshd wrote (the same process `ip netns exec` became).
-            if let pid = sshdPid(host) { kill(pid, SIGTERM) }
-            if let daemon = daemons[host], daemon.awaitExit(timeout: 10) == nil { daemon.stop() }
+        for host in started {
+            // By the pid sshd wrote; its sessions end with it.
+            guard let pid = sshdPid(host) else { continue }
+            kill(pid, SIGTERM)
+            if !Self.await(timeout: 10, { !Processes.isAlive(pid) }) { kill(pid, SIGKILL) }
         }
         try? FileManager.default.removeItem(at: root)
     }
@@ -148,6 +158,14 @@ enum Processes {
         let pid: pid_t
         let parent: pid_t
         let executable: String?
+    }
+
+    /// Whether `pid` runs (a zombie, waiting for its reaper, does not).
+    static func isAlive(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
     }
 
     static func all() -> [Entry] {

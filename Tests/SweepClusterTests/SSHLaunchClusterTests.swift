@@ -17,7 +17,7 @@ struct SSHLaunchClusterTests {
         let netns = try NetnsHosts(hosts: 3)
         let ssh = try SSHHosts(netns: netns, sshdOn: [1, 2])
         let root = ssh.root
-        try noopSpec(trials: 8, folds: 2, sleep: 0.3).write(
+        try noopSpec(trials: 8, folds: 2, sleep: 1).write(
             to: root.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
         try """
         # two hosts with sshd, one address that answers nothing

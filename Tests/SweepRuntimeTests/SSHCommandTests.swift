@@ -46,18 +46,18 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: cache) }
         let script = SSHCommand.startScript(
             hash: "abc", workerArguments: ["worker", "--name", "it's me"], platform: .current)
-        let missing = try shell("SWEEP_CACHE=\(cache); export SWEEP_CACHE; " + script + " 2>&1; echo status=$?")
+        let missing = try shell("SWEEP_CACHE=\(cache); export SWEEP_CACHE; (" + script + ") 2>&1; echo status=$?")
         #expect(missing == "\(SSHCommand.Marker.missing)\nstatus=3\n")
         // A stand-in binary that prints its arguments.
         try FileManager.default.createDirectory(atPath: cache + "/bin", withIntermediateDirectories: true)
         try "#!/bin/sh\nprintf '[%s]' \"$@\"\n".write(
             toFile: cache + "/bin/sweep-abc", atomically: true, encoding: .utf8)
         chmod(cache + "/bin/sweep-abc", 0o755)
-        let started = try shell("SWEEP_CACHE=\(cache); export SWEEP_CACHE; " + script + " 2>&1")
+        let started = try shell("SWEEP_CACHE=\(cache); export SWEEP_CACHE; (" + script + ") 2>&1")
         #expect(started == "\(SSHCommand.Marker.starting)\n[worker][--name][it's me]")
         let other = SSHCommand.startScript(
             hash: "abc", workerArguments: ["worker"], platform: .init(system: "Plan9", machine: "mips"))
-        let refused = try shell("SWEEP_CACHE=\(cache); export SWEEP_CACHE; " + other + " 2>&1; echo status=$?")
+        let refused = try shell("SWEEP_CACHE=\(cache); export SWEEP_CACHE; (" + other + ") 2>&1; echo status=$?")
         #expect(refused.contains("the sweep binary is for Plan9/mips"))
         #expect(refused.hasSuffix("status=4\n"))
     }

@@ -217,7 +217,9 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
                 status: status, started: reached, lastLine: lastLine, stopping: condition.withLock { stopping })
         }
         set(index, state)
-        if state != .stopped {
+        if case .ended(_, false, _) = outcome, state == .stopped {
+            logger.warning("ssh \(host.host): the sweep ended before its worker started")
+        } else if state != .stopped {
             let left = hostStates.filter { $0 == .running || !$0.isSettled }.count
             logger.warning(
                 "ssh \(host.host): \(Self.reason(state)); the sweep goes on with \(left) other host(s) (log: \(options.logDirectory)/\(host.host).log)"
