@@ -76,11 +76,6 @@ struct Worker: ParsableCommand {
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") else {
             throw ValidationError("--connect '\(connect)' is not an address like tcp://HOST:PORT")
         }
-        if (key == nil) != (serverKey == nil) {
-            throw ValidationError(
-                "--key and --server-key go together: this worker's secret key and the coordinator's public key")
-        }
-        if key != nil && insecure { throw ValidationError("--insecure and --key contradict each other; drop one") }
         if keysFromStdin,
             let other = [
                 key.map { _ in "--key" }, serverKey.map { _ in "--server-key" }, insecure ? "--insecure" : nil,
@@ -89,6 +84,11 @@ struct Worker: ParsableCommand {
             throw ValidationError(
                 "--keys-from-stdin and \(other) contradict each other: the keys come from stdin; drop \(other)")
         }
+        if (key == nil) != (serverKey == nil) {
+            throw ValidationError(
+                "--key and --server-key go together: this worker's secret key and the coordinator's public key")
+        }
+        if key != nil && insecure { throw ValidationError("--insecure and --key contradict each other; drop one") }
         try checkAddress(
             "--connect", connect, keyed: key != nil || keysFromStdin, insecure: insecure, what: "join \(connect)",
             risk: "anyone on the way could pose as the coordinator and run commands on this host")

@@ -41,7 +41,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
-    /// Every host refused (nothing listens on port 1): a clear failure naming each host and why.
+    /// Every host refused (no ssh server on port 1): a clear failure naming each host and why.
     @Test func noHostStartedFailsClearly() throws {
         let directory = try project(hosts: "127.0.0.1 slots=1\nlocalhost\n")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -53,12 +53,12 @@ import Testing
             ], directory: directory)
         #expect(result.status == 1, "\(result.transcript)")
         #expect(result.stderr.contains("error: no host could be started over SSH"), "\(result.transcript)")
-        #expect(result.stderr.contains("127.0.0.1: unreachable (ssh failed: ssh: connect to host 127.0.0.1 port 1"))
+        #expect(result.stderr.contains("  127.0.0.1: unreachable (ssh failed: "))
         #expect(result.stderr.contains("localhost: unreachable"))
         #expect(result.stderr.contains("logs in without a prompt"))
         let log = try String(
             contentsOf: out.appendingPathComponent("launch/ssh/127.0.0.1.log"), encoding: .utf8)
-        #expect(log.contains("Connection refused") && log.contains("(ssh exited with status 255)"))
+        #expect(log.contains("(ssh exited with status 255)"), "\(log)")
     }
 
     @Test func keysFromStdinConflictsWithKeyFilesAndInsecure() throws {
