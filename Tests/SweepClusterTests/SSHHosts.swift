@@ -113,6 +113,12 @@ final class SSHHosts {
             .map(\.pid)
     }
 
+    /// Processes running the sweep binary from `host`'s cache (its launched worker).
+    func workerProcesses(on host: Int) -> [pid_t] {
+        let cache = cache(host).resolvingSymlinksInPath().path + "/"
+        return Processes.all().filter { $0.executable?.hasPrefix(cache) ?? false }.map(\.pid)
+    }
+
     /// The sweep binaries in a host's cache.
     func cachedBinaries(_ host: Int) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: cache(host).appendingPathComponent("bin").path)) ?? [])
@@ -166,6 +172,12 @@ enum Processes {
             let close = stat.lastIndex(of: ")")
         else { return false }
         return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
+    }
+
+    /// A process's arguments, from /proc (empty if it is gone).
+    static func arguments(_ pid: pid_t) -> [String] {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return [] }
+        return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func all() -> [Entry] {

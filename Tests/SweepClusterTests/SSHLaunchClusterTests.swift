@@ -49,6 +49,52 @@ struct SSHLaunchClusterTests {
         )
     }
 
+    /// Killing one host's local ssh stops that host's worker (its stdin ends: no pty needed), the
+    /// sweep goes on with the other; SIGINT then stops the sweep and every worker with it.
+    @Test(
+        .enabled(if: SSHHosts.unavailableReason == nil, "\(SSHHosts.unavailableReason ?? "")"),
+        .timeLimit(.minutes(3)))
+    func killedSshAndInterruptedSweepLeaveNothingBehind() throws {
+        let netns = try NetnsHosts(hosts: 3)
+        let ssh = try SSHHosts(netns: netns, sshdOn: [1, 2])
+        try noopSpec(trials: 40, folds: 2, sleep: 1).write(
+            to: ssh.root.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        try "\(netns.address(1)) slots=1\n\(netns.address(2)) slots=1\n".write(
+            to: ssh.root.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
+        let out = ssh.root.appendingPathComponent("out")
+        let sweep = try netns.sweep(
+            on: 3,
+            [
+                "launch", "ssh", "spec.yaml", "--hosts", "hosts", "--ssh-arg=-F", "--ssh-arg=\(ssh.sshConfig.path)",
+                "--advertise", netns.address(3), "--out", out.path, "--heartbeat", "500ms",
+            ], directory: ssh.root)
+        defer { sweep.stop() }
+        for host in [1, 2] {
+            #expect(sweep.awaitLine(containing: "worker joined: ssh-\(netns.address(host))") != nil)
+        }
+        #expect(RunBook.awaitCounted(out, atLeast: 2))
+        // The local ssh that carries host 1's worker: a child of the sweep, killed outright.
+        let children = Processes.all().filter { $0.parent == sweep.process.processIdentifier }
+        let carrier = try #require(
+            children.first { Processes.arguments($0.pid).contains(netns.address(1)) && $0.executable == "/usr/bin/ssh" }
+        )
+        kill(carrier.pid, SIGKILL)
+        #expect(SSHHosts.await { ssh.workerProcesses(on: 1).isEmpty }, "the worker on h1 outlived its ssh")
+        #expect(sweep.awaitLine(containing: "ssh \(netns.address(1)): failed (its worker ended") != nil)
+        #expect(!ssh.workerProcesses(on: 2).isEmpty, "the worker on h2 goes on")
+        let counted = try RunBook(out).counted
+        #expect(RunBook.awaitCounted(out, atLeast: counted + 2), "the sweep goes on with h2")
+
+        sweep.signal(SIGINT)
+        #expect(sweep.awaitExit(timeout: 60) != nil, "\(sweep.stderrLines.suffix(20).joined(separator: "\n"))")
+        #expect(SSHHosts.await { ssh.cachedBinaryProcesses().isEmpty }, "workers left: \(ssh.cachedBinaryProcesses())")
+        for host in ssh.hosts {
+            #expect(
+                SSHHosts.await { ssh.sessions(host).isEmpty }, "sshd sessions left on h\(host): \(ssh.sessions(host))")
+        }
+        #expect(sweep.stderrLines.contains { $0.contains("stopped the workers on 2 host(s) over SSH") })
+    }
+
     struct Launched {
         var log: String
         var workers: Set<String>
