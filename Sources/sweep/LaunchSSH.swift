@@ -3,7 +3,7 @@ import Foundation
 import SweepRuntime
 
 /// `sweep launch ssh SPEC --hosts FILE`: the coordinator here, a worker on each listed host.
-struct LaunchSSH: ParsableCommand {
+struct LaunchSSH: LaunchEngine {
     static let configuration = CommandConfiguration(
         commandName: "ssh", abstract: "Run a sweep here with a worker on each host of a list, started over SSH.",
         discussion: """
@@ -30,25 +30,35 @@ struct LaunchSSH: ParsableCommand {
 
     func run() throws {
         // Bad input fails here, before a run directory exists.
-        let entries = try HostsFile.load(path: hosts)
-        guard let ssh = SSHCommand.findProgram("ssh", path: ProcessInfo.processInfo.environment["PATH"]) else {
-            throw SweepError(
-                .cannotStart,
-                "ssh is not on PATH (\(ProcessInfo.processInfo.environment["PATH"] ?? "unset")); "
-                    + "install the OpenSSH client (Debian: apt-get install openssh-client)")
-        }
+        _ = try checkedHosts()
         if !launch.keyed {
             warn(
                 "--bind \(launch.bind) is loopback: only a host that is this very host can reach the coordinator")
         }
-        try launch.serve(mode: "launch-ssh") { context in
-            let options = SSHLauncher.Options(
-                hosts: entries, ssh: ssh, sshArguments: sshArguments, keysText: try context.keys?.workerStdinText(),
-                heartbeat: context.heartbeat, logLevel: context.workerLogLevel,
-                executable: LocalWorkers.currentExecutable,
-                logDirectory: (context.directory as NSString).appendingPathComponent("launch/ssh"))
-            return SSHLauncher(options: options, logger: launch.common.logger("sweep"))
+        try launch.serve(mode: "launch-ssh") { try makeLauncher($0) }
+    }
+
+    /// The SSH launcher for a sweep (also for `sweep resume`, from the recorded options).
+    func makeLauncher(_ context: LaunchContext) throws -> any WorkerLauncher {
+        let (entries, ssh) = try checkedHosts()
+        let options = SSHLauncher.Options(
+            hosts: entries, ssh: ssh, sshArguments: sshArguments, keysText: try context.keys?.workerStdinText(),
+            heartbeat: context.heartbeat, logLevel: context.workerLogLevel, executable: LocalWorkers.currentExecutable,
+            logDirectory: (context.directory as NSString).appendingPathComponent("launch/ssh"))
+        return SSHLauncher(options: options, logger: launch.common.logger("sweep"))
+    }
+
+    /// The parsed hosts file and the full path of `ssh`, or an error that says what is wrong.
+    private func checkedHosts() throws -> ([HostEntry], String) {
+        let entries = try HostsFile.load(path: hosts)
+        let path = ProcessInfo.processInfo.environment["PATH"]
+        guard let ssh = SSHCommand.findProgram("ssh", path: path) else {
+            throw SweepError(
+                .cannotStart,
+                "ssh is not on PATH (\(path ?? "unset")); install the OpenSSH client (Debian: apt-get install openssh-client)"
+            )
         }
+        return (entries, ssh)
     }
 
     private func warn(_ text: String) { FileHandle.standardError.write(Data("warning: \(text)\n".utf8)) }

@@ -50,14 +50,15 @@ struct SSHLaunchClusterTests {
     }
 
     /// Killing one host's local ssh stops that host's worker (its stdin ends: no pty needed), the
-    /// sweep goes on with the other; SIGINT then stops the sweep and every worker with it.
+    /// sweep goes on with the other; SIGINT then stops the sweep and every worker with it; `sweep
+    /// resume` starts the workers again over SSH and finishes the sweep.
     @Test(
         .enabled(if: SSHHosts.unavailableReason == nil, "\(SSHHosts.unavailableReason ?? "")"),
         .timeLimit(.minutes(3)))
     func killedSshAndInterruptedSweepLeaveNothingBehind() throws {
         let netns = try NetnsHosts(hosts: 3)
         let ssh = try SSHHosts(netns: netns, sshdOn: [1, 2])
-        try noopSpec(trials: 40, folds: 2, sleep: 1).write(
+        try noopSpec(trials: 12, folds: 2, sleep: 0.5).write(
             to: ssh.root.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
         try "\(netns.address(1)) slots=1\n\(netns.address(2)) slots=1\n".write(
             to: ssh.root.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
@@ -65,7 +66,7 @@ struct SSHLaunchClusterTests {
         let sweep = try netns.sweep(
             on: 3,
             [
-                "launch", "ssh", "spec.yaml", "--hosts", "hosts", "--ssh-arg=-F", "--ssh-arg=\(ssh.sshConfig.path)",
+                "launch", "ssh", "spec.yaml", "--hosts", "hosts", "--ssh-arg=-F", "--ssh-arg=ssh_config",
                 "--advertise", netns.address(3), "--out", out.path, "--heartbeat", "500ms",
             ], directory: ssh.root)
         defer { sweep.stop() }
@@ -93,6 +94,20 @@ struct SSHLaunchClusterTests {
                 SSHHosts.await { ssh.sessions(host).isEmpty }, "sshd sessions left on h\(host): \(ssh.sessions(host))")
         }
         #expect(sweep.stderrLines.contains { $0.contains("stopped the workers on 2 host(s) over SSH") })
+
+        // The ssh options and hosts file were relative to the launch directory; resume runs elsewhere.
+        let resumed = try netns.sweep(on: 3, ["resume", out.path], directory: FileManager.default.temporaryDirectory)
+        #expect(resumed.awaitExit(timeout: 120) == 0, "\(resumed.stderrLines.suffix(20).joined(separator: "\n"))")
+        #expect(resumed.stdout.contains("best: trial"))
+        for host in [1, 2] {
+            #expect(resumed.stderrLines.contains { $0.contains("started worker ssh-\(netns.address(host))") })
+        }
+        #expect(try readResults(out).count == 24)
+        #expect(SSHHosts.await { ssh.cachedBinaryProcesses().isEmpty }, "workers left: \(ssh.cachedBinaryProcesses())")
+        for host in ssh.hosts {
+            #expect(
+                SSHHosts.await { ssh.sessions(host).isEmpty }, "sshd sessions left on h\(host): \(ssh.sessions(host))")
+        }
     }
 
     struct Launched {

@@ -22,6 +22,9 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
         public var executable: URL
         /// Where each host's ssh output goes: DIR/HOST.log.
         public var logDirectory: String
+        /// Where ssh runs, so relative paths in `sshArguments` mean what they meant at launch
+        /// (also when `sweep resume` starts the workers again from another directory).
+        public var workingDirectory = FileManager.default.currentDirectoryPath
         public var connectTimeout = 10
         /// How long workers may take to drain and exit after their stdin closed.
         public var stopGrace = 30.0
@@ -180,7 +183,8 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
                 let arguments = SSHCommand.arguments(
                     destination: options.hosts[index].destination, remote: remote, extra: options.sshArguments,
                     connectTimeout: options.connectTimeout)
-                let process = try SSHProcess(program: options.ssh, arguments: arguments, input: input)
+                let process = try SSHProcess(
+                    program: options.ssh, arguments: arguments, input: input, directory: options.workingDirectory)
                 current[index] = process
                 return process
             }

@@ -21,7 +21,7 @@ final class SSHProcess {
         let description: String
     }
 
-    init(program: String, arguments: [String], input: Input) throws {
+    init(program: String, arguments: [String], input: Input, directory: String) throws {
         var output: [Int32] = [0, 0], stdinPipe: [Int32] = [-1, -1]
         guard sweep_pipe_cloexec(&output) == 0 else { throw SpawnError(description: Self.errnoText("pipe")) }
         var actions = posix_spawn_file_actions_t()
@@ -39,6 +39,7 @@ final class SSHProcess {
         }
         posix_spawn_file_actions_adddup2(&actions, output[1], 1)
         posix_spawn_file_actions_adddup2(&actions, output[1], 2)
+        sweep_spawn_addchdir(&actions, directory)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
