@@ -43,7 +43,8 @@ struct LaunchSSH: LaunchEngine {
         let (entries, ssh) = try checkedHosts()
         let options = SSHLauncher.Options(
             hosts: entries, ssh: ssh, sshArguments: sshArguments, keysText: try context.keys?.workerStdinText(),
-            heartbeat: context.heartbeat, logLevel: context.workerLogLevel, executable: LocalWorkers.currentExecutable,
+            // Workers' output goes to RUN/launch/ssh/HOST.log, not to the terminal: the coordinator's level.
+            heartbeat: context.heartbeat, logLevel: launch.common.logLevel, executable: LocalWorkers.currentExecutable,
             logDirectory: (context.directory as NSString).appendingPathComponent("launch/ssh"))
         return SSHLauncher(options: options, logger: launch.common.logger("sweep"))
     }

@@ -36,7 +36,7 @@ struct SSHLaunchClusterTests {
         #expect(first.joined == reachable, "\(first.log)")
         #expect(first.log.contains("ssh \(Self.unreachable): unreachable"), "\(first.log)")
         print(
-            "measure: first run (copy to 2 hosts): workers started \(first.startSeconds) s after launch; whole sweep \(first.wall) s"
+            "measure: first run (copy to 2 hosts): workers started \(first.startSeconds.joined(separator: ", ")); whole sweep \(first.wall) s"
         )
 
         // Second run: the hosts find the same build by its hash and copy nothing.
@@ -45,7 +45,7 @@ struct SSHLaunchClusterTests {
         #expect(second.joined == reachable, "\(second.log)")
         for host in [1, 2] { #expect(ssh.cachedBinaries(host).count == 1) }
         print(
-            "measure: second run (binary cached): workers started \(second.startSeconds) s after launch; whole sweep \(second.wall) s"
+            "measure: second run (binary cached): workers started \(second.startSeconds.joined(separator: ", ")); whole sweep \(second.wall) s"
         )
     }
 
@@ -108,6 +108,37 @@ struct SSHLaunchClusterTests {
             #expect(
                 SSHHosts.await { ssh.sessions(host).isEmpty }, "sshd sessions left on h\(host): \(ssh.sessions(host))")
         }
+    }
+
+    /// On loopback no keys are made: the worker is started with --stop-on-stdin-eof instead of
+    /// --keys-from-stdin, and still ends with its ssh.
+    @Test(
+        .enabled(if: SSHHosts.unavailableReason == nil, "\(SSHHosts.unavailableReason ?? "")"),
+        .timeLimit(.minutes(2)))
+    func aLoopbackSweepRunsWithoutKeys() throws {
+        let netns = try NetnsHosts(hosts: 1)
+        let ssh = try SSHHosts(netns: netns, sshdOn: [1])
+        try noopSpec(trials: 3, folds: 2, sleep: 0.2).write(
+            to: ssh.root.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        try "\(netns.address(1)) slots=2\n".write(
+            to: ssh.root.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
+        let out = ssh.root.appendingPathComponent("out")
+        let sweep = try netns.sweep(
+            on: 1,
+            [
+                "launch", "ssh", "spec.yaml", "--hosts", "hosts", "--ssh-arg=-F", "--ssh-arg=ssh_config", "--bind",
+                "tcp://127.0.0.1:*", "--out", out.path,
+            ], directory: ssh.root)
+        #expect(sweep.awaitExit(timeout: 90) == 0, "\(sweep.stderrLines.joined(separator: "\n"))")
+        #expect(sweep.stdout.contains("best: trial"))
+        #expect(sweep.stderrLines.contains { $0.contains("is loopback: only a host that is this very host") })
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("launch/keys").path))
+        let log = try String(
+            contentsOf: out.appendingPathComponent("launch/ssh/\(netns.address(1)).log"), encoding: .utf8)
+        #expect(log.contains("stdin closed: finishing running tasks, then exiting"), "\(log)")
+        #expect(Set(try readResults(out).compactMap { $0["worker"] }) == ["ssh-\(netns.address(1))"])
+        #expect(SSHHosts.await { ssh.cachedBinaryProcesses().isEmpty }, "workers left: \(ssh.cachedBinaryProcesses())")
+        #expect(SSHHosts.await { ssh.sessions(1).isEmpty }, "sshd sessions left: \(ssh.sessions(1))")
     }
 
     struct Launched {
