@@ -124,11 +124,13 @@ public enum HostsFile {
         guard parts.count <= 2, parts.allSatisfy({ !$0.isEmpty }) else {
             throw LineProblem(why: "'\(text)' is not host or user@host")
         }
+        // Names and addresses only: nothing a shell, a path or ssh would read as more than a name.
+        let plain = { (part: Substring) in part.allSatisfy { $0.isASCII && !"'\"/\\`$;&|<>()*?".contains($0) } }
         let host = parts.last!
-        guard !host.hasPrefix("-"), host.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "'" && $0 != "\"" })
-        else {
+        guard !host.hasPrefix("-"), plain(host) else {
             throw LineProblem(why: "'\(host)' is not a host name or address")
         }
+        guard plain(parts.first!) else { throw LineProblem(why: "'\(parts.first!)' is not a user name") }
         return text
     }
 

@@ -239,8 +239,8 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
     }
 
     public func shutdown() {
-        let first = condition.withLock {
-            guard launched, !stopping else { return false }
+        let running: Int? = condition.withLock {
+            guard launched, !stopping else { return nil }
             stopping = true
             for (index, process) in current.enumerated() {
                 guard let process else { continue }
@@ -248,9 +248,9 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
                 // An ssh still logging in or copying has no worker to wait for.
                 if states[index] == .running { process.closeStdin() } else { kill(process.pid, SIGTERM) }
             }
-            return true
+            return states.filter { $0 == .running }.count
         }
-        guard first else { return }
+        guard let running else { return }
         if !awaitHosts(seconds: options.stopGrace) {
             signalRemaining(SIGTERM)
             if !awaitHosts(seconds: 3) {
@@ -258,7 +258,7 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
                 _ = awaitHosts(seconds: 3)
             }
         }
-        logger.info("stopped the workers on \(options.hosts.count) host(s) over SSH")
+        if running > 0 { logger.info("stopped the workers on \(running) host(s) over SSH") }
     }
 
     /// Waits until every host's thread is done (its ssh exited); false after `seconds`.
