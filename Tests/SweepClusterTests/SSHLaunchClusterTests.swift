@@ -141,6 +141,40 @@ struct SSHLaunchClusterTests {
         #expect(SSHHosts.await { ssh.sessions(1).isEmpty }, "sshd sessions left: \(ssh.sessions(1))")
     }
 
+    /// SIGINT while the binary is being copied ends that ssh at once: the sweep stops, nothing runs
+    /// on the host, and no half-written binary is left in its cache.
+    @Test(
+        .enabled(if: SSHHosts.unavailableReason == nil, "\(SSHHosts.unavailableReason ?? "")"),
+        .timeLimit(.minutes(2)))
+    func anInterruptDuringTheCopyStopsEverything() throws {
+        let netns = try NetnsHosts(hosts: 2)
+        let ssh = try SSHHosts(netns: netns, sshdOn: [1])
+        try noopSpec(trials: 3, sleep: 0.2).write(
+            to: ssh.root.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        try "\(netns.address(1))\n".write(
+            to: ssh.root.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
+        let sweep = try netns.sweep(
+            on: 2,
+            [
+                "launch", "ssh", "spec.yaml", "--hosts", "hosts", "--ssh-arg=-F", "--ssh-arg=ssh_config",
+                "--advertise", netns.address(2), "--out", "out",
+            ], directory: ssh.root)
+        #expect(sweep.awaitLine(containing: "copying the sweep binary") != nil)
+        sweep.signal(SIGINT)
+        let status = sweep.awaitExit(timeout: 60)
+        let log = sweep.stderrLines.joined(separator: "\n")
+        #expect(status == 1, "\(log)")
+        // The copy (about 2 s for a debug build) is cut, not waited for.
+        #expect(log.contains("error: interrupted before a worker started over SSH"), "\(log)")
+        #expect(!log.contains("started worker"), "\(log)")
+        #expect(SSHHosts.await { ssh.cachedBinaryProcesses().isEmpty }, "workers left: \(ssh.cachedBinaryProcesses())")
+        #expect(SSHHosts.await { ssh.sessions(1).isEmpty }, "sshd sessions left: \(ssh.sessions(1))")
+        let bin = ssh.cache(1).path + "/bin"
+        #expect(
+            SSHHosts.await { ((try? FileManager.default.contentsOfDirectory(atPath: bin)) ?? []).isEmpty },
+            "a partial copy was left: \((try? FileManager.default.contentsOfDirectory(atPath: bin)) ?? [])")
+    }
+
     struct Launched {
         var log: String
         var workers: Set<String>

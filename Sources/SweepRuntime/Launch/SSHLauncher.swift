@@ -52,6 +52,8 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
     /// The ssh each host runs now (nil between steps and when done).
     private var current: [SSHProcess?]
     private var stopping = false
+    /// SIGINT/SIGTERM came while `launch` waited for a first worker: hosts still starting give up.
+    private var interrupted = false
     private var hostsDone = 0
     private var launched = false
 
@@ -91,6 +93,10 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
             thread.name = "sweep.ssh.\(options.hosts[index].host)"
             thread.start()
         }
+        // A Ctrl-C while no worker runs yet (e.g. during a copy over a slow link) ends those ssh at
+        // once; afterwards the sweep's own stop and `shutdown` take over.
+        let watcher = SignalWatcher { [self] _ in interruptStarting() }
+        defer { withExtendedLifetime(watcher) {} }
         // The sweep starts as soon as one worker runs; the other hosts carry on meanwhile.
         let reasons: [String]? = condition.withLock {
             while !states.contains(.running) && !states.allSatisfy(\.isSettled) { condition.wait() }
@@ -99,11 +105,24 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
         }
         if let reasons {
             shutdown()
+            if condition.withLock({ interrupted }) {
+                throw SweepError(.incomplete, "interrupted before a worker started over SSH")
+            }
             throw SweepError(
                 .cannotStart,
                 "no host could be started over SSH:\n\(reasons.joined(separator: "\n"))\n"
                     + "  Check that `\(options.ssh) -o BatchMode=yes HOST true` logs in without a prompt;"
                     + " ssh's output is in \(options.logDirectory)")
+        }
+    }
+
+    /// Ends the ssh of every host that has no running worker yet (its step fails; the host settles).
+    private func interruptStarting() {
+        condition.withLock {
+            interrupted = true
+            for (index, process) in current.enumerated() where states[index] != .running {
+                if let process { kill(process.pid, SIGTERM) }
+            }
         }
     }
 
@@ -139,6 +158,7 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
             }
             copied = true
             set(index, .copying)
+            logger.info("ssh \(host.host): copying the sweep binary (\(binary.size / 1_000_000) MB) to its cache")
             let copyStarted = Date()
             let copy = run(
                 index, remote: SSHCommand.copyScript(hash: binary.hash, size: binary.size),
@@ -179,7 +199,9 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
         let process: SSHProcess
         do {
             process = try condition.withLock {
-                guard !stopping else { throw SSHProcess.SpawnError(description: "the sweep is stopping") }
+                guard !stopping && !interrupted else {
+                    throw SSHProcess.SpawnError(description: "the sweep is stopping")
+                }
                 let arguments = SSHCommand.arguments(
                     destination: options.hosts[index].destination, remote: remote, extra: options.sshArguments,
                     connectTimeout: options.connectTimeout)
@@ -212,13 +234,13 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
     }
 
     private func settle(_ index: Int, _ outcome: Outcome, host: HostEntry) {
+        let ending = condition.withLock { stopping || interrupted }
         let state: SSHHostState
         switch outcome {
         case .missing: state = .failed("the sweep binary is still missing after it was copied")
-        case .cannotSpawn(let why): state = condition.withLock { stopping } ? .stopped : .failed(why)
+        case .cannotSpawn(let why): state = ending ? .stopped : .failed(why)
         case .ended(let status, let reached, let lastLine):
-            state = SSHHostState.afterExit(
-                status: status, started: reached, lastLine: lastLine, stopping: condition.withLock { stopping })
+            state = SSHHostState.afterExit(status: status, started: reached, lastLine: lastLine, stopping: ending)
         }
         set(index, state)
         if case .ended(_, false, _) = outcome, state == .stopped {
