@@ -30,9 +30,14 @@ final class SSHHosts {
     func cache(_ host: Int) -> URL { root.appendingPathComponent("cache-h\(host)") }
     func pidFile(_ host: Int) -> URL { root.appendingPathComponent("sshd-h\(host).pid") }
 
-    init(netns: NetnsHosts, sshdOn hosts: [Int]) throws {
+    /// `jumps[h] = j`: host h is reached through host j (ssh's ProxyJump), and its sshd admits
+    /// logins from j's address only, so a direct login would fail.
+    let jumps: [Int: Int]
+
+    init(netns: NetnsHosts, sshdOn hosts: [Int], jumps: [Int: Int] = [:]) throws {
         self.netns = netns
         self.hosts = hosts
+        self.jumps = jumps
         root = try temporaryDirectory()
         try Self.keygen(root.appendingPathComponent("host_key"))
         try Self.keygen(root.appendingPathComponent("client_key"))
@@ -41,18 +46,22 @@ final class SSHHosts {
             at: root.appendingPathComponent("client_key.pub"), to: root.appendingPathComponent("authorized_keys"))
         try hosts.map { "\(netns.address($0)) \(hostKey)" }.joined()
             .write(to: root.appendingPathComponent("known_hosts"), atomically: true, encoding: .utf8)
-        try """
-        Host *
-            User root
-            IdentityFile \(root.path)/client_key
-            IdentitiesOnly yes
-            IdentityAgent none
-            UserKnownHostsFile \(root.path)/known_hosts
-            GlobalKnownHostsFile /dev/null
-            StrictHostKeyChecking yes
-            LogLevel ERROR
+        let jumpBlocks = jumps.sorted { $0.key < $1.key }.map {
+            "Host \(netns.address($0.key))\n    ProxyJump \(netns.address($0.value))\n"
+        }
+        try
+            (jumpBlocks.joined() + """
+                Host *
+                    User root
+                    IdentityFile \(root.path)/client_key
+                    IdentitiesOnly yes
+                    IdentityAgent none
+                    UserKnownHostsFile \(root.path)/known_hosts
+                    GlobalKnownHostsFile /dev/null
+                    StrictHostKeyChecking yes
+                    LogLevel ERROR
 
-        """.write(to: sshConfig, atomically: true, encoding: .utf8)
+                """).write(to: sshConfig, atomically: true, encoding: .utf8)
         // sshd's privilege separation directory (the Debian package makes it at boot).
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         for host in hosts { try start(host) }
@@ -72,6 +81,7 @@ final class SSHHosts {
         StrictModes no
         SetEnv SWEEP_CACHE=\(cache(host).path)
         LogLevel VERBOSE
+        \(jumps[host].map { "AllowUsers root@\(netns.address($0))" } ?? "")
 
         """.write(to: config, atomically: true, encoding: .utf8)
         // sshd as a daemon, stopped by its pid file. Not `-D` under Foundation's Process: sshd
@@ -91,6 +101,20 @@ final class SSHHosts {
             throw NetnsError(description: "sshd on host \(host) did not start: \(log ?? "")")
         }
         started.append(host)
+    }
+
+    /// Runs the system's ssh with this config from namespaced host `from`; its exit status.
+    func ssh(from host: Int, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = NetnsHosts.ipProgram
+        process.arguments =
+            ["netns", "exec", "\(netns.prefix)-h\(host)", "/usr/bin/ssh", "-F", sshConfig.path] + arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 
     /// sshd's pid on `host`, from its pid file.

@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import Testing
 
-/// `sweep launch ssh` with real sshd on two namespaced hosts and one address nobody answers: the
+/// `sweep launch ssh` with real sshd on two namespaced hosts (one behind the other as a jump host)
+/// and one address nobody answers: the
 /// sweep finishes on the reachable hosts' workers, the unreachable one is reported, the binary is
 /// copied once into a fresh cache and found by hash the next time, and afterwards no worker and
 /// no sshd session is left.
@@ -15,7 +16,8 @@ struct SSHLaunchClusterTests {
         .timeLimit(.minutes(5)))
     func sweepRunsOnReachableHostsAndLeavesNothingBehind() throws {
         let netns = try NetnsHosts(hosts: 3)
-        let ssh = try SSHHosts(netns: netns, sshdOn: [1, 2])
+        // Host 2 admits logins from host 1 only: it is reached through host 1 as a jump host.
+        let ssh = try SSHHosts(netns: netns, sshdOn: [1, 2], jumps: [2: 1])
         let root = ssh.root
         try noopSpec(trials: 8, folds: 2, sleep: 1).write(
             to: root.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
@@ -27,6 +29,9 @@ struct SSHLaunchClusterTests {
 
         """.write(to: root.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
         let reachable: Set = ["ssh-\(netns.address(1))", "ssh-\(netns.address(2))"]
+        // The jump is needed: a direct login to host 2 is refused, through host 1 it works.
+        #expect(try ssh.ssh(from: 3, ["-o", "BatchMode=yes", "-o", "ProxyJump=none", netns.address(2), "true"]) == 255)
+        #expect(try ssh.ssh(from: 3, ["-o", "BatchMode=yes", netns.address(2), "true"]) == 0)
 
         // First run: fresh caches, so the binary is copied to each host once.
         let first = try launch(netns, ssh, out: "run1")
