@@ -132,7 +132,7 @@ public final class DashboardServer: Sendable {
 }
 
 /// The task serving, while it serves.
-private final class Running: @unchecked Sendable {  // safe: `task` guarded by `lock`
+final class Running: @unchecked Sendable {  // safe: `task` guarded by `lock`
     private let lock = NSLock()
     private var task: Task<Void, Never>?
 
@@ -146,7 +146,7 @@ private final class Running: @unchecked Sendable {  // safe: `task` guarded by `
 }
 
 /// Resumes a continuation once, whoever comes first (the server running, or failing to).
-private final class ResumeOnce: @unchecked Sendable {  // safe: `continuation` guarded by `lock`
+final class ResumeOnce: @unchecked Sendable {  // safe: `continuation` guarded by `lock`
     private let lock = NSLock()
     private var continuation: CheckedContinuation<Int, any Error>?
 

@@ -6,7 +6,14 @@ import SweepRuntime
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Predict new rows with a refitted model (model.json from a run directory).",
-        discussion: "Writes CSV: the prediction, and for classifiers one probability column per class.")
+        discussion: """
+            Writes CSV: the prediction, and for classifiers one probability column per class. The CSV is \
+            streamed \(Predict.chunkRows) rows at a time, so a file of any size takes the same memory; on a big \
+            file the progress (rows, rows/s) is shown on stderr. With --out, the file appears only when every \
+            row was predicted.
+            """)
+
+    static let chunkRows = 4096
 
     @Argument(help: "The model file (RUN_DIR/model.json).")
     var model: String
@@ -22,29 +29,92 @@ struct Predict: ParsableCommand {
             throw PredictError("cannot read model file \(model)")
         }
         let file = try ModelFile.decode(modelData, path: model)
-        guard let csvData = FileManager.default.contents(atPath: csv) else { throw PredictError("cannot read \(csv)") }
-        let table: CSVTable
-        do { table = try CSVTable(parsing: String(decoding: csvData, as: UTF8.self)) } catch {
-            throw PredictError("\(csv) \(error)")
+        guard let handle = FileHandle(forReadingAtPath: csv) else { throw PredictError("cannot read \(csv)") }
+        defer { try? handle.close() }
+        let stream = try parsing { try CSVStream(handle: handle) }
+        let columns = try CSVColumns(model: file, header: stream.header)
+        if !columns.ignored.isEmpty {
+            Console.shared.line(
+                "note: ignoring columns the model does not use: \(columns.ignored.joined(separator: ", "))")
         }
-        let (prediction, ignored) = try file.predict(table)
-        if !ignored.isEmpty {
-            Console.shared.line("note: ignoring columns the model does not use: \(ignored.joined(separator: ", "))")
-        }
-        var text: String
-        switch prediction {
-        case .probabilities(let probabilities):
-            text = (["prediction"] + file.classes.map { "proba_\($0)" }).joined(separator: ",") + "\n"
-            for row in 0..<probabilities.rows {
-                var best = 0
-                for k in 0..<probabilities.columns where probabilities[row, k] > probabilities[row, best] { best = k }
-                text +=
-                    ([file.classes[best]] + (0..<probabilities.columns).map { "\(probabilities[row, $0])" }).joined(
-                        separator: ",") + "\n"
+        let output = try PredictOutput(path: out)
+        do {
+            try output.write(file.predictionHeader)
+            let size = (try? FileManager.default.attributesOfItem(atPath: csv)[.size] as? Int) ?? nil
+            var progress = CSVStreamProgress(
+                started: MonotonicClock.now(), interval: Console.shared.isTTY ? 0.1 : 2, totalBytes: size)
+            while let chunk = try parsing({ try stream.next(maxRows: Self.chunkRows) }) {
+                try output.write(file.predictionLines(file.predict(raw: try columns.matrix(chunk))))
+                if let line = progress.advance(rows: chunk.count, bytes: stream.bytesRead, now: MonotonicClock.now())
+                {
+                    Console.shared.status(line)
+                }
             }
-        case .values(let values):
-            text = "prediction\n" + values.map { "\($0)\n" }.joined()
+            try output.finish()
+            if let line = progress.finish(now: MonotonicClock.now()) {
+                Console.shared.status(line)
+                Console.shared.endStatus()
+            }
+        } catch {
+            Console.shared.endStatus()
+            output.abandon()
+            throw error
         }
-        if let out { try Data(text.utf8).write(to: URL(fileURLWithPath: out)) } else { print(text, terminator: "") }
+    }
+
+    /// A CSV parse error, said with the file's name.
+    private func parsing<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as CSVTable.ParseError { throw PredictError("\(csv) \(error)") } catch
+        let error as PredictError { throw error } catch { throw PredictError("cannot read \(csv): \(error)") }
+    }
+}
+
+/// Where predictions go: standard output as they come, or a file that appears (renamed from a
+/// temporary one beside it) only when every row was predicted.
+private final class PredictOutput {
+    let path: String?
+    let temporary: String?
+    let handle: FileHandle
+
+    init(path: String?) throws {
+        self.path = path
+        guard let path else {
+            temporary = nil
+            handle = FileHandle.standardOutput
+            return
+        }
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+            let handle = FileHandle(forWritingAtPath: temporary)
+        else {
+            throw PredictError("cannot write \(path)")
+        }
+        self.temporary = temporary
+        self.handle = handle
+    }
+
+    func write(_ text: String) throws {
+        do { try handle.write(contentsOf: Data(text.utf8)) } catch {
+            throw PredictError("cannot write \(path ?? "standard output"): \(error)")
+        }
+    }
+
+    func finish() throws {
+        guard let path, let temporary else { return }
+        try? handle.close()
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            abandon()
+            throw PredictError("cannot write \(path): \(reason)")
+        }
+    }
+
+    /// Leaves no half-written file behind.
+    func abandon() {
+        guard let temporary else { return }
+        try? handle.close()
+        try? FileManager.default.removeItem(atPath: temporary)
     }
 }
