@@ -88,7 +88,7 @@ public final class CSVStream {
                     throw CSVTable.ParseError(
                         line: parser.recordLine,
                         message:
-                            "a row longer than \(maxRecordBytes >> 20) MiB starts here (is a quoted field left open?)")
+                            "a row longer than \(maxRecordBytes) bytes starts here (is a quoted field left open?)")
                 }
             }
         }

@@ -68,9 +68,17 @@ struct CSVStreamTests {
     @Test func aRowLongerThanTheBoundIsRefusedNotReadIntoMemory() throws {
         let text = "a,b\n1,2\n\"open," + String(repeating: "x", count: 5000) + "\n"
         let stream = try CSVStream(text: text, blockSize: 64, maxRecordBytes: 1 << 20)
-        #expect(try stream.next(maxRows: 10)?.rows == [["1", "2"]])
+        #expect(try stream.next(maxRows: 1)?.rows == [["1", "2"]])
+        #expect(throws: CSVTable.ParseError(line: 3, message: "a quoted field is never closed")) {
+            try stream.next(maxRows: 1)
+        }
         let small = try CSVStream(text: text, blockSize: 64, maxRecordBytes: 1000)
-        #expect(throws: CSVTable.ParseError.self) { while try small.next(maxRows: 10) != nil {} }
+        #expect(try small.next(maxRows: 1)?.rows == [["1", "2"]])
+        #expect(
+            throws: CSVTable.ParseError(
+                line: 3, message: "a row longer than 1000 bytes starts here (is a quoted field left open?)")
+        ) { try small.next(maxRows: 1) }
+        #expect(small.bytesRead < 1200, "it stopped reading at the bound")
     }
 
     func model(classification: Bool) throws -> ModelFile {
