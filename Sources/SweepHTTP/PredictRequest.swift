@@ -72,9 +72,11 @@ public struct PredictRequest: Sendable {
         _ cell: CellValue, row: Int, column: String, feature: Int, encoder: FeatureEncoder
     ) throws(PredictRequestError) -> Double {
         func mistyped(_ what: String) -> PredictRequestError {
-            let expected = encoder.isCategorical(feature) ? "a category (a string)" : "a number (or a string holding one)"
+            let expected =
+                encoder.isCategorical(feature) ? "a category (a string)" : "a number (or a string holding one)"
             return PredictRequestError(
-                kind: .mistyped, message: "row \(row), column '\(column)': \(what); expected \(expected), or null if missing",
+                kind: .mistyped,
+                message: "row \(row), column '\(column)': \(what); expected \(expected), or null if missing",
                 row: row)
         }
         switch cell {
@@ -135,7 +137,8 @@ public enum PredictResponse {
             for row in 0..<probabilities.rows {
                 predictions.append(names[ModelFile.mostProbable(probabilities, row: row)])
                 rows.append(
-                    "{" + (0..<probabilities.columns).map { "\(names[$0]):\(number(probabilities[row, $0]))" }
+                    "{"
+                        + (0..<probabilities.columns).map { "\(names[$0]):\(number(probabilities[row, $0]))" }
                         .joined(separator: ",") + "}")
             }
             return #"{"predictions":["# + predictions.joined(separator: ",") + #"],"classes":["#

@@ -110,7 +110,9 @@ public final class PredictMetrics: Sendable {
             descriptor: named(
                 "sweep_serve_model_info",
                 "The model served (always 1; its name, task, file format version and file hash are labels)."),
-            labels: [("model", model.model), ("task", model.task), ("version", "\(model.version)"), ("sha256", fileHash)])
+            labels: [
+                ("model", model.model), ("task", model.task), ("version", "\(model.version)"), ("sha256", fileHash),
+            ])
         info.set(to: 1.0)
     }
 

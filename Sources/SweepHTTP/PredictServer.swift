@@ -101,7 +101,8 @@ public final class PredictServer: Sendable {
         let router = Router()
         if let token { router.add(middleware: TokenMiddleware<BasicRequestContext>(token: token)) }
         router.add(middleware: PredictRouteMiddleware<BasicRequestContext>(metrics: metrics))
-        router.post("/predict") { [predictor, maxBody] request, _ in await predictor.respond(request, maxBody: maxBody) }
+        router.post("/predict") { [predictor, maxBody] request, _ in await predictor.respond(request, maxBody: maxBody)
+        }
         router.get("/health") { [health] _, _ in Self.response(.ok, json: health) }
         router.get("/metrics") { [metrics] _, _ in
             var buffer = ByteBuffer()

@@ -39,17 +39,22 @@ struct Predict: ParsableCommand {
         }
         let output = try PredictOutput(path: out)
         do {
-            try output.write(file.predictionHeader)
             let size = (try? FileManager.default.attributesOfItem(atPath: csv)[.size] as? Int) ?? nil
             var progress = CSVStreamProgress(
                 started: MonotonicClock.now(), interval: Console.shared.isTTY ? 0.1 : 2, totalBytes: size)
+            // The header goes out with the first chunk: a file refused within its first rows writes nothing.
+            var text = file.predictionHeader
             while let chunk = try parsing({ try stream.next(maxRows: Self.chunkRows) }) {
-                try output.write(file.predictionLines(file.predict(raw: try columns.matrix(chunk))))
-                if let line = progress.advance(rows: chunk.count, bytes: stream.bytesRead, now: MonotonicClock.now())
-                {
+                let raw = try parsing { try columns.matrix(chunk) }
+                text += file.predictionLines(file.predict(raw: raw))
+                try output.write(text)
+                text = ""
+                let now = MonotonicClock.now()
+                if let line = progress.advance(rows: chunk.count, bytes: stream.bytesRead, now: now) {
                     Console.shared.status(line)
                 }
             }
+            if !text.isEmpty { try output.write(text) }
             try output.finish()
             if let line = progress.finish(now: MonotonicClock.now()) {
                 Console.shared.status(line)
@@ -62,10 +67,15 @@ struct Predict: ParsableCommand {
         }
     }
 
-    /// A CSV parse error, said with the file's name.
+    /// A CSV error (parse, or a field that is not a number), said with the file's name.
     private func parsing<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as CSVTable.ParseError { throw PredictError("\(csv) \(error)") } catch
-        let error as PredictError { throw error } catch { throw PredictError("cannot read \(csv): \(error)") }
+        do { return try body() } catch let error as CSVTable.ParseError {
+            throw PredictError("\(csv) \(error)")
+        } catch let error as PredictError {
+            throw PredictError("\(csv) \(error)")
+        } catch {
+            throw PredictError("cannot read \(csv): \(error)")
+        }
     }
 }
 

@@ -45,11 +45,13 @@ struct ServeClusterTests {
         let lines = try String(contentsOf: Self.iris, encoding: .utf8).split(separator: "\n").dropFirst()
         let picked = (0..<count).map { lines[lines.startIndex + ($0 * 7) % lines.count].split(separator: ",") }
         let header = "sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm"
-        let csv = ([header] + picked.map { "\"\($0[0])\",\($0[1...3].joined(separator: ","))" })
+        let csv =
+            ([header] + picked.map { "\"\($0[0])\",\($0[1...3].joined(separator: ","))" })
             .joined(separator: "\r\n") + "\r\n"
         let names = header.split(separator: ",")
         let json = picked.map { fields in
-            "{" + (0..<4).map { "\"\(names[$0])\": \($0 == 2 ? "\"\(fields[$0])\"" : String(fields[$0]))" }
+            "{"
+                + (0..<4).map { "\"\(names[$0])\": \($0 == 2 ? "\"\(fields[$0])\"" : String(fields[$0]))" }
                 .joined(separator: ", ") + "}"
         }
         return (csv, #"{"rows": ["# + json.joined(separator: ", ") + "]}")
@@ -142,7 +144,8 @@ struct ServeClusterTests {
         // A malformed row far down is named by its line, and --out leaves no file behind.
         try (lines[0] + "\n" + body + "\n5.1,3.5,\"1.4\"x,0.2\n").write(
             to: directory.appendingPathComponent("broken.csv"), atomically: true, encoding: .utf8)
-        let broken = try ChildProcess(["predict", model, "broken.csv", "--out", "broken.out.csv"], directory: directory)
+        let broken = try ChildProcess(
+            ["predict", model, "broken.csv", "--out", "broken.out.csv"], directory: directory)
         #expect(broken.awaitExit() == 2)
         #expect(broken.stderrLines.joined().contains("broken.csv line 10502: unexpected text after a closing quote"))
         let left = try FileManager.default.contentsOfDirectory(atPath: directory.path)

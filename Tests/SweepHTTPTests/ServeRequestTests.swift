@@ -67,7 +67,10 @@ struct ServeRequestTests {
     }
 
     @Test(arguments: [
-        ("{\"rows\": [{\"a\": 1}]}", "missing_column", 0, "row 0 lacks 1 of the model's 2 feature columns: colour (the model expects: a, colour)"),
+        (
+            "{\"rows\": [{\"a\": 1}]}", "missing_column", 0,
+            "row 0 lacks 1 of the model's 2 feature columns: colour (the model expects: a, colour)"
+        ),
         (
             "{\"rows\": [{\"a\": 1, \"colour\": \"red\"}, {\"b\": 2}]}", "missing_column", 1,
             "row 1 lacks 2 of the model's 2 feature columns: a, colour (the model expects: a, colour)"
@@ -107,7 +110,8 @@ struct ServeRequestTests {
             Issue.record("accepted \(json)")
         } catch {
             #expect(error.kind == .badJSON)
-            #expect(error.message.hasPrefix(#"the body is not JSON of the form {"rows": [{"column": value, ...}, ...]}: "#))
+            #expect(
+                error.message.hasPrefix(#"the body is not JSON of the form {"rows": [{"column": value, ...}, ...]}: "#))
             #expect(error.message.hasSuffix(reason), "\(error.message)")
         }
     }
@@ -133,9 +137,11 @@ struct ServeRequestTests {
     @Test func regressionAnswersAreNumbersAndAnEmptyListIsAnswered() throws {
         let model = try serveTestModel(classification: false)
         let encoder = FeatureEncoder(model)
-        let raw = try PredictRequest.matrix(json: Data(#"{"rows": [{"a": 1, "colour": "red"}]}"#.utf8), encoder: encoder)
+        let raw = try PredictRequest.matrix(
+            json: Data(#"{"rows": [{"a": 1, "colour": "red"}]}"#.utf8), encoder: encoder)
         let json = try #require(
-            try JSONSerialization.jsonObject(with: Data(PredictResponse.json(model.predict(raw: raw), classes: []).utf8))
+            try JSONSerialization.jsonObject(
+                with: Data(PredictResponse.json(model.predict(raw: raw), classes: []).utf8))
                 as? [String: Any])
         let value = try #require((json["predictions"] as? [Double])?.first)
         #expect(abs(value - 4) < 0.5)

@@ -34,7 +34,10 @@ import Testing
             let bytes = ByteBuffer(string: body)
             request.body =
                 chunked
-                ? .stream(AsyncStream { $0.yield(bytes); $0.finish() }, length: .unknown) : .bytes(bytes)
+                ? .stream(
+                    AsyncStream {
+                        $0.yield(bytes); $0.finish()
+                    }, length: .unknown) : .bytes(bytes)
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let text = try await response.body.collect(upTo: 16 << 20)
@@ -47,7 +50,8 @@ import Testing
 
     @Test func predictHealthAndMetricsAnswerAndCount() async throws {
         try await serving { _, port in
-            let body = #"{"rows": [{"a": 3.9, "colour": "green"}, {"a": "0.1", "colour": "blue"}, {"a": 1, "colour": "red"}]}"#
+            let body =
+                #"{"rows": [{"a": 3.9, "colour": "green"}, {"a": "0.1", "colour": "blue"}, {"a": 1, "colour": "red"}]}"#
             let answer = try await send(port, .POST, "/predict", body: body)
             #expect(answer.status == 200, "\(answer.body)")
             #expect(answer.headers.contains { $0.0.lowercased() == "content-type" && $0.1 == "application/json" })
@@ -76,7 +80,8 @@ import Testing
 
     @Test func badBodiesGet400WithTheRowAndColumnAsJSON() async throws {
         try await serving { _, port in
-            let missing = try await send(port, .POST, "/predict", body: #"{"rows": [{"a": 1, "colour": "red"}, {"a": 2}]}"#)
+            let missing = try await send(
+                port, .POST, "/predict", body: #"{"rows": [{"a": 1, "colour": "red"}, {"a": 2}]}"#)
             #expect(missing.status == 400)
             let error = try json(missing.body)
             #expect(error["kind"] as? String == "missing_column" && error["row"] as? Int == 1)

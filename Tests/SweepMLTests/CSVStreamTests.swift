@@ -131,7 +131,9 @@ struct CSVStreamTests {
         var progress = CSVStreamProgress(started: 100, interval: 2, quiet: 1, totalBytes: 1000)
         #expect(progress.advance(rows: 4096, bytes: 100, now: 100.5) == nil)
         #expect(progress.finish(now: 100.6) == nil, "a file done within a second says nothing")
-        #expect(progress.advance(rows: 4096, bytes: 250, now: 102) == "[sweep] predicted 8192 rows (25%) · 4096 rows/s · 2 s")
+        #expect(
+            progress.advance(rows: 4096, bytes: 250, now: 102)
+                == "[sweep] predicted 8192 rows (25%) · 4096 rows/s · 2 s")
         #expect(progress.advance(rows: 4096, bytes: 400, now: 103) == nil)
         #expect(progress.advance(rows: 4096, bytes: 500, now: 104) != nil)
         #expect(progress.finish(now: 108) == "[sweep] predicted 16384 rows in 8 s · 2048 rows/s")
