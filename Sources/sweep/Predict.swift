@@ -40,8 +40,11 @@ struct Predict: ParsableCommand {
         let output = try PredictOutput(path: out)
         do {
             let size = (try? FileManager.default.attributesOfItem(atPath: csv)[.size] as? Int) ?? nil
+            // Rows printed on the terminal are progress enough: a status line would garble them.
+            let quiet = out == nil && isatty(STDOUT_FILENO) != 0
             var progress = CSVStreamProgress(
-                started: MonotonicClock.now(), interval: Console.shared.isTTY ? 0.1 : 2, totalBytes: size)
+                started: MonotonicClock.now(), interval: Console.shared.isTTY ? 0.1 : 2,
+                quiet: quiet ? .infinity : 1, totalBytes: size)
             // The header goes out with the first chunk: a file refused within its first rows writes nothing.
             var text = file.predictionHeader
             while let chunk = try parsing({ try stream.next(maxRows: Self.chunkRows) }) {
