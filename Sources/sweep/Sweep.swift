@@ -7,7 +7,7 @@ struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Distributed hyperparameter sweeps with cross-validation, over ZeroMQ.",
-        version: "0.1.0",
+        version: BuildInfo.versionLine,
         subcommands: [
             Run.self, Coordinator.self, Worker.self, Resume.self, Retry.self, Status.self, Report.self, Validate.self,
             Keygen.self, Predict.self, Export.self, Launch.self, Serve.self,

@@ -2,6 +2,7 @@
 #define SWEEP_SYSTEM_SHIM_H
 #include <spawn.h>
 #include <sys/types.h>
+#include "build_info.h"
 
 /// pipe2(fds, O_CLOEXEC): both ends close on exec.
 int sweep_pipe_cloexec(int fds[2]);
