@@ -88,7 +88,8 @@ import Testing
         let version = try FinishedCommand(["--version"])
         #expect(version.status == 0, "\(version.transcript)")
         let line = version.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(line.wholeMatch(of: /\d+\.\d+\.\d+([-+].+)?/) != nil, "not a version: '\(line)'")
+        let pattern = /sweep \d+\.\d+\.\d+([-+]\S+)? \((commit \S+|development build: no commit recorded)\)/
+        #expect(line.wholeMatch(of: pattern) != nil, "not a version line: '\(line)'")
         #expect(version.stderr.isEmpty)
     }
 
