@@ -25,6 +25,9 @@ if [ "${SWEEP_NO_TEST_SERVICES:-0}" != 1 ]; then
     command -v ssh >/dev/null || missing+=(openssh-client)
     command -v systemd-analyze >/dev/null || missing+=(systemd)
     command -v kubectl >/dev/null || missing+=(kubernetes-client)
+    # scripts/package.sh (and its test): Depends from dpkg-shlibdeps, strip.
+    command -v dpkg-shlibdeps >/dev/null || missing+=(dpkg-dev)
+    command -v strip >/dev/null || missing+=(binutils)
 fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -32,6 +35,19 @@ export DEBIAN_FRONTEND=noninteractive
 if [ ${#missing[@]} -gt 0 ]; then
     $sudo apt-get update -qq
     $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The Kubernetes manifests are also built with Debian 12's kubectl 1.20 (kustomize v2), unpacked
+# beside the cache and never installed over the system's kubectl. Best effort, like the venv.
+kubectl_old="$HOME/.cache/sweep/kubectl-1.20"
+if [ "${SWEEP_NO_TEST_SERVICES:-0}" != 1 ] && [ ! -x "$kubectl_old/usr/bin/kubectl" ]; then
+    scratch=$(mktemp -d)
+    if (cd "$scratch" && apt-get download -qq kubernetes-client >/dev/null 2>&1); then
+        dpkg -x "$scratch"/kubernetes-client_*.deb "$kubectl_old"
+    else
+        echo "note: could not fetch Debian's kubernetes-client; the kubectl 1.20 check will skip" >&2
+    fi
+    rm -rf "$scratch"
 fi
 
 # The interop tests (`sweep export` read by the real libraries) skip with a message without this
