@@ -8,7 +8,8 @@ import Testing
 @Suite struct SlurmSubmissionTests {
     static func submission(gpus: Int = 0, keyed: Bool = true, extra: [String] = []) -> SlurmSubmission {
         SlurmSubmission(
-            workers: 4, slotsPerWorker: 2, gpusPerWorker: gpus, jobName: "sweep-iris", launchDirectory: "/runs/r 1/launch",
+            workers: 4, slotsPerWorker: 2, gpusPerWorker: gpus, jobName: "sweep-iris",
+            launchDirectory: "/runs/r 1/launch",
             extraArguments: extra, executable: "/opt/sweep bin/sweep",
             keys: keyed
                 ? .init(
@@ -51,7 +52,8 @@ import Testing
 
     @Test func scriptStartsOneNamedWorkerWithKeysAndSlots() throws {
         let arguments = try Self.runScript(
-            Self.submission(), environment: ["SLURM_ARRAY_JOB_ID": "7", "SLURM_ARRAY_TASK_ID": "3", "SLURM_CPUS_PER_TASK": "2"])
+            Self.submission(),
+            environment: ["SLURM_ARRAY_JOB_ID": "7", "SLURM_ARRAY_TASK_ID": "3", "SLURM_CPUS_PER_TASK": "2"])
         #expect(
             arguments == [
                 "worker", "--connect", "tcp://node'1:5555", "--name", "slurm-7-3", "--slots", "2", "--heartbeat", "1s",

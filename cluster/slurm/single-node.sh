@@ -100,6 +100,21 @@ await() {
     done
 }
 
+# Starts a daemon with stdin closed, its output appended to DIR/log/start.log, and none of the other
+# descriptors this script inherited: a caller may wait for those to close (Foundation's Process
+# learns of its child's exit that way), and a daemon would hold them open for ever.
+start_daemon() {
+    local log="$1"
+    shift
+    (
+        for fd in /proc/self/fd/*; do
+            fd="${fd##*/}"
+            if [ "$fd" -gt 2 ] 2>/dev/null && [ "$fd" != 255 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+        done
+        exec "$@"
+    ) </dev/null >>"$log" 2>&1
+}
+
 pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 node_idle() { sinfo -h -N -o '%t' 2>/dev/null | grep -qx 'idle'; }
 
@@ -120,15 +135,16 @@ up() {
     mungekey --create --keyfile="$dir/munge/munge.key" --bits=1024
     chmod 0400 "$dir/munge/munge.key"
     # --force: DIR may sit under a world-writable /tmp, which munged's path checks otherwise refuse.
-    munged --force --socket="$dir/munge/munge.socket" --key-file="$dir/munge/munge.key" \
-        --pid-file="$dir/run/munged.pid" --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munged.seed"
-    await 10 pid_alive "$dir/run/munged.pid" || { echo "munged did not start; see $dir/log/munged.log" >&2; exit 1; }
+    start_daemon "$dir/log/start.log" munged --force --socket="$dir/munge/munge.socket" \
+        --key-file="$dir/munge/munge.key" --pid-file="$dir/run/munged.pid" --log-file="$dir/log/munged.log" \
+        --seed-file="$dir/munge/munged.seed"
+    await 10 pid_alive "$dir/run/munged.pid" || { echo "munged did not start; see $dir/log/munged.log and $dir/log/start.log" >&2; exit 1; }
     write_conf "$dir"
     export SLURM_CONF="$dir/slurm.conf"
     # -c: a clean start (no jobs or node state from an earlier run of this DIR).
-    slurmctld -c -f "$dir/slurm.conf"
+    start_daemon "$dir/log/start.log" slurmctld -c -f "$dir/slurm.conf"
     await 20 pid_alive "$dir/run/slurmctld.pid" || { echo "slurmctld did not start; see $dir/log/slurmctld.log" >&2; exit 1; }
-    slurmd -f "$dir/slurm.conf" -N "$(hostname -s)"
+    start_daemon "$dir/log/start.log" slurmd -f "$dir/slurm.conf" -N "$(hostname -s)"
     await 20 pid_alive "$dir/run/slurmd.pid" || { echo "slurmd did not start; see $dir/log/slurmd.log" >&2; exit 1; }
     if ! await 60 node_idle; then
         echo "the node did not become idle; sinfo says: $(sinfo -h -N -o '%t %E' 2>&1 || true)" >&2

@@ -37,10 +37,15 @@ public final class SlurmLauncher: WorkerLauncher, @unchecked Sendable {  // safe
     public static func check(_ submission: SlurmSubmission, tools: SlurmTools) throws {
         let outcome = try runClient(tools.sbatch, submission.testOnlyArguments, timeout: 60)
         guard outcome.succeeded else {
+            let said = outcome.status == nil ? "sbatch did not answer within a minute (is slurmctld up?)" : outcome.said
             throw SweepError(
                 .cannotStart,
-                "Slurm refused the job array (sbatch \(submission.testOnlyArguments.joined(separator: " "))):\n"
-                    + outcome.said)
+                """
+                Slurm refused the job array of \(submission.workers) worker\(submission.workers == 1 ? "" : "s"):
+                  \(said.replacingOccurrences(of: "\n", with: "\n  "))
+                  Asked with: sbatch \(submission.testOnlyArguments.joined(separator: " "))
+                  Fix what Slurm names (--sbatch-arg, --slots, --gpus-per-worker, --workers); nothing was started.
+                """)
         }
     }
 

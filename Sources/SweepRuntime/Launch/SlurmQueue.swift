@@ -38,7 +38,9 @@ public struct SlurmQueue: Sendable, Equatable {
             switch fields[1] {
             case "PENDING", "CONFIGURING", "REQUEUED", "REQUEUE_HOLD", "RESIZING":
                 queue.pending += count
-                if fields.count >= 3, !fields[2].isEmpty, fields[2] != "None" { reasons[fields[2], default: 0] += count }
+                if fields.count >= 3, !fields[2].isEmpty, fields[2] != "None" {
+                    reasons[fields[2], default: 0] += count
+                }
             case "RUNNING":
                 queue.running += count
             default:

@@ -113,7 +113,8 @@ public struct SlurmSubmission: Sendable, Equatable {
 
     /// A job name from the sweep's: Slurm shows it in squeue, so it stays short and plain.
     public static func jobName(sweep: String) -> String {
-        let plain = String(sweep.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "-" })
+        let plain = String(
+            sweep.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "-" })
         return "sweep-" + String(plain.prefix(40))
     }
 
