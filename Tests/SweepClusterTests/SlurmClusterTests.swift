@@ -57,9 +57,11 @@ struct SlurmClusterTests {
         Self.expectNothingLeft(slurm, job: job)
     }
 
-    /// SIGINT mid-sweep on a loopback bind (no keys): the array is cancelled, squeue is empty and
-    /// the process exits. Three 2-CPU workers on a 2-CPU node: two wait, and the progress says so.
-    @Test func interruptCancelsTheArray() throws {
+    /// SIGINT (or SIGTERM) mid-sweep on a loopback bind (no keys): the array is cancelled, squeue
+    /// is empty and the process exits. Three 2-CPU workers on a 2-CPU node: two wait, and the
+    /// progress line says so.
+    @Test(arguments: [SIGINT, SIGTERM])
+    func interruptCancelsTheArray(_ signal: Int32) throws {
         let slurm = try #require(SlurmSingleNode.current)
         let directory = try temporaryDirectory()
         try noopSpec(trials: 40, sleep: 0.5).write(
@@ -80,9 +82,9 @@ struct SlurmClusterTests {
             }
         }
         #expect(counted, "\(launch.stderrLines.suffix(10).joined(separator: "\n"))")
-        launch.signal(SIGINT)
+        launch.signal(signal)
         let status = launch.awaitExit(timeout: 120)
-        #expect(status != nil, "the launch exits after SIGINT")
+        #expect(status == 1, "the launch exits (incomplete) after signal \(signal)")
         #expect(launch.stderrLines.contains { $0.contains("cancelled Slurm job array \(job)") })
         #expect(launch.stderrLines.contains { $0.contains("stopped before the sweep finished") })
         Self.expectNothingLeft(slurm, job: job)

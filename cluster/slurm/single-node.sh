@@ -111,6 +111,11 @@ start_daemon() {
             fd="${fd##*/}"
             if [ "$fd" -gt 2 ] 2>/dev/null && [ "$fd" != 255 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
         done
+        # A caller's thread may have had signals blocked (test runners do), which a daemon would
+        # inherit and then ignore `down`'s SIGTERM: start it with none blocked (perl is Essential).
+        if command -v perl >/dev/null; then
+            exec perl -MPOSIX -e 'sigprocmask(SIG_SETMASK, POSIX::SigSet->new) or die "sigprocmask: $!"; exec {$ARGV[0]} @ARGV or die "exec $ARGV[0]: $!"' "$@"
+        fi
         exec "$@"
     ) </dev/null >>"$log" 2>&1
 }
