@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SweepRuntime
 
-struct LaunchSlurm: ParsableCommand {
+struct LaunchSlurm: LaunchEngine {
     static let configuration = CommandConfiguration(
         commandName: "slurm", abstract: "Run a sweep here with its workers as one Slurm job array.",
         discussion: """
@@ -49,16 +49,21 @@ struct LaunchSlurm: ParsableCommand {
 
     func run() throws {
         let tools = try SlurmTools.locate(path: ProcessInfo.processInfo.environment["PATH"])
-        let logger = launch.common.logger("sweep")
-        let directory = absolute(launch.out ?? "runs")
         // Asked before the run directory exists: a refused request leaves nothing behind.
         let jobName = SlurmSubmission.jobName(sweep: try SweepLoader.load(specPath: launch.spec).spec.name)
-        try SlurmLauncher.check(submission(jobName, runDirectory: directory, keyed: launch.keyed), tools: tools)
-        try launch.serve(mode: "launch-slurm") { context in
-            SlurmLauncher(
-                submission: submission(jobName, runDirectory: absolute(context.directory), keyed: context.keys != nil),
-                tools: tools, logger: logger)
-        }
+        try SlurmLauncher.check(
+            submission(jobName, runDirectory: absolute(launch.out ?? "runs"), keyed: launch.keyed), tools: tools)
+        try launch.serve(mode: "launch-slurm") { try makeLauncher($0) }
+    }
+
+    /// The Slurm launcher for a sweep (also for `sweep resume`, which submits a new array).
+    func makeLauncher(_ context: LaunchContext) throws -> any WorkerLauncher {
+        let tools = try SlurmTools.locate(path: ProcessInfo.processInfo.environment["PATH"])
+        return SlurmLauncher(
+            submission: submission(
+                SlurmSubmission.jobName(sweep: context.sweep.spec.name), runDirectory: absolute(context.directory),
+                keyed: context.keys != nil),
+            tools: tools, logger: launch.common.logger("sweep"))
     }
 
     /// What to submit for a run directory (its launch/ holds the script and the workers' logs).
