@@ -74,7 +74,7 @@ public struct SlurmTools: Sendable {
             state.setStderr(errors.fileHandleForReading.readDataToEndOfFile())
             stderrRead.signal()
         }
-        let deadline = DispatchWorkItem { if state.killIfRunning(pid) {} }
+        let deadline = DispatchWorkItem { state.killIfRunning(pid) }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: deadline)
         let stdout = output.fileHandleForReading.readDataToEndOfFile()
         stderrRead.wait()
@@ -101,6 +101,7 @@ private final class RunState: @unchecked Sendable {  // safe: every field guarde
 
     func exited() { lock.withLock { done = true } }
 
+    @discardableResult
     func killIfRunning(_ pid: Int32) -> Bool {
         lock.withLock {
             guard !done else { return false }
