@@ -70,7 +70,8 @@ public struct NumericProfile: Sendable, Codable, Equatable {
         let sorted = values.sorted()
         let n = Double(sorted.count)
         count = sorted.count
-        mean = sorted.reduce(0, +) / n
+        let mean = sorted.reduce(0, +) / n
+        self.mean = mean
         std = (sorted.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
         min = sorted[0]
         max = sorted[sorted.count - 1]

@@ -65,7 +65,7 @@ struct Drift: ParsableCommand {
         let file = try ModelFile.decode(modelData, path: model)
         guard let profile = file.profile else {
             throw PredictError(
-                "\(model) predates data profiles, so there is nothing to compare with; refit it with this sweep: run its spec again (sweep run SPEC), or give the finished run more budget (sweep resume RUN_DIR --trials N), which refits the best configuration with a profile at its end"
+                "\(model) predates data profiles (an older sweep wrote it), so there is nothing to compare new data with; get a model file with a profile by running its spec again with this sweep (sweep run SPEC), or, for a search with a trials budget, by giving the finished run more (sweep resume RUN_DIR --trials N): its best configuration is refitted with a profile at the end"
             )
         }
         guard let csvData = FileManager.default.contents(atPath: csv) else { throw PredictError("cannot read \(csv)") }

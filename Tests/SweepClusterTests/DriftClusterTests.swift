@@ -11,7 +11,7 @@ struct DriftClusterTests {
         data: {path: train.csv, target: y, task: classification}
         cv: {folds: 3, seed: 1}
         trainer: {model: logistic_regression}
-        space: {C: {choice: [0.1, 1.0]}}
+        space: {C: {values: [0.1, 1.0]}}
         objective: {metric: accuracy}
         """
 

@@ -87,7 +87,7 @@ struct DriftTests {
             #expect(report.metric.map { !$0.worse } == true, "\(label): \(report.text())")
         }
         let same = try report(file, Self.csv(rows: 2000, seed: 1))
-        #expect(same.features.allSatisfy { ($0.psi ?? 0) < 1e-9 && ($0.ks ?? 0) <= 0.001 }, "\(same.features)")
+        #expect(same.features.allSatisfy { ($0.psi ?? 0) < 1e-9 && ($0.ks ?? 0) <= 0.0011 }, "\(same.features)")
         #expect(same.verdict == "no drift: every statistic is within its threshold")
     }
 
