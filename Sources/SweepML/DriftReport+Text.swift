@@ -24,7 +24,7 @@ extension DriftReport {
         }
         if let metric {
             lines.append(
-                "\(metric.metric) on \(metric.rows) new rows: \(Self.format(metric.new)); CV: \(Self.format(metric.cvMean)) ± \(Self.format(metric.cvStd)) (\(metric.goal), tolerance \(Self.format(metric.tolerance)))\(metric.worse ? " — worse" : "")"
+                "\(metric.metric) on \(metric.rows) new rows: \(Self.format(metric.new))\(metric.standardError.map { " ± \(Self.format($0)) (standard error)" } ?? ""); CV: \(Self.format(metric.cvMean)) ± \(Self.format(metric.cvStd)) (\(metric.goal), tolerance \(Self.format(metric.tolerance)))\(metric.worse ? " — worse" : "")"
             )
         } else if let metricNote {
             lines.append("metric: \(metricNote)")

@@ -8,6 +8,8 @@ public struct MetricDrift: Sendable, Codable, Equatable {
     public var cvMean: Double
     public var cvStd: Double
     public var new: Double
+    /// The new value's standard error, from its spread over 10 interleaved blocks of the rows.
+    public var standardError: Double?
     /// Rows scored (rows with a missing or unknown target are left out).
     public var rows: Int
     public var tolerance: Double
@@ -75,7 +77,9 @@ extension DriftReport {
             ? metric.new > metric.cvMean + tolerance : metric.new < metric.cvMean - tolerance
     }
 
-    /// The model's own scoring (as `ModelFile.score`) on the rows whose target it knows.
+    /// The model's own scoring (as `ModelFile.score`) on the rows whose target it knows. The
+    /// default tolerance also allows twice the metric's standard error on these rows, so that a
+    /// small new sample is not flagged for its noise alone.
     static func compareMetric(file: ModelFile, profile: DataProfile, table: CSVTable, targetColumn: Int) -> (
         MetricDrift?, String?
     ) {
@@ -84,39 +88,21 @@ extension DriftReport {
         do { prediction = try file.predict(table).prediction } catch {
             return (nil, "the rows cannot be scored: \(error)")
         }
-        let texts = table.rows.map { $0[targetColumn].trimmingSpaces() }
-        var scores: [String: Double] = [:]
-        var scored = 0
-        switch prediction {
-        case .probabilities(let probabilities):
-            let index = Dictionary(uniqueKeysWithValues: file.classes.enumerated().map { ($0.element, $0.offset) })
-            let rows = texts.indices.filter { index[texts[$0]] != nil }
-            var values: [Double] = []
-            values.reserveCapacity(rows.count * probabilities.columns)
-            for row in rows { for k in 0..<probabilities.columns { values.append(probabilities[row, k]) } }
-            scored = rows.count
-            if scored > 0 {
-                scores = Metrics.classification(
-                    rows.map { index[texts[$0]]! },
-                    Matrix(rows: rows.count, columns: probabilities.columns, values: values))
-            }
-        case .values(let predicted):
-            let rows = texts.indices.filter { Double(texts[$0]).map(\.isFinite) ?? false }
-            scored = rows.count
-            if scored > 0 { scores = Metrics.regression(rows.map { Double(texts[$0])! }, rows.map { predicted[$0] }) }
-        }
-        guard let value = scores[cv.metric], value.isFinite else {
+        let scored = ScoredRows(
+            prediction, targets: table.rows.map { $0[targetColumn].trimmingSpaces() }, classNames: file.classes)
+        guard let value = scored.metric(cv.metric) else {
             return (
                 nil,
-                scored == 0
+                scored.count == 0
                     ? "no row has a known target value to score"
                     : "the model's \(cv.metric) cannot be computed on these rows"
             )
         }
-        let tolerance = Swift.max(2 * cv.std, 0.01 * abs(cv.mean))
+        let error = scored.standardError(cv.metric)
+        let tolerance = Swift.max(2 * cv.std, 0.01 * abs(cv.mean), 2 * (error ?? 0))
         var drift = MetricDrift(
-            metric: cv.metric, goal: cv.goal, cvMean: cv.mean, cvStd: cv.std, new: value, rows: scored,
-            tolerance: tolerance, change: value - cv.mean, worse: false)
+            metric: cv.metric, goal: cv.goal, cvMean: cv.mean, cvStd: cv.std, new: value, standardError: error,
+            rows: scored.count, tolerance: tolerance, change: value - cv.mean, worse: false)
         drift.worse = isWorse(drift, tolerance: tolerance)
         return (drift, nil)
     }

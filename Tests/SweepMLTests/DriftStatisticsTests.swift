@@ -86,4 +86,16 @@ struct DriftStatisticsTests {
         #expect(drift.invalid == 1 && drift.invalidExample == "three" && drift.reasons.contains("invalid"))
         #expect(drift.psi != nil && drift.ks == 0)
     }
+
+    @Test func theMetricsStandardErrorComesFromInterleavedBlocks() throws {
+        // Residual of row i is i mod 20: block b (rows b, b + 10, …) alternates b and b + 10, so its
+        // MAE is b + 5; the ten block MAEs 5…14 have sample variance 55/6, over √10: 0.957427.
+        let truth = (0..<100).map { Double($0 % 20) }
+        let scored = ScoredRows(
+            .values(Array(repeating: 0, count: 100)), targets: truth.map { "\($0)" }, classNames: [])
+        #expect(scored.metric("mae") == 9.5)
+        #expect(abs(try #require(scored.standardError("mae")) - (55.0 / 6 / 10).squareRoot()) < 1e-12)
+        let few = ScoredRows(.values([1, 2]), targets: ["1", "NA"], classNames: [])
+        #expect(few.count == 1 && few.standardError("mae") == nil, "under 50 rows: no estimate")
+    }
 }
