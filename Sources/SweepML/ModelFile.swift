@@ -22,12 +22,15 @@ public struct ModelFile: Sendable, Codable {
     public var preprocessing: Preprocessor
     public var fitted: FittedModel
     public var trainingRows: Int
+    /// The training data's profile and the CV estimate, for `sweep drift`; nil in model files
+    /// written before profiles existed (they still load and predict).
+    public var profile: DataProfile?
 
     /// Fits `model` with `params` on every row of `dataset` (preprocessing included).
     /// `rows`: the rows to train on (default all; a holdout is left out).
     public static func refit(
         model: BuiltinModel, params: Params, dataset: Dataset, targetName: String,
-        imputation: Preprocessor.Imputation = .mean, rows trainingRows: [Int]? = nil
+        imputation: Preprocessor.Imputation = .mean, rows trainingRows: [Int]? = nil, cv: CVEstimate? = nil
     ) throws(TrainingError) -> ModelFile {
         let rows = trainingRows ?? Array(0..<dataset.rows)
         let raw = Matrix(dataset, rows: rows)
@@ -37,7 +40,8 @@ public struct ModelFile: Sendable, Codable {
             format: formatName, version: currentVersion, model: model.name, params: params.json,
             task: dataset.labels == nil ? TaskType.regression.rawValue : TaskType.classification.rawValue,
             target: targetName, features: dataset.featureNames, classes: dataset.classNames,
-            categories: dataset.categories, preprocessing: preprocessor, fitted: fitted, trainingRows: rows.count)
+            categories: dataset.categories, preprocessing: preprocessor, fitted: fitted, trainingRows: rows.count,
+            profile: DataProfile(dataset: dataset, rows: rows, targetName: targetName, cv: cv))
     }
 
     /// Every metric of this model on some rows of a dataset (the holdout, scored once).
@@ -65,6 +69,11 @@ public struct ModelFile: Sendable, Codable {
             let version = header.version
         else {
             throw PredictError("\(path) is not a sweep model file (model.json from a run directory)")
+        }
+        guard version >= 1 else {
+            throw PredictError(
+                "\(path) has an unknown model file version \(version); this sweep reads versions 1 to \(currentVersion)"
+            )
         }
         guard version <= currentVersion else {
             throw PredictError(

@@ -30,7 +30,7 @@ extension SweepLifecycle {
         try database.commit()
         database.checkpoint()
         if complete, let best = try RunReport.load(directory: directory).best {
-            let refit = BestModelRefit.run(best.trial, sweep: sweep, directory: directory, logger: logger)
+            let refit = BestModelRefit.run(best, sweep: sweep, directory: directory, logger: logger)
             try record.recordRefit(
                 RefitOutcome(
                     modelFile: refit.file, note: refit.note, holdout: refit.holdout,
