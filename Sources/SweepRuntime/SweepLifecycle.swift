@@ -107,6 +107,10 @@ public final class SweepLifecycle {
                 executable: local.executable, extraArguments: local.keepTaskDirectories ? ["--keep-task-dirs"] : [])
         }
         if let launcher = options.launcher {
+            launcher.attach { [control, logger, directory] reason in
+                logger.error("\(reason); stopping the sweep (sweep resume \(directory) continues it)")
+                control.post(.stop)
+            }
             logger.info("starting workers through \(launcher.engine); they connect to \(connectAddress)")
             try launcher.launch(connect: connectAddress)
         }

@@ -16,9 +16,18 @@ public protocol WorkerLauncher: AnyObject, Sendable {
     /// launcher last learned and never waits on the engine.
     func progressNote() -> String?
 
+    /// Called once before `launch` with a way to end the sweep early, for a launcher that finds
+    /// every one of its workers gone for good (each host failed): the sweep then stops with `reason`
+    /// logged and its files written, instead of waiting for workers that will never come.
+    func attach(stop: @escaping @Sendable (_ reason: String) -> Void)
+
     /// Stops every worker and job this launcher started, waiting until the engine confirms it (or
     /// a bounded time passed). Safe to call more than once and from any thread.
     func shutdown()
+}
+
+extension WorkerLauncher {
+    public func attach(stop: @escaping @Sendable (_ reason: String) -> Void) {}
 }
 
 /// Where launched workers connect: the bound endpoint with a host they can reach.

@@ -61,7 +61,26 @@ import Testing
         let missing = try #require(throws: SweepError.self) {
             try HostsFile.load(path: "/nonexistent/hosts-\(UUID())")
         }
-        #expect(missing.message.contains("cannot read the hosts file"))
+        #expect(missing.message.contains("does not exist"))
+    }
+
+    /// A control character (a stray CR, a vertical tab) in a line would reach ssh and a log file's
+    /// name: refused at once, shown escaped, with its line number.
+    @Test(arguments: ["gpu1\r\r", "10.213.0.9\u{0B}foo", "gpu\u{07}1 slots=2", "gpu1 slots=2\u{1B}[2J"])
+    func refusesControlCharacters(line: String) throws {
+        let error = try #require(throws: SweepError.self) { try HostsFile.parse("ok\n" + line, path: "/tmp/hosts") }
+        #expect(error.message.hasPrefix("/tmp/hosts:2: "), "\(error.message)")
+        #expect(error.message.contains("control character"), "\(error.message)")
+        #expect(!error.message.contains(where: { $0.asciiValue.map { $0 < 0x20 && $0 != 0x0A } ?? false }))
+    }
+
+    @Test func saysWhyAHostsFileCannotBeRead() throws {
+        let missing = try #require(throws: SweepError.self) { try HostsFile.load(path: "/nonexistent/hosts") }
+        #expect(missing.message.contains("does not exist"), "\(missing.message)")
+        let directory = try #require(throws: SweepError.self) {
+            try HostsFile.load(path: FileManager.default.temporaryDirectory.path)
+        }
+        #expect(directory.message.contains("is a directory"), "\(directory.message)")
     }
 
     @Test func loadsAFile() throws {

@@ -44,15 +44,16 @@ import Testing
     @Test func theStartScriptStartsTheCachedBinaryOrSaysItIsMissing() throws {
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("ssh-cache-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: cache) }
+        let standIn = "#!/bin/sh\nprintf '[%s]' \"$@\"\n"
+        let hash = ContentHash.sha256(Data(standIn.utf8))
         let script = SSHCommand.startScript(
-            hash: "abc", workerArguments: ["worker", "--name", "it's me"], platform: .current)
+            hash: hash, workerArguments: ["worker", "--name", "it's me"], platform: .current)
         let missing = try shell("SWEEP_CACHE=\(cache); export SWEEP_CACHE; (" + script + ") 2>&1; echo status=$?")
         #expect(missing == "\(SSHCommand.Marker.missing)\nstatus=3\n")
         // A stand-in binary that prints its arguments.
         try FileManager.default.createDirectory(atPath: cache + "/bin", withIntermediateDirectories: true)
-        try "#!/bin/sh\nprintf '[%s]' \"$@\"\n".write(
-            toFile: cache + "/bin/sweep-abc", atomically: true, encoding: .utf8)
-        chmod(cache + "/bin/sweep-abc", 0o755)
+        try standIn.write(toFile: cache + "/bin/sweep-\(hash)", atomically: true, encoding: .utf8)
+        chmod(cache + "/bin/sweep-\(hash)", 0o755)
         let started = try shell("SWEEP_CACHE=\(cache); export SWEEP_CACHE; (" + script + ") 2>&1")
         #expect(started == "\(SSHCommand.Marker.starting)\n[worker][--name][it's me]")
         let other = SSHCommand.startScript(
@@ -60,6 +61,34 @@ import Testing
         let refused = try shell("SWEEP_CACHE=\(cache); export SWEEP_CACHE; (" + other + ") 2>&1; echo status=$?")
         #expect(refused.contains("the sweep binary is for Plan9/mips"))
         #expect(refused.hasSuffix("status=4\n"))
+    }
+
+    /// A file in the cache under the right name but with other content (cut short, tampered) is not
+    /// run and never gets the keys: the host counts as lacking the binary, so it is copied again.
+    @Test func theStartScriptRunsOnlyABinaryWithTheRightHash() throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("ssh-cache-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        try FileManager.default.createDirectory(atPath: cache + "/bin", withIntermediateDirectories: true)
+        let standIn = "#!/bin/sh\necho ran\n"
+        let hash = ContentHash.sha256(Data(standIn.utf8))
+        try "#!/bin/sh\necho tampered\n".write(toFile: cache + "/bin/sweep-\(hash)", atomically: true, encoding: .utf8)
+        chmod(cache + "/bin/sweep-\(hash)", 0o755)
+        let script = SSHCommand.startScript(hash: hash, workerArguments: ["worker"], platform: .current)
+        let env = "SWEEP_CACHE=\(cache); export SWEEP_CACHE; "
+        let refused = try shell(env + "(" + script + ") 2>&1; echo status=$?")
+        #expect(refused == "\(SSHCommand.Marker.missing)\nstatus=3\n")
+        try standIn.write(toFile: cache + "/bin/sweep-\(hash)", atomically: true, encoding: .utf8)
+        chmod(cache + "/bin/sweep-\(hash)", 0o755)
+        #expect(try shell(env + "(" + script + ") 2>&1") == "\(SSHCommand.Marker.starting)\nran\n")
+    }
+
+    /// A resumed launch adds to each host's log instead of wiping the first run's lines.
+    @Test func aHostLogIsAppendedTo() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("host-\(UUID()).log").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do { HostLog(path: path).append("first run") }
+        do { HostLog(path: path).append("resumed") }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "first run\nresumed\n")
     }
 
     @Test func theCopyScriptStoresOnlyAWholeBinary() throws {

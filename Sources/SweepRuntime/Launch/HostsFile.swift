@@ -34,10 +34,13 @@ public enum HostsFile {
 
     /// Reads and parses `path`. Throws `SweepError(.invalidInput)`.
     public static func load(path: String) throws -> [HostEntry] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        guard exists, !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+            let why = !exists ? "does not exist" : isDirectory.boolValue ? "is a directory" : "cannot be read"
             throw SweepError(
                 .invalidInput,
-                "cannot read the hosts file \(path); it lists one host a line: \(format), e.g. \(example)")
+                "the hosts file \(path) \(why); give a file that lists one host a line: \(format), e.g. \(example)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw SweepError(.invalidInput, "the hosts file \(path) is not UTF-8 text")
@@ -52,6 +55,15 @@ public enum HostsFile {
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let number = index + 1
             let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
+            if let control = line.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) {
+                let shown = line.unicodeScalars.map {
+                    $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0)
+                }.joined()
+                throw lineError(
+                    path: path, number: number, line: shown,
+                    "it holds the control character \\u{\(String(control.value, radix: 16))}; a line holds only printable text"
+                )
+            }
             let content = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             let fields = content.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             guard !fields.isEmpty else { continue }

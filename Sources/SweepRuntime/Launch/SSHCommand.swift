@@ -44,14 +44,17 @@ public enum SSHCommand {
     }
 
     /// Runs the cached binary `hash` as a worker if the host has it (saying `Marker.starting` first),
-    /// else says `Marker.missing` and exits 3. A host of another system or architecture is refused
+    /// else says `Marker.missing` and exits 3. The file's content is checked against `hash` first: a
+    /// file cut short or replaced under that name counts as missing (and is copied over), so it is
+    /// never run and never handed the keys. A host of another system or architecture is refused
     /// with a message that says so (exit 4).
     public static func startScript(hash: String, workerArguments: [String], platform: Platform) -> String {
         let binary = "\"\(remoteBinDirectory)/\(binaryName(hash: hash))\""
         return [
             platform.checkScript,
             "b=\(binary)",
-            "if [ -x \"$b\" ]; then echo '\(Marker.starting)' >&2; exec \"$b\" "
+            "if [ -x \"$b\" ] && [ \"$(sha256sum < \"$b\" 2>/dev/null | cut -c1-64)\" = \(quote(hash)) ]; then"
+                + " echo '\(Marker.starting)' >&2; exec \"$b\" "
                 + workerArguments.map(quote).joined(separator: " ") + "; fi",
             "echo '\(Marker.missing)' >&2",
             "exit 3",

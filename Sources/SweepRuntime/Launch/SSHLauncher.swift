@@ -56,6 +56,9 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
     private var interrupted = false
     private var hostsDone = 0
     private var launched = false
+    /// `launch` returned with a worker running: from now on, every host failing ends the sweep.
+    private var serving = false
+    private var stopSweep: (@Sendable (String) -> Void)?
 
     public init(options: Options, logger: Logger) {
         self.options = options
@@ -68,6 +71,8 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
     public var hostStates: [SSHHostState] { condition.withLock { states } }
 
     public func progressNote() -> String? { SSHHostState.progressNote(hostStates) }
+
+    public func attach(stop: @escaping @Sendable (String) -> Void) { condition.withLock { stopSweep = stop } }
 
     public func launch(connect: String) throws {
         let binary: (hash: String, size: Int)
@@ -100,7 +105,10 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
         // The sweep starts as soon as one worker runs; the other hosts carry on meanwhile.
         let reasons: [String]? = condition.withLock {
             while !states.contains(.running) && !states.allSatisfy(\.isSettled) { condition.wait() }
-            guard !states.contains(.running) else { return nil }
+            guard !states.contains(.running) else {
+                serving = true
+                return nil
+            }
             return zip(options.hosts, states).map { "  \($0.destination): \(Self.reason($1))" }
         }
         if let reasons {
@@ -251,6 +259,19 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
                 "ssh \(host.host): \(Self.reason(state)); the sweep goes on with \(left) other host(s) (log: \(options.logDirectory)/\(host.host).log)"
             )
         }
+        stopIfEveryHostFailed()
+    }
+
+    /// Ends the sweep once no host runs a worker and none is still starting (each failed or became
+    /// unreachable after the sweep began): nobody would ever run its tasks otherwise.
+    private func stopIfEveryHostFailed() {
+        let (stop, reasons): ((@Sendable (String) -> Void)?, [String]) = condition.withLock {
+            guard serving, !stopping, !interrupted,
+                states.allSatisfy({ $0.isSettled && $0 != .running && $0 != .stopped })
+            else { return (nil, []) }
+            return (stopSweep, zip(options.hosts, states).map { "\($0.destination): \(Self.reason($1))" })
+        }
+        stop?("no host runs a worker over SSH any more (\(reasons.joined(separator: "; ")))")
     }
 
     private func set(_ index: Int, _ state: SSHHostState) {
@@ -315,8 +336,11 @@ public final class SSHLauncher: WorkerLauncher, @unchecked Sendable {  // safe: 
 final class HostLog {
     private let handle: FileHandle?
 
+    /// Opens `path` for appending (a resumed launch keeps the first run's lines), creating it if needed.
     init(path: String) {
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+        }
         handle = FileHandle(forWritingAtPath: path)
         _ = try? handle?.seekToEnd()
     }
