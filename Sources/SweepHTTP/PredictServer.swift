@@ -20,7 +20,7 @@ public final class PredictServer: Sendable {
     let health: String
     let logger: Logger
     private let predictor: Predictor
-    private let running = Running()
+    private let service: HTTPService
 
     /// Checks access (off loopback: a token) and makes the metrics; `start` serves.
     /// `fileHash`: the model file's SHA-256, told by `/health` and the metrics.
@@ -37,65 +37,21 @@ public final class PredictServer: Sendable {
         metrics = PredictMetrics(model: model, fileHash: fileHash)
         predictor = Predictor(model: model, metrics: metrics)
         health = Self.healthJSON(model, path: path, fileHash: fileHash)
+        service = HTTPService(address: address, what: "the model", idleTimeout: .seconds(60), logger: logger)
     }
 
     /// Starts serving; returns the bound port once it listens (port 0 picks one).
     @discardableResult
-    public func start() async throws -> Int {
-        let port: Int
-        do {
-            port = try await withCheckedThrowingContinuation { continuation in
-                let bound = ResumeOnce(continuation)
-                var quiet = logger
-                quiet.logLevel = .critical
-                let app = Application(
-                    router: makeRouter(),
-                    server: .http1(configuration: .init(idleTimeout: .seconds(60))),
-                    configuration: .init(address: .hostname(address.host, port: address.port), serverName: "sweep"),
-                    onServerRunning: { channel in bound.resume(.success(channel.localAddress?.port ?? 0)) },
-                    logger: quiet)
-                running.set(
-                    Task.detached {
-                        do { try await app.run() } catch { bound.resume(.failure(error)) }
-                        bound.resume(.failure(DashboardError("it stopped before it listened")))
-                    })
-            }
-        } catch {
-            throw DashboardError("cannot serve the model on \(address): \(error)")
-        }
-        return port
-    }
+    public func start() async throws -> Int { try await service.start(makeRouter()) }
 
     /// Stops serving and closes its connections; waits at most `timeout` for that.
-    public func stop(timeout: Duration = .seconds(5)) async {
-        guard let task = running.take() else { return }
-        task.cancel()
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { _ = await task.result }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-        }
-    }
+    public func stop(timeout: Duration = .seconds(5)) async { await service.stop(timeout: timeout) }
 
     /// `start`, for a caller outside Swift concurrency (the command line's main thread).
-    public func startBlocking() throws -> Int {
-        let result = Once<Result<Int, any Error>>()
-        Task.detached {
-            do { result.set(.success(try await self.start())) } catch { result.set(.failure(error)) }
-        }
-        return try result.wait().get()
-    }
+    public func startBlocking() throws -> Int { try HTTPService.blocking { try await self.start() } }
 
     /// `stop`, for a caller outside Swift concurrency.
-    public func stopBlocking() {
-        let done = Once<Bool>()
-        Task.detached {
-            await self.stop()
-            done.set(true)
-        }
-        _ = done.wait()
-    }
+    public func stopBlocking() { _ = try? HTTPService.blocking { await self.stop() } }
 
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
@@ -104,13 +60,7 @@ public final class PredictServer: Sendable {
         router.post("/predict") { [predictor, maxBody] request, _ in await predictor.respond(request, maxBody: maxBody)
         }
         router.get("/health") { [health] _, _ in Self.response(.ok, json: health) }
-        router.get("/metrics") { [metrics] _, _ in
-            var buffer = ByteBuffer()
-            buffer.writeBytes(metrics.registry.emitToBuffer())
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: buffer))
-        }
+        router.get("/metrics") { [metrics] _, _ in HTTPService.metricsResponse(metrics.registry) }
         return router
     }
 
