@@ -31,26 +31,13 @@ struct SpawnedChild {
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         sweep_spawn_addchdir(&actions, directory)
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setpgroup(&attributes, 0)
-        // The worker ignores SIGINT/SIGTERM (it handles them itself); the program must not inherit that.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
         let argv = [launcher, "__exec", String(getpid()), "--"] + arguments
         let envp = environment.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
-        let rc = withCStrings(argv) { cArgv in
-            withCStrings(envp) { cEnvp in posix_spawn(&pid, launcher, &actions, &attributes, cArgv, cEnvp) }
+        let rc = withChildAttributes { attributes in
+            withCStrings(argv) { cArgv in
+                withCStrings(envp) { cEnvp in posix_spawn(&pid, launcher, &actions, &attributes, cArgv, cEnvp) }
+            }
         }
         close(outPipe[1])
         close(errPipe[1])
@@ -60,6 +47,26 @@ struct SpawnedChild {
         }
         return SpawnedChild(pid: pid, stdout: outPipe[0], stderr: errPipe[0])
     }
+}
+
+/// Runs `body` with spawn attributes for a child in its own process group, with default handlers
+/// for SIGINT, SIGTERM, SIGPIPE, SIGHUP and SIGQUIT and no signal blocked: this process ignores
+/// some of them itself (it handles them), and its children must not inherit that.
+func withChildAttributes<R>(_ body: (inout posix_spawnattr_t) -> R) -> R {
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    posix_spawnattr_setpgroup(&attributes, 0)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    var mask = sigset_t()
+    sigemptyset(&mask)
+    posix_spawnattr_setsigmask(&attributes, &mask)
+    posix_spawnattr_setflags(
+        &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+    return body(&attributes)
 }
 
 /// Runs `body` with a NULL-terminated C array of the strings.

@@ -40,23 +40,12 @@ final class SSHProcess {
         posix_spawn_file_actions_adddup2(&actions, output[1], 1)
         posix_spawn_file_actions_adddup2(&actions, output[1], 2)
         sweep_spawn_addchdir(&actions, directory)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setpgroup(&attributes, 0)
-        // The coordinator ignores SIGINT/SIGTERM/SIGPIPE itself; ssh must not inherit that.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var child: pid_t = 0
-        let rc = withCStrings([program] + arguments) { argv in
-            posix_spawn(&child, program, &actions, &attributes, argv, environ)
+        // The coordinator ignores SIGINT/SIGTERM/SIGPIPE itself; ssh must not inherit that.
+        let rc = withChildAttributes { attributes in
+            withCStrings([program] + arguments) { argv in
+                posix_spawn(&child, program, &actions, &attributes, argv, environ)
+            }
         }
         close(output[1])
         if stdinPipe[0] >= 0 { close(stdinPipe[0]) }
