@@ -119,8 +119,31 @@ struct RecordParser {
     private static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\"")
     private static let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
 
+    /// The bytes at the file's start while they may still be a UTF-8 byte-order mark (which Excel
+    /// writes and which is not part of the first column's name); nil once that is decided.
+    private var leading: [UInt8]? = []
+    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
     /// Takes one byte; returns a record when this byte ended one (blank lines make none).
     mutating func consume(_ byte: UInt8) throws(CSVTable.ParseError) -> (fields: [String], line: Int)? {
+        guard var bytes = leading else { return try consumeByte(byte) }
+        bytes.append(byte)
+        if Self.byteOrderMark.starts(with: bytes) {
+            leading = bytes.count == Self.byteOrderMark.count ? nil : bytes
+            return nil
+        }
+        leading = nil
+        return try replay(bytes)
+    }
+
+    /// Feeds held bytes that turned out not to be a byte-order mark; a record they end is returned.
+    private mutating func replay(_ bytes: [UInt8]) throws(CSVTable.ParseError) -> (fields: [String], line: Int)? {
+        var ended: (fields: [String], line: Int)? = nil
+        for byte in bytes { if let record = try consumeByte(byte) { ended = record } }
+        return ended
+    }
+
+    private mutating func consumeByte(_ byte: UInt8) throws(CSVTable.ParseError) -> (fields: [String], line: Int)? {
         recordBytes += 1
         if quotePending {
             quotePending = false
@@ -163,6 +186,10 @@ struct RecordParser {
 
     /// The end of the file: the last record, if it has no newline after it.
     mutating func finish() throws(CSVTable.ParseError) -> (fields: [String], line: Int)? {
+        if let bytes = leading {  // a file shorter than a byte-order mark, that starts like one
+            leading = nil
+            _ = try replay(bytes)  // no newline among them: no record ends here
+        }
         if quotePending { inQuotes = false }
         if inQuotes { throw CSVTable.ParseError(line: recordLine, message: "a quoted field is never closed") }
         guard !field.isEmpty || !record.isEmpty else { return nil }

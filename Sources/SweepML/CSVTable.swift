@@ -19,6 +19,8 @@ public struct CSVTable: Sendable {
         var line = 1, recordLine = 1
         var iterator = text.unicodeScalars.makeIterator()
         var pending: Unicode.Scalar? = nil
+        // A UTF-8 byte-order mark (Excel writes one) is not part of the first column's name.
+        if let first = iterator.next(), first != "\u{FEFF}" { pending = first }
         func endRecord() {
             record.append(field)
             field = ""

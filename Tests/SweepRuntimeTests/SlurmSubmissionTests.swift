@@ -47,7 +47,22 @@ import Testing
             let problem = SlurmSubmission.reservedOptionProblem([argument])
             #expect(problem?.contains("--workers") == true, "\(argument)")
         }
-        #expect(SlurmSubmission.reservedOptionProblem(["--partition=debug", "--time=1:00:00", "-A", "lab"]) == nil)
+        // Options that would hang the launcher, hide the logs it names, rename the array it cancels
+        // by name, or contradict --slots (found by trying them against a real Slurm).
+        let others = [
+            ("--wait", "would not return"), ("-W", "would not return"), ("--output=/tmp/x.log", "RUN/launch"),
+            ("-o/tmp/x", "RUN/launch"), ("--error=e.log", "RUN/launch"), ("--job-name=foo", "scancel --name"),
+            ("-Jfoo", "scancel --name"), ("--cpus-per-task=2", "--slots"), ("-c2", "--slots"),
+        ]
+        for (argument, why) in others {
+            let problem = SlurmSubmission.reservedOptionProblem(["--partition=debug", argument])
+            #expect(problem?.hasPrefix("--sbatch-arg \(argument): ") == true, "\(argument): \(problem ?? "accepted")")
+            #expect(problem?.contains(why) == true, "\(argument): \(problem ?? "accepted")")
+        }
+        #expect(
+            SlurmSubmission.reservedOptionProblem([
+                "--partition=debug", "--time=1:00:00", "-A", "lab", "--exclusive", "--mem=4G", "--constraint=avx2",
+            ]) == nil)
     }
 
     @Test func scriptStartsOneNamedWorkerWithKeysAndSlots() throws {

@@ -118,14 +118,32 @@ public struct SlurmSubmission: Sendable, Equatable {
         return "sweep-" + String(plain.prefix(40))
     }
 
-    /// sbatch options that would break the launch: the array and the script are the launcher's.
+    /// sbatch options the launcher sets itself, with why a user's own would break the launch.
+    static let reservedOptions: [(long: String, short: Character?, why: String)] = {
+        let array = "the job array and its script are set by sweep launch slurm (use --workers N for the array's size)"
+        let logs = "each worker logs to RUN/launch/slurm-JOBID_INDEX.log, where sweep launch slurm says to look"
+        return [
+            ("--array", "a", array), ("--wrap", nil, array), ("--parsable", nil, array), ("--test-only", nil, array),
+            (
+                "--wait", "W",
+                "sbatch would not return until the workers ended, and the sweep they serve runs in this very process"
+            ),
+            ("--output", "o", logs), ("--error", "e", logs),
+            (
+                "--job-name", "J",
+                "the job name sweep-NAME is how the launcher (and `scancel --name`) finds the array; it is set from the spec"
+            ),
+            ("--cpus-per-task", "c", "use --slots S: each worker gets S CPUs and runs S tasks at once"),
+        ]
+    }()
+
+    /// The first `--sbatch-arg` the launcher must refuse, and why; nil when all are fine.
     public static func reservedOptionProblem(_ arguments: [String]) -> String? {
-        let reserved = ["--array", "-a", "--wrap", "--parsable", "--test-only"]
         for argument in arguments {
-            let option = String(argument.split(separator: "=", maxSplits: 1).first ?? "")
-            if reserved.contains(option) || (argument.hasPrefix("-a") && !argument.hasPrefix("--")) {
-                return
-                    "--sbatch-arg \(argument): the job array and its script are set by sweep launch slurm (use --workers N for the array's size)"
+            for option in reservedOptions {
+                let long = argument == option.long || argument.hasPrefix(option.long + "=")
+                let short = option.short.map { argument.hasPrefix("-\($0)") && !argument.hasPrefix("--") } ?? false
+                if long || short { return "--sbatch-arg \(argument): \(option.why)" }
             }
         }
         return nil
