@@ -33,7 +33,8 @@ public enum PredictRoutes {
     public enum Decision: Equatable { case serve, methodNotAllowed(allow: String), notFound }
 
     public static let methods: [String: [HTTPRequest.Method]] = [
-        "/predict": [.post], "/health": [.get], "/metrics": [.get],
+        // HEAD wherever GET works: load balancers' health checks use it.
+        "/predict": [.post], "/health": [.get, .head], "/metrics": [.get, .head],
     ]
 
     public static func decide(path: String, method: HTTPRequest.Method) -> Decision {

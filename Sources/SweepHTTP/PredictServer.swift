@@ -60,6 +60,10 @@ public final class PredictServer: Sendable {
         router.post("/predict") { [predictor, maxBody] request, _ in await predictor.respond(request, maxBody: maxBody)
         }
         router.get("/health") { [health] _, _ in Self.response(.ok, json: health) }
+        router.head("/health") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"]) }
+        router.head("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"])
+        }
         router.get("/metrics") { [metrics] _, _ in HTTPService.metricsResponse(metrics.registry) }
         return router
     }

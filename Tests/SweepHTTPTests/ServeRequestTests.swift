@@ -153,7 +153,7 @@ struct ServeRequestTests {
     @Test func routesAnswerTheirMethodOnlyAndUnknownPathsAreNotFound() {
         #expect(PredictRoutes.decide(path: "/predict", method: .post) == .serve)
         #expect(PredictRoutes.decide(path: "/predict", method: .get) == .methodNotAllowed(allow: "POST"))
-        #expect(PredictRoutes.decide(path: "/health", method: .delete) == .methodNotAllowed(allow: "GET"))
+        #expect(PredictRoutes.decide(path: "/health", method: .delete) == .methodNotAllowed(allow: "GET, HEAD"))
         #expect(PredictRoutes.decide(path: "/metrics", method: .get) == .serve)
         #expect(PredictRoutes.decide(path: "/", method: .get) == .notFound)
         #expect(PredictRoutes.decide(path: "/predict/x", method: .post) == .notFound)

@@ -113,6 +113,9 @@ import Testing
             #expect(get.status == 405)
             #expect(get.headers.contains { $0.0.lowercased() == "allow" && $0.1 == "POST" })
             #expect(try await send(port, .POST, "/health", body: "{}").status == 405)
+            // A load balancer's HEAD check of /health (and /metrics) is answered, not refused.
+            #expect(try await send(port, .HEAD, "/health").status == 200)
+            #expect(try await send(port, .HEAD, "/metrics").status == 200)
             let unknown = try await send(port, .GET, "/predictions")
             #expect(unknown.status == 404)
             #expect(try (json(unknown.body)["error"] as? String)?.contains("POST /predict") == true)
