@@ -120,6 +120,38 @@ struct SlurmClusterTests {
         Self.expectNothingLeft(slurm, job: second)
     }
 
+    /// A SIGKILLed launcher cannot cancel its array; the resume finds that array still running
+    /// (it would hold the node's CPUs, its workers knocking at the old port), cancels it, and
+    /// finishes the sweep on a new one.
+    @Test func resumeCancelsTheArrayOfAKilledLauncher() throws {
+        let slurm = try #require(SlurmSingleNode.current)
+        let directory = try temporaryDirectory()
+        try noopSpec(trials: 12, sleep: 0.3).write(
+            to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("run")
+        let launch = try Self.sweep(
+            slurm,
+            [
+                "launch", "slurm", "spec.yaml", "--workers", "1", "--slots", "2", "--bind", "tcp://127.0.0.1:*",
+                "--out", out.path, "--heartbeat", "250ms",
+            ], directory: directory)
+        defer { launch.stop() }
+        let first = try Self.jobID(launch)
+        #expect(launch.awaitLine(containing: "worker joined: slurm-\(first)-0") != nil)
+        launch.signal(SIGKILL)
+        _ = launch.awaitExit(timeout: 30)
+        #expect(!slurm.queue.isEmpty, "the killed launcher's array still runs")
+        let resume = try Self.sweep(slurm, ["resume", out.path, "--heartbeat", "250ms"], directory: directory)
+        defer { resume.stop() }
+        #expect(resume.awaitLine(containing: "Slurm job array \(first) of an earlier launch") != nil)
+        let second = try Self.jobID(resume)
+        #expect(resume.awaitExit(timeout: 180) == 0, "\(resume.stderrLines.suffix(10).joined(separator: "\n"))")
+        #expect(resume.stdout.contains("best: trial 11 score=11"), "\(resume.stdout)")
+        #expect(try readResults(out).contains { $0["worker"] == "slurm-\(second)-0" })
+        Self.expectNothingLeft(slurm, job: second)
+        Self.expectNothingLeft(slurm, job: first)
+    }
+
     /// The plain batch script against `sweep coordinator`: named workers finish the sweep and
     /// stay for the next one until scancel, whose SIGTERM reaches them (exec) and they drain.
     @Test func plainBatchScriptServesACoordinator() throws {

@@ -52,6 +52,7 @@ public final class SlurmLauncher: WorkerLauncher, @unchecked Sendable {  // safe
     public func launch(connect: String) throws {
         try FileManager.default.createDirectory(
             atPath: submission.launchDirectory, withIntermediateDirectories: true)
+        cancelEarlierArrays()
         let script = submission.scriptPath
         guard FileManager.default.createFile(atPath: script, contents: Data(submission.script(connect: connect).utf8))
         else { throw SweepError(.cannotStart, "cannot write the batch script \(script)") }
@@ -66,6 +67,7 @@ public final class SlurmLauncher: WorkerLauncher, @unchecked Sendable {  // safe
                         ? "sbatch did not answer within 2 minutes (is slurmctld up?); if it queued the array anyway, find it with squeue --name=\(submission.jobName) and scancel it"
                         : "Slurm refused the job array (sbatch exit \(outcome.status ?? 0)):\n\(outcome.said)")
         }
+        recordSubmitted(id)
         let cancelNow = condition.withLock {
             jobID = id
             return stopping
@@ -102,6 +104,37 @@ public final class SlurmLauncher: WorkerLauncher, @unchecked Sendable {  // safe
         // The poller sees `stopping` at once; wait for it so no squeue outlives the sweep.
         condition.withLock {
             while pollerRunning { condition.wait() }
+        }
+    }
+
+    /// Where this run directory's arrays are listed, one job id a line, so that a later launch (a
+    /// resume) finds an array whose launcher was killed before it could cancel it.
+    var submittedListPath: String { (submission.launchDirectory as NSString).appendingPathComponent("slurm-jobs") }
+
+    private func recordSubmitted(_ id: String) {
+        guard
+            let handle = FileHandle(forWritingAtPath: submittedListPath)
+                ?? {
+                    _ = FileManager.default.createFile(atPath: submittedListPath, contents: nil)
+                    return FileHandle(forWritingAtPath: submittedListPath)
+                }()
+        else { return logger.warning("cannot write \(submittedListPath); a later resume will not find array \(id)") }
+        defer { try? handle.close() }
+        _ = try? handle.seekToEnd()
+        try? handle.write(contentsOf: Data("\(id)\n".utf8))
+    }
+
+    /// An array of an earlier launch of this sweep that still runs (its launcher was SIGKILLed)
+    /// holds the nodes' CPUs and its workers knock at an old port: cancel it before submitting.
+    private func cancelEarlierArrays() {
+        guard let text = try? String(contentsOfFile: submittedListPath, encoding: .utf8) else { return }
+        for id in Set(text.split(whereSeparator: \.isNewline).map(String.init)).sorted()
+        where SlurmSubmission.jobID(fromParsable: id) == id {
+            guard let queue = queueState(id), !queue.isEmpty else { continue }
+            logger.warning(
+                "Slurm job array \(id) of an earlier launch of this sweep is still queued or running (was its launcher killed?); cancelling it first"
+            )
+            cancel(id)
         }
     }
 
