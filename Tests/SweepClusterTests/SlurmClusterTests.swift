@@ -90,10 +90,10 @@ struct SlurmClusterTests {
         Self.expectNothingLeft(slurm, job: job)
     }
 
-    /// `sweep resume` of an interrupted launch submits a new array through the same options; the
-    /// sweep finishes on it, and it is cancelled at the end like the first.
-    @Test func resumeSubmitsANewArray() throws {
-        let slurm = try #require(SlurmSingleNode.current)
+    /// A loopback launch of 12 short trials on one 2-slot worker, returned once that worker joined.
+    static func launchUntilAWorkerJoined(_ slurm: SlurmSingleNode) throws -> (
+        launch: ChildProcess, directory: URL, out: URL, job: String
+    ) {
         let directory = try temporaryDirectory()
         try noopSpec(trials: 12, sleep: 0.3).write(
             to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
@@ -104,9 +104,25 @@ struct SlurmClusterTests {
                 "launch", "slurm", "spec.yaml", "--workers", "1", "--slots", "2", "--bind", "tcp://127.0.0.1:*",
                 "--out", out.path, "--heartbeat", "250ms",
             ], directory: directory)
+        let job = try Self.jobID(launch)
+        #expect(launch.awaitLine(containing: "worker joined: slurm-\(job)-0") != nil)
+        return (launch, directory, out, job)
+    }
+
+    /// A resume's array (`job`) finishes that sweep, runs its tasks, and is cancelled at its end.
+    static func expectResumeFinishes(_ resume: ChildProcess, out: URL, slurm: SlurmSingleNode, job: String) throws {
+        #expect(resume.awaitExit(timeout: 180) == 0, "\(resume.stderrLines.suffix(10).joined(separator: "\n"))")
+        #expect(resume.stdout.contains("best: trial 11 score=11"), "\(resume.stdout)")
+        #expect(try readResults(out).contains { $0["worker"] == "slurm-\(job)-0" })
+        Self.expectNothingLeft(slurm, job: job)
+    }
+
+    /// `sweep resume` of an interrupted launch submits a new array through the same options; the
+    /// sweep finishes on it, and it is cancelled at the end like the first.
+    @Test func resumeSubmitsANewArray() throws {
+        let slurm = try #require(SlurmSingleNode.current)
+        let (launch, directory, out, first) = try Self.launchUntilAWorkerJoined(slurm)
         defer { launch.stop() }
-        let first = try Self.jobID(launch)
-        #expect(launch.awaitLine(containing: "worker joined: slurm-\(first)-0") != nil)
         launch.signal(SIGINT)
         #expect(launch.awaitExit(timeout: 120) == 1)
         Self.expectNothingLeft(slurm, job: first)
@@ -114,10 +130,7 @@ struct SlurmClusterTests {
         defer { resume.stop() }
         let second = try Self.jobID(resume)
         #expect(second != first)
-        #expect(resume.awaitExit(timeout: 180) == 0, "\(resume.stderrLines.suffix(10).joined(separator: "\n"))")
-        #expect(resume.stdout.contains("best: trial 11 score=11"), "\(resume.stdout)")
-        #expect(try readResults(out).contains { $0["worker"] == "slurm-\(second)-0" })
-        Self.expectNothingLeft(slurm, job: second)
+        try Self.expectResumeFinishes(resume, out: out, slurm: slurm, job: second)
     }
 
     /// A SIGKILLed launcher cannot cancel its array; the resume finds that array still running
@@ -125,19 +138,8 @@ struct SlurmClusterTests {
     /// finishes the sweep on a new one.
     @Test func resumeCancelsTheArrayOfAKilledLauncher() throws {
         let slurm = try #require(SlurmSingleNode.current)
-        let directory = try temporaryDirectory()
-        try noopSpec(trials: 12, sleep: 0.3).write(
-            to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
-        let out = directory.appendingPathComponent("run")
-        let launch = try Self.sweep(
-            slurm,
-            [
-                "launch", "slurm", "spec.yaml", "--workers", "1", "--slots", "2", "--bind", "tcp://127.0.0.1:*",
-                "--out", out.path, "--heartbeat", "250ms",
-            ], directory: directory)
+        let (launch, directory, out, first) = try Self.launchUntilAWorkerJoined(slurm)
         defer { launch.stop() }
-        let first = try Self.jobID(launch)
-        #expect(launch.awaitLine(containing: "worker joined: slurm-\(first)-0") != nil)
         launch.signal(SIGKILL)
         _ = launch.awaitExit(timeout: 30)
         #expect(!slurm.queue.isEmpty, "the killed launcher's array still runs")
@@ -145,10 +147,7 @@ struct SlurmClusterTests {
         defer { resume.stop() }
         #expect(resume.awaitLine(containing: "Slurm job array \(first) of an earlier launch") != nil)
         let second = try Self.jobID(resume)
-        #expect(resume.awaitExit(timeout: 180) == 0, "\(resume.stderrLines.suffix(10).joined(separator: "\n"))")
-        #expect(resume.stdout.contains("best: trial 11 score=11"), "\(resume.stdout)")
-        #expect(try readResults(out).contains { $0["worker"] == "slurm-\(second)-0" })
-        Self.expectNothingLeft(slurm, job: second)
+        try Self.expectResumeFinishes(resume, out: out, slurm: slurm, job: second)
         Self.expectNothingLeft(slurm, job: first)
     }
 
