@@ -66,21 +66,25 @@ final class PageCache: @unchecked Sendable {
     }
 }
 
-/// Every request must carry the token: `Authorization: Bearer TOKEN`, or `?token=TOKEN` (for a
-/// browser; the answer then sets an HttpOnly cookie, so the page's own links work), or that
-/// cookie. A wrong or missing token gets 401 and nothing else.
+/// Every request must carry the token: `Authorization: Bearer TOKEN` (the scheme in any case), or,
+/// where a browser is the client (`browserLogin`), `?token=TOKEN` (the answer then sets an
+/// HttpOnly cookie, so the page's own links work) or that cookie. An API (`sweep serve`) takes the
+/// header only: a token in a URL ends up in proxies' access logs. A wrong or missing token gets
+/// 401 and nothing else.
 struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String
+    var browserLogin = true
     static var cookieName: String { "sweep_token" }
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            DashboardAccess.matches(header.dropFirst("Bearer ".count), token)
+        if let header = request.headers[.authorization], let given = Self.bearerCredentials(header),
+            DashboardAccess.matches(given, token)
         {
             return try await next(request, context)
         }
+        guard browserLogin else { return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"]) }
         if let cookies = request.headers[.cookie],
             cookies.split(separator: ";").contains(where: { cookie in
                 let parts = cookie.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
@@ -96,5 +100,12 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
             return response
         }
         return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"])
+    }
+
+    /// The credentials of `Bearer CREDENTIALS`: the scheme matched in any case, then one or more spaces.
+    static func bearerCredentials(_ header: String) -> Substring? {
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return parts[1].drop(while: { $0 == " " })
     }
 }

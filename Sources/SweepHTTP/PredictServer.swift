@@ -55,7 +55,7 @@ public final class PredictServer: Sendable {
 
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
-        if let token { router.add(middleware: TokenMiddleware<BasicRequestContext>(token: token)) }
+        if let token { router.add(middleware: TokenMiddleware<BasicRequestContext>(token: token, browserLogin: false)) }
         router.add(middleware: PredictRouteMiddleware<BasicRequestContext>(metrics: metrics))
         router.post("/predict") { [predictor, maxBody] request, _ in await predictor.respond(request, maxBody: maxBody)
         }

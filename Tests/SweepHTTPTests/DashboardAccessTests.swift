@@ -39,6 +39,11 @@ import Testing
             for path in ["/", "/api/status", "/api/trials", "/metrics"] {
                 #expect(try await get(port, path, headers: bearer).status == 200)
             }
+            // The scheme's name is case-insensitive (RFC 9110 §11.1), and clients vary.
+            for header in ["bearer \(Self.token)", "BEARER  \(Self.token)"] {
+                #expect(
+                    try await get(port, "/api/status", headers: [("Authorization", header)]).status == 200, "\(header)")
+            }
             #expect(try await get(port, "/nope", headers: bearer).status == 404)
             let browser = try await get(port, "/?token=\(Self.token)")
             #expect(browser.status == 200)

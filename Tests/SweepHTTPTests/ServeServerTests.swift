@@ -131,6 +131,12 @@ import Testing
                 port, .POST, "/predict", body: #"{"rows": [{"a": 1, "colour": "red"}]}"#,
                 headers: [("Authorization", "Bearer \(token)")])
             #expect(answer.status == 200)
+            #expect(
+                try await send(port, .GET, "/health", headers: [("Authorization", "bearer \(token)")]).status == 200)
+            // An API client sends the header; a token in the URL would end up in proxies' access logs.
+            #expect(try await send(port, .GET, "/health?token=\(token)").status == 401)
+            let cookie = [("Cookie", "sweep_token=\(token)")]
+            #expect(try await send(port, .GET, "/health", headers: cookie).status == 401)
         }
     }
 }
