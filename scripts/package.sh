@@ -17,7 +17,12 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 binary="" commit="" out="$root/dist" deb_compress=(-Zxz) tar_gzip="gzip -9"
 
 fail() { echo "package.sh: $*" >&2; exit 1; }
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 64; }
+# usage STATUS: the header above; on stdout for --help (exit 0), on stderr for a mistake (exit 64).
+usage() {
+    if [ "$1" = 0 ]; then show_usage; else show_usage >&2; fi
+    exit "$1"
+}
+show_usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -25,8 +30,8 @@ while [ $# -gt 0 ]; do
         --commit) [ $# -ge 2 ] || fail "--commit needs a commit id"; commit=$2; shift 2 ;;
         --out) [ $# -ge 2 ] || fail "--out needs a directory"; out=$2; shift 2 ;;
         --fast) deb_compress=(-Zgzip -z1) tar_gzip="gzip -1"; shift ;;
-        -h | --help) usage ;;
-        *) echo "package.sh: unknown argument '$1'" >&2; usage ;;
+        -h | --help) usage 0 ;;
+        *) echo "package.sh: unknown argument '$1'" >&2; usage 64 ;;
     esac
 done
 

@@ -93,6 +93,17 @@ public enum DashboardAccess {
         return token
     }
 
+    /// A warning when other users may read the token file (group or other read bits), naming the
+    /// fix; nil when only its owner can. Not refused: a Kubernetes Secret volume is 0644 unless told.
+    public static func tokenFileWarning(file: String) -> String? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
+            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o044 != 0
+        else { return nil }
+        return
+            "warning: --http-token-file \(file) is readable by other users (mode \(String(mode & 0o777, radix: 8))); "
+            + "anyone who reads it can use the server: chmod 600 \(file)"
+    }
+
     /// Compares in time that depends only on the expected token's length, not on where they differ.
     public static func matches(_ given: Substring, _ expected: String) -> Bool {
         let expectedBytes = Array(expected.utf8)

@@ -44,6 +44,7 @@ struct DashboardOptions: ParsableArguments {
     /// Refuses now (before a run directory is made) an address the sweep may not serve.
     func check(keyed: Bool) throws {
         guard let http else { return }
+        warnIfExposed(tokenFile: httpTokenFile)
         do {
             try DashboardAccess.check(try DashboardAddress(parsing: http), keyed: keyed, token: try token())
         } catch let error as DashboardError {
@@ -71,4 +72,10 @@ struct DashboardOptions: ParsableArguments {
         defer { server.stopBlocking() }
         try body()
     }
+}
+
+/// Says on stderr when a token file is readable by other users (it still serves).
+func warnIfExposed(tokenFile: String?) {
+    guard let tokenFile, let warning = DashboardAccess.tokenFileWarning(file: tokenFile) else { return }
+    FileHandle.standardError.write(Data((warning + "\n").utf8))
 }

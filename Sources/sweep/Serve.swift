@@ -59,6 +59,7 @@ struct Serve: ParsableCommand {
         }
         let file = try ModelFile.decode(data, path: model)
         let server: PredictServer
+        warnIfExposed(tokenFile: httpTokenFile)
         do {
             let token = try httpToken ?? httpTokenFile.map(DashboardAccess.readToken)
             server = try PredictServer(

@@ -139,6 +139,12 @@ struct PackagingTests {
         #expect(run.status != 0 && run.stderr.contains(message), "\(run.transcript)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
     }
+
+    /// `--help` is asked for, not a mistake: the usage on stdout and status 0.
+    @Test func helpIsNotAnError() throws {
+        let run = try ToolRun("/bin/bash", [Repository.path("scripts/package.sh"), "--help"])
+        #expect(run.status == 0 && run.stdout.contains("--commit") && run.stderr.isEmpty, "\(run.transcript)")
+    }
 }
 
 /// What scripts/package.sh and these tests need besides swift.

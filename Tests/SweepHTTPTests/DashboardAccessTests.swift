@@ -78,6 +78,21 @@ import Testing
         }
     }
 
+    @Test func aTokenFileOthersCanReadIsWarnedAbout() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        _ = FileManager.default.createFile(
+            atPath: file, contents: Data(Self.token.utf8), attributes: [.posixPermissions: 0o600])
+        #expect(DashboardAccess.tokenFileWarning(file: file) == nil)
+        for mode in [0o644, 0o640, 0o604] {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: file)
+            let warning = try #require(DashboardAccess.tokenFileWarning(file: file))
+            #expect(warning.contains("chmod 600 \(file)"))
+            #expect(warning.contains(String(mode, radix: 8)))
+        }
+        #expect(try DashboardAccess.readToken(file: file) == Self.token)
+    }
+
     @Test func aShortTokenIsRefused() {
         #expect(throws: DashboardError.self) {
             try DashboardServer(
