@@ -26,8 +26,12 @@ final class SlurmSingleNode: Sendable {
     /// `env` arguments that give a command this Slurm.
     var environment: [String] { ["SLURM_CONF=\(conf)"] }
 
+    let registration: URL
+
     init() throws {
+        StaleDaemons.reap(stop: Self.down)
         directory = try temporaryDirectory().appendingPathComponent("slurm")
+        registration = try StaleDaemons.register(directory)
         let up = Self.run(["/bin/bash", Self.script.path, "up", directory.path])
         guard up.status == 0 else {
             let logs = ["slurmctld.log", "slurmd.log", "munged.log"].map { name in
@@ -42,7 +46,14 @@ final class SlurmSingleNode: Sendable {
 
     /// Stops the daemons by the pids in the directory, then removes it.
     func stop() {
-        _ = Self.run(["/bin/bash", Self.script.path, "down", directory.path])
+        Self.down(directory)
+        try? FileManager.default.removeItem(at: registration)
+    }
+
+    /// Stops the daemons of a single-node Slurm in `directory` by its pid files and removes the
+    /// test directory holding it.
+    static func down(_ directory: URL) {
+        _ = run(["/bin/bash", script.path, "down", directory.path])
         try? FileManager.default.removeItem(at: directory.deletingLastPathComponent())
     }
 
