@@ -85,6 +85,7 @@ struct SlurmClusterTests {
         launch.signal(signal)
         let status = launch.awaitExit(timeout: 120)
         #expect(status == 1, "the launch exits (incomplete) after signal \(signal)")
+        #expect(launch.stderrLines.contains { $0.contains("cancelling Slurm job array \(job) (scancel") })
         #expect(launch.stderrLines.contains { $0.contains("cancelled Slurm job array \(job)") })
         #expect(launch.stderrLines.contains { $0.contains("stopped before the sweep finished") })
         Self.expectNothingLeft(slurm, job: job)

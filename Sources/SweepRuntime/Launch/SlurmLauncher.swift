@@ -141,6 +141,8 @@ public final class SlurmLauncher: WorkerLauncher, @unchecked Sendable {  // safe
     /// Cancels the array and waits (bounded) until squeue lists none of it.
     func cancel(_ id: String) {
         let started = Date()
+        // Said first: a slow slurmctld can take a while to answer, and Ctrl-C should be seen to work.
+        logger.info("cancelling Slurm job array \(id) (scancel, then waiting until squeue lists none of it)")
         do {
             let outcome = try Self.runClient(tools.scancel, [id], timeout: 60)
             if !outcome.succeeded { logger.warning("scancel \(id) failed: \(outcome.said)") }
