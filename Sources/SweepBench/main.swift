@@ -10,6 +10,7 @@ import ZeroMQ
 ///   sweep-bench echo --connect ENDPOINT        (the ping-pong peer; started by `dispatch`)
 ///   sweep-bench ship [--megabytes 50]          (file shipping: hashing, packing, fetching; ShipBench.swift)
 ///   sweep-bench warmstart [--seeds 30]         (TPE warm-started from a related sweep; WarmStartBench.swift)
+///   sweep-bench scale [--workers 100,300,1000] [--tasks 10000,100000] [--task-ms 50]   (ScaleBench.swift)
 
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -46,6 +47,16 @@ if arguments.count > 1 && arguments[1] == "ship" {
 }
 if arguments.count > 1 && arguments[1] == "importance" {
     try ImportanceBench.run(Array(arguments.dropFirst(2))); exit(0)
+}
+if arguments.count > 1 && ["scale", "sim-workers"].contains(arguments[1]) {
+    let rest = Array(arguments.dropFirst(2))
+    do {
+        if arguments[1] == "scale" { try ScaleBench.run(rest) } else { try ScaleBench.simulate(rest) }
+    } catch {
+        FileHandle.standardError.write(Data("sweep-bench \(arguments[1]): \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
 }
 if arguments.count > 1 && arguments[1] == "parity" {
     try Parity.run(Array(arguments.dropFirst(2)))

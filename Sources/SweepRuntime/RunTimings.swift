@@ -8,6 +8,8 @@ public struct RunTimings: Sendable {
     public var dispatchToCounted: [Double]
     /// Seconds from serving to the first dispatch (workers joining), if any task was dispatched.
     public var firstDispatch: Double?
+    /// Seconds from the first dispatch to the last counted result (the sweep's working span).
+    public var span: Double?
 
     public static func read(directory: String) throws -> RunTimings {
         let database = try RunDatabase.open(directory: directory)
@@ -21,7 +23,13 @@ public struct RunTimings: Sendable {
                     """)
             let first = try String.fetchOne(
                 db, sql: "SELECT detail FROM events WHERE kind = 'first-dispatch' ORDER BY id LIMIT 1")
-            return RunTimings(dispatchToCounted: latencies, firstDispatch: first.flatMap(Double.init))
+            let span = try Double.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT MAX(received_at) FROM results WHERE counted = 1)
+                         - (SELECT MIN(dispatched_at) FROM attempts)
+                    """)
+            return RunTimings(dispatchToCounted: latencies, firstDispatch: first.flatMap(Double.init), span: span)
         }
     }
 }

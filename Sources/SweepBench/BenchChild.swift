@@ -1,0 +1,76 @@
+import Foundation
+import Glibc
+
+/// A child process of a benchmark, started with posix_spawn and waited with wait4, so its CPU
+/// time and peak memory come from the kernel's own accounting (getrusage of that one child).
+final class BenchChild {
+    struct Usage {
+        var status: Int32
+        var cpuSeconds: Double
+        var maxResidentMegabytes: Double
+    }
+
+    let pid: pid_t
+    /// Where its stderr (and stdout) go; read with `text`.
+    let log: URL
+
+    init(_ arguments: [String], log: URL) throws {
+        self.log = log
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Children of test or bench threads may inherit blocked signals; give them a clean mask.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
+        guard status == 0 else {
+            throw BenchError("cannot start \(arguments[0]): \(String(cString: strerror(status)))")
+        }
+        self.pid = pid
+    }
+
+    var text: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    /// Waits for a line containing `needle` in the log (bounded: a benchmark that hangs fails).
+    func awaitLine(containing needle: String, timeout: Double = 60) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = text.split(separator: "\n").first(where: { $0.contains(needle) }) { return String(line) }
+            if exited() { break }
+            usleep(20_000)
+        }
+        throw BenchError("no line with '\(needle)' from pid \(pid); its output:\n\(text.suffix(2000))")
+    }
+
+    /// Whether it has exited (without reaping it).
+    func exited() -> Bool {
+        var info = siginfo_t()
+        return waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0
+            && info._sifields._sigchld.si_pid == pid
+    }
+
+    /// Waits for its end; its exit status, CPU seconds (user + system) and peak RSS.
+    func wait() -> Usage {
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        let cpu =
+            Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+            + Double(usage.ru_stime.tv_usec) / 1e6
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Usage(status: code, cpuSeconds: cpu, maxResidentMegabytes: Double(usage.ru_maxrss) / 1024)
+    }
+
+    func kill() { Glibc.kill(pid, SIGKILL) }
+}

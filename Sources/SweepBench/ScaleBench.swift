@@ -1,0 +1,159 @@
+import Foundation
+import SweepRuntime
+
+/// Scale (issue "1,000 workers and 1,000,000 tasks"): the real `sweep coordinator` process with
+/// its real run database, against simulated workers (`sim-workers`, many per process, each a
+/// full WorkerMachine with its own DEALER socket). For every workers × tasks case it prints the
+/// coordinator's CPU per task and peak memory (from wait4), dispatch → counted p50/p99 (from
+/// run.db), heartbeat traffic, how long 1,000 workers connecting at once take to register and to
+/// get their first task, and wall ÷ ideal.
+///
+///   sweep-bench scale [--workers 100,300,1000] [--tasks 10000,100000] [--task-ms 50] [--slots 1]
+///                     [--processes 2]
+enum ScaleBench {
+    struct Case {
+        var workers: Int
+        var tasks: Int
+    }
+
+    struct Outcome {
+        var wall: Double
+        var cpu: Double
+        var rssMegabytes: Double
+        var p50: Double
+        var p99: Double
+        var heartbeatsPerSecond: Double
+        var firstDispatch: Double
+        var allRegistered: Double
+    }
+
+    static func run(_ arguments: [String]) throws {
+        let workers = list(arguments, "--workers", [100, 300, 1000])
+        let tasks = list(arguments, "--tasks", [10_000, 100_000])
+        let taskSeconds = Double(list(arguments, "--task-ms", [50])[0]) / 1000
+        let slots = list(arguments, "--slots", [1])[0]
+        let processes = list(arguments, "--processes", [2])[0]
+        let binaries = LocalWorkers.currentExecutable.deletingLastPathComponent()
+        print(
+            "Scale: real `sweep coordinator` (run database on) and simulated workers in \(processes) processes, "
+                + "\(slots) slot(s) each, \(Int(taskSeconds * 1000)) ms tasks, loopback TCP, "
+                + "\(ProcessInfo.processInfo.activeProcessorCount) cores\n")
+        print(
+            "| workers | tasks | wall s | ideal s | wall ÷ ideal | coordinator CPU µs/task | CPU % of a core | peak RSS MB | dispatch→counted p50 / p99 ms | heartbeats/s | all registered ms | first dispatch ms |"
+        )
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for workerCount in workers {
+            for taskCount in tasks {
+                let outcome = try measure(
+                    Case(workers: workerCount, tasks: taskCount), taskSeconds: taskSeconds, slots: slots,
+                    processes: processes, binaries: binaries)
+                let ideal = Double(taskCount) * taskSeconds / Double(workerCount * slots)
+                print(
+                    row(
+                        Case(workers: workerCount, tasks: taskCount), outcome, ideal: ideal))
+            }
+        }
+    }
+
+    static func row(_ scale: Case, _ outcome: Outcome, ideal: Double) -> String {
+        let f = { (value: Double, digits: Int) in String(format: "%.\(digits)f", value) }
+        let ratio = ideal > 0 ? f(outcome.wall / ideal, 3) : "–"
+        return "| \(scale.workers) | \(scale.tasks) | \(f(outcome.wall, 2)) | \(f(ideal, 2)) | \(ratio) | "
+            + "\(f(outcome.cpu / Double(scale.tasks) * 1e6, 1)) | \(f(outcome.cpu / outcome.wall * 100, 1)) | "
+            + "\(f(outcome.rssMegabytes, 0)) | \(f(outcome.p50 * 1000, 2)) / \(f(outcome.p99 * 1000, 2)) | "
+            + "\(f(outcome.heartbeatsPerSecond, 0)) | \(f(outcome.allRegistered * 1000, 0)) | "
+            + "\(f(outcome.firstDispatch * 1000, 0)) |"
+    }
+
+    /// One case: coordinator, then the simulated workers, each process waited for.
+    static func measure(_ scale: Case, taskSeconds: Double, slots: Int, processes: Int, binaries: URL) throws -> Outcome
+    {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sweep-scale-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let spec = directory.appendingPathComponent("spec.yaml")
+        try """
+        name: scale-bench
+        cv: {folds: 2}
+        trainer: {model: noop}
+        space: {score: {int: [0, \(scale.tasks / 2 - 1)]}}
+        objective: {metric: score}
+        refit: false
+        """.write(to: spec, atomically: true, encoding: .utf8)
+        let run = directory.appendingPathComponent("run")
+        let coordinator = try BenchChild(
+            [
+                binaries.appendingPathComponent("sweep").path, "coordinator", spec.path, "--bind", "tcp://127.0.0.1:*",
+                "--out", run.path,
+            ], log: directory.appendingPathComponent("coordinator.log"))
+        var simulators: [BenchChild] = []
+        defer { for child in simulators + [coordinator] where !child.exited() { child.kill(); _ = child.wait() } }
+        let serving = try coordinator.awaitLine(containing: "serving sweep")
+        guard let endpoint = serving.split(separator: " ").first(where: { $0.hasPrefix("tcp://") })?.dropLast() else {
+            throw BenchError("no endpoint in: \(serving)")
+        }
+        for index in 0..<processes {
+            let count = scale.workers / processes + (index < scale.workers % processes ? 1 : 0)
+            simulators.append(
+                try BenchChild(
+                    [
+                        binaries.appendingPathComponent("sweep-bench").path, "sim-workers", "--connect",
+                        String(endpoint), "--count", "\(count)", "--slots", "\(slots)", "--task-ms",
+                        "\(Int(taskSeconds * 1000))", "--name", "sim\(index)",
+                    ], log: directory.appendingPathComponent("sim-\(index).log")))
+        }
+        let usage = coordinator.wait()
+        guard usage.status == 0 else {
+            throw BenchError("the coordinator exited with \(usage.status):\n\(coordinator.text.suffix(2000))")
+        }
+        var counters: [SimulatedWorkers.Counters] = []
+        for simulator in simulators {
+            _ = simulator.wait()
+            guard let line = simulator.text.split(separator: "\n").last,
+                let decoded = try? JSONDecoder().decode(SimulatedWorkers.Counters.self, from: Data(line.utf8))
+            else { throw BenchError("no counters from a simulator:\n\(simulator.text.suffix(2000))") }
+            counters.append(decoded)
+        }
+        return try outcome(run: run, usage: usage, counters: counters)
+    }
+
+    static func outcome(run: URL, usage: BenchChild.Usage, counters: [SimulatedWorkers.Counters]) throws -> Outcome {
+        let timings = try RunTimings.read(directory: run.path)
+        let latencies = timings.dispatchToCounted.sorted()
+        guard !latencies.isEmpty, let span = timings.span else { throw BenchError("no task was counted") }
+        let percentile = { (share: Double) in latencies[min(latencies.count - 1, Int(Double(latencies.count) * share))]
+        }
+        let started = counters.map(\.startedAt).min() ?? 0
+        let heartbeats = counters.reduce(0) { $0 + $1.heartbeatsSent + $1.heartbeatsReceived }
+        return Outcome(
+            wall: span, cpu: usage.cpuSeconds, rssMegabytes: usage.maxResidentMegabytes, p50: percentile(0.5),
+            p99: percentile(0.99), heartbeatsPerSecond: Double(heartbeats) / span,
+            firstDispatch: timings.firstDispatch ?? 0,
+            allRegistered: (counters.map(\.allRegisteredAt).max() ?? started) - started)
+    }
+
+    /// `--name 1,2,3` as numbers (thousands separators `_` allowed), or `fallback`.
+    static func list(_ arguments: [String], _ name: String, _ fallback: [Int]) -> [Int] {
+        guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
+        let values = arguments[index + 1].split(separator: ",").compactMap {
+            Int($0.replacingOccurrences(of: "_", with: ""))
+        }
+        return values.isEmpty ? fallback : values
+    }
+
+    /// `sweep-bench sim-workers …`: one process of simulated workers; prints its counters as JSON.
+    static func simulate(_ arguments: [String]) throws {
+        guard let index = arguments.firstIndex(of: "--connect"), index + 1 < arguments.count else {
+            throw BenchError("sim-workers needs --connect ENDPOINT")
+        }
+        let nameIndex = arguments.firstIndex(of: "--name")
+        let workers = try SimulatedWorkers(
+            connect: arguments[index + 1], count: list(arguments, "--count", [100])[0],
+            slots: list(arguments, "--slots", [1])[0], taskSeconds: Double(list(arguments, "--task-ms", [0])[0]) / 1000,
+            name: nameIndex.map { arguments[$0 + 1] } ?? "sim")
+        let counters = try workers.run(stop: { false })
+        let encoder = JSONEncoder()
+        print(String(decoding: try encoder.encode(counters), as: UTF8.self))
+    }
+}
