@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SweepRuntime
 
 /// A child process of a benchmark, started with posix_spawn and waited with wait4, so its CPU
 /// time and peak memory come from the kernel's own accounting (getrusage of that one child).
@@ -14,8 +15,12 @@ final class BenchChild {
     /// Where its stderr (and stdout) go; read with `text`.
     let log: URL
 
-    init(_ arguments: [String], log: URL) throws {
+    /// Started through `sweep-bench die-with-parent`, so the kernel stops it when this benchmark
+    /// is killed (a timeout, Ctrl-C) instead of leaving a coordinator waiting for workers.
+    init(_ command: [String], log: URL) throws {
         self.log = log
+        let arguments =
+            [LocalWorkers.currentExecutable.path, "die-with-parent", "\(getpid())", "--"] + command
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -73,4 +78,19 @@ final class BenchChild {
     }
 
     func kill() { Glibc.kill(pid, SIGKILL) }
+
+    /// `sweep-bench die-with-parent PARENT -- PROGRAM ARGS…`: asks for SIGKILL when PARENT dies,
+    /// then becomes PROGRAM (same pid: wait4 still accounts for it).
+    static func execDyingWithParent(_ arguments: [String]) -> Never {
+        guard arguments.count >= 3, let parent = pid_t(arguments[0]), arguments[1] == "--" else {
+            FileHandle.standardError.write(Data("usage: sweep-bench die-with-parent PID -- PROGRAM [ARGS…]\n".utf8))
+            exit(2)
+        }
+        ExecLauncher.dieWithParent(parent)
+        let program = Array(arguments.dropFirst(2))
+        let argv = program.map { strdup($0) } + [nil]
+        execv(program[0], argv)
+        FileHandle.standardError.write(Data("cannot run \(program[0]): \(String(cString: strerror(errno)))\n".utf8))
+        exit(127)
+    }
 }

@@ -34,21 +34,21 @@ enum ScaleBench {
         let slots = list(arguments, "--slots", [1])[0]
         let processes = list(arguments, "--processes", [2])[0]
         let binaries = LocalWorkers.currentExecutable.deletingLastPathComponent()
-        print(
+        say(
             "Scale: real `sweep coordinator` (run database on) and simulated workers in \(processes) processes, "
                 + "\(slots) slot(s) each, \(Int(taskSeconds * 1000)) ms tasks, loopback TCP, "
                 + "\(ProcessInfo.processInfo.activeProcessorCount) cores\n")
-        print(
+        say(
             "| workers | tasks | wall s | ideal s | wall ÷ ideal | coordinator CPU µs/task | CPU % of a core | peak RSS MB | dispatch→counted p50 / p99 ms | heartbeats/s | all registered ms | first dispatch ms |"
         )
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for workerCount in workers {
             for taskCount in tasks {
                 let outcome = try measure(
                     Case(workers: workerCount, tasks: taskCount), taskSeconds: taskSeconds, slots: slots,
                     processes: processes, binaries: binaries)
                 let ideal = Double(taskCount) * taskSeconds / Double(workerCount * slots)
-                print(
+                say(
                     row(
                         Case(workers: workerCount, tasks: taskCount), outcome, ideal: ideal))
             }
@@ -133,6 +133,9 @@ enum ScaleBench {
             allRegistered: (counters.map(\.allRegisteredAt).max() ?? started) - started)
     }
 
+    /// A line on stdout at once (print is fully buffered into a file or pipe): each row as measured.
+    static func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
     /// `--name 1,2,3` as numbers (thousands separators `_` allowed), or `fallback`.
     static func list(_ arguments: [String], _ name: String, _ fallback: [Int]) -> [Int] {
         guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
@@ -154,6 +157,6 @@ enum ScaleBench {
             name: nameIndex.map { arguments[$0 + 1] } ?? "sim")
         let counters = try workers.run(stop: { false })
         let encoder = JSONEncoder()
-        print(String(decoding: try encoder.encode(counters), as: UTF8.self))
+        say(String(decoding: try encoder.encode(counters), as: UTF8.self))
     }
 }

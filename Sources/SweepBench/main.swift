@@ -48,6 +48,9 @@ if arguments.count > 1 && arguments[1] == "ship" {
 if arguments.count > 1 && arguments[1] == "importance" {
     try ImportanceBench.run(Array(arguments.dropFirst(2))); exit(0)
 }
+if arguments.count > 1 && arguments[1] == "die-with-parent" {
+    BenchChild.execDyingWithParent(Array(arguments.dropFirst(2)))
+}
 if arguments.count > 1 && ["scale", "sim-workers"].contains(arguments[1]) {
     let rest = Array(arguments.dropFirst(2))
     do {
