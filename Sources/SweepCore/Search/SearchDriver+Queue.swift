@@ -10,19 +10,21 @@
 /// the trial: here drawn uniformly on its natural scale from a generator seeded by the sweep's
 /// seed and the configuration's position, not by the sampler, so the sampler's own sequence (and
 /// its replay on resume) is the same whether or not trials were enqueued. A configuration that
-/// repeats an earlier one in the queue, or a prior trial, is dropped. The sampler numbers its
+/// repeats an earlier one in the queue is dropped; one a prior trial has runs all the same (as
+/// optuna's `enqueue_trial`): its earlier value was measured on the earlier run's data, which
+/// `sweep retrain` has replaced. The sampler numbers its
 /// suggestions from 0 after the queue, so grid runs its combinations from the first (skipping
 /// those already tried) and random and sobol give the same sequence as without a queue.
 extension SearchDriver {
     mutating func startQueue() {
-        for entry in configuration.prior {
-            history.addPrior(entry)
-            seen.insert(entry.params)
-        }
         let space = SearchSpace(configuration.space)
         for (index, partial) in configuration.enqueue.enumerated() {
             let params = Self.complete(partial, space: space, seed: configuration.seed, index: index)
             if seen.insert(params).inserted { queue.append(params) }
+        }
+        for entry in configuration.prior {
+            history.addPrior(entry)
+            seen.insert(entry.params)
         }
     }
 
