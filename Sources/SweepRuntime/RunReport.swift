@@ -20,6 +20,7 @@ public enum RunReport {
         try RunDirectory.write(
             loaded.stored.summary, specText: loaded.stored.specText, specFileName: loaded.stored.specFileName,
             html: render(loaded, live: false), to: directory)
+        try RetrainReport.addSection(directory: directory)
         return loaded.stored.summary
     }
 

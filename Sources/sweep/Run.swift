@@ -37,10 +37,22 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let sweep = try SweepLoader.load(specPath: spec)
-        let directory = out ?? RunDirectory.defaultPath(name: sweep.spec.name)
+        try Self.serve(
+            sweep, directory: out ?? RunDirectory.defaultPath(name: sweep.spec.name), workers: workers, slots: slots,
+            keepTaskDirs: keepTaskDirs, common: common, notify: notify, dashboard: dashboard)
+    }
+
+    /// Starts a loaded sweep in `directory` with local workers on loopback and serves it to its
+    /// end: `sweep run`'s path, which `sweep retrain` takes too (`started` sees the new record
+    /// before the first trial).
+    static func serve(
+        _ sweep: LoadedSweep, directory: String, workers: Int, slots: Int, keepTaskDirs: Bool, common: CommonOptions,
+        notify: NotifyOptions, dashboard: DashboardOptions, started: (RunRecord) throws -> Void = { _ in }
+    ) throws {
         let record = try RunRecord.create(
             directory: directory, sweep: sweep, mode: "run", bind: "tcp://127.0.0.1:*", keyPath: nil,
             allowPaths: [], insecure: false, localWorkers: (workers, slots))
+        try started(record)
         var local = SweepLifecycle.LocalWorkerOptions(count: workers, slots: slots, logLevel: common.workerLogLevel)
         local.keepTaskDirectories = keepTaskDirs
         let lifecycle = try SweepLifecycle(

@@ -10,7 +10,7 @@ struct Sweep: ParsableCommand {
         version: BuildInfo.versionLine,
         subcommands: [
             Run.self, Coordinator.self, Worker.self, Resume.self, Retry.self, Status.self, Report.self, Validate.self,
-            Keygen.self, Predict.self, Export.self, Launch.self, Serve.self, Drift.self,
+            Keygen.self, Predict.self, Export.self, Launch.self, Serve.self, Drift.self, Retrain.self,
         ])
 
     static func main() {

@@ -1,0 +1,134 @@
+import Foundation
+import SweepCore
+import SweepML
+import SweepReport
+
+/// What `sweep retrain` reads before it writes anything: the previous run (finished), its best
+/// configurations and model file, the new data, and the sweep to run on it. Every refusal is
+/// thrown here, so a refused retrain leaves no directory and the previous run as it was (it is
+/// only ever opened read-only).
+public struct RetrainPlan {
+    public struct Options: Sendable {
+        /// The previous best configurations evaluated first on the new data.
+        public var top = 5
+        /// Further trials after them, warm-started from the previous run's history.
+        public var further = 0
+        public var minImprovement = 0.0
+        public var promoteTo: String?
+
+        public init() {}
+    }
+
+    /// The previous run directory and the new data file, as absolute paths.
+    public let previous: String
+    public let dataPath: String
+    public let dataSHA256: String
+    public let previousDataSHA256: String?
+    public let options: Options
+    /// The previous spec on the new data (`RetrainSpec`), loaded as `sweep run` loads a spec.
+    public let sweep: LoadedSweep
+    public let previousBest: RetrainRecord.Scored
+    public let enqueued: [Params]
+    /// The previous model's objective on each validation fold of the new data (nil: no usable
+    /// model file; the previous best configuration's CV on the new data is the baseline then).
+    public let modelBaseline: [Double]?
+    public let previousRows: Int?
+    /// What was changed or left out beyond data, queue, warm start and budget.
+    public let notes: [String]
+
+    public var sameData: Bool { previousDataSHA256 == dataSHA256 }
+
+    public static func make(previous: String, data: String, options: Options) throws -> RetrainPlan {
+        let directory = URL(fileURLWithPath: previous).standardizedFileURL.path
+        let earlier = try RetrainPrevious.read(directory)
+        let dataPath = URL(fileURLWithPath: data).standardizedFileURL.path
+        guard let bytes = FileManager.default.contents(atPath: dataPath) else {
+            throw invalid(
+                "cannot read the new data \(data): \(FileManager.default.fileExists(atPath: dataPath) ? "permission denied" : "no such file")"
+            )
+        }
+        let table: CSVTable
+        do { table = try CSVTable(parsing: String(decoding: bytes, as: UTF8.self)) } catch {
+            throw invalid("the new data \(data) \(error)")
+        }
+        try earlier.checkColumns(table, data: data)
+        var notes: [String] = []
+        let single = earlier.spec.moreObjectives.isEmpty && earlier.spec.constraints.isEmpty
+        if !single && options.further > 0 {
+            notes.append("no warm start: it carries one objective only, and this sweep has several or constraints")
+        }
+        let enqueued = Array(earlier.ranked.prefix(options.top).map(\.trial.params))
+        let rewritten: RetrainSpec.Rewritten
+        do {
+            rewritten = try RetrainSpec.rewrite(
+                earlier.row.specText, dataPath: dataPath, enqueue: enqueued, warmStart: single ? directory : nil,
+                further: options.further)
+        } catch { throw invalid("the spec of \(previous) cannot be retrained: \(describe(error))") }
+        notes += rewritten.notes
+        let sweep: LoadedSweep
+        do {
+            sweep = try SweepLoader.load(specText: rewritten.text, specPath: earlier.row.specPath)
+        } catch let error as SpecError {
+            throw invalid("the new data \(data) does not fit the spec of \(previous): \(describe(error))")
+        }
+        var baseline: [Double]?
+        if let model = earlier.model {
+            baseline = try RetrainBaseline.foldScores(
+                model: model, table: table, plan: sweep.plan, metric: earlier.spec.objective.metric)
+            if baseline == nil {
+                notes.append(
+                    "the previous model's \(earlier.spec.objective.metric) cannot be computed from its predictions on the new data: the baseline is the previous best configuration's CV on the new data"
+                )
+            }
+        }
+        if options.promoteTo != nil { try checkPromotion(options.promoteTo!, model: earlier.model, previous: previous) }
+        let best = earlier.ranked[0]
+        return RetrainPlan(
+            previous: directory, dataPath: dataPath, dataSHA256: ContentHash.sha256([UInt8](bytes)),
+            previousDataSHA256: earlier.row.dataSHA256, options: options, sweep: sweep,
+            previousBest: .init(trial: best.trial.number, params: best.trial.params, score: best.objective?.mean ?? .nan),
+            enqueued: enqueued, modelBaseline: baseline, previousRows: earlier.model?.trainingRows, notes: notes)
+    }
+
+    /// `--promote-to` copies a model file: the previous run must have one (built-in trainers
+    /// refit one) and the destination's directory must exist.
+    static func checkPromotion(_ path: String, model: ModelFile?, previous: String) throws {
+        guard model != nil else {
+            throw invalid(
+                "--promote-to copies the retrained run's model.json, and \(previous) has none (a command trainer, or refit: false): leave --promote-to out; the verdict and retrain.json say which configuration won"
+            )
+        }
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw invalid("--promote-to \(path): its directory \(parent) does not exist")
+        }
+    }
+
+    /// The run directory to write: `--out` when it is new or empty, else the previous one's name
+    /// with `-retrain-1`, `-2`, … (the first that does not exist: nothing is overwritten).
+    public static func outputDirectory(previous: String, out: String?) throws -> String {
+        let manager = FileManager.default
+        if let out {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: out, isDirectory: &isDirectory) else { return out }
+            guard isDirectory.boolValue, (try? manager.contentsOfDirectory(atPath: out))?.isEmpty == true else {
+                throw invalid(
+                    "--out \(out) exists and is not an empty directory: choose a new one, or leave --out out (the default is beside the previous run, \(previous)-retrain-N)"
+                )
+            }
+            return out
+        }
+        let base = URL(fileURLWithPath: previous).standardizedFileURL.path
+        var number = 1
+        while manager.fileExists(atPath: "\(base)-retrain-\(number)") { number += 1 }
+        return "\(base)-retrain-\(number)"
+    }
+
+    static func invalid(_ message: String) -> SweepError { SweepError(.invalidInput, message) }
+
+    static func describe(_ error: Error) -> String {
+        guard let error = error as? SpecError else { return "\(error)" }
+        return error.problems.map { ($0.field.isEmpty ? "" : "\($0.field): ") + $0.message }.joined(separator: "; ")
+    }
+}

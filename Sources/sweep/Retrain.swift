@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import SweepRuntime
+
+struct Retrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Retrain a finished sweep on new data; promote the result only if it beats the previous model.",
+        discussion: """
+            Makes a new run directory with the previous run's spec on the new data: the same CV settings, \
+            the previous top configurations evaluated first (--top), then --trials more warm-started from the \
+            previous run's history. It runs as `sweep run` does. The candidate (the new run's best, with its CV \
+            estimate on the new data) is promoted when it beats the previous model — model.json, not refitted, \
+            scored on the same validation folds of the new data — by more than --min-improvement; with no \
+            model file (a command trainer, or refit: false) the previous best configuration's CV on the new data \
+            is the baseline. The new directory holds retrain.json and a "Retraining" section in report.md; the \
+            previous run is never changed. Exit status 0 whether or not the candidate was promoted (read \
+            retrain.json's "promoted"), 2 for bad input, 1 when the new sweep fails.
+            """)
+
+    @Argument(help: "The previous run directory (a finished sweep).")
+    var directory: String
+
+    @Option(help: "The new data: a CSV with the columns the previous run used.")
+    var data: String
+
+    @Option(help: "How many of the previous run's best configurations to evaluate on the new data first.")
+    var top = 5
+
+    @Option(help: "Further trials after them, warm-started from the previous run's history.")
+    var trials = 0
+
+    @Option(help: "Run directory to write (default: DIR-retrain-1, -2, … beside DIR).")
+    var out: String?
+
+    @Option(help: "Worker processes to start (default: one per core).")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Task slots per worker process.")
+    var slots: Int = 1
+
+    @Option(
+        name: .customLong("promote-to"),
+        help: "When promoted, copy the new model.json here (atomically: what `sweep serve` reads).")
+    var promoteTo: String?
+
+    @Option(
+        name: .customLong("min-improvement"),
+        help: "Promote only when the candidate beats the baseline by more than this (in the objective's units).")
+    var minImprovement = 0.0
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var notify: NotifyOptions
+    @OptionGroup var dashboard: DashboardOptions
+
+    func validate() throws {
+        guard top >= 1 else { throw ValidationError("--top must be at least 1, got \(top)") }
+        guard trials >= 0 else { throw ValidationError("--trials must be 0 or more, got \(trials)") }
+        guard minImprovement >= 0 && minImprovement.isFinite else {
+            throw ValidationError("--min-improvement must be a number ≥ 0, got \(minImprovement)")
+        }
+        guard workers >= 1 && workers <= 1024 else {
+            throw ValidationError("--workers must be between 1 and 1024, got \(workers)")
+        }
+        guard slots >= 1 && slots <= 4096 else {
+            throw ValidationError("--slots must be between 1 and 4096, got \(slots)")
+        }
+        try dashboard.check(keyed: false)
+    }
+
+    func run() throws {
+        var options = RetrainPlan.Options()
+        options.top = top
+        options.further = trials
+        options.minImprovement = minImprovement
+        options.promoteTo = promoteTo
+        let plan = try RetrainPlan.make(previous: directory, data: data, options: options)
+        let target = try RetrainPlan.outputDirectory(previous: plan.previous, out: out)
+        let logger = common.logger("sweep")
+        logger.info(
+            "retraining \(plan.previous) on \(plan.dataPath): its top \(plan.enqueued.count) configurations first\(trials > 0 ? ", then \(trials) more" : "")"
+        )
+        for note in plan.notes { logger.notice("\(note)") }
+        var started: RunRecord?
+        try Run.serve(
+            plan.sweep, directory: target, workers: workers, slots: slots, keepTaskDirs: false, common: common,
+            notify: notify, dashboard: dashboard
+        ) { record in
+            try plan.recordStart(record)
+            started = record
+        }
+        guard let record = started else { return }
+        let result = try plan.conclude(record)
+        print("retrain: \(result.verdictLine)")
+        print("retrain record: \((target as NSString).appendingPathComponent(RetrainRecord.fileName))")
+    }
+}
