@@ -18,7 +18,8 @@ public enum RetrainSpec {
     ) throws(SpecError) -> Rewritten {
         var notes: [String] = []
         do {
-            guard case .mapping(var root)? = try Yams.compose(yaml: text), case .mapping(var data)? = root["data"] else {
+            guard case .mapping(var root)? = try Yams.compose(yaml: text), case .mapping(var data)? = root["data"]
+            else {
                 throw problem("data", "the previous spec has no data section: retraining needs data")
             }
             data["path"] = quoted(dataPath)

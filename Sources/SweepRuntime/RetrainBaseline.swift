@@ -28,7 +28,8 @@ enum RetrainBaseline {
     static func score(_ prediction: Prediction, targets: [String], rows: [Int], classes: [String]) -> [String: Double] {
         switch prediction {
         case .probabilities(let matrix):
-            let index = Dictionary(classes.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            let index = Dictionary(
+                classes.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
             let known = rows.filter { index[targets[$0]] != nil }
             guard !known.isEmpty else { return [:] }
             return Metrics.classification(known.map { index[targets[$0]]! }, Matrix(matrix, rows: known))

@@ -35,7 +35,8 @@ public enum RetrainDecision {
         guard let baseline = inputs.baseline else {
             return Verdict(
                 promoted: true,
-                reason: "\(ours) stands alone: \(theirs) \(metric) could not be computed on the new data (it failed there)")
+                reason:
+                    "\(ours) stands alone: \(theirs) \(metric) could not be computed on the new data (it failed there)")
         }
         let place = inputs.kind == "model" ? "on the same validation folds" : "(CV on the new data)"
         let change = inputs.goal == .maximize ? candidate - baseline : baseline - candidate
@@ -52,9 +53,16 @@ public enum RetrainDecision {
             reason =
                 "\(ours) does not beat \(theirs) \(format(baseline)) \(place) by more than \(formatNumber(inputs.minImprovement)) (improvement \(format(change)))"
         }
-        if inputs.sameData && inputs.kind == "model" {
+        if inputs.sameData {
+            // In-sample scores are not reliably optimistic (a strongly regularized model can score
+            // below its own CV estimate on its training rows), so the rule is explicit: no change
+            // of data, no change of model.
+            if promoted { reason = reason.replacingOccurrences(of: " beats ", with: " would beat ") }
+            promoted = false
             reason +=
-                "; the new data is the file the previous model was trained on (same sha256), so its score there is in-sample and optimistic: on the same data it is not expected to be beaten"
+                "; but the new data is the file the previous run was trained on (same sha256): nothing changed, so the previous model stays"
+                + (inputs.kind == "model"
+                    ? " (its score on its own training rows is in-sample, not comparable with a CV estimate)" : "")
         }
         return Verdict(promoted: promoted, reason: reason)
     }

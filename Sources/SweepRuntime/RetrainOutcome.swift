@@ -33,7 +33,9 @@ extension RetrainPlan {
         try record.database.queueWrite { db in
             try db.execute(
                 sql: "INSERT INTO events (at, kind, detail) VALUES (?, 'retrain-verdict', ?)",
-                arguments: [Date().timeIntervalSince1970, (result.promoted ? "promoted: " : "not promoted: ") + result.reason])
+                arguments: [
+                    Date().timeIntervalSince1970, (result.promoted ? "promoted: " : "not promoted: ") + result.reason,
+                ])
         }
         return result
     }
@@ -42,7 +44,9 @@ extension RetrainPlan {
     func outcome(_ summary: RunSummary) -> RetrainRecord {
         let spec = sweep.spec
         let candidate = summary.best.flatMap { best in
-            best.objective.map { RetrainRecord.Scored(trial: best.trial.number, params: best.trial.params, score: $0.mean) }
+            best.objective.map {
+                RetrainRecord.Scored(trial: best.trial.number, params: best.trial.params, score: $0.mean)
+            }
         }
         let baseline: RetrainRecord.Baseline
         if let folds = modelBaseline {

@@ -86,7 +86,8 @@ public struct RetrainPlan {
         return RetrainPlan(
             previous: directory, dataPath: dataPath, dataSHA256: ContentHash.sha256([UInt8](bytes)),
             previousDataSHA256: earlier.row.dataSHA256, options: options, sweep: sweep,
-            previousBest: .init(trial: best.trial.number, params: best.trial.params, score: best.objective?.mean ?? .nan),
+            previousBest: .init(
+                trial: best.trial.number, params: best.trial.params, score: best.objective?.mean ?? .nan),
             enqueued: enqueued, modelBaseline: baseline, previousRows: earlier.model?.trainingRows, notes: notes)
     }
 

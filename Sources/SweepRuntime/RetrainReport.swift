@@ -41,7 +41,7 @@ public enum RetrainReport {
         out += "Why: \(record.reason).\n"
         if record.sameData {
             out +=
-                "\nThe new data is the same file (sha256) as the previous run's: the previous \(record.baseline.kind == "model" ? "model's score on it is in-sample and optimistic" : "configurations' scores are simply measured again"), so keeping the previous model is the expected outcome.\n"
+                "\nThe new data is the same file (sha256) as the previous run's: nothing changed, so the previous model stays whatever the scores say\(record.baseline.kind == "model" ? " (the previous model's score on its own training rows is in-sample, so it cannot be compared with a CV estimate)" : ""). To search the same data further, use `sweep resume \(record.previous) --trials N`.\n"
         }
         if record.baseline.kind == "configuration" {
             out +=
