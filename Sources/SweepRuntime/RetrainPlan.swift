@@ -39,7 +39,9 @@ public struct RetrainPlan {
     public var sameData: Bool { previousDataSHA256 == dataSHA256 }
 
     public static func make(previous: String, data: String, options: Options) throws -> RetrainPlan {
-        let directory = URL(fileURLWithPath: previous).standardizedFileURL.path
+        // The real directory, not a link to it (runs/current): the record must name the run it
+        // retrained even after the link moves on.
+        let directory = URL(fileURLWithPath: previous).resolvingSymlinksInPath().path
         let earlier = try RetrainPrevious.read(directory)
         let dataPath = URL(fileURLWithPath: data).standardizedFileURL.path
         guard let bytes = FileManager.default.contents(atPath: dataPath) else {
@@ -81,7 +83,7 @@ public struct RetrainPlan {
                 )
             }
         }
-        if options.promoteTo != nil { try checkPromotion(options.promoteTo!, model: earlier.model, previous: previous) }
+        if let target = options.promoteTo { try checkPromotion(target, model: earlier.model, previous: directory) }
         let best = earlier.ranked[0]
         return RetrainPlan(
             previous: directory, dataPath: dataPath, dataSHA256: ContentHash.sha256([UInt8](bytes)),
@@ -99,6 +101,11 @@ public struct RetrainPlan {
                 "--promote-to copies the retrained run's model.json, and \(previous) has none (a command trainer, or refit: false): leave --promote-to out; the verdict and retrain.json say which configuration won"
             )
         }
+        if inside(path, previous) {
+            throw invalid(
+                "--promote-to \(path) is inside the previous run \(previous), which retraining never changes: promote to where the server reads its model"
+            )
+        }
         let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -111,6 +118,9 @@ public struct RetrainPlan {
     public static func outputDirectory(previous: String, out: String?) throws -> String {
         let manager = FileManager.default
         if let out {
+            if inside(out, previous) {
+                throw invalid("--out \(out) is inside the previous run \(previous), which retraining never changes")
+            }
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: out, isDirectory: &isDirectory) else { return out }
             guard isDirectory.boolValue, (try? manager.contentsOfDirectory(atPath: out))?.isEmpty == true else {
@@ -124,6 +134,13 @@ public struct RetrainPlan {
         var number = 1
         while manager.fileExists(atPath: "\(base)-retrain-\(number)") { number += 1 }
         return "\(base)-retrain-\(number)"
+    }
+
+    /// Whether `path` is `directory` or lies under it (links resolved).
+    static func inside(_ path: String, _ directory: String) -> Bool {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        let base = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+        return resolved == base || resolved.hasPrefix(base + "/")
     }
 
     static func invalid(_ message: String) -> SweepError { SweepError(.invalidInput, message) }

@@ -73,6 +73,10 @@ struct RetrainBadInputClusterTests {
             ["runs/old", "--data", "new.csv", "--out", "full"],
             saying: "--out full exists and is not an empty directory")
         #expect(try FileManager.default.contentsOfDirectory(atPath: full.path) == ["keep"])
+        try refuses(["runs/old", "--data", "new.csv", "--out", "runs/old/again"], saying: "is inside the previous run")
+        try refuses(
+            ["runs/old", "--data", "new.csv", "--promote-to", "runs/old/./model.json"],
+            saying: "--promote-to runs/old/./model.json is inside the previous run")
     }
 
     /// A command trainer leaves no model file: the previous best configuration, evaluated again
