@@ -70,7 +70,8 @@ extension RetrainPlan {
             sameData: sameData, rows: sweep.plan.searchRows.count, previousRows: previousRows,
             metric: spec.objective.metric, goal: spec.objective.goal.rawValue, promoted: verdict.promoted,
             reason: verdict.reason, candidate: candidate, previousBest: previousBest, baseline: baseline,
-            minImprovement: options.minImprovement, promotedTo: nil, notes: notes)
+            minImprovement: options.minImprovement, enqueued: enqueued.count, furtherTrials: options.further,
+            promotedTo: nil, notes: notes)
     }
 }
 

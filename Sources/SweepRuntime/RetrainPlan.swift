@@ -60,6 +60,9 @@ public struct RetrainPlan {
             notes.append("no warm start: it carries one objective only, and this sweep has several or constraints")
         }
         let enqueued = Array(earlier.ranked.prefix(options.top).map(\.trial.params))
+        if enqueued.count < options.top {
+            notes.append("--top \(options.top): the previous run has \(enqueued.count) succeeded trials, all enqueued")
+        }
         let rewritten: RetrainSpec.Rewritten
         do {
             rewritten = try RetrainSpec.rewrite(

@@ -46,6 +46,9 @@ public struct RetrainRecord: Codable, Sendable, Equatable {
     public var previousBest: Scored
     public var baseline: Baseline
     public var minImprovement: Double
+    /// The previous run's best configurations evaluated first, and the trials searched after them.
+    public var enqueued: Int
+    public var furtherTrials: Int
     /// Where the promoted model was copied (`--promote-to`).
     public var promotedTo: String?
     public var notes: [String]
@@ -54,7 +57,7 @@ public struct RetrainRecord: Codable, Sendable, Equatable {
         case previous, data, rows, metric, goal, promoted, reason, candidate, baseline, notes
         case dataSHA256 = "data_sha256", previousDataSHA256 = "previous_data_sha256", sameData = "same_data"
         case previousRows = "previous_rows", previousBest = "previous_best", minImprovement = "min_improvement"
-        case promotedTo = "promoted_to"
+        case promotedTo = "promoted_to", enqueued, furtherTrials = "further_trials"
     }
 
     public static let fileName = "retrain.json"

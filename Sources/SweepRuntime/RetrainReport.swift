@@ -25,6 +25,11 @@ public enum RetrainReport {
         var out = "## Retraining\n\n"
         out +=
             "This run retrains `\(record.previous)` on new data: **\(record.promoted ? "promoted" : "not promoted")**.\n\n"
+        out +=
+            "The previous run's top \(record.enqueued) configuration\(record.enqueued == 1 ? " was" : "s were") evaluated first on the new data's folds"
+            + (record.furtherTrials > 0
+                ? ", then \(record.furtherTrials) more were searched, learning from the previous run's trials.\n\n"
+                : ".\n\n")
         out += "| | previous run | this run |\n|---|---|---|\n"
         out +=
             "| data | \(hash(record.previousDataSHA256))\(rows(record.previousRows)) | `\(record.data)` \(hash(record.dataSHA256))\(rows(record.rows)) |\n"

@@ -27,7 +27,10 @@ struct Report: ParsableCommand {
     func run() throws {
         let summary = try RunReport.write(directory: directory)
         switch format {
-        case .md: print(MarkdownReport.render(summary), terminator: "")
+        case .md:  // as written, with what was added to it (a retrained run's section)
+            let file = (directory as NSString).appendingPathComponent("report.md")
+            print(
+                (try? String(contentsOfFile: file, encoding: .utf8)) ?? MarkdownReport.render(summary), terminator: "")
         case .json: print(try BestJSON.render(summary), terminator: "")
         case .html: print((directory as NSString).appendingPathComponent("report.html"))
         }

@@ -120,9 +120,12 @@ struct RetrainClusterTests {
         #expect(try book.events("retrain-verdict").first?.detail.hasPrefix("promoted: ") == true)
         let report = try String(contentsOf: first.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(report.contains("## Retraining\n\nThis run retrains") && report.contains("**promoted**"))
+        #expect(report.contains("top 2 configurations were evaluated first on the new data's folds, then 1 more"))
+        #expect(record["enqueued"] as? Int == 2 && record["further_trials"] as? Int == 1)
         #expect(report.range(of: "## Retraining")!.lowerBound < report.range(of: "## Best configuration")!.lowerBound)
         // `sweep report` rewrites the report with the section still in it.
-        #expect(try FinishedCommand(["report", first.path], directory: directory).status == 0)
+        let rewritten = try FinishedCommand(["report", first.path], directory: directory)
+        #expect(rewritten.status == 0 && rewritten.stdout == report, "\(rewritten.transcript)")
         #expect(try String(contentsOf: first.appendingPathComponent("report.md"), encoding: .utf8) == report)
 
         let same = try Self.retrain(
