@@ -55,6 +55,11 @@ public struct RetrainPlan {
         }
         try earlier.checkColumns(table, data: data)
         var notes: [String] = []
+        if let added = earlier.addedColumns(table), !added.isEmpty {
+            notes.append(
+                "the new data has columns the previous model did not use: \(added.joined(separator: ", ")) (features of the candidate only)"
+            )
+        }
         let single = earlier.spec.moreObjectives.isEmpty && earlier.spec.constraints.isEmpty
         if !single && options.further > 0 {
             notes.append("no warm start: it carries one objective only, and this sweep has several or constraints")

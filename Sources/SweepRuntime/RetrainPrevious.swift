@@ -69,6 +69,14 @@ struct RetrainPrevious {
         }
     }
 
+    /// Columns of the new data that the previous model had no use for and a built-in model will
+    /// take as features (nil: no model file to tell).
+    func addedColumns(_ table: CSVTable) -> [String]? {
+        guard let model, let dataSpec = spec.data else { return nil }
+        let known = Set(model.features + [dataSpec.target] + dataSpec.drop + (spec.cv.group.map { [$0] } ?? []))
+        return table.header.filter { !known.contains($0) }
+    }
+
     /// The previous data file's columns (nil: it is gone or unreadable).
     func previousHeader() -> [String]? {
         guard let path = spec.data?.path else { return nil }

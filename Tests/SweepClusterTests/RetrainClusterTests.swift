@@ -141,4 +141,20 @@ struct RetrainClusterTests {
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("serving/same.json").path))
         #expect(try Self.snapshot(old) == before, "the previous run directory is never changed")
     }
+
+    @Test func aColumnTheOldModelDidNotUseIsNoted() throws {
+        let directory = try Self.project.get()
+        let lines = Self.csv(rows: 300, seed: 3, boundary: "b").split(separator: "\n").enumerated().map {
+            $0.offset == 0 ? "\($0.element),extra" : "\($0.element),\($0.offset % 7)"
+        }
+        try (lines.joined(separator: "\n") + "\n").write(
+            to: directory.appendingPathComponent("wide.csv"), atomically: true, encoding: .utf8)
+        let wide = try Self.retrain(
+            ["runs/old", "--data", "wide.csv", "--top", "1", "--out", "runs/wide"], in: directory)
+        #expect(wide.status == 0, "\(wide.transcript)")
+        let notes = try #require(try Self.record(directory.appendingPathComponent("runs/wide"))["notes"] as? [String])
+        #expect(
+            notes == ["the new data has columns the previous model did not use: extra (features of the candidate only)"]
+        )
+    }
 }
