@@ -82,12 +82,21 @@ struct Retrain: ParsableCommand {
         )
         for note in plan.notes { logger.notice("\(note)") }
         var started: RunRecord?
-        try Run.serve(
-            plan.sweep, directory: target, workers: workers, slots: slots, keepTaskDirs: false, common: common,
-            notify: notify, dashboard: dashboard
-        ) { record in
-            try plan.recordStart(record)
-            started = record
+        do {
+            try Run.serve(
+                plan.sweep, directory: target, workers: workers, slots: slots, keepTaskDirs: false, common: common,
+                notify: notify, dashboard: dashboard
+            ) { record in
+                try plan.recordStart(record)
+                started = record
+            }
+        } catch {
+            if started != nil {
+                logger.error(
+                    "the retraining run in \(target) did not end with a best trial: no decision was made and nothing was promoted"
+                )
+            }
+            throw error
         }
         guard let record = started else { return }
         let result = try plan.conclude(record)
