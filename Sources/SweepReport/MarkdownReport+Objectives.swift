@@ -31,13 +31,15 @@ extension MarkdownReport {
         out +=
             "\(run.front.count == 1 ? "1 trial is" : "\(run.front.count) trials are") not beaten on every objective by another feasible trial"
             + " (best on `\(run.objective.metric)` first); `pareto.svg` plots them among all complete trials.\n\n"
-        out += "| trial | params | " + run.objectives.map { "\($0.metric) mean" }.joined(separator: " | ") + " |\n"
-        out += "|---:|---|" + String(repeating: "---:|", count: run.objectives.count) + "\n"
+        let cost = run.front.contains { ResourceCost($0) != nil }
+        out += "| trial | params | " + run.objectives.map { "\($0.metric) mean" }.joined(separator: " | ") + " |"
+        out += (cost ? " cost |" : "") + "\n|---:|---|" + String(repeating: "---:|", count: run.objectives.count)
+        out += (cost ? "---|" : "") + "\n"
         for summary in run.front {
             let means = run.objectiveMeans(summary) ?? []
             out +=
                 "| \(summary.trial.number) | `\(summary.trial.params.description)` | "
-                + means.map(format).joined(separator: " | ") + " |\n"
+                + means.map(format).joined(separator: " | ") + " |" + (cost ? " \(costCell(summary)) |" : "") + "\n"
         }
         return out + "\n"
     }

@@ -48,6 +48,7 @@ public enum MarkdownReport {
         for name in run.metricNames {
             if let stats = best.metrics[name] { out += "| \(name) | \(format(stats.mean)) | \(spread(stats)) |\n" }
         }
+        out += costLine(best)
         if let holdout = run.holdout, let value = holdout[metric] {
             out +=
                 "\nOn the \(run.holdoutRows) held-out rows (never seen by the search), the refitted model scores \(metric) = **\(format(value))**.\n"
@@ -65,15 +66,16 @@ public enum MarkdownReport {
     static func searchSections(_ run: RunSummary) -> String {
         let metric = run.objective.metric
         let bounded = !run.constraints.isEmpty
+        let fit = run.hasFitSeconds
         var out =
-            "\n## Top trials\n\n| rank | trial | params | \(metric) mean | std |\(bounded ? " constraints |" : "")\n"
-        out += "|---:|---:|---|---:|---:|\(bounded ? "---|" : "")\n"
+            "\n## Top trials\n\n| rank | trial | params | \(metric) mean | std |\(fit ? " fit |" : "")\(bounded ? " constraints |" : "")\n"
+        out += "|---:|---:|---|---:|---:|\(fit ? "---:|" : "")\(bounded ? "---|" : "")\n"
         for (rank, summary) in run.ranked.prefix(10).enumerated() {
             let missed = run.missedConstraints(summary)
             let feasibility =
                 bounded ? " \(missed.isEmpty ? "met" : "missed: " + missed.joined(separator: ", ")) |" : ""
             out +=
-                "| \(rank + 1) | \(summary.trial.number) | `\(summary.trial.params.description)` | \(format(summary.objective!.mean)) | \(spread(summary.objective!)) |\(feasibility)\n"
+                "| \(rank + 1) | \(summary.trial.number) | `\(summary.trial.params.description)` | \(format(summary.objective!.mean)) | \(spread(summary.objective!)) |\(fit ? " \(run.fitCell(summary)) |" : "")\(feasibility)\n"
         }
         let improvements = run.improvements
         if improvements.count > 1 || !run.stops.isEmpty {

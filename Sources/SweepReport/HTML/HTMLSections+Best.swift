@@ -31,7 +31,7 @@ extension HTMLSections {
                 [HTMLText.escape($0.0), HTMLText.number($0.1.mean), $0.1.spread.map(HTMLText.number) ?? "—"]
             },
             numeric: [1, 2], caption: "Every metric")
-        return out + "</div>\n" + refitWords()
+        return out + "</div>\n" + costWords(best) + refitWords()
     }
 
     /// Why there is no best trial.
@@ -132,10 +132,11 @@ extension HTMLSections {
         var body = "<p>\(HTMLText.count(run.front.count, "trial")) \(run.front.count == 1 ? "is" : "are") "
         body += "not beaten on every objective by another feasible trial (best on "
         body += "<code>\(HTMLText.escape(run.objective.metric))</code> first).</p>\n"
-        let header = ["trial", "params"] + run.objectives.map { HTMLText.escape($0.metric) + " mean" }
+        let header =
+            ["trial", "params"] + run.objectives.map { HTMLText.escape($0.metric) + " mean" } + (frontHasCost ? ["cost"] : [])
         let rows = run.front.map { summary in
             ["\(summary.trial.number)", HTMLText.params(summary.trial.params)]
-                + (run.objectiveMeans(summary) ?? []).map(HTMLText.number)
+                + (run.objectiveMeans(summary) ?? []).map(HTMLText.number) + (frontHasCost ? [costCell(summary)] : [])
         }
         body += HTMLText.table(header, rows, numeric: Set([0] + (0..<run.objectives.count).map { $0 + 2 }))
         return HTMLSection(id: "pareto-front", title: "Pareto front", body: body)

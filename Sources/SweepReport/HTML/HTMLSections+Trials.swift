@@ -20,6 +20,8 @@ extension HTMLSections {
         var header = ["rank", "trial", "status"]
         header += split ? names.map { "<code>\(HTMLText.escape($0))</code>" } : ["params"]
         header += run.objectives.map { "<code>\(HTMLText.escape($0.metric))</code> mean ± std" }
+        let fit = run.hasFitSeconds
+        if fit { header.append("fit") }
         if !run.constraints.isEmpty { header.append("constraints") }
         let rows = ordered.prefix(Self.trialRowLimit).map { summary -> [String] in
             var row = [rankOf[summary.trial.number].map(String.init) ?? "", "\(summary.trial.number)"]
@@ -31,6 +33,7 @@ extension HTMLSections {
                     HTMLText.params(summary.trial.params)
                 ]
             row += objectiveCells(summary, stoppedAt: stoppedAt[summary.trial.number])
+            if fit { row.append(run.fitCell(summary)) }
             if !run.constraints.isEmpty, summary.status == .ok {
                 let missed = missedConstraints(summary)
                 row.append(missed.isEmpty ? "met" : "missed: " + missed.joined(separator: ", "))
@@ -39,7 +42,8 @@ extension HTMLSections {
             }
             return row
         }
-        let numericColumns = Set([0, 1] + (0..<run.objectives.count).map { 3 + (split ? names.count : 1) + $0 })
+        let numericColumns = Set(
+            [0, 1] + (0..<run.objectives.count + (fit ? 1 : 0)).map { 3 + (split ? names.count : 1) + $0 })
         var out = improvementsTable() + HTMLText.table(header, rows, numeric: numericColumns)
         if ordered.count > Self.trialRowLimit {
             out += "<p class=\"note\">The best \(Self.trialRowLimit) of \(Significant.grouped(ordered.count)) "
