@@ -3,10 +3,11 @@ import SweepCore
 import SweepReport
 
 /// The run directory's report files — `report.md`, `report.html`, `trials.csv`, `results.csv`,
-/// `best.json` and the spec as it ran — made from `run.db` alone (and, for report.html, the
-/// failed tasks' logs beside it). The end of a sweep writes them with `write`, after
-/// `RunRecord.recordRefit`; `sweep report` rewrites them the same way, for a finished sweep, a
-/// running one (read-only: the coordinator is never made to wait) or a crashed one.
+/// `best.json`, the spec as it ran and the model card — made from `run.db` alone (and, for
+/// report.html, the failed tasks' logs beside it; for the card, the model beside it). The end of
+/// a sweep writes them with `write`, after `RunRecord.recordRefit`; `sweep report` rewrites them
+/// the same way, for a finished sweep, a running one (read-only: the coordinator is never made
+/// to wait) or a crashed one.
 public enum RunReport {
     /// What the files are made of, read from the run database in `directory`.
     public static func load(directory: String) throws -> RunSummary {
@@ -21,6 +22,7 @@ public enum RunReport {
             loaded.stored.summary, specText: loaded.stored.specText, specFileName: loaded.stored.specFileName,
             html: render(loaded, live: false), to: directory)
         try RetrainReport.addSection(directory: directory)
+        try ModelCardFiles.write(directory: directory)
         return loaded.stored.summary
     }
 

@@ -31,6 +31,7 @@ extension SweepLifecycle {
         database.checkpoint()
         if complete, let best = try RunReport.load(directory: directory).best {
             let refit = BestModelRefit.run(best, sweep: sweep, directory: directory, logger: logger)
+            ModelCardFiles.recordFacts(sweep, in: database)
             try record.recordRefit(
                 RefitOutcome(
                     modelFile: refit.file, note: refit.note, holdout: refit.holdout,

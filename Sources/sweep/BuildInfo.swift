@@ -1,22 +1,13 @@
-import CSystemShim
+import SweepRuntime
 
-/// The version and the git commit `sweep --version` prints. The commit is not in the source: the
-/// release packages stamp it into the binary (scripts/package.sh), so a package built from any
-/// checkout names the commit it came from without editing a file first.
+/// The version and the git commit `sweep --version` prints (kept in `SweepVersion`, which the
+/// model card reads too).
 enum BuildInfo {
-    static let version = "0.1.0"
+    static var version: String { SweepVersion.version }
 
     /// The stamped commit, or nil for a development build.
-    static var commit: String? {
-        var buffer = [CChar](repeating: 0, count: 64)
-        let length = sweep_build_commit(&buffer, buffer.count)
-        guard length > 0 else { return nil }
-        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    static var commit: String? { SweepVersion.commit }
 
     /// `sweep 0.1.0 (commit abc1234)`, or a line that says the commit is unknown.
-    static var versionLine: String {
-        if let commit { return "sweep \(version) (commit \(commit))" }
-        return "sweep \(version) (development build: no commit recorded)"
-    }
+    static var versionLine: String { SweepVersion.line }
 }

@@ -133,7 +133,8 @@ extension HTMLSections {
         body += "not beaten on every objective by another feasible trial (best on "
         body += "<code>\(HTMLText.escape(run.objective.metric))</code> first).</p>\n"
         let header =
-            ["trial", "params"] + run.objectives.map { HTMLText.escape($0.metric) + " mean" } + (frontHasCost ? ["cost"] : [])
+            ["trial", "params"] + run.objectives.map { HTMLText.escape($0.metric) + " mean" }
+            + (frontHasCost ? ["cost"] : [])
         let rows = run.front.map { summary in
             ["\(summary.trial.number)", HTMLText.params(summary.trial.params)]
                 + (run.objectiveMeans(summary) ?? []).map(HTMLText.number) + (frontHasCost ? [costCell(summary)] : [])

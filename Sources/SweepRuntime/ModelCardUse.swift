@@ -1,0 +1,87 @@
+import SweepCore
+import SweepReport
+
+/// The card's intended-use and limitations lines: only what the run shows to be true (how the
+/// model was chosen and scored, on which rows, what it does with inputs it has not seen).
+enum ModelCardUse {
+    static func intended(_ card: ModelCard, summary: RunSummary) -> [String] {
+        var lines: [String] = []
+        let file = card.data.map { "`\($0.file)`" } ?? "the sweep's data"
+        if let target = card.target {
+            let what =
+                card.task == TaskType.classification.rawValue
+                ? "classifies `\(target)`" + (card.classes.map { " into \($0.count) classes" } ?? "")
+                : "predicts `\(target)` (regression)"
+            let from = card.features.map { "from the \($0.count) feature columns listed below" } ?? "from its inputs"
+            lines.append("It \(what) \(from), for rows like those of \(file).")
+        }
+        switch card.model.kind {
+        case "builtin":
+            lines.append(
+                "Predict with `sweep predict \(card.model.path) NEW.csv`, or serve it with `sweep serve \(card.model.path)`."
+            )
+        default:
+            lines.append(
+                "The model is the files under `\(card.model.path)` that the trainer `\(card.model.name)` wrote when refitted on every search row; load them as that program does."
+            )
+        }
+        let chosen =
+            summary.isMultiObjective
+            ? "the Pareto front's best on `\(card.cv.metric)`"
+            : "the best mean `\(card.cv.metric)` (\(card.cv.goal))"
+        lines.append(
+            "Chosen as \(chosen) of \(summary.trials.count) trials (\(summary.algorithm) search), by \(card.cv.scheme) cross-validation."
+        )
+        return lines
+    }
+
+    static func limitations(_ card: ModelCard, spec: Spec) -> [String] {
+        var lines: [String] = []
+        let rows = card.data?.searchRows.map { "\($0) rows" } ?? "the rows"
+        let file = card.data.map { " from `\($0.file)`" } ?? ""
+        let drift =
+            card.model.kind == "builtin"
+            ? "run `sweep drift \(card.model.path) NEW.csv` on new data before trusting its predictions"
+            : "compare new data with the training data before trusting its predictions"
+        lines.append(
+            "Scored by cross-validation on \(rows)\(file); not validated on data from another distribution: \(drift).")
+        lines.append(estimateLine(card))
+        if card.cv.folds < 2 { lines.append("One fold per trial: the CV score has no spread to judge it by.") }
+        if spec.cv.timeSeries {
+            lines.append("Validated on later blocks of the file's row order: it assumes new rows continue that order.")
+        }
+        if let features = card.features {
+            let categorical = features.filter { $0.kind == "categorical" }.map { "`\($0.name)`" }
+            if !categorical.isEmpty {
+                lines.append(
+                    "A category not seen in training (in \(categorical.joined(separator: ", "))) encodes as all zeros: the model knows nothing of it."
+                )
+            }
+            if features.contains(where: { $0.kind == "numeric" }) {
+                lines.append("Numbers outside the training ranges below are extrapolation.")
+            }
+            lines.append(
+                "Missing numbers are filled with the training rows' \(spec.data?.impute ?? "mean") (data.impute), missing categories with their most frequent one."
+            )
+        }
+        return lines
+    }
+
+    /// Which score to believe: the best CV mean of many trials is optimistic.
+    static func estimateLine(_ card: ModelCard) -> String {
+        let optimistic = "the CV score is the best of many trials' and so optimistic"
+        if let nested = card.nested, let mean = nested.mean {
+            return
+                "Nested cross-validation estimates the whole search-and-refit at `\(card.cv.metric)` = \(format(mean)) over \(nested.folds.count) outer folds; \(optimistic)."
+        }
+        if let holdout = card.holdout, let score = holdout.score {
+            return
+                "The \(holdout.rows) held-out rows, scored once, give the unbiased estimate (`\(card.cv.metric)` = \(format(score))); \(optimistic)."
+        }
+        return
+            "No rows were held out (cv.test_size) and no nested CV ran: \(optimistic), with no unbiased estimate beside it."
+    }
+
+    /// A number as the card shows it: up to 4 significant digits.
+    static func format(_ value: Double) -> String { Significant.format(value) }
+}
