@@ -7,7 +7,7 @@ extension ModelCard {
     static let categoriesShown = 20
 
     public var markdown: String {
-        var out = "# Model card: \(name)\n\n" + summaryLine() + "\n"
+        var out = "# Model card: \(name)\n\n" + summaryLine()
         out += "\n## Chosen configuration\n\nTrial \(trial): `\(paramsText)`\n"
         out += "\n## How good it is\n\n" + scoresTable()
         if let cost {
@@ -35,7 +35,9 @@ extension ModelCard {
             if let classes { out += " into \(classes.count) classes (\(classes.joined(separator: ", ")))" }
         }
         if let rows = data?.searchRows { out += ", refitted on \(rows) rows" }
-        if let trainedAt { out += " when the sweep ended, \(trainedAt.replacingOccurrences(of: "T", with: " "))" }
+        if let trainedAt {
+            out += " when the sweep ended, \(trainedAt.replacingOccurrences(of: "T", with: " ").dropLast()) UTC"
+        }
         out += "; trained with \(sweep.trainedWith ?? "an unrecorded sweep version").\n"
         return out
     }

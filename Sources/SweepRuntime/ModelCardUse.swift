@@ -30,7 +30,7 @@ enum ModelCardUse {
             ? "the Pareto front's best on `\(card.cv.metric)`"
             : "the best mean `\(card.cv.metric)` (\(card.cv.goal))"
         lines.append(
-            "Chosen as \(chosen) of \(summary.trials.count) trials (\(summary.algorithm) search), by \(card.cv.scheme) cross-validation."
+            "Chosen as \(chosen) of \(summary.trials.count) trials (\(summary.algorithm) search) under cross-validation: \(card.cv.scheme)."
         )
         return lines
     }
@@ -58,7 +58,7 @@ enum ModelCardUse {
                 )
             }
             if features.contains(where: { $0.kind == "numeric" }) {
-                lines.append("Numbers outside the training ranges below are extrapolation.")
+                lines.append("Numbers outside the training ranges (Features) are extrapolation.")
             }
             lines.append(
                 "Missing numbers are filled with the training rows' \(spec.data?.impute ?? "mean") (data.impute), missing categories with their most frequent one."
@@ -69,7 +69,7 @@ enum ModelCardUse {
 
     /// Which score to believe: the best CV mean of many trials is optimistic.
     static func estimateLine(_ card: ModelCard) -> String {
-        let optimistic = "the CV score is the best of many trials' and so optimistic"
+        let optimistic = "the CV score, the best of many trials', is optimistic"
         if let nested = card.nested, let mean = nested.mean {
             return
                 "Nested cross-validation estimates the whole search-and-refit at `\(card.cv.metric)` = \(format(mean)) over \(nested.folds.count) outer folds; \(optimistic)."
