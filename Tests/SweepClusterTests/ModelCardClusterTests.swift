@@ -169,4 +169,49 @@ struct ModelCardClusterTests {
         #expect(files.allSatisfy { !FileManager.default.fileExists(atPath: out.appendingPathComponent($0).path) })
         #expect(report.stdout.contains("No model file: refit: false in the spec."), "\(report.transcript)")
     }
+
+    /// A command trainer's refitted model is the directory `model/`: its card lists the files
+    /// with their hashes, the data's rows, and the cost the program reported under the built-in
+    /// names (which report.md shows the same way).
+    @Test func aCommandTrainersModelDirectoryGetsACardListingItsFiles() throws {
+        let directory = try Self.categoricalProject()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try #"echo '@sweep {"accuracy": 0.75, "fit_seconds": 0.25, "model_bytes": 3000}'"#.write(
+            to: directory.appendingPathComponent("train.sh"), atomically: true, encoding: .utf8)
+        try """
+        name: command-colors
+        data: {path: colors.csv, target: y, task: classification}
+        cv: {folds: 2, seed: 2, test_size: 0.2}
+        trainer: {command: [sh, train.sh, "{c}"], workdir: .}
+        space: {c: {values: [1, 2]}}
+        objective: {metric: accuracy}
+        """.write(to: directory.appendingPathComponent("command.yaml"), atomically: true, encoding: .utf8)
+        let run = try FinishedCommand(
+            ["run", "command.yaml", "--workers", "1", "--out", "out"], directory: directory, timeout: 180)
+        try #require(run.status == 0, "\(run.transcript)")
+        let out = directory.appendingPathComponent("out")
+        let model = out.appendingPathComponent("model")
+        try FileManager.default.createDirectory(
+            at: model.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try "weights".write(to: model.appendingPathComponent("sub/weights.bin"), atomically: true, encoding: .utf8)
+        try "{}".write(to: model.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        let report = try FinishedCommand(["report", out.path])
+        #expect(report.status == 0, "\(report.transcript)")
+        #expect(
+            report.stdout.contains("Resource cost (mean over 2 folds): fit 250 ms, model 3 KB."), "\(report.stdout)")
+        let card = try Self.json(out.appendingPathComponent("model-card.json"))
+        let facts = try #require(card["model"] as? [String: Any])
+        #expect(facts["kind"] as? String == "command" && facts["path"] as? String == "model/")
+        #expect(facts["name"] as? String == "sh train.sh {c}")
+        let files = try #require(facts["files"] as? [[String: Any]])
+        #expect(files.compactMap { $0["path"] as? String } == ["config.json", "sub/weights.bin"])
+        #expect(files.last?["bytes"] as? Int == 7)
+        #expect(files.last?["sha256"] as? String == (try Self.sha256(model.appendingPathComponent("sub/weights.bin"))))
+        let data = try #require(card["data"] as? [String: Any])
+        #expect(data["rows"] as? Int == 120 && data["search_rows"] as? Int == 96 && data["holdout_rows"] as? Int == 24)
+        #expect(card["features"] == nil && card["classes"] == nil, "a command trainer's features are its own")
+        #expect((card["cost"] as? [String: Any])?["fit_seconds"] as? Double == 0.25)
+        let markdown = try String(contentsOf: out.appendingPathComponent("MODEL.md"), encoding: .utf8)
+        #expect(markdown.hasPrefix("# Model card: command-colors\n\n`model/`: the files of the command trainer"))
+    }
 }
