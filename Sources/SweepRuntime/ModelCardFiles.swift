@@ -26,7 +26,13 @@ public enum ModelCardFiles {
         let database = try RunDatabase.openForReading(directory: directory)
         let stored = try database.read { db in try StoredCardFacts(db, database: database) }
         guard stored.summary.state == .finished else { return .untouched }
-        guard stored.summary.best != nil, let model = try model(stored.summary, directory: directory) else {
+        let found: CardModel?
+        do {
+            found = try model(stored.summary, directory: directory)
+        } catch {
+            throw ModelCardError("no model card written (the report files are): \(error)")
+        }
+        guard stored.summary.best != nil, let model = found else {
             try remove(directory: directory)
             return .removed
         }

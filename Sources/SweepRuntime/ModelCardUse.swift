@@ -22,7 +22,7 @@ enum ModelCardUse {
             )
         default:
             lines.append(
-                "The model is the files under `\(card.model.path)` that the trainer `\(card.model.name)` wrote when refitted on every search row; load them as that program does."
+                "The model is the files under `\(card.model.path)` that the trainer `\(card.model.name)` wrote in its refit (SWEEP_REFIT=1); load them as that program does."
             )
         }
         let chosen =
@@ -37,7 +37,8 @@ enum ModelCardUse {
 
     static func limitations(_ card: ModelCard, spec: Spec) -> [String] {
         var lines: [String] = []
-        let rows = card.data?.searchRows.map { "\($0) rows" } ?? "the rows"
+        let rows =
+            card.data?.searchRows.map { "\($0) rows" } ?? (card.data == nil ? "the trainer's own data" : "the rows")
         let file = card.data.map { " from `\($0.file)`" } ?? ""
         let drift =
             card.model.kind == "builtin"
