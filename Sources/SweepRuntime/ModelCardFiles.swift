@@ -23,9 +23,16 @@ public enum ModelCardFiles {
     /// Writes, removes or leaves the card of the sweep in `directory` (see the type's comment).
     @discardableResult
     public static func write(directory: String) throws -> Outcome {
+        try write(directory: directory, summary: try RunReport.load(directory: directory))
+    }
+
+    /// The same, with the run's summary already read (by `RunReport.write`: a large sweep's
+    /// results are read once).
+    @discardableResult
+    static func write(directory: String, summary: RunSummary) throws -> Outcome {
+        guard summary.state == .finished else { return .untouched }
         let database = try RunDatabase.openForReading(directory: directory)
-        let stored = try database.read { db in try StoredCardFacts(db, database: database) }
-        guard stored.summary.state == .finished else { return .untouched }
+        let stored = try database.read { db in try StoredCardFacts(db, summary: summary, path: database.path) }
         let found: CardModel?
         do {
             found = try model(stored.summary, directory: directory)
@@ -134,15 +141,23 @@ struct StoredCardFacts {
     var trainedWith: String?
     var dataRows: Int?
 
-    init(_ db: Database, database: RunDatabase) throws {
-        let restored = try database.restore(db)
-        spec = try RunDatabase.parseStoredSpec(restored.sweep, path: database.path)
-        summary = try database.summary(db, restored: restored, spec: spec)
-        specText = restored.sweep.specText
-        specPath = restored.sweep.specPath
-        specFileName = RunDatabase.specFileName(restored.sweep.specPath)
-        dataSHA256 = restored.sweep.dataSHA256
-        finishedAt = try Double.fetchOne(db, sql: "SELECT finished_at FROM sweep WHERE id = 1")
+    /// Reads the sweep row and two events, not the results (the summary has them).
+    init(_ db: Database, summary: RunSummary, path: String) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sweep WHERE id = 1") else {
+            throw RunDatabaseError(description: "\(path) has no sweep record")
+        }
+        self.summary = summary
+        (specText, specPath) = (row["spec_text"], row["spec_path"])
+        do {
+            spec = try SpecParser.parse(
+                specText, file: specPath, defaultName: row["name"], models: BuiltinModels.catalog)
+        } catch {
+            throw RunDatabaseError(
+                description: "the spec stored in \(path) does not parse with this version of sweep:\n\(error)")
+        }
+        specFileName = RunDatabase.specFileName(specPath)
+        dataSHA256 = row["data_sha256"]
+        finishedAt = row["finished_at"]
         let latest = "SELECT detail FROM events WHERE kind = ? ORDER BY id DESC LIMIT 1"
         trainedWith = try String.fetchOne(db, sql: latest, arguments: [Self.versionEvent])
         dataRows = try String.fetchOne(db, sql: latest, arguments: [Self.rowsEvent]).flatMap { Int($0) }

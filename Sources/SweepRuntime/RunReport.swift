@@ -22,7 +22,7 @@ public enum RunReport {
             loaded.stored.summary, specText: loaded.stored.specText, specFileName: loaded.stored.specFileName,
             html: render(loaded, live: false), to: directory)
         try RetrainReport.addSection(directory: directory)
-        try ModelCardFiles.write(directory: directory)
+        try ModelCardFiles.write(directory: directory, summary: loaded.stored.summary)
         return loaded.stored.summary
     }
 

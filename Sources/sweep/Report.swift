@@ -6,7 +6,7 @@ import SweepRuntime
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
-            "Rewrite a run directory's report.md, report.html, trials.csv, results.csv, best.json and spec from its run.db.",
+            "Rewrite a run directory's report.md, report.html, trials.csv, results.csv, best.json, spec and model card (MODEL.md, model-card.json) from its run.db.",
         discussion: """
             Works for a finished sweep, a running one (run.db is only read; the coordinator never waits) and one \
             whose coordinator crashed (the report says it is incomplete). Prints the report, best.json with \
