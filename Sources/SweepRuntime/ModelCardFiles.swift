@@ -35,7 +35,7 @@ public enum ModelCardFiles {
         let stored = try database.read { db in try StoredCardFacts(db, summary: summary, path: database.path) }
         let found: CardModel?
         do {
-            found = try model(stored.summary, directory: directory)
+            found = try model(stored.summary, spec: stored.spec, directory: directory)
         } catch {
             throw ModelCardError("no model card written (the report files are): \(error)")
         }
@@ -67,8 +67,10 @@ public enum ModelCardFiles {
         }
     }
 
-    /// The model the run's refit left: the recorded model file, or a command trainer's `model/`.
-    static func model(_ summary: RunSummary, directory: String) throws -> CardModel? {
+    /// The model the run's refit left: the recorded model file (or directory), or else, for a
+    /// command trainer refitted (`refit: true`), the `model/` its artifacts land in.
+    static func model(_ summary: RunSummary, spec: Spec, directory: String) throws -> CardModel? {
+        guard summary.modelFile != nil || (spec.trainer.isCommand && spec.refit) else { return nil }
         let name = summary.modelFile ?? modelDirectory
         let url = URL(fileURLWithPath: directory).appendingPathComponent(name)
         var isDirectory: ObjCBool = false

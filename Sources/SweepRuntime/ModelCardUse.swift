@@ -12,7 +12,7 @@ enum ModelCardUse {
                 card.task == TaskType.classification.rawValue
                 ? "classifies `\(target)`" + (card.classes.map { " into \($0.count) classes" } ?? "")
                 : "predicts `\(target)` (regression)"
-            let from = card.features.map { "from the \($0.count) feature columns listed below" } ?? "from its inputs"
+            let from = card.features.map { "from the \($0.count) feature columns under Features" } ?? "from its inputs"
             lines.append("It \(what) \(from), for rows like those of \(file).")
         }
         switch card.model.kind {

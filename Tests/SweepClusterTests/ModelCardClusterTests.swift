@@ -213,5 +213,22 @@ struct ModelCardClusterTests {
         #expect((card["cost"] as? [String: Any])?["fit_seconds"] as? Double == 0.25)
         let markdown = try String(contentsOf: out.appendingPathComponent("MODEL.md"), encoding: .utf8)
         #expect(markdown.hasPrefix("# Model card: command-colors\n\n`model/`: the files of the command trainer"))
+        try expectNoCardWithoutRefit(directory)
+    }
+
+    /// With refit: false a `model/` directory is not the run's model: no card describes it.
+    func expectNoCardWithoutRefit(_ directory: URL) throws {
+        let spec = directory.appendingPathComponent("command.yaml")
+        try (try String(contentsOf: spec, encoding: .utf8) + "\nrefit: false\n").write(
+            to: spec, atomically: true, encoding: .utf8)
+        let run = try FinishedCommand(
+            ["run", "command.yaml", "--workers", "1", "--out", "unrefitted"], directory: directory, timeout: 180)
+        try #require(run.status == 0, "\(run.transcript)")
+        let out = directory.appendingPathComponent("unrefitted")
+        try FileManager.default.createDirectory(
+            at: out.appendingPathComponent("model"), withIntermediateDirectories: true)
+        let report = try FinishedCommand(["report", out.path])
+        #expect(report.status == 0, "\(report.transcript)")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("model-card.json").path))
     }
 }
