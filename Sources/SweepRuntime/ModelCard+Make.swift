@@ -47,6 +47,7 @@ extension ModelCard {
             cv: Score(
                 metric: spec.objective.metric, goal: spec.objective.goal.rawValue, mean: finite(objective.mean),
                 std: objective.spread.flatMap(finite), folds: objective.count, scheme: scheme(spec)),
+            otherObjectives: otherObjectives(summary, best: best, scheme: scheme(spec)),
             holdout: holdout(summary), nested: inputs.nested, cost: cost(best),
             features: builtin.map(features), trainedAt: inputs.finishedAt.map(isoDate),
             sweep: SweepFacts(trainedWith: inputs.trainedWith, cardWrittenBy: inputs.writtenBy),
@@ -104,6 +105,17 @@ extension ModelCard {
         if cv.repeats > 1 { words += ", repeated \(cv.repeats) times" }
         if cv.shuffle { words += ", shuffled with seed \(cv.seed)" }
         return words
+    }
+
+    /// The means of a multi-objective sweep's other objectives (nil for one objective).
+    static func otherObjectives(_ summary: RunSummary, best: TrialSummary, scheme: String) -> [Score]? {
+        guard summary.isMultiObjective else { return nil }
+        return summary.moreObjectives.map { objective in
+            let stats = best.metrics[objective.metric]
+            return Score(
+                metric: objective.metric, goal: objective.goal.rawValue, mean: stats.flatMap { finite($0.mean) },
+                std: stats?.spread.flatMap(finite), folds: stats?.count ?? 0, scheme: scheme)
+        }
     }
 
     static func holdout(_ summary: RunSummary) -> Holdout? {

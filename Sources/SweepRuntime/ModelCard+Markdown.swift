@@ -70,6 +70,12 @@ extension ModelCard {
             out +=
                 "\(nested.std.map { "± " + Significant.format($0) } ?? "—") | \(data?.searchRows.map(String.init) ?? "—") |\n"
         }
+        if let otherObjectives {
+            let words = otherObjectives.map { score in
+                "`\(score.metric)` \(number(score.mean))\(score.std.map { " ± " + Significant.format($0) } ?? "") (\(score.goal))"
+            }
+            out += "\nThe other objectives, by the same CV: \(words.joined(separator: ", ")).\n"
+        }
         out += "\nCross-validation: \(cv.scheme).\n"
         return out
     }

@@ -25,6 +25,8 @@ public struct ModelCard: Sendable, Codable, Equatable {
     public var trial: Int
     public var params: [String: Value]
     public var cv: Score
+    /// A multi-objective sweep's objectives after the first, by the same CV.
+    public var otherObjectives: [Score]?
     public var holdout: Holdout?
     public var nested: Nested?
     public var cost: Cost?
@@ -39,6 +41,7 @@ public struct ModelCard: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case format, version, name, model, task, target, classes, data, spec, trial, params, cv, holdout, nested, cost
         case features, sweep, limitations
+        case otherObjectives = "other_objectives"
         case trainedAt = "trained_at"
         case intendedUse = "intended_use"
     }

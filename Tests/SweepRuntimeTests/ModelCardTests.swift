@@ -32,7 +32,9 @@ import Testing
         """
 
     /// Trial 1 (C=2.5) is best: accuracy 0.75 and 1 on its two folds, with resource metrics.
-    static func summary(holdout: [String: Double]? = ["accuracy": 0.5, "log_loss": .nan]) -> RunSummary {
+    static func summary(
+        holdout: [String: Double]? = ["accuracy": 0.5, "log_loss": .nan], moreObjectives: [Objective] = []
+    ) -> RunSummary {
         let trials = [0.5, 2.5].enumerated().map {
             Trial(number: $0.offset, params: Params(["C": .double($0.element)]))
         }
@@ -49,7 +51,7 @@ import Testing
         var run = RunSummary(
             name: "cards", objective: Objective(metric: "accuracy", goal: .maximize),
             metricNames: ["accuracy", "fit_seconds", "predict_seconds", "model_bytes"], folds: 2, trials: trials,
-            records: records, wallSeconds: 3, state: .finished)
+            records: records, wallSeconds: 3, state: .finished, moreObjectives: moreObjectives)
         run.algorithm = "grid"
         run.refit = RefitOutcome(modelFile: "model.json", note: nil, holdout: holdout, holdoutRows: 2)
         return run
@@ -117,6 +119,23 @@ import Testing
         #expect(card.nested == nested)
         #expect(card.markdown.contains("| nested CV over 2 outer folds | 0.8 | ± 0.05 | 6 |"), "\(card.markdown)")
         #expect(card.limitations.contains { $0.hasPrefix("Nested cross-validation estimates") })
+    }
+
+    /// A multi-objective sweep's card names the front's best and its other objectives' means.
+    @Test func aMultiObjectiveCardGivesEveryObjective() throws {
+        var inputs = try Self.inputs()
+        inputs.summary = Self.summary(moreObjectives: [Objective(metric: "fit_seconds", goal: .minimize)])
+        let card = try #require(ModelCard.make(inputs))
+        #expect(card.trial == 1 && card.cv.metric == "accuracy")
+        #expect(
+            card.otherObjectives == [
+                ModelCard.Score(
+                    metric: "fit_seconds", goal: "minimize", mean: 0.002, std: 0, folds: 2, scheme: card.cv.scheme)
+            ])
+        #expect(
+            card.intendedUse.contains { $0.hasPrefix("Chosen as the Pareto front's best on `accuracy` of 2 trials") })
+        #expect(card.markdown.contains("\nThe other objectives, by the same CV: `fit_seconds` 0.002 ± 0 (minimize).\n"))
+        #expect(try #require(ModelCard.make(try Self.inputs())).otherObjectives == nil)
     }
 
     /// best.json's `nested` object, as the nested-CV sweep writes it; none without one.
