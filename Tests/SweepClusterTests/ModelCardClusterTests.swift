@@ -12,14 +12,14 @@ struct ModelCardClusterTests {
         init(_ description: String) { self.description = description }
     }
 
-    /// The iris example, run as a user would (shared by the tests: one sweep).
-    static let iris: Result<URL, Error> = Result {
+    /// The iris example, run as a user would, into `out/` of a fresh directory (the caller removes it).
+    static func runIris() throws -> URL {
         let directory = try temporaryDirectory()
         let spec = SweepClusterTests.repository.appendingPathComponent("examples/iris-logreg.yaml").path
         let run = try FinishedCommand(
             ["run", spec, "--workers", "2", "--out", "out"], directory: directory, timeout: 180)
         guard run.status == 0 else { throw CardTestError(run.transcript) }
-        return directory.appendingPathComponent("out")
+        return directory
     }
 
     static func json(_ url: URL) throws -> [String: Any] {
@@ -43,7 +43,9 @@ struct ModelCardClusterTests {
     }
 
     @Test func theIrisExampleCardHasTheNumbersOfBestJSONAndModelJSON() throws {
-        let out = try Self.iris.get()
+        let directory = try Self.runIris()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("out")
         let card = try Self.json(out.appendingPathComponent("model-card.json"))
         let best = try Self.json(out.appendingPathComponent("best.json"))
         let model = try Self.json(out.appendingPathComponent("model.json"))
@@ -92,7 +94,9 @@ struct ModelCardClusterTests {
     }
 
     @Test func sweepReportRewritesTheCardWithTheSameBytes() throws {
-        let out = try Self.iris.get()
+        let directory = try Self.runIris()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("out")
         let before = try ["MODEL.md", "model-card.json"].map { try Data(contentsOf: out.appendingPathComponent($0)) }
         try FileManager.default.removeItem(at: out.appendingPathComponent("MODEL.md"))
         let report = try FinishedCommand(["report", out.path])
