@@ -39,6 +39,7 @@ extension ModelCard {
             name: summary.name, model: model(inputs), task: builtin?.task ?? spec.task.rawValue,
             target: builtin?.target ?? spec.data?.target,
             classes: builtin.flatMap { $0.classes.isEmpty ? nil : $0.classes },
+            classCounts: builtin?.profile?.target.categorical?.counts,
             data: data(inputs, builtin: builtin),
             spec: SpecFacts(
                 file: inputs.specFileName, source: inputs.specPath,

@@ -32,7 +32,11 @@ extension ModelCard {
             + (model.kind == "builtin" ? "`\(model.name)`" : "the files of the command trainer `\(model.name)`")
         if let target {
             out += task == "classification" ? ", classifying `\(target)`" : ", predicting `\(target)` (regression)"
-            if let classes { out += " into \(classes.count) classes (\(classes.joined(separator: ", ")))" }
+            if let classes {
+                let named = classes.map { name in classCounts?[name].map { "\(name) \($0)" } ?? name }
+                out +=
+                    " into \(classes.count) classes (\(named.joined(separator: ", "))\(classCounts == nil ? "" : " rows"))"
+            }
         }
         if let rows = data?.searchRows { out += ", refitted on \(rows) rows" }
         if let trainedAt {

@@ -19,6 +19,8 @@ public struct ModelCard: Sendable, Codable, Equatable {
     public var target: String?
     /// Classification: the class labels, in the model's order.
     public var classes: [String]?
+    /// Classification: how many training rows each class had.
+    public var classCounts: [String: Int]?
     public var data: DataFacts?
     public var spec: SpecFacts
     /// The chosen configuration: its trial number and parameters.
@@ -41,6 +43,7 @@ public struct ModelCard: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case format, version, name, model, task, target, classes, data, spec, trial, params, cv, holdout, nested, cost
         case features, sweep, limitations
+        case classCounts = "class_counts"
         case otherObjectives = "other_objectives"
         case trainedAt = "trained_at"
         case intendedUse = "intended_use"

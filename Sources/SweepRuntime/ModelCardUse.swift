@@ -47,6 +47,9 @@ enum ModelCardUse {
         lines.append(
             "Scored by cross-validation on \(rows)\(file); not validated on data from another distribution: \(drift).")
         lines.append(estimateLine(card))
+        if let counts = card.classCounts, let line = imbalanceLine(counts, metric: card.cv.metric) {
+            lines.append(line)
+        }
         if card.cv.folds < 2 { lines.append("One fold per trial: the CV score has no spread to judge it by.") }
         if spec.cv.timeSeries {
             lines.append("Validated on later blocks of the file's row order: it assumes new rows continue that order.")
@@ -81,6 +84,19 @@ enum ModelCardUse {
         }
         return
             "No rows were held out (cv.test_size) and no nested CV ran: \(optimistic), with no unbiased estimate beside it."
+    }
+
+    /// A class with under half the rows an even split would give it: a score like accuracy
+    /// can look good while the model does poorly on that class.
+    static func imbalanceLine(_ counts: [String: Int], metric: String) -> String? {
+        let total = counts.values.reduce(0, +)
+        guard counts.count > 1, total > 0,
+            let rarest = counts.min(by: { ($0.value, $0.key) < ($1.value, $1.key) }),
+            Double(rarest.value) * Double(counts.count) < 0.5 * Double(total)
+        else { return nil }
+        let share = Significant.format(Double(rarest.value) * 100 / Double(total), digits: 3)
+        return
+            "The classes are imbalanced: `\(rarest.key)` has \(rarest.value) of \(total) training rows (\(share) %); `\(metric)` may look good while the model does poorly on it."
     }
 
     /// A number as the card shows it: up to 4 significant digits.

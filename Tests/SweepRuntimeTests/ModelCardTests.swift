@@ -81,6 +81,8 @@ import Testing
         #expect(data.rows == 8 && data.searchRows == 6 && data.holdoutRows == 2 && data.columns == 3)
         #expect(data.dropped == ["id"] && data.file == "data/train.csv" && data.sha256 == "abc")
         #expect(card.classes == ["no", "yes"] && card.target == "y" && card.task == "classification")
+        #expect(card.classCounts == ["no": 3, "yes": 3] && !card.limitations.contains { $0.contains("imbalanced") })
+        #expect(card.markdown.contains("classifying `y` into 2 classes (no 3, yes 3 rows)"), "\(card.markdown)")
         #expect(card.trainedAt == "2026-12-03T12:13:20Z")
         #expect(card.sweep.trainedWith == "sweep 0.1.0 (commit 1234567)" && card.sweep.cardWrittenBy == "sweep 9.9.9")
         #expect(card.model.sha256 == "def" && card.model.name == "logistic_regression")
@@ -119,6 +121,16 @@ import Testing
         #expect(card.nested == nested)
         #expect(card.markdown.contains("| nested CV over 2 outer folds | 0.8 | ± 0.05 | 6 |"), "\(card.markdown)")
         #expect(card.limitations.contains { $0.hasPrefix("Nested cross-validation estimates") })
+    }
+
+    /// A class with under half an even split's rows is said; a mild imbalance is not.
+    @Test func aRareClassIsALimitation() {
+        #expect(
+            ModelCardUse.imbalanceLine(["a": 60, "b": 30, "c": 10], metric: "accuracy")
+                == "The classes are imbalanced: `c` has 10 of 100 training rows (10 %); `accuracy` may look good while the model does poorly on it."
+        )
+        #expect(ModelCardUse.imbalanceLine(["a": 60, "b": 40], metric: "accuracy") == nil)
+        #expect(ModelCardUse.imbalanceLine(["a": 5], metric: "accuracy") == nil)
     }
 
     /// A multi-objective sweep's card names the front's best and its other objectives' means.
