@@ -44,7 +44,7 @@ extension ModelCard {
             spec: SpecFacts(
                 file: inputs.specFileName, source: inputs.specPath,
                 sha256: ContentHash.sha256(Array(inputs.specText.utf8))),
-            trial: best.trial.number, params: params(best.trial.params),
+            trial: best.trial.number, trials: summary.trials.count, params: params(best.trial.params),
             cv: Score(
                 metric: spec.objective.metric, goal: spec.objective.goal.rawValue, mean: finite(objective.mean),
                 std: objective.spread.flatMap(finite), folds: objective.count, scheme: scheme(spec)),

@@ -34,8 +34,8 @@ extension ModelCard {
             out += task == "classification" ? ", classifying `\(target)`" : ", predicting `\(target)` (regression)"
             if let classes {
                 let named = classes.map { name in classCounts?[name].map { "\(name) \($0)" } ?? name }
-                out +=
-                    " into \(classes.count) classes (\(named.joined(separator: ", "))\(classCounts == nil ? "" : " rows"))"
+                out += " into \(classes.count) classes (\(classCounts == nil ? "" : "training rows: ")"
+                out += named.joined(separator: ", ") + ")"
             }
         }
         if let rows = data?.searchRows { out += ", refitted on \(rows) rows" }

@@ -25,6 +25,8 @@ public struct ModelCard: Sendable, Codable, Equatable {
     public var spec: SpecFacts
     /// The chosen configuration: its trial number and parameters.
     public var trial: Int
+    /// How many trials the search ran (the chosen one is the best of them, so its CV score is optimistic).
+    public var trials: Int
     public var params: [String: Value]
     public var cv: Score
     /// A multi-objective sweep's objectives after the first, by the same CV.
@@ -41,7 +43,8 @@ public struct ModelCard: Sendable, Codable, Equatable {
     public var limitations: [String]
 
     enum CodingKeys: String, CodingKey {
-        case format, version, name, model, task, target, classes, data, spec, trial, params, cv, holdout, nested, cost
+        case format, version, name, model, task, target, classes, data, spec, trial, trials, params, cv, holdout, nested
+        case cost
         case features, sweep, limitations
         case classCounts = "class_counts"
         case otherObjectives = "other_objectives"

@@ -71,9 +71,11 @@ enum ModelCardUse {
         return lines
     }
 
-    /// Which score to believe: the best CV mean of many trials is optimistic.
+    /// Which score to believe: the best CV mean of several trials is optimistic.
     static func estimateLine(_ card: ModelCard) -> String {
-        let optimistic = "the CV score, the best of many trials', is optimistic"
+        let optimistic =
+            card.trials > 1
+            ? "the CV score, the best of \(card.trials) trials', is optimistic" : "the CV score is the only trial's"
         if let nested = card.nested, let mean = nested.mean {
             return
                 "Nested cross-validation estimates the whole search-and-refit at `\(card.cv.metric)` = \(format(mean)) over \(nested.folds.count) outer folds; \(optimistic)."

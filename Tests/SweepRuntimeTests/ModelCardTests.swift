@@ -71,7 +71,8 @@ import Testing
 
     @Test func theCardSaysWhatTheRunAndTheModelFileSay() throws {
         let card = try #require(ModelCard.make(try Self.inputs()))
-        #expect(card.trial == 1 && card.params == ["C": .double(2.5)])
+        #expect(card.trial == 1 && card.trials == 2 && card.params == ["C": .double(2.5)])
+        #expect(card.limitations.contains { $0.hasSuffix("; the CV score, the best of 2 trials', is optimistic.") })
         #expect(card.cv.mean == 0.875 && card.cv.std == 0.125 && card.cv.folds == 2)
         #expect(card.cv.scheme == "2-fold stratified, shuffled with seed 3")
         #expect(card.holdout == ModelCard.Holdout(rows: 2, score: 0.5, metrics: ["accuracy": 0.5]), "NaN is left out")
@@ -82,7 +83,8 @@ import Testing
         #expect(data.dropped == ["id"] && data.file == "data/train.csv" && data.sha256 == "abc")
         #expect(card.classes == ["no", "yes"] && card.target == "y" && card.task == "classification")
         #expect(card.classCounts == ["no": 3, "yes": 3] && !card.limitations.contains { $0.contains("imbalanced") })
-        #expect(card.markdown.contains("classifying `y` into 2 classes (no 3, yes 3 rows)"), "\(card.markdown)")
+        #expect(
+            card.markdown.contains("classifying `y` into 2 classes (training rows: no 3, yes 3)"), "\(card.markdown)")
         #expect(card.trainedAt == "2026-12-03T12:13:20Z")
         #expect(card.sweep.trainedWith == "sweep 0.1.0 (commit 1234567)" && card.sweep.cardWrittenBy == "sweep 9.9.9")
         #expect(card.model.sha256 == "def" && card.model.name == "logistic_regression")
