@@ -63,7 +63,8 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepCore"], exclude: ["Golden"]),
         .testTarget(name: "SweepRuntimeTests", dependencies: [
-            "SweepRuntime", "SweepProtocol", "SweepCore", "SweepReport", .product(name: "GRDB", package: "GRDB.swift"),
+            "SweepRuntime", "SweepProtocol", "SweepCore", "SweepReport", "SweepML",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "SweepHTTPTests", dependencies: [
             "SweepHTTP", "SweepRuntime", "SweepReport", "SweepCore",
