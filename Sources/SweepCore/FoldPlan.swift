@@ -84,6 +84,9 @@ public struct FoldPlan: Sendable, Equatable {
             for (position, row) in used.enumerated() { assignment[row] = local[position] }
             assignments.append(assignment)
         }
+        if let outer = cv.outer {
+            assignments += nestedBlocks(rows: rows, used: used, cv: cv, outer: outer, classes: classes)
+        }
         return FoldPlan(scheme: scheme, foldsPerRepeat: cv.folds, assignments: assignments)
     }
 

@@ -44,8 +44,11 @@ public struct Spec: Sendable {
     /// every objective, then every constraint's metric. A task must report each of them.
     public var searchedMetrics: [String] { objectives.map(\.metric) + constraints.map(\.metric) }
 
-    /// Tasks per trial.
+    /// Tasks per trial (with nested CV: the scored folds and every outer fold's inner folds).
     public var taskFolds: Int { cv.taskFolds }
+    /// The task folds a trial's score, ranking and early stopping come from (the first
+    /// `scoredFolds`; the rest are nested CV's, used only for the nested estimate).
+    public var scoredFolds: Int { cv.scoredFolds }
 
     /// Every objective, the first being `objective`.
     public var objectives: [Objective] { [objective] + moreObjectives }
@@ -77,6 +80,9 @@ public struct CVSpec: Sendable {
     public var timeSeries: Bool = false
     /// A share of rows kept out of the search and scored once, at the end, by the refitted model.
     public var testSize: Double?
+    /// Nested CV (`cv.outer`): this many outer folds, each searched again by the inner CV
+    /// (`folds`) on its other rows, for an unbiased estimate of the whole procedure.
+    public var outer: Int?
 
     public init(folds: Int, stratified: Bool, shuffle: Bool, seed: UInt64) {
         self.folds = folds
@@ -85,8 +91,10 @@ public struct CVSpec: Sendable {
         self.seed = seed
     }
 
-    /// Tasks per trial.
-    public var taskFolds: Int { folds * repeats }
+    /// Task folds whose scores rank the trial (the plain CV of all search rows).
+    public var scoredFolds: Int { folds * repeats }
+    /// Tasks per trial: the scored folds, then each outer fold's inner folds (nested CV).
+    public var taskFolds: Int { scoredFolds * (1 + (outer ?? 0)) }
 }
 
 public enum SearchAlgorithm: String, Sendable, CaseIterable {

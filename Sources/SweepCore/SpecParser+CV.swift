@@ -15,7 +15,7 @@ extension SpecParser {
         guard
             let entries = reader.mapping(
                 node, "cv",
-                allowed: ["folds", "stratified", "shuffle", "seed", "repeats", "group", "time_series", "test_size"])
+                allowed: ["folds", "stratified", "shuffle", "seed", "repeats", "group", "time_series", "test_size", "outer"])
         else { return nil }
         var ok = true
         var explicitStratified = false
@@ -33,6 +33,8 @@ extension SpecParser {
                     reader.fail("cv.test_size", value, "expected a share of rows between 0 and 1, e.g. test_size: 0.2");
                     ok = false
                 }
+            case "outer":
+                if let outer = reader.int(value, "cv.outer", min: 2) { cv.outer = outer } else { ok = false }
             case "folds": if let folds = reader.int(value, "cv.folds", min: 1) { cv.folds = folds } else { ok = false }
             case "stratified":
                 if let stratified = reader.bool(value, "cv.stratified") {

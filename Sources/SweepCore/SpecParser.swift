@@ -88,7 +88,10 @@ public enum SpecParser {
             earlyStopping != .some(nil),
             checkObjectivesAllowed(
                 objectives, constraints: constraints, search: search, earlyStopping: earlyStopping ?? nil, sections,
-                &reader)
+                &reader),
+            checkNested(
+                cv, trainer: trainer, search: search, objectives: objectives, constraints: constraints,
+                earlyStopping: earlyStopping ?? nil, hasData: hasData, sections, &reader)
         else { return nil }
         var spec = Spec(
             name: name, data: data, cv: cv, trainer: trainer, search: search,

@@ -65,7 +65,9 @@ extension CoordinatorMachine {
             case .failed: failed += 1
             case .pruned: pruned += 1
             }
-            guard !stoppedTrials.contains(task.trial), status != .pruned else { continue }
+            guard !stoppedTrials.contains(task.trial), status != .pruned, configuration.scoresSearch(task) else {
+                continue
+            }
             let values = status == .ok ? searchedValues(metrics) : nil
             for decision in search.foldFinished(trial: task.trial, fold: task.fold, values: values) {
                 stop(decision, now: 0, into: &decided)

@@ -33,6 +33,7 @@ extension CoordinatorMachine {
                         task: task, status: .ok, worker: worker.name, host: worker.host,
                         attempt: result.lease.attempt, duration: result.duration,
                         metrics: result.metrics, error: nil)))
+            guard configuration.scoresSearch(task) else { return }
             for decision in search.foldFinished(
                 trial: task.trial, fold: task.fold, values: searchedValues(result.metrics))
             {
@@ -96,6 +97,13 @@ extension CoordinatorMachine {
                 TaskRecord(
                     task: lease.task, status: .failed, worker: worker.name, host: worker.host,
                     attempt: lease.attempt, duration: duration, metrics: [:], error: error)))
-        _ = search.foldFinished(trial: lease.trial, fold: lease.fold, value: nil)
+        if configuration.scoresSearch(lease.task) {
+            _ = search.foldFinished(trial: lease.trial, fold: lease.fold, value: nil)
+        }
     }
+}
+
+extension CoordinatorMachine.Configuration {
+    /// Whether a task's outcome is the search's to learn from (false: a nested CV task).
+    func scoresSearch(_ task: TaskID) -> Bool { task.fold < search.folds }
 }

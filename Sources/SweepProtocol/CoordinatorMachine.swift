@@ -38,6 +38,7 @@ public struct CoordinatorMachine: Sendable {
         public var search: SearchDriver.Configuration
         /// The metric whose value the search learns from.
         public var objective: String
+        /// Tasks per trial: the folds the search scores, then nested CV's (never shown to it).
         public var folds: Int
         /// Failed attempts a task may have before its trial is failed (losses do not count).
         public var maxAttempts: Int
@@ -65,7 +66,7 @@ public struct CoordinatorMachine: Sendable {
             sweepID: UInt64, search: SearchDriver.Configuration, objective: String, maxAttempts: Int,
             maxLost: Int = 10, taskTimeout: Double, cancelGrace: Double = 30,
             heartbeatInterval: Double = 1, livenessIntervals: Double = 3, resources: Resources = Resources(),
-            maxParallelTrials: Int? = nil
+            maxParallelTrials: Int? = nil, taskFolds: Int? = nil
         ) {
             self.maxParallelTrials = maxParallelTrials
             self.maxLost = maxLost
@@ -74,7 +75,8 @@ public struct CoordinatorMachine: Sendable {
             self.sweepID = sweepID
             self.search = search
             self.objective = objective
-            self.folds = search.folds
+            // Nested CV: more tasks per trial than the search scores (`scoresSearch`).
+            self.folds = taskFolds ?? search.folds
             self.maxAttempts = maxAttempts
             self.taskTimeout = taskTimeout
             self.heartbeatInterval = heartbeatInterval

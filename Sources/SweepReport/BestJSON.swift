@@ -48,6 +48,7 @@ public enum BestJSON {
             try container.encode(
                 run.holdout.map { Holdout(rows: run.holdoutRows, metrics: $0.mapValues(number)) }, forKey: .holdout)
             try Objectives(run: run).encode(to: encoder)
+            try NestedField(run: run).encode(to: encoder)
         }
     }
 

@@ -11,7 +11,7 @@ public enum MarkdownReport {
     /// The title and the sweep in five lines: objective, trials, search, tasks, wall time.
     static func header(_ run: RunSummary) -> String {
         var out = "# Sweep report: \(run.name)\n\n"
-        let tasksDone = run.records.count, total = run.trials.count * run.folds
+        let tasksDone = run.records.count, total = run.trials.count * run.taskFolds
         out += objectivesLines(run)
         let stopped = run.summaries.filter { $0.status == .stopped }.count
         let failed = run.summaries.filter { $0.status == .failed }.count
@@ -96,13 +96,13 @@ public enum MarkdownReport {
     /// Early-stopping decisions: which rule stopped which trial, why, and what it saved.
     static func stoppedSection(_ run: RunSummary) -> String {
         guard !run.stops.isEmpty else { return "" }
-        let trialTasks = run.stops.count * run.folds
+        let trialTasks = run.stops.count * run.taskFolds
         var out = "\n## Stopped early\n\n"
         out += "\(run.stops.count) trials stopped; \(run.foldFitsSaved) of their \(trialTasks) fold fits saved "
         out +=
             "(\(run.stops.reduce(0) { $0 + $1.dropped }) never ran, \(run.stops.reduce(0) { $0 + $1.cancelled }) cancelled while running); "
         out +=
-            "\(format(Double(run.foldFitsSaved) * 100 / Double(max(1, run.trials.count * run.folds)))) % of all the sweep's fold fits.\n\n"
+            "\(format(Double(run.foldFitsSaved) * 100 / Double(max(1, run.trials.count * run.taskFolds)))) % of all the sweep's fold fits.\n\n"
         out += "| trial | rule | params | folds done | decided at | reason |\n|---:|---|---|---:|---|---|\n"
         for stop in run.stops {
             let decision = stop.decision

@@ -9,7 +9,10 @@ public struct RunSummary: Sendable {
     public let moreObjectives: [Objective]
     public let constraints: [Constraint]
     public let metricNames: [String]
+    /// Task folds that score a trial (its objective's mean is over these).
     public let folds: Int
+    /// Tasks per trial: `folds`, and with nested CV each outer fold's inner folds after them.
+    public let taskFolds: Int
     public let trials: [Trial]
     public let records: [TaskID: TaskRecord]
     public let summaries: [TrialSummary]
@@ -22,6 +25,8 @@ public struct RunSummary: Sendable {
     public let state: RunState
     /// The refit of the best configuration, when the sweep finished with one.
     public var refit: RefitOutcome?
+    /// Nested CV's estimate (cv.outer), when the sweep finished with one recorded.
+    public var nested: NestedOutcome?
     /// The search: its algorithm, why it stopped suggesting, and the trials stopped early.
     public var algorithm = ""
     public var searchEnded: String?
@@ -39,8 +44,9 @@ public struct RunSummary: Sendable {
     public init(
         name: String, objective: Objective, metricNames: [String], folds: Int, trials: [Trial],
         records: [TaskID: TaskRecord], wallSeconds: Double, state: RunState, moreObjectives: [Objective] = [],
-        constraints: [Constraint] = []
+        constraints: [Constraint] = [], taskFolds: Int? = nil
     ) {
+        self.taskFolds = taskFolds ?? folds
         self.name = name
         self.objective = objective
         self.moreObjectives = moreObjectives

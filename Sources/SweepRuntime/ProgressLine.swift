@@ -26,13 +26,15 @@ struct ProgressLine {
         case .failed: failed += 1
         case .pruned: stopped += 1
         }
+        // Nested CV's tasks count as tasks but never into a trial's score.
+        guard record.task.fold < spec.scoredFolds else { return }
         let values = spec.searchedMetrics.compactMap { record.metrics[$0] }
         guard record.status == .ok, values.count == spec.searchedMetrics.count else {
             foldsDone[record.task.trial] = nil
             return
         }
         foldsDone[record.task.trial, default: []].append(values)
-        guard let folds = foldsDone[record.task.trial], folds.count == spec.taskFolds else { return }
+        guard let folds = foldsDone[record.task.trial], folds.count == spec.scoredFolds else { return }
         foldsDone[record.task.trial] = nil
         let means = values.indices.map { index in folds.reduce(0) { $0 + $1[index] } / Double(folds.count) }
         let objectives = spec.objectives.count

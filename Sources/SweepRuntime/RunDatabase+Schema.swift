@@ -15,12 +15,13 @@ import GRDB
 ///   the spec's) and where it restarted the no-improvement count; `results.superseded_at`, when
 ///   `sweep retry` set a counted failure aside (it stays, with `counted = 0`); `prior_trials`, the
 ///   warm-start trials the sampler learns from, recorded once when the sweep starts.
+/// - v6: `nested`, nested CV's outcome (cv.outer), recorded when the sweep finishes.
 ///
 /// `PRAGMA user_version` follows the newest step, for SQLite clients and for older sweeps, which
 /// refuse a version they do not know with a plain message.
 extension RunDatabase {
     /// The schema's version (`PRAGMA user_version`) after every migration.
-    static let schemaVersion = 5
+    static let schemaVersion = 6
     /// The oldest version this sweep migrates (readers read it as it is).
     static let oldestReadableVersion = 2
 
@@ -50,6 +51,7 @@ extension RunDatabase {
                     """)
         }
         migrator.registerMigration("v5-lifecycle") { db in try db.execute(sql: schemaV5) }
+        migrator.registerMigration("v6-nested") { db in try db.execute(sql: schemaV6) }
         return migrator
     }
 

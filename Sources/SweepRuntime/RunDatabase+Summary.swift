@@ -51,9 +51,9 @@ extension RunDatabase {
         let ending = try Ending(db, databasePath: path)
         var summary = RunSummary(
             name: restored.sweep.name, objective: spec.objective, metricNames: spec.metricNames + seen,
-            folds: spec.taskFolds, trials: restored.trials, records: records,
+            folds: spec.scoredFolds, trials: restored.trials, records: records,
             wallSeconds: ending.wallSeconds, state: ending.state, moreObjectives: spec.moreObjectives,
-            constraints: spec.constraints)
+            constraints: spec.constraints, taskFolds: spec.taskFolds)
         summary.algorithm =
             spec.search.algorithm.rawValue + (spec.earlyStopping.map { " with \($0.name) early stopping" } ?? "")
         summary.searchEnded = try String.fetchOne(
@@ -65,6 +65,7 @@ extension RunDatabase {
                 "SELECT kind || ': ' || detail FROM events WHERE kind IN ('worker-paused', 'lease-abandoned', 'worker-refused', 'failed-fast') ORDER BY id LIMIT 50"
         )
         summary.refit = ending.refit
+        summary.nested = ending.state == .finished ? try Self.storedNested(db) : nil
         summary.priorTrials = restored.lifecycle.priorTrials
         summary.retried = restored.lifecycle.superseded
         summary.warmStartNotes = try String.fetchAll(

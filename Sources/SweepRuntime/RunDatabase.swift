@@ -326,6 +326,17 @@ final class RunDatabase {
         checkpoint()
     }
 
+    /// Nested CV's outcome (after the sweep finished), committed at once like the refit.
+    func recordNested(_ outcome: NestedOutcome) throws {
+        pending.append(
+            (
+                "INSERT OR REPLACE INTO nested (id, outcome_json, at) VALUES (1, ?, ?)",
+                [Self.nestedJSON(outcome), now()]
+            ))
+        try commit()
+        checkpoint()
+    }
+
     /// Writes everything buffered in one transaction.
     func commit() throws {
         guard !pending.isEmpty else { return }

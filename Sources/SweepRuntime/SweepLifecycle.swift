@@ -140,7 +140,8 @@ public final class SweepLifecycle {
                 maxAttempts: spec.limits.maxAttempts, maxLost: spec.limits.maxLost, taskTimeout: leaseTimeout,
                 cancelGrace: CommandTrainer.stopGrace + 2 * options.heartbeatInterval + 5,
                 heartbeatInterval: options.heartbeatInterval,
-                resources: spec.trainer.resources, maxParallelTrials: spec.limits.maxParallelTrials),
+                resources: spec.trainer.resources, maxParallelTrials: spec.limits.maxParallelTrials,
+                taskFolds: spec.taskFolds),
             restored: record.restoredState)
         var progress = ProgressReporter(
             spec: spec, plannedTrials: sweep.plannedTrials, enabled: options.showProgress,

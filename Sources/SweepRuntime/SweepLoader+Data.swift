@@ -119,6 +119,8 @@ extension SweepLoader {
                 draft.fail(
                     "cv.folds",
                     "\(cv.folds) folds need at least \(needed) rows outside the holdout; the data has \(rows)")
+            } else if let problem = cv.nestedRowProblem(rows: rows) {
+                draft.fail("cv.outer", problem)
             }
         }
         guard let dataset = loaded.dataset, let model = draft.trainer?.model, let space = draft.space else { return }
@@ -126,7 +128,8 @@ extension SweepLoader {
         let smallestTrain =
             cv.folds == 1
             ? dataset.rows - max(1, Int((Double(dataset.rows) * (cv.testSize ?? 0)).rounded()))
-            : dataset.rows - (dataset.rows + cv.folds - 1) / cv.folds
+            : cv.smallestOuterTrain(rows: dataset.rows) - (cv.smallestOuterTrain(rows: dataset.rows) + cv.folds - 1)
+                / cv.folds
         for parameter in model.parameters where parameter.atMostTrainingRows {
             guard let dimension = space.first(where: { $0.name == parameter.name }) else { continue }
             let largest = dimension.discreteValues?.compactMap { $0.number }.max() ?? 0

@@ -32,7 +32,7 @@ public struct LoadedSweep: Sendable {
             space: spec.space, algorithm: search.algorithm, seed: search.seed, tpe: search.tpe, trials: search.trials,
             timeLimit: search.timeLimit, stopAfterNoImprovement: search.stopAfterNoImprovement,
             goal: spec.objective.goal,
-            folds: spec.taskFolds, earlyStopping: spec.earlyStopping)
+            folds: spec.scoredFolds, earlyStopping: spec.earlyStopping)
         configuration.nsga2 = search.nsga2
         configuration.moreObjectives = spec.moreObjectives
         configuration.constraints = spec.constraints

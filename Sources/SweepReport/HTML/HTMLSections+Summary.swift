@@ -71,7 +71,7 @@ extension HTMLSections {
             parts.append("\(count(.incomplete)) \(run.state.isFinished ? "incomplete" : "not finished yet")")
         }
         rows.append(("Trials", "\(Significant.grouped(run.trials.count)) (\(parts.joined(separator: ", ")))"))
-        let total = run.trials.count * run.folds
+        let total = run.trials.count * run.taskFolds
         rows.append(("Tasks", "\(Significant.grouped(run.records.count)) of \(Significant.grouped(total)) counted"))
         let note =
             switch run.state {

@@ -130,7 +130,7 @@ extension HTMLSections {
     /// Which rule stopped which trial, when, why, and the fold fits that saved.
     func stoppedSection() -> HTMLSection? {
         guard !run.stops.isEmpty else { return nil }
-        let all = max(1, run.trials.count * run.folds)
+        let all = max(1, run.trials.count * run.taskFolds)
         let dropped = run.stops.reduce(0) { $0 + $1.dropped }
         let cancelled = run.stops.reduce(0) { $0 + $1.cancelled }
         var body = "<p>\(HTMLText.count(run.stops.count, "trial")) stopped early; "

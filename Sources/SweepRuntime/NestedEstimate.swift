@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import SweepCore
+import SweepML
+import SweepReport
+
+/// Nested CV's outer loop, at the end of a complete sweep with cv.outer: for each outer fold,
+/// the trial its inner CV chose (`NestedSelection`) is refitted on the fold's training rows
+/// (the built-in model, preprocessing as `ModelFile.refit`) and scored once on its test rows.
+enum NestedEstimate {
+    /// Computes the outcome from run.db's counted tasks and records it there (nothing without cv.outer).
+    static func record(sweep: LoadedSweep, database: RunDatabase, directory: String, logger: Logger) throws {
+        guard sweep.spec.cv.outer != nil else { return }
+        let summary = try RunReport.load(directory: directory)
+        try database.recordNested(run(summary, sweep: sweep, logger: logger))
+    }
+
+    static func run(_ summary: RunSummary, sweep: LoadedSweep, logger: Logger) -> NestedOutcome {
+        let spec = sweep.spec
+        let outer = spec.cv.outer ?? 0
+        var outcome = NestedOutcome(
+            metric: spec.objective.metric, goal: spec.objective.goal.rawValue, innerFolds: spec.scoredFolds, folds: [])
+        let choices = NestedSelection.choose(
+            trials: summary.trials, records: summary.records, innerFolds: spec.scoredFolds, outer: outer,
+            objective: spec.objective.metric, goal: spec.objective.goal)
+        guard let model = spec.trainer.model.flatMap({ BuiltinModels.named($0.name) }), let dataset = sweep.dataset,
+            let data = spec.data
+        else {
+            outcome.note = "nested CV needs a built-in model and data"
+            return outcome
+        }
+        var notes: [String] = []
+        for (fold, choice) in choices.enumerated() {
+            let (train, test) = sweep.plan.outerSplit(fold)
+            var result = NestedOutcome.Fold(
+                trial: choice?.trial, innerMean: choice?.innerMean, score: nil, trainRows: train.count,
+                testRows: test.count)
+            guard let choice, let trial = summary.trials.first(where: { $0.number == choice.trial }) else {
+                notes.append("outer fold \(fold): no trial completed its inner CV")
+                outcome.folds.append(result)
+                continue
+            }
+            do {
+                let file = try ModelFile.refit(
+                    model: model, params: trial.params, dataset: dataset, targetName: data.target,
+                    imputation: Preprocessor.Imputation(rawValue: data.impute) ?? .mean, rows: train)
+                result.score = file.score(dataset, rows: test)[spec.objective.metric]
+                if result.score == nil {
+                    notes.append(
+                        "outer fold \(fold): '\(spec.objective.metric)' is not a score of predictions the refitted model can be given"
+                    )
+                }
+            } catch {
+                logger.warning("nested CV: could not refit trial \(trial.number) for outer fold \(fold): \(error)")
+                notes.append("outer fold \(fold): refitting trial \(trial.number) failed: \(error)")
+            }
+            outcome.folds.append(result)
+        }
+        if !notes.isEmpty { outcome.note = notes.joined(separator: "; ") }
+        return outcome
+    }
+}
