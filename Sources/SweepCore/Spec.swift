@@ -356,6 +356,7 @@ extension Spec {
     /// How a trial is validated, in words, when it is not plain k-fold CV of the data (for
     /// `sweep validate` and the coordinator's log): what a fold is without data, or holdout.
     public var validationNote: String? {
+        if let note = nestedNote { return note }
         if data == nil, trainer.isCommand {
             let folds = taskFolds
             return folds == 1

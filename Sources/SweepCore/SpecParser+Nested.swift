@@ -78,3 +78,12 @@ extension SpecParser {
         return problems
     }
 }
+
+extension Spec {
+    /// What a trial runs with cv.outer, in words (`sweep validate`, the coordinator's log).
+    public var nestedNote: String? {
+        guard let outer = cv.outer else { return nil }
+        return
+            "nested CV: each trial runs its \(cv.folds) folds on all rows (its score), then \(cv.folds) inner folds in each of \(outer) outer folds; at the end each outer fold's winner is refitted and scored once on that fold's held-out rows"
+    }
+}

@@ -21,16 +21,20 @@ public enum CSVWriter {
     public static func results(_ run: RunSummary) -> String {
         let params = run.paramNames
         let reserved = resultColumns + run.metricNames
+        // Nested CV: which outer fold's inner CV a task belongs to (empty: the trial's scored folds).
+        let nested = run.taskFolds > run.folds
         var out = line(
-            Array(resultColumns.prefix(7)) + params.map { paramColumn($0, reserved: reserved) } + run.metricNames + [
-                "error"
-            ])
+            Array(resultColumns.prefix(2)) + (nested ? ["outer_fold"] : []) + resultColumns[2..<7]
+                + params.map { paramColumn($0, reserved: reserved) } + run.metricNames + ["error"])
         for record in run.records.values.sorted(by: { $0.task < $1.task }) {
             let trial = run.trials[record.task.trial]
-            var row = [
-                String(record.task.trial), String(record.task.fold), record.status.rawValue, record.worker,
-                record.host, String(record.attempt), String(format: "%.6f", record.duration),
-            ]
+            let fold = record.task.fold
+            var row =
+                [String(record.task.trial), String(fold)]
+                + (nested ? [fold < run.folds ? "" : String(fold / run.folds - 1)] : []) + [
+                    record.status.rawValue, record.worker, record.host, String(record.attempt),
+                    String(format: "%.6f", record.duration),
+                ]
             row += params.map { trial.params[$0]?.description ?? "" }
             row += run.metricNames.map { record.metrics[$0].map { "\($0)" } ?? "" }
             row.append(record.error ?? "")

@@ -86,12 +86,14 @@ enum WarmStart {
     static func history(_ restored: RunDatabase.Restored, spec: Spec) -> [SearchHistory.Entry] {
         let search = SearchDriver.Configuration(
             space: spec.space, algorithm: spec.search.algorithm, seed: spec.search.seed, tpe: spec.search.tpe,
-            goal: spec.objective.goal, folds: spec.taskFolds, earlyStopping: spec.earlyStopping)
+            goal: spec.objective.goal, folds: spec.scoredFolds, earlyStopping: spec.earlyStopping)
         let state = CoordinatorMachine.Restored(
             trials: restored.trials, counted: restored.counted.map { ($0.task, $0.status, $0.metrics) },
             attempts: restored.attempts, decisions: restored.decisions.map(\.decision), reports: restored.reports)
         let machine = CoordinatorMachine(
-            .init(sweepID: 0, search: search, objective: spec.objective.metric, maxAttempts: 1, taskTimeout: 1),
+            .init(
+                sweepID: 0, search: search, objective: spec.objective.metric, maxAttempts: 1, taskTimeout: 1,
+                taskFolds: spec.taskFolds),
             restored: state)
         return machine.search.history.entries.filter { $0.number >= 0 }
     }

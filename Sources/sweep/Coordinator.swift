@@ -80,7 +80,7 @@ func finish(_ lifecycle: SweepLifecycle) throws {
     if let best = end.best, let objective = best.objective {
         print(
             "best: trial \(best.trial.number) \(best.trial.params) — \(spec.objective.metric) \(String(format: "%.4f", objective.mean))"
-                + (objective.spread.map { " ± \(String(format: "%.4f", $0)) over \(spec.taskFolds) folds" } ?? "")
+                + (objective.spread.map { " ± \(String(format: "%.4f", $0)) over \(spec.scoredFolds) folds" } ?? "")
         )
     } else {
         print("\(end.noBest); see \(end.directory)/report.md")

@@ -72,6 +72,7 @@ struct HTMLSections {
             HTMLSection(id: "summary", title: "Summary", body: summarySection()),
             paretoSection(),
             HTMLSection(id: "best", title: "Best configuration", body: bestSection(statistics)),
+            nestedSection(),
             figuresSection(figures),
             importanceSection(importance),
             stoppedSection(),
