@@ -11,6 +11,7 @@ import ZeroMQ
 ///   sweep-bench ship [--megabytes 50]          (file shipping: hashing, packing, fetching; ShipBench.swift)
 ///   sweep-bench warmstart [--seeds 30]         (TPE warm-started from a related sweep; WarmStartBench.swift)
 ///   sweep-bench scale [--workers 100,300,1000] [--tasks 10000,100000] [--task-ms 50]   (ScaleBench.swift)
+///   sweep-bench nested-plan SPEC               (a nested-CV spec's folds as JSON; NestedPlanBench.swift)
 
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -59,6 +60,10 @@ if arguments.count > 1 && ["scale", "sim-workers"].contains(arguments[1]) {
         FileHandle.standardError.write(Data("sweep-bench \(arguments[1]): \(error)\n".utf8))
         exit(1)
     }
+    exit(0)
+}
+if arguments.count > 1 && arguments[1] == "nested-plan" {
+    try NestedPlanBench.run(Array(arguments.dropFirst(2)))
     exit(0)
 }
 if arguments.count > 1 && arguments[1] == "parity" {
