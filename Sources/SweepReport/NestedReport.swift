@@ -21,9 +21,12 @@ enum NestedReport {
     }
 
     /// Per outer fold: the fold, the chosen trial, its parameters, its inner mean, its outer score, rows.
-    static func rows(_ run: RunSummary, _ nested: NestedOutcome, number: (Double) -> String) -> [[String]] {
+    /// Every cell is a number, "–" or `params`' rendering of the chosen parameters.
+    static func rows(
+        _ run: RunSummary, _ nested: NestedOutcome, number: (Double) -> String, params show: (Params) -> String
+    ) -> [[String]] {
         nested.folds.enumerated().map { index, fold in
-            let params = fold.trial.flatMap { trial in run.trials.first { $0.number == trial }?.params.description }
+            let params = fold.trial.flatMap { trial in run.trials.first { $0.number == trial }.map { show($0.params) } }
             return [
                 String(index), fold.trial.map(String.init) ?? "–", params ?? "–", fold.innerMean.map(number) ?? "–",
                 fold.score.map(number) ?? "–", "\(fold.trainRows) / \(fold.testRows)",
@@ -57,10 +60,8 @@ extension MarkdownReport {
         out += NestedReport.why + " " + NestedReport.stability(nested) + "\n\n"
         let header = NestedReport.header(nested)
         out += "| " + header.joined(separator: " | ") + " |\n|---:|---:|---|---:|---:|---:|\n"
-        for row in NestedReport.rows(run, nested, number: format) {
-            var cells = row
-            cells[2] = cells[2] == "–" ? "–" : "`\(cells[2])`"
-            out += "| " + cells.joined(separator: " | ") + " |\n"
+        for row in NestedReport.rows(run, nested, number: format, params: { "`\($0.description)`" }) {
+            out += "| " + row.joined(separator: " | ") + " |\n"
         }
         return out
     }
@@ -79,9 +80,7 @@ extension HTMLSections {
         body += "<p>\(HTMLText.escape(NestedReport.why + " " + NestedReport.stability(nested)))</p>\n"
         body += HTMLText.table(
             NestedReport.header(nested).map { HTMLText.escape($0) },
-            NestedReport.rows(run, nested, number: HTMLText.number).map { row in
-                row.enumerated().map { $0.offset == 2 && $0.element != "–" ? "<code>\(HTMLText.escape($0.element))</code>" : HTMLText.escape($0.element) }
-            }, numeric: [0, 1, 3, 4])
+            NestedReport.rows(run, nested, number: HTMLText.number, params: HTMLText.params), numeric: [0, 1, 3, 4])
         return HTMLSection(id: "nested", title: "Nested cross-validation", body: body)
     }
 }

@@ -27,14 +27,15 @@ struct RunDatabaseLifecycleTests {
         try queue.write { db in
             try db.execute(
                 sql: Self.dropV5
-                    + "DELETE FROM grdb_migrations WHERE identifier = 'v5-lifecycle'; PRAGMA user_version = 4;")
+                    + "DROP TABLE nested; DELETE FROM grdb_migrations WHERE identifier IN ('v5-lifecycle', 'v6-nested'); PRAGMA user_version = 4;"
+            )
         }
         let summary = try RunReport.load(directory: fixture.run)
         #expect(summary.records.count == 1 && summary.priorTrials.isEmpty && summary.retried.isEmpty)
         #expect(try queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 4, "reading does not migrate")
         _ = try RunRecord.resume(directory: fixture.run)
-        #expect(try queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 5)
-        #expect(try queue.read { try $0.tableExists("prior_trials") })
+        #expect(try queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == RunDatabase.schemaVersion)
+        #expect(try queue.read { try $0.tableExists("prior_trials") && $0.tableExists("nested") })
     }
 
     @Test func retrySetsCountedFailuresAsideAndKeepsThem() throws {
