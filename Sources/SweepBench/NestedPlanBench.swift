@@ -17,7 +17,8 @@ enum NestedPlanBench {
             print("\(path): no cv.outer (nested CV) in this spec")
             exit(2)
         }
-        let dataPath = URL(fileURLWithPath: data.path, relativeTo: URL(fileURLWithPath: path).deletingLastPathComponent())
+        let dataPath = URL(
+            fileURLWithPath: data.path, relativeTo: URL(fileURLWithPath: path).deletingLastPathComponent())
         let object: [String: Any] = [
             "blocks": sweep.plan.assignments, "inner_folds": sweep.plan.foldsPerRepeat, "outer": outer,
             "data": dataPath.standardizedFileURL.path, "target": data.target, "task": data.task.rawValue,

@@ -15,7 +15,9 @@ extension SpecParser {
         guard
             let entries = reader.mapping(
                 node, "cv",
-                allowed: ["folds", "stratified", "shuffle", "seed", "repeats", "group", "time_series", "test_size", "outer"])
+                allowed: [
+                    "folds", "stratified", "shuffle", "seed", "repeats", "group", "time_series", "test_size", "outer",
+                ])
         else { return nil }
         var ok = true
         var explicitStratified = false

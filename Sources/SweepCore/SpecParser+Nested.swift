@@ -14,7 +14,8 @@ extension SpecParser {
             cv, outer: outer, trainer: trainer, search: search, objectives: objectives, constraints: constraints,
             earlyStopping: earlyStopping, hasData: hasData)
         for (field, message) in problems {
-            reader.fail(field, field == "cv.outer" ? node : sections[String(field.prefix { $0 != "." })] ?? node, message)
+            reader.fail(
+                field, field == "cv.outer" ? node : sections[String(field.prefix { $0 != "." })] ?? node, message)
         }
         return problems.isEmpty
     }
@@ -25,7 +26,8 @@ extension SpecParser {
         constraints: [Constraint], earlyStopping: EarlyStopping?, hasData: Bool
     ) -> [(String, String)] {
         var problems: [(String, String)] = []
-        let leak = "its choices would use scores on rows that are some outer fold's test rows, so the nested estimate would be biased"
+        let leak =
+            "its choices would use scores on rows that are some outer fold's test rows, so the nested estimate would be biased"
         if !hasData {
             problems.append(("cv.outer", "nested CV splits the data's rows into outer folds; the sweep has no data"))
         }
@@ -45,14 +47,21 @@ extension SpecParser {
         }
         if let earlyStopping {
             problems.append(
-                ("early_stopping", "\(earlyStopping.name) stops trials by their scores; with cv.outer \(leak). Remove early_stopping"))
+                (
+                    "early_stopping",
+                    "\(earlyStopping.name) stops trials by their scores; with cv.outer \(leak). Remove early_stopping"
+                ))
         }
         if search.stopAfterNoImprovement != nil {
             problems.append(
-                ("search.stop_after_no_improvement", "it ends the search by scores; with cv.outer \(leak). Use a trials budget"))
+                (
+                    "search.stop_after_no_improvement",
+                    "it ends the search by scores; with cv.outer \(leak). Use a trials budget"
+                ))
         }
         if objectives[0].target != nil {
-            problems.append(("objective.target", "it ends the search by scores; with cv.outer \(leak). Remove the target"))
+            problems.append(
+                ("objective.target", "it ends the search by scores; with cv.outer \(leak). Remove the target"))
         }
         if objectives.count > 1 || !constraints.isEmpty {
             problems.append(
@@ -62,7 +71,8 @@ extension SpecParser {
                 ))
         }
         let unsupported = [
-            (cv.testSize != nil, "cv.test_size", "a holdout share"), (cv.timeSeries, "cv.time_series", "a time-series split"),
+            (cv.testSize != nil, "cv.test_size", "a holdout share"),
+            (cv.timeSeries, "cv.time_series", "a time-series split"),
             (cv.repeats > 1, "cv.repeats", "repeated folds"), (cv.group != nil, "cv.group", "group folds"),
         ]
         for case (true, let field, let what) in unsupported {

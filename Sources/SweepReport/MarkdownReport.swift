@@ -4,7 +4,8 @@ import SweepCore
 /// `report.md`: what won and by how much, the leaderboard, where tasks ran, what failed.
 public enum MarkdownReport {
     public static func render(_ run: RunSummary) -> String {
-        header(run) + frontSection(run) + bestSection(run) + nestedSection(run) + searchSections(run) + priorTrialsSection(run)
+        header(run) + frontSection(run) + bestSection(run) + nestedSection(run) + searchSections(run)
+            + priorTrialsSection(run)
             + workersAndFailures(run) + retriedSection(run)
     }
 

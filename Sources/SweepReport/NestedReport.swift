@@ -35,7 +35,10 @@ enum NestedReport {
     }
 
     static func header(_ nested: NestedOutcome) -> [String] {
-        ["outer fold", "chosen trial", "params", "inner \(nested.metric) mean", "outer \(nested.metric)", "train / test rows"]
+        [
+            "outer fold", "chosen trial", "params", "inner \(nested.metric) mean", "outer \(nested.metric)",
+            "train / test rows",
+        ]
     }
 
     /// Whether the outer folds agreed on a trial.
@@ -73,7 +76,8 @@ extension HTMLSections {
         guard let nested = run.nested else { return nil }
         var body = ""
         if let comparison = NestedReport.comparison(run, nested, number: HTMLText.number) {
-            body += "<p class=\"winner\">\(HTMLText.escape(comparison.prefix(1).uppercased() + comparison.dropFirst()))</p>\n"
+            body +=
+                "<p class=\"winner\">\(HTMLText.escape(comparison.prefix(1).uppercased() + comparison.dropFirst()))</p>\n"
         } else {
             body += "<p>No nested estimate: \(HTMLText.escape(nested.note ?? "an outer fold has no score")).</p>\n"
         }

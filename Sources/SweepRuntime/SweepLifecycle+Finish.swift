@@ -37,7 +37,9 @@ extension SweepLifecycle {
                     modelFile: refit.file, note: refit.note, holdout: refit.holdout,
                     holdoutRows: sweep.plan.holdout.count))
         }
-        if complete { try NestedEstimate.record(sweep: sweep, database: database, directory: directory, logger: logger) }
+        if complete {
+            try NestedEstimate.record(sweep: sweep, database: database, directory: directory, logger: logger)
+        }
         let summary = try RunReport.write(directory: directory)
         var end = SweepEnd(
             directory: directory, complete: complete, best: summary.best, modelFile: summary.modelFile,

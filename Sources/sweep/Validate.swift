@@ -15,7 +15,8 @@ struct Validate: ParsableCommand {
         let algorithm = sweep.spec.search.algorithm.rawValue
         let unit =
             folds == 1
-            ? "1 task" : sweep.spec.cv.outer.map { "(1 + \($0) outer) × \(sweep.spec.cv.folds) folds" } ?? "\(folds) folds"
+            ? "1 task"
+            : sweep.spec.cv.outer.map { "(1 + \($0) outer) × \(sweep.spec.cv.folds) folds" } ?? "\(folds) folds"
         let size =
             sweep.plannedTrials.map { "\($0) trials × \(unit) = \($0 * folds) tasks" }
             ?? "\(algorithm) search until its budget ends, \(unit) per trial"

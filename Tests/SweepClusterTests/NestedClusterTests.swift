@@ -6,7 +6,9 @@ import Testing
 /// from run.db alone, and a sweep killed and resumed gives the same estimate.
 @Suite(.serialized)
 struct NestedClusterTests {
-    static func spec(_ dataset: String, task: String, model: String, metric: String, space: String, cv: String) -> String {
+    static func spec(_ dataset: String, task: String, model: String, metric: String, space: String, cv: String)
+        -> String
+    {
         """
         name: nested-\(dataset)
         data: {path: \(Repository.path("examples/datasets/\(dataset).csv")), target: target, task: \(task)}
@@ -42,7 +44,8 @@ struct NestedClusterTests {
     /// `sweep-bench nested-plan SPEC` (built beside `sweep`): the folds the spec runs on, as JSON.
     func nestedPlan(_ spec: URL) throws -> Data {
         let process = Process()
-        process.executableURL = ChildProcess.sweepBinary.deletingLastPathComponent().appendingPathComponent("sweep-bench")
+        process.executableURL = ChildProcess.sweepBinary.deletingLastPathComponent().appendingPathComponent(
+            "sweep-bench")
         process.arguments = ["nested-plan", spec.path]
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -75,7 +78,8 @@ struct NestedClusterTests {
         let compared = InteropPython.run([
             Repository.path("Benchmarks/parity-nested.py"), "--compare", planFile.path, out.path,
         ])
-        #expect(compared.status == 0, "nested estimate differs from scikit-learn's by more than 0.005:\n\(compared.output)")
+        #expect(
+            compared.status == 0, "nested estimate differs from scikit-learn's by more than 0.005:\n\(compared.output)")
         #expect(compared.output.contains("✓"), "\(compared.output)")
         print("\(name):\n\(compared.output)")
     }

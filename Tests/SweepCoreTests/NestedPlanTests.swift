@@ -90,7 +90,8 @@ struct NestedSelectionTests {
     @Test func eachOuterFoldTakesTheBestMeanOfItsOwnInnerFolds() {
         let chosen = choose([0: [0.5, 0.5, 0.9, 0.9], 1: [0.8, 0.8, 0.6, 0.6], 2: [0.7, 0.7, 0.7, 0.7]])
         #expect(chosen == [.init(trial: 1, innerMean: 0.8), .init(trial: 0, innerMean: 0.9)])
-        let lowest = choose([0: [0.5, 0.5, 0.9, 0.9], 1: [0.8, 0.8, 0.6, 0.6], 2: [0.7, 0.7, 0.7, 0.7]], goal: .minimize)
+        let lowest = choose(
+            [0: [0.5, 0.5, 0.9, 0.9], 1: [0.8, 0.8, 0.6, 0.6], 2: [0.7, 0.7, 0.7, 0.7]], goal: .minimize)
         #expect(lowest.map { $0?.trial } == [0, 1])
     }
 

@@ -36,12 +36,15 @@ struct NestedSpecTests {
         let problems = specProblems(Self.spec(search: "{algorithm: tpe, trials: 10}"))
         #expect(problems.count == 1, "\(problems)")
         #expect(problems.first?.contains("search.algorithm: tpe adapts its suggestions") == true, "\(problems)")
-        #expect(problems.first?.contains("outer fold's test rows") == true && problems.first?.contains("Use grid, random or sobol") == true)
+        #expect(
+            problems.first?.contains("outer fold's test rows") == true
+                && problems.first?.contains("Use grid, random or sobol") == true)
     }
 
     @Test func scoreDrivenStoppingIsRefused() {
         let racing = specProblems(Self.spec(extra: "early_stopping: racing"))
-        #expect(racing.count == 1 && racing[0].contains("early_stopping: racing stops trials by their scores"), "\(racing)")
+        #expect(
+            racing.count == 1 && racing[0].contains("early_stopping: racing stops trials by their scores"), "\(racing)")
         let patience = specProblems(Self.spec(search: "{algorithm: random, trials: 9, stop_after_no_improvement: 3}"))
         #expect(patience.count == 1 && patience[0].contains("search.stop_after_no_improvement"), "\(patience)")
         let target = specProblems(
@@ -51,8 +54,14 @@ struct NestedSpecTests {
 
     @Test func whatNestedCVCannotDoHonestlyIsRefusedWithTheFieldToChange() {
         let cases: [(String, String)] = [
-            ("{folds: 5, outer: 3, test_size: 0.2}", "cv.test_size: nested CV (cv.outer) does not combine with a holdout share"),
-            ("{folds: 5, outer: 3, repeats: 2}", "cv.repeats: nested CV (cv.outer) does not combine with repeated folds"),
+            (
+                "{folds: 5, outer: 3, test_size: 0.2}",
+                "cv.test_size: nested CV (cv.outer) does not combine with a holdout share"
+            ),
+            (
+                "{folds: 5, outer: 3, repeats: 2}",
+                "cv.repeats: nested CV (cv.outer) does not combine with repeated folds"
+            ),
             ("{folds: 5, outer: 3, time_series: true}", "cv.time_series: nested CV (cv.outer) does not combine"),
             ("{folds: 5, outer: 3, group: g}", "cv.group: nested CV (cv.outer) does not combine with group folds"),
             ("{folds: 5, outer: 1}", "cv.outer: expected an integer ≥ 2, got 1"),
@@ -90,6 +99,7 @@ struct NestedSpecTests {
 
     @Test func severalObjectivesOrConstraintsAreRefused() {
         let constrained = specProblems(Self.spec(extra: "constraints:\n  - {metric: fit_seconds, max: 1}"))
-        #expect(constrained.count == 1 && constrained[0].contains("remove the constraints or cv.outer"), "\(constrained)")
+        #expect(
+            constrained.count == 1 && constrained[0].contains("remove the constraints or cv.outer"), "\(constrained)")
     }
 }

@@ -82,7 +82,9 @@ struct NestedReportTests {
         #expect(markdown.contains("- Tasks: 12 of 12 counted"), "tasks count every task fold")
         let html = HTMLReportTests.render(run)
         let section = HTMLReportTests.section(html, "nested")
-        #expect(section?.contains("Nested estimate accuracy = 0.75 ± 0.05 over 2 outer folds") == true, "\(section ?? html)")
+        #expect(
+            section?.contains("Nested estimate accuracy = 0.75 ± 0.05 over 2 outer folds") == true, "\(section ?? html)"
+        )
         #expect(section?.contains("<code>C=10</code>") == true)
         #expect(!MarkdownReport.render(Self.run(nested: nil)).contains("Nested"))
         #expect(HTMLReportTests.section(HTMLReportTests.render(Self.run(nested: nil)), "nested") == nil)
@@ -93,6 +95,9 @@ struct NestedReportTests {
         #expect(lines[0].hasPrefix("trial,fold,status,"), "no column for a plain sweep")
         let nested = CSVWriter.results(Self.run(nested: Self.outcome)).split(separator: "\n")
         #expect(nested[0].hasPrefix("trial,fold,outer_fold,status,"))
-        #expect(nested[1...6].map { $0.split(separator: ",", omittingEmptySubsequences: false)[2] } == ["", "", "0", "0", "1", "1"])
+        #expect(
+            nested[1...6].map { $0.split(separator: ",", omittingEmptySubsequences: false)[2] } == [
+                "", "", "0", "0", "1", "1",
+            ])
     }
 }
