@@ -52,7 +52,7 @@ struct SuggestionTests {
         #expect(
             problems("trainer: {model: noop}\ncv: {fold: 3}")
                 == [
-                    "line 2: cv.fold: unknown key 'fold'; expected one of: folds, stratified, shuffle, seed, repeats, group, time_series, test_size; did you mean 'folds'?"
+                    "line 2: cv.fold: unknown key 'fold'; expected one of: folds, stratified, shuffle, seed, repeats, group, time_series, test_size, outer; did you mean 'folds'?"
                 ])
     }
 

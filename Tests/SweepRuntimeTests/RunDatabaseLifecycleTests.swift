@@ -17,6 +17,8 @@ struct RunDatabaseLifecycleTests {
         ALTER TABLE sweep DROP COLUMN trials_budget; ALTER TABLE sweep DROP COLUMN time_limit;
         ALTER TABLE sweep DROP COLUMN patience_from_result;
         """
+    /// What the v6 step added (nested CV's outcome).
+    static let dropV6 = "DROP TABLE nested;"
 
     @Test func aVersion4DatabaseIsReadAsItIsAndMigratedOnResume() throws {
         let fixture = try RunDatabaseFixture()
@@ -27,7 +29,8 @@ struct RunDatabaseLifecycleTests {
         try queue.write { db in
             try db.execute(
                 sql: Self.dropV5
-                    + "DROP TABLE nested; DELETE FROM grdb_migrations WHERE identifier IN ('v5-lifecycle', 'v6-nested'); PRAGMA user_version = 4;"
+                    + Self.dropV6
+                    + " DELETE FROM grdb_migrations WHERE identifier IN ('v5-lifecycle', 'v6-nested'); PRAGMA user_version = 4;"
             )
         }
         let summary = try RunReport.load(directory: fixture.run)

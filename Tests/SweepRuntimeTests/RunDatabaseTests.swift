@@ -156,6 +156,7 @@ import Testing
                     ALTER TABLE sweep DROP COLUMN coordinator_pid; ALTER TABLE sweep DROP COLUMN coordinator_start;
                     ALTER TABLE sweep DROP COLUMN local_workers; ALTER TABLE sweep DROP COLUMN local_slots;
                     \(RunDatabaseLifecycleTests.dropV5)
+                    \(RunDatabaseLifecycleTests.dropV6)
                     PRAGMA user_version = 2;
                     """)
         }

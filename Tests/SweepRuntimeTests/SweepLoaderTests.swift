@@ -36,7 +36,7 @@ struct SweepLoaderTests {
         #expect(
             found == [
                 "line 1: data.target: no column 'lable' in d.csv; columns: a, b, label; did you mean 'label'?",
-                "line 2: cv.shufle: unknown key 'shufle'; expected one of: folds, stratified, shuffle, seed, repeats, group, time_series, test_size; did you mean 'shuffle'?",
+                "line 2: cv.shufle: unknown key 'shufle'; expected one of: folds, stratified, shuffle, seed, repeats, group, time_series, test_size, outer; did you mean 'shuffle'?",
             ])
     }
 
