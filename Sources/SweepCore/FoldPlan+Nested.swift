@@ -62,6 +62,7 @@ extension CVSpec {
     /// The fewest training rows an outer fold has (outer folds differ by at most one row).
     public func smallestOuterTrain(rows: Int) -> Int {
         guard let outer else { return rows }
+        guard outer <= rows else { return 0 }  // refused by `nestedRowProblem`
         return rows - (rows + outer - 1) / outer
     }
 }

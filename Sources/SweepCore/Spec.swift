@@ -94,7 +94,11 @@ public struct CVSpec: Sendable {
     /// Task folds whose scores rank the trial (the plain CV of all search rows).
     public var scoredFolds: Int { folds * repeats }
     /// Tasks per trial: the scored folds, then each outer fold's inner folds (nested CV).
-    public var taskFolds: Int { scoredFolds * (1 + (outer ?? 0)) }
+    public var taskFolds: Int {
+        // Saturating: an absurd cv.outer is refused by the wire limits, not by an overflow trap.
+        let (product, overflow) = scoredFolds.multipliedReportingOverflow(by: 1 &+ min(outer ?? 0, Int.max - 1))
+        return overflow ? Int.max : product
+    }
 }
 
 public enum SearchAlgorithm: String, Sendable, CaseIterable {

@@ -10,6 +10,10 @@ extension WireLimits {
         let limit = formatted(folds)
         if spec.cv.folds > folds {
             draft.fail("cv.folds", "\(spec.cv.folds) folds exceed the limit of \(limit) a sweep can carry")
+        } else if let outer = spec.cv.outer, spec.taskFolds > folds {
+            draft.fail(
+                "cv.outer",
+                "\(spec.cv.folds) folds × (1 + \(outer) outer folds) tasks per trial exceed the limit of \(limit)")
         } else if spec.cv.repeats > folds || spec.taskFolds > folds {
             draft.fail(
                 "cv.repeats",

@@ -123,7 +123,9 @@ extension SweepLoader {
                 draft.fail("cv.outer", problem)
             }
         }
-        guard let dataset = loaded.dataset, let model = draft.trainer?.model, let space = draft.space else { return }
+        guard let dataset = loaded.dataset, let model = draft.trainer?.model, let space = draft.space,
+            cv.nestedRowProblem(rows: dataset.rows) == nil
+        else { return }
         // One fold trains on the rows outside its validation share.
         let smallestTrain =
             cv.folds == 1

@@ -84,6 +84,28 @@ struct NestedClusterTests {
         print("\(name):\n\(compared.output)")
     }
 
+    /// `sweep validate` shows the task count, and names what nested CV cannot do with the field to change.
+    @Test func validateCountsTheTasksAndRefusesWhatNestedCVCannotDoHonestly() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func validate(_ spec: String) throws -> FinishedCommand {
+            try spec.write(to: directory.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+            return try FinishedCommand(["validate", "spec.yaml"], directory: directory)
+        }
+        let ok = try validate(Self.iris)
+        #expect(
+            ok.status == 0 && ok.stdout.contains("5 trials × (1 + 3 outer) × 5 folds = 100 tasks"), "\(ok.transcript)")
+        let tpe = try validate(
+            Self.iris.replacingOccurrences(of: "{algorithm: grid}", with: "{algorithm: tpe, trials: 20}"))
+        #expect(
+            tpe.status == 2 && tpe.stderr.contains("search.algorithm: tpe adapts its suggestions"), "\(tpe.transcript)")
+        let rows = try validate(Self.iris.replacingOccurrences(of: "outer: 3}", with: "outer: 200}"))
+        #expect(
+            rows.status == 2
+                && rows.stderr.contains("cv.outer: 200 outer folds need at least 200 rows; the data has 150"),
+            "\(rows.transcript)")
+    }
+
     @Test func sweepReportRewritesTheNestedEstimateFromTheRunDatabase() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -97,6 +97,13 @@ struct NestedSpecTests {
         #expect(noData.contains { $0.contains("the sweep has no data") }, "\(noData)")
     }
 
+    /// An absurd outer count is a problem the loader names (too few rows, the wire's limit), not a crash.
+    @Test func anAbsurdOuterCountDoesNotOverflow() throws {
+        let spec = try SpecParser.parse(Self.spec(cv: "{folds: 5, outer: \(Int.max)}"))
+        #expect(spec.taskFolds == Int.max && spec.scoredFolds == 5)
+        #expect(spec.cv.smallestOuterTrain(rows: 150) == 0 && spec.cv.nestedRowProblem(rows: 150) != nil)
+    }
+
     @Test func severalObjectivesOrConstraintsAreRefused() {
         let constrained = specProblems(Self.spec(extra: "constraints:\n  - {metric: fit_seconds, max: 1}"))
         #expect(
