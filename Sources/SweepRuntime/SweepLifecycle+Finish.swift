@@ -16,6 +16,8 @@ public struct SweepEnd: Sendable {
     public var front: Int?
     /// Why there is no best trial, when there is none.
     public var noBest = "no trial succeeded"
+    /// Nested CV's estimate (cv.outer), when the sweep finished with one.
+    public var nested: NestedOutcome?
 
     /// The sweep finished with a best trial (exit status 0).
     public var succeeded: Bool { complete && best != nil }
@@ -45,6 +47,7 @@ extension SweepLifecycle {
             directory: directory, complete: complete, best: summary.best, modelFile: summary.modelFile,
             wallSeconds: wallSeconds)
         if summary.isMultiObjective { end.front = summary.front.count }
+        end.nested = summary.nested
         if !summary.ranked.isEmpty { end.noBest = "no trial met the constraints" }
         return end
     }

@@ -38,6 +38,9 @@ struct NestedClusterTests {
         let run = try FinishedCommand(
             ["run", "spec.yaml", "--workers", "\(workers)", "--out", "out"], directory: directory, timeout: 300)
         #expect(run.status == 0, "\(run.transcript)")
+        #expect(
+            run.stdout.contains(" over 3 outer folds (what to expect of this search on new data)\n"),
+            "\(run.transcript)")
         return directory.appendingPathComponent("out")
     }
 
