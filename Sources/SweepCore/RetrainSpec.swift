@@ -24,6 +24,14 @@ public enum RetrainSpec {
             }
             data["path"] = quoted(dataPath)
             root["data"] = .mapping(data)
+            if case .mapping(var cv)? = root["cv"], cv["outer"] != nil {
+                // Nested CV refuses the adaptive, warm-started search a retrain runs.
+                cv["outer"] = nil
+                root["cv"] = .mapping(cv)
+                notes.append(
+                    "cv.outer is left out: a retrain compares plain CV estimates (run the new spec with cv.outer for a nested estimate)"
+                )
+            }
             var search = root["search"]?.mapping ?? Node.Mapping([])
             if (search["algorithm"]?.string ?? "grid") == "grid" {
                 search["algorithm"] = Node("tpe")
