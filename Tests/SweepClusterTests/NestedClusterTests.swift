@@ -123,6 +123,9 @@ struct NestedClusterTests {
         let after = try files.map { try String(contentsOf: out.appendingPathComponent($0), encoding: .utf8) }
         #expect(after[0] == before[0] && after[1] == before[1] && after[3] == before[3])
         #expect(after[2].contains("<section id=\"nested\">"))
+        // The model card (written from best.json) carries the nested estimate too.
+        let card = try String(contentsOf: out.appendingPathComponent("MODEL.md"), encoding: .utf8)
+        #expect(card.contains("| nested CV over 3 outer folds |"), "\(card)")
     }
 
     @Test func aNestedSweepKilledAndResumedGivesTheSameEstimate() throws {
