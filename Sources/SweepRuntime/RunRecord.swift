@@ -105,11 +105,22 @@ public final class RunRecord {
 
     /// What `sweep resume` says instead of resuming a sweep that finished (nil: it did not): a
     /// finished sweep is left as it is.
+    /// A sweep whose end was cut short (killed after it was marked finished, before its refit or
+    /// nested estimate was recorded) gets nil too: resuming it finishes that end.
     public static func finishedNote(directory: String) throws -> String? {
         let status = try RunStatus.read(directory: directory)
-        guard status.state == "finished" else { return nil }
+        guard status.state == "finished", try !endCutShort(directory: directory) else { return nil }
         return
             "sweep '\(status.name)' in \(directory) already finished (\(status.succeeded + status.failed + status.stopped) of \(status.tasks) tasks counted); nothing to resume. Its report: \((directory as NSString).appendingPathComponent("report.md")) (`sweep report \(directory)` writes it again)"
+    }
+
+    /// Whether a finished sweep with a best trial lacks what its end records after marking it
+    /// finished: the refit outcome (always recorded then, also as a note when nothing is refitted)
+    /// and, for nested CV, the nested outcome.
+    static func endCutShort(directory: String) throws -> Bool {
+        let summary = try RunReport.load(directory: directory)
+        guard summary.complete, summary.best != nil else { return false }
+        return summary.refit == nil || (summary.taskFolds > summary.folds && summary.nested == nil)
     }
 
     /// The search's time in earlier runs (the last clock the journal kept; 0 if none).
