@@ -4,7 +4,7 @@ import SweepCore
 /// differ, and what each outer fold chose and scored. The words are shared by both reports.
 enum NestedReport {
     static let why =
-        "The best CV score of a search is optimistically biased: it is the maximum of many noisy estimates on the very rows that chose it. The nested estimate is what to expect of this procedure (search, pick, refit) on new data: each outer fold's rows were held out of its own search and scored once by the winner refitted on the other rows."
+        "The best CV score of a search is biased in its favour: it is the best of many noisy estimates on the very rows that chose it. The nested estimate is what to expect of this procedure (search, pick, refit) on new data: each outer fold's rows were held out of its own search and scored once by the winner refitted on the other rows."
 
     /// "inner best 0.98 ± 0.01 (trial 3) vs nested estimate 0.95 ± 0.03 over 3 outer folds",
     /// with the optimism between them; nil without an estimate.
@@ -15,7 +15,10 @@ enum NestedReport {
         if let best = run.best, let inner = best.objective {
             out += "; inner best (trial \(best.trial.number)) = \(number(inner.mean))"
             let optimism = run.objective.goal == .maximize ? inner.mean - estimate.mean : estimate.mean - inner.mean
-            out += "; optimism of the inner best: \(optimism >= 0 ? "+" : "")\(number(optimism))"
+            out +=
+                optimism >= 0
+                ? "; the inner best overstates it by \(number(optimism))"
+                : "; here the inner best understates it by \(number(-optimism)) (the bias is small next to the noise)"
         }
         return out
     }

@@ -8,7 +8,7 @@ extension ModelCard {
 
     public var markdown: String {
         var out = "# Model card: \(name)\n\n" + summaryLine()
-        out += "\n## Chosen configuration\n\nTrial \(trial): `\(paramsText)`\n"
+        out += "\n## Chosen configuration\n\nTrial \(trial): \(Self.code(paramsText))\n"
         out += "\n## How good it is\n\n" + scoresTable()
         if let cost {
             let words = ResourceCost(
@@ -28,12 +28,15 @@ extension ModelCard {
     /// What the model is, on what, when and by which sweep.
     func summaryLine() -> String {
         var out =
-            "`\(model.path)`: "
-            + (model.kind == "builtin" ? "`\(model.name)`" : "the files of the command trainer `\(model.name)`")
+            "\(Self.code(model.path)): "
+            + (model.kind == "builtin"
+                ? Self.code(model.name) : "the files of the command trainer \(Self.code(model.name))")
         if let target {
-            out += task == "classification" ? ", classifying `\(target)`" : ", predicting `\(target)` (regression)"
+            out +=
+                task == "classification"
+                ? ", classifying \(Self.code(target))" : ", predicting \(Self.code(target)) (regression)"
             if let classes {
-                let named = classes.map { name in classCounts?[name].map { "\(name) \($0)" } ?? name }
+                let named = classes.map { name in Self.escaped(name) + (classCounts?[name].map { " \($0)" } ?? "") }
                 out += " into \(classes.count) classes (\(classCounts == nil ? "" : "training rows: ")"
                 out += named.joined(separator: ", ") + ")"
             }
@@ -51,7 +54,7 @@ extension ModelCard {
             let value: String =
                 switch params[name]! {
                 case .int(let int): String(int)
-                case .double(let double): Significant.format(double, digits: 6)
+                case .double(let double): "\(double)"  // in full: copied into a spec, it must give this model
                 case .string(let string): string
                 case .bool(let bool): String(bool)
                 }
@@ -87,19 +90,20 @@ extension ModelCard {
     func dataLines() -> String {
         var out = ""
         if let data {
-            out += "- File: `\(data.file)`" + (data.sha256.map { " (sha256 `\($0)`)" } ?? "") + "\n"
+            out += "- File: \(Self.code(data.file))" + (data.sha256.map { " (sha256 `\($0)`)" } ?? "") + "\n"
             if let rows = data.rows {
                 let columns = data.columns.map { " × \($0) columns (\($0 - 1) features and the target)" } ?? ""
                 out += "- \(rows) rows\(columns): \(data.searchRows.map(String.init) ?? "—") searched by CV"
                 out += ", \(data.holdoutRows) held out\n"
             }
             if !data.dropped.isEmpty {
-                out += "- Not used: \(data.dropped.map { "`\($0)`" }.joined(separator: ", "))\n"
+                out += "- Not used: \(data.dropped.map { Self.code($0) }.joined(separator: ", "))\n"
             }
         } else {
             out += "- The spec names no data file: the trainer reads its own.\n"
         }
-        out += "- Spec: `\(spec.file)` in this directory (from `\(spec.source)`, sha256 `\(spec.sha256)`)\n"
+        out +=
+            "- Spec: \(Self.code(spec.file)) in this directory (from \(Self.code(spec.source)), sha256 `\(spec.sha256)`)\n"
         return out
     }
 
@@ -108,7 +112,7 @@ extension ModelCard {
         for feature in features {
             var values = ""
             if let categories = feature.categories {
-                values = categories.prefix(categoriesShown).joined(separator: ", ")
+                values = categories.prefix(categoriesShown).map(escaped).joined(separator: ", ")
                 if categories.count > categoriesShown {
                     values += " … and \(categories.count - categoriesShown) more"
                 }
@@ -117,13 +121,41 @@ extension ModelCard {
                 if let mean = feature.mean { values += " (mean \(Significant.format(mean)))" }
             }
             let missing = feature.missingRate.map { Significant.format($0 * 100, digits: 3) + " %" } ?? "—"
-            out += "| \(cell(feature.name)) | \(feature.kind) | \(cell(values)) | \(missing) |\n"
+            out += "| \(escaped(feature.name)) | \(feature.kind) | \(values) | \(missing) |\n"
         }
         return out
     }
 
-    /// Table text with its pipes escaped.
-    static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+    /// Text from the data (a column, a category, a class) as literal Markdown: every character
+    /// Markdown or HTML would read as markup is backslash-escaped, and line breaks are written
+    /// `\n`, so a value can neither style the card nor break a table row.
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "#", "~", "&", "!": out += "\\" + String(character)
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// A code span holding `text` literally: its fence is longer than any run of backticks in it,
+    /// and line breaks are written `\n` (a span cannot hold one). Pipes are escaped for tables.
+    static func code(_ text: String) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+            .replacingOccurrences(of: "|", with: "\\|")
+        var longest = 0, run = 0
+        for character in flat {
+            run = character == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        let fence = String(repeating: "`", count: longest + 1)
+        let pad = flat.hasPrefix("`") || flat.hasSuffix("`") ? " " : ""
+        return fence + pad + flat + pad + fence
+    }
 
     func number(_ value: Double?) -> String { value.map { Significant.format($0) } ?? "—" }
 }

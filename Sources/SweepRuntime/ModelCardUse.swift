@@ -6,12 +6,12 @@ import SweepReport
 enum ModelCardUse {
     static func intended(_ card: ModelCard, summary: RunSummary) -> [String] {
         var lines: [String] = []
-        let file = card.data.map { "`\($0.file)`" } ?? "the sweep's data"
+        let file = card.data.map { ModelCard.code($0.file) } ?? "the sweep's data"
         if let target = card.target {
             let what =
                 card.task == TaskType.classification.rawValue
-                ? "classifies `\(target)`" + (card.classes.map { " into \($0.count) classes" } ?? "")
-                : "predicts `\(target)` (regression)"
+                ? "classifies \(ModelCard.code(target))" + (card.classes.map { " into \($0.count) classes" } ?? "")
+                : "predicts \(ModelCard.code(target)) (regression)"
             let from = card.features.map { "from the \($0.count) feature columns under Features" } ?? "from its inputs"
             lines.append("It \(what) \(from), for rows like those of \(file).")
         }
@@ -22,7 +22,7 @@ enum ModelCardUse {
             )
         default:
             lines.append(
-                "The model is the files under `\(card.model.path)` that the trainer `\(card.model.name)` wrote in its refit (SWEEP_REFIT=1); load them as that program does."
+                "The model is the files under \(ModelCard.code(card.model.path)) that the trainer \(ModelCard.code(card.model.name)) wrote in its refit (SWEEP_REFIT=1); load them as that program does."
             )
         }
         let chosen =
@@ -39,7 +39,7 @@ enum ModelCardUse {
         var lines: [String] = []
         let rows =
             card.data?.searchRows.map { "\($0) rows" } ?? (card.data == nil ? "the trainer's own data" : "the rows")
-        let file = card.data.map { " from `\($0.file)`" } ?? ""
+        let file = card.data.map { " from " + ModelCard.code($0.file) } ?? ""
         let drift =
             card.model.kind == "builtin"
             ? "run `sweep drift \(card.model.path) NEW.csv` on new data before trusting its predictions"
@@ -55,7 +55,7 @@ enum ModelCardUse {
             lines.append("Validated on later blocks of the file's row order: it assumes new rows continue that order.")
         }
         if let features = card.features {
-            let categorical = features.filter { $0.kind == "categorical" }.map { "`\($0.name)`" }
+            let categorical = features.filter { $0.kind == "categorical" }.map { ModelCard.code($0.name) }
             if !categorical.isEmpty {
                 lines.append(
                     "A category not seen in training (in \(categorical.joined(separator: ", "))) encodes as all zeros: the model knows nothing of it."
@@ -71,21 +71,35 @@ enum ModelCardUse {
         return lines
     }
 
-    /// Which score to believe: the best CV mean of several trials is optimistic.
+    /// Which score to believe: the best CV mean of several trials is optimistically biased in
+    /// expectation (the best of noisy estimates); an unbiased one beside it says how much it was here.
     static func estimateLine(_ card: ModelCard) -> String {
-        let optimistic =
+        let best = card.cv.goal == "minimize" ? "lowest" : "highest"
+        let biased =
             card.trials > 1
-            ? "the CV score, the best of \(card.trials) trials', is optimistic" : "the CV score is the only trial's"
-        if let nested = card.nested, let mean = nested.mean {
+            ? "the CV score, the \(best) of \(card.trials) trials', is biased in its favour (it picked the trial)"
+            : "the CV score is the only trial's"
+        let unbiased: (what: String, score: Double)? =
+            if let nested = card.nested, let mean = nested.mean {
+                (
+                    "Nested cross-validation estimates the whole search-and-refit at `\(card.cv.metric)` = \(format(mean)) over \(nested.folds.count) outer folds",
+                    mean
+                )
+            } else if let holdout = card.holdout, let score = holdout.score {
+                (
+                    "The \(holdout.rows) held-out rows, scored once, give an unbiased estimate (`\(card.cv.metric)` = \(format(score)))",
+                    score
+                )
+            } else { nil }
+        guard let unbiased else {
             return
-                "Nested cross-validation estimates the whole search-and-refit at `\(card.cv.metric)` = \(format(mean)) over \(nested.folds.count) outer folds; \(optimistic)."
+                "No rows were held out (cv.test_size) and no nested CV ran: \(biased), with no unbiased estimate beside it."
         }
-        if let holdout = card.holdout, let score = holdout.score {
-            return
-                "The \(holdout.rows) held-out rows, scored once, give the unbiased estimate (`\(card.cv.metric)` = \(format(score))); \(optimistic)."
-        }
-        return
-            "No rows were held out (cv.test_size) and no nested CV ran: \(optimistic), with no unbiased estimate beside it."
+        guard card.trials > 1, let cv = card.cv.mean else { return "\(unbiased.what); \(biased)." }
+        let worse = card.cv.goal == "minimize" ? unbiased.score > cv : unbiased.score < cv
+        return "\(unbiased.what); \(biased)"
+            + (worse
+                ? "." : ", though here the unbiased estimate came out no worse: the bias is small next to the noise.")
     }
 
     /// A class with under half the rows an even split would give it: a score like accuracy
@@ -98,7 +112,7 @@ enum ModelCardUse {
         else { return nil }
         let share = Significant.format(Double(rarest.value) * 100 / Double(total), digits: 3)
         return
-            "The classes are imbalanced: `\(rarest.key)` has \(rarest.value) of \(total) training rows (\(share) %); `\(metric)` may look good while the model does poorly on it."
+            "The classes are imbalanced: \(ModelCard.code(rarest.key)) has \(rarest.value) of \(total) training rows (\(share) %); `\(metric)` may look good while the model does poorly on it."
     }
 
     /// A number as the card shows it: up to 4 significant digits.

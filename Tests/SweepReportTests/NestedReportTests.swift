@@ -74,9 +74,9 @@ struct NestedReportTests {
         #expect(markdown.contains("## Nested cross-validation"))
         #expect(
             markdown.contains(
-                "**Nested estimate accuracy = 0.75 ± 0.05 over 2 outer folds; inner best (trial 1) = 0.9; optimism of the inner best: +0.15**"
+                "**Nested estimate accuracy = 0.75 ± 0.05 over 2 outer folds; inner best (trial 1) = 0.9; the inner best overstates it by 0.15**"
             ), "\(markdown)")
-        #expect(markdown.contains("optimistically biased") && markdown.contains("what to expect of this procedure"))
+        #expect(markdown.contains("biased in its favour") && markdown.contains("what to expect of this procedure"))
         #expect(markdown.contains("| 0 | 1 | `C=10.0` | 0.85 | 0.8 | 60 / 30 |"))
         #expect(markdown.contains("chose 2 different configurations"))
         #expect(markdown.contains("- Tasks: 12 of 12 counted"), "tasks count every task fold")
