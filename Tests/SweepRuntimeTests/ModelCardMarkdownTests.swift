@@ -1,6 +1,7 @@
 import Foundation
-@testable import SweepRuntime
 import Testing
+
+@testable import SweepRuntime
 
 /// MODEL.md shows text from the data literally: no value can style the card, break a table row
 /// or a code span; and numbers a user copies back into a spec are given in full.
