@@ -105,7 +105,9 @@ extension SpecParser {
         if hasData, cv.folds == 1, cv.testSize == nil {
             reader.fail(
                 "cv.folds", fields["folds"] ?? node,
-                "one fold with data is holdout validation: give the validation share, e.g. cv: {folds: 1, test_size: 0.2}"
+                cv.outer == nil
+                    ? "one fold with data is holdout validation: give the validation share, e.g. cv: {folds: 1, test_size: 0.2}"
+                    : "nested CV needs an inner CV of at least 2 folds, e.g. cv: {folds: 5, outer: \(cv.outer!)}"
             )
             return false
         }

@@ -70,17 +70,20 @@ extension SpecParser {
                     "nested CV picks one winner per outer fold by a single objective; remove \(objectives.count > 1 ? "the other objectives" : "the constraints") or cv.outer"
                 ))
         }
+        // A holdout share is redundant (the outer folds hold out every row once); the others would
+        // need outer folds of their own kind (whole groups, later blocks), not built yet.
         let unsupported = [
-            (cv.testSize != nil, "cv.test_size", "a holdout share"),
-            (cv.timeSeries, "cv.time_series", "a time-series split"),
-            (cv.repeats > 1, "cv.repeats", "repeated folds"), (cv.group != nil, "cv.group", "group folds"),
+            (cv.testSize != nil, "cv.test_size", "a holdout share", "the outer folds already hold out every row once"),
+            (
+                cv.timeSeries, "cv.time_series", "a time-series split",
+                "outer folds that keep time order are not supported yet"
+            ),
+            (cv.repeats > 1, "cv.repeats", "repeated folds", "repeated outer splits are not supported yet"),
+            (cv.group != nil, "cv.group", "group folds", "outer folds that keep whole groups are not supported yet"),
         ]
-        for case (true, let field, let what) in unsupported {
+        for case (true, let field, let what, let why) in unsupported {
             problems.append(
-                (
-                    field,
-                    "nested CV (cv.outer) does not combine with \(what): the outer folds already hold out every row once. Remove \(field) or cv.outer"
-                ))
+                (field, "nested CV (cv.outer) does not combine with \(what): \(why). Remove \(field) or cv.outer"))
         }
         if cv.folds < 2 {
             problems.append(("cv.folds", "nested CV needs an inner CV of at least 2 folds (cv.folds)"))

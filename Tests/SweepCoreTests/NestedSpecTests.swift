@@ -62,8 +62,18 @@ struct NestedSpecTests {
                 "{folds: 5, outer: 3, repeats: 2}",
                 "cv.repeats: nested CV (cv.outer) does not combine with repeated folds"
             ),
-            ("{folds: 5, outer: 3, time_series: true}", "cv.time_series: nested CV (cv.outer) does not combine"),
-            ("{folds: 5, outer: 3, group: g}", "cv.group: nested CV (cv.outer) does not combine with group folds"),
+            (
+                "{folds: 5, outer: 3, time_series: true}",
+                "cv.time_series: nested CV (cv.outer) does not combine with a time-series split: outer folds that keep time order are not supported yet"
+            ),
+            (
+                "{folds: 5, outer: 3, group: g}",
+                "cv.group: nested CV (cv.outer) does not combine with group folds: outer folds that keep whole groups are not supported yet"
+            ),
+            (
+                "{folds: 1, outer: 3}",
+                "cv.folds: nested CV needs an inner CV of at least 2 folds, e.g. cv: {folds: 5, outer: 3}"
+            ),
             ("{folds: 5, outer: 1}", "cv.outer: expected an integer ≥ 2, got 1"),
             ("{folds: 5, outer: many}", "cv.outer: expected an integer ≥ 2"),
         ]
