@@ -47,9 +47,19 @@ enum NestedReport {
     /// Whether the outer folds agreed on a trial.
     static func stability(_ nested: NestedOutcome) -> String {
         let distinct = nested.distinctTrials.count
-        return distinct == 1
-            ? "Every outer fold chose the same configuration."
-            : "The outer folds chose \(distinct) different configurations: the choice itself varies with the data."
+        let none = nested.folds.indices.filter { nested.folds[$0].trial == nil }
+        let unchosen =
+            none.isEmpty
+            ? ""
+            : " Outer fold\(none.count == 1 ? "" : "s") \(none.map(String.init).joined(separator: ", ")) chose nothing (see the note)."
+        switch distinct {
+        case 0: return "No outer fold could choose a configuration (see the note)."
+        case 1 where none.isEmpty: return "Every outer fold chose the same configuration."
+        case 1: return "The outer folds that chose, chose the same configuration." + unchosen
+        default:
+            return "The outer folds chose \(distinct) different configurations: the choice itself varies with the data."
+                + unchosen
+        }
     }
 }
 

@@ -36,7 +36,9 @@ enum NestedEstimate {
                 trial: choice?.trial, innerMean: choice?.innerMean, score: nil, trainRows: train.count,
                 testRows: test.count)
             guard let choice, let trial = summary.trials.first(where: { $0.number == choice.trial }) else {
-                notes.append("outer fold \(fold): no trial completed its inner CV")
+                notes.append(
+                    "outer fold \(fold): no trial has a '\(spec.objective.metric)' score on every one of its inner folds (a metric like roc_auc is undefined where a validation fold holds a single class)"
+                )
                 outcome.folds.append(result)
                 continue
             }
@@ -47,7 +49,7 @@ enum NestedEstimate {
                 result.score = file.score(dataset, rows: test)[spec.objective.metric]
                 if result.score == nil {
                     notes.append(
-                        "outer fold \(fold): '\(spec.objective.metric)' is not a score of predictions the refitted model can be given"
+                        "outer fold \(fold): '\(spec.objective.metric)' is undefined on its \(test.count) test rows (e.g. they hold a single class)"
                     )
                 }
             } catch {

@@ -66,6 +66,9 @@ struct NestedReportTests {
         #expect((nested["folds"] as? [Any])?.last is NSNull && (nested["chosen"] as? [Any])?.last is NSNull)
         let markdown = MarkdownReport.render(run)
         #expect(markdown.contains("No nested estimate: outer fold 1: no trial completed its inner CV."))
+        // The fold that chose nothing is not counted as agreeing with the others.
+        #expect(!markdown.contains("Every outer fold chose the same configuration."), "\(markdown)")
+        #expect(markdown.contains("Outer fold 1 chose nothing (see the note)."), "\(markdown)")
     }
 
     @Test func theReportsSetTheNestedEstimateBesideTheInnerBestAndSayWhy() {
