@@ -92,8 +92,11 @@ enum ModelCardUse {
                 )
             } else { nil }
         guard let unbiased else {
-            return
-                "No rows were held out (cv.test_size) and no nested CV ran: \(biased), with no unbiased estimate beside it."
+            let which =
+                card.nested != nil
+                ? "Nested CV ran but gave no estimate (best.json's `nested.note` says why)"
+                : "No rows were held out (cv.test_size) and no nested CV ran"
+            return "\(which): \(biased), with no unbiased estimate beside it."
         }
         guard card.trials > 1, let cv = card.cv.mean else { return "\(unbiased.what); \(biased)." }
         let worse = card.cv.goal == "minimize" ? unbiased.score > cv : unbiased.score < cv

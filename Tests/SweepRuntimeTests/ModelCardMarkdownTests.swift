@@ -25,4 +25,12 @@ import Testing
         card.params = ["C": .double(1.2845928472196475), "kernel": .string("rbf`x")]
         #expect(card.markdown.contains("Trial 1: ``C=1.2845928472196475, kernel=rbf`x``"), "\(card.markdown)")
     }
+
+    @Test func aNestedRunWithoutAnEstimateIsNotCalledUnnested() throws {
+        var inputs = try ModelCardTests.inputs(nested: ModelCard.Nested(mean: nil, std: nil, folds: [nil, 0.8]))
+        inputs.summary.refit?.holdout = nil
+        let card = try #require(ModelCard.make(inputs))
+        #expect(card.limitations.contains { $0.hasPrefix("Nested CV ran but gave no estimate") }, "\(card.limitations)")
+        #expect(!card.markdown.contains("no nested CV ran"))
+    }
 }
