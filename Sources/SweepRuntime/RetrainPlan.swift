@@ -102,7 +102,7 @@ public struct RetrainPlan {
     }
 
     /// `--promote-to` copies a model file: the previous run must have one (built-in trainers
-    /// refit one) and the destination's directory must exist.
+    /// refit one), and the destination must be a file (or not exist yet) in a directory that exists.
     static func checkPromotion(_ path: String, model: ModelFile?, previous: String) throws {
         guard model != nil else {
             throw invalid(
@@ -114,15 +114,11 @@ public struct RetrainPlan {
                 "--promote-to \(path) is inside the previous run \(previous), which retraining never changes: promote to where the server reads its model"
             )
         }
-        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw invalid("--promote-to \(path): its directory \(parent) does not exist")
-        }
+        try RetrainPromotion.check(path)
     }
 
     /// The run directory to write: `--out` when it is new or empty, else the previous one's name
-    /// with `-retrain-1`, `-2`, … (the first that does not exist: nothing is overwritten).
+    /// with `-retrain-1`, `-2`, … (the first that does not exist, created here: nothing is overwritten).
     public static func outputDirectory(previous: String, out: String?) throws -> String {
         let manager = FileManager.default
         if let out {
@@ -139,9 +135,18 @@ public struct RetrainPlan {
             return out
         }
         let base = URL(fileURLWithPath: previous).standardizedFileURL.path
+        // Claimed with mkdir, which fails when the name exists: two retrains of one run started
+        // together get different directories.
         var number = 1
-        while manager.fileExists(atPath: "\(base)-retrain-\(number)") { number += 1 }
-        return "\(base)-retrain-\(number)"
+        while true {
+            let candidate = "\(base)-retrain-\(number)"
+            if mkdir(candidate, 0o777) == 0 { return candidate }
+            guard errno == EEXIST else {
+                throw SweepError(
+                    .cannotStart, "cannot create \(candidate): \(String(cString: strerror(errno))) (choose a directory with --out)")
+            }
+            number += 1
+        }
     }
 
     /// Whether `path` is `directory` or lies under it (links resolved).

@@ -51,13 +51,15 @@ public struct RetrainRecord: Codable, Sendable, Equatable {
     public var furtherTrials: Int
     /// Where the promoted model was copied (`--promote-to`).
     public var promotedTo: String?
+    /// Why the promoted model could not be copied to `--promote-to` (the command exits 1 then).
+    public var promotionFailed: String?
     public var notes: [String]
 
     enum CodingKeys: String, CodingKey {
         case previous, data, rows, metric, goal, promoted, reason, candidate, baseline, notes
         case dataSHA256 = "data_sha256", previousDataSHA256 = "previous_data_sha256", sameData = "same_data"
         case previousRows = "previous_rows", previousBest = "previous_best", minImprovement = "min_improvement"
-        case promotedTo = "promoted_to", enqueued, furtherTrials = "further_trials"
+        case promotedTo = "promoted_to", promotionFailed = "promotion_failed", enqueued, furtherTrials = "further_trials"
     }
 
     public static let fileName = "retrain.json"

@@ -55,6 +55,9 @@ public enum RetrainReport {
         for note in record.notes { out += "\n- \(note)" }
         if !record.notes.isEmpty { out += "\n" }
         if let target = record.promotedTo { out += "\nThe new model.json was copied to `\(target)`.\n" }
+        if let failure = record.promotionFailed {
+            out += "\nThe candidate was promoted, but \(failure): the previous model is still in place.\n"
+        }
         return out
     }
 

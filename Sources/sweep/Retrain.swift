@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SweepCore
 import SweepRuntime
 
 struct Retrain: ParsableCommand {
@@ -15,7 +16,8 @@ struct Retrain: ParsableCommand {
             is the baseline. New data that is the very file the previous run used (same sha256) never promotes: \
             nothing changed. The new directory holds retrain.json and a "Retraining" section in report.md; the \
             previous run is never changed. Exit status 0 whether or not the candidate was promoted (read \
-            retrain.json's "promoted"), 2 for bad input, 1 when the new sweep fails.
+            retrain.json's "promoted"), 2 for bad input, 64 for a bad option value, 1 when the new sweep fails \
+            or the promoted model could not be copied to --promote-to (retrain.json's "promotion_failed").
             """)
 
     @Argument(help: "The previous run directory (a finished sweep).")
@@ -54,8 +56,14 @@ struct Retrain: ParsableCommand {
     @OptionGroup var dashboard: DashboardOptions
 
     func validate() throws {
-        guard top >= 1 else { throw ValidationError("--top must be at least 1, got \(top)") }
-        guard trials >= 0 else { throw ValidationError("--trials must be 0 or more, got \(trials)") }
+        // Checked here, before any arithmetic on them: a sweep runs at most SpecParser.maxTrials.
+        let most = SpecParser.maxTrials
+        guard top >= 1 && top <= most else { throw ValidationError("--top must be between 1 and \(most), got \(top)") }
+        guard trials >= 0 && trials <= most - top else {
+            throw ValidationError(
+                "--trials must be between 0 and \(most - top) (a sweep runs at most \(most) trials, --top \(top) of them), got \(trials)"
+            )
+        }
         guard minImprovement >= 0 && minImprovement.isFinite else {
             throw ValidationError("--min-improvement must be a number ≥ 0, got \(minImprovement)")
         }
@@ -102,5 +110,6 @@ struct Retrain: ParsableCommand {
         let result = try plan.conclude(record)
         print("retrain: \(result.verdictLine)")
         print("retrain record: \((target as NSString).appendingPathComponent(RetrainRecord.fileName))")
+        if result.promotionFailed != nil { throw SweepError(.incomplete, "") }
     }
 }

@@ -65,7 +65,13 @@ struct RetrainBadInputClusterTests {
 
     @Test func badOptionsAreRefused() throws {
         let directory = try Self.project.get()
-        try refuses(["runs/old", "--data", "new.csv", "--top", "0"], status: 64, saying: "--top must be at least 1")
+        try refuses(["runs/old", "--data", "new.csv", "--top", "0"], status: 64, saying: "--top must be between 1 and")
+        try refuses(
+            ["runs/old", "--data", "new.csv", "--trials", "9223372036854775807"], status: 64,
+            saying: "--trials must be between 0 and 999995 (a sweep runs at most 1000000 trials, --top 5 of them)")
+        try refuses(
+            ["runs/old", "--data", "new.csv", "--promote-to", "runs"],
+            saying: "--promote-to runs is a directory: give the path of the model file itself")
         let full = directory.appendingPathComponent("full")
         try FileManager.default.createDirectory(at: full, withIntermediateDirectories: true)
         try "x".write(to: full.appendingPathComponent("keep"), atomically: true, encoding: .utf8)
