@@ -44,15 +44,7 @@ public struct RetrainPlan {
         let directory = URL(fileURLWithPath: previous).resolvingSymlinksInPath().path
         let earlier = try RetrainPrevious.read(directory)
         let dataPath = URL(fileURLWithPath: data).standardizedFileURL.path
-        guard let bytes = FileManager.default.contents(atPath: dataPath) else {
-            throw invalid(
-                "cannot read the new data \(data): \(FileManager.default.fileExists(atPath: dataPath) ? "permission denied" : "no such file")"
-            )
-        }
-        let table: CSVTable
-        do { table = try CSVTable(parsing: String(decoding: bytes, as: UTF8.self)) } catch {
-            throw invalid("the new data \(data) \(error)")
-        }
+        let (bytes, table) = try readData(data, at: dataPath)
         try earlier.checkColumns(table, data: data)
         var notes: [String] = []
         if let added = earlier.addedColumns(table), !added.isEmpty {
@@ -62,7 +54,14 @@ public struct RetrainPlan {
         }
         let single = earlier.spec.moreObjectives.isEmpty && earlier.spec.constraints.isEmpty
         if !single && options.further > 0 {
-            notes.append("no warm start: it carries one objective only, and this sweep has several or constraints")
+            notes.append(
+                "no warm start: a warm start carries a single objective, and this sweep has several objectives or constraints"
+            )
+        }
+        if !earlier.spec.moreObjectives.isEmpty {
+            notes.append(
+                "this sweep has several objectives: only the first, \(earlier.spec.objective.metric), decides the promotion"
+            )
         }
         let enqueued = Array(earlier.ranked.prefix(options.top).map(\.trial.params))
         if enqueued.count < options.top {
@@ -79,12 +78,22 @@ public struct RetrainPlan {
         do {
             sweep = try SweepLoader.load(specText: rewritten.text, specPath: earlier.row.specPath)
         } catch let error as SpecError {
+            guard error.problems.contains(where: { $0.field.isEmpty || $0.field.hasPrefix("data") }) else {
+                throw invalid(
+                    "the spec of \(previous) no longer loads: \(describe(error)) (a path it names has moved since the run; the new data is not the problem)"
+                )
+            }
             throw invalid("the new data \(data) does not fit the spec of \(previous): \(describe(error))")
         }
         var baseline: [Double]?
         if let model = earlier.model {
-            baseline = try RetrainBaseline.foldScores(
-                model: model, table: table, plan: sweep.plan, metric: earlier.spec.objective.metric)
+            do {
+                baseline = try RetrainBaseline.foldScores(
+                    model: model, table: table, plan: sweep.plan, metric: earlier.spec.objective.metric)
+            } catch let error as SweepError { throw error } catch {
+                let numeric = "\(error)".contains("is not a number") ? " (the model needs a number there)" : ""
+                throw invalid("the new data \(data) cannot be scored by the previous model: \(error)\(numeric)")
+            }
             if baseline == nil {
                 notes.append(
                     "the previous model's \(earlier.spec.objective.metric) cannot be computed from its predictions on the new data: the baseline is the previous best configuration's CV on the new data"
@@ -99,6 +108,30 @@ public struct RetrainPlan {
             previousBest: .init(
                 trial: best.trial.number, params: best.trial.params, score: best.objective?.mean ?? .nan),
             enqueued: enqueued, modelBaseline: baseline, previousRows: earlier.model?.trainingRows, notes: notes)
+    }
+
+    /// The new data's bytes (hashed) and table. A directory or a pipe is refused by name: a pipe
+    /// could not be read again by the workers.
+    static func readData(_ data: String, at dataPath: String) throws -> (Data, CSVTable) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: dataPath, isDirectory: &isDirectory) {
+            let type = (try? FileManager.default.attributesOfItem(atPath: dataPath))?[.type] as? FileAttributeType
+            if isDirectory.boolValue || type != .typeRegular {
+                throw invalid(
+                    "the new data \(data) is \(isDirectory.boolValue ? "a directory" : "not a regular file"): give a CSV file (it is read twice, so not a pipe)"
+                )
+            }
+        }
+        guard let bytes = FileManager.default.contents(atPath: dataPath) else {
+            throw invalid(
+                "cannot read the new data \(data): \(FileManager.default.fileExists(atPath: dataPath) ? "permission denied" : "no such file")"
+            )
+        }
+        let table: CSVTable
+        do { table = try CSVTable(parsing: String(decoding: bytes, as: UTF8.self)) } catch {
+            throw invalid("the new data \(data) \(error)")
+        }
+        return (bytes, table)
     }
 
     /// `--promote-to` copies a model file: the previous run must have one (built-in trainers
@@ -143,7 +176,8 @@ public struct RetrainPlan {
             if mkdir(candidate, 0o777) == 0 { return candidate }
             guard errno == EEXIST else {
                 throw SweepError(
-                    .cannotStart, "cannot create \(candidate): \(String(cString: strerror(errno))) (choose a directory with --out)")
+                    .cannotStart,
+                    "cannot create \(candidate): \(String(cString: strerror(errno))) (choose a directory with --out)")
             }
             number += 1
         }

@@ -27,8 +27,14 @@ struct RetrainPrevious {
         }
         let summary = try RunReport.load(directory: directory)
         guard summary.state.isFinished else {
+            let advice: String
+            if case .running = summary.state {
+                advice = "wait for it to finish (`sweep status \(directory)`), then retrain it"
+            } else {
+                advice = "`sweep resume \(directory)` it to its end first, then retrain it"
+            }
             throw RetrainPlan.invalid(
-                "the sweep in \(directory) has not finished (it is \(RunDatabase.describe(summary.state).0)): `sweep resume \(directory)` it to its end first, then retrain it"
+                "the sweep in \(directory) has not finished (it is \(RunDatabase.describe(summary.state).0)): \(advice)"
             )
         }
         guard spec.data != nil else {

@@ -42,7 +42,8 @@ enum RetrainPromotion {
         var attributes: [FileAttributeKey: Any] = [:]
         if let mode = existing?[.posixPermissions] { attributes[.posixPermissions] = mode }
         guard manager.createFile(atPath: temporary, contents: bytes, attributes: attributes) else {
-            throw PromotionError(description: "cannot write \(temporary) beside it (\(String(cString: strerror(errno))))")
+            throw PromotionError(
+                description: "cannot write \(temporary) beside it (\(String(cString: strerror(errno))))")
         }
         if let owner = (existing?[.ownerAccountID] as? NSNumber)?.uint32Value,
             let group = (existing?[.groupOwnerAccountID] as? NSNumber)?.uint32Value,

@@ -49,6 +49,12 @@ public struct RetrainRecord: Codable, Sendable, Equatable {
     /// The previous run's best configurations evaluated first, and the trials searched after them.
     public var enqueued: Int
     public var furtherTrials: Int
+    /// The trials that ran: of the enqueued configurations, and searched after them (fewer than
+    /// asked when the space was used up or the run stopped early; nil in records before they were kept).
+    public var enqueuedEvaluated: Int?
+    public var furtherSearched: Int?
+    /// Why the search ended before its budget (the space was used up), if it did.
+    public var searchEnded: String?
     /// Where the promoted model was copied (`--promote-to`).
     public var promotedTo: String?
     /// Why the promoted model could not be copied to `--promote-to` (the command exits 1 then).
@@ -59,7 +65,10 @@ public struct RetrainRecord: Codable, Sendable, Equatable {
         case previous, data, rows, metric, goal, promoted, reason, candidate, baseline, notes
         case dataSHA256 = "data_sha256", previousDataSHA256 = "previous_data_sha256", sameData = "same_data"
         case previousRows = "previous_rows", previousBest = "previous_best", minImprovement = "min_improvement"
-        case promotedTo = "promoted_to", promotionFailed = "promotion_failed", enqueued, furtherTrials = "further_trials"
+        case enqueuedEvaluated = "enqueued_evaluated", furtherSearched = "further_searched", searchEnded =
+            "search_ended"
+        case promotedTo = "promoted_to", promotionFailed = "promotion_failed", enqueued, furtherTrials =
+            "further_trials"
     }
 
     public static let fileName = "retrain.json"

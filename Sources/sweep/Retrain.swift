@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SweepCore
+import SweepReport
 import SweepRuntime
 
 struct Retrain: ParsableCommand {
@@ -100,8 +101,9 @@ struct Retrain: ParsableCommand {
             }
         } catch {
             if started != nil {
+                let stopped = (try? RunReport.load(directory: target).state) == .stopped
                 logger.error(
-                    "the retraining run in \(target) did not end with a best trial: no decision was made and nothing was promoted"
+                    "the retraining run in \(target) \(stopped ? "was stopped before it finished" : "did not end with a best trial"): no decision was made and nothing was promoted\(stopped ? "; to retrain, run the same `sweep retrain` again with another --out (or remove \(target) first)" : "")"
                 )
             }
             throw error

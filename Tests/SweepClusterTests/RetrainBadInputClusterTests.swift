@@ -31,6 +31,8 @@ struct RetrainBadInputClusterTests {
     @Test func missingOrNarrowDataIsRefusedNamingWhatLacks() throws {
         let directory = try Self.project.get()
         try refuses(["runs/old", "--data", "gone.csv"], saying: "cannot read the new data gone.csv: no such file")
+        try refuses(["runs/old", "--data", "runs"], saying: "the new data runs is a directory: give a CSV file")
+        try refuses(["runs/old", "--data", "/dev/null"], saying: "the new data /dev/null is not a regular file")
         try "a,y\n1,yes\n2,no\n".write(
             to: directory.appendingPathComponent("narrow.csv"), atomically: true, encoding: .utf8)
         try refuses(
@@ -47,6 +49,7 @@ struct RetrainBadInputClusterTests {
                 try db.execute(sql: "UPDATE sweep SET status = 'running', coordinator_pid = 1, finished_at = NULL")
             }
         }
+        try refuses(["runs/unfinished", "--data", "new.csv"], saying: "has not finished (it is interrupted)")
         try refuses(["runs/unfinished", "--data", "new.csv"], saying: "`sweep resume")
     }
 

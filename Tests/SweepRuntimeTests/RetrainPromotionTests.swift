@@ -44,7 +44,8 @@ struct RetrainPromotionTests {
         #expect(try Data(contentsOf: real) == Data("new".utf8))
         let mode = try FileManager.default.attributesOfItem(atPath: real.path)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o640)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["current.json", "v1.json"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["current.json", "v1.json"])
     }
 
     @Test func aFailedCopySaysWhatFailed() throws {
