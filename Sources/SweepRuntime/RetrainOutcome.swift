@@ -70,17 +70,23 @@ extension RetrainPlan {
                 metric: spec.objective.metric, goal: spec.objective.goal, candidate: candidate?.score,
                 baseline: baseline.score, kind: baseline.kind, minImprovement: options.minImprovement,
                 sameData: sameData, candidateHasModel: summary.modelFile != nil))
+        var reason = verdict.reason
+        if !unseenClasses.isEmpty && baseline.kind == "model" {
+            reason +=
+                "; the previous model never saw the class\(unseenClasses.count == 1 ? "" : "es") \(unseenClasses.joined(separator: ", ")): those rows count as wrong for it"
+        }
         let ran = summary.trials.filter { $0.number < enqueued.count }.count
         var record = RetrainRecord(
             previous: previous, data: dataPath, dataSHA256: dataSHA256, previousDataSHA256: previousDataSHA256,
             sameData: sameData, rows: sweep.plan.searchRows.count, previousRows: previousRows,
             metric: spec.objective.metric, goal: spec.objective.goal.rawValue, promoted: verdict.promoted,
-            reason: verdict.reason, candidate: candidate, previousBest: previousBest, baseline: baseline,
+            reason: reason, candidate: candidate, previousBest: previousBest, baseline: baseline,
             minImprovement: options.minImprovement, enqueued: enqueued.count, furtherTrials: options.further,
             promotedTo: nil, promotionFailed: nil, notes: notes)
         record.enqueuedEvaluated = ran
         record.furtherSearched = summary.trials.count - ran
         record.searchEnded = summary.searchEnded
+        record.unseenClasses = unseenClasses.isEmpty ? nil : unseenClasses
         return record
     }
 }

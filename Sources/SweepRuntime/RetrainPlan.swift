@@ -33,6 +33,8 @@ public struct RetrainPlan {
     /// model file; the previous best configuration's CV on the new data is the baseline then).
     public let modelBaseline: [Double]?
     public let previousRows: Int?
+    /// Classes of the new data the previous model never saw: their rows count as wrong for it.
+    public let unseenClasses: [String]
     /// What was changed or left out beyond data, queue, warm start and budget.
     public let notes: [String]
 
@@ -100,6 +102,12 @@ public struct RetrainPlan {
                 )
             }
         }
+        let unseen = earlier.model.map { RetrainBaseline.unseenClasses(model: $0, table: table) } ?? []
+        if !unseen.isEmpty {
+            notes.append(
+                "the new data has classes the previous model never saw: \(unseen.joined(separator: ", ")) (their rows count as wrong for the previous model)"
+            )
+        }
         if let target = options.promoteTo { try checkPromotion(target, model: earlier.model, previous: directory) }
         let best = earlier.ranked[0]
         return RetrainPlan(
@@ -107,7 +115,8 @@ public struct RetrainPlan {
             previousDataSHA256: earlier.row.dataSHA256, options: options, sweep: sweep,
             previousBest: .init(
                 trial: best.trial.number, params: best.trial.params, score: best.objective?.mean ?? .nan),
-            enqueued: enqueued, modelBaseline: baseline, previousRows: earlier.model?.trainingRows, notes: notes)
+            enqueued: enqueued, modelBaseline: baseline, previousRows: earlier.model?.trainingRows,
+            unseenClasses: unseen, notes: notes)
     }
 
     /// The new data's bytes (hashed) and table. A directory or a pipe is refused by name: a pipe

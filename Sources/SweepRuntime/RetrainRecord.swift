@@ -55,6 +55,8 @@ public struct RetrainRecord: Codable, Sendable, Equatable {
     public var furtherSearched: Int?
     /// Why the search ended before its budget (the space was used up), if it did.
     public var searchEnded: String?
+    /// Classes of the new data the previous model never saw (counted as wrong for it).
+    public var unseenClasses: [String]?
     /// Where the promoted model was copied (`--promote-to`).
     public var promotedTo: String?
     /// Why the promoted model could not be copied to `--promote-to` (the command exits 1 then).
@@ -67,6 +69,7 @@ public struct RetrainRecord: Codable, Sendable, Equatable {
         case previousRows = "previous_rows", previousBest = "previous_best", minImprovement = "min_improvement"
         case enqueuedEvaluated = "enqueued_evaluated", furtherSearched = "further_searched", searchEnded =
             "search_ended"
+        case unseenClasses = "unseen_classes"
         case promotedTo = "promoted_to", promotionFailed = "promotion_failed", enqueued, furtherTrials =
             "further_trials"
     }
