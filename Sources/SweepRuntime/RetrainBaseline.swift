@@ -8,13 +8,15 @@ import SweepML
 enum RetrainBaseline {
     /// The objective on each task fold (nil: the metric cannot be computed from the model's
     /// predictions, e.g. a resource metric, or a fold has no row with a target the model knows).
-    static func foldScores(model: ModelFile, table: CSVTable, plan: FoldPlan, metric: String) throws -> [Double]? {
+    static func foldScores(
+        model: ModelFile, table: CSVTable, plan: FoldPlan, metric: String, excluding: Set<Int> = []
+    ) throws -> [Double]? {
         guard let targetColumn = table.header.firstIndex(of: model.target) else { return nil }
         let prediction = try model.predict(table).prediction
         let targets = table.rows.map { $0[targetColumn].trimmingCharacters(in: .whitespaces) }
         var scores: [Double] = []
         for fold in 0..<plan.taskFolds {
-            let rows = plan.split(fold).valid
+            let rows = plan.split(fold).valid.filter { !excluding.contains($0) }
             guard let score = score(prediction, targets: targets, rows: rows, classes: model.classes)[metric],
                 score.isFinite
             else { return nil }

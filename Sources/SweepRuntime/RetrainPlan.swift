@@ -87,20 +87,11 @@ public struct RetrainPlan {
             }
             throw invalid("the new data \(data) does not fit the spec of \(previous): \(describe(error))")
         }
-        var baseline: [Double]?
-        if let model = earlier.model {
-            do {
-                baseline = try RetrainBaseline.foldScores(
-                    model: model, table: table, plan: sweep.plan, metric: earlier.spec.objective.metric)
-            } catch let error as SweepError { throw error } catch {
-                let numeric = "\(error)".contains("is not a number") ? " (the model needs a number there)" : ""
-                throw invalid("the new data \(data) cannot be scored by the previous model: \(error)\(numeric)")
-            }
-            if baseline == nil {
-                notes.append(
-                    "the previous model's \(earlier.spec.objective.metric) cannot be computed from its predictions on the new data: the baseline is the previous best configuration's CV on the new data"
-                )
-            }
+        let dataSHA256 = ContentHash.sha256([UInt8](bytes))
+        let baseline = try earlier.model.flatMap { model in
+            try modelBaseline(
+                earlier, model: model, table: table, sweep: sweep, data: data,
+                sameData: earlier.row.dataSHA256 == dataSHA256, notes: &notes)
         }
         let unseen = earlier.model.map { RetrainBaseline.unseenClasses(model: $0, table: table) } ?? []
         if !unseen.isEmpty {
@@ -111,7 +102,7 @@ public struct RetrainPlan {
         if let target = options.promoteTo { try checkPromotion(target, model: earlier.model, previous: directory) }
         let best = earlier.ranked[0]
         return RetrainPlan(
-            previous: directory, dataPath: dataPath, dataSHA256: ContentHash.sha256([UInt8](bytes)),
+            previous: directory, dataPath: dataPath, dataSHA256: dataSHA256,
             previousDataSHA256: earlier.row.dataSHA256, options: options, sweep: sweep,
             previousBest: .init(
                 trial: best.trial.number, params: best.trial.params, score: best.objective?.mean ?? .nan),

@@ -83,12 +83,16 @@ struct RetrainPrevious {
         return table.header.filter { !known.contains($0) }
     }
 
-    /// The previous data file's columns (nil: it is gone or unreadable).
-    func previousHeader() -> [String]? {
+    /// The previous data file's path, as its spec named it (relative to the spec file).
+    func previousDataPath() -> String? {
         guard let path = spec.data?.path else { return nil }
         let base = URL(fileURLWithPath: row.specPath).deletingLastPathComponent()
-        let url = URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL
-        guard let bytes = FileManager.default.contents(atPath: url.path) else { return nil }
+        return URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL.path
+    }
+
+    /// The previous data file's columns (nil: it is gone or unreadable).
+    func previousHeader() -> [String]? {
+        guard let path = previousDataPath(), let bytes = FileManager.default.contents(atPath: path) else { return nil }
         return try? CSVTable(parsing: String(decoding: bytes, as: UTF8.self)).header
     }
 }
