@@ -87,7 +87,20 @@ extension RetrainPlan {
         record.furtherSearched = summary.trials.count - ran
         record.searchEnded = summary.searchEnded
         record.unseenClasses = unseenClasses.isEmpty ? nil : unseenClasses
+        record.paired = Self.paired(summary.best?.foldScores, baseline.folds, goal: spec.objective.goal)
         return record
+    }
+}
+
+extension RetrainPlan {
+    /// The paired comparison over the folds both were scored on (nil: different folds, or no spread to test).
+    static func paired(_ candidate: [Double]?, _ baseline: [Double]?, goal: Goal) -> RetrainRecord.Paired? {
+        guard let candidate, let baseline, candidate.count == baseline.count else { return nil }
+        let differences = zip(candidate, baseline).map { goal == .maximize ? $0 - $1 : $1 - $0 }
+        guard differences.allSatisfy(\.isFinite), let test = PairedComparison.studentT(differences) else { return nil }
+        return RetrainRecord.Paired(
+            folds: differences.count, meanImprovement: differences.reduce(0, +) / Double(differences.count),
+            t: test.t, pValue: test.pValue)
     }
 }
 

@@ -28,6 +28,21 @@ public struct RetrainRecord: Codable, Sendable, Equatable {
         public var trial: Int?
     }
 
+    /// A paired t-test of candidate against baseline over the same validation folds: whether a
+    /// gain is larger than fold-to-fold noise. Shown, not used by the promotion rule.
+    public struct Paired: Codable, Sendable, Equatable {
+        public var folds: Int
+        /// Mean of candidate − baseline per fold, signed so positive favours the candidate.
+        public var meanImprovement: Double
+        public var t: Double
+        /// Two-sided, as scipy.stats.ttest_rel.
+        public var pValue: Double
+
+        enum CodingKeys: String, CodingKey {
+            case folds, t, meanImprovement = "mean_improvement", pValue = "p_value"
+        }
+    }
+
     public var previous: String
     public var data: String
     public var dataSHA256: String
@@ -55,6 +70,8 @@ public struct RetrainRecord: Codable, Sendable, Equatable {
     public var furtherSearched: Int?
     /// Why the search ended before its budget (the space was used up), if it did.
     public var searchEnded: String?
+    /// The candidate against the baseline fold by fold (nil: no shared folds to pair).
+    public var paired: Paired?
     /// Classes of the new data the previous model never saw (counted as wrong for it).
     public var unseenClasses: [String]?
     /// Where the promoted model was copied (`--promote-to`).
@@ -69,7 +86,7 @@ public struct RetrainRecord: Codable, Sendable, Equatable {
         case previousRows = "previous_rows", previousBest = "previous_best", minImprovement = "min_improvement"
         case enqueuedEvaluated = "enqueued_evaluated", furtherSearched = "further_searched", searchEnded =
             "search_ended"
-        case unseenClasses = "unseen_classes"
+        case unseenClasses = "unseen_classes", paired
         case promotedTo = "promoted_to", promotionFailed = "promotion_failed", enqueued, furtherTrials =
             "further_trials"
     }

@@ -40,6 +40,10 @@ public enum RetrainReport {
         out +=
             "| \(metric) on the new data | \(record.baseline.score.map(format) ?? "—") (\(baseline)\(record.baseline.trial.map { ", trial \($0)" } ?? "")) | \(candidate.map { format($0.score) } ?? "—") |\n\n"
         out += "Why: \(record.reason).\n"
+        if let paired = record.paired {
+            out +=
+                "\nFold by fold (\(paired.folds) folds): the candidate is better by \(format(paired.meanImprovement)) on average, paired t = \(format(paired.t)), two-sided p = \(format(paired.pValue)). A small p says the gain is unlikely to be fold-to-fold noise; the promotion rule does not use it (use --min-improvement).\n"
+        }
         if record.sameData {
             out +=
                 "\nThe new data is the same file (sha256) as the previous run's: nothing changed, so the previous model stays whatever the scores say\(record.baseline.kind == "model" ? " (the previous model's score on its own training rows is in-sample, so it cannot be compared with a CV estimate)" : ""). To search the same data further, use `sweep resume \(record.previous) --trials N`.\n"
