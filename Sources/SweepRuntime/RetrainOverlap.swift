@@ -63,7 +63,7 @@ extension RetrainPlan {
                     RetrainOverlap.rows(of: table, in: old, columns: model.features + [model.target]) ?? []
                 if !excluded.isEmpty {
                     notes.append(
-                        "\(excluded.count) rows of the new data are in the previous data: the previous model was trained on them, so they are left out of its score"
+                        "\(excluded.count) row\(excluded.count == 1 ? "" : "s") of the new data \(excluded.count == 1 ? "is" : "are") in the previous data: the previous model was trained on them, so they are left out of its score"
                     )
                 }
             case .failure(let unchecked):
