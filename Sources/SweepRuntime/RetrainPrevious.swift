@@ -18,14 +18,17 @@ struct RetrainPrevious {
             throw RetrainPlan.invalid(
                 "\(directory) is not a run directory: it has no run.db (give a directory that `sweep run` wrote)")
         }
-        let database = try RunDatabase.openForReading(directory: directory)
+        // With no WAL left (a finished run), read it as immutable: nothing is created in the
+        // previous run directory, which may not even be writable.
+        let database = try RunDatabase.openForReading(
+            directory: directory, immutable: RunDatabase.walIsEmpty(directory: directory))
         let row = try database.read { db in try database.restore(db).sweep }
         let spec: Spec
         do { spec = try RunDatabase.parseStoredSpec(row, path: database.path) } catch {
             throw RetrainPlan.invalid(
                 "the spec stored in \(directory) no longer loads: \(RetrainPlan.describe(error))")
         }
-        let summary = try RunReport.load(directory: directory)
+        let summary = try database.storedRun().summary
         guard summary.state.isFinished else {
             let advice: String
             if case .running = summary.state {

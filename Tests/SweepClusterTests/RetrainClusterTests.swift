@@ -143,6 +143,8 @@ struct RetrainClusterTests {
         #expect(sameReport.contains("The new data is the same file (sha256) as the previous run's"), "\(sameReport)")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("serving/same.json").path))
         #expect(try Self.snapshot(old) == before, "the previous run directory is never changed")
+        let files = try FileManager.default.contentsOfDirectory(atPath: old.path)
+        #expect(!files.contains("run.db-shm") && !files.contains("run.db-wal"), "read as immutable: \(files)")
     }
 
     @Test func aColumnTheOldModelDidNotUseIsNoted() throws {
