@@ -14,7 +14,8 @@ struct Retrain: ParsableCommand {
             estimate on the new data) is promoted when it beats the previous model — model.json, not refitted, \
             scored on the same validation folds of the new data — by more than --min-improvement; with no \
             model file (a command trainer, or refit: false) the previous best configuration's CV on the new data \
-            is the baseline. New data that is the very file the previous run used (same sha256) never promotes: \
+            is the baseline. Rows of the new data found in the previous run's data file (still the one it \
+            recorded) are left out of the previous model's score, and rows of a class it never saw count as wrong. New data that is the very file the previous run used (same sha256) never promotes: \
             nothing changed. The new directory holds retrain.json and a "Retraining" section in report.md; the \
             previous run is never changed. Exit status 0 whether or not the candidate was promoted (read \
             retrain.json's "promoted"), 2 for bad input, 64 for a bad option value, 1 when the new sweep fails \
