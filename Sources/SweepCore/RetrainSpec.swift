@@ -48,6 +48,13 @@ public enum RetrainSpec {
             search["enqueue"] = try Yams.compose(yaml: queue)
             search["warm_start"] = warmStart.map { .sequence(Node.Sequence([quoted($0)])) }
             root["search"] = .mapping(search)
+            if case .mapping(var objective)? = root["objective"], objective["target"] != nil {
+                objective["target"] = nil
+                root["objective"] = .mapping(objective)
+                notes.append(
+                    "objective.target is left out: the search would stop at the first configuration reaching it, before the rest of the queue ran"
+                )
+            }
             return Rewritten(text: try Yams.serialize(node: .mapping(root)), notes: notes)
         } catch let error as SpecError {
             throw error

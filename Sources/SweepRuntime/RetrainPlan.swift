@@ -33,6 +33,8 @@ public struct RetrainPlan {
     /// model file; the previous best configuration's CV on the new data is the baseline then).
     public let modelBaseline: [Double]?
     public let previousRows: Int?
+    /// Classes of the new data the previous model never saw: their rows count as wrong for it.
+    public let unseenClasses: [String]
     /// What was changed or left out beyond data, queue, warm start and budget.
     public let notes: [String]
 
@@ -44,15 +46,7 @@ public struct RetrainPlan {
         let directory = URL(fileURLWithPath: previous).resolvingSymlinksInPath().path
         let earlier = try RetrainPrevious.read(directory)
         let dataPath = URL(fileURLWithPath: data).standardizedFileURL.path
-        guard let bytes = FileManager.default.contents(atPath: dataPath) else {
-            throw invalid(
-                "cannot read the new data \(data): \(FileManager.default.fileExists(atPath: dataPath) ? "permission denied" : "no such file")"
-            )
-        }
-        let table: CSVTable
-        do { table = try CSVTable(parsing: String(decoding: bytes, as: UTF8.self)) } catch {
-            throw invalid("the new data \(data) \(error)")
-        }
+        let (bytes, table) = try readData(data, at: dataPath)
         try earlier.checkColumns(table, data: data)
         var notes: [String] = []
         if let added = earlier.addedColumns(table), !added.isEmpty {
@@ -62,7 +56,14 @@ public struct RetrainPlan {
         }
         let single = earlier.spec.moreObjectives.isEmpty && earlier.spec.constraints.isEmpty
         if !single && options.further > 0 {
-            notes.append("no warm start: it carries one objective only, and this sweep has several or constraints")
+            notes.append(
+                "no warm start: a warm start carries a single objective, and this sweep has several objectives or constraints"
+            )
+        }
+        if !earlier.spec.moreObjectives.isEmpty {
+            notes.append(
+                "this sweep has several objectives: only the first, \(earlier.spec.objective.metric), decides the promotion"
+            )
         }
         let enqueued = Array(earlier.ranked.prefix(options.top).map(\.trial.params))
         if enqueued.count < options.top {
@@ -79,30 +80,62 @@ public struct RetrainPlan {
         do {
             sweep = try SweepLoader.load(specText: rewritten.text, specPath: earlier.row.specPath)
         } catch let error as SpecError {
-            throw invalid("the new data \(data) does not fit the spec of \(previous): \(describe(error))")
-        }
-        var baseline: [Double]?
-        if let model = earlier.model {
-            baseline = try RetrainBaseline.foldScores(
-                model: model, table: table, plan: sweep.plan, metric: earlier.spec.objective.metric)
-            if baseline == nil {
-                notes.append(
-                    "the previous model's \(earlier.spec.objective.metric) cannot be computed from its predictions on the new data: the baseline is the previous best configuration's CV on the new data"
+            guard error.problems.contains(where: { $0.field.isEmpty || $0.field.hasPrefix("data") }) else {
+                throw invalid(
+                    "the spec of \(previous) no longer loads: \(describe(error)) (a path it names has moved since the run; the new data is not the problem)"
                 )
             }
+            throw invalid("the new data \(data) does not fit the spec of \(previous): \(describe(error))")
+        }
+        let dataSHA256 = ContentHash.sha256([UInt8](bytes))
+        let baseline = try earlier.model.flatMap { model in
+            try modelBaseline(
+                earlier, model: model, table: table, sweep: sweep, data: data,
+                sameData: earlier.row.dataSHA256 == dataSHA256, notes: &notes)
+        }
+        let unseen = earlier.model.map { RetrainBaseline.unseenClasses(model: $0, table: table) } ?? []
+        if !unseen.isEmpty {
+            notes.append(
+                "the new data has classes the previous model never saw: \(unseen.joined(separator: ", ")) (their rows count as wrong for the previous model)"
+            )
         }
         if let target = options.promoteTo { try checkPromotion(target, model: earlier.model, previous: directory) }
         let best = earlier.ranked[0]
         return RetrainPlan(
-            previous: directory, dataPath: dataPath, dataSHA256: ContentHash.sha256([UInt8](bytes)),
+            previous: directory, dataPath: dataPath, dataSHA256: dataSHA256,
             previousDataSHA256: earlier.row.dataSHA256, options: options, sweep: sweep,
             previousBest: .init(
                 trial: best.trial.number, params: best.trial.params, score: best.objective?.mean ?? .nan),
-            enqueued: enqueued, modelBaseline: baseline, previousRows: earlier.model?.trainingRows, notes: notes)
+            enqueued: enqueued, modelBaseline: baseline, previousRows: earlier.model?.trainingRows,
+            unseenClasses: unseen, notes: notes)
+    }
+
+    /// The new data's bytes (hashed) and table. A directory or a pipe is refused by name: a pipe
+    /// could not be read again by the workers.
+    static func readData(_ data: String, at dataPath: String) throws -> (Data, CSVTable) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: dataPath, isDirectory: &isDirectory) {
+            let type = (try? FileManager.default.attributesOfItem(atPath: dataPath))?[.type] as? FileAttributeType
+            if isDirectory.boolValue || type != .typeRegular {
+                throw invalid(
+                    "the new data \(data) is \(isDirectory.boolValue ? "a directory" : "not a regular file"): give a CSV file (it is read twice, so not a pipe)"
+                )
+            }
+        }
+        guard let bytes = FileManager.default.contents(atPath: dataPath) else {
+            throw invalid(
+                "cannot read the new data \(data): \(FileManager.default.fileExists(atPath: dataPath) ? "permission denied" : "no such file")"
+            )
+        }
+        let table: CSVTable
+        do { table = try CSVTable(parsing: String(decoding: bytes, as: UTF8.self)) } catch {
+            throw invalid("the new data \(data) \(error)")
+        }
+        return (bytes, table)
     }
 
     /// `--promote-to` copies a model file: the previous run must have one (built-in trainers
-    /// refit one) and the destination's directory must exist.
+    /// refit one), and the destination must be a file (or not exist yet) in a directory that exists.
     static func checkPromotion(_ path: String, model: ModelFile?, previous: String) throws {
         guard model != nil else {
             throw invalid(
@@ -114,15 +147,11 @@ public struct RetrainPlan {
                 "--promote-to \(path) is inside the previous run \(previous), which retraining never changes: promote to where the server reads its model"
             )
         }
-        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw invalid("--promote-to \(path): its directory \(parent) does not exist")
-        }
+        try RetrainPromotion.check(path)
     }
 
     /// The run directory to write: `--out` when it is new or empty, else the previous one's name
-    /// with `-retrain-1`, `-2`, … (the first that does not exist: nothing is overwritten).
+    /// with `-retrain-1`, `-2`, … (the first that does not exist, created here: nothing is overwritten).
     public static func outputDirectory(previous: String, out: String?) throws -> String {
         let manager = FileManager.default
         if let out {
@@ -139,9 +168,19 @@ public struct RetrainPlan {
             return out
         }
         let base = URL(fileURLWithPath: previous).standardizedFileURL.path
+        // Claimed with mkdir, which fails when the name exists: two retrains of one run started
+        // together get different directories.
         var number = 1
-        while manager.fileExists(atPath: "\(base)-retrain-\(number)") { number += 1 }
-        return "\(base)-retrain-\(number)"
+        while true {
+            let candidate = "\(base)-retrain-\(number)"
+            if mkdir(candidate, 0o777) == 0 { return candidate }
+            guard errno == EEXIST else {
+                throw SweepError(
+                    .cannotStart,
+                    "cannot create \(candidate): \(String(cString: strerror(errno))) (choose a directory with --out)")
+            }
+            number += 1
+        }
     }
 
     /// Whether `path` is `directory` or lies under it (links resolved).

@@ -18,17 +18,26 @@ struct RetrainPrevious {
             throw RetrainPlan.invalid(
                 "\(directory) is not a run directory: it has no run.db (give a directory that `sweep run` wrote)")
         }
-        let database = try RunDatabase.openForReading(directory: directory)
+        // With no WAL left (a finished run), read it as immutable: nothing is created in the
+        // previous run directory, which may not even be writable.
+        let database = try RunDatabase.openForReading(
+            directory: directory, immutable: RunDatabase.walIsEmpty(directory: directory))
         let row = try database.read { db in try database.restore(db).sweep }
         let spec: Spec
         do { spec = try RunDatabase.parseStoredSpec(row, path: database.path) } catch {
             throw RetrainPlan.invalid(
                 "the spec stored in \(directory) no longer loads: \(RetrainPlan.describe(error))")
         }
-        let summary = try RunReport.load(directory: directory)
+        let summary = try database.storedRun().summary
         guard summary.state.isFinished else {
+            let advice: String
+            if case .running = summary.state {
+                advice = "wait for it to finish (`sweep status \(directory)`), then retrain it"
+            } else {
+                advice = "`sweep resume \(directory)` it to its end first, then retrain it"
+            }
             throw RetrainPlan.invalid(
-                "the sweep in \(directory) has not finished (it is \(RunDatabase.describe(summary.state).0)): `sweep resume \(directory)` it to its end first, then retrain it"
+                "the sweep in \(directory) has not finished (it is \(RunDatabase.describe(summary.state).0)): \(advice)"
             )
         }
         guard spec.data != nil else {
@@ -77,12 +86,16 @@ struct RetrainPrevious {
         return table.header.filter { !known.contains($0) }
     }
 
-    /// The previous data file's columns (nil: it is gone or unreadable).
-    func previousHeader() -> [String]? {
+    /// The previous data file's path, as its spec named it (relative to the spec file).
+    func previousDataPath() -> String? {
         guard let path = spec.data?.path else { return nil }
         let base = URL(fileURLWithPath: row.specPath).deletingLastPathComponent()
-        let url = URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL
-        guard let bytes = FileManager.default.contents(atPath: url.path) else { return nil }
+        return URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL.path
+    }
+
+    /// The previous data file's columns (nil: it is gone or unreadable).
+    func previousHeader() -> [String]? {
+        guard let path = previousDataPath(), let bytes = FileManager.default.contents(atPath: path) else { return nil }
         return try? CSVTable(parsing: String(decoding: bytes, as: UTF8.self)).header
     }
 }

@@ -28,6 +28,21 @@ public struct RetrainRecord: Codable, Sendable, Equatable {
         public var trial: Int?
     }
 
+    /// A paired t-test of candidate against baseline over the same validation folds: whether a
+    /// gain is larger than fold-to-fold noise. Shown, not used by the promotion rule.
+    public struct Paired: Codable, Sendable, Equatable {
+        public var folds: Int
+        /// Mean of candidate − baseline per fold, signed so positive favours the candidate.
+        public var meanImprovement: Double
+        public var t: Double
+        /// Two-sided, as scipy.stats.ttest_rel.
+        public var pValue: Double
+
+        enum CodingKeys: String, CodingKey {
+            case folds, t, meanImprovement = "mean_improvement", pValue = "p_value"
+        }
+    }
+
     public var previous: String
     public var data: String
     public var dataSHA256: String
@@ -49,15 +64,31 @@ public struct RetrainRecord: Codable, Sendable, Equatable {
     /// The previous run's best configurations evaluated first, and the trials searched after them.
     public var enqueued: Int
     public var furtherTrials: Int
+    /// The trials that ran: of the enqueued configurations, and searched after them (fewer than
+    /// asked when the space was used up or the run stopped early; nil in records before they were kept).
+    public var enqueuedEvaluated: Int?
+    public var furtherSearched: Int?
+    /// Why the search ended before its budget (the space was used up), if it did.
+    public var searchEnded: String?
+    /// The candidate against the baseline fold by fold (nil: no shared folds to pair).
+    public var paired: Paired?
+    /// Classes of the new data the previous model never saw (counted as wrong for it).
+    public var unseenClasses: [String]?
     /// Where the promoted model was copied (`--promote-to`).
     public var promotedTo: String?
+    /// Why the promoted model could not be copied to `--promote-to` (the command exits 1 then).
+    public var promotionFailed: String?
     public var notes: [String]
 
     enum CodingKeys: String, CodingKey {
         case previous, data, rows, metric, goal, promoted, reason, candidate, baseline, notes
         case dataSHA256 = "data_sha256", previousDataSHA256 = "previous_data_sha256", sameData = "same_data"
         case previousRows = "previous_rows", previousBest = "previous_best", minImprovement = "min_improvement"
-        case promotedTo = "promoted_to", enqueued, furtherTrials = "further_trials"
+        case enqueuedEvaluated = "enqueued_evaluated", furtherSearched = "further_searched", searchEnded =
+            "search_ended"
+        case unseenClasses = "unseen_classes", paired
+        case promotedTo = "promoted_to", promotionFailed = "promotion_failed", enqueued, furtherTrials =
+            "further_trials"
     }
 
     public static let fileName = "retrain.json"

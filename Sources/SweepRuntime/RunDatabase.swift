@@ -114,20 +114,30 @@ final class RunDatabase {
 
     /// Opens an existing run database read-only, as it is: WAL lets this read while a coordinator
     /// writes, and neither waits for the other. A database of an older version is not migrated.
-    static func openForReading(directory: String) throws -> RunDatabase {
+    /// `immutable`: a finished run with no WAL left, read without creating -shm/-wal beside it.
+    static func openForReading(directory: String, immutable: Bool = false) throws -> RunDatabase {
         var configuration = Configuration()
         configuration.readonly = true
-        return try open(directory: directory, configuration: configuration)
+        return try open(directory: directory, configuration: configuration, immutable: immutable)
     }
 
-    private static func open(directory: String, configuration: Configuration) throws -> RunDatabase {
+    /// No WAL beside run.db (or an empty one): a one-time reader can open it immutable.
+    static func walIsEmpty(directory: String) -> Bool {
+        let wal = (directory as NSString).appendingPathComponent(fileName + "-wal")
+        return ((try? FileManager.default.attributesOfItem(atPath: wal))?[.size] as? NSNumber)?.intValue ?? 0 == 0
+    }
+
+    private static func open(directory: String, configuration: Configuration, immutable: Bool = false) throws
+        -> RunDatabase
+    {
         let path = (directory as NSString).appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: path) else {
             throw RunDatabaseError(
                 description: "\(directory) has no \(fileName): it is not a run directory of this version of sweep")
         }
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let location = immutable ? URL(fileURLWithPath: path).absoluteString + "?immutable=1" : path
+            let queue = try DatabaseQueue(path: location, configuration: configuration)
             let problems = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
             let version = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
             try checkVersion(version, path: path)

@@ -45,7 +45,8 @@ enum WarmStart {
         }
         let database: RunDatabase
         do {
-            database = try RunDatabase.openForReading(directory: directory)
+            database = try RunDatabase.openForReading(
+                directory: directory, immutable: RunDatabase.walIsEmpty(directory: directory))
         } catch let error as RunDatabaseError {
             throw SweepError(.invalidInput, "\(field): \(error)")
         }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import SweepCore
+import SweepReport
 import SweepRuntime
 
 struct Retrain: ParsableCommand {
@@ -12,10 +14,12 @@ struct Retrain: ParsableCommand {
             estimate on the new data) is promoted when it beats the previous model — model.json, not refitted, \
             scored on the same validation folds of the new data — by more than --min-improvement; with no \
             model file (a command trainer, or refit: false) the previous best configuration's CV on the new data \
-            is the baseline. New data that is the very file the previous run used (same sha256) never promotes: \
+            is the baseline. Rows of the new data found in the previous run's data file (still the one it \
+            recorded) are left out of the previous model's score, and rows of a class it never saw count as wrong. New data that is the very file the previous run used (same sha256) never promotes: \
             nothing changed. The new directory holds retrain.json and a "Retraining" section in report.md; the \
             previous run is never changed. Exit status 0 whether or not the candidate was promoted (read \
-            retrain.json's "promoted"), 2 for bad input, 1 when the new sweep fails.
+            retrain.json's "promoted"), 2 for bad input, 64 for a bad option value, 1 when the new sweep fails \
+            or the promoted model could not be copied to --promote-to (retrain.json's "promotion_failed").
             """)
 
     @Argument(help: "The previous run directory (a finished sweep).")
@@ -54,8 +58,14 @@ struct Retrain: ParsableCommand {
     @OptionGroup var dashboard: DashboardOptions
 
     func validate() throws {
-        guard top >= 1 else { throw ValidationError("--top must be at least 1, got \(top)") }
-        guard trials >= 0 else { throw ValidationError("--trials must be 0 or more, got \(trials)") }
+        // Checked here, before any arithmetic on them: a sweep runs at most SpecParser.maxTrials.
+        let most = SpecParser.maxTrials
+        guard top >= 1 && top <= most else { throw ValidationError("--top must be between 1 and \(most), got \(top)") }
+        guard trials >= 0 && trials <= most - top else {
+            throw ValidationError(
+                "--trials must be between 0 and \(most - top) (a sweep runs at most \(most) trials, --top \(top) of them), got \(trials)"
+            )
+        }
         guard minImprovement >= 0 && minImprovement.isFinite else {
             throw ValidationError("--min-improvement must be a number ≥ 0, got \(minImprovement)")
         }
@@ -92,8 +102,9 @@ struct Retrain: ParsableCommand {
             }
         } catch {
             if started != nil {
+                let stopped = (try? RunReport.load(directory: target).state) == .stopped
                 logger.error(
-                    "the retraining run in \(target) did not end with a best trial: no decision was made and nothing was promoted"
+                    "the retraining run in \(target) \(stopped ? "was stopped before it finished" : "did not end with a best trial"): no decision was made and nothing was promoted\(stopped ? "; to retrain, run the same `sweep retrain` again with another --out (or remove \(target) first)" : "")"
                 )
             }
             throw error
@@ -102,5 +113,6 @@ struct Retrain: ParsableCommand {
         let result = try plan.conclude(record)
         print("retrain: \(result.verdictLine)")
         print("retrain record: \((target as NSString).appendingPathComponent(RetrainRecord.fileName))")
+        if result.promotionFailed != nil { throw SweepError(.incomplete, "") }
     }
 }

@@ -31,6 +31,8 @@ struct RetrainBadInputClusterTests {
     @Test func missingOrNarrowDataIsRefusedNamingWhatLacks() throws {
         let directory = try Self.project.get()
         try refuses(["runs/old", "--data", "gone.csv"], saying: "cannot read the new data gone.csv: no such file")
+        try refuses(["runs/old", "--data", "runs"], saying: "the new data runs is a directory: give a CSV file")
+        try refuses(["runs/old", "--data", "/dev/null"], saying: "the new data /dev/null is not a regular file")
         try "a,y\n1,yes\n2,no\n".write(
             to: directory.appendingPathComponent("narrow.csv"), atomically: true, encoding: .utf8)
         try refuses(
@@ -47,6 +49,7 @@ struct RetrainBadInputClusterTests {
                 try db.execute(sql: "UPDATE sweep SET status = 'running', coordinator_pid = 1, finished_at = NULL")
             }
         }
+        try refuses(["runs/unfinished", "--data", "new.csv"], saying: "has not finished (it is interrupted)")
         try refuses(["runs/unfinished", "--data", "new.csv"], saying: "`sweep resume")
     }
 
@@ -65,7 +68,13 @@ struct RetrainBadInputClusterTests {
 
     @Test func badOptionsAreRefused() throws {
         let directory = try Self.project.get()
-        try refuses(["runs/old", "--data", "new.csv", "--top", "0"], status: 64, saying: "--top must be at least 1")
+        try refuses(["runs/old", "--data", "new.csv", "--top", "0"], status: 64, saying: "--top must be between 1 and")
+        try refuses(
+            ["runs/old", "--data", "new.csv", "--trials", "9223372036854775807"], status: 64,
+            saying: "--trials must be between 0 and 999995 (a sweep runs at most 1000000 trials, --top 5 of them)")
+        try refuses(
+            ["runs/old", "--data", "new.csv", "--promote-to", "runs"],
+            saying: "--promote-to runs is a directory: give the path of the model file itself")
         let full = directory.appendingPathComponent("full")
         try FileManager.default.createDirectory(at: full, withIntermediateDirectories: true)
         try "x".write(to: full.appendingPathComponent("keep"), atomically: true, encoding: .utf8)

@@ -122,6 +122,9 @@ struct RetrainClusterTests {
         #expect(report.contains("## Retraining\n\nThis run retrains") && report.contains("**promoted**"))
         #expect(report.contains("top 2 configurations were evaluated first on the new data's folds, then 1 more"))
         #expect(record["enqueued"] as? Int == 2 && record["further_trials"] as? Int == 1)
+        let paired = try #require(record["paired"] as? [String: Any], "\(record)")
+        #expect(paired["folds"] as? Int == 3 && (paired["mean_improvement"] as? Double ?? 0) > 0.2)
+        #expect(report.contains("Fold by fold (3 folds): the candidate is better by"), "\(report)")
         #expect(report.range(of: "## Retraining")!.lowerBound < report.range(of: "## Best configuration")!.lowerBound)
         // `sweep report` rewrites the report with the section still in it.
         let rewritten = try FinishedCommand(["report", first.path], directory: directory)
@@ -140,6 +143,8 @@ struct RetrainClusterTests {
         #expect(sameReport.contains("The new data is the same file (sha256) as the previous run's"), "\(sameReport)")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("serving/same.json").path))
         #expect(try Self.snapshot(old) == before, "the previous run directory is never changed")
+        let files = try FileManager.default.contentsOfDirectory(atPath: old.path)
+        #expect(!files.contains("run.db-shm") && !files.contains("run.db-wal"), "read as immutable: \(files)")
     }
 
     @Test func aColumnTheOldModelDidNotUseIsNoted() throws {

@@ -47,6 +47,17 @@ struct RetrainSpecTests {
         #expect(rewritten.notes.count == 2)
     }
 
+    @Test func anObjectiveTargetIsLeftOutSoTheQueueRunsToItsEnd() throws {
+        let text = previous.replacingOccurrences(
+            of: "objective: {metric: accuracy}", with: "objective: {metric: accuracy, target: 0.5}")
+        let rewritten = try RetrainSpec.rewrite(
+            text, dataPath: "new.csv", enqueue: [Params(["C": .double(1), "penalty": .string("l2")])], warmStart: nil,
+            further: 0)
+        let spec = try SpecParser.parse(rewritten.text)
+        #expect(spec.objective.target == nil && spec.objective.metric == "accuracy")
+        #expect(rewritten.notes.contains { $0.hasPrefix("objective.target is left out") }, "\(rewritten.notes)")
+    }
+
     @Test func aSpecWithoutDataCannotBeRetrained() {
         #expect(throws: SpecError.self) {
             try RetrainSpec.rewrite(

@@ -56,3 +56,14 @@ struct RetrainDecisionTests {
                 == "# Sweep report: x\n\n- Trials: 3\n\n## Retraining\n\nWhy.\n\n## Best configuration\n\nTrial 1\n")
     }
 }
+
+/// The paired comparison shown beside the verdict: signed so positive favours the candidate.
+struct RetrainPairedTests {
+    @Test func aGainOnEveryFoldIsPairedAndSignedForTheGoal() throws {
+        let up = try #require(RetrainPlan.paired([0.9, 0.8, 0.85], [0.7, 0.7, 0.6], goal: .maximize))
+        #expect(up.folds == 3 && abs(up.meanImprovement - 0.1833) < 1e-3 && up.t > 0 && up.pValue < 0.1)
+        let down = try #require(RetrainPlan.paired([1.0, 2.0, 1.5], [2.0, 2.5, 3.0], goal: .minimize))
+        #expect(down.meanImprovement == 1 && down.t > 0)
+        #expect(RetrainPlan.paired([0.9], [0.8, 0.7], goal: .maximize) == nil, "different folds")
+    }
+}
