@@ -187,6 +187,8 @@ public struct Limits: Sendable {
     public var maxLost: Int = 10
     /// `limits.max_parallel_trials`: at most this many trials have tasks running at once (nil: no cap).
     public var maxParallelTrials: Int?
+    /// `limits.max_artifact_size`: bytes of `$SWEEP_ARTIFACTS` one task may send back.
+    public var maxArtifactBytes: Int = 256 << 20
 }
 
 /// One search dimension.

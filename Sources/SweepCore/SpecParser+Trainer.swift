@@ -1,7 +1,7 @@
 import Yams
 
 extension SpecParser {
-    static let trainerKeys = ["model", "command", "workdir", "env", "resources"]
+    static let trainerKeys = ["model", "command", "workdir", "env", "resources", "artifacts"]
 
     /// `trainer:` — exactly one of a built-in `model` or a `command`; `workdir` and `env` only
     /// with a command; `resources` with either.
@@ -30,7 +30,7 @@ extension SpecParser {
         case (let modelNode?, nil):
             guard let model = parseModel(modelNode, models: models, &reader) else { return nil }
             trainer = .builtin(BuiltinTrainerSpec(model: model))
-            for key in ["workdir", "env"] where fields[key] != nil {
+            for key in ["workdir", "env", "artifacts"] where fields[key] != nil {
                 reader.fail(
                     "trainer.\(key)", fields[key], "applies to command trainers only; built-in models need no \(key)")
                 trainer = nil
@@ -39,6 +39,11 @@ extension SpecParser {
             guard let template = parseTemplate(commandNode, &reader) else { return nil }
             trainer = parseCommand(template, workdir: fields["workdir"], env: fields["env"], &reader).map(
                 TrainerSpec.command)
+            if let node = fields["artifacts"], case .command(var command)? = trainer {
+                guard let policy = parseArtifactPolicy(node, &reader) else { return nil }
+                command.artifacts = policy
+                trainer = .command(command)
+            }
         }
         guard let resourcesNode = fields["resources"] else { return trainer }
         guard let resources = parseResources(resourcesNode, &reader) else { return nil }

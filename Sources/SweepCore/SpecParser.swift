@@ -246,7 +246,7 @@ public enum SpecParser {
         guard let node else { return limits }
         guard
             let entries = reader.mapping(
-                node, "limits", allowed: ["task_timeout", "max_attempts", "max_lost", "max_parallel_trials"])
+                node, "limits", allowed: ["task_timeout", "max_attempts", "max_lost", "max_parallel_trials", "max_artifact_size"])
         else { return nil }
         var ok = true
         for (key, value) in entries {
@@ -259,6 +259,12 @@ public enum SpecParser {
             } else if key == "task_timeout" {
                 if let seconds = reader.duration(value, "limits.task_timeout") {
                     limits.taskTimeout = seconds
+                } else {
+                    ok = false
+                }
+            } else if key == "max_artifact_size" {
+                if let bytes = parseByteSize(value, "limits.max_artifact_size", &reader) {
+                    limits.maxArtifactBytes = bytes
                 } else {
                     ok = false
                 }

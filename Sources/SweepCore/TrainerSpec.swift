@@ -47,6 +47,8 @@ public struct CommandTrainerSpec: Sendable {
     public var workdir: String?
     public var env: [String: String]
     public var resources: Resources
+    /// `trainer.artifacts`: whose `$SWEEP_ARTIFACTS` files come back to the run directory.
+    public var artifacts: ArtifactPolicy = .best
 
     public init(
         template: CommandTemplate, workdir: String? = nil, env: [String: String] = [:],

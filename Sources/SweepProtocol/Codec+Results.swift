@@ -15,13 +15,14 @@ extension ByteReader {
             let metrics = try boundedMetrics(problems: &problems)
             let error = try stringTail(keeping: WireLimits.errorBytes)
             let log = try stringTail(keeping: WireLimits.logBytes)
+            let artifacts = try artifacts()
             Self.judge(error, "error", limit: WireLimits.errorBytes, into: &problems)
             Self.judge(log, "log", limit: WireLimits.logBytes, into: &problems)
             guard !problems.isEmpty else {
                 results.append(
                     TaskResult(
                         lease: lease, succeeded: succeeded, duration: duration, metrics: metrics, error: error.text,
-                        log: log.text))
+                        log: log.text, artifacts: artifacts))
                 continue
             }
             let reason = WireLimits.prefix(problems.joined(separator: "; "), bytes: WireLimits.reasonBytes / 2)

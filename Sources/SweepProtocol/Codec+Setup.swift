@@ -48,7 +48,7 @@ extension ByteWriter {
         let env = command.env.sorted { $0.key < $1.key }
         count(env.count); for (key, value) in env { string(key); string(value) }
         count(command.cpus); count(command.gpus); string(command.objective); u64(command.seed); double(command.timeout)
-        blob(command.data); blob(command.workdir)
+        blob(command.data); blob(command.workdir); count(command.artifactLimit)
     }
 }
 
@@ -172,7 +172,7 @@ extension ByteReader {
         return WireCommand(
             arguments: arguments, env: env, cpus: try int(max: WireLimits.slots), gpus: try int(max: WireLimits.gpus),
             objective: try string(max: WireLimits.nameBytes), seed: try u64(), timeout: try double(),
-            data: try blob(), workdir: try blob())
+            data: try blob(), workdir: try blob(), artifactLimit: try int(max: Int.max))
     }
 }
 

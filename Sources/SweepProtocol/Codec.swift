@@ -35,6 +35,7 @@ public enum Codec {
                 w.metrics(result.metrics)
                 w.string(result.error)
                 w.string(result.log)
+                w.artifacts(result.artifacts)
             }
         case .heartbeat: w.u8(Kind.heartbeat.rawValue)
         case .reregister: w.u8(Kind.reregister.rawValue)

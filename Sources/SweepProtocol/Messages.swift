@@ -1,7 +1,7 @@
 import SweepCore
 
 /// The wire protocol's version; see PROTOCOL.md beside this file.
-public let protocolVersion: UInt8 = 3
+public let protocolVersion: UInt8 = 4
 
 /// One dispatch of a task: (trial, fold, attempt). A result names the lease it answers.
 public struct LeaseRef: Hashable, Sendable, CustomStringConvertible {
@@ -120,11 +120,14 @@ public struct WireCommand: Sendable, Equatable {
     public var data: BlobRef?
     /// The workdir, as a bundle (see BundleArchive).
     public var workdir: BlobRef?
+    /// Bytes of `$SWEEP_ARTIFACTS` a task may keep for the coordinator (0: keep none).
+    public var artifactLimit: Int
 
     public init(
         arguments: [String], env: [String: String], cpus: Int, gpus: Int, objective: String, seed: UInt64,
-        timeout: Double, data: BlobRef?, workdir: BlobRef?
+        timeout: Double, data: BlobRef?, workdir: BlobRef?, artifactLimit: Int = 0
     ) {
+        self.artifactLimit = artifactLimit
         self.arguments = arguments
         self.env = env
         self.cpus = cpus
@@ -189,10 +192,14 @@ public struct TaskResult: Sendable, Equatable {
     public var error: String
     /// The tail of the program's output (command trainers), kept in the run directory.
     public var log: String
+    /// Files the program left under `$SWEEP_ARTIFACTS` (command trainers), kept on the worker.
+    public var artifacts: ArtifactManifest
 
     public init(
-        lease: LeaseRef, succeeded: Bool, duration: Double, metrics: [String: Double], error: String, log: String = ""
+        lease: LeaseRef, succeeded: Bool, duration: Double, metrics: [String: Double], error: String, log: String = "",
+        artifacts: ArtifactManifest = ArtifactManifest()
     ) {
+        self.artifacts = artifacts
         self.lease = lease
         self.succeeded = succeeded
         self.duration = duration

@@ -100,6 +100,7 @@ extension WireLimits {
             let estimate =
                 64 + result.log.utf8.count + result.error.utf8.count
                 + result.metrics.keys.reduce(0) { $0 + $1.utf8.count + 10 }
+                + result.artifacts.files.reduce(result.artifacts.refused.utf8.count) { $0 + $1.path.utf8.count + 90 }
             if !current.isEmpty && size + estimate > messageBytes / 2 {
                 batches.append(current)
                 (current, size) = ([], 0)

@@ -62,6 +62,8 @@ public struct WorkerMachine: Sendable {
         case cancel(LeaseRef)
         /// Bytes of a file the worker asked for.
         case deliverChunk(sha256: String, offset: Int, total: Int, bytes: [UInt8])
+        /// The coordinator asks for bytes of an artifact this worker keeps (answer with CHUNK).
+        case serveArtifact(sha256: String, offset: Int, length: Int)
         case reconnect
         case report(Report)
         case exit
@@ -256,7 +258,9 @@ public struct WorkerMachine: Sendable {
             for lease in leases where running[lease] == sweepID { actions.append(.cancel(lease)) }
         case .chunk(let hash, let offset, let total, let bytes):
             actions.append(.deliverChunk(sha256: hash, offset: offset, total: total, bytes: bytes))
-        case .heartbeat, .hello, .results, .goodbye, .fetch, .progress:
+        case .fetch(let hash, let offset, let length):
+            actions.append(.serveArtifact(sha256: hash, offset: offset, length: length))
+        case .heartbeat, .hello, .results, .goodbye, .progress:
             break
         }
     }

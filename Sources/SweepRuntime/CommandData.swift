@@ -20,8 +20,9 @@ final class CommandData: Sendable {
         self.plan = plan
     }
 
+    /// Fold −1 is the refit: every search row trains, nothing validates.
     func split(fold: Int) -> (train: String, valid: String) {
-        let (trainRows, validRows) = plan.split(fold)
+        let (trainRows, validRows) = fold < 0 ? (plan.searchRows, []) : plan.split(fold)
         var train = csvLine(header), valid = csvLine(header)
         for row in trainRows { train += csvLine(rows[row]) }
         for row in validRows { valid += csvLine(rows[row]) }

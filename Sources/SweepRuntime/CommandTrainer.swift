@@ -26,6 +26,8 @@ struct CommandTask: Sendable {
     let worker: String
     let cancel: CancelFlag
     let progress: @Sendable (Int, [String: Double]) -> Void
+    /// Where the worker keeps this sweep's artifacts by hash (nil: the coordinator wants none).
+    var artifactCache: URL? = nil
 }
 
 /// Runs a user's program for one (trial, fold) and turns what it did into a TaskResult
@@ -73,10 +75,16 @@ enum CommandTrainer {
             }
         }
         let error = problem(outcome, reports: reports, objective: task.command.objective, timeout: task.command.timeout)
+        let artifacts =
+            error == nil && task.command.artifactLimit > 0
+            ? task.artifactCache.map {
+                ArtifactKeeper.keep(layout.artifacts, limit: task.command.artifactLimit, into: $0)
+            } : nil
         // Cut to what the wire carries (what was cut is said in the log): never an undeliverable result.
         return TaskResult(
             lease: lease, succeeded: error == nil, duration: MonotonicClock.now() - started,
-            metrics: reports.final, error: error ?? "", log: supervisor.tail(lines: stderrTailLines)
+            metrics: reports.final, error: error ?? "", log: supervisor.tail(lines: stderrTailLines),
+            artifacts: artifacts ?? ArtifactManifest()
         ).bounded(keeping: [task.command.objective])
     }
 
@@ -119,8 +127,10 @@ enum CommandTrainer {
             try Data(train.utf8).write(to: layout.train)
             try Data(valid.utf8).write(to: layout.valid)
             environment["SWEEP_TRAIN_CSV"] = layout.train.path
-            environment["SWEEP_VALID_CSV"] = layout.valid.path
+            if lease.fold >= 0 { environment["SWEEP_VALID_CSV"] = layout.valid.path }
         }
+        if lease.fold < 0 { environment["SWEEP_REFIT"] = "1" }
+        environment["SWEEP_ARTIFACTS"] = layout.artifacts.path
         environment["SWEEP_PARAMS"] = task.assignment.params.json
         environment["SWEEP_TRIAL"] = String(lease.trial)
         environment["SWEEP_FOLD"] = String(lease.fold)

@@ -21,7 +21,8 @@ extension LoadedSweep {
                     arguments: command.template.arguments, env: command.env, cpus: command.resources.cpus,
                     gpus: command.resources.gpus,
                     objective: spec.objective.metric, seed: spec.search.seed, timeout: spec.limits.taskTimeout,
-                    data: dataBlob, workdir: workdirBlob))
+                    data: dataBlob, workdir: workdirBlob,
+                    artifactLimit: command.artifacts == .none ? 0 : spec.limits.maxArtifactBytes))
         }
         return Setup(sweepID: sweepID, folds: spec.taskFolds, plan: plan, trainer: trainer)
     }

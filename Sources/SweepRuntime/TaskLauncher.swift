@@ -173,7 +173,7 @@ struct TaskLauncher {
                 taskDirectory: taskDirectory(lease, sweepID: sweepID),
                 workdir: command.workdir, data: command.data, gpuIDs: gpus, launcher: launcher, worker: workerName,
                 cancel: cancel,
-                progress: progress)
+                progress: progress, artifactCache: ArtifactKeeper.directory(store: store.root, sweepID: sweepID))
             pool.submit { inbox.post(.finished(CommandTrainer.run(task))) }
         case .unavailable(let problem):
             inbox.post(.finished(TaskResult(lease: lease, succeeded: false, duration: 0, metrics: [:], error: problem)))
@@ -218,6 +218,7 @@ struct TaskLauncher {
 
     /// A new sweep: directories of another sweep's tasks can never be acknowledged any more.
     mutating func forgetOtherSweeps(than sweepID: UInt64) {
+        ArtifactKeeper.forget(store: store.root, keeping: sweepID)
         let stale = finishedDirectories.filter { $0.value.sweepID != sweepID && running[$0.key] == nil }
         for lease in stale.keys { finishedDirectories.removeValue(forKey: lease) }
         remove(stale.values.map(\.url))

@@ -14,6 +14,8 @@ struct TaskLayout {
     var train: URL { files.appendingPathComponent("train.csv") }
     var valid: URL { files.appendingPathComponent("valid.csv") }
     var metrics: URL { files.appendingPathComponent("metrics.jsonl") }
+    /// `$SWEEP_ARTIFACTS`: files the program leaves for the coordinator, fresh and empty per task.
+    var artifacts: URL { root.appendingPathComponent("artifacts") }
 
     init(_ root: URL) { self.root = root }
 
@@ -22,6 +24,7 @@ struct TaskLayout {
         try? FileManager.default.removeItem(at: root)
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: metrics.path, contents: nil)
         if let workdir { try Self.mirror(workdir, into: work) }
     }

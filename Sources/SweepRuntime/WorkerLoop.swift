@@ -115,6 +115,9 @@ struct WorkerLoop {
                 for request in tasks.deliver(hash, offset: offset, total: total, bytes: bytes) {
                     connection.send(request)
                 }
+            case .serveArtifact(let hash, let offset, let length):
+                let cache = tasks.contexts.keys.max().map { ArtifactKeeper.directory(store: tasks.store.root, sweepID: $0) }
+                connection.send(ArtifactKeeper.chunk(hash, offset: offset, length: length, cache: cache))
             case .reconnect:
                 try connection.reconnect()
             case .report(let report):
