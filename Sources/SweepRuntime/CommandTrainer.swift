@@ -74,7 +74,9 @@ enum CommandTrainer {
                 if !metrics.isEmpty { task.progress(intermediate.step, metrics) }
             }
         }
-        let error = problem(outcome, reports: reports, objective: task.command.objective, timeout: task.command.timeout)
+        var error = problem(outcome, reports: reports, objective: task.command.objective, timeout: task.command.timeout)
+        // The refit (fold −1) has no validation rows, so no objective to report: exiting 0 is success.
+        if lease.fold < 0, case .exited(0) = outcome { error = nil }
         let artifacts =
             error == nil && task.command.artifactLimit > 0
             ? task.artifactCache.map {

@@ -33,11 +33,15 @@ final class CoordinatorLoop {
     /// Sends wait here until the journal has committed what led to them (acks above all).
     private var outbox: [(PeerID, [UInt8])] = []
     private var finishedAt: Double?
+    /// Fetches command trainers' artifacts from workers (nil: the policy wants none).
+    let artifacts: ArtifactCollector?
 
     init(
         machine: CoordinatorMachine, socket: CoordinatorSocket, journal: RunJournal, sweep: LoadedSweep,
-        progress: ProgressReporter, control: Mailbox<CoordinatorControl>, logger: Logger
+        progress: ProgressReporter, control: Mailbox<CoordinatorControl>, logger: Logger,
+        artifacts: ArtifactCollector? = nil
     ) {
+        self.artifacts = artifacts
         self.machine = machine
         self.socket = socket
         self.journal = journal
@@ -67,7 +71,11 @@ final class CoordinatorLoop {
             journal.searchClock(machine.search.elapsed(now: after), now: after)
             progress.show(machine, now: after)
             journal.observe(machine, now: after)
+            artifacts?.expire(now: after)
         }
+        if !stopped { try finishTransfers(&poller) }
+        artifacts?.close()
+        try artifacts?.record(in: journal.database)
         journal.searchClock(machine.search.elapsed(now: MonotonicClock.now()), now: MonotonicClock.now(), final: true)
         journal.observe(machine, now: MonotonicClock.now(), final: true)
         try journal.commit()
@@ -97,8 +105,35 @@ final class CoordinatorLoop {
             } catch {
                 event = .malformed(peer, error)
             }
-            perform(machine.handle(event, now: now), now: now)
+            let actions = machine.handle(event, now: now)
+            perform(actions, now: now)
+            if let artifacts, case .received(_, let message) = event {
+                let sends = artifacts.observe(message, from: peer, actions: actions, now: now)
+                outbox += sends.map { ($0.0, Codec.encode($0.1)) }
+            }
             refuse(refusals, to: peer)
+        }
+    }
+
+    /// After the farewell, artifact transfers still under way are served to their end (each
+    /// bounded by `ArtifactCollector.stallSeconds`); only chunks are taken from here on.
+    private func finishTransfers(_ poller: inout Poller) throws {
+        guard let artifacts, artifacts.isBusy else { return }
+        logger.info("waiting for artifacts still on their way from workers")
+        while artifacts.isBusy {
+            let ready = try poller.poll(timeoutMilliseconds: 250)
+            if ready[1], control.drain().contains(.stop) { return }
+            let now = MonotonicClock.now()
+            while ready[0], let parts = try socket.router.receive() {
+                guard parts.count == 2, let message = try? Codec.decode(parts[1]), case .chunk = message else {
+                    continue
+                }
+                let sends = artifacts.observe(message, from: PeerID(parts[0]), actions: [], now: now)
+                for (peer, reply) in sends where socket.send(peer, Codec.encode(reply)) != .sent {
+                    artifacts.peerLost(peer)
+                }
+            }
+            artifacts.expire(now: now)
         }
     }
 
@@ -151,7 +186,10 @@ final class CoordinatorLoop {
                     unreachable.append(peer)
                 }
             }
-            for peer in unreachable { perform(machine.handle(.unreachable(peer), now: now), now: now) }
+            for peer in unreachable {
+                artifacts?.peerLost(peer)
+                perform(machine.handle(.unreachable(peer), now: now), now: now)
+            }
         }
         try journal.commit()
     }

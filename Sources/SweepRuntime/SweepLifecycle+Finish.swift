@@ -32,7 +32,13 @@ extension SweepLifecycle {
         try database.commit()
         database.checkpoint()
         if complete, let best = try RunReport.load(directory: directory).best {
-            let refit = BestModelRefit.run(best, sweep: sweep, directory: directory, logger: logger)
+            try ArtifactFinish.keep(bestTrial: best.trial.number, spec: sweep.spec, directory: directory, database: database)
+            let refit =
+                sweep.spec.trainer.isCommand
+                ? CommandRefit.run(
+                    best, sweep: sweep, directory: directory,
+                    launcher: options.localWorkers?.executable ?? LocalWorkers.currentExecutable, logger: logger)
+                : BestModelRefit.run(best, sweep: sweep, directory: directory, logger: logger)
             ModelCardFiles.recordFacts(sweep, in: database)
             try record.recordRefit(
                 RefitOutcome(

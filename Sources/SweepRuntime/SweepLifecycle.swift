@@ -149,7 +149,9 @@ public final class SweepLifecycle {
         for restored in record.restoredRecords.values { progress.counted(restored) }
         return CoordinatorLoop(
             machine: machine, socket: socket, journal: journal, sweep: sweep, progress: progress,
-            control: control, logger: logger)
+            control: control, logger: logger,
+            artifacts: spec.trainer.command.map(\.artifacts) == .some(.none) || !spec.trainer.isCommand
+                ? nil : ArtifactCollector(runDirectory: directory, logger: logger))
     }
 
     func announce(_ machine: CoordinatorMachine) {
