@@ -83,7 +83,7 @@ struct CodecTests {
     @Test func rejectsOtherVersionsWithAClearReason() {
         var bytes = Codec.encode(.heartbeat)
         bytes[2] = 9
-        #expect(throws: DecodeError("protocol version 9 is not supported; this build speaks version 3")) {
+        #expect(throws: DecodeError("protocol version 9 is not supported; this build speaks version 4")) {
             try Codec.decode(bytes)
         }
     }
