@@ -17,6 +17,9 @@ public struct Spec: Sendable {
     public var limits: Limits
     /// Refit the best configuration on all the data after the search (built-in models).
     public var refit: Bool = true
+    /// A command trainer's program runs once more only when the spec says `refit: true` (it must
+    /// know SWEEP_REFIT; programs written before it would fail without a validation file).
+    public var refitsCommand: Bool { refit && lines["refit"] != nil }
     /// `early_stopping:` — stop unpromising trials before all their folds or steps are done.
     public var earlyStopping: EarlyStopping?
     /// Line of each field in the spec file ("data.target" → 2), for later error messages.

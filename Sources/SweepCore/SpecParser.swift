@@ -78,6 +78,7 @@ public enum SpecParser {
         if let model { checkModel(model, data: data, hasData: sections["data"] != nil, models: models, &reader) }
         if let command = trainer?.command, let space { checkPlaceholders(command.template, space, &reader) }
         let refit = sections["refit"].map { reader.bool($0, "refit") } ?? true
+        if let node = sections["refit"] { reader.note("refit", node) }  // a command trainer refits only when asked
         // nil: none asked for; .some(nil): asked for wrongly (reported).
         let earlyStopping = sections["early_stopping"].map {
             parseEarlyStopping($0, model: model, models: models, taskFolds: cv?.taskFolds, &reader)

@@ -14,7 +14,12 @@ enum CommandRefit {
         _ best: TrialSummary, sweep: LoadedSweep, directory: String, launcher: URL, logger: Logger
     ) -> BestModelRefit.Outcome {
         let spec = sweep.spec
-        guard spec.refit else { return BestModelRefit.Outcome(note: "refit: false in the spec") }
+        guard spec.refitsCommand else {
+            return BestModelRefit.Outcome(
+                note: spec.refit
+                    ? "a command trainer refits when the spec says refit: true (its program then sees SWEEP_REFIT=1)"
+                    : "refit: false in the spec")
+        }
         guard case .command(let wire) = sweep.setup(sweepID: 0).trainer else { return BestModelRefit.Outcome() }
         let run = URL(fileURLWithPath: directory)
         let scratch = run.appendingPathComponent(".refit")

@@ -51,7 +51,10 @@ extension HTMLSections {
             out += "the refitted model scores <code>\(HTMLText.escape(metric))</code> = "
             out += "<strong>\(HTMLText.number(value))</strong>.</p>\n"
         }
-        if let model = run.modelFile {
+        if let model = run.modelFile, model.hasSuffix("/") {
+            out += "<p>Refitted on all the data by the trainer's program; its files are in "
+            out += "<code>\(HTMLText.escape(model))</code>.</p>\n"
+        } else if let model = run.modelFile {
             out += "<p>Refitted on all the data and saved as <code>\(HTMLText.escape(model))</code>; predict with "
             out += "<code>sweep predict \(HTMLText.escape(model)) NEW.csv</code>.</p>\n"
         } else if let note = run.modelNote {
