@@ -247,7 +247,8 @@ public enum SpecParser {
         guard let node else { return limits }
         guard
             let entries = reader.mapping(
-                node, "limits", allowed: ["task_timeout", "max_attempts", "max_lost", "max_parallel_trials", "max_artifact_size"])
+                node, "limits",
+                allowed: ["task_timeout", "max_attempts", "max_lost", "max_parallel_trials", "max_artifact_size"])
         else { return nil }
         var ok = true
         for (key, value) in entries {

@@ -55,7 +55,8 @@ public enum MarkdownReport {
                 "\nOn the \(run.holdoutRows) held-out rows (never seen by the search), the refitted model scores \(metric) = **\(format(value))**.\n"
         }
         if let model = run.modelFile, model.hasSuffix("/") {
-            out += "\nRefitted on all the data by the trainer's program (`SWEEP_REFIT=1`); its files are in `\(model)`.\n"
+            out +=
+                "\nRefitted on all the data by the trainer's program (`SWEEP_REFIT=1`); its files are in `\(model)`.\n"
         } else if let model = run.modelFile {
             out +=
                 "\nRefitted on all the data and saved as `\(model)`; predict with `sweep predict \(model) NEW.csv`.\n"

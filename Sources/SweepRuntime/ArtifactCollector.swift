@@ -68,7 +68,8 @@ final class ArtifactCollector {
     func want(_ manifest: ArtifactManifest, of task: TaskID, from peer: PeerID, now: Double) -> [(PeerID, Message)] {
         if !manifest.refused.isEmpty {
             logger.warning("trial \(task.trial) fold \(task.fold): artifacts \(manifest.refused)")
-            rows.append(ArtifactRow(task: task, path: "", size: 0, sha256: "", state: .refused, reason: manifest.refused))
+            rows.append(
+                ArtifactRow(task: task, path: "", size: 0, sha256: "", state: .refused, reason: manifest.refused))
         }
         var sends: [(PeerID, Message)] = []
         for file in manifest.files {
@@ -196,7 +197,8 @@ final class ArtifactCollector {
             rows[index].reason = reason
             if state != .arrived {
                 let row = rows[index]
-                logger.warning("trial \(row.task.trial) fold \(row.task.fold): artifact \(row.path) \(state.rawValue): \(reason)")
+                logger.warning(
+                    "trial \(row.task.trial) fold \(row.task.fold): artifact \(row.path) \(state.rawValue): \(reason)")
             }
         }
     }

@@ -17,7 +17,8 @@ extension RunDatabase {
             try db.execute(sql: Self.artifactsTable)
             for row in rows {
                 try db.execute(
-                    sql: "INSERT INTO artifacts (trial, fold, path, size, sha256, state, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    sql:
+                        "INSERT INTO artifacts (trial, fold, path, size, sha256, state, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     arguments: [
                         row.task.trial, row.task.fold, row.path, row.size, row.sha256, row.state.rawValue, row.reason,
                     ])
@@ -43,7 +44,8 @@ extension RunDatabase {
         try queueWrite { db in
             guard try db.tableExists("artifacts") else { return }
             try db.execute(
-                sql: "UPDATE artifacts SET state = 'dropped', reason = 'not the best trial' WHERE trial != ? AND state = 'arrived'",
+                sql:
+                    "UPDATE artifacts SET state = 'dropped', reason = 'not the best trial' WHERE trial != ? AND state = 'arrived'",
                 arguments: [trial])
         }
     }

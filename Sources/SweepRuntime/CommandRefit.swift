@@ -43,7 +43,8 @@ enum CommandRefit {
             }
             try install(verdict.accepted, from: tree, into: run.appendingPathComponent("model"), scratch: scratch)
             for refusal in verdict.refused { logger.warning("refit artifacts: \(refusal)") }
-            let note = verdict.refused.isEmpty ? nil : "some files were refused: \(verdict.refused.joined(separator: "; "))"
+            let note =
+                verdict.refused.isEmpty ? nil : "some files were refused: \(verdict.refused.joined(separator: "; "))"
             return BestModelRefit.Outcome(file: "model/", note: note)
         } catch {
             logger.warning("the refit could not run: \(error)")
@@ -61,10 +62,13 @@ enum CommandRefit {
             try BundleArchive.unpack(bytes, into: workdir!)
         }
         let data = try sweep.dataBlob.flatMap { blob in
-            try sweep.blobs[blob.sha256].map { try CommandData(csv: String(decoding: $0, as: UTF8.self), plan: sweep.plan) }
+            try sweep.blobs[blob.sha256].map {
+                try CommandData(csv: String(decoding: $0, as: UTF8.self), plan: sweep.plan)
+            }
         }
         return CommandTask(
-            assignment: Assignment(lease: LeaseRef(trial: best.trial.number, fold: -1, attempt: 1), params: best.trial.params),
+            assignment: Assignment(
+                lease: LeaseRef(trial: best.trial.number, fold: -1, attempt: 1), params: best.trial.params),
             command: wire, folds: sweep.spec.taskFolds, taskDirectory: scratch.appendingPathComponent("task"),
             workdir: workdir, data: data, gpuIDs: [], launcher: launcher.path, worker: "the coordinator",
             cancel: CancelFlag(), progress: { _, _ in })

@@ -32,7 +32,8 @@ extension SweepLifecycle {
         try database.commit()
         database.checkpoint()
         if complete, let best = try RunReport.load(directory: directory).best {
-            try ArtifactFinish.keep(bestTrial: best.trial.number, spec: sweep.spec, directory: directory, database: database)
+            try ArtifactFinish.keep(
+                bestTrial: best.trial.number, spec: sweep.spec, directory: directory, database: database)
             let refit =
                 sweep.spec.trainer.isCommand
                 ? CommandRefit.run(

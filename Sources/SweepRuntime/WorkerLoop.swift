@@ -116,7 +116,9 @@ struct WorkerLoop {
                     connection.send(request)
                 }
             case .serveArtifact(let hash, let offset, let length):
-                let cache = tasks.contexts.keys.max().map { ArtifactKeeper.directory(store: tasks.store.root, sweepID: $0) }
+                let cache = tasks.contexts.keys.max().map {
+                    ArtifactKeeper.directory(store: tasks.store.root, sweepID: $0)
+                }
                 connection.send(ArtifactKeeper.chunk(hash, offset: offset, length: length, cache: cache))
             case .reconnect:
                 try connection.reconnect()

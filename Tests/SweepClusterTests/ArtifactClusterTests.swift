@@ -79,7 +79,8 @@ struct ArtifactClusterTests {
         let out = root.appendingPathComponent("out")
         let endpoint = "tcp://\(hosts.address(1)):5555"
         let coordinator = try hosts.sweep(
-            on: 1, ["coordinator", "spec.yaml", "--bind", endpoint, "--out", out.path, "--insecure", "--heartbeat", "250ms"],
+            on: 1,
+            ["coordinator", "spec.yaml", "--bind", endpoint, "--out", out.path, "--insecure", "--heartbeat", "250ms"],
             directory: root)
         defer { coordinator.stop() }
         #expect(coordinator.awaitLine(containing: "serving sweep") != nil)

@@ -81,20 +81,22 @@ struct CommandRefitClusterTests {
         let folds = ArtifactClusterTests.taskDirectories(out)
         #expect(Set(folds.map { $0.prefix { $0 != "f" } }).count == 1 && folds.count == 3, "\(folds)")
         for fold in folds {
-            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("artifacts/\(fold)/model.pkl").path))
+            #expect(
+                FileManager.default.fileExists(atPath: out.appendingPathComponent("artifacts/\(fold)/model.pkl").path))
         }
-        let check = InteropPython.run([
-            "-c",
-            """
-            import pickle, pandas
-            saved = pickle.load(open("out/model/model.pkl", "rb"))
-            frame = pandas.read_csv("\(data.path)")
-            predicted = saved["pipeline"].predict(frame[saved["features"]].values.tolist())
-            accuracy = (predicted.astype(str) == frame["target"].astype(str)).mean()
-            print(accuracy)
-            assert accuracy > 0.9, accuracy
-            """,
-        ], directory: project)
+        let check = InteropPython.run(
+            [
+                "-c",
+                """
+                import pickle, pandas
+                saved = pickle.load(open("out/model/model.pkl", "rb"))
+                frame = pandas.read_csv("\(data.path)")
+                predicted = saved["pipeline"].predict(frame[saved["features"]].values.tolist())
+                accuracy = (predicted.astype(str) == frame["target"].astype(str)).mean()
+                print(accuracy)
+                assert accuracy > 0.9, accuracy
+                """,
+            ], directory: project)
         #expect(check.status == 0, "\(check.output)")
     }
 }

@@ -18,7 +18,9 @@ struct ArtifactSpecTests {
     }
 
     @Test func sizesReadAsBytesOrWithUnits() throws {
-        for (text, bytes) in [("1048576", 1 << 20), ("64MiB", 64 << 20), ("1GB", 1_000_000_000), ("512 KiB", 512 << 10)] {
+        for (text, bytes) in [
+            ("1048576", 1 << 20), ("64MiB", 64 << 20), ("1GB", 1_000_000_000), ("512 KiB", 512 << 10),
+        ] {
             let spec = try SpecParser.parse(base + "\nlimits: {max_artifact_size: \(text)}")
             #expect(spec.limits.maxArtifactBytes == bytes, "\(text)")
         }
@@ -26,11 +28,17 @@ struct ArtifactSpecTests {
 
     @Test func badValuesAreNamed() {
         let policy = specProblems(base.replacingOccurrences(of: "train.sh]", with: "train.sh], artifacts: bset"))
-        #expect(policy.contains { $0.contains("trainer.artifacts: unknown policy 'bset'; expected one of best, all, none") })
+        #expect(
+            policy.contains { $0.contains("trainer.artifacts: unknown policy 'bset'; expected one of best, all, none") }
+        )
         let size = specProblems(base + "\nlimits: {max_artifact_size: 12 parsecs}")
-        #expect(size.contains { $0.contains("limits.max_artifact_size: expected a positive size like 268435456, 64MiB or 1GB") })
+        #expect(
+            size.contains {
+                $0.contains("limits.max_artifact_size: expected a positive size like 268435456, 64MiB or 1GB")
+            })
         let builtin = specProblems(
-            "trainer: {model: noop, artifacts: all}\nspace: {score: {values: [1]}}\nobjective: {metric: score, goal: maximize}")
+            "trainer: {model: noop, artifacts: all}\nspace: {score: {values: [1]}}\nobjective: {metric: score, goal: maximize}"
+        )
         #expect(builtin.contains { $0.contains("trainer.artifacts: applies to command trainers only") })
     }
 }

@@ -33,7 +33,8 @@ struct ArtifactCheckTests {
     @Test func aTreeOverTheLimitIsRefusedWhole() {
         let verdict = ArtifactCheck.judge([Self.file("a", 600), Self.file("b", 600)], limit: 1024)
         #expect(verdict.accepted.isEmpty)
-        #expect(verdict.refused == ["refused all 2 files: they total 1200 bytes, over limits.max_artifact_size (1 KiB)"])
+        #expect(
+            verdict.refused == ["refused all 2 files: they total 1200 bytes, over limits.max_artifact_size (1 KiB)"])
     }
 
     @Test func theWalkSeesLinksAsLinksAndKeepsOnlyRegularFiles() throws {
@@ -65,7 +66,8 @@ struct ArtifactCheckTests {
 
     @Test func aTransferAsksForAWindowAndTakesOnlyWhatItAskedFor() {
         let size = WireLimits.artifactChunkBytes * 5 + 3
-        var transfer = ArtifactTransfer(sha256: String(repeating: "a", count: 64), size: size, peer: PeerID([1]), now: 0)
+        var transfer = ArtifactTransfer(
+            sha256: String(repeating: "a", count: 64), size: size, peer: PeerID([1]), now: 0)
         #expect(transfer.requests().count == WireLimits.artifactWindow)
         #expect(transfer.accept(offset: 1, total: size, count: 10, now: 1) != nil)
         #expect(transfer.accept(offset: 0, total: size - 1, count: WireLimits.artifactChunkBytes, now: 1) != nil)
