@@ -6,7 +6,7 @@ public enum MarkdownReport {
     public static func render(_ run: RunSummary) -> String {
         header(run) + frontSection(run) + bestSection(run) + nestedSection(run) + searchSections(run)
             + priorTrialsSection(run)
-            + workersAndFailures(run) + retriedSection(run)
+            + workersAndFailures(run) + retriedSection(run) + artifactsSection(run)
     }
 
     /// The title and the sweep in five lines: objective, trials, search, tasks, wall time.

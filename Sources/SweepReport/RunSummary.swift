@@ -38,6 +38,8 @@ public struct RunSummary: Sendable {
     /// taken and skipped from each source: never run here, never this sweep's best.
     public var priorTrials: [PriorTrial] = []
     public var warmStartNotes: [String] = []
+    /// Command trainers' artifacts: what arrived in `artifacts/`, and what was lost or refused.
+    public var artifacts: [String] = []
     /// Failed tasks that `sweep retry` ran again (their old counted failures, set aside).
     public var retried: [TaskRecord] = []
 

@@ -8,9 +8,18 @@ import SweepProtocol
 /// takes another sweep; the result carries their manifest. The coordinator fetches what its
 /// policy wants with FETCH, answered by `chunk`.
 enum ArtifactKeeper {
+    /// This host's name in cache directory names: a cache shared by several hosts (a network home
+    /// directory) holds other hosts' directories, whose process ids mean nothing here.
+    static let host: String = {
+        var name = [CChar](repeating: 0, count: 256)
+        guard gethostname(&name, name.count - 1) == 0 else { return "host" }
+        let text = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return text.replacingOccurrences(of: "/", with: "_")
+    }()
+
     /// The cache directory of one sweep's artifacts in this worker process.
     static func directory(store: URL, sweepID: UInt64) -> URL {
-        store.appendingPathComponent("artifacts/\(String(sweepID, radix: 16))-pid-\(getpid())")
+        store.appendingPathComponent("artifacts/\(String(sweepID, radix: 16))-\(host)-pid-\(getpid())")
     }
 
     /// Checks, hashes and keeps the tree at `tree`; the manifest says what was kept and refused.
@@ -57,13 +66,22 @@ enum ArtifactKeeper {
         }
     }
 
-    /// Removes this process's artifact caches of sweeps other than `sweepID` (nil: all of them).
+    /// Removes this process's artifact caches of sweeps other than `sweepID` (nil: all of them),
+    /// and those of worker processes that no longer run (killed before they could clean up).
     static func forget(store: URL, keeping sweepID: UInt64?) {
         let root = store.appendingPathComponent("artifacts")
         let keep = sweepID.map { directory(store: store, sweepID: $0).lastPathComponent }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return }
-        for name in names where name.hasSuffix("-pid-\(getpid())") && name != keep {
+        for name in names where name != keep && isStale(name) {
             try? FileManager.default.removeItem(at: root.appendingPathComponent(name))
         }
+    }
+
+    /// Whether a cache directory (`SWEEP-HOST-pid-PID`) is this process's or a dead process's of this host.
+    static func isStale(_ name: String) -> Bool {
+        guard let range = name.range(of: "-\(host)-pid-", options: .backwards),
+            let pid = pid_t(name[range.upperBound...])
+        else { return false }
+        return pid == getpid() || (kill(pid, 0) != 0 && errno == ESRCH)
     }
 }

@@ -54,3 +54,37 @@ extension RunDatabase {
 extension ArtifactCollector {
     func record(in database: RunDatabase) throws { try database.recordArtifacts(rows) }
 }
+
+extension RunDatabase {
+    /// The report's lines about artifacts: per task, the files that arrived; each loss and refusal.
+    static func artifactLines(_ db: Database) throws -> [String] {
+        guard try db.tableExists("artifacts") else { return [] }
+        var lines: [String] = []
+        let arrived = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT trial, fold, count(*) AS files, sum(size) AS bytes FROM artifacts
+                WHERE state = 'arrived' GROUP BY trial, fold ORDER BY trial, fold LIMIT 100
+                """)
+        for row in arrived {
+            let (trial, fold, files, bytes): (Int, Int, Int, Int) = (
+                row["trial"], row["fold"], row["files"], row["bytes"]
+            )
+            lines.append(
+                "`artifacts/trial-\(trial)-fold-\(fold)/`: \(files) file\(files == 1 ? "" : "s"), \(bytes) bytes")
+        }
+        let problems = try Row.fetchAll(
+            db,
+            sql:
+                "SELECT trial, fold, path, state, reason FROM artifacts WHERE state IN ('lost', 'refused') ORDER BY rowid LIMIT 50"
+        )
+        for row in problems {
+            let (trial, fold, path, state, reason): (Int, Int, String, String, String) = (
+                row["trial"], row["fold"], row["path"], row["state"], row["reason"]
+            )
+            let what = path.isEmpty ? "" : " `\(path)`"
+            lines.append("trial \(trial) fold \(fold)\(what) \(state): \(reason)")
+        }
+        return lines
+    }
+}

@@ -70,6 +70,7 @@ extension RunDatabase {
         summary.retried = restored.lifecycle.superseded
         summary.warmStartNotes = try String.fetchAll(
             db, sql: "SELECT detail FROM events WHERE kind = 'warm-start' ORDER BY id")
+        summary.artifacts = try Self.artifactLines(db)
         return summary
     }
 }

@@ -231,8 +231,11 @@ struct TaskLauncher {
         }
     }
 
-    /// Waits for removals under way (before the worker exits).
-    func finishRemovals() { remover.sync {} }
+    /// Waits for removals under way (before the worker exits); the kept artifacts go too.
+    func finishRemovals() {
+        remover.sync {}
+        ArtifactKeeper.forget(store: store.root, keeping: nil)
+    }
 
     func cancel(_ lease: LeaseRef) { running[lease]?.cancel.set() }
 

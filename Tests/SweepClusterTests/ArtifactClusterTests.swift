@@ -149,5 +149,9 @@ struct ArtifactClusterTests {
         #expect(rows.contains { $0.hasPrefix("2|1||refused|") && $0.contains("over limits.max_artifact_size (4 KiB)") })
         #expect(!rows.contains { $0.hasPrefix("2|") && $0.contains("|arrived|") })
         #expect(run.stderrLines.contains { $0.contains("refused symbolic link 'passwd'") })
+        let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(report.contains("## Artifacts"), "\(report)")
+        #expect(report.contains("- `artifacts/trial-0-fold-0/`: 1 file, 5 bytes"), "\(report)")
+        #expect(report.contains("- trial 2 fold 0 refused: refused symbolic link 'passwd'"), "\(report)")
     }
 }
