@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Glibc
 import Logging
@@ -14,6 +15,36 @@ struct ArtifactRow: Equatable {
     var sha256: String
     var state: State
     var reason: String = ""
+    /// Permission bits the worker reported (not recorded).
+    var mode = 0o644
+}
+
+/// A file being received: where its bytes go, and its SHA-256 computed as they arrive in order
+/// (chunks come in the order asked for; one that overtakes waits in `early`), so verifying a
+/// large file never stalls the coordinator's loop with a second read.
+private final class Incoming {
+    var transfer: ArtifactTransfer
+    let handle: FileHandle
+    let temporary: URL
+    var hasher = SHA256()
+    var hashed = 0
+    var early: [Int: [UInt8]] = [:]
+
+    init(transfer: ArtifactTransfer, handle: FileHandle, temporary: URL) {
+        self.transfer = transfer
+        self.handle = handle
+        self.temporary = temporary
+    }
+
+    func digest(_ offset: Int, _ bytes: [UInt8]) {
+        early[offset] = bytes
+        while let next = early.removeValue(forKey: hashed) {
+            hasher.update(data: next)
+            hashed += next.count
+        }
+    }
+
+    var sha256: String { ContentHash.hex(hasher.finalize()) }
 }
 
 /// The coordinator's side of artifacts (policies `best` and `all`): when a task's success is
@@ -31,7 +62,7 @@ final class ArtifactCollector {
     let logger: Logger
     private(set) var rows: [ArtifactRow] = []
     private var held: Set<String> = []
-    private var transfers: [String: (transfer: ArtifactTransfer, handle: FileHandle, temporary: URL)] = [:]
+    private var transfers: [String: Incoming] = [:]
     /// Rows waiting for each hash.
     private var waiting: [String: [Int]] = [:]
 
@@ -74,11 +105,14 @@ final class ArtifactCollector {
         var sends: [(PeerID, Message)] = []
         for file in manifest.files {
             let index = rows.count
-            rows.append(ArtifactRow(task: task, path: file.path, size: file.size, sha256: file.sha256, state: .pending))
+            rows.append(
+                ArtifactRow(
+                    task: task, path: file.path, size: file.size, sha256: file.sha256, state: .pending, mode: file.mode)
+            )
             if let problem = ArtifactPath.problem(file.path) {
                 settle([index], .refused, "the worker named \(problem)")
             } else if held.contains(file.sha256) || file.size == 0 {
-                place([index], mode: file.mode)
+                place([index])
             } else if transfers[file.sha256] != nil {
                 waiting[file.sha256, default: []].append(index)
             } else {
@@ -97,7 +131,7 @@ final class ArtifactCollector {
             let handle = try FileHandle(forWritingTo: temporary)
             var transfer = ArtifactTransfer(sha256: file.sha256, size: file.size, peer: peer, now: now)
             let requests = transfer.requests()
-            transfers[file.sha256] = (transfer, handle, temporary)
+            transfers[file.sha256] = Incoming(transfer: transfer, handle: handle, temporary: temporary)
             return requests.map { (peer, $0) }
         } catch {
             lose(file.sha256, "cannot write \(temporary.path): \(error)")
@@ -106,7 +140,7 @@ final class ArtifactCollector {
     }
 
     private func deliver(_ hash: String, offset: Int, total: Int, bytes: [UInt8], now: Double) -> [(PeerID, Message)] {
-        guard var entry = transfers[hash] else { return [] }
+        guard let entry = transfers[hash] else { return [] }
         if let problem = entry.transfer.accept(offset: offset, total: total, count: bytes.count, now: now) {
             if total == 0 || entry.transfer.size != total { lose(hash, problem) }
             return []
@@ -118,8 +152,8 @@ final class ArtifactCollector {
             lose(hash, "cannot write \(entry.temporary.path): \(error)")
             return []
         }
+        entry.digest(offset, bytes)
         let requests = entry.transfer.requests()
-        transfers[hash] = entry
         if entry.transfer.isComplete { complete(hash) }
         return requests.map { (entry.transfer.peer, $0) }
     }
@@ -128,8 +162,7 @@ final class ArtifactCollector {
     private func complete(_ hash: String) {
         guard let entry = transfers.removeValue(forKey: hash) else { return }
         try? entry.handle.close()
-        let actual = try? ContentHash.sha256(fileAt: entry.temporary)
-        guard actual == hash else {
+        guard entry.hashed == entry.transfer.size, entry.sha256 == hash else {
             try? FileManager.default.removeItem(at: entry.temporary)
             settle(waiting.removeValue(forKey: hash) ?? [], .lost, "its bytes did not match sha256 \(hash.prefix(12))…")
             return
@@ -139,11 +172,11 @@ final class ArtifactCollector {
             return
         }
         held.insert(hash)
-        place(waiting.removeValue(forKey: hash) ?? [], mode: nil)
+        place(waiting.removeValue(forKey: hash) ?? [])
     }
 
     /// Links (or creates, for an empty file) each row's file under its task's directory.
-    private func place(_ indices: [Int], mode: Int?) {
+    private func place(_ indices: [Int]) {
         for index in indices {
             let row = rows[index]
             let target = root.appendingPathComponent(Self.taskDirectory(row.task)).appendingPathComponent(row.path)
@@ -156,7 +189,7 @@ final class ArtifactCollector {
                 } else if link(blobs.appendingPathComponent(row.sha256).path, target.path) != 0 {
                     try FileManager.default.copyItem(at: blobs.appendingPathComponent(row.sha256), to: target)
                 }
-                if let mode { chmod(target.path, mode_t(mode & 0o777)) }
+                chmod(target.path, mode_t(row.mode & 0o777))
                 settle([index], .arrived, "")
             } catch {
                 settle([index], .lost, "cannot place it at \(target.path): \(error)")
