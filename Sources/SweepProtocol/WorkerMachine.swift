@@ -108,6 +108,10 @@ public struct WorkerMachine: Sendable {
     var startAfterLeft: [LeaseRef: (task: Assignment, sweepID: UInt64)] = [:]
     var unacknowledged: [LeaseRef: (sweepID: UInt64, result: TaskResult)] = [:]
     var draining = false
+    /// When the coordinator last asked for an artifact's bytes: a draining worker stays until it
+    /// has asked for nothing for `artifactLinger` intervals, so the files of its last results arrive.
+    var lastArtifactFetch = -Double.infinity
+    static let artifactLinger = 2.0
     var helloRetry = WorkerMachine.firstHelloRetry
     /// When to reconnect after a refused handshake, and the backoff that set it.
     var handshakeRetry: (at: Double, backoff: Double)?
@@ -189,7 +193,8 @@ public struct WorkerMachine: Sendable {
             // Tell the coordinator we have no free slots; it sends nothing new from here on.
             if isRegistered { sayHello(now: now, into: &actions) } else { stopRunning(into: &actions) }
         }
-        if draining && running.isEmpty && (unacknowledged.isEmpty || !isRegistered) {
+        let fetching = isRegistered && now - lastArtifactFetch < Self.artifactLinger * heartbeatInterval
+        if draining && running.isEmpty && (unacknowledged.isEmpty || !isRegistered) && !fetching {
             // Results nobody can acknowledge (the coordinator is gone) are left behind: their
             // tasks run again elsewhere, which at-least-once execution allows.
             if isRegistered { actions.append(.send(.goodbye)) }
@@ -259,6 +264,7 @@ public struct WorkerMachine: Sendable {
         case .chunk(let hash, let offset, let total, let bytes):
             actions.append(.deliverChunk(sha256: hash, offset: offset, total: total, bytes: bytes))
         case .fetch(let hash, let offset, let length):
+            lastArtifactFetch = now
             actions.append(.serveArtifact(sha256: hash, offset: offset, length: length))
         case .heartbeat, .hello, .results, .goodbye, .progress:
             break

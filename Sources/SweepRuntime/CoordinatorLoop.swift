@@ -106,11 +106,13 @@ final class CoordinatorLoop {
                 event = .malformed(peer, error)
             }
             let actions = machine.handle(event, now: now)
-            perform(actions, now: now)
+            // Artifact FETCHes leave before the WORK that acknowledges their result: a draining
+            // worker then knows to stay until its files are in.
             if let artifacts, case .received(_, let message) = event {
                 let sends = artifacts.observe(message, from: peer, actions: actions, now: now)
                 outbox += sends.map { ($0.0, Codec.encode($0.1)) }
             }
+            perform(actions, now: now)
             refuse(refusals, to: peer)
         }
     }
