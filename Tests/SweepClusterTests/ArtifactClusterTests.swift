@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 /// Files a command trainer leaves under $SWEEP_ARTIFACTS come back to the run directory by
@@ -153,5 +154,57 @@ struct ArtifactClusterTests {
         #expect(report.contains("## Artifacts"), "\(report)")
         #expect(report.contains("- `artifacts/trial-0-fold-0/`: 1 file, 5 bytes"), "\(report)")
         #expect(report.contains("- trial 2 fold 0 refused: refused symbolic link 'passwd'"), "\(report)")
+    }
+
+    /// A worker told to drain (SIGTERM) while its last task runs stays until the coordinator has
+    /// fetched that task's files: its artifacts are not lost with it.
+    @Test func aDrainedWorkersLastArtifactsStillArrive() throws {
+        let root = try temporaryDirectory()
+        let started = root.appendingPathComponent("started"), go = root.appendingPathComponent("go")
+        let script = """
+            head -c 3145728 /dev/urandom > "$SWEEP_ARTIFACTS/w.bin"
+            sha256sum "$SWEEP_ARTIFACTS/w.bin" | cut -d' ' -f1 > "$SWEEP_ARTIFACTS/w.sha256"
+            echo "$SWEEP_FOLD" >> "\(started.path)"
+            while [ ! -e "\(go.path)" ]; do sleep 0.05; done
+            echo "@sweep {\\"score\\": 1}"
+            """
+        let project = try Self.project(
+            script: script,
+            spec: """
+                cv: {folds: 2}
+                trainer: {command: [sh, train.sh], workdir: code}
+                space: {x: {values: [1]}}
+                objective: {metric: score, goal: maximize}
+                """)
+        let out = project.appendingPathComponent("out")
+        let coordinator = try ChildProcess(
+            ["coordinator", "spec.yaml", "--bind", "tcp://127.0.0.1:*", "--out", out.path, "--heartbeat", "250ms"],
+            directory: project)
+        defer { coordinator.stop() }
+        let serving = try #require(coordinator.awaitLine(containing: "serving sweep"))
+        let endpoint = String(try #require(serving.split(separator: " ").first { $0.hasPrefix("tcp://") }).dropLast())
+        func worker(_ name: String) throws -> ChildProcess {
+            try ChildProcess(
+                [
+                    "worker", "--connect", endpoint, "--slots", "1", "--name", name, "--heartbeat", "250ms",
+                    "--cache", root.appendingPathComponent("cache-\(name)").path,
+                ], directory: root)
+        }
+        let leaving = try worker("leaving")
+        defer { leaving.stop() }
+        #expect(awaitCondition(timeout: 60) { FileManager.default.fileExists(atPath: started.path) })
+        leaving.signal(SIGTERM)
+        try Data().write(to: go)
+        #expect(leaving.awaitExit() == 0, "\(leaving.stderrLines.joined(separator: "\n"))")
+        let staying = try worker("staying")
+        defer { staying.stop() }
+        #expect(coordinator.awaitExit() == 0, "\(coordinator.stderrLines.suffix(30).joined(separator: "\n"))")
+        for fold in 0..<2 {
+            let task = out.appendingPathComponent("artifacts/trial-0-fold-\(fold)")
+            let written = try String(contentsOf: task.appendingPathComponent("w.sha256"), encoding: .utf8)
+            #expect(
+                try Self.sha256(task.appendingPathComponent("w.bin"))
+                    == written.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
     }
 }
