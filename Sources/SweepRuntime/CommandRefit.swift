@@ -11,7 +11,8 @@ import SweepProtocol
 /// A refit that fails leaves the sweep's result as it is; the outcome's note says why.
 enum CommandRefit {
     static func run(
-        _ best: TrialSummary, sweep: LoadedSweep, directory: String, launcher: URL, logger: Logger
+        _ best: TrialSummary, sweep: LoadedSweep, directory: String, launcher: URL, stopOnSignals: Bool = false,
+        logger: Logger
     ) -> BestModelRefit.Outcome {
         let spec = sweep.spec
         guard spec.refitsCommand else {
@@ -28,7 +29,10 @@ enum CommandRefit {
         do {
             try? FileManager.default.removeItem(at: scratch)
             let task = try makeTask(best, wire: wire, sweep: sweep, scratch: scratch, launcher: launcher)
-            let result = CommandTrainer.run(task)
+            // Ctrl-C (or SIGTERM) during a long refit stops its program, as it would a task's.
+            let watcher = stopOnSignals ? SignalWatcher { [cancel = task.cancel] _ in cancel.set() } : nil
+            let result = withExtendedLifetime(watcher) { CommandTrainer.run(task) }
+            if task.cancel.isSet { return BestModelRefit.Outcome(note: "the refit was stopped by a signal") }
             guard result.succeeded else {
                 let log = result.log.isEmpty ? "" : "; its output ends: \(result.log.suffix(400))"
                 logger.warning("the refit failed: \(result.error)\(log)")

@@ -38,7 +38,8 @@ extension SweepLifecycle {
                 sweep.spec.trainer.isCommand
                 ? CommandRefit.run(
                     best, sweep: sweep, directory: directory,
-                    launcher: options.localWorkers?.executable ?? LocalWorkers.currentExecutable, logger: logger)
+                    launcher: options.localWorkers?.executable ?? LocalWorkers.currentExecutable,
+                    stopOnSignals: options.stopOnSignals, logger: logger)
                 : BestModelRefit.run(best, sweep: sweep, directory: directory, logger: logger)
             ModelCardFiles.recordFacts(sweep, in: database)
             try record.recordRefit(

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 /// `refit: true` with a command trainer: the program runs once more on every search row
@@ -53,6 +54,29 @@ struct CommandRefitClusterTests {
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("model").path))
         let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(report.contains("the refit failed: exited with status 3"), "\(report)")
+    }
+
+    /// Ctrl-C during a long refit stops its program; the sweep's result stands.
+    @Test func aSignalStopsALongRefit() throws {
+        let root = try temporaryDirectory()
+        let marker = root.appendingPathComponent("refitting")
+        let script = """
+            if [ "$SWEEP_REFIT" = 1 ]; then
+              touch "\(marker.path)"
+              while true; do sleep 0.05; done
+            fi
+            echo "@sweep {\\"score\\": $1}"
+            """
+        let project = try ArtifactClusterTests.project(
+            script: script, spec: ArtifactClusterTests.spec(policy: "best", extra: "refit: true"))
+        let run = try ChildProcess(["run", "spec.yaml", "--workers", "1", "--out", "out"], directory: project)
+        defer { run.stop() }
+        #expect(awaitCondition(timeout: 60) { FileManager.default.fileExists(atPath: marker.path) })
+        run.signal(SIGINT)
+        #expect(run.awaitExit() == 0, "\(run.stderrLines.suffix(30).joined(separator: "\n"))")
+        let report = try String(
+            contentsOf: project.appendingPathComponent("out/report.md"), encoding: .utf8)
+        #expect(report.contains("No model file: the refit was stopped by a signal"), "\(report)")
     }
 
     @Test(.enabled(if: InteropPython.unavailableReason == nil, "\(InteropPython.unavailableReason ?? "")"))
