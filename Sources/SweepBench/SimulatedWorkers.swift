@@ -115,7 +115,7 @@ final class SimulatedWorkers {
                 if registered.count == machines.count { counters.allRegisteredAt = Date().timeIntervalSince1970 }
             case .report(.sweepDone):
                 done.insert(index)
-            case .loadSetup, .cancel, .deliverChunk, .reconnect, .report, .exit:
+            case .loadSetup, .cancel, .deliverChunk, .serveArtifact, .reconnect, .report, .exit:
                 continue
             }
         }
