@@ -48,7 +48,7 @@ let messages: [(String, Message)] = [
                     WireCommand(
                         arguments: ["sh", "t.sh", "{x}"], env: ["A": "1"], cpus: 1, gpus: 0,
                         objective: "score", seed: 0, timeout: 60,
-                        data: BlobRef(sha256: hash, size: 100), workdir: nil))))
+                        data: BlobRef(sha256: hash, size: 100), workdir: nil, artifactLimit: 1 << 20))))
     ),
     (
         "work",
@@ -67,6 +67,18 @@ let messages: [(String, Message)] = [
             [
                 TaskResult(
                     lease: lease, succeeded: true, duration: 0.5, metrics: ["accuracy": 0.9], error: "", log: "tail")
+            ])
+    ),
+    (
+        "results-artifacts",
+        .results(
+            sweepID: 1,
+            [
+                TaskResult(
+                    lease: lease, succeeded: true, duration: 0.5, metrics: ["accuracy": 0.9], error: "", log: "",
+                    artifacts: ArtifactManifest(
+                        files: [ArtifactFile(path: "model/w.bin", size: 4096, sha256: hash, mode: 0o644)],
+                        refused: "refused symbolic link 'x' (artifacts are regular files)"))
             ])
     ),
     ("heartbeat", .heartbeat), ("reregister", .reregister), ("sweep-done", .sweepDone(sweepID: 1)),
