@@ -154,6 +154,8 @@ struct ArtifactClusterTests {
         #expect(report.contains("## Artifacts"), "\(report)")
         #expect(report.contains("- `artifacts/trial-0-fold-0/`: 1 file, 5 bytes"), "\(report)")
         #expect(report.contains("- trial 2 fold 0 refused: refused symbolic link 'passwd'"), "\(report)")
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("<li><code>artifacts/trial-0-fold-0/</code>: 1 file, 5 bytes</li>"))
     }
 
     /// A worker told to drain (SIGTERM) while its last task runs stays until the coordinator has

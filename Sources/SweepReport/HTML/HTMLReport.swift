@@ -78,6 +78,7 @@ struct HTMLSections {
             stoppedSection(),
             HTMLSection(id: "all-trials", title: "Trials", body: trialsSection()),
             priorTrialsSection(),
+            artifactsSection(),
             HTMLSection(id: "failures", title: "Failures", body: failuresSection()),
             HTMLSection(id: "workers", title: "Workers", body: workersSection()),
             eventsSection(),
