@@ -82,12 +82,7 @@ struct ResumeOptions: ParsableArguments {
     @OptionGroup var dashboard: DashboardOptions
 
     func check() throws {
-        if let workers, !(1...1024).contains(workers) {
-            throw ValidationError("--workers must be between 1 and 1024, got \(workers)")
-        }
-        if let slots, !(1...4096).contains(slots) {
-            throw ValidationError("--slots must be between 1 and 4096, got \(slots)")
-        }
+        try checkLocalWorkers(workers: workers, slots: slots)
         if let bind {  // parsed here; whether it needs keys depends on the run directory
             try checkAddress("--bind", bind, keyed: true, insecure: true, what: "serve \(bind)", risk: "")
         }
@@ -146,5 +141,15 @@ struct ResumeOptions: ParsableArguments {
         try dashboard.serving(lifecycle, logger: logger) {
             try notify.around(directory: directory, logger: logger) { try finish(lifecycle) }
         }
+    }
+}
+
+/// Refuses local worker counts a machine cannot mean (nil: not given, the default applies).
+func checkLocalWorkers(workers: Int?, slots: Int?) throws {
+    if let workers, !(1...1024).contains(workers) {
+        throw ValidationError("--workers must be between 1 and 1024, got \(workers)")
+    }
+    if let slots, !(1...4096).contains(slots) {
+        throw ValidationError("--slots must be between 1 and 4096, got \(slots)")
     }
 }

@@ -26,12 +26,7 @@ struct Run: ParsableCommand {
     @OptionGroup var dashboard: DashboardOptions
 
     func validate() throws {
-        guard workers >= 1 && workers <= 1024 else {
-            throw ValidationError("--workers must be between 1 and 1024, got \(workers)")
-        }
-        guard slots >= 1 && slots <= 4096 else {
-            throw ValidationError("--slots must be between 1 and 4096, got \(slots)")
-        }
+        try checkLocalWorkers(workers: workers, slots: slots)
         try dashboard.check(keyed: false)
     }
 

@@ -42,19 +42,6 @@ struct ArtifactClusterTests {
         return (names ?? []).filter { $0.hasPrefix("trial-") }.sorted()
     }
 
-    /// The SHA-256 of a file, by the system's sha256sum (independent of Sweep's own hashing).
-    static func sha256(_ url: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [url.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return String(text.prefix(64))
-    }
-
     /// Rows of run.db's artifacts table: "trial|fold|path|state|reason".
     static func recorded(_ run: URL) throws -> [String] {
         let process = Process()
@@ -99,7 +86,7 @@ struct ArtifactClusterTests {
             let task = out.appendingPathComponent("artifacts/trial-1-fold-\(fold)")
             let written = try String(contentsOf: task.appendingPathComponent("w.sha256"), encoding: .utf8)
             let weights = task.appendingPathComponent("weights/w.bin")
-            #expect(try Self.sha256(weights) == written.trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(try systemSHA256(weights) == written.trimmingCharacters(in: .whitespacesAndNewlines))
             #expect((try FileManager.default.attributesOfItem(atPath: weights.path)[.size] as? Int) == 1_572_864)
         }
         let rows = try Self.recorded(out)
@@ -205,7 +192,7 @@ struct ArtifactClusterTests {
             let task = out.appendingPathComponent("artifacts/trial-0-fold-\(fold)")
             let written = try String(contentsOf: task.appendingPathComponent("w.sha256"), encoding: .utf8)
             #expect(
-                try Self.sha256(task.appendingPathComponent("w.bin"))
+                try systemSHA256(task.appendingPathComponent("w.bin"))
                     == written.trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }

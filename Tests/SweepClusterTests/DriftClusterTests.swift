@@ -17,15 +17,9 @@ struct DriftClusterTests {
 
     /// x ~ N(shift, 1), color red/green/blue (or `newColor` for 10 %), y = "yes" when x + noise > 0.
     static func csv(rows: Int, seed: UInt64, shift: Double = 0, newColor: String? = nil) -> String {
-        var state = seed
-        func unit() -> Double {  // SplitMix64: a fixed stream without the library under test
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return Double((z ^ (z >> 31)) >> 11) * 0x1.0p-53
-        }
-        func normal() -> Double { (-2 * log(max(unit(), 1e-12))).squareRoot() * cos(2 * .pi * unit()) }
+        var stream = SplitMixStream(seed: seed)
+        func unit() -> Double { stream.unit() }
+        func normal() -> Double { stream.normal() }
         var lines = ["x,color,y"]
         for _ in 0..<rows {
             let x = normal() + shift, u = unit()

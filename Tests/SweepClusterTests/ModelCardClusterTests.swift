@@ -29,19 +29,6 @@ struct ModelCardClusterTests {
         return object
     }
 
-    /// The lowercase hex SHA-256 of a file, by the system's sha256sum (not the code under test).
-    static func sha256(_ url: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [url.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(String(decoding: output, as: UTF8.self).prefix(64))
-    }
-
     @Test func theIrisExampleCardHasTheNumbersOfBestJSONAndModelJSON() throws {
         let directory = try Self.runIris()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -61,11 +48,11 @@ struct ModelCardClusterTests {
         #expect(cost["predict_seconds_per_1000_rows"] as? Double == metrics["predict_seconds"]?["mean"] as? Double)
         #expect(cost["model_bytes"] as? Double == metrics["model_bytes"]?["mean"] as? Double)
         let modelFacts = try #require(card["model"] as? [String: Any])
-        #expect(modelFacts["sha256"] as? String == (try Self.sha256(out.appendingPathComponent("model.json"))))
+        #expect(modelFacts["sha256"] as? String == (try systemSHA256(out.appendingPathComponent("model.json"))))
         #expect(modelFacts["name"] as? String == "logistic_regression" && modelFacts["path"] as? String == "model.json")
         let data = try #require(card["data"] as? [String: Any])
         let iris = SweepClusterTests.repository.appendingPathComponent("examples/datasets/iris.csv")
-        #expect(data["sha256"] as? String == (try Self.sha256(iris)) && data["file"] as? String == "datasets/iris.csv")
+        #expect(data["sha256"] as? String == (try systemSHA256(iris)) && data["file"] as? String == "datasets/iris.csv")
         #expect(data["rows"] as? Int == 150 && data["search_rows"] as? Int == model["trainingRows"] as? Int)
         #expect(data["columns"] as? Int == 5 && data["holdout_rows"] as? Int == 0)
         let features = try #require(card["features"] as? [[String: Any]])
@@ -210,7 +197,7 @@ struct ModelCardClusterTests {
         let files = try #require(facts["files"] as? [[String: Any]])
         #expect(files.compactMap { $0["path"] as? String } == ["config.json", "sub/weights.bin"])
         #expect(files.last?["bytes"] as? Int == 7)
-        #expect(files.last?["sha256"] as? String == (try Self.sha256(model.appendingPathComponent("sub/weights.bin"))))
+        #expect(files.last?["sha256"] as? String == (try systemSHA256(model.appendingPathComponent("sub/weights.bin"))))
         let data = try #require(card["data"] as? [String: Any])
         #expect(data["rows"] as? Int == 120 && data["search_rows"] as? Int == 96 && data["holdout_rows"] as? Int == 24)
         #expect(card["features"] == nil && card["classes"] == nil, "a command trainer's features are its own")

@@ -20,15 +20,9 @@ struct RetrainClusterTests {
 
     /// a, b ~ N(0, 1); y = "yes" when `boundary` (a or b) plus noise is above 0.
     static func csv(rows: Int, seed: UInt64, boundary: String) -> String {
-        var state = seed
-        func unit() -> Double {  // SplitMix64: a fixed stream without the library under test
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return Double((z ^ (z >> 31)) >> 11) * 0x1.0p-53
-        }
-        func normal() -> Double { (-2 * log(max(unit(), 1e-12))).squareRoot() * cos(2 * .pi * unit()) }
+        var stream = SplitMixStream(seed: seed)
+        func unit() -> Double { stream.unit() }
+        func normal() -> Double { stream.normal() }
         var lines = ["a,b,y"]
         for _ in 0..<rows {
             let a = normal(), b = normal()
