@@ -43,6 +43,8 @@ kubectl_old="$HOME/.cache/sweep/kubectl-1.20"
 if [ "${SWEEP_NO_TEST_SERVICES:-0}" != 1 ] && [ ! -x "$kubectl_old/usr/bin/kubectl" ]; then
     scratch=$(mktemp -d)
     if (cd "$scratch" && apt-get download -qq kubernetes-client >/dev/null 2>&1); then
+        # dpkg -x makes only the last directory: on a new machine ~/.cache/sweep is not there yet.
+        mkdir -p "$(dirname "$kubectl_old")"
         dpkg -x "$scratch"/kubernetes-client_*.deb "$kubectl_old"
     else
         echo "note: could not fetch Debian's kubernetes-client; the kubectl 1.20 check will skip" >&2

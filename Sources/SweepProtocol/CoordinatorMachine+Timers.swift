@@ -8,10 +8,11 @@ extension CoordinatorMachine {
         let interval = configuration.heartbeatInterval
         let silence = configuration.livenessIntervals * interval
         var next = Double.infinity
+        let heard = min(now, heardThrough)
         for worker in workers.values {
-            if now - worker.lastHeard >= silence {
+            if heard - worker.lastHeard >= silence {
                 drop(
-                    worker, reason: "silent for \(formatNumber(((now - worker.lastHeard) * 10).rounded() / 10)) s",
+                    worker, reason: "silent for \(formatNumber(((heard - worker.lastHeard) * 10).rounded() / 10)) s",
                     into: &actions)
                 continue
             }
@@ -24,7 +25,7 @@ extension CoordinatorMachine {
             next = min(next, lastSent + interval, worker.lastHeard + silence)
         }
         for (leaseRef, lease) in leases where lease.state == .running {
-            guard now - lease.started >= configuration.taskTimeout else {
+            guard heard - lease.started >= configuration.taskTimeout else {
                 next = min(next, lease.started + configuration.taskTimeout)
                 continue
             }

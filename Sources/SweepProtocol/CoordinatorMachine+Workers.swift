@@ -43,6 +43,10 @@ extension CoordinatorMachine {
         lose(carried.subtracting(running), worker: hello, into: &actions)
         worker.leases.formUnion(running)
         for lease in running where leases[lease] != nil { leases[lease]!.peer = peer }
+        // SETUP (it carries the dataset) goes once per connection: HELLOs repeated before our
+        // WELCOME arrived (a thousand workers joining at once) get WELCOME again, not the data.
+        let needsSetup = hello.cachedSweep != configuration.sweepID && !worker.setupSent
+        if needsSetup { worker.setupSent = true }
         workers[peer] = worker
         // Its first heartbeat is due within an interval (and no timer may be armed yet).
         wakeAt = min(wakeAt, now + configuration.heartbeatInterval / 2)
@@ -55,7 +59,7 @@ extension CoordinatorMachine {
                 .welcome(
                     sweepID: configuration.sweepID,
                     heartbeatMilliseconds: Int(configuration.heartbeatInterval * 1000))))
-        if hello.cachedSweep != configuration.sweepID { actions.append(.sendSetup(peer)) }
+        if needsSetup { actions.append(.sendSetup(peer)) }
         dispatch(to: peer, acks: [], now: now, into: &actions)
     }
 

@@ -161,6 +161,8 @@ public struct CoordinatorMachine: Sendable {
         /// It could not start the trainer's program (not installed there): it gets no more of
         /// this sweep's tasks while another worker can take them.
         var cannotRunTrainer: String?
+        /// SETUP was sent on this connection (a reconnected worker is a new peer and gets it again).
+        var setupSent = false
     }
 
     struct Lease {
@@ -238,6 +240,14 @@ public struct CoordinatorMachine: Sendable {
     var heldByTrialCap = false
     /// Trials before this one have every task ended (where counting open trials starts).
     var oldestOpenTrial = 0
+
+    /// When the shell last found its socket empty: every message that arrived before then has
+    /// been handled. Silence and lease timeouts are judged up to here, so a backlog in our own
+    /// queue (a thousand workers' results at once) is never taken for silent workers.
+    var heardThrough = Double.infinity
+
+    /// The shell found its socket empty at `time` (see `heardThrough`).
+    public mutating func socketDrained(at time: Double) { heardThrough = time }
 
     /// Every task has ended (the sweep's outcome is final).
     public var isFinished: Bool { phase != .serving }

@@ -113,6 +113,11 @@ public struct WorkerMachine: Sendable {
     var lastArtifactFetch = -Double.infinity
     static let artifactLinger = 2.0
     var helloRetry = WorkerMachine.firstHelloRetry
+    /// HELLOs said so far; with the identity it seeds each retry's jitter.
+    var helloSerial: UInt64 = 0
+    /// This retry's share of `helloRetry` (1 to 1.5): workers started together (a thousand at
+    /// once, or all after the coordinator restarted) do not say HELLO again in step.
+    var helloJitter = 1.0
     /// When to reconnect after a refused handshake, and the backoff that set it.
     var handshakeRetry: (at: Double, backoff: Double)?
     /// While connecting, after a refused HELLO: when to say it again, and the backoff that set it.
@@ -135,7 +140,7 @@ public struct WorkerMachine: Sendable {
         let phaseWake: Double
         switch phase {
         case .connecting(let lastHello):
-            phaseWake = max(lastHello + helloRetry, refusedRetry?.at ?? -.infinity)
+            phaseWake = max(lastHello + helloRetry * helloJitter, refusedRetry?.at ?? -.infinity)
         case .registered:
             phaseWake = min(lastSent + heartbeatInterval, lastHeard + livenessIntervals * heartbeatInterval)
         }
@@ -291,7 +296,7 @@ public struct WorkerMachine: Sendable {
         case .connecting(let lastHello):
             // HELLO is idempotent and cheap; while no connection exists libzmq drops it locally
             // (ZMQ_IMMEDIATE), so repeat it often to register soon after the connection is up.
-            if now - lastHello >= helloRetry && now >= refusedRetry?.at ?? -.infinity {
+            if now - lastHello >= helloRetry * helloJitter && now >= refusedRetry?.at ?? -.infinity {
                 helloRetry = min(helloRetry * 2, heartbeatInterval)
                 sayHello(now: now, into: &actions)
             }
@@ -300,6 +305,8 @@ public struct WorkerMachine: Sendable {
 
     mutating func sayHello(now: Double, into actions: inout [Action]) {
         if case .connecting = phase { phase = .connecting(lastHello: now) }
+        helloSerial &+= 1
+        helloJitter = 1 + 0.5 * Self.unitJitter(identity, serial: helloSerial)
         let hello = Hello(
             workerID: identity.workerID, incarnation: identity.incarnation, name: identity.name,
             host: identity.host, slots: draining ? 0 : identity.slots, gpus: draining ? 0 : identity.gpus,
@@ -334,6 +341,20 @@ public struct WorkerMachine: Sendable {
     mutating func send(_ message: Message, now: Double, into actions: inout [Action]) {
         lastSent = now
         actions.append(.send(message))
+    }
+}
+
+extension WorkerMachine {
+    /// A number in [0, 1) fixed by the worker's identity and the HELLO's serial: SplitMix64 over
+    /// FNV-1a of the worker id and the incarnation (pure, so tests can replay it).
+    static func unitJitter(_ identity: Identity, serial: UInt64) -> Double {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in identity.workerID.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        var z = (hash ^ identity.incarnation) &+ serial &* 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        z ^= z >> 31
+        return Double(z >> 11) / Double(UInt64(1) << 53)
     }
 }
 

@@ -64,7 +64,8 @@ final class CoordinatorLoop {
             let wait = min(max(min(machine.nextWake, progress.nextDue) - now, 0), Self.longestWait)
             let ready = try poller.poll(timeoutMilliseconds: Int((wait * 1000).rounded(.up)))
             if ready[1] { stopped = control.drain().contains(.stop) }
-            if ready[0] { try receiveAll() }
+            let drainedAt = ready[0] ? try receiveAll() : MonotonicClock.now()
+            if let drainedAt { machine.socketDrained(at: drainedAt) }
             let after = MonotonicClock.now()
             if after >= machine.nextWake { perform(machine.handle(.tick, now: after), now: after) }
             try flush(now: after)
@@ -85,12 +86,15 @@ final class CoordinatorLoop {
         return Outcome(complete: machine.isFinished && machine.failedFast == nil, wallSeconds: wall)
     }
 
-    /// Takes what the socket holds, up to a budget, so timers still run under a flood.
-    private func receiveAll() throws {
+    /// Takes what the socket holds, up to a budget, so timers still run under a flood. Returns
+    /// when it found the socket empty (nil: the budget ran out first).
+    private func receiveAll() throws -> Double? {
         var budget = 4096
-        while budget > 0, let parts = try socket.router.receive() {
-            budget -= 1
+        while true {
+            guard budget > 0 else { return nil }
             let now = MonotonicClock.now()
+            guard let parts = try socket.router.receive() else { return now }
+            budget -= 1
             guard parts.count == 2 else {
                 guard let peer = parts.first else { continue }
                 let error = DecodeError("expected 1 frame, got \(parts.count - 1)")

@@ -23,12 +23,33 @@ struct WorkerMachineTests {
         guard case .hello(let hello) = sent(m.handle(.started, now: 0)).first else { Issue.record("no hello"); return }
         #expect(hello.slots == 2 && hello.incarnation == 9)
         #expect(sent(m.handle(.tick, now: 0.005)).isEmpty)
-        #expect(sent(m.handle(.tick, now: 0.011)).count == 1, "HELLO repeats while connecting")
-        #expect(sent(m.handle(.tick, now: 0.02)).isEmpty, "then backs off")
-        #expect(sent(m.handle(.tick, now: 0.032)).count == 1)
+        let first = m.nextWake
+        #expect(first >= 0.01 && first < 0.015, "the first retry after 10 ms, up to half again as jitter")
+        #expect(sent(m.handle(.tick, now: first - 0.0001)).isEmpty)
+        #expect(sent(m.handle(.tick, now: first)).count == 1, "HELLO repeats while connecting")
+        #expect(sent(m.handle(.tick, now: first + 0.015)).isEmpty, "then backs off")
+        let second = m.nextWake
+        #expect(second - first >= 0.02 && second - first < 0.03)
+        #expect(sent(m.handle(.tick, now: second)).count == 1)
         _ = m.handle(.received(.welcome(sweepID: 5, heartbeatMilliseconds: 1000)), now: 0.2)
         #expect(m.isRegistered)
         #expect(sent(m.handle(.tick, now: 0.3)).isEmpty)
+    }
+
+    /// A thousand workers started together do not say HELLO again in step (no herd of retries).
+    @Test func helloRetriesOfWorkersStartedTogetherAreSpread() {
+        var retries: [Double] = []
+        for index in 0..<1000 {
+            var m = WorkerMachine(.init(workerID: "sim-\(index)", incarnation: 42, name: "sim-\(index)", host: "h", slots: 1))
+            _ = m.handle(.started, now: 0)
+            for _ in 0..<4 { _ = m.handle(.tick, now: m.nextWake) }
+            retries.append(m.nextWake)
+        }
+        // Four retries in, base waits 10+20+40+80 ms; each took 1 to 1.5 times its base.
+        #expect(retries.allSatisfy { $0 >= 0.15 && $0 < 0.15 * 1.5 + 0.16 * 1.5 })
+        let buckets = Dictionary(grouping: retries) { Int($0 * 1000) }
+        #expect(buckets.values.map(\.count).max()! < 50, "no millisecond holds 5% of the retries")
+        #expect(Set(retries).count > 900)
     }
 
     @Test func runsAssignedTasksAndKeepsResultsUntilAcknowledged() {
