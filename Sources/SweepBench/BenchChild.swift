@@ -78,6 +78,19 @@ final class BenchChild {
     }
 
     func kill() { Glibc.kill(pid, SIGKILL) }
+    func terminate() { Glibc.kill(pid, SIGTERM) }
+
+    /// CPU seconds (user + system, all threads) the running child has used so far, from
+    /// /proc/PID/stat (nil once it has been waited for).
+    func cpuSecondsSoFar() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = text.lastIndex(of: ")")
+        else { return nil }
+        // Fields after the command's closing parenthesis: state is field 3; utime, stime are 14 and 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
 
     /// `sweep-bench die-with-parent PARENT -- PROGRAM ARGS…`: asks for SIGKILL when PARENT dies,
     /// then becomes PROGRAM (same pid: wait4 still accounts for it).

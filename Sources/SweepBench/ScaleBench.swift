@@ -1,5 +1,6 @@
 import Foundation
 import SweepRuntime
+import Synchronization
 
 /// Scale (issue "1,000 workers and 1,000,000 tasks"): the real `sweep coordinator` process with
 /// its real run database, against simulated workers (`sim-workers`, many per process, each a
@@ -18,13 +19,18 @@ enum ScaleBench {
 
     struct Outcome {
         var wall: Double
+        /// Coordinator CPU while serving (until every simulated worker heard SWEEP-DONE).
         var cpu: Double
+        /// Coordinator CPU after that: the report, summary and importance of the finished sweep.
+        var finishCPU: Double
         var rssMegabytes: Double
         var p50: Double
         var p99: Double
         var heartbeatsPerSecond: Double
         var firstDispatch: Double
-        var allRegistered: Double
+        /// From the simulators' start to the last registration, and how many registered.
+        var lastRegistered: Double
+        var registered: Int
     }
 
     static func run(_ arguments: [String]) throws {
@@ -39,9 +45,9 @@ enum ScaleBench {
                 + "\(slots) slot(s) each, \(Int(taskSeconds * 1000)) ms tasks, loopback TCP, "
                 + "\(ProcessInfo.processInfo.activeProcessorCount) cores\n")
         say(
-            "| workers | tasks | wall s | ideal s | wall ÷ ideal | coordinator CPU µs/task | CPU % of a core | peak RSS MB | dispatch→counted p50 / p99 ms | heartbeats/s | all registered ms | first dispatch ms |"
+            "| workers | tasks | wall s | ideal s | wall ÷ ideal | coordinator CPU µs/task | CPU % of a core | report CPU s | peak RSS MB | dispatch→counted p50 / p99 ms | heartbeats/s | workers registered in ms | first dispatch ms |"
         )
-        say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for workerCount in workers {
             for taskCount in tasks {
                 let outcome = try measure(
@@ -60,8 +66,9 @@ enum ScaleBench {
         let ratio = ideal > 0 ? f(outcome.wall / ideal, 3) : "–"
         return "| \(scale.workers) | \(scale.tasks) | \(f(outcome.wall, 2)) | \(f(ideal, 2)) | \(ratio) | "
             + "\(f(outcome.cpu / Double(scale.tasks) * 1e6, 1)) | \(f(outcome.cpu / outcome.wall * 100, 1)) | "
+            + "\(f(outcome.finishCPU, 2)) | "
             + "\(f(outcome.rssMegabytes, 0)) | \(f(outcome.p50 * 1000, 2)) / \(f(outcome.p99 * 1000, 2)) | "
-            + "\(f(outcome.heartbeatsPerSecond, 0)) | \(f(outcome.allRegistered * 1000, 0)) | "
+            + "\(f(outcome.heartbeatsPerSecond, 0)) | \(outcome.registered) in \(f(outcome.lastRegistered * 1000, 0)) | "
             + "\(f(outcome.firstDispatch * 1000, 0)) |"
     }
 
@@ -103,6 +110,12 @@ enum ScaleBench {
                         "\(Int(taskSeconds * 1000))", "--name", "sim\(index)",
                     ], log: directory.appendingPathComponent("sim-\(index).log")))
         }
+        // Its last progress line ends serving: the coordinator's CPU then is its serving cost (the
+        // report comes after). Workers that never joined (the sweep ended first) wait for the next
+        // sweep, as real ones do: SIGTERM ends them.
+        _ = try coordinator.awaitLine(containing: "\(scale.tasks)/\(scale.tasks) tasks", timeout: 24 * 3600)
+        let servingCPU = coordinator.cpuSecondsSoFar()
+        for simulator in simulators { simulator.terminate() }
         let usage = coordinator.wait()
         guard usage.status == 0 else {
             throw BenchError("the coordinator exited with \(usage.status):\n\(coordinator.text.suffix(2000))")
@@ -115,22 +128,27 @@ enum ScaleBench {
             else { throw BenchError("no counters from a simulator:\n\(simulator.text.suffix(2000))") }
             counters.append(decoded)
         }
-        return try outcome(run: run, usage: usage, counters: counters)
+        return try outcome(run: run, usage: usage, servingCPU: servingCPU ?? usage.cpuSeconds, counters: counters)
     }
 
-    static func outcome(run: URL, usage: BenchChild.Usage, counters: [SimulatedWorkers.Counters]) throws -> Outcome {
+    static func outcome(
+        run: URL, usage: BenchChild.Usage, servingCPU: Double, counters: [SimulatedWorkers.Counters]
+    ) throws -> Outcome {
         let timings = try RunTimings.read(directory: run.path)
         let latencies = timings.dispatchToCounted.sorted()
         guard !latencies.isEmpty, let span = timings.span else { throw BenchError("no task was counted") }
-        let percentile = { (share: Double) in latencies[min(latencies.count - 1, Int(Double(latencies.count) * share))]
+        let percentile = { (share: Double) in
+            latencies[min(latencies.count - 1, Int(Double(latencies.count) * share))]
         }
         let started = counters.map(\.startedAt).min() ?? 0
         let heartbeats = counters.reduce(0) { $0 + $1.heartbeatsSent + $1.heartbeatsReceived }
         return Outcome(
-            wall: span, cpu: usage.cpuSeconds, rssMegabytes: usage.maxResidentMegabytes, p50: percentile(0.5),
+            wall: span, cpu: servingCPU, finishCPU: max(0, usage.cpuSeconds - servingCPU),
+            rssMegabytes: usage.maxResidentMegabytes, p50: percentile(0.5),
             p99: percentile(0.99), heartbeatsPerSecond: Double(heartbeats) / span,
             firstDispatch: timings.firstDispatch ?? 0,
-            allRegistered: (counters.map(\.allRegisteredAt).max() ?? started) - started)
+            lastRegistered: (counters.map(\.lastRegisteredAt).max() ?? started) - started,
+            registered: counters.reduce(0) { $0 + $1.registered })
     }
 
     /// A line on stdout at once (print is fully buffered into a file or pipe): each row as measured.
@@ -155,8 +173,18 @@ enum ScaleBench {
             connect: arguments[index + 1], count: list(arguments, "--count", [100])[0],
             slots: list(arguments, "--slots", [1])[0], taskSeconds: Double(list(arguments, "--task-ms", [0])[0]) / 1000,
             name: nameIndex.map { arguments[$0 + 1] } ?? "sim")
-        let counters = try workers.run(stop: { false })
+        let stop = StopFlag()
+        let watcher = SignalWatcher([SIGTERM]) { _ in stop.set() }
+        let counters = try workers.run(stop: { stop.isSet })
+        _ = watcher
         let encoder = JSONEncoder()
         say(String(decoding: try encoder.encode(counters), as: UTF8.self))
     }
+}
+
+/// Set from a signal handler's queue, read by the simulators' loop.
+final class StopFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .relaxed) }
+    func set() { value.store(true, ordering: .relaxed) }
 }

@@ -21,11 +21,16 @@ final class SimulatedWorkers {
         /// Wall-clock (epoch) seconds: the process started, and its last machine registered.
         var startedAt = 0.0
         var allRegisteredAt = 0.0
+        /// Machines that registered, and when the last of them did (epoch seconds).
+        var registered = 0
+        var lastRegisteredAt = 0.0
         var endedAt = 0.0
     }
 
     private var machines: [WorkerMachine]
     private let sockets: [Socket]
+    /// Each socket's handshake events, as a real worker's monitor (read while not registered).
+    private let monitors: [Socket]
     private let context = Context(ioThreads: 1)
     private let taskSeconds: Double
     /// Running tasks by finish time: (finish, machine index, lease).
@@ -44,13 +49,16 @@ final class SimulatedWorkers {
                     host: name, slots: slots))
         }
         var sockets: [Socket] = []
-        for _ in 0..<count {
+        var monitors: [Socket] = []
+        for index in 0..<count {
             let socket = try Socket(context, .dealer)
             try SocketSettings.configureDealer(socket, heartbeatInterval: 1)
             try socket.connect(connect)
             sockets.append(socket)
+            monitors.append(try socket.monitor("inproc://sim-\(name)-\(index)", context: context))
         }
         self.sockets = sockets
+        self.monitors = monitors
         counters.workers = count
     }
 
@@ -66,14 +74,29 @@ final class SimulatedWorkers {
             let readable = try poller.poll(timeoutMilliseconds: wait)
             for index in readable.indices where readable[index] { try receiveAll(index) }
             finishDue()
+            try handshakes()
             let tick = MonotonicClock.now()
             for index in machines.indices where machines[index].nextWake <= tick {
                 perform(index, machines[index].handle(.tick, now: tick))
             }
         }
         counters.endedAt = Date().timeIntervalSince1970
-        for socket in sockets { socket.close() }
+        for (socket, monitor) in zip(sockets, monitors) {
+            socket.stopMonitor()
+            monitor.close()
+            socket.close()
+        }
         return counters
+    }
+
+    /// Completed handshakes of machines still connecting (their HELLO goes at once, as a real worker's).
+    private func handshakes() throws {
+        for index in machines.indices where !machines[index].isRegistered {
+            while let event = try monitors[index].receiveEvent() {
+                guard event.kind == .handshakeSucceeded else { continue }
+                perform(index, machines[index].handle(.handshakeSucceeded, now: MonotonicClock.now()))
+            }
+        }
     }
 
     private func receiveAll(_ index: Int) throws {
@@ -112,6 +135,8 @@ final class SimulatedWorkers {
                 due.push((MonotonicClock.now() + taskSeconds, index, assignment.lease))
             case .report(.registered):
                 registered.insert(index)
+                counters.registered = registered.count
+                counters.lastRegisteredAt = Date().timeIntervalSince1970
                 if registered.count == machines.count { counters.allRegisteredAt = Date().timeIntervalSince1970 }
             case .report(.sweepDone):
                 done.insert(index)

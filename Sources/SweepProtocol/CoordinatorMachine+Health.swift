@@ -76,13 +76,21 @@ extension CoordinatorMachine {
 
     /// A success on `worker`: its streak ends, and workers failing what others now succeed at pause.
     mutating func noteSuccess(_ lease: LeaseRef, worker: Hello, now: Double, into actions: inout [Action]) {
-        health[worker.name, default: WorkerHealth()].streak = []
-        health[worker.name]!.tried = true
-        health[worker.name]!.nextPause = Self.firstPause
+        Self.succeeded(&health[worker.name, default: WorkerHealth()])
         successfulWorkers.insert(worker.name)
-        for name in health.keys.sorted() where name != worker.name && shouldPause(name, after: lease.task) {
+        // Only workers on a failure streak can pause: usually none, so a success costs O(1).
+        guard !failing.isEmpty else { return }
+        failing.remove(worker.name)
+        for name in failing.sorted() where shouldPause(name, after: lease.task) {
             pause(name, now: now, into: &actions)
         }
+    }
+
+    /// A success ends the streak (one dictionary access in the hot path, not three).
+    private static func succeeded(_ record: inout WorkerHealth) {
+        record.streak = []
+        record.tried = true
+        record.nextPause = firstPause
     }
 
     /// A failed attempt on `worker`: counted against its task unless the worker cannot run the
@@ -97,6 +105,7 @@ extension CoordinatorMachine {
         let counted = !CommandProblem.isUnrunnable(error)
         if counted { tasks[index].failures += 1 }
         health[worker.name]!.streak.append((lease, counted))
+        failing.insert(worker.name)
         checkFailFast(error, now: now, into: &actions)
         if failedFast == nil && shouldPause(worker.name, after: nil) { pause(worker.name, now: now, into: &actions) }
     }
@@ -154,6 +163,7 @@ extension CoordinatorMachine {
         record.nextPause = min(seconds * 2, Self.longestPause)
         record.streak = []
         health[name] = record
+        failing.remove(name)
         wakeAt = min(wakeAt, record.pausedUntil)
     }
 

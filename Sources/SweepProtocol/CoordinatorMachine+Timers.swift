@@ -61,7 +61,7 @@ extension CoordinatorMachine {
     }
 
     mutating func drop(_ worker: Worker, reason: String, into actions: inout [Action]) {
-        workers.removeValue(forKey: worker.peer)
+        removeWorker(worker.peer)
         farewellHeard(from: worker.peer)
         let requeued = lose(worker.leases, worker: worker.hello, into: &actions)
         actions.append(

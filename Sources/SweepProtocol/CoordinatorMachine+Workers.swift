@@ -15,21 +15,20 @@ extension CoordinatorMachine {
             return
         }
         // A new incarnation of a worker (it restarted) supersedes the old one at once.
-        for (other, worker) in workers
-        where other != peer
-            && worker.hello.workerID == hello.workerID && worker.hello.incarnation != hello.incarnation
-        {
+        let sameID = index.peers(workerID: hello.workerID).subtracting([peer]).sorted {
+            $0.bytes.lexicographicallyPrecedes($1.bytes)
+        }
+        for other in sameID where workers[other]!.hello.incarnation != hello.incarnation {
+            let worker = workers[other]!
             if superseded.count > 1024 { superseded.removeAll() }  // bounded: only repeats are kept
             superseded[hello.workerID, default: []].insert(worker.hello.incarnation)
             drop(worker, reason: "superseded by a new incarnation", into: &actions)
         }
         // The same worker incarnation on a new connection replaces its old entry; its leases move.
         var carried: Set<LeaseRef> = []
-        for (other, worker) in workers
-        where other != peer
-            && worker.hello.workerID == hello.workerID && worker.hello.incarnation == hello.incarnation
-        {
-            workers.removeValue(forKey: other)
+        for other in sameID {
+            guard let worker = workers[other], worker.hello.incarnation == hello.incarnation else { continue }
+            removeWorker(other)
             carried.formUnion(worker.leases)
         }
         let isNew = workers[peer] == nil
@@ -47,7 +46,7 @@ extension CoordinatorMachine {
         // WELCOME arrived (a thousand workers joining at once) get WELCOME again, not the data.
         let needsSetup = hello.cachedSweep != configuration.sweepID && !worker.setupSent
         if needsSetup { worker.setupSent = true }
-        workers[peer] = worker
+        setWorker(worker)
         // Its first heartbeat is due within an interval (and no timer may be armed yet).
         wakeAt = min(wakeAt, now + configuration.heartbeatInterval / 2)
         if isNew {
@@ -65,7 +64,8 @@ extension CoordinatorMachine {
 
     /// Why this HELLO may not join (nil: it may): its name belongs to another live worker.
     func refusal(of hello: Hello, peer: PeerID) -> String? {
-        for (other, worker) in workers where other != peer && worker.hello.name == hello.name {
+        for other in index.peers(name: hello.name) where other != peer {
+            let worker = workers[other]!
             if worker.hello.workerID != hello.workerID {
                 return
                     "worker name '\(hello.name)' is in use by a live worker on host \(worker.hello.host); give each worker its own name (sweep worker --name)"

@@ -205,6 +205,8 @@ public struct CoordinatorMachine: Sendable {
     /// Every trial the search suggested, by number.
     public internal(set) var trials: [Trial] = []
     var workers: [PeerID: Worker] = [:]
+    /// `workers` by worker id and name (change both through `setWorker` and `removeWorker`).
+    var index = WorkerIndex()
     var leases: [LeaseRef: Lease] = [:]
     var tasks: [TaskState]
     var retryQueue: [TaskID] = []
@@ -218,6 +220,8 @@ public struct CoordinatorMachine: Sendable {
     public internal(set) var lostLeases = 0
     /// Each worker's record of failures and pauses, by name (kept across its reconnects).
     var health: [String: WorkerHealth] = [:]
+    /// Names whose `health` streak is not empty (the only workers a success elsewhere can pause).
+    var failing: Set<String> = []
     /// Workers that succeeded at a task this session (evidence that failures elsewhere are the worker's).
     var successfulWorkers: Set<String> = []
     /// The reasons of this session's failed attempts while nothing has succeeded (fail fast).
@@ -343,7 +347,7 @@ public struct CoordinatorMachine: Sendable {
             }
             dispatch(to: peer, acks: acks, now: now, into: &actions)
         case .goodbye:
-            let worker = workers.removeValue(forKey: peer)!
+            let worker = removeWorker(peer)!
             let requeued = lose(worker.leases, worker: worker.hello, into: &actions)
             actions.append(.report(.workerLeft(name: worker.hello.name, host: worker.hello.host, requeued: requeued)))
             dispatchAll(now: now, into: &actions)

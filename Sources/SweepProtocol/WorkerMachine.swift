@@ -193,6 +193,13 @@ public struct WorkerMachine: Sendable {
             handshakeRetry = (now + backoff, backoff)
         case .handshakeSucceeded:
             handshakeRetry = nil
+            // The connection is up: say HELLO now rather than at the next backed-off retry (HELLOs
+            // said before it were dropped locally), so workers joining together register as soon
+            // as each one's connection is ready.
+            if case .connecting = phase, refusedRetry == nil {
+                helloRetry = Self.firstHelloRetry
+                sayHello(now: now, into: &actions)
+            }
         case .drain:
             draining = true
             // Tell the coordinator we have no free slots; it sends nothing new from here on.
@@ -296,7 +303,8 @@ public struct WorkerMachine: Sendable {
         case .connecting(let lastHello):
             // HELLO is idempotent and cheap; while no connection exists libzmq drops it locally
             // (ZMQ_IMMEDIATE), so repeat it often to register soon after the connection is up.
-            if now - lastHello >= helloRetry * helloJitter && now >= refusedRetry?.at ?? -.infinity {
+            // The same sum as `nextWake`: a tick delivered at that moment is due (no float gap).
+            if now >= lastHello + helloRetry * helloJitter && now >= refusedRetry?.at ?? -.infinity {
                 helloRetry = min(helloRetry * 2, heartbeatInterval)
                 sayHello(now: now, into: &actions)
             }

@@ -380,6 +380,7 @@ private func json<T: Encodable>(_ value: T) -> String {
 /// Metrics from their JSON object; null (a non-finite value) reads as NaN, and text that is not
 /// such an object as no metrics.
 func decodeMetrics(_ text: String) -> [String: Double] {
+    if let metrics = decodeWrittenMetrics(text) { return metrics }
     guard let values = try? JSONDecoder().decode([String: Double?].self, from: Data(text.utf8)) else { return [:] }
     return values.mapValues { $0 ?? .nan }
 }
@@ -395,4 +396,34 @@ func metricsJSON(_ metrics: [String: Double]) -> String {
         out += jsonQuoted(name) + ":" + (value.isFinite ? "\(value)" : "null")
     }
     return out + "}"
+}
+
+/// The objects `metricsJSON` writes (plain names, numbers or null), read directly: a million-task
+/// run's summary reads a million of them, where JSONDecoder would be most of its time. Nil for
+/// anything else (escaped names, other JSON), which the general decoder then reads.
+func decodeWrittenMetrics(_ text: String) -> [String: Double]? {
+    var utf8 = text.utf8[...]
+    guard utf8.popFirst() == UInt8(ascii: "{"), utf8.popLast() == UInt8(ascii: "}") else { return nil }
+    var metrics: [String: Double] = [:]
+    while !utf8.isEmpty {
+        guard utf8.popFirst() == UInt8(ascii: "\""),
+            let close = utf8.firstIndex(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }),
+            utf8[close] == UInt8(ascii: "\""), let name = String(utf8[..<close])
+        else { return nil }
+        utf8 = utf8[utf8.index(after: close)...]
+        guard utf8.popFirst() == UInt8(ascii: ":") else { return nil }
+        let end = utf8.firstIndex(of: UInt8(ascii: ",")) ?? utf8.endIndex
+        guard let literal = String(utf8[..<end]) else { return nil }
+        if literal == "null" {
+            metrics[name] = .nan
+        } else if let value = Double(literal), value.isFinite {
+            metrics[name] = value
+        } else {
+            return nil
+        }
+        utf8 = utf8[end...]
+        if !utf8.isEmpty { _ = utf8.popFirst() }
+        guard metrics.count < 10_000 else { return nil }
+    }
+    return metrics
 }

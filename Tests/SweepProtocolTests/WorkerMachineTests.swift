@@ -36,11 +36,25 @@ struct WorkerMachineTests {
         #expect(sent(m.handle(.tick, now: 0.3)).isEmpty)
     }
 
+    /// HELLOs before the connection was up were dropped locally: the handshake says HELLO at once.
+    @Test func aCompletedHandshakeSaysHelloAtOnceWhileConnecting() {
+        var m = WorkerMachine(identity)
+        _ = m.handle(.started, now: 0)
+        for _ in 0..<6 { _ = m.handle(.tick, now: m.nextWake) }
+        #expect(m.nextWake > 0.6, "backed off")
+        guard case .hello = sent(m.handle(.handshakeSucceeded, now: 0.65)).first else {
+            Issue.record("no hello on the handshake"); return
+        }
+        _ = m.handle(.received(.welcome(sweepID: 5, heartbeatMilliseconds: 1000)), now: 0.66)
+        #expect(sent(m.handle(.handshakeSucceeded, now: 0.7)).isEmpty, "registered: nothing to say")
+    }
+
     /// A thousand workers started together do not say HELLO again in step (no herd of retries).
     @Test func helloRetriesOfWorkersStartedTogetherAreSpread() {
         var retries: [Double] = []
         for index in 0..<1000 {
-            var m = WorkerMachine(.init(workerID: "sim-\(index)", incarnation: 42, name: "sim-\(index)", host: "h", slots: 1))
+            var m = WorkerMachine(
+                .init(workerID: "sim-\(index)", incarnation: 42, name: "sim-\(index)", host: "h", slots: 1))
             _ = m.handle(.started, now: 0)
             for _ in 0..<4 { _ = m.handle(.tick, now: m.nextWake) }
             retries.append(m.nextWake)

@@ -45,6 +45,19 @@ import Testing
         #expect(ParameterImportance.fanova(Self.run(40), space: Self.space, seed: 0) == importance, "deterministic")
     }
 
+    /// A huge sweep's report fits the surrogate on a seeded sample, and says so.
+    @Test func aHugeSweepIsSampledAndTheMethodSaysSo() throws {
+        let count = ParameterImportance.mostFanovaTrials + 500
+        let sample = ParameterImportance.sample(Array(0..<count), seed: 0)
+        #expect(sample.count == ParameterImportance.mostFanovaTrials && sample == sample.sorted())
+        #expect(Set(sample).count == sample.count && sample.last! > ParameterImportance.mostFanovaTrials)
+        #expect(ParameterImportance.sample(Array(0..<count), seed: 0) == sample, "deterministic")
+        #expect(ParameterImportance.sample(Array(0..<40), seed: 0) == Array(0..<40), "small sweeps whole")
+        let importance = try #require(ParameterImportance.fanova(Self.run(count), space: Self.space))
+        #expect(importance.method.contains("a seeded random sample of the \(count)"), "\(importance.method)")
+        #expect(importance.values.map(\.name).prefix(2) == ["kind", "x"])
+    }
+
     @Test func tooFewTrialsOrNothingToVaryGiveNil() {
         #expect(ParameterImportance.fanova(Self.run(3), space: Self.space) == nil)
         #expect(ParameterImportance.fanova(Self.run(10), space: [Self.space[3], Self.space[4]]) == nil)

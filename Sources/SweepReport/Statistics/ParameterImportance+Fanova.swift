@@ -12,8 +12,9 @@ extension ParameterImportance {
     /// space), and the method says so. Nil below 4 such trials, with nothing to vary, or when
     /// every trial scored the same.
     public static func fanova(_ summary: RunSummary, space: [Dimension], seed: UInt64 = 0) -> ParameterImportance? {
-        let finished = summary.summaries.filter { $0.status == .ok && ($0.objective?.mean.isFinite ?? false) }
-        guard finished.count >= 4 else { return nil }
+        let all = summary.summaries.filter { $0.status == .ok && ($0.objective?.mean.isFinite ?? false) }
+        guard all.count >= 4 else { return nil }
+        let finished = sample(all, seed: seed)
         let searched = space.filter { if case .constant = $0.kind { false } else { true } }
         let present = searched.filter { dimension in finished.allSatisfy { $0.trial.params[dimension.name] != nil } }
         let varying = present.filter { ($0.discreteCount ?? 2) > 1 }
@@ -29,11 +30,27 @@ extension ParameterImportance {
         values.sort { ($0.importance, $1.name) > ($1.importance, $0.name) }
         var method =
             "fANOVA (Hutter et al. 2014) on a random-forest surrogate of \(Fanova.trees) trees, as optuna's FanovaImportanceEvaluator, of the mean \(summary.objective.metric) over \(finished.count) finished trials"
+        if finished.count < all.count { method += " (a seeded random sample of the \(all.count))" }
         let left = searched.filter { dimension in !present.contains { $0.name == dimension.name } }.map(\.name)
         if !left.isEmpty {
             method += "; left out (set in only some trials): \(left.joined(separator: ", "))"
         }
         return ParameterImportance(method: method, values: values)
+    }
+
+    /// The most trials the surrogate is fitted on: a million-task sweep's report must not spend
+    /// minutes here, and a few thousand trials pin importances down well.
+    public static let mostFanovaTrials = 4000
+
+    /// At most `mostFanovaTrials` of `trials`, a seeded random sample kept in trial order.
+    static func sample<T>(_ trials: [T], seed: UInt64) -> [T] {
+        guard trials.count > mostFanovaTrials else { return trials }
+        var generator = SeededGenerator(seed: seed ^ 0x5eed_fa11)
+        var indices = Array(trials.indices)
+        for position in 0..<mostFanovaTrials {
+            indices.swapAt(position, Int.random(in: position..<indices.count, using: &generator))
+        }
+        return indices[..<mostFanovaTrials].sorted().map { trials[$0] }
     }
 }
 

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Issue 13 (scale): M2 trial bookkeeping and M1 dispatch, ours beside the peers in one run; prints
+# markdown tables with ratios (>1 means we are better). The peers' side is peers-scale.py.
+# M2 (TRIALS × 50 ms sleep, 8 at once; ideal TRIALS × 0.05 / 8 s):
+#   ours   `sweep run` of a random search over the `noop` model (sleep: 0.05, one fold, no refit),
+#          --workers 2 --slots 4; the whole command's wall clock, worker start-up included.
+#   peers  Ray Tune (num_cpus=8; defaults, and reuse_actors=True), Optuna journal file storage
+#          (2 processes × n_jobs=4, random sampler).
+# M1 (TASKS no-op tasks, 2 worker processes):
+#   ours   `sweep-bench dispatch --repeats 1 --slots 1`: tasks/s after the first dispatch, one
+#          warm-up round first (2 workers × 1 slot: 2 in flight, real coordinator, run.db on);
+#          without .build/release/sweep-bench, TASKS ÷ the wall clock of `sweep run --slots 1`.
+#   peers  Dask client.map + gather on LocalCluster(2 × 1 thread, processes), Ray tasks (num_cpus=2).
+# Uses the release binaries in .build/release (swift build -c release first); does not build.
+# Usage: Benchmarks/peers-scale.sh [PYTHON] [--trials 2000] [--tasks 20000] [--timeout 10800]
+#   (PYTHON default ../peers-venv/bin/python, made on first use; --timeout is per peer, seconds)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+py=; case "${1:-}" in --* | "") ;; *) py=$1; shift ;; esac
+peer_packages="ray[tune] optuna dask distributed" peer_modules="ray.tune, optuna, distributed"
+source Benchmarks/peers.sh "$py"
+trials=2000 tasks=20000 timeout=10800
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --trials) trials=$2; shift 2 ;;
+    --tasks) tasks=$2; shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
+    *) echo "usage: $0 [PYTHON] [--trials N] [--tasks N] [--timeout S]" >&2; exit 2 ;;
+  esac
+done
+bin=.build/release
+[ -x "$bin/sweep" ] || { echo "no $bin/sweep: run swift build -c release first" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# M2, ours: one fold without data is one run per trial (plain HPO, no CV).
+cat >"$work/m2.yaml" <<SPEC
+name: peers-scale-m2
+cv: {folds: 1}
+trainer: {model: noop}
+search: {algorithm: random, trials: $trials, seed: 0}
+space: {sleep: 0.05, score: {uniform: [0, 1]}}
+objective: {metric: score, goal: maximize}
+refit: false
+SPEC
+echo "M2: sweep run, $trials trials × 50 ms, 2 workers × 4 slots …" >&2
+start=$(date +%s.%N)
+"$bin/sweep" run "$work/m2.yaml" --workers 2 --slots 4 --out "$work/m2" >"$work/m2.log" 2>&1 \
+  || { tail -20 "$work/m2.log" >&2; exit 1; }
+end=$(date +%s.%N)
+m2_wall=$(echo "$end - $start" | bc -l)
+m2_done=$(grep -c ',ok,' "$work/m2/trials.csv" || true)
+
+# M1, ours: the dispatch bench's row "sweep, 2 workers × 1 slots (2 in flight): no-op tasks | R tasks/s |";
+# without sweep-bench, TASKS / the wall clock of `sweep run` of TASKS no-op tasks (start-up included).
+if [ -x "$bin/sweep-bench" ]; then
+  echo "M1: sweep-bench dispatch, $tasks tasks …" >&2
+  "$bin/sweep-bench" dispatch --tasks "$tasks" --repeats 1 --slots 1 --workers 2 >"$work/m1.log"
+  m1_rate=$(grep 'in flight): no-op tasks' "$work/m1.log" | awk -F'|' '{print $3}' | awk '{print $1}')
+  [ -n "$m1_rate" ] || { cat "$work/m1.log" >&2; exit 1; }
+  m1_how="sweep-bench dispatch, 2 workers × 1 slot, 1 round after a warm-up; start-up not timed"
+else
+  echo "M1: no $bin/sweep-bench; sweep run, $tasks tasks …" >&2
+  printf 'name: peers-scale-m1\ncv: {folds: 2}\ntrainer: {model: noop}\nspace: {score: {int: [0, %d]}}\nobjective: {metric: score}\nrefit: false\n' \
+    $((tasks / 2 - 1)) >"$work/m1.yaml"
+  start=$(date +%s.%N)
+  "$bin/sweep" run "$work/m1.yaml" --workers 2 --slots 1 --out "$work/m1" >"$work/m1.log" 2>&1 \
+    || { tail -20 "$work/m1.log" >&2; exit 1; }
+  end=$(date +%s.%N)
+  m1_rate=$(echo "$tasks / ($end - $start)" | bc -l)
+  m1_how="no sweep-bench: sweep run --workers 2 --slots 1, whole command (start-up included)"
+fi
+
+echo "peers (each in its own process group) …" >&2
+OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$python" Benchmarks/peers-scale.py --trials "$trials" --tasks "$tasks" \
+  --timeout "$timeout" --ours-m2 "$m2_wall" --ours-m2-done "$m2_done" --ours-m1 "$m1_rate" \
+  --ours-m1-how "$m1_how"
