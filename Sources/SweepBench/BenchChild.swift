@@ -48,11 +48,15 @@ final class BenchChild {
     var text: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     /// Waits for a line containing `needle` in the log (bounded: a benchmark that hangs fails).
-    func awaitLine(containing needle: String, timeout: Double = 60) throws -> String {
+    /// Fails as soon as one of `helpers` has failed (a simulator that died leaves it waiting forever).
+    func awaitLine(containing needle: String, timeout: Double = 60, helpers: [BenchChild] = []) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let line = text.split(separator: "\n").first(where: { $0.contains(needle) }) { return String(line) }
             if exited() { break }
+            if let gone = helpers.first(where: { $0.failed() }) {
+                throw BenchError("pid \(gone.pid) exited early; its output:\n\(gone.text.suffix(2000))")
+            }
             usleep(20_000)
         }
         throw BenchError("no line with '\(needle)' from pid \(pid); its output:\n\(text.suffix(2000))")
@@ -63,6 +67,15 @@ final class BenchChild {
         var info = siginfo_t()
         return waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0
             && info._sifields._sigchld.si_pid == pid
+    }
+
+    /// Whether it has exited with a failure or a signal (without reaping it).
+    func failed() -> Bool {
+        var info = siginfo_t()
+        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0,
+            info._sifields._sigchld.si_pid == pid
+        else { return false }
+        return info.si_code != CLD_EXITED || info._sifields._sigchld.si_status != 0
     }
 
     /// Waits for its end; its exit status, CPU seconds (user + system) and peak RSS.
@@ -90,6 +103,15 @@ final class BenchChild {
         let fields = text[text.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Its peak resident memory so far in MB (VmHWM in /proc/PID/status; nil once waited for).
+    func peakResidentMegabytesSoFar() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+        else { return nil }
+        return kilobytes / 1024
     }
 
     /// `sweep-bench die-with-parent PARENT -- PROGRAM ARGS…`: asks for SIGKILL when PARENT dies,

@@ -10,11 +10,14 @@ import Synchronization
 /// get their first task, and wall ÷ ideal.
 ///
 ///   sweep-bench scale [--workers 100,300,1000] [--tasks 10000,100000] [--task-ms 50] [--slots 1]
-///                     [--processes 2]
+///                     [--processes 2] [--commit-delay-ms 1,0]
+/// `--commit-delay-ms` sets the coordinator's group-commit delay (SWEEP_COMMIT_DELAY_MS; 0 commits
+/// after every drain of the socket, as before grouping): several values compare them in one run.
 enum ScaleBench {
     struct Case {
         var workers: Int
         var tasks: Int
+        var commitDelayMs = 1
     }
 
     struct Outcome {
@@ -24,6 +27,8 @@ enum ScaleBench {
         /// Coordinator CPU after that: the report, summary and importance of the finished sweep.
         var finishCPU: Double
         var rssMegabytes: Double
+        /// Peak resident memory while serving (the report's comes after).
+        var servingRSSMegabytes: Double
         var p50: Double
         var p99: Double
         var heartbeatsPerSecond: Double
@@ -39,24 +44,24 @@ enum ScaleBench {
         let taskSeconds = Double(list(arguments, "--task-ms", [50])[0]) / 1000
         let slots = list(arguments, "--slots", [1])[0]
         let processes = list(arguments, "--processes", [2])[0]
+        let delays = list(arguments, "--commit-delay-ms", [1])
         let binaries = LocalWorkers.currentExecutable.deletingLastPathComponent()
         say(
             "Scale: real `sweep coordinator` (run database on) and simulated workers in \(processes) processes, "
                 + "\(slots) slot(s) each, \(Int(taskSeconds * 1000)) ms tasks, loopback TCP, "
                 + "\(ProcessInfo.processInfo.activeProcessorCount) cores\n")
         say(
-            "| workers | tasks | wall s | ideal s | wall ÷ ideal | coordinator CPU µs/task | CPU % of a core | report CPU s | peak RSS MB | dispatch→counted p50 / p99 ms | heartbeats/s | workers registered in ms | first dispatch ms |"
+            "| workers | tasks | commit delay ms | wall s | ideal s | wall ÷ ideal | coordinator CPU µs/task | CPU % of a core | report CPU s | peak RSS MB serving / all | dispatch→counted p50 / p99 ms | heartbeats/s | workers registered in ms | first dispatch ms |"
         )
-        say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for workerCount in workers {
             for taskCount in tasks {
-                let outcome = try measure(
-                    Case(workers: workerCount, tasks: taskCount), taskSeconds: taskSeconds, slots: slots,
-                    processes: processes, binaries: binaries)
-                let ideal = Double(taskCount) * taskSeconds / Double(workerCount * slots)
-                say(
-                    row(
-                        Case(workers: workerCount, tasks: taskCount), outcome, ideal: ideal))
+                for delay in delays {
+                    let scale = Case(workers: workerCount, tasks: taskCount, commitDelayMs: delay)
+                    let outcome = try measure(
+                        scale, taskSeconds: taskSeconds, slots: slots, processes: processes, binaries: binaries)
+                    say(row(scale, outcome, ideal: Double(taskCount) * taskSeconds / Double(workerCount * slots)))
+                }
             }
         }
     }
@@ -64,10 +69,11 @@ enum ScaleBench {
     static func row(_ scale: Case, _ outcome: Outcome, ideal: Double) -> String {
         let f = { (value: Double, digits: Int) in String(format: "%.\(digits)f", value) }
         let ratio = ideal > 0 ? f(outcome.wall / ideal, 3) : "–"
-        return "| \(scale.workers) | \(scale.tasks) | \(f(outcome.wall, 2)) | \(f(ideal, 2)) | \(ratio) | "
+        return
+            "| \(scale.workers) | \(scale.tasks) | \(scale.commitDelayMs) | \(f(outcome.wall, 2)) | \(f(ideal, 2)) | \(ratio) | "
             + "\(f(outcome.cpu / Double(scale.tasks) * 1e6, 1)) | \(f(outcome.cpu / outcome.wall * 100, 1)) | "
             + "\(f(outcome.finishCPU, 2)) | "
-            + "\(f(outcome.rssMegabytes, 0)) | \(f(outcome.p50 * 1000, 2)) / \(f(outcome.p99 * 1000, 2)) | "
+            + "\(f(outcome.servingRSSMegabytes, 0)) / \(f(outcome.rssMegabytes, 0)) | \(f(outcome.p50 * 1000, 2)) / \(f(outcome.p99 * 1000, 2)) | "
             + "\(f(outcome.heartbeatsPerSecond, 0)) | \(outcome.registered) in \(f(outcome.lastRegistered * 1000, 0)) | "
             + "\(f(outcome.firstDispatch * 1000, 0)) |"
     }
@@ -91,6 +97,7 @@ enum ScaleBench {
         let run = directory.appendingPathComponent("run")
         let coordinator = try BenchChild(
             [
+                "/usr/bin/env", "SWEEP_COMMIT_DELAY_MS=\(scale.commitDelayMs)",
                 binaries.appendingPathComponent("sweep").path, "coordinator", spec.path, "--bind", "tcp://127.0.0.1:*",
                 "--out", run.path,
             ], log: directory.appendingPathComponent("coordinator.log"))
@@ -113,8 +120,10 @@ enum ScaleBench {
         // Its last progress line ends serving: the coordinator's CPU then is its serving cost (the
         // report comes after). Workers that never joined (the sweep ended first) wait for the next
         // sweep, as real ones do: SIGTERM ends them.
-        _ = try coordinator.awaitLine(containing: "\(scale.tasks)/\(scale.tasks) tasks", timeout: 24 * 3600)
+        _ = try coordinator.awaitLine(
+            containing: "\(scale.tasks)/\(scale.tasks) tasks", timeout: 24 * 3600, helpers: simulators)
         let servingCPU = coordinator.cpuSecondsSoFar()
+        let servingRSS = coordinator.peakResidentMegabytesSoFar()
         for simulator in simulators { simulator.terminate() }
         let usage = coordinator.wait()
         guard usage.status == 0 else {
@@ -128,11 +137,13 @@ enum ScaleBench {
             else { throw BenchError("no counters from a simulator:\n\(simulator.text.suffix(2000))") }
             counters.append(decoded)
         }
-        return try outcome(run: run, usage: usage, servingCPU: servingCPU ?? usage.cpuSeconds, counters: counters)
+        return try outcome(
+            run: run, usage: usage, servingCPU: servingCPU ?? usage.cpuSeconds,
+            servingRSS: servingRSS ?? usage.maxResidentMegabytes, counters: counters)
     }
 
     static func outcome(
-        run: URL, usage: BenchChild.Usage, servingCPU: Double, counters: [SimulatedWorkers.Counters]
+        run: URL, usage: BenchChild.Usage, servingCPU: Double, servingRSS: Double, counters: [SimulatedWorkers.Counters]
     ) throws -> Outcome {
         let timings = try RunTimings.read(directory: run.path)
         let latencies = timings.dispatchToCounted.sorted()
@@ -144,7 +155,7 @@ enum ScaleBench {
         let heartbeats = counters.reduce(0) { $0 + $1.heartbeatsSent + $1.heartbeatsReceived }
         return Outcome(
             wall: span, cpu: servingCPU, finishCPU: max(0, usage.cpuSeconds - servingCPU),
-            rssMegabytes: usage.maxResidentMegabytes, p50: percentile(0.5),
+            rssMegabytes: usage.maxResidentMegabytes, servingRSSMegabytes: servingRSS, p50: percentile(0.5),
             p99: percentile(0.99), heartbeatsPerSecond: Double(heartbeats) / span,
             firstDispatch: timings.firstDispatch ?? 0,
             lastRegistered: (counters.map(\.lastRegisteredAt).max() ?? started) - started,

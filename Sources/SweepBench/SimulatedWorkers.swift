@@ -31,7 +31,7 @@ final class SimulatedWorkers {
     private let sockets: [Socket]
     /// Each socket's handshake events, as a real worker's monitor (read while not registered).
     private let monitors: [Socket]
-    private let context = Context(ioThreads: 1)
+    private let context: Context
     private let taskSeconds: Double
     /// Running tasks by finish time: (finish, machine index, lease).
     private var due = TimerHeap()
@@ -41,6 +41,8 @@ final class SimulatedWorkers {
 
     init(connect: String, count: Int, slots: Int, taskSeconds: Double, name: String) throws {
         self.taskSeconds = taskSeconds
+        // Each worker: its DEALER, the monitor's PAIR inside libzmq and ours.
+        context = Context(ioThreads: 1, maxSockets: Int32(count * 3 + 16))
         let incarnation = UInt64.random(in: 1...UInt64.max)
         machines = (0..<count).map { index in
             WorkerMachine(

@@ -107,7 +107,7 @@ extension CoordinatorMachine {
         while nextFresh < tasks.count {
             let index = nextFresh
             nextFresh += 1
-            if !tasks[index].done {
+            if !tasks.isDone(index) {
                 return TaskID(trial: index / configuration.folds, fold: index % configuration.folds)
             }
         }
@@ -117,7 +117,7 @@ extension CoordinatorMachine {
         }
         guard let trial = search.nextTrial(now: now) else { return nil }
         trials.append(trial)
-        tasks += Array(repeating: TaskState(), count: configuration.folds)
+        tasks.append(fresh: configuration.folds)
         actions.append(.trialAdded(trial))
         nextFresh = tasks.count - configuration.folds + 1
         return TaskID(trial: trial.number, fold: 0)
@@ -126,7 +126,7 @@ extension CoordinatorMachine {
     /// Trials with a task queued or running: what `limits.max_parallel_trials` caps.
     mutating func openTrialCount() -> Int {
         let (folds, tasks) = (configuration.folds, tasks)
-        let isOpen = { (trial: Int) in (0..<folds).contains { !tasks[trial * folds + $0].done } }
+        let isOpen = { (trial: Int) in (0..<folds).contains { !tasks.isDone(trial * folds + $0) } }
         while oldestOpenTrial < trials.count && !isOpen(oldestOpenTrial) { oldestOpenTrial += 1 }
         return (oldestOpenTrial..<trials.count).count(where: isOpen)
     }

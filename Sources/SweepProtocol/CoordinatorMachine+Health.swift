@@ -43,14 +43,15 @@ extension CoordinatorMachine {
             // A timed-out lease was counted as a failed attempt already; a cancelled one's task has ended.
             guard let lease = leases.removeValue(forKey: ref), lease.state != .timedOut else { continue }
             lostLeases += 1
-            guard lease.state == .running, let index = taskIndex(ref.task), !tasks[index].done else { continue }
+            guard lease.state == .running, let index = taskIndex(ref.task), !tasks.isDone(index) else { continue }
             tasks[index].lost += 1
             guard tasks[index].lost >= configuration.maxLost else {
                 requeue(task: ref.task)
                 count += 1
                 continue
             }
-            guard !leases.keys.contains(where: { $0.task == ref.task }) else { continue }
+            guard leases(of: ref.task).isEmpty else { continue }
+            let lost = tasks[index].lost
             tasks[index].done = true
             failed += 1
             actions.append(
@@ -58,7 +59,7 @@ extension CoordinatorMachine {
                     TaskRecord(
                         task: ref.task, status: .failed, worker: worker.name, host: worker.host, attempt: ref.attempt,
                         duration: 0, metrics: [:],
-                        error: "lost with its worker \(tasks[index].lost) times (limits.max_lost)")))
+                        error: "lost with its worker \(lost) times (limits.max_lost)")))
             _ = search.foldFinished(trial: ref.trial, fold: ref.fold, value: nil)
         }
         return count
@@ -149,7 +150,7 @@ extension CoordinatorMachine {
         guard var record = health[name] else { return }
         var refunded = 0
         for (lease, counted) in record.streak where counted {
-            guard let index = taskIndex(lease.task), !tasks[index].done, tasks[index].failures > 0 else { continue }
+            guard let index = taskIndex(lease.task), !tasks.isDone(index), tasks[index].failures > 0 else { continue }
             tasks[index].failures -= 1
             refunded += 1
         }

@@ -40,14 +40,13 @@ extension CoordinatorMachine {
     public init(_ configuration: Configuration, restored: Restored? = nil) {
         self.configuration = configuration
         search = SearchDriver(configuration.search)
-        tasks = []
         guard let restored else { return }
         search.elapsedBefore = restored.searchSeconds
         // Replay the search exactly: its suggestions, then what was counted and decided.
         for trial in restored.trials {
             search.replay(trial)
             trials.append(trial)
-            tasks += Array(repeating: TaskState(), count: configuration.folds)
+            tasks.append(fresh: configuration.folds)
         }
         nextFresh = tasks.count
         for (task, attempts) in restored.attempts {
@@ -58,7 +57,7 @@ extension CoordinatorMachine {
         for decision in restored.decisions { search.stop(decision) }
         for (offset, (task, status, metrics)) in restored.counted.enumerated() {
             if offset == restored.patienceRestartsAfter { search.restartPatience() }
-            guard let index = taskIndex(task), !tasks[index].done else { continue }
+            guard let index = taskIndex(task), !tasks.isDone(index) else { continue }
             tasks[index].done = true
             switch status {
             case .ok: succeeded += 1
@@ -83,7 +82,7 @@ extension CoordinatorMachine {
         }
         deferred = decided
         // Unfinished tasks of the recorded trials run first.
-        for index in tasks.indices where !tasks[index].done {
+        for index in tasks.indices where !tasks.isDone(index) {
             requeue(task: TaskID(trial: index / configuration.folds, fold: index % configuration.folds))
         }
         if search.exhausted != nil && succeeded + failed + pruned == tasks.count { phase = .done }

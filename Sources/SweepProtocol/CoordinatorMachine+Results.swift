@@ -12,18 +12,19 @@ extension CoordinatorMachine {
         let lease = leases.removeValue(forKey: result.lease)
         let worker = workers[peer]!.hello
         if lease?.state == .cancelled { return }  // its trial was stopped; the answer to our cancel
-        if tasks[index].done {
+        if tasks.isDone(index) {
             if lease == nil || result.succeeded {
                 actions.append(.report(.duplicate(result.lease, worker: worker.name, metrics: result.metrics)))
             }
             return
         }
         if result.succeeded {
+            let others = leases(of: task)
             tasks[index].done = true
             succeeded += 1
             noteSuccess(result.lease, worker: worker, now: now, into: &actions)
             // Other attempts still running (after a re-queue) can stop: their results cannot count.
-            for (other, entry) in leases where other.task == task {
+            for (other, entry) in others {
                 leases.removeValue(forKey: other)
                 actions.append(.send(entry.peer, .cancel(sweepID: configuration.sweepID, [other])))
             }
@@ -82,7 +83,7 @@ extension CoordinatorMachine {
         _ lease: LeaseRef, worker: Hello, error: String, duration: Double, into actions: inout [Action]
     ) {
         let index = taskIndex(lease.task)!
-        let stillRunning = leases.contains { $0.key.task == lease.task && $0.value.state != .timedOut }
+        let stillRunning = leases(of: lease.task).contains { $0.1.state != .timedOut }
         let retrying = tasks[index].failures < configuration.maxAttempts
         actions.append(.report(.attemptFailed(lease, worker: worker.name, error: error, retrying: retrying)))
         if retrying {

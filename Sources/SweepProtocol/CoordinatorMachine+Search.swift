@@ -8,10 +8,11 @@ extension CoordinatorMachine {
         for fold in 0..<configuration.folds {
             let task = TaskID(trial: decision.trial, fold: fold)
             let index = taskIndex(task)!
-            guard !tasks[index].done else { continue }
+            guard !tasks.isDone(index) else { continue }
+            let running = leases(of: task).filter { $0.1.state == .running }
+            let attempts = tasks[index].attempts
             tasks[index].done = true
             pruned += 1
-            let running = leases.filter { $0.key.task == task && $0.value.state == .running }
             for (ref, entry) in running {
                 leases[ref]!.state = .cancelled
                 leases[ref]!.cancelledAt = now
@@ -19,12 +20,12 @@ extension CoordinatorMachine {
                 actions.append(.send(entry.peer, .cancel(sweepID: configuration.sweepID, [ref])))
             }
             if running.isEmpty { dropped += 1 } else { cancelled += 1 }
-            let worker = running.first.flatMap { workers[$0.value.peer]?.hello }
+            let worker = running.first.flatMap { workers[$0.1.peer]?.hello }
             actions.append(
                 .record(
                     TaskRecord(
                         task: task, status: .pruned, worker: worker?.name ?? "", host: worker?.host ?? "",
-                        attempt: running.first?.key.attempt ?? tasks[index].attempts, duration: 0,
+                        attempt: running.first?.0.attempt ?? attempts, duration: 0,
                         metrics: [:], error: "\(decision.rule.rawValue): \(decision.reason)")))
         }
         actions.append(.stopped(decision, dropped: dropped, cancelled: cancelled))

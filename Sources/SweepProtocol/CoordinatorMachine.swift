@@ -208,7 +208,7 @@ public struct CoordinatorMachine: Sendable {
     /// `workers` by worker id and name (change both through `setWorker` and `removeWorker`).
     var index = WorkerIndex()
     var leases: [LeaseRef: Lease] = [:]
-    var tasks: [TaskState]
+    var tasks = TaskTable()
     var retryQueue: [TaskID] = []
     var retryHead = 0
     var nextFresh = 0

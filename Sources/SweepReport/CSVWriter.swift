@@ -4,11 +4,25 @@ import SweepCore
 /// `results.csv` (one row per task) and `trials.csv` (one row per trial).
 public enum CSVWriter {
     static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        // Bytes, not Characters: a million-row results.csv checks every field.
+        guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    static func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\n" }
+    static func line(_ fields: [String]) -> String {
+        var out = ""
+        append(fields, to: &out)
+        return out
+    }
+
+    /// One line appended in place (no joined copy per row).
+    static func append(_ fields: [String], to out: inout String) {
+        for (index, text) in fields.enumerated() {
+            if index > 0 { out += "," }
+            out += field(text)
+        }
+        out += "\n"
+    }
 
     static let resultColumns = ["trial", "fold", "status", "worker", "host", "attempt", "duration_s", "error"]
     static let trialColumns = ["trial", "status", "rank", "error"]
@@ -26,7 +40,8 @@ public enum CSVWriter {
         var out = line(
             Array(resultColumns.prefix(2)) + (nested ? ["outer_fold"] : []) + resultColumns[2..<7]
                 + params.map { paramColumn($0, reserved: reserved) } + run.metricNames + ["error"])
-        for record in run.records.values.sorted(by: { $0.task < $1.task }) {
+        for task in run.records.keys.sorted() {
+            let record = run.records[task]!
             let trial = run.trials[record.task.trial]
             let fold = record.task.fold
             var row =
@@ -38,7 +53,7 @@ public enum CSVWriter {
             row += params.map { trial.params[$0]?.description ?? "" }
             row += run.metricNames.map { record.metrics[$0].map { "\($0)" } ?? "" }
             row.append(record.error ?? "")
-            out += line(row)
+            append(row, to: &out)
         }
         return out
     }
@@ -65,7 +80,7 @@ public enum CSVWriter {
                 }
             }
             row += [summary.status.rawValue, rank[summary.trial.number].map(String.init) ?? "", summary.error ?? ""]
-            out += line(row)
+            append(row, to: &out)
         }
         return out
     }

@@ -46,32 +46,44 @@ extension RunDatabase {
             var fold: Int
             var attempt: Int
         }
-        var results: [Key: Row] = [:]
-        let rows = try Row.fetchAll(
+        struct Outcome {
+            var receivedAt: Double?
+            var status: String
+            var duration: Double?
+            var counted: Bool
+        }
+        // Cursors and column numbers (see `restore`): one small value per result, no Row kept.
+        var results: [Key: Outcome] = [:]
+        let rows = try Row.fetchCursor(
             db,
             sql: """
                 SELECT trial, fold, attempt, status, duration, counted, received_at FROM results
                 ORDER BY counted, status != 'duplicate', id
                 """)
-        for row in rows { results[Key(trial: row["trial"], fold: row["fold"], attempt: row["attempt"])] = row }
-        return try Row.fetchAll(
+        while let row = try rows.next() {
+            results[Key(trial: row[0], fold: row[1], attempt: row[2])] = Outcome(
+                receivedAt: row[6], status: row[3], duration: row[4], counted: row[5] as Int == 1)
+        }
+        var attempts: [ReportDetails.Attempt] = []
+        let dispatches = try Row.fetchCursor(
             db,
             sql:
                 "SELECT trial, fold, attempt, worker, host, dispatched_at FROM attempts ORDER BY dispatched_at, trial, fold"
-        ).map { row in
-            let key = Key(trial: row["trial"], fold: row["fold"], attempt: row["attempt"])
+        )
+        while let row = try dispatches.next() {
+            let key = Key(trial: row[0], fold: row[1], attempt: row[2])
             var attempt = ReportDetails.Attempt(
-                task: TaskID(trial: key.trial, fold: key.fold), attempt: key.attempt, worker: row["worker"],
-                host: row["host"], dispatchedAt: row["dispatched_at"])
+                task: TaskID(trial: key.trial, fold: key.fold), attempt: key.attempt, worker: row[3], host: row[4],
+                dispatchedAt: row[5])
             if let result = results[key] {
-                attempt.receivedAt = result["received_at"]
-                let status: String = result["status"]
-                attempt.status = TaskStatus(rawValue: status)
-                attempt.duration = status == "duplicate" ? nil : result["duration"]
-                attempt.counted = result["counted"] as Int == 1
+                attempt.receivedAt = result.receivedAt
+                attempt.status = TaskStatus(rawValue: result.status)
+                attempt.duration = result.status == "duplicate" ? nil : result.duration
+                attempt.counted = result.counted
             }
-            return attempt
+            attempts.append(attempt)
         }
+        return attempts
     }
 
     /// The values of each task's latest attempt that reported any: an earlier attempt's values

@@ -191,26 +191,30 @@ final class RunDatabase {
             dataSHA256: row["data_sha256"], workdirSHA256: row["workdir_sha256"], keyPath: row["key_path"],
             allowPaths: allow, insecure: row["insecure"], localWorkers: row["local_workers"],
             localSlots: row["local_slots"])
+        // Cursors and column numbers: a million rows are read one at a time, without a Row each
+        // kept in memory or a column name looked up (and lowercased) per value.
         var trials: [Trial] = []
-        for trialRow in try Row.fetchAll(db, sql: "SELECT trial, params FROM trials ORDER BY trial") {
-            let bytes = [UInt8](trialRow["params"] as Data)
-            trials.append(Trial(number: trialRow["trial"], params: try Codec.decodeParams(bytes)))
+        let trialRows = try Row.fetchCursor(db, sql: "SELECT trial, params FROM trials ORDER BY trial")
+        while let row = try trialRows.next() {
+            trials.append(Trial(number: row[0], params: try Codec.decodeParams([UInt8](row[1] as Data))))
         }
         var attempts: [TaskID: Int] = [:]
-        for task in try Row.fetchAll(
-            db, sql: "SELECT trial, fold, max(attempt) AS attempts FROM attempts GROUP BY trial, fold")
-        {
-            attempts[TaskID(trial: task["trial"], fold: task["fold"])] = task["attempts"]
-        }
+        let attemptRows = try Row.fetchCursor(
+            db, sql: "SELECT trial, fold, max(attempt) FROM attempts GROUP BY trial, fold")
+        while let row = try attemptRows.next() { attempts[TaskID(trial: row[0], fold: row[1])] = row[2] }
         var counted: [TaskRecord] = []
-        for result in try Row.fetchAll(db, sql: "SELECT * FROM results WHERE counted = 1 ORDER BY id") {
-            let task = TaskID(trial: result["trial"], fold: result["fold"])
-            let metrics = decodeMetrics(result["metrics_json"])
+        let results = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT trial, fold, status, worker, host, attempt, duration, metrics_json, error
+                FROM results WHERE counted = 1 ORDER BY id
+                """)
+        while let row = try results.next() {
             counted.append(
                 TaskRecord(
-                    task: task, status: TaskStatus(rawValue: result["status"]) ?? .failed, worker: result["worker"],
-                    host: result["host"], attempt: result["attempt"], duration: result["duration"],
-                    metrics: metrics, error: result["error"]))
+                    task: TaskID(trial: row[0], fold: row[1]), status: TaskStatus(rawValue: row[2]) ?? .failed,
+                    worker: row[3], host: row[4], attempt: row[5], duration: row[6], metrics: decodeMetrics(row[7]),
+                    error: row[8]))
         }
         let decisions = try Row.fetchAll(db, sql: "SELECT * FROM decisions ORDER BY id").map { row in
             StoppedTrial(

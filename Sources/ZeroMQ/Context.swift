@@ -4,9 +4,12 @@ import CZeroMQ
 public final class Context: @unchecked Sendable {  // safe: libzmq contexts are thread-safe
     let handle: UnsafeMutableRawPointer
 
-    public init(ioThreads: Int32 = 1) {
+    /// `maxSockets` raises libzmq's limit of 1,023 sockets a context (a process simulating many
+    /// workers, each with a socket and a monitor, needs more).
+    public init(ioThreads: Int32 = 1, maxSockets: Int32? = nil) {
         guard let handle = zmq_ctx_new() else { fatalError("zmq_ctx_new failed: out of memory") }
         zmq_ctx_set(handle, ZMQ_IO_THREADS, ioThreads)
+        if let maxSockets { zmq_ctx_set(handle, ZMQ_MAX_SOCKETS, maxSockets) }
         self.handle = handle
     }
 

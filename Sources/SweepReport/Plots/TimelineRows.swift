@@ -10,7 +10,36 @@ enum TimelineRows {
         var end: Double
         var kind: Kind
         var counted: Bool
-        var title: String
+        var label: Label
+
+        /// Its tooltip, worded only for the bars drawn (a big sweep thins most of them away).
+        var title: String {
+            switch label {
+            case .result(let name, let status):
+                "\(name): \(status), \(SVG.number(end - start)) s (\(SVG.number(start))–\(SVG.number(end)) s)"
+                    + (counted ? "" : ", not counted")
+            case .lostWithWorker(let name): "\(name): no result, worker lost at \(SVG.number(end)) s"
+            case .dispatchedAgain(let name): "\(name): no result, dispatched again at \(SVG.number(end)) s"
+            case .running(let name): "\(name): no result yet (running since \(SVG.number(start)) s)"
+            case .merged(let count, let tally): "\(count) attempts \(SVG.number(start))–\(SVG.number(end)) s: \(tally)"
+            }
+        }
+    }
+
+    /// What a bar's tooltip says, kept as values until it is drawn.
+    enum Label {
+        case result(AttemptName, status: String)
+        case lostWithWorker(AttemptName)
+        case dispatchedAgain(AttemptName)
+        case running(AttemptName)
+        case merged(count: Int, tally: String)
+    }
+
+    /// "trial T fold F attempt A".
+    struct AttemptName: CustomStringConvertible {
+        var task: TaskID
+        var attempt: Int
+        var description: String { "\(task) attempt \(attempt)" }
     }
 
     struct Row {
@@ -42,7 +71,9 @@ enum TimelineRows {
             details.events.map { $0.at - t0 }.max() ?? 0)
         var order: [String] = []
         var rows: [String: Row] = [:]
-        for attempt in details.attempts.sorted(by: { ($0.dispatchedAt, $0.task) < ($1.dispatchedAt, $1.task) }) {
+        let sorted = details.attempts.sorted(by: { ($0.dispatchedAt, $0.task) < ($1.dispatchedAt, $1.task) })
+        let redispatched = redispatches(sorted, since: t0)
+        for attempt in sorted {
             let key = attempt.worker + "\u{0}" + attempt.host
             if rows[key] == nil {
                 order.append(key)
@@ -51,7 +82,8 @@ enum TimelineRows {
                 }
                 rows[key] = Row(worker: attempt.worker, host: attempt.host, bars: [], losses: own)
             }
-            rows[key]!.bars.append(bar(attempt, details: details, losses: rows[key]!.losses, last: last))
+            rows[key]!.bars.append(
+                bar(attempt, startedAt: t0, losses: rows[key]!.losses, again: redispatched, last: last))
         }
         return order.map { rows[$0]! }
     }
@@ -62,39 +94,46 @@ enum TimelineRows {
         return event.detail == prefix || event.detail.hasPrefix(prefix + ":")
     }
 
+    /// For each attempt without a result, when its task was next dispatched (seconds since `t0`),
+    /// from the attempts in dispatch order: one pass, not a search per attempt.
+    static func redispatches(_ sorted: [ReportDetails.Attempt], since t0: Double) -> [AttemptKey: Double] {
+        var next: [TaskID: Double] = [:]
+        var again: [AttemptKey: Double] = [:]
+        for attempt in sorted.reversed() {
+            if attempt.receivedAt == nil, let later = next[attempt.task] {
+                again[AttemptKey(task: attempt.task, attempt: attempt.attempt)] = later
+            }
+            next[attempt.task] = attempt.dispatchedAt - t0
+        }
+        return again
+    }
+
+    struct AttemptKey: Hashable {
+        var task: TaskID
+        var attempt: Int
+    }
+
     static func bar(
-        _ attempt: ReportDetails.Attempt, details: ReportDetails, losses: [(at: Double, detail: String)], last: Double
-    )
-        -> Bar
-    {
-        let t0 = details.startedAt
+        _ attempt: ReportDetails.Attempt, startedAt t0: Double, losses: [(at: Double, detail: String)],
+        again: [AttemptKey: Double], last: Double
+    ) -> Bar {
         let dispatched = attempt.dispatchedAt - t0
-        let name = "\(attempt.task) attempt \(attempt.attempt)"
+        let name = AttemptName(task: attempt.task, attempt: attempt.attempt)
         if let received = attempt.receivedAt.map({ $0 - t0 }) {
             let start = attempt.duration.map { max(dispatched, received - $0) } ?? dispatched
             let kind: Kind = attempt.status == .failed ? .failed : attempt.status == .pruned ? .pruned : .ok
-            let status = attempt.status?.rawValue ?? "ok"
             return Bar(
                 start: start, end: max(received, start), kind: kind, counted: attempt.counted,
-                title:
-                    "\(name): \(status), \(SVG.number(received - start)) s (\(SVG.number(start))–\(SVG.number(received)) s)"
-                    + (attempt.counted ? "" : ", not counted"))
+                label: .result(name, status: attempt.status?.rawValue ?? "ok"))
         }
         if let lost = losses.first(where: { $0.at >= dispatched }) {
-            return Bar(
-                start: dispatched, end: lost.at, kind: .lost, counted: true,
-                title: "\(name): no result, worker lost at \(SVG.number(lost.at)) s")
+            return Bar(start: dispatched, end: lost.at, kind: .lost, counted: true, label: .lostWithWorker(name))
         }
-        let again = details.attempts.filter { $0.task == attempt.task && $0.dispatchedAt > attempt.dispatchedAt }
-            .map { $0.dispatchedAt - t0 }.min()
-        if let again {
-            return Bar(
-                start: dispatched, end: again, kind: .lost, counted: true,
-                title: "\(name): no result, dispatched again at \(SVG.number(again)) s")
+        if let again = again[AttemptKey(task: attempt.task, attempt: attempt.attempt)] {
+            return Bar(start: dispatched, end: again, kind: .lost, counted: true, label: .dispatchedAgain(name))
         }
         return Bar(
-            start: dispatched, end: max(last, dispatched), kind: .running, counted: true,
-            title: "\(name): no result yet (running since \(SVG.number(dispatched)) s)")
+            start: dispatched, end: max(last, dispatched), kind: .running, counted: true, label: .running(name))
     }
 
     /// At most `Thinning.bars` bars: neighbours of the same kind closer than a 1/1500 of the
@@ -128,8 +167,6 @@ enum TimelineRows {
         let kind = counts.max { ($0.value, $1.key == .ok ? 1 : 0) < ($1.value, $0.key == .ok ? 1 : 0) }!.key
         let (start, end) = (group.map(\.start).min()!, group.map(\.end).max()!)
         let tally = counts.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-        return Bar(
-            start: start, end: end, kind: kind, counted: true,
-            title: "\(group.count) attempts \(SVG.number(start))–\(SVG.number(end)) s: \(tally)")
+        return Bar(start: start, end: end, kind: kind, counted: true, label: .merged(count: group.count, tally: tally))
     }
 }
