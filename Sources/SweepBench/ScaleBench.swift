@@ -10,14 +10,11 @@ import Synchronization
 /// get their first task, and wall ÷ ideal.
 ///
 ///   sweep-bench scale [--workers 100,300,1000] [--tasks 10000,100000] [--task-ms 50] [--slots 1]
-///                     [--processes 2] [--commit-delay-ms 1,0]
-/// `--commit-delay-ms` sets the coordinator's group-commit delay (SWEEP_COMMIT_DELAY_MS; 0 commits
-/// after every drain of the socket, as before grouping): several values compare them in one run.
+///                     [--processes 2]
 enum ScaleBench {
     struct Case {
         var workers: Int
         var tasks: Int
-        var commitDelayMs = 1
     }
 
     struct Outcome {
@@ -32,6 +29,8 @@ enum ScaleBench {
         var p50: Double
         var p99: Double
         var heartbeatsPerSecond: Double
+        /// CPU of all simulator processes over the wall clock (what the harness itself takes).
+        var simulatorCPUShare = 0.0
         var firstDispatch: Double
         /// From the simulators' start to the last registration, and how many registered.
         var lastRegistered: Double
@@ -44,24 +43,21 @@ enum ScaleBench {
         let taskSeconds = Double(list(arguments, "--task-ms", [50])[0]) / 1000
         let slots = list(arguments, "--slots", [1])[0]
         let processes = list(arguments, "--processes", [2])[0]
-        let delays = list(arguments, "--commit-delay-ms", [1])
         let binaries = LocalWorkers.currentExecutable.deletingLastPathComponent()
         say(
             "Scale: real `sweep coordinator` (run database on) and simulated workers in \(processes) processes, "
                 + "\(slots) slot(s) each, \(Int(taskSeconds * 1000)) ms tasks, loopback TCP, "
                 + "\(ProcessInfo.processInfo.activeProcessorCount) cores\n")
         say(
-            "| workers | tasks | commit delay ms | wall s | ideal s | wall ÷ ideal | coordinator CPU µs/task | CPU % of a core | report CPU s | peak RSS MB serving / all | dispatch→counted p50 / p99 ms | heartbeats/s | workers registered in ms | first dispatch ms |"
+            "| workers | tasks | wall s | ideal s | wall ÷ ideal | coordinator CPU µs/task | CPU % of a core | simulators CPU % | report CPU s | peak RSS MB serving / all | dispatch→counted p50 / p99 ms | heartbeats/s | workers registered in ms | first dispatch ms |"
         )
         say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for workerCount in workers {
             for taskCount in tasks {
-                for delay in delays {
-                    let scale = Case(workers: workerCount, tasks: taskCount, commitDelayMs: delay)
-                    let outcome = try measure(
-                        scale, taskSeconds: taskSeconds, slots: slots, processes: processes, binaries: binaries)
-                    say(row(scale, outcome, ideal: Double(taskCount) * taskSeconds / Double(workerCount * slots)))
-                }
+                let scale = Case(workers: workerCount, tasks: taskCount)
+                let outcome = try measure(
+                    scale, taskSeconds: taskSeconds, slots: slots, processes: processes, binaries: binaries)
+                say(row(scale, outcome, ideal: Double(taskCount) * taskSeconds / Double(workerCount * slots)))
             }
         }
     }
@@ -70,8 +66,8 @@ enum ScaleBench {
         let f = { (value: Double, digits: Int) in String(format: "%.\(digits)f", value) }
         let ratio = ideal > 0 ? f(outcome.wall / ideal, 3) : "–"
         return
-            "| \(scale.workers) | \(scale.tasks) | \(scale.commitDelayMs) | \(f(outcome.wall, 2)) | \(f(ideal, 2)) | \(ratio) | "
-            + "\(f(outcome.cpu / Double(scale.tasks) * 1e6, 1)) | \(f(outcome.cpu / outcome.wall * 100, 1)) | "
+            "| \(scale.workers) | \(scale.tasks) | \(f(outcome.wall, 2)) | \(f(ideal, 2)) | \(ratio) | "
+            + "\(f(outcome.cpu / Double(scale.tasks) * 1e6, 1)) | \(f(outcome.cpu / outcome.wall * 100, 1)) | \(f(outcome.simulatorCPUShare * 100, 0)) | "
             + "\(f(outcome.finishCPU, 2)) | "
             + "\(f(outcome.servingRSSMegabytes, 0)) / \(f(outcome.rssMegabytes, 0)) | \(f(outcome.p50 * 1000, 2)) / \(f(outcome.p99 * 1000, 2)) | "
             + "\(f(outcome.heartbeatsPerSecond, 0)) | \(outcome.registered) in \(f(outcome.lastRegistered * 1000, 0)) | "
@@ -97,7 +93,6 @@ enum ScaleBench {
         let run = directory.appendingPathComponent("run")
         let coordinator = try BenchChild(
             [
-                "/usr/bin/env", "SWEEP_COMMIT_DELAY_MS=\(scale.commitDelayMs)",
                 binaries.appendingPathComponent("sweep").path, "coordinator", spec.path, "--bind", "tcp://127.0.0.1:*",
                 "--out", run.path,
             ], log: directory.appendingPathComponent("coordinator.log"))
@@ -130,16 +125,19 @@ enum ScaleBench {
             throw BenchError("the coordinator exited with \(usage.status):\n\(coordinator.text.suffix(2000))")
         }
         var counters: [SimulatedWorkers.Counters] = []
+        var simulatorCPU = 0.0
         for simulator in simulators {
-            _ = simulator.wait()
+            simulatorCPU += simulator.wait().cpuSeconds
             guard let line = simulator.text.split(separator: "\n").last,
                 let decoded = try? JSONDecoder().decode(SimulatedWorkers.Counters.self, from: Data(line.utf8))
             else { throw BenchError("no counters from a simulator:\n\(simulator.text.suffix(2000))") }
             counters.append(decoded)
         }
-        return try outcome(
+        var measured = try outcome(
             run: run, usage: usage, servingCPU: servingCPU ?? usage.cpuSeconds,
             servingRSS: servingRSS ?? usage.maxResidentMegabytes, counters: counters)
+        measured.simulatorCPUShare = simulatorCPU / measured.wall
+        return measured
     }
 
     static func outcome(

@@ -33,8 +33,6 @@ final class CoordinatorLoop {
     /// Sends wait here until the journal has committed what led to them (acks above all).
     private var outbox: [(PeerID, [UInt8])] = []
     private var finishedAt: Double?
-    /// Whether to commit and send now or let a few more results share the transaction.
-    private var groupCommit = GroupCommit.fromEnvironment()
     /// Fetches command trainers' artifacts from workers (nil: the policy wants none).
     let artifacts: ArtifactCollector?
 
@@ -63,20 +61,14 @@ final class CoordinatorLoop {
         try journal.commit()
         while !stopped && !machine.isDone {
             let now = MonotonicClock.now()
-            let due = min(machine.nextWake, progress.nextDue, groupCommit.due)
-            let wait = min(max(due - now, 0), Self.longestWait)
+            let wait = min(max(min(machine.nextWake, progress.nextDue) - now, 0), Self.longestWait)
             let ready = try poller.poll(timeoutMilliseconds: Int((wait * 1000).rounded(.up)))
             if ready[1] { stopped = control.drain().contains(.stop) }
             let drainedAt = ready[0] ? try receiveAll() : MonotonicClock.now()
             if let drainedAt { machine.socketDrained(at: drainedAt) }
             let after = MonotonicClock.now()
             if after >= machine.nextWake { perform(machine.handle(.tick, now: after), now: after) }
-            let last = stopped || machine.isDone
-            if groupCommit.shouldFlush(now: after, sendsWaiting: !outbox.isEmpty, running: machine.runningTasks)
-                || last
-            {
-                try flush(now: after)
-            }
+            try flush(now: after)
             journal.searchClock(machine.search.elapsed(now: after), now: after)
             progress.show(machine, now: after)
             journal.observe(machine, now: after)
