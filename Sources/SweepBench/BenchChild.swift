@@ -51,8 +51,18 @@ final class BenchChild {
     /// Fails as soon as one of `helpers` has failed (a simulator that died leaves it waiting forever).
     func awaitLine(containing needle: String, timeout: Double = 60, helpers: [BenchChild] = []) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
+        // Only what was written since the last look (plus an unfinished line): the log of a long
+        // run is not read whole fifty times a second beside the process being measured.
+        guard let file = FileHandle(forReadingAtPath: log.path) else { throw BenchError("cannot read \(log.path)") }
+        defer { try? file.close() }
+        var unfinished = ""
         while Date() < deadline {
-            if let line = text.split(separator: "\n").first(where: { $0.contains(needle) }) { return String(line) }
+            let fresh = unfinished + String(decoding: (try? file.readToEnd()) ?? Data(), as: UTF8.self)
+            var lines = fresh.split(separator: "\n", omittingEmptySubsequences: false)
+            unfinished = String(lines.removeLast())
+            if let line = (lines + [Substring(unfinished)]).first(where: { $0.contains(needle) }) {
+                return String(line)
+            }
             if exited() { break }
             if let gone = helpers.first(where: { $0.failed() }) {
                 throw BenchError("pid \(gone.pid) exited early; its output:\n\(gone.text.suffix(2000))")
