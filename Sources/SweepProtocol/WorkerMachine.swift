@@ -226,11 +226,13 @@ public struct WorkerMachine: Sendable {
             phase = .registered(sweepID: sweepID)
             if !wasRegistered { actions.append(.report(.registered(sweepID: sweepID))) }
             // Results of this sweep that were never acknowledged go again; others can never count.
+            // Only on registering: a WELCOME answering a HELLO repeated while connecting arrives
+            // after the first, when results sent since are merely not acknowledged yet.
             let pending = unacknowledged.values.filter { $0.sweepID == sweepID }.map(\.result)
             for (lease, entry) in unacknowledged where entry.sweepID != sweepID {
                 unacknowledged.removeValue(forKey: lease)
             }
-            if !pending.isEmpty {
+            if !pending.isEmpty && !wasRegistered {
                 send(
                     .results(
                         sweepID: sweepID,

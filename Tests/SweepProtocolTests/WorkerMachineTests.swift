@@ -101,6 +101,21 @@ struct WorkerMachineTests {
         #expect(resent == [result])
     }
 
+    /// Two HELLOs said while connecting get two WELCOMEs: the second does not send again what
+    /// went after the first (the coordinator would record every such result as a duplicate).
+    @Test func aSecondWelcomeDoesNotSendResultsAgain() {
+        var m = registered()
+        _ = m.handle(
+            .received(.work(sweepID: 5, acks: [], tasks: [Assignment(lease: lease, params: Params([:]))])), now: 1)
+        let result = TaskResult(lease: lease, succeeded: true, duration: 1, metrics: [:], error: "")
+        guard case .results = sent(m.handle(.finished([result]), now: 1.5)).first else {
+            Issue.record("the result was not sent"); return
+        }
+        let again = m.handle(.received(.welcome(sweepID: 5, heartbeatMilliseconds: 1000)), now: 1.6)
+        #expect(!sent(again).contains { if case .results = $0 { true } else { false } })
+        #expect(m.unacknowledgedCount == 1, "still kept until acknowledged")
+    }
+
     @Test func resultsOfAnotherSweepAreDroppedOnWelcome() {
         var m = registered()
         _ = m.handle(
