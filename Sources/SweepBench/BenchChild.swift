@@ -73,19 +73,21 @@ final class BenchChild {
     }
 
     /// Whether it has exited (without reaping it).
-    func exited() -> Bool {
-        var info = siginfo_t()
-        return waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0
-            && info._sifields._sigchld.si_pid == pid
-    }
+    func exited() -> Bool { exitInfo() != nil }
 
     /// Whether it has exited with a failure or a signal (without reaping it).
     func failed() -> Bool {
+        guard let info = exitInfo() else { return false }
+        return info.si_code != CLD_EXITED || info._sifields._sigchld.si_status != 0
+    }
+
+    /// How it ended, if it has (WNOWAIT: `wait` can still reap it and read its usage).
+    private func exitInfo() -> siginfo_t? {
         var info = siginfo_t()
         guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0,
             info._sifields._sigchld.si_pid == pid
-        else { return false }
-        return info.si_code != CLD_EXITED || info._sifields._sigchld.si_status != 0
+        else { return nil }
+        return info
     }
 
     /// Waits for its end; its exit status, CPU seconds (user + system) and peak RSS.

@@ -368,6 +368,18 @@ public struct CoordinatorMachine: Sendable {
         }
     }
 
+    /// The leases of a task not yet ended, found by its attempt numbers (a task has one or two)
+    /// instead of a scan of every lease (a thousand at a thousand workers, on every result).
+    func leases(of task: TaskID) -> [(LeaseRef, Lease)] {
+        guard let index = taskIndex(task) else { return [] }
+        let attempts = tasks[index].attempts
+        guard attempts > 0 else { return [] }
+        return (1...attempts).compactMap { attempt in
+            let ref = LeaseRef(task, attempt: attempt)
+            return leases[ref].map { (ref, $0) }
+        }
+    }
+
     func taskIndex(_ task: TaskID) -> Int? {
         guard task.trial >= 0, task.trial < trials.count, task.fold >= 0, task.fold < configuration.folds else {
             return nil

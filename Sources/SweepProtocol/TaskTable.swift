@@ -1,18 +1,4 @@
-import SweepCore
-
 extension CoordinatorMachine {
-    /// The leases of a task not yet ended, found by its attempt numbers (a task has one or two)
-    /// instead of a scan of every lease (a thousand at a thousand workers, on every result).
-    func leases(of task: TaskID) -> [(LeaseRef, Lease)] {
-        guard let index = taskIndex(task) else { return [] }
-        let attempts = tasks[index].attempts
-        guard attempts > 0 else { return [] }
-        return (1...attempts).compactMap { attempt in
-            let ref = LeaseRef(task, attempt: attempt)
-            return leases[ref].map { (ref, $0) }
-        }
-    }
-
     /// Every task of the sweep by index (trial × folds + fold), kept small at a million tasks:
     /// a bit for each ended task, and a `TaskState` only for tasks that have begun and not ended
     /// (dispatched, failed, lost). The rest read as a fresh state. Memory follows what is in flight,
