@@ -110,7 +110,22 @@ def ray_tasks(a, tmp):
         ray.shutdown()
 
 
-PEERS = {"ray-tune": ray_tune, "ray-tune-reuse": lambda a, tmp: ray_tune(a, tmp, reuse_actors=True), "optuna-journal": optuna_journal, "dask": dask_map, "ray-tasks": ray_tasks}
+def optuna_memory(a, tmp, tpe=False):
+    """M3: optuna's in-memory study, one process, a trivial objective (what `sweep run` does of noop)."""
+    import optuna
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    n = a.tpe_trials if tpe else a.trivial
+    sampler = optuna.samplers.TPESampler(seed=0) if tpe else optuna.samplers.RandomSampler(seed=0)
+    start = time.perf_counter()
+    study = optuna.create_study(direction="maximize", sampler=sampler)
+    study.optimize(lambda t: t.suggest_float("score", 0, 1), n_trials=n)
+    wall = time.perf_counter() - start
+    assert len(study.trials) == n
+    return {"rate": n / wall, "wall": wall, "version": optuna.__version__}
+
+
+PEERS = {"optuna-memory": optuna_memory, "optuna-memory-tpe": lambda a, tmp: optuna_memory(a, tmp, tpe=True),
+         "ray-tune": ray_tune, "ray-tune-reuse": lambda a, tmp: ray_tune(a, tmp, reuse_actors=True), "optuna-journal": optuna_journal, "dask": dask_map, "ray-tasks": ray_tasks}
 
 
 NOTES = []
@@ -138,7 +153,7 @@ def run_peer(name, a):
     with tempfile.TemporaryDirectory(prefix=f"peers-{name}-") as tmp:
         log = os.path.join(tmp, "log")
         cmd = [sys.executable, __file__, "--peer", name, "--trials", str(a.trials), "--tasks", str(a.tasks),
-               "--tmp", tmp]
+               "--trivial", str(a.trivial), "--tpe-trials", str(a.tpe_trials), "--tmp", tmp]
         with open(log, "w") as out:
             child = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
                                      env=dict(os.environ, RAY_USAGE_STATS_ENABLED="0", HOME=tmp))  # Ray 2.60 writes ~/.ray/auth_token
@@ -169,6 +184,10 @@ def main():
     p.add_argument("--ours-m2-done", type=int)
     p.add_argument("--ours-m1", type=float, help="our tasks/s")
     p.add_argument("--ours-m1-how", default="")
+    p.add_argument("--trivial", type=int, default=5000, help="M3 random trials")
+    p.add_argument("--tpe-trials", type=int, default=1000, help="M3 TPE trials")
+    p.add_argument("--ours-m3-random", type=float, help="our trials/s, random, whole command")
+    p.add_argument("--ours-m3-tpe", type=float, help="our trials/s, tpe, whole command")
     p.add_argument("--timeout", type=float, default=10800, help="per peer, seconds")
     p.add_argument("--peer"); p.add_argument("--tmp"); p.add_argument("--journal")
     a = p.parse_args()
@@ -206,6 +225,22 @@ def main():
         if "skipped" in r:
             print(f"| {label} | – | – | skipped: {r['skipped']} |"); continue
         print(f"| {label} | {r['rate']:.0f} | {a.ours_m1 / r['rate']:.2f} | {r['version']}; start-up and warm-up not timed |")
+    if a.ours_m3_random:
+        print(f"\n### M3 trivial trials end to end: {a.trivial} random and {a.tpe_trials} TPE trials of a no-op\n")
+        print("| system | sampler | trials | trials/s | ours ÷ peer (trials/s) | notes |")
+        print("|---|---|---:|---:|---:|---|")
+        print(f"| sweep run (one fold, run.db, workers, report) | random | {a.trivial} | {a.ours_m3_random:.0f} | 1 "
+              f"| whole command: start-up, workers and report included |")
+        print(f"| sweep run | tpe | {a.tpe_trials} | {a.ours_m3_tpe:.0f} | 1 | whole command |")
+        for name, label, ours in [("optuna-memory", "optuna in-memory, 1 process", a.ours_m3_random),
+                                  ("optuna-memory-tpe", "optuna in-memory, 1 process", a.ours_m3_tpe)]:
+            r = run_peer(name, a)
+            kind = "tpe" if name.endswith("tpe") else "random"
+            n = a.tpe_trials if kind == "tpe" else a.trivial
+            if "skipped" in r:
+                print(f"| {label} | {kind} | {n} | – | – | skipped: {r['skipped']} |"); continue
+            print(f"| {label} | {kind} | {n} | {r['rate']:.0f} | {ours / r['rate']:.2f} "
+                  f"| {r['version']}; no storage, no network; import not timed |")
     for note in NOTES:
         print(f"\nnote: {note}")
 

@@ -12,20 +12,26 @@
 #          without .build/release/sweep-bench, TASKS ÷ the wall clock of `sweep run --slots 1`.
 #   peers  Dask client.map + gather on LocalCluster(2 × 1 thread, processes), Ray tasks (num_cpus=2).
 # Uses the release binaries in .build/release (swift build -c release first); does not build.
+# M3 (trivial trials end to end): TRIVIAL random and TPE_TRIALS TPE trials of a no-op, one fold.
+#   ours   the whole `sweep run` command (default workers; run.db, report).
+#   peers  optuna in-memory study, one process, RandomSampler and TPESampler (import not timed).
 # Usage: Benchmarks/peers-scale.sh [PYTHON] [--trials 2000] [--tasks 20000] [--timeout 10800]
+#        [--trivial 5000] [--tpe-trials 1000]
 #   (PYTHON default ../peers-venv/bin/python, made on first use; --timeout is per peer, seconds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=; case "${1:-}" in --* | "") ;; *) py=$1; shift ;; esac
 peer_packages="ray[tune] optuna dask distributed" peer_modules="ray.tune, optuna, distributed"
 source Benchmarks/peers.sh "$py"
-trials=2000 tasks=20000 timeout=10800
+trials=2000 tasks=20000 timeout=10800 trivial=5000 tpe_trials=1000
 while [ $# -gt 0 ]; do
   case "$1" in
     --trials) trials=$2; shift 2 ;;
     --tasks) tasks=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
-    *) echo "usage: $0 [PYTHON] [--trials N] [--tasks N] [--timeout S]" >&2; exit 2 ;;
+    --trivial) trivial=$2; shift 2 ;;
+    --tpe-trials) tpe_trials=$2; shift 2 ;;
+    *) echo "usage: $0 [PYTHON] [--trials N] [--tasks N] [--timeout S] [--trivial N] [--tpe-trials N]" >&2; exit 2 ;;
   esac
 done
 bin=.build/release
@@ -71,7 +77,23 @@ else
   m1_how="no sweep-bench: sweep run --workers 2 --slots 1, whole command (start-up included)"
 fi
 
+# M3, ours: trivial trials (noop, no sleep, one fold), the whole `sweep run` command, random and TPE.
+m3_rate() { # ALGORITHM TRIALS → trials/s of the whole command
+  printf 'name: peers-scale-m3\ncv: {folds: 1}\ntrainer: {model: noop}\nsearch: {algorithm: %s, trials: %d, seed: 0}\nspace: {score: {uniform: [0, 1]}}\nobjective: {metric: score, goal: maximize}\nrefit: false\n' \
+    "$1" "$2" >"$work/m3-$1.yaml"
+  local start end
+  start=$(date +%s.%N)
+  "$bin/sweep" run "$work/m3-$1.yaml" --out "$work/m3-$1" >"$work/m3-$1.log" 2>&1 \
+    || { tail -20 "$work/m3-$1.log" >&2; exit 1; }
+  end=$(date +%s.%N)
+  echo "$2 / ($end - $start)" | bc -l
+}
+echo "M3: sweep run, $trivial random and $tpe_trials TPE trivial trials …" >&2
+m3_random=$(m3_rate random "$trivial")
+m3_tpe=$(m3_rate tpe "$tpe_trials")
+
 echo "peers (each in its own process group) …" >&2
 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$python" Benchmarks/peers-scale.py --trials "$trials" --tasks "$tasks" \
   --timeout "$timeout" --ours-m2 "$m2_wall" --ours-m2-done "$m2_done" --ours-m1 "$m1_rate" \
-  --ours-m1-how "$m1_how"
+  --ours-m1-how "$m1_how" --trivial "$trivial" --tpe-trials "$tpe_trials" --ours-m3-random "$m3_random" \
+  --ours-m3-tpe "$m3_tpe"

@@ -10,7 +10,7 @@ import Synchronization
 /// get their first task, and wall ÷ ideal.
 ///
 ///   sweep-bench scale [--workers 100,300,1000] [--tasks 10000,100000] [--task-ms 50] [--slots 1]
-///                     [--processes 2]
+///                     [--processes 2] [--prefetch 0]
 enum ScaleBench {
     struct Case {
         var workers: Int
@@ -43,10 +43,11 @@ enum ScaleBench {
         let taskSeconds = Double(list(arguments, "--task-ms", [50])[0]) / 1000
         let slots = list(arguments, "--slots", [1])[0]
         let processes = list(arguments, "--processes", [2])[0]
+        let prefetch = list(arguments, "--prefetch", [0])[0]
         let binaries = LocalWorkers.currentExecutable.deletingLastPathComponent()
         say(
             "Scale: real `sweep coordinator` (run database on) and simulated workers in \(processes) processes, "
-                + "\(slots) slot(s) each, \(Int(taskSeconds * 1000)) ms tasks, loopback TCP, "
+                + "\(slots) slot(s) each, \(Int(taskSeconds * 1000)) ms tasks, limits.prefetch \(prefetch), loopback TCP, "
                 + "\(ProcessInfo.processInfo.activeProcessorCount) cores\n")
         say(
             "| workers | tasks | wall s | ideal s | wall ÷ ideal | coordinator CPU µs/task | CPU % of a core | simulators CPU % | report CPU s | peak RSS MB serving / all | dispatch→counted p50 / p99 ms | heartbeats/s | workers registered in ms | first dispatch ms |"
@@ -56,7 +57,8 @@ enum ScaleBench {
             for taskCount in tasks {
                 let scale = Case(workers: workerCount, tasks: taskCount)
                 let outcome = try measure(
-                    scale, taskSeconds: taskSeconds, slots: slots, processes: processes, binaries: binaries)
+                    scale, taskSeconds: taskSeconds, slots: slots, processes: processes, prefetch: prefetch,
+                    binaries: binaries)
                 say(row(scale, outcome, ideal: Double(taskCount) * taskSeconds / Double(workerCount * slots)))
             }
         }
@@ -75,8 +77,9 @@ enum ScaleBench {
     }
 
     /// One case: coordinator, then the simulated workers, each process waited for.
-    static func measure(_ scale: Case, taskSeconds: Double, slots: Int, processes: Int, binaries: URL) throws -> Outcome
-    {
+    static func measure(
+        _ scale: Case, taskSeconds: Double, slots: Int, processes: Int, prefetch: Int, binaries: URL
+    ) throws -> Outcome {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "sweep-scale-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -88,6 +91,7 @@ enum ScaleBench {
         trainer: {model: noop}
         space: {score: {int: [0, \(scale.tasks / 2 - 1)]}}
         objective: {metric: score}
+        limits: {prefetch: \(prefetch)}
         refit: false
         """.write(to: spec, atomically: true, encoding: .utf8)
         let run = directory.appendingPathComponent("run")

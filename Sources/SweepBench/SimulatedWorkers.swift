@@ -35,12 +35,20 @@ final class SimulatedWorkers {
     private let taskSeconds: Double
     /// Running tasks by finish time: (finish, machine index, lease).
     private var due = TimerHeap()
+    /// Per machine: tasks running (at most `slots`) and tasks waiting for a slot, in arrival
+    /// order, as a real worker's trainer pool runs them (prefetched tasks wait there).
+    private var running: [Int]
+    private var waiting: [[LeaseRef]]
+    private let slots: Int
     private var counters = Counters()
     private var registered = Set<Int>()
     private var done = Set<Int>()
 
     init(connect: String, count: Int, slots: Int, taskSeconds: Double, name: String) throws {
         self.taskSeconds = taskSeconds
+        self.slots = slots
+        running = Array(repeating: 0, count: count)
+        waiting = Array(repeating: [], count: count)
         // Each worker: its DEALER, the monitor's PAIR inside libzmq and ours.
         context = Context(ioThreads: 1, maxSockets: Int32(count * 3 + 16))
         let incarnation = UInt64.random(in: 1...UInt64.max)
@@ -114,7 +122,9 @@ final class SimulatedWorkers {
     private func finishDue() {
         let now = MonotonicClock.now()
         var finished: [Int: [TaskResult]] = [:]
-        while let next = due.next, next <= now, let (_, index, lease) = due.pop() {
+        while let next = due.next, next <= now, let (finish, index, lease) = due.pop() {
+            running[index] -= 1
+            if !waiting[index].isEmpty { start(waiting[index].removeFirst(), on: index, at: finish) }
             finished[index, default: []].append(
                 TaskResult(
                     lease: lease, succeeded: true, duration: taskSeconds, metrics: ["score": Double(lease.trial)],
@@ -126,6 +136,12 @@ final class SimulatedWorkers {
         }
     }
 
+    /// A slot frees as its task ends: the next waiting task starts then, not when we noticed.
+    private func start(_ lease: LeaseRef, on index: Int, at time: Double) {
+        running[index] += 1
+        due.push((time + taskSeconds, index, lease))
+    }
+
     private func perform(_ index: Int, _ actions: [WorkerMachine.Action]) {
         for action in actions {
             switch action {
@@ -134,7 +150,11 @@ final class SimulatedWorkers {
                 if case .heartbeat = message { counters.heartbeatsSent += 1 }
                 _ = try? sockets[index].send([Codec.encode(message)])
             case .run(let assignment, _):
-                due.push((MonotonicClock.now() + taskSeconds, index, assignment.lease))
+                if running[index] < slots {
+                    start(assignment.lease, on: index, at: MonotonicClock.now())
+                } else {
+                    waiting[index].append(assignment.lease)
+                }
             case .report(.registered):
                 registered.insert(index)
                 counters.registered = registered.count

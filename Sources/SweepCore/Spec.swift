@@ -192,6 +192,9 @@ public struct Limits: Sendable {
     public var maxParallelTrials: Int?
     /// `limits.max_artifact_size`: bytes of `$SWEEP_ARTIFACTS` one task may send back.
     public var maxArtifactBytes: Int = 256 << 20
+    /// `limits.prefetch`: tasks a worker is sent beyond its free slots, queued there so the next
+    /// starts as one ends (short tasks no longer wait a round trip). CPU-only sweeps; 0: none.
+    public var prefetch: Int = 0
 }
 
 /// One search dimension.

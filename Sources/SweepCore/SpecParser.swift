@@ -248,7 +248,9 @@ public enum SpecParser {
         guard
             let entries = reader.mapping(
                 node, "limits",
-                allowed: ["task_timeout", "max_attempts", "max_lost", "max_parallel_trials", "max_artifact_size"])
+                allowed: [
+                    "task_timeout", "max_attempts", "max_lost", "max_parallel_trials", "max_artifact_size", "prefetch",
+                ])
         else { return nil }
         var ok = true
         for (key, value) in entries {
@@ -267,6 +269,12 @@ public enum SpecParser {
             } else if key == "max_artifact_size" {
                 if let bytes = parseByteSize(value, "limits.max_artifact_size", &reader) {
                     limits.maxArtifactBytes = bytes
+                } else {
+                    ok = false
+                }
+            } else if key == "prefetch" {
+                if let extra = reader.int(value, "limits.prefetch", min: 0) {
+                    limits.prefetch = extra
                 } else {
                     ok = false
                 }

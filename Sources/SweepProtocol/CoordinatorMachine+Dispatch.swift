@@ -29,13 +29,13 @@ extension CoordinatorMachine {
     mutating func dispatch(to peer: PeerID, acks: [LeaseRef], now: Double, into actions: inout [Action]) {
         guard var worker = workers[peer] else { return }
         var assignments: [Assignment] = []
-        while fits(worker.leases.count + 1, on: worker.hello), isAvailable(worker, now: now),
+        while holds(worker.leases.count + 1, on: worker.hello), isAvailable(worker, now: now),
             let task = nextTask(for: worker.hello.name, now: now, into: &actions)
         {
             let index = taskIndex(task)!
             tasks[index].attempts += 1
             let lease = LeaseRef(task, attempt: tasks[index].attempts)
-            leases[lease] = Lease(peer: peer, started: now)
+            leases[lease] = Lease(peer: peer, started: now, queued: !fits(worker.leases.count + 1, on: worker.hello))
             worker.leases.insert(lease)
             actions.append(.dispatched(lease, worker: worker.hello.name, host: worker.hello.host))
             assignments.append(Assignment(lease: lease, params: trials[task.trial].params))
@@ -61,6 +61,39 @@ extension CoordinatorMachine {
         workers.values.contains {
             $0.hello.name != name && !task.failedOn.contains($0.hello.name) && fits(1, on: $0.hello)
                 && isAvailable($0, now: now)
+        }
+    }
+
+    /// Whether a worker may hold `tasks` tasks: what fits its slots, plus `prefetch` queued behind
+    /// them (never with GPUs: a worker assigns them as a task arrives, not as it starts).
+    func holds(_ tasks: Int, on hello: Hello) -> Bool {
+        if fits(tasks, on: hello) { return true }
+        let prefetch = configuration.prefetch
+        guard prefetch > 0, configuration.resources.gpus == 0, fits(1, on: hello) else { return false }
+        return tasks <= hello.slots / max(configuration.resources.cpus, 1) + prefetch
+    }
+
+    /// A worker's pool runs its tasks in the order they arrived: as leases end, the oldest
+    /// prefetched ones start (their timeouts run from now).
+    mutating func startQueued(on peer: PeerID, now: Double) {
+        guard configuration.prefetch > 0, let worker = workers[peer] else { return }
+        var queued: [(LeaseRef, Double)] = []
+        var running = 0
+        for ref in worker.leases {
+            guard let lease = leases[ref], lease.queued else {
+                running += 1  // ended here but not yet answered (cancelled, timed out) still holds a slot
+                continue
+            }
+            queued.append((ref, lease.started))
+        }
+        guard !queued.isEmpty else { return }
+        queued.sort { ($0.1, $0.0.trial, $0.0.fold, $0.0.attempt) < ($1.1, $1.0.trial, $1.0.fold, $1.0.attempt) }
+        for (ref, _) in queued where fits(running + 1, on: worker.hello) {
+            leases[ref]!.queued = false
+            leases[ref]!.started = now
+            if leases[ref]!.state == .cancelled { leases[ref]!.cancelledAt = now }
+            running += 1
+            wakeAt = min(wakeAt, now + configuration.taskTimeout)
         }
     }
 

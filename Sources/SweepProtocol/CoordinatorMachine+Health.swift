@@ -187,7 +187,8 @@ extension CoordinatorMachine {
     /// Returns when the next one is due.
     mutating func abandonCancelled(now: Double, into actions: inout [Action]) -> Double {
         var next = Double.infinity
-        for (ref, lease) in leases where lease.state == .cancelled {
+        // A prefetched lease answers its cancel only when it reaches a slot: its grace starts then.
+        for (ref, lease) in leases where lease.state == .cancelled && !lease.queued {
             let due = lease.cancelledAt + configuration.cancelGrace
             guard now >= due else {
                 next = min(next, due)

@@ -24,7 +24,7 @@ extension CoordinatorMachine {
             }
             next = min(next, lastSent + interval, worker.lastHeard + silence)
         }
-        for (leaseRef, lease) in leases where lease.state == .running {
+        for (leaseRef, lease) in leases where lease.state == .running && !lease.queued {
             guard heard - lease.started >= configuration.taskTimeout else {
                 next = min(next, lease.started + configuration.taskTimeout)
                 continue

@@ -55,6 +55,8 @@ public struct CoordinatorMachine: Sendable {
         /// `limits.max_parallel_trials`: no new trial is asked of the search while this many
         /// have tasks queued or running (nil: no cap).
         public var maxParallelTrials: Int?
+        /// `limits.prefetch`: tasks a worker may hold queued beyond its slots (sweeps without GPUs).
+        public var prefetch: Int
 
         /// The metrics the search learns from, in `SearchDriver.foldFinished`'s order: the
         /// objectives, then the constrained metrics. A success that lacks one is a failed attempt.
@@ -66,9 +68,10 @@ public struct CoordinatorMachine: Sendable {
             sweepID: UInt64, search: SearchDriver.Configuration, objective: String, maxAttempts: Int,
             maxLost: Int = 10, taskTimeout: Double, cancelGrace: Double = 30,
             heartbeatInterval: Double = 1, livenessIntervals: Double = 3, resources: Resources = Resources(),
-            maxParallelTrials: Int? = nil, taskFolds: Int? = nil
+            maxParallelTrials: Int? = nil, taskFolds: Int? = nil, prefetch: Int = 0
         ) {
             self.maxParallelTrials = maxParallelTrials
+            self.prefetch = prefetch
             self.maxLost = maxLost
             self.cancelGrace = cancelGrace
             self.resources = resources
@@ -175,8 +178,12 @@ public struct CoordinatorMachine: Sendable {
         }
 
         var peer: PeerID
+        /// When it started running: its dispatch, or for a prefetched lease the end of the lease
+        /// ahead of it on its worker (its timeout runs from here).
         var started: Double
         var state = State.running
+        /// Prefetched: sent beyond the worker's free slots, waiting there for one.
+        var queued = false
         /// When it was cancelled (its grace period runs from here).
         var cancelledAt = Double.infinity
     }
@@ -345,6 +352,7 @@ public struct CoordinatorMachine: Sendable {
                 }
                 settle(result, from: peer, now: now, into: &actions)
             }
+            startQueued(on: peer, now: now)
             dispatch(to: peer, acks: acks, now: now, into: &actions)
         case .goodbye:
             let worker = removeWorker(peer)!

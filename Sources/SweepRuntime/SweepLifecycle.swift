@@ -141,7 +141,7 @@ public final class SweepLifecycle {
                 cancelGrace: CommandTrainer.stopGrace + 2 * options.heartbeatInterval + 5,
                 heartbeatInterval: options.heartbeatInterval,
                 resources: spec.trainer.resources, maxParallelTrials: spec.limits.maxParallelTrials,
-                taskFolds: spec.taskFolds),
+                taskFolds: spec.taskFolds, prefetch: spec.limits.prefetch),
             restored: record.restoredState)
         var progress = ProgressReporter(
             spec: spec, plannedTrials: sweep.plannedTrials, enabled: options.showProgress,

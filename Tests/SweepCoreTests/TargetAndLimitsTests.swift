@@ -30,6 +30,15 @@ struct TargetAndLimitsTests {
             ])
     }
 
+    @Test func parsesPrefetchAndRefusesANegativeOne() throws {
+        #expect(try SpecParser.parse(Self.base + "\nlimits: {prefetch: 2}").limits.prefetch == 2)
+        #expect(try SpecParser.parse(Self.base).limits.prefetch == 0)
+        #expect(
+            specProblems(Self.base + "\nlimits: {prefetch: -1}") == [
+                "line 4: limits.prefetch: expected an integer ≥ 0, got -1"
+            ])
+    }
+
     func driver(goal: Goal, target: Double) -> SearchDriver {
         var configuration = SearchDriver.Configuration(
             space: [Dimension(name: "x", kind: .uniform(0, 1))], algorithm: .random, seed: 1, trials: 50, goal: goal,
