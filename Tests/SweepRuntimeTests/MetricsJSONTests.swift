@@ -9,7 +9,8 @@ struct MetricsJSONTests {
     @Test func whatIsWrittenReadsBackExactly() {
         let metrics: [String: Double] = [
             "accuracy": 0.9733333333333334, "loss": -1e-300, "big": 1.7976931348623157e308, "zero": 0,
-            "tiny": .leastNonzeroMagnitude, "neg": -42.5, "quote\"d": 1, "back\\slash": 2, "tab\tnewline\n": 3, "ünï": 4,
+            "tiny": .leastNonzeroMagnitude, "neg": -42.5, "quote\"d": 1, "back\\slash": 2, "tab\tnewline\n": 3,
+            "ünï": 4,
             "with,comma": 5, "with:colon": 6,
         ]
         let text = metricsJSON(metrics)
