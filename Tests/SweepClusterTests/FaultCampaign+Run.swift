@@ -127,6 +127,9 @@ extension FaultCampaign {
             disturb(workers.filter { $0.host == host }.map(\.cache.lastPathComponent), from: from, open: index)
             note("networkCut host \(host) \(at)")
         case .coordinatorKill:
+            // A duplicate still alive meets its namesake again at the new coordinator, which has
+            // not seen either: whichever speaks second supersedes the first once more (seed 911292).
+            restarts += extras.filter { plan.events[$0.key].kind == .duplicateName && $0.value.process.isRunning }.count
             killCoordinator()
             try startCoordinator(resume: true)
             disturb([nil], from: from)

@@ -1,4 +1,5 @@
 import SweepCore
+import SweepML
 import Testing
 
 @testable import SweepReport
@@ -63,6 +64,22 @@ import Testing
         #expect(ParameterImportance.fanova(Self.run(10), space: [Self.space[3], Self.space[4]]) == nil)
         let flat = statisticsRun(Array(repeating: [0.5, 0.5], count: 6))
         #expect(ParameterImportance.fanova(flat, space: [Dimension(name: "x", kind: .int(0, 10))]) == nil)
+    }
+
+    /// With one parameter varying the forest is not fitted: its share is 1, as the forest says.
+    @Test func oneVaryingParameterTakesItAllWithoutAForest() throws {
+        let importance = try #require(
+            ParameterImportance.fanova(Self.run(40), space: [Self.space[0], Self.space[3], Self.space[4]]))
+        #expect(importance.values.map(\.name) == ["x", "one"] && importance.values.map(\.importance) == [1, 0])
+        let xs = Self.random(40, seed: 1)
+        let forest = try #require(
+            Fanova.importances(
+                x: Matrix(rows: 40, columns: 1, values: xs), y: xs.map { 2 * $0 }, bounds: [(0, 1)], groups: [[0]]))
+        #expect(abs(forest[0] - 1) < 1e-12)
+        // Nothing to split: every trial the same value, or every score the same.
+        let same = statisticsRun(
+            (0..<6).map { [Double($0), Double($0)] }, params: Array(repeating: ["x": .double(0.5)], count: 6))
+        #expect(ParameterImportance.fanova(same, space: [Self.space[0]]) == nil)
     }
 
     @Test func categoricalOnlySpace() throws {

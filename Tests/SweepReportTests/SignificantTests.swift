@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SweepReport
@@ -9,5 +10,22 @@ import Testing
     ])
     func fourSignificantDigits(value: Double, expected: String) {
         #expect(Significant.format(value) == expected)
+    }
+}
+
+/// The printer reports use (C's `%.*g` without Foundation's parser) agrees with `String(format:)`.
+@Suite struct SignificantPrinterTests {
+    @Test func agreesWithStringFormat() {
+        var state: UInt64 = 7
+        var values: [Double] = [0, -0.0, 1, -1, 1e300, -1e-300, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 0.5]
+        for _ in 0..<2000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            values.append(Double(bitPattern: state >> 1 | 0x3000_0000_0000_0000) * (state & 1 == 0 ? 1 : -1))
+        }
+        for value in values {
+            for digits in [1, 4, 6, 17] {
+                #expect(Significant.printed(value, digits: digits) == String(format: "%.\(digits)g", value), "\(value)")
+            }
+        }
     }
 }

@@ -19,12 +19,24 @@ extension ParameterImportance {
         let present = searched.filter { dimension in finished.allSatisfy { $0.trial.params[dimension.name] != nil } }
         let varying = present.filter { ($0.discreteCount ?? 2) > 1 }
         guard !varying.isEmpty else { return nil }
-        let encoding = FanovaEncoding(varying, trials: finished.map(\.trial.params))
-        guard
-            let shares = Fanova.importances(
-                x: encoding.x, y: finished.map { $0.objective!.mean }, bounds: encoding.bounds,
-                groups: encoding.groups, seed: seed)
-        else { return nil }
+        let y = finished.map { $0.objective!.mean }
+        let shares: [Double]
+        if varying.count == 1 {
+            // One parameter varies: every tree's variance is its own (share 1) — no forest needed,
+            // unless nothing could split (every value or every score the same: no importance).
+            let name = varying[0].name
+            let first = finished[0].trial.params[name]
+            guard y.contains(where: { $0 != y[0] }), finished.contains(where: { $0.trial.params[name] != first })
+            else { return nil }
+            shares = [1]
+        } else {
+            let encoding = FanovaEncoding(varying, trials: finished.map(\.trial.params))
+            guard
+                let found = Fanova.importances(
+                    x: encoding.x, y: y, bounds: encoding.bounds, groups: encoding.groups, seed: seed)
+            else { return nil }
+            shares = found
+        }
         var values = zip(varying.map(\.name), shares).map { (name: $0, importance: $1) }
         values += present.filter { ($0.discreteCount ?? 2) <= 1 }.map { (name: $0.name, importance: 0.0) }
         values.sort { ($0.importance, $1.name) > ($1.importance, $0.name) }
