@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
         .target(name: "SweepML", dependencies: ["SweepCore", "CKernels"]),
         .target(name: "SweepProtocol", dependencies: ["SweepCore"], exclude: ["PROTOCOL.md"]),
-        .target(name: "SweepReport", dependencies: ["SweepCore", "SweepML"]),
+        .target(name: "SweepReport", dependencies: ["SweepCore", "SweepML", "CSystemShim"]),
         .target(name: "SweepRuntime", dependencies: [
             "ZeroMQ", "SweepCore", "SweepML", "SweepProtocol", "SweepReport", "CSystemShim",
             .product(name: "Logging", package: "swift-log"),

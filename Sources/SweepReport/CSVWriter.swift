@@ -48,7 +48,7 @@ public enum CSVWriter {
                 [String(record.task.trial), String(fold)]
                 + (nested ? [fold < run.folds ? "" : String(fold / run.folds - 1)] : []) + [
                     record.status.rawValue, record.worker, record.host, String(record.attempt),
-                    String(format: "%.6f", record.duration),
+                    CFormat.f(record.duration, decimals: 6),
                 ]
             row += params.map { trial.params[$0]?.description ?? "" }
             row += run.metricNames.map { record.metrics[$0].map { "\($0)" } ?? "" }

@@ -119,7 +119,7 @@ public struct RunSummary: Sendable {
 func format(_ value: Double) -> String {
     if value.isNaN { return "nan" }
     if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
-    var text = String(format: "%.6g", value)
+    var text = CFormat.g(value, digits: 6)
     if text.contains("e") { return text }
     while text.contains(".") && text.hasSuffix("0") { text.removeLast() }
     return text

@@ -171,21 +171,24 @@ public struct ScatterPlot: Sendable {
         let index = min(1, Int(clamped))
         let f = clamped - Double(index)
         let (a, b) = (stops[index], stops[index + 1])
-        let channel = { (x: Double, y: Double) in String(format: "%02x", Int((x + (y - x) * f).rounded())) }
+        let channel = { (x: Double, y: Double) -> String in
+            let value = String(min(255, max(0, Int((x + (y - x) * f).rounded()))), radix: 16)
+            return value.count == 1 ? "0" + value : value
+        }
         return "#" + channel(a.0, b.0) + channel(a.1, b.1) + channel(a.2, b.2)
     }
 
     /// A tick value: up to 4 significant digits, without trailing zeros.
     static func label(_ value: Double) -> String {
         let rounded = abs(value) < 1e-12 ? 0 : value
-        var text = String(format: "%.4g", rounded)
+        var text = CFormat.g(rounded, digits: 4)
         if text.contains("."), !text.contains("e") { while text.hasSuffix("0") { text.removeLast() } }
         if text.hasSuffix(".") { text.removeLast() }
         return text
     }
 
     /// A coordinate with one decimal.
-    static func n(_ value: Double) -> String { String(format: "%.1f", value) }
+    static func n(_ value: Double) -> String { CFormat.f(value, decimals: 1) }
 
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

@@ -7,22 +7,11 @@ public enum Significant {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value > 0 ? "∞" : "−∞" }
         if value == value.rounded() && abs(value) < 1e7 { return grouped(Int(value)) }
-        var text = printed(value, digits: digits)
+        var text = CFormat.g(value, digits: digits)
         if text.contains("e") { return text }
         while text.contains(".") && text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text
-    }
-
-    /// C's `%.<digits>g`, without Foundation's format parser: reports print it for every
-    /// point's tooltip (a 2,000-trial report spent an eighth of its time in `String(format:)`).
-    static func printed(_ value: Double, digits: Int) -> String {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
-            let count = withVaList([Int32(digits), value]) { vsnprintf(buffer.baseAddress!, 64, "%.*g", $0) }
-            return String(
-                decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: Int(min(max(count, 0), 63))),
-                as: UTF8.self)
-        }
     }
 
     static func grouped(_ value: Int) -> String {

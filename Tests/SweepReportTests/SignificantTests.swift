@@ -13,7 +13,7 @@ import Testing
     }
 }
 
-/// The printer reports use (C's `%.*g` without Foundation's parser) agrees with `String(format:)`.
+/// The printers reports use (C's `%.*g`, `%.*f` without Foundation's parser) agree with `String(format:)`.
 @Suite struct SignificantPrinterTests {
     @Test func agreesWithStringFormat() {
         var state: UInt64 = 7
@@ -24,7 +24,8 @@ import Testing
         }
         for value in values {
             for digits in [1, 4, 6, 17] {
-                #expect(Significant.printed(value, digits: digits) == String(format: "%.\(digits)g", value), "\(value)")
+                #expect(CFormat.g(value, digits: digits) == String(format: "%.\(digits)g", value), "\(value)")
+                #expect(CFormat.f(value, decimals: digits) == String(format: "%.\(digits)f", value), "\(value)")
             }
         }
     }

@@ -22,4 +22,10 @@ int sweep_set_child_subreaper(void);
 /// towards the caller, default signal handling and an empty signal mask. Returns the pid or -1;
 /// a failed exec prints why on stderr and exits 127.
 pid_t sweep_spawn_program(char *const argv[]);
+
+/// snprintf(buffer, size, "%.*g", digits, value): Swift cannot call C's variadic printf, and
+/// Foundation's `String(format:)` boxes every argument (reports print a number per point).
+int sweep_format_g(char *buffer, size_t size, int digits, double value);
+/// snprintf(buffer, size, "%.*f", decimals, value).
+int sweep_format_f(char *buffer, size_t size, int decimals, double value);
 #endif

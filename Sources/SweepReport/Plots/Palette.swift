@@ -17,7 +17,10 @@ enum Palette {
         let index = min(viridis.count - 2, Int(position))
         let f = position - Double(index)
         let (a, b) = (viridis[index], viridis[index + 1])
-        let channel = { (x: Double, y: Double) in String(format: "%02x", Int((x + (y - x) * f).rounded())) }
+        let channel = { (x: Double, y: Double) -> String in
+            let value = String(min(255, max(0, Int((x + (y - x) * f).rounded()))), radix: 16)
+            return value.count == 1 ? "0" + value : value
+        }
         return "#" + channel(a.0, b.0) + channel(a.1, b.1) + channel(a.2, b.2)
     }
 
