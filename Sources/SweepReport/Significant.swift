@@ -8,8 +8,9 @@ public enum Significant {
         if value.isInfinite { return value > 0 ? "∞" : "−∞" }
         if value == value.rounded() && abs(value) < 1e7 { return grouped(Int(value)) }
         var text = CFormat.g(value, digits: digits)
-        if text.contains("e") { return text }
-        while text.contains(".") && text.hasSuffix("0") { text.removeLast() }
+        // Bytes, not Foundation's `contains(String)` (a substring search per call).
+        if text.utf8.contains(UInt8(ascii: "e")) { return text }
+        while text.utf8.contains(UInt8(ascii: ".")) && text.utf8.last == UInt8(ascii: "0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text
     }

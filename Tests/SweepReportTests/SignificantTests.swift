@@ -30,3 +30,15 @@ import Testing
         }
     }
 }
+
+/// Escaping by bytes says what escaping by characters said.
+@Suite struct HTMLEscapeTests {
+    @Test func specialsAreEscapedAndControlsBecomeOneSpaceEach() {
+        #expect(HTMLText.escape(#"a<b> & 'c' "d""#) == "a&lt;b&gt; &amp; &#39;c&#39; &quot;d&quot;")
+        #expect(HTMLText.escape("x\r\ny\tz\u{1}", controlsAsSpaces: true) == "x y z ")
+        #expect(HTMLText.escape("x\r\ny") == "x\r\ny", "controls kept unless asked")
+        #expect(HTMLText.escape("ünï ✓ 👩‍💻 <") == "ünï ✓ 👩‍💻 &lt;")
+        #expect(HTMLText.escape("plain") == "plain")
+        #expect(Significant.format(0.5) == "0.5" && Significant.format(1.5e-9) == "1.5e-09")
+    }
+}

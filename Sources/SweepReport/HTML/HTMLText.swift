@@ -7,20 +7,31 @@ enum HTMLText {
     /// quoted attribute values alike. `controlsAsSpaces` (for SVG, whose XML allows no control
     /// characters) turns them into spaces; HTML keeps them (a log tail's newlines).
     static func escape(_ text: String, controlsAsSpaces: Bool = false) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case _ where controlsAsSpaces && character.unicodeScalars.first!.value < 0x20: out += " "
-            default: out.append(character)
+        // Every character escaped is ASCII: bytes, not graphemes (reports escape a text per mark).
+        let special = { (byte: UInt8) in
+            switch byte {
+            case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"): true
+            default: controlsAsSpaces && byte < 0x20
             }
         }
-        return out
+        guard text.utf8.contains(where: special) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 32)
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            defer { previous = byte }
+            switch byte {
+            case UInt8(ascii: "&"): out += "&amp;".utf8
+            case UInt8(ascii: "<"): out += "&lt;".utf8
+            case UInt8(ascii: ">"): out += "&gt;".utf8
+            case UInt8(ascii: "\""): out += "&quot;".utf8
+            case UInt8(ascii: "'"): out += "&#39;".utf8
+            case UInt8(ascii: "\n") where controlsAsSpaces && previous == UInt8(ascii: "\r"): continue  // one character
+            case _ where controlsAsSpaces && byte < 0x20: out.append(UInt8(ascii: " "))
+            default: out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A number at 4 significant digits (see `Significant`).
