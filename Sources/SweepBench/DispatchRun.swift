@@ -11,7 +11,7 @@ enum DispatchRun {
         var startupSeconds: Double
     }
 
-    static func measure(tasks: Int, workers: Int, slots: Int, sweepBinary: URL) throws -> Result {
+    static func measure(tasks: Int, workers: Int, slots: Int, prefetch: Int = 0, sweepBinary: URL) throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "sweep-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -23,6 +23,7 @@ enum DispatchRun {
             trainer: {model: noop}
             space: {score: {int: [0, \(tasks / folds - 1)]}}
             objective: {metric: score}
+            limits: {prefetch: \(prefetch)}
             refit: false
             """
         let specPath = directory.appendingPathComponent("spec.yaml").path

@@ -6,7 +6,7 @@ import ZeroMQ
 /// Dispatch benchmark (BENCHMARKS.md, M1): no-op tasks through the real coordinator and worker
 /// processes on loopback, beside a raw libzmq ROUTER/DEALER ping-pong measured in the same run.
 ///
-///   sweep-bench dispatch [--tasks N] [--workers W] [--slots S] [--repeats R]
+///   sweep-bench dispatch [--tasks N] [--workers W] [--slots S] [--prefetch P] [--repeats R]
 ///   sweep-bench echo --connect ENDPOINT        (the ping-pong peer; started by `dispatch`)
 ///   sweep-bench ship [--megabytes 50]          (file shipping: hashing, packing, fetching; ShipBench.swift)
 ///   sweep-bench warmstart [--seeds 30]         (TPE warm-started from a related sweep; WarmStartBench.swift)
@@ -72,7 +72,7 @@ if arguments.count > 1 && arguments[1] == "parity" {
 }
 guard arguments.count > 1 && arguments[1] == "dispatch" else {
     print(
-        "usage: sweep-bench dispatch [--tasks 20000] [--workers 2] [--slots 2] [--repeats 5]\n       sweep-bench ship [--megabytes 50] [--repeats 5]\n       sweep-bench parity --data CSV --model NAME ...\n       sweep-bench search|suggest-cost|racing ... (see SearchBench.swift)\n       sweep-bench multiobjective ... (see MultiObjectiveBench.swift)"
+        "usage: sweep-bench dispatch [--tasks 20000] [--workers 2] [--slots 2] [--prefetch 0] [--repeats 5]\n       sweep-bench ship [--megabytes 50] [--repeats 5]\n       sweep-bench parity --data CSV --model NAME ...\n       sweep-bench search|suggest-cost|racing ... (see SearchBench.swift)\n       sweep-bench multiobjective ... (see MultiObjectiveBench.swift)"
     )
     exit(2)
 }
@@ -80,6 +80,8 @@ guard arguments.count > 1 && arguments[1] == "dispatch" else {
 let tasks = option("--tasks", 20_000)
 let workers = option("--workers", 2)
 let repeats = option("--repeats", 5)
+/// `limits.prefetch`: tasks each worker holds queued beyond its slots (in flight: slots + this).
+let prefetch = option("--prefetch", 0)
 /// Slots per worker to measure: the default of `sweep worker` here (one per core), and enough
 /// that tasks in flight match the raw floor's 16.
 let slotSettings =
@@ -101,7 +103,8 @@ for round in 0...repeats {
     for slots in slotSettings {
         measured.append(
             try DispatchRun.measure(
-                tasks: tasks, workers: workers, slots: slots, sweepBinary: binDirectory.appendingPathComponent("sweep"))
+                tasks: tasks, workers: workers, slots: slots, prefetch: prefetch,
+                sweepBinary: binDirectory.appendingPathComponent("sweep"))
         )
     }
     guard round > 0 else { continue }  // warm-up
@@ -125,7 +128,8 @@ print("|---|---:|---:|")
 print(row("raw libzmq ROUTER/DEALER, 16 in flight", floor.rate, "round trips/s"))
 print(row("raw libzmq synchronous round trip", floor.latency, "µs", digits: 1))
 for (index, slots) in slotSettings.enumerated() {
-    let label = "sweep, \(workers) workers × \(slots) slots (\(workers * slots) in flight)"
+    let queued = prefetch > 0 ? " + \(prefetch) prefetched" : ""
+    let label = "sweep, \(workers) workers × \(slots) slots\(queued) (\(workers * (slots + prefetch)) in flight)"
     print(row("\(label): no-op tasks", ours[index].rate, "tasks/s"))
     print(row("\(label): dispatch → counted result", ours[index].latency, "µs", digits: 1))
     print(row("\(label): start-up until first dispatch", ours[index].startup, "ms", digits: 1))
@@ -136,14 +140,16 @@ print("|---|---:|")
 for (index, slots) in slotSettings.enumerated() {
     print(
         String(
-            format: "| sweep (%d in flight) tasks/s ÷ raw round trips/s (budget ≥ 0.2) | %.3f |", workers * slots,
+            format: "| sweep (%d in flight) tasks/s ÷ raw round trips/s (budget ≥ 0.2) | %.3f |",
+            workers * (slots + prefetch),
             median(ours[index].rate) / median(floor.rate)))
     print(
         String(
-            format: "| sweep (%d in flight) tasks/s ÷ 20,000 budget | %.2f |", workers * slots,
+            format: "| sweep (%d in flight) tasks/s ÷ 20,000 budget | %.2f |", workers * (slots + prefetch),
             median(ours[index].rate) / 20_000))
     print(
         String(
-            format: "| sweep (%d in flight) per-task latency ÷ raw synchronous round trip | %.2f |", workers * slots,
+            format: "| sweep (%d in flight) per-task latency ÷ raw synchronous round trip | %.2f |",
+            workers * (slots + prefetch),
             median(ours[index].latency) / median(floor.latency)))
 }
