@@ -77,22 +77,27 @@ extension CoordinatorMachine {
     /// prefetched ones start (their timeouts run from now).
     mutating func startQueued(on peer: PeerID, now: Double) {
         guard configuration.prefetch > 0, let worker = workers[peer] else { return }
-        var queued: [(LeaseRef, Double)] = []
-        var running = 0
-        for ref in worker.leases {
-            guard let lease = leases[ref], lease.queued else {
-                running += 1  // ended here but not yet answered (cancelled, timed out) still holds a slot
-                continue
+        // A worker holds a few leases: scanned again per start, without allocating (once per result).
+        while true {
+            var running = 0
+            var earliest: (ref: LeaseRef, sent: Double)?
+            for ref in worker.leases {
+                guard let lease = leases[ref], lease.queued else {
+                    running += 1  // ended here but not yet answered (cancelled, timed out) still holds a slot
+                    continue
+                }
+                let key = (lease.started, ref.trial, ref.fold, ref.attempt)
+                if let current = earliest,
+                    key >= (current.sent, current.ref.trial, current.ref.fold, current.ref.attempt)
+                {
+                    continue
+                }
+                earliest = (ref, lease.started)
             }
-            queued.append((ref, lease.started))
-        }
-        guard !queued.isEmpty else { return }
-        queued.sort { ($0.1, $0.0.trial, $0.0.fold, $0.0.attempt) < ($1.1, $1.0.trial, $1.0.fold, $1.0.attempt) }
-        for (ref, _) in queued where fits(running + 1, on: worker.hello) {
-            leases[ref]!.queued = false
-            leases[ref]!.started = now
-            if leases[ref]!.state == .cancelled { leases[ref]!.cancelledAt = now }
-            running += 1
+            guard let next = earliest?.ref, fits(running + 1, on: worker.hello) else { return }
+            leases[next]!.queued = false
+            leases[next]!.started = now
+            if leases[next]!.state == .cancelled { leases[next]!.cancelledAt = now }
             wakeAt = min(wakeAt, now + configuration.taskTimeout)
         }
     }

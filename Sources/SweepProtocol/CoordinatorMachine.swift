@@ -331,7 +331,7 @@ public struct CoordinatorMachine: Sendable {
             return
         }
         farewellHeard(from: peer)
-        guard workers[peer] != nil else {
+        guard workers.index(forKey: peer) != nil else {  // a lookup, not a copy of the worker
             // Unknown peer (e.g. we restarted, or dropped it as silent): ask it to say hello again.
             // Its results are not taken now; the worker resends them after re-registering.
             if case .goodbye = message { return }

@@ -15,7 +15,7 @@ final class RunDatabase {
 
     let path: String
     private let queue: DatabaseQueue
-    private var pending: [(String, StatementArguments)] = []
+    private var pending: [PendingWrite] = []
 
     /// Facts about the sweep, written once.
     struct SweepRow {
@@ -255,16 +255,15 @@ final class RunDatabase {
     func trialAdded(_ trial: Trial) {
         let json = trial.params.json  // once: the content hash is of this text
         pending.append(
-            (
-                "INSERT INTO trials (trial, params_json, params, content_hash) VALUES (?, ?, ?, ?)",
-                [trial.number, json, Data(Codec.encode(trial.params)), String(fnv1a64(json.utf8), radix: 16)]
-            ))
+            .trial(
+                number: trial.number, json: json, params: Codec.encode(trial.params),
+                hash: String(fnv1a64(json.utf8), radix: 16)))
     }
 
     /// An early-stopping decision with its reason and what it saved.
     func stopped(_ decision: StopDecision, dropped: Int, cancelled: Int) {
         pending.append(
-            (
+            .sql(
                 "INSERT INTO decisions (trial, rule, fold, step, reason, dropped, cancelled, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     decision.trial, decision.rule.rawValue, decision.fold, decision.step, decision.reason, dropped,
@@ -276,53 +275,41 @@ final class RunDatabase {
     /// An intermediate value of the objective (kept when a stopping rule reads them, for resume).
     func reported(_ lease: LeaseRef, step: Int, value: Double) {
         pending.append(
-            (
+            .sql(
                 "INSERT INTO reports (trial, fold, attempt, step, value) VALUES (?, ?, ?, ?, ?)",
                 [lease.trial, lease.fold, lease.attempt, step, value]
             ))
     }
 
     func dispatched(_ lease: LeaseRef, worker: String, host: String) {
-        pending.append(
-            (
-                "INSERT OR REPLACE INTO attempts (trial, fold, attempt, worker, host, dispatched_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [lease.trial, lease.fold, lease.attempt, worker, host, now()]
-            ))
+        pending.append(.attempt(lease, worker: worker, host: host, at: now()))
     }
 
     func counted(_ record: TaskRecord) {
-        pending.append(
-            (
-                "INSERT INTO results (trial, fold, attempt, worker, host, status, duration, metrics_json, error, counted, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
-                [
-                    record.task.trial, record.task.fold, record.attempt, record.worker, record.host,
-                    record.status.rawValue,
-                    record.duration, metricsJSON(record.metrics), record.error, now(),
-                ]
-            ))
+        pending.append(.result(record, metrics: metricsJSON(record.metrics), at: now()))
     }
 
     func duplicate(_ lease: LeaseRef, worker: String, metrics: [String: Double]) {
         pending.append(
-            (
+            .sql(
                 "INSERT INTO results (trial, fold, attempt, worker, host, status, duration, metrics_json, error, counted, received_at) VALUES (?, ?, ?, ?, '', 'duplicate', 0, ?, NULL, 0, ?)",
                 [lease.trial, lease.fold, lease.attempt, worker, metricsJSON(metrics), now()]
             ))
     }
 
     func event(_ kind: String, _ detail: String) {
-        pending.append(("INSERT INTO events (at, kind, detail) VALUES (?, ?, ?)", [now(), kind, detail]))
+        pending.append(.sql("INSERT INTO events (at, kind, detail) VALUES (?, ?, ?)", [now(), kind, detail]))
     }
 
     /// The address actually bound (a resumed coordinator binds it again, so workers find it).
     func bound(_ endpoint: String) {
-        pending.append(("UPDATE sweep SET bind = ? WHERE id = 1", [endpoint]))
+        pending.append(.sql("UPDATE sweep SET bind = ? WHERE id = 1", [endpoint]))
     }
 
     /// The sweep's end: every task counted (`finished`) or stopped on request, after `wallSeconds`.
     func finished(complete: Bool, wallSeconds: Double) {
         pending.append(
-            (
+            .sql(
                 "UPDATE sweep SET status = ?, finished_at = ?, wall_seconds = ? WHERE id = 1",
                 [complete ? "finished" : "stopped", now(), wallSeconds]
             ))
@@ -332,7 +319,7 @@ final class RunDatabase {
     /// folded into the database file.
     func recordRefit(_ refit: RefitOutcome) throws {
         pending.append(
-            (
+            .sql(
                 "INSERT OR REPLACE INTO refit (id, model_file, note, holdout_json, holdout_rows, at) VALUES (1, ?, ?, ?, ?, ?)",
                 [refit.modelFile, refit.note, refit.holdout.map(metricsJSON), refit.holdoutRows, now()]
             ))
@@ -343,7 +330,7 @@ final class RunDatabase {
     /// Nested CV's outcome (after the sweep finished), committed at once like the refit.
     func recordNested(_ outcome: NestedOutcome) throws {
         pending.append(
-            (
+            .sql(
                 "INSERT OR REPLACE INTO nested (id, outcome_json, at) VALUES (1, ?, ?)",
                 [Self.nestedJSON(outcome), now()]
             ))
@@ -356,10 +343,7 @@ final class RunDatabase {
         guard !pending.isEmpty else { return }
         let writes = pending
         pending.removeAll(keepingCapacity: true)
-        try queue.write { db in
-            // The same few statements every time: prepared once, reused (see GRDB's statement cache).
-            for (sql, arguments) in writes { try db.cachedStatement(sql: sql).execute(arguments: arguments) }
-        }
+        try queue.write { db in try PendingWrite.perform(writes, in: db) }
     }
 
     /// Folds the write-ahead log into the database file, so a finished run is one self-contained file.

@@ -27,15 +27,12 @@ final class ChildProcess: @unchecked Sendable {  // safe: `lines` and `exitStatu
         let errPipe = Pipe()
         process.standardError = errPipe
         process.standardOutput = stdoutPipe
-        errPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil; self?.closed(); return }
-            self?.append(data)
+        Self.readUntilEnd(errPipe) { [weak self] data in
+            if data.isEmpty { self?.closed() } else { self?.append(data) }
         }
-        stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil; self?.closed(); return }
+        Self.readUntilEnd(stdoutPipe) { [weak self] data in
             guard let self else { return }
+            if data.isEmpty { return self.closed() }
             self.condition.lock(); self.stdoutData.append(data); self.condition.broadcast(); self.condition.unlock()
         }
         process.terminationHandler = { [weak self] _ in
@@ -43,6 +40,26 @@ final class ChildProcess: @unchecked Sendable {  // safe: `lines` and `exitStatu
             self.condition.lock(); self.finished = true; self.condition.broadcast(); self.condition.unlock()
         }
         try process.run()
+    }
+
+    /// Reads a pipe to its end on a thread of its own, from a duplicate of its descriptor (closed
+    /// there), handing over each chunk and then an empty one. Not `readabilityHandler`: its
+    /// dispatch source crashed libdispatch's event loop once in a full run (a handler cleared as
+    /// its descriptor closed).
+    private static func readUntilEnd(_ pipe: Pipe, _ take: @escaping @Sendable (Data) -> Void) {
+        let descriptor = dup(pipe.fileHandleForReading.fileDescriptor)
+        guard descriptor >= 0 else { return take(Data()) }
+        let thread = Thread {
+            defer { close(descriptor) }
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return take(Data()) }
+                take(Data(chunk[0..<count]))
+            }
+        }
+        thread.start()
     }
 
     private func append(_ data: Data) {
