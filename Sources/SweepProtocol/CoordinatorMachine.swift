@@ -269,7 +269,10 @@ public struct CoordinatorMachine: Sendable {
 
     public var totalTasks: Int { tasks.count }
     public var endedTasks: Int { succeeded + failed + pruned }
-    public var runningTasks: Int { leases.count }
+    /// Leases in a slot (prefetched ones waiting on their worker are not running yet).
+    public var runningTasks: Int {
+        configuration.prefetch == 0 ? leases.count : leases.values.count { !$0.queued }
+    }
     public var workerCount: Int { workers.count }
     /// Task slots of the registered workers (busy or free).
     public var slotCount: Int { workers.values.reduce(0) { $0 + $1.hello.slots } }

@@ -30,6 +30,7 @@ struct CoordinatorPrefetchTests {
         var m = machine(prefetch: 1)
         let first = Kit.assigned(m.handle(.received(a, Kit.hello("a", slots: 2)), now: 0), to: a)
         #expect(first.count == 3, "2 slots + 1 prefetched")
+        #expect(m.runningTasks == 2, "the queued one is not running yet")
         // Each result frees one place: one new task follows, never more.
         let next = Kit.assigned(m.handle(.received(a, .results(sweepID: 77, [Kit.ok(first[0])])), now: 1), to: a)
         #expect(next.count == 1)
