@@ -29,13 +29,16 @@ extension CoordinatorMachine {
     mutating func dispatch(to peer: PeerID, acks: [LeaseRef], now: Double, into actions: inout [Action]) {
         guard var worker = workers[peer] else { return }
         var assignments: [Assignment] = []
-        while holds(worker.leases.count + 1, on: worker.hello), isAvailable(worker, now: now),
+        while holds(worker.leases.count + 1, on: worker), isAvailable(worker, now: now),
             let task = nextTask(for: worker.hello.name, now: now, into: &actions)
         {
             let index = taskIndex(task)!
             tasks[index].attempts += 1
             let lease = LeaseRef(task, attempt: tasks[index].attempts)
-            leases[lease] = Lease(peer: peer, started: now, queued: !fits(worker.leases.count + 1, on: worker.hello))
+            leasesSent += 1
+            leases[lease] = Lease(
+                peer: peer, started: now, queued: !fits(worker.leases.count + 1, on: worker.hello), sequence: leasesSent
+            )
             worker.leases.insert(lease)
             actions.append(.dispatched(lease, worker: worker.hello.name, host: worker.hello.host))
             assignments.append(Assignment(lease: lease, params: trials[task.trial].params))
@@ -61,44 +64,6 @@ extension CoordinatorMachine {
         workers.values.contains {
             $0.hello.name != name && !task.failedOn.contains($0.hello.name) && fits(1, on: $0.hello)
                 && isAvailable($0, now: now)
-        }
-    }
-
-    /// Whether a worker may hold `tasks` tasks: what fits its slots, plus `prefetch` queued behind
-    /// them (never with GPUs: a worker assigns them as a task arrives, not as it starts).
-    func holds(_ tasks: Int, on hello: Hello) -> Bool {
-        if fits(tasks, on: hello) { return true }
-        let prefetch = configuration.prefetch
-        guard prefetch > 0, configuration.resources.gpus == 0, fits(1, on: hello) else { return false }
-        return tasks <= hello.slots / max(configuration.resources.cpus, 1) + prefetch
-    }
-
-    /// A worker's pool runs its tasks in the order they arrived: as leases end, the oldest
-    /// prefetched ones start (their timeouts run from now).
-    mutating func startQueued(on peer: PeerID, now: Double) {
-        guard configuration.prefetch > 0, let worker = workers[peer] else { return }
-        // A worker holds a few leases: scanned again per start, without allocating (once per result).
-        while true {
-            var running = 0
-            var earliest: (ref: LeaseRef, sent: Double)?
-            for ref in worker.leases {
-                guard let lease = leases[ref], lease.queued else {
-                    running += 1  // ended here but not yet answered (cancelled, timed out) still holds a slot
-                    continue
-                }
-                let key = (lease.started, ref.trial, ref.fold, ref.attempt)
-                if let current = earliest,
-                    key >= (current.sent, current.ref.trial, current.ref.fold, current.ref.attempt)
-                {
-                    continue
-                }
-                earliest = (ref, lease.started)
-            }
-            guard let next = earliest?.ref, fits(running + 1, on: worker.hello) else { return }
-            leases[next]!.queued = false
-            leases[next]!.started = now
-            if leases[next]!.state == .cancelled { leases[next]!.cancelledAt = now }
-            wakeAt = min(wakeAt, now + configuration.taskTimeout)
         }
     }
 

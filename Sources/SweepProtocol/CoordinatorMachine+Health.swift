@@ -196,6 +196,7 @@ extension CoordinatorMachine {
             }
             leases.removeValue(forKey: ref)
             workers[lease.peer]?.leases.remove(ref)
+            withdrawQueued(from: lease.peer, into: &actions)
             lostLeases += 1
             let name = workers[lease.peer]?.hello.name ?? "?"
             actions.append(.report(.leaseAbandoned(ref, worker: name, after: now - lease.cancelledAt)))

@@ -47,6 +47,7 @@ extension CoordinatorMachine {
 
     mutating func timeOut(_ leaseRef: LeaseRef, _ lease: Lease, now: Double, into actions: inout [Action]) {
         leases[leaseRef]!.state = .timedOut
+        withdrawQueued(from: lease.peer, into: &actions)
         if workers[lease.peer] != nil {
             actions.append(.send(lease.peer, .cancel(sweepID: configuration.sweepID, [leaseRef])))
         }

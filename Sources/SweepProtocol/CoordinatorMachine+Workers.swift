@@ -34,6 +34,7 @@ extension CoordinatorMachine {
         let isNew = workers[peer] == nil
         var worker = workers[peer] ?? Worker(peer: peer, hello: hello, lastHeard: now, lastSent: now)
         worker.hello = hello
+        worker.capacity = max(worker.capacity, hello.slots)
         worker.lastHeard = now
         // Leases the worker says are still running keep its slots busy until their results come,
         // but only this sweep's: tasks of an earlier sweep the worker cancels on our WELCOME.
@@ -59,6 +60,7 @@ extension CoordinatorMachine {
                     sweepID: configuration.sweepID,
                     heartbeatMilliseconds: Int(configuration.heartbeatInterval * 1000))))
         if needsSetup { actions.append(.sendSetup(peer)) }
+        startQueued(on: peer, now: now)  // leases lost on the old connection freed their places
         dispatch(to: peer, acks: [], now: now, into: &actions)
     }
 

@@ -166,6 +166,11 @@ public struct CoordinatorMachine: Sendable {
         var cannotRunTrainer: String?
         /// SETUP was sent on this connection (a reconnected worker is a new peer and gets it again).
         var setupSent = false
+        /// The most slots it said it has (a draining worker says 0 but still runs what it holds).
+        var capacity = 0
+        /// A task of it timed out or was abandoned: it may never reach tasks queued behind, so it
+        /// gets none beyond its slots until it answers again.
+        var noPrefetch = false
     }
 
     struct Lease {
@@ -184,6 +189,8 @@ public struct CoordinatorMachine: Sendable {
         var state = State.running
         /// Prefetched: sent beyond the worker's free slots, waiting there for one.
         var queued = false
+        /// Its place in the order tasks were sent (a worker's pool runs them in that order).
+        var sequence = 0
         /// When it was cancelled (its grace period runs from here).
         var cancelledAt = Double.infinity
     }
@@ -212,6 +219,8 @@ public struct CoordinatorMachine: Sendable {
     /// Every trial the search suggested, by number.
     public internal(set) var trials: [Trial] = []
     var workers: [PeerID: Worker] = [:]
+    /// Leases sent so far (each lease's `sequence`).
+    var leasesSent = 0
     /// `workers` by worker id and name (change both through `setWorker` and `removeWorker`).
     var index = WorkerIndex()
     var leases: [LeaseRef: Lease] = [:]
@@ -270,9 +279,7 @@ public struct CoordinatorMachine: Sendable {
     public var totalTasks: Int { tasks.count }
     public var endedTasks: Int { succeeded + failed + pruned }
     /// Leases in a slot (prefetched ones waiting on their worker are not running yet).
-    public var runningTasks: Int {
-        configuration.prefetch == 0 ? leases.count : leases.values.count { !$0.queued }
-    }
+    public var runningTasks: Int { configuration.prefetch == 0 ? leases.count : leases.values.count { !$0.queued } }
     public var workerCount: Int { workers.count }
     /// Task slots of the registered workers (busy or free).
     public var slotCount: Int { workers.values.reduce(0) { $0 + $1.hello.slots } }
@@ -345,6 +352,7 @@ public struct CoordinatorMachine: Sendable {
         switch message {
         case .results(let sweepID, let results):
             var acks: [LeaseRef] = []
+            workers[peer]!.noPrefetch = false
             for result in results {
                 acks.append(result.lease)
                 workers[peer]!.leases.remove(result.lease)
@@ -377,24 +385,5 @@ public struct CoordinatorMachine: Sendable {
         case .heartbeat, .hello, .welcome, .setup, .work, .reregister, .sweepDone, .rejected, .chunk, .cancel:
             break  // only liveness; workers do not send the coordinator's messages
         }
-    }
-
-    /// The leases of a task not yet ended, found by its attempt numbers (a task has one or two)
-    /// instead of a scan of every lease (a thousand at a thousand workers, on every result).
-    func leases(of task: TaskID) -> [(LeaseRef, Lease)] {
-        guard let index = taskIndex(task) else { return [] }
-        let attempts = tasks[index].attempts
-        guard attempts > 0 else { return [] }
-        return (1...attempts).compactMap { attempt in
-            let ref = LeaseRef(task, attempt: attempt)
-            return leases[ref].map { (ref, $0) }
-        }
-    }
-
-    func taskIndex(_ task: TaskID) -> Int? {
-        guard task.trial >= 0, task.trial < trials.count, task.fold >= 0, task.fold < configuration.folds else {
-            return nil
-        }
-        return task.trial * configuration.folds + task.fold
     }
 }

@@ -154,6 +154,7 @@ struct TaskLauncher {
             // The progress closure is made on the trainer thread: nothing more is allocated here,
             // on the socket thread, per task (the dispatch benchmark's path).
             pool.submit {
+                if cancel.isSet { return inbox.post(.finished(Self.cancelledBeforeStart(lease))) }
                 let result = BuiltinTrainer.run(assignment, builtin, plan: context.plan, cancel: cancel) {
                     step, metrics in
                     inbox.post(.progress(lease, step: step, metrics: metrics))
@@ -174,10 +175,20 @@ struct TaskLauncher {
                 workdir: command.workdir, data: command.data, gpuIDs: gpus, launcher: launcher, worker: workerName,
                 cancel: cancel,
                 progress: progress, artifactCache: ArtifactKeeper.directory(store: store.root, sweepID: sweepID))
-            pool.submit { inbox.post(.finished(CommandTrainer.run(task))) }
+            pool.submit {
+                if cancel.isSet { return inbox.post(.finished(Self.cancelledBeforeStart(lease))) }
+                inbox.post(.finished(CommandTrainer.run(task)))
+            }
         case .unavailable(let problem):
             inbox.post(.finished(TaskResult(lease: lease, succeeded: false, duration: 0, metrics: [:], error: problem)))
         }
+    }
+
+    /// A task cancelled while it waited for a slot (prefetched) ends without starting.
+    static func cancelledBeforeStart(_ lease: LeaseRef) -> TaskResult {
+        TaskResult(
+            lease: lease, succeeded: false, duration: 0, metrics: [:],
+            error: "cancelled by the coordinator before it started")
     }
 
     mutating func startWaiting() {

@@ -51,7 +51,10 @@ struct CoordinatorPrefetchTests {
         }
         #expect(timedOut.isEmpty, "timed out from its dispatch at 0 instead of its start at 90")
         _ = m.handle(.received(a, .heartbeat), now: 190.5)
-        #expect(cancels(m.handle(.tick, now: 190.5), to: a) == [leases[1]], "only the running one, not the queued")
+        let cancelled = cancels(m.handle(.tick, now: 190.5), to: a)
+        #expect(Set(cancelled) == [leases[1], third[0]], "the running one timed out; the one queued behind taken back")
+        #expect(m.tasks[m.taskIndex(leases[1].task)!].failures == 1)
+        #expect(m.tasks[m.taskIndex(third[0].task)!].failures == 0, "taken back, not failed: it never ran")
     }
 
     @Test func losingTheWorkerRequeuesItsPrefetchedTasks() {
@@ -72,5 +75,44 @@ struct CoordinatorPrefetchTests {
         #expect(Kit.assigned(gpu.handle(.received(a, hello), now: 0), to: a).count == 2)
         var m = machine(prefetch: 2)
         #expect(Kit.assigned(m.handle(.received(b, Kit.hello("b", slots: 0)), now: 0), to: b).isEmpty)
+    }
+
+    /// A task that times out may never end on its worker: the tasks queued behind it go elsewhere.
+    @Test func aTimedOutTaskGivesBackTheTasksQueuedBehindIt() {
+        var m = machine(prefetch: 2, timeout: 10)
+        let held = Kit.assigned(m.handle(.received(a, Kit.hello("a", slots: 1)), now: 0), to: a)
+        #expect(held.count == 3)
+        var cancelled: [LeaseRef] = []
+        for now in stride(from: 1.0, through: 10.5, by: 0.5) {
+            _ = m.handle(.received(a, .heartbeat), now: now)
+            cancelled += cancels(m.handle(.tick, now: now), to: a)
+        }
+        #expect(Set(cancelled) == Set(held), "the running one timed out, the two behind it taken back")
+        #expect(Kit.assigned(m.handle(.received(a, .heartbeat), now: 11), to: a).isEmpty)
+        let taken = Kit.assigned(m.handle(.received(b, Kit.hello("b", slots: 3)), now: 11), to: b)
+        #expect(Set(held.map(\.task)).isSubset(of: Set(taken.map(\.task))), "\(taken)")
+        #expect(taken.filter { held.map(\.task).dropFirst().contains($0.task) }.allSatisfy { $0.attempt == 2 })
+    }
+
+    /// A worker's pool has a thread per slot: tasks that take several cpus never wait there.
+    @Test func tasksOfSeveralCPUsGetNoPrefetch() {
+        var m = machine(prefetch: 2, resources: Resources(cpus: 2, gpus: 0))
+        #expect(Kit.assigned(m.handle(.received(a, Kit.hello("a", slots: 4)), now: 0), to: a).count == 2)
+    }
+
+    /// Draining, a worker says it has no slots, yet its pool still runs what it holds in order:
+    /// the queued task starts (and can time out) when the one ahead of it ends.
+    @Test func aDrainingWorkersQueuedTaskStillStarts() {
+        var m = machine(prefetch: 1, timeout: 10)
+        let held = Kit.assigned(m.handle(.received(a, Kit.hello("a", slots: 1)), now: 0), to: a)
+        #expect(held.count == 2)
+        _ = m.handle(.received(a, Kit.hello("a", slots: 0, running: held, cached: 77)), now: 1)
+        #expect(Kit.assigned(m.handle(.received(a, .results(sweepID: 77, [Kit.ok(held[0])])), now: 5), to: a).isEmpty)
+        var cancelled: [LeaseRef] = []
+        for now in stride(from: 5.5, through: 15.5, by: 0.5) {
+            _ = m.handle(.received(a, .heartbeat), now: now)
+            cancelled += cancels(m.handle(.tick, now: now), to: a)
+        }
+        #expect(cancelled == [held[1]], "started at 5 when the one ahead ended, timed out at 15")
     }
 }

@@ -1,0 +1,80 @@
+import SweepCore
+
+/// Leases: finding a task's, and prefetching (`limits.prefetch`): how many a worker may hold,
+/// which of them its pool is running, and taking back the ones that may never start.
+extension CoordinatorMachine {
+    /// The leases of a task not yet ended, found by its attempt numbers (a task has one or two)
+    /// instead of a scan of every lease (a thousand at a thousand workers, on every result).
+    func leases(of task: TaskID) -> [(LeaseRef, Lease)] {
+        guard let index = taskIndex(task) else { return [] }
+        let attempts = tasks[index].attempts
+        guard attempts > 0 else { return [] }
+        return (1...attempts).compactMap { attempt in
+            let ref = LeaseRef(task, attempt: attempt)
+            return leases[ref].map { (ref, $0) }
+        }
+    }
+
+    func taskIndex(_ task: TaskID) -> Int? {
+        guard task.trial >= 0, task.trial < trials.count, task.fold >= 0, task.fold < configuration.folds else {
+            return nil
+        }
+        return task.trial * configuration.folds + task.fold
+    }
+
+    /// Whether a worker may hold `tasks` tasks: what fits its slots, plus `prefetch` queued behind
+    /// them. Only for one-cpu tasks without GPUs: a worker's pool has a thread per slot and hands
+    /// out GPUs as a task arrives, so only then does a task beyond its slots wait for one.
+    func holds(_ tasks: Int, on worker: Worker) -> Bool {
+        if fits(tasks, on: worker.hello) { return true }
+        let (prefetch, resources) = (configuration.prefetch, configuration.resources)
+        guard prefetch > 0, resources.cpus == 1, resources.gpus == 0, !worker.noPrefetch, fits(1, on: worker.hello)
+        else { return false }
+        return tasks <= worker.hello.slots + prefetch
+    }
+
+    /// A task of this worker timed out or was abandoned: the tasks queued behind it may never
+    /// start. They are taken back (cancelled there, queued again here without using an attempt).
+    mutating func withdrawQueued(from peer: PeerID, into actions: inout [Action]) {
+        guard configuration.prefetch > 0, let worker = workers[peer] else { return }
+        workers[peer]!.noPrefetch = true
+        let queued = worker.leases.filter { leases[$0]?.queued == true }.sorted {
+            leases[$0]!.sequence < leases[$1]!.sequence
+        }
+        guard !queued.isEmpty else { return }
+        for ref in queued {
+            let state = leases.removeValue(forKey: ref)?.state
+            workers[peer]!.leases.remove(ref)
+            // A cancelled one (its trial was stopped) is only dropped; a task running elsewhere stays there.
+            if state == .running, let index = taskIndex(ref.task), !tasks.isDone(index), leases(of: ref.task).isEmpty {
+                requeue(task: ref.task)
+            }
+        }
+        actions.append(.send(peer, .cancel(sweepID: configuration.sweepID, queued)))
+    }
+
+    /// A worker's pool runs its tasks in the order they arrived: as leases end, the oldest
+    /// prefetched ones start (their timeouts run from now).
+    mutating func startQueued(on peer: PeerID, now: Double) {
+        guard configuration.prefetch > 0, let worker = workers[peer] else { return }
+        // A worker holds a few leases: scanned again per start, without allocating (once per result).
+        while true {
+            var running = 0
+            var earliest: (ref: LeaseRef, sent: Int)?
+            for ref in worker.leases {
+                guard let lease = leases[ref], lease.queued else {
+                    running += 1  // ended here but not yet answered (cancelled, timed out) still holds a slot
+                    continue
+                }
+                if let current = earliest, lease.sequence >= current.sent { continue }
+                earliest = (ref, lease.sequence)
+            }
+            // Its most slots, not what a draining HELLO says (0): it still runs what it holds.
+            guard let next = earliest?.ref, running < max(worker.capacity, worker.hello.slots) else { return }
+            leases[next]!.queued = false
+            leases[next]!.started = now
+            if leases[next]!.state == .cancelled { leases[next]!.cancelledAt = now }
+            wakeAt = min(wakeAt, now + configuration.taskTimeout)
+        }
+    }
+}
