@@ -70,7 +70,7 @@ extension CoordinatorMachine {
                 earliest = (ref, lease.sequence)
             }
             // Its most slots, not what a draining HELLO says (0): it still runs what it holds.
-            guard let next = earliest?.ref, running < max(worker.capacity, worker.hello.slots) else { return }
+            guard let next = earliest?.ref, running < worker.capacity else { return }
             leases[next]!.queued = false
             leases[next]!.started = now
             if leases[next]!.state == .cancelled { leases[next]!.cancelledAt = now }

@@ -55,7 +55,7 @@ public struct CoordinatorMachine: Sendable {
         /// `limits.max_parallel_trials`: no new trial is asked of the search while this many
         /// have tasks queued or running (nil: no cap).
         public var maxParallelTrials: Int?
-        /// `limits.prefetch`: tasks a worker may hold queued beyond its slots (sweeps without GPUs).
+        /// `limits.prefetch`: tasks a worker may hold queued beyond its slots (one-cpu tasks, no GPUs).
         public var prefetch: Int
 
         /// The metrics the search learns from, in `SearchDriver.foldFinished`'s order: the
