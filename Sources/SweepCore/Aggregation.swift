@@ -8,8 +8,17 @@ public struct TrialSummary: Sendable {
     public let foldScores: [Double]
     public let metrics: [String: MeanStd]
     public let error: String?
+    /// The fold scores' mean and spread, computed once: ranking compares it many times.
+    public let objective: MeanStd?
 
-    public var objective: MeanStd? { foldScores.isEmpty ? nil : MeanStd(foldScores) }
+    public init(trial: Trial, status: Status, foldScores: [Double], metrics: [String: MeanStd], error: String?) {
+        self.trial = trial
+        self.status = status
+        self.foldScores = foldScores
+        self.metrics = metrics
+        self.error = error
+        objective = foldScores.isEmpty ? nil : MeanStd(foldScores)
+    }
 }
 
 /// Pure aggregation of task records into trial summaries and the best trial.
@@ -47,12 +56,17 @@ public enum Aggregation {
 
     /// Successful trials, best first: best mean objective, then lower std, then lower trial number.
     public static func ranked(_ summaries: [TrialSummary], goal: Goal) -> [TrialSummary] {
-        summaries.filter { $0.status == .ok }.sorted { a, b in
-            let (x, y) = (a.objective!, b.objective!)
+        // Sorts small keys, not the summaries: moving a summary retains and releases its arrays.
+        let keys = summaries.indices.compactMap { index -> (mean: Double, std: Double, trial: Int, index: Int)? in
+            let summary = summaries[index]
+            guard summary.status == .ok, let score = summary.objective else { return nil }
+            return (score.mean, score.std, summary.trial.number, index)
+        }
+        return keys.sorted { x, y in
             if x.mean != y.mean { return goal.better(x.mean, than: y.mean) || (y.mean.isNaN && !x.mean.isNaN) }
             if x.std != y.std { return x.std < y.std }
-            return a.trial.number < b.trial.number
-        }
+            return x.trial < y.trial
+        }.map { summaries[$0.index] }
     }
 
     public static func best(_ summaries: [TrialSummary], goal: Goal) -> TrialSummary? {

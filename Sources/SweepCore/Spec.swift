@@ -193,8 +193,17 @@ public struct Limits: Sendable {
     /// `limits.max_artifact_size`: bytes of `$SWEEP_ARTIFACTS` one task may send back.
     public var maxArtifactBytes: Int = 256 << 20
     /// `limits.prefetch`: tasks a worker is sent beyond its free slots, queued there so the next
-    /// starts as one ends (short tasks no longer wait a round trip). CPU-only sweeps; 0: none.
-    public var prefetch: Int = 0
+    /// starts as one ends (short tasks no longer wait a round trip). One-cpu tasks without GPUs.
+    public var prefetch: Prefetch = .auto
+}
+
+/// `limits.prefetch`: how many tasks a worker holds queued beyond its free slots.
+public enum Prefetch: Sendable, Equatable {
+    /// Enough to cover a round trip while tasks are short, none while they are not
+    /// (`CoordinatorMachine.prefetchDepth`).
+    case auto
+    /// This many, whatever the tasks' length (0: none).
+    case tasks(Int)
 }
 
 /// One search dimension.

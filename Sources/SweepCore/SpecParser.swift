@@ -273,9 +273,14 @@ public enum SpecParser {
                     ok = false
                 }
             } else if key == "prefetch" {
-                if let extra = reader.int(value, "limits.prefetch", min: 0) {
-                    limits.prefetch = extra
+                if case .scalar(let scalar) = value, scalar.string == "auto" {
+                    limits.prefetch = .auto
+                } else if case .scalar(let scalar) = value, scalar.tagName == .int, let extra = value.int, extra >= 0 {
+                    limits.prefetch = .tasks(extra)
                 } else {
+                    reader.fail(
+                        "limits.prefetch", value,
+                        "expected auto or an integer ≥ 0, got \(value.int.map(String.init) ?? reader.kindName(value))")
                     ok = false
                 }
             } else if key == "max_lost" {

@@ -27,16 +27,43 @@ extension CoordinatorMachine {
     /// out GPUs as a task arrives, so only then does a task beyond its slots wait for one.
     func holds(_ tasks: Int, on worker: Worker) -> Bool {
         if fits(tasks, on: worker.hello) { return true }
-        let (prefetch, resources) = (configuration.prefetch, configuration.resources)
-        guard prefetch > 0, resources.cpus == 1, resources.gpus == 0, !worker.noPrefetch, fits(1, on: worker.hello)
+        let resources = configuration.resources
+        guard mayPrefetch, resources.cpus == 1, resources.gpus == 0, !worker.noPrefetch, fits(1, on: worker.hello)
         else { return false }
-        return tasks <= worker.hello.slots + prefetch
+        return tasks <= worker.hello.slots + prefetchDepth
+    }
+
+    /// The spec allows prefetching at all (a depth of 0 now may grow later with `auto`).
+    var mayPrefetch: Bool { configuration.prefetch != .tasks(0) }
+
+    /// Tasks a worker may hold beyond its slots now. `auto`: only for searches whose suggestions do
+    /// not learn from results (grid, random, sobol; no early stopping), so prefetching changes no
+    /// suggestion; tasks shorter than 0.1 s get enough to keep a slot busy ~2 ms (a round trip
+    /// under load), at least 1 and at most 16; longer ones none (a task queued behind a long one
+    /// can end a sweep late while another worker idles).
+    var prefetchDepth: Int {
+        switch configuration.prefetch {
+        case .tasks(let depth):
+            return depth
+        case .auto:
+            let search = configuration.search
+            guard [.grid, .random, .sobol].contains(search.algorithm), search.earlyStopping == nil,
+                let seconds = recentTaskSeconds, seconds < 0.1
+            else { return 0 }
+            return min(16, max(1, Int((0.002 / max(seconds, 1e-6)).rounded(.up))))
+        }
+    }
+
+    /// A task ran for `seconds`: the moving average `auto` prefetch goes by.
+    mutating func noteTaskSeconds(_ seconds: Double) {
+        guard seconds.isFinite, seconds >= 0 else { return }
+        recentTaskSeconds = recentTaskSeconds.map { $0 * 0.8 + seconds * 0.2 } ?? seconds
     }
 
     /// A task of this worker timed out or was abandoned: the tasks queued behind it may never
     /// start. They are taken back (cancelled there, queued again here without using an attempt).
     mutating func withdrawQueued(from peer: PeerID, into actions: inout [Action]) {
-        guard configuration.prefetch > 0, let worker = workers[peer] else { return }
+        guard mayPrefetch, let worker = workers[peer] else { return }
         workers[peer]!.noPrefetch = true
         let queued = worker.leases.filter { leases[$0]?.queued == true }.sorted {
             leases[$0]!.sequence < leases[$1]!.sequence
@@ -56,7 +83,7 @@ extension CoordinatorMachine {
     /// A worker's pool runs its tasks in the order they arrived: as leases end, the oldest
     /// prefetched ones start (their timeouts run from now).
     mutating func startQueued(on peer: PeerID, now: Double) {
-        guard configuration.prefetch > 0, let worker = workers[peer] else { return }
+        guard mayPrefetch, let worker = workers[peer] else { return }
         // A worker holds a few leases: scanned again per start, without allocating (once per result).
         while true {
             var running = 0

@@ -12,6 +12,7 @@ extension CoordinatorMachine {
         let lease = leases.removeValue(forKey: result.lease)
         let worker = workers[peer]!.hello
         if lease?.state == .cancelled { return }  // its trial was stopped; the answer to our cancel
+        if lease != nil && result.succeeded { noteTaskSeconds(result.duration) }  // failures can be instant
         if tasks.isDone(index) {
             if lease == nil || result.succeeded {
                 actions.append(.report(.duplicate(result.lease, worker: worker.name, metrics: result.metrics)))

@@ -56,7 +56,7 @@ public struct CoordinatorMachine: Sendable {
         /// have tasks queued or running (nil: no cap).
         public var maxParallelTrials: Int?
         /// `limits.prefetch`: tasks a worker may hold queued beyond its slots (one-cpu tasks, no GPUs).
-        public var prefetch: Int
+        public var prefetch: Prefetch
 
         /// The metrics the search learns from, in `SearchDriver.foldFinished`'s order: the
         /// objectives, then the constrained metrics. A success that lacks one is a failed attempt.
@@ -68,7 +68,7 @@ public struct CoordinatorMachine: Sendable {
             sweepID: UInt64, search: SearchDriver.Configuration, objective: String, maxAttempts: Int,
             maxLost: Int = 10, taskTimeout: Double, cancelGrace: Double = 30,
             heartbeatInterval: Double = 1, livenessIntervals: Double = 3, resources: Resources = Resources(),
-            maxParallelTrials: Int? = nil, taskFolds: Int? = nil, prefetch: Int = 0
+            maxParallelTrials: Int? = nil, taskFolds: Int? = nil, prefetch: Prefetch = .tasks(0)
         ) {
             self.maxParallelTrials = maxParallelTrials
             self.prefetch = prefetch
@@ -229,6 +229,8 @@ public struct CoordinatorMachine: Sendable {
     var retryHead = 0
     var nextFresh = 0
     public internal(set) var succeeded = 0
+    /// How long tasks have been running lately (a moving average; nil before any ended): `auto` prefetch.
+    var recentTaskSeconds: Double?
     public internal(set) var failed = 0
     /// Tasks of stopped trials (dropped or cancelled).
     public internal(set) var pruned = 0
@@ -279,7 +281,7 @@ public struct CoordinatorMachine: Sendable {
     public var totalTasks: Int { tasks.count }
     public var endedTasks: Int { succeeded + failed + pruned }
     /// Leases in a slot (prefetched ones waiting on their worker are not running yet).
-    public var runningTasks: Int { configuration.prefetch == 0 ? leases.count : leases.values.count { !$0.queued } }
+    public var runningTasks: Int { mayPrefetch ? leases.values.count { !$0.queued } : leases.count }
     public var workerCount: Int { workers.count }
     /// Task slots of the registered workers (busy or free).
     public var slotCount: Int { workers.values.reduce(0) { $0 + $1.hello.slots } }

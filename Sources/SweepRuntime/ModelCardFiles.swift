@@ -27,11 +27,11 @@ public enum ModelCardFiles {
     }
 
     /// The same, with the run's summary already read (by `RunReport.write`: a large sweep's
-    /// results are read once).
+    /// results are read once), and its database already open when `database` is given.
     @discardableResult
-    static func write(directory: String, summary: RunSummary) throws -> Outcome {
+    static func write(directory: String, summary: RunSummary, database open: RunDatabase? = nil) throws -> Outcome {
         guard summary.state == .finished else { return .untouched }
-        let database = try RunDatabase.openForReading(directory: directory)
+        let database = try open ?? RunDatabase.openForReading(directory: directory)
         let stored = try database.read { db in try StoredCardFacts(db, summary: summary, path: database.path) }
         let found: CardModel?
         do {

@@ -8,9 +8,11 @@ import SweepReport
 /// intermediate values, the coordinator's events. Reads tables every schema version has (v2 on).
 extension RunDatabase {
     /// The summary, the details and the search space, read together (see `storedRun`).
-    func storedReport() throws -> (stored: StoredRun, details: ReportDetails, space: [SweepCore.Dimension]) {
+    func storedReport(restored known: Restored? = nil) throws -> (
+        stored: StoredRun, details: ReportDetails, space: [SweepCore.Dimension]
+    ) {
         try read { db in
-            let restored = try restore(db)
+            let restored = try known ?? restore(db)
             let spec = try Self.parseStoredSpec(restored.sweep, path: path)
             let stored = StoredRun(
                 summary: try summary(db, restored: restored, spec: spec), specText: restored.sweep.specText,

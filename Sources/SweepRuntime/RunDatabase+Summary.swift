@@ -16,9 +16,10 @@ struct StoredRun {
 extension RunDatabase {
     /// Reads everything the report shows. Throws when the stored spec no longer parses (the
     /// objective and the metrics come from it).
-    func storedRun() throws -> StoredRun {
+    /// `restored`: the rows already read since the sweep ended (they no longer change), not read again.
+    func storedRun(restored known: Restored? = nil) throws -> StoredRun {
         try read { db in
-            let restored = try restore(db)
+            let restored = try known ?? restore(db)
             let spec = try Self.parseStoredSpec(restored.sweep, path: path)
             return StoredRun(
                 summary: try summary(db, restored: restored, spec: spec), specText: restored.sweep.specText,

@@ -115,10 +115,14 @@ final class RunDatabase {
     /// Opens an existing run database read-only, as it is: WAL lets this read while a coordinator
     /// writes, and neither waits for the other. A database of an older version is not migrated.
     /// `immutable`: a finished run with no WAL left, read without creating -shm/-wal beside it.
-    static func openForReading(directory: String, immutable: Bool = false) throws -> RunDatabase {
+    /// `checked: false` skips the integrity check (a full read of the file): for the coordinator
+    /// reading back the database it has just written.
+    static func openForReading(directory: String, immutable: Bool = false, checked: Bool = true) throws
+        -> RunDatabase
+    {
         var configuration = Configuration()
         configuration.readonly = true
-        return try open(directory: directory, configuration: configuration, immutable: immutable)
+        return try open(directory: directory, configuration: configuration, immutable: immutable, checked: checked)
     }
 
     /// No WAL beside run.db (or an empty one): a one-time reader can open it immutable.
@@ -127,9 +131,9 @@ final class RunDatabase {
         return ((try? FileManager.default.attributesOfItem(atPath: wal))?[.size] as? NSNumber)?.intValue ?? 0 == 0
     }
 
-    private static func open(directory: String, configuration: Configuration, immutable: Bool = false) throws
-        -> RunDatabase
-    {
+    private static func open(
+        directory: String, configuration: Configuration, immutable: Bool = false, checked: Bool = true
+    ) throws -> RunDatabase {
         let path = (directory as NSString).appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: path) else {
             throw RunDatabaseError(
@@ -138,7 +142,8 @@ final class RunDatabase {
         do {
             let location = immutable ? URL(fileURLWithPath: path).absoluteString + "?immutable=1" : path
             let queue = try DatabaseQueue(path: location, configuration: configuration)
-            let problems = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+            let problems =
+                checked ? try queue.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") } : ["ok"]
             let version = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
             try checkVersion(version, path: path)
             guard problems == ["ok"] else {

@@ -17,12 +17,20 @@ public enum RunReport {
     /// Rewrites the report files in `directory` from its run database; returns what they show.
     @discardableResult
     public static func write(directory: String) throws -> RunSummary {
-        let loaded = try loadForHTML(directory: directory)
+        try write(directory: directory, database: RunDatabase.openForReading(directory: directory))
+    }
+
+    /// The same from a database already open; `restored`: its rows read since the sweep ended
+    /// (the end of a sweep reads them once for the refit and once more here otherwise).
+    static func write(directory: String, database: RunDatabase, restored: RunDatabase.Restored? = nil) throws
+        -> RunSummary
+    {
+        let loaded = try loadForHTML(directory: directory, database: database, restored: restored)
         try RunDirectory.write(
             loaded.stored.summary, specText: loaded.stored.specText, specFileName: loaded.stored.specFileName,
             html: render(loaded, live: false), to: directory)
         try RetrainReport.addSection(directory: directory)
-        try ModelCardFiles.write(directory: directory, summary: loaded.stored.summary)
+        try ModelCardFiles.write(directory: directory, summary: loaded.stored.summary, database: database)
         return loaded.stored.summary
     }
 
@@ -35,8 +43,10 @@ public enum RunReport {
     typealias Loaded = (stored: StoredRun, details: ReportDetails, space: [SweepCore.Dimension])
 
     /// The summary and details from one read transaction, then the logs beside run.db.
-    static func loadForHTML(directory: String) throws -> Loaded {
-        var loaded = try RunDatabase.openForReading(directory: directory).storedReport()
+    static func loadForHTML(
+        directory: String, database: RunDatabase? = nil, restored: RunDatabase.Restored? = nil
+    ) throws -> Loaded {
+        var loaded = try (database ?? RunDatabase.openForReading(directory: directory)).storedReport(restored: restored)
         let summary = loaded.stored.summary
         loaded.details.addFiles(directory: directory, failures: summary.failures, objective: summary.objective.metric)
         return loaded

@@ -31,7 +31,10 @@ extension SweepLifecycle {
         database.finished(complete: complete, wallSeconds: wallSeconds)
         try database.commit()
         database.checkpoint()
-        if complete, let best = try RunReport.load(directory: directory).best {
+        // Read back once, unchecked (this process wrote it): trials and results no longer change.
+        let reading = try RunDatabase.openForReading(directory: directory, checked: false)
+        let restored = try reading.restore()
+        if complete, let best = try reading.storedRun(restored: restored).summary.best {
             try ArtifactFinish.keep(
                 bestTrial: best.trial.number, spec: sweep.spec, directory: directory, database: database)
             let refit =
@@ -50,7 +53,7 @@ extension SweepLifecycle {
         if complete {
             try NestedEstimate.record(sweep: sweep, database: database, directory: directory, logger: logger)
         }
-        let summary = try RunReport.write(directory: directory)
+        let summary = try RunReport.write(directory: directory, database: reading, restored: restored)
         var end = SweepEnd(
             directory: directory, complete: complete, best: summary.best, modelFile: summary.modelFile,
             wallSeconds: wallSeconds)

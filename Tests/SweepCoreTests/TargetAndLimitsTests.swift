@@ -31,11 +31,13 @@ struct TargetAndLimitsTests {
     }
 
     @Test func parsesPrefetchAndRefusesANegativeOne() throws {
-        #expect(try SpecParser.parse(Self.base + "\nlimits: {prefetch: 2}").limits.prefetch == 2)
-        #expect(try SpecParser.parse(Self.base).limits.prefetch == 0)
+        #expect(try SpecParser.parse(Self.base + "\nlimits: {prefetch: 2}").limits.prefetch == .tasks(2))
+        #expect(try SpecParser.parse(Self.base).limits.prefetch == .auto)
+        #expect(try SpecParser.parse(Self.base + "\nlimits: {prefetch: auto}").limits.prefetch == .auto)
+        #expect(try SpecParser.parse(Self.base + "\nlimits: {prefetch: 0}").limits.prefetch == .tasks(0))
         #expect(
             specProblems(Self.base + "\nlimits: {prefetch: -1}") == [
-                "line 4: limits.prefetch: expected an integer ≥ 0, got -1"
+                "line 4: limits.prefetch: expected auto or an integer ≥ 0, got -1"
             ])
     }
 

@@ -13,7 +13,7 @@ struct CoordinatorPrefetchTests {
         var configuration = CoordinatorMachine.Configuration(
             sweepID: 77, trials: (0..<10).map { Trial(number: $0, params: Params(["x": .int($0)])) },
             folds: 1, maxAttempts: 3, taskTimeout: timeout, heartbeatInterval: 1, resources: resources)
-        configuration.prefetch = prefetch
+        configuration.prefetch = .tasks(prefetch)
         return CoordinatorMachine(configuration)
     }
 

@@ -33,6 +33,18 @@ double sweep_dot(size_t n, const double *x, const double *y);
 /// terms[i] += logNorm[i] − ½·((x − mu[i])·inverseSigma[i])²: one axis of a Parzen mixture's log density.
 void sweep_gaussian_terms(size_t n, double x, const double *mu, const double *inverseSigma, const double *logNorm, double *terms);
 
+/// terms[i] = logBase[i] − ½·((x − mu[i])·inverseSigma[i])²: a univariate Parzen mixture's terms.
+void sweep_gaussian_log_terms(size_t n, double x, const double *mu, const double *inverseSigma, const double *logBase,
+                              double *terms);
+
+/// log Σ e^terms[i]: the largest term plus the log of the others' exponentials relative to it
+/// (those below e^−40 of it left out), summed in eight interleaved partial sums combined in a fixed
+/// order, with an exponential of fixed operations: vectorised, and the same bits on every CPU.
+double sweep_log_sum_exp(size_t n, const double *terms);
+
+/// e^x for −40 < x ≤ 0 (0 below −40) as sweep_log_sum_exp computes it (for its tests).
+double sweep_exp_nonpositive(double x);
+
 /// One Adam step (β₁ 0.9, β₂ 0.999, ε 1e-8) with the bias-corrected `rate`: m, v and p in place.
 void sweep_adam(size_t n, double rate, double *p, double *m, double *v, const double *g);
 

@@ -88,6 +88,8 @@ struct ParzenEstimator {
     /// ascending order of centre: densities then visit only the kernels near a point.
     var sortedUnivariate = false
     var widestObserved = 0.0
+    /// Sorted univariate: each component's log weight plus its log normaliser, added once.
+    var logBases: [Double] = []
 
     static let priorWeight = 1.0
 
@@ -129,6 +131,7 @@ struct ParzenEstimator {
                 }
                 logNorms.append(norms)
                 logProbabilities.append([])
+                if sortedUnivariate { logBases = zip(logWeights, norms).map { $0 + $1 } }
             case .categorical(let count):
                 var table = [Double](repeating: 0, count: (n + 1) * count)
                 let share = Self.priorWeight / Double(n + 1)
@@ -148,31 +151,38 @@ struct ParzenEstimator {
     }
 
     /// The univariate density from the kernels within 9 of the widest widths of `x` (farther
-    /// ones add less than e^-40 of the nearest) and the prior.
+    /// ones add less than e^-40 of the nearest) and the prior, in CKernels.
     func sortedLogDensity(_ x: Double, scratch: inout [Double]) -> Double {
         let observed = components - 1
         let reach = 9 * widestObserved
         return mus[0].withUnsafeBufferPointer { mu in
             inverseSigmas[0].withUnsafeBufferPointer { inverse in
-                logNorms[0].withUnsafeBufferPointer { norm in
-                    var low = 0, high = observed
-                    while low < high {
-                        let middle = (low + high) / 2
-                        if mu[middle] < x - reach { low = middle + 1 } else { high = middle }
+                logBases.withUnsafeBufferPointer { base in
+                    scratch.withUnsafeMutableBufferPointer { terms in
+                        let low = Self.firstIndex(in: mu, count: observed) { $0 >= x - reach }
+                        let high = Self.firstIndex(in: mu, count: observed) { $0 > x + reach }
+                        let near = max(0, high - low)
+                        let (m, s) = (mu.baseAddress!, inverse.baseAddress!)
+                        let (b, t) = (base.baseAddress!, terms.baseAddress!)
+                        sweep_gaussian_log_terms(near, x, m + low, s + low, b + low, t)
+                        sweep_gaussian_log_terms(1, x, m + observed, s + observed, b + observed, t + near)
+                        return sweep_log_sum_exp(near + 1, t)
                     }
-                    var count = 0
-                    func add(_ i: Int) {
-                        let z = (x - mu[i]) * inverse[i]
-                        scratch[count] = logWeights[i] + norm[i] - 0.5 * z * z
-                        count += 1
-                    }
-                    var i = low
-                    while i < observed && mu[i] <= x + reach { add(i); i += 1 }
-                    add(observed)
-                    return scratch.withUnsafeBufferPointer { logSumExp(UnsafeBufferPointer(rebasing: $0[0..<count])) }
                 }
             }
         }
+    }
+
+    /// The first of the first `count` ascending values for which `isPast` holds (`count`: none).
+    static func firstIndex(
+        in values: UnsafeBufferPointer<Double>, count: Int, where isPast: (Double) -> Bool
+    ) -> Int {
+        var (low, high) = (0, count)
+        while low < high {
+            let middle = (low + high) / 2
+            if isPast(values[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 
     /// Each observed centre's width: the larger gap to its neighbours in `order` (the axis ends

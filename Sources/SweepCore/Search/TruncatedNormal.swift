@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Numerics of normal kernels cut to an interval [low, high], as TPE's Parzen estimators use them.
@@ -44,10 +45,6 @@ enum TruncatedNormal {
 /// log Σ exp(terms), skipping terms too small to change the sum in double precision.
 @inline(__always)
 func logSumExp(_ terms: UnsafeBufferPointer<Double>) -> Double {
-    var top = -Double.infinity
-    for term in terms where term > top { top = term }
-    guard top.isFinite else { return top }
-    var sum = 0.0
-    for term in terms where term > top - 40 { sum += exp(term - top) }
-    return top + log(sum)
+    guard let base = terms.baseAddress else { return -.infinity }
+    return sweep_log_sum_exp(terms.count, base)
 }
