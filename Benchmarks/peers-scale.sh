@@ -13,17 +13,19 @@
 #   peers  Dask client.map + gather on LocalCluster(2 × 1 thread, processes), Ray tasks (num_cpus=2).
 # Uses the release binaries in .build/release (swift build -c release first); does not build.
 # M3 (trivial trials end to end): TRIVIAL random and TPE_TRIALS TPE trials of a no-op, one fold.
-#   ours   the whole `sweep run` command (default workers; run.db, report).
-#   peers  optuna in-memory study, one process, RandomSampler and TPESampler (import not timed).
+#   ours   the whole `sweep run` command (default workers and limits; run.db, report), the median of
+#          3 runs; TPE also with `limits.prefetch: 16` (the default, auto, leaves TPE unprefetched).
+#   peers  optuna in-memory study, one process, RandomSampler and TPESampler (import not timed),
+#          the median of 3 studies.
 # Usage: Benchmarks/peers-scale.sh [PYTHON] [--trials 2000] [--tasks 20000] [--timeout 10800]
-#        [--trivial 5000] [--tpe-trials 1000]
+#        [--trivial 5000] [--tpe-trials 1000] [--only-m3]
 #   (PYTHON default ../peers-venv/bin/python, made on first use; --timeout is per peer, seconds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=; case "${1:-}" in --* | "") ;; *) py=$1; shift ;; esac
 peer_packages="ray[tune] optuna dask distributed" peer_modules="ray.tune, optuna, distributed"
 source Benchmarks/peers.sh "$py"
-trials=2000 tasks=20000 timeout=10800 trivial=5000 tpe_trials=1000
+trials=2000 tasks=20000 timeout=10800 trivial=5000 tpe_trials=1000 only_m3=
 while [ $# -gt 0 ]; do
   case "$1" in
     --trials) trials=$2; shift 2 ;;
@@ -31,7 +33,8 @@ while [ $# -gt 0 ]; do
     --timeout) timeout=$2; shift 2 ;;
     --trivial) trivial=$2; shift 2 ;;
     --tpe-trials) tpe_trials=$2; shift 2 ;;
-    *) echo "usage: $0 [PYTHON] [--trials N] [--tasks N] [--timeout S] [--trivial N] [--tpe-trials N]" >&2; exit 2 ;;
+    --only-m3) only_m3=1; shift ;;
+    *) echo "usage: $0 [PYTHON] [--trials N] [--tasks N] [--timeout S] [--trivial N] [--tpe-trials N] [--only-m3]" >&2; exit 2 ;;
   esac
 done
 bin=.build/release
@@ -39,6 +42,7 @@ bin=.build/release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+if [ -z "$only_m3" ]; then
 # M2, ours: one fold without data is one run per trial (plain HPO, no CV).
 cat >"$work/m2.yaml" <<SPEC
 name: peers-scale-m2
@@ -76,24 +80,30 @@ else
   m1_rate=$(echo "$tasks / ($end - $start)" | bc -l)
   m1_how="no sweep-bench: sweep run --workers 2 --slots 1, whole command (start-up included)"
 fi
+fi
 
 # M3, ours: trivial trials (noop, no sleep, one fold), the whole `sweep run` command, random and TPE.
-m3_rate() { # ALGORITHM TRIALS → trials/s of the whole command
-  printf 'name: peers-scale-m3\ncv: {folds: 1}\ntrainer: {model: noop}\nsearch: {algorithm: %s, trials: %d, seed: 0}\nspace: {score: {uniform: [0, 1]}}\nobjective: {metric: score, goal: maximize}\nrefit: false\n' \
-    "$1" "$2" >"$work/m3-$1.yaml"
-  local start end
-  start=$(date +%s.%N)
-  "$bin/sweep" run "$work/m3-$1.yaml" --out "$work/m3-$1" >"$work/m3-$1.log" 2>&1 \
-    || { tail -20 "$work/m3-$1.log" >&2; exit 1; }
-  end=$(date +%s.%N)
-  echo "$2 / ($end - $start)" | bc -l
+m3_rate() { # ALGORITHM TRIALS [LIMITS] → trials/s of the whole command, the median of 3 runs
+  printf 'name: peers-scale-m3\ncv: {folds: 1}\ntrainer: {model: noop}\nsearch: {algorithm: %s, trials: %d, seed: 0}\nspace: {score: {uniform: [0, 1]}}\nobjective: {metric: score, goal: maximize}\nrefit: false\n%b' \
+    "$1" "$2" "${3:-}" >"$work/m3-$1.yaml"
+  local start end run rates=()
+  for run in 1 2 3; do
+    rm -rf "$work/m3-$1"
+    start=$(date +%s.%N)
+    "$bin/sweep" run "$work/m3-$1.yaml" --out "$work/m3-$1" >"$work/m3-$1.log" 2>&1 \
+      || { tail -20 "$work/m3-$1.log" >&2; exit 1; }
+    end=$(date +%s.%N)
+    rates+=("$(echo "$2 / ($end - $start)" | bc -l)")
+  done
+  printf '%s\n' "${rates[@]}" | sort -g | sed -n 2p
 }
-echo "M3: sweep run, $trivial random and $tpe_trials TPE trivial trials …" >&2
+echo "M3: sweep run, $trivial random and $tpe_trials TPE trivial trials (3 runs each) …" >&2
 m3_random=$(m3_rate random "$trivial")
 m3_tpe=$(m3_rate tpe "$tpe_trials")
+m3_tpe_prefetch=$(m3_rate tpe "$tpe_trials" 'limits: {prefetch: 16}\n')
 
 echo "peers (each in its own process group) …" >&2
 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$python" Benchmarks/peers-scale.py --trials "$trials" --tasks "$tasks" \
-  --timeout "$timeout" --ours-m2 "$m2_wall" --ours-m2-done "$m2_done" --ours-m1 "$m1_rate" \
-  --ours-m1-how "$m1_how" --trivial "$trivial" --tpe-trials "$tpe_trials" --ours-m3-random "$m3_random" \
-  --ours-m3-tpe "$m3_tpe"
+  --timeout "$timeout" --ours-m2 "${m2_wall:-0}" --ours-m2-done "${m2_done:-0}" --ours-m1 "${m1_rate:-0}" \
+  --ours-m1-how "${m1_how:-}" --trivial "$trivial" --tpe-trials "$tpe_trials" --ours-m3-random "$m3_random" \
+  --ours-m3-tpe "$m3_tpe" --ours-m3-tpe-prefetch "$m3_tpe_prefetch" ${only_m3:+--only-m3}

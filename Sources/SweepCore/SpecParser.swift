@@ -278,9 +278,11 @@ public enum SpecParser {
                 } else if case .scalar(let scalar) = value, scalar.tagName == .int, let extra = value.int, extra >= 0 {
                     limits.prefetch = .tasks(extra)
                 } else {
-                    reader.fail(
-                        "limits.prefetch", value,
-                        "expected auto or an integer ≥ 0, got \(value.int.map(String.init) ?? reader.kindName(value))")
+                    var got = reader.kindName(value)
+                    if case .scalar(let scalar) = value, scalar.tagName == .int, let number = value.int {
+                        got = "\(number)"
+                    }
+                    reader.fail("limits.prefetch", value, "expected auto or an integer ≥ 0, got \(got)")
                     ok = false
                 }
             } else if key == "max_lost" {

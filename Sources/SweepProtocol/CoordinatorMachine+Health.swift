@@ -44,6 +44,11 @@ extension CoordinatorMachine {
             guard let lease = leases.removeValue(forKey: ref), lease.state != .timedOut else { continue }
             lostLeases += 1
             guard lease.state == .running, let index = taskIndex(ref.task), !tasks.isDone(index) else { continue }
+            if lease.queued {  // prefetched, never started there: nothing of it was lost
+                if leases(of: ref.task).isEmpty { requeue(task: ref.task) }
+                count += 1
+                continue
+            }
             tasks[index].lost += 1
             guard tasks[index].lost >= configuration.maxLost else {
                 requeue(task: ref.task)
@@ -166,6 +171,8 @@ extension CoordinatorMachine {
         health[name] = record
         failing.remove(name)
         wakeAt = min(wakeAt, record.pausedUntil)
+        // Tasks queued on it would run there anyway, and likely fail alike: they go elsewhere.
+        for peer in workers.keys where workers[peer]!.hello.name == name { withdrawQueued(from: peer, into: &actions) }
     }
 
     /// Stops the sweep: queued tasks are dropped and running ones cancelled, all unrecorded.

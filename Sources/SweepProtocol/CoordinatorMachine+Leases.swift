@@ -34,22 +34,38 @@ extension CoordinatorMachine {
     }
 
     /// The spec allows prefetching at all (a depth of 0 now may grow later with `auto`).
-    var mayPrefetch: Bool { configuration.prefetch != .tasks(0) }
+    var mayPrefetch: Bool {
+        switch configuration.prefetch {
+        case .tasks(let depth): depth > 0
+        case .auto: autoPrefetches
+        }
+    }
 
-    /// Tasks a worker may hold beyond its slots now. `auto`: only for searches whose suggestions do
-    /// not learn from results (grid, random, sobol; no early stopping), so prefetching changes no
-    /// suggestion; tasks shorter than 0.1 s get enough to keep a slot busy ~2 ms (a round trip
-    /// under load), at least 1 and at most 16; longer ones none (a task queued behind a long one
-    /// can end a sweep late while another worker idles).
+    /// `auto` prefetches only where queued tasks change neither the suggestions nor which trials
+    /// run: a search that does not learn from results (grid, random, sobol), without early
+    /// stopping, a target, a patience or a cap on trials in parallel (whose next trial waits for
+    /// one to end: a fold queued on a busy worker would wait while another worker idles).
+    var autoPrefetches: Bool {
+        let search = configuration.search
+        switch search.algorithm {
+        case .grid, .random, .sobol:
+            return search.earlyStopping == nil && search.target == nil && search.stopAfterNoImprovement == nil
+                && configuration.maxParallelTrials == nil
+        case .tpe, .nsga2:
+            return false
+        }
+    }
+
+    /// Tasks a worker may hold beyond its slots now. `auto` (where `autoPrefetches`): tasks
+    /// shorter than 0.1 s get enough to keep a slot busy ~2 ms (a round trip under load), at least 1
+    /// and at most 16; longer ones none (a task queued behind a long one can end a sweep late while
+    /// another worker idles).
     var prefetchDepth: Int {
         switch configuration.prefetch {
         case .tasks(let depth):
             return depth
         case .auto:
-            let search = configuration.search
-            guard [.grid, .random, .sobol].contains(search.algorithm), search.earlyStopping == nil,
-                let seconds = recentTaskSeconds, seconds < 0.1
-            else { return 0 }
+            guard autoPrefetches, let seconds = recentTaskSeconds, seconds < 0.1 else { return 0 }
             return min(16, max(1, Int((0.002 / max(seconds, 1e-6)).rounded(.up))))
         }
     }

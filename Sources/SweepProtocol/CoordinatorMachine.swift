@@ -10,7 +10,7 @@ import SweepCore
 /// result of a task counts, later ones are reported as duplicates and ignored.
 ///
 /// Scheduling is pull-based: a worker announces its slots in HELLO and never holds more leases
-/// than that. Re-queued tasks go to the front of the queue. Heartbeats flow both ways every
+/// than that, plus, with `limits.prefetch`, a few queued behind them (CoordinatorMachine+Leases). Re-queued tasks go to the front of the queue. Heartbeats flow both ways every
 /// `heartbeatInterval`; any message counts as one. A worker silent for `livenessIntervals`
 /// intervals is dropped and its leases re-queued at once. A lease running past `taskTimeout`
 /// is a failed attempt (the worker's slot stays busy until it answers).
@@ -20,7 +20,7 @@ import SweepCore
 /// CoordinatorMachine+Workers.
 ///
 /// Trials come from the search (a `SearchDriver`) one at a time, when a worker has a free slot
-/// and no task waits, so a sampler that learns from results sees every result counted so far.
+/// (or room in its prefetch queue) and no task waits, so a sampler that learns from results sees every result counted so far.
 /// Fold results and intermediate reports go to the search as they are counted; when it stops a
 /// trial, the trial's queued tasks are dropped and its running ones cancelled on their workers.
 /// The sweep finishes when the search is spent and every task has ended; it then says SWEEP-DONE

@@ -39,6 +39,14 @@ struct TargetAndLimitsTests {
             specProblems(Self.base + "\nlimits: {prefetch: -1}") == [
                 "line 4: limits.prefetch: expected auto or an integer ≥ 0, got -1"
             ])
+        #expect(
+            specProblems(Self.base + "\nlimits: {prefetch: \"3\"}") == [
+                "line 4: limits.prefetch: expected auto or an integer ≥ 0, got '3'"
+            ])
+        #expect(
+            specProblems(Self.base + "\nlimits: {prefetch: lots}") == [
+                "line 4: limits.prefetch: expected auto or an integer ≥ 0, got 'lots'"
+            ])
     }
 
     func driver(goal: Goal, target: Double) -> SearchDriver {

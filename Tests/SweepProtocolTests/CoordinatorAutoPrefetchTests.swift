@@ -8,13 +8,17 @@ import Testing
 struct CoordinatorAutoPrefetchTests {
     let a = PeerID([1])
 
-    func machine(_ algorithm: SearchAlgorithm = .random, earlyStopping: EarlyStopping? = nil) -> CoordinatorMachine {
+    func machine(
+        _ algorithm: SearchAlgorithm = .random, earlyStopping: EarlyStopping? = nil,
+        change: (inout CoordinatorMachine.Configuration) -> Void = { _ in }
+    ) -> CoordinatorMachine {
         var configuration = CoordinatorMachine.Configuration(
             sweepID: 77, trials: (0..<100).map { Trial(number: $0, params: Params(["x": .int($0)])) },
             folds: 1, maxAttempts: 3, taskTimeout: 100, heartbeatInterval: 1)
         configuration.search.algorithm = algorithm
         configuration.search.earlyStopping = earlyStopping
         configuration.prefetch = .auto
+        change(&configuration)
         return CoordinatorMachine(configuration)
     }
 
@@ -53,6 +57,18 @@ struct CoordinatorAutoPrefetchTests {
         }
         var stopping = machine(earlyStopping: .median(MedianOptions()))
         #expect(sentAfter(&stopping, seconds: 0.001).count == 1)
+    }
+
+    /// A target or a patience ends the search on a result, and a cap on trials in parallel makes
+    /// the next trial wait for one: queued trials would run past the end, or wait on a busy worker.
+    @Test func budgetsThatFollowResultsGetNone() {
+        var target = machine { $0.search.target = 2 }  // scores are 1: never reached
+        #expect(sentAfter(&target, seconds: 0.001).count == 1)
+        var patience = machine { $0.search.stopAfterNoImprovement = 20 }
+        #expect(sentAfter(&patience, seconds: 0.001).count == 1)
+        var capped = machine { $0.maxParallelTrials = 4 }
+        #expect(sentAfter(&capped, seconds: 0.001).count == 1)
+        #expect(!capped.mayPrefetch && !machine(.tpe).mayPrefetch && machine().mayPrefetch)
     }
 
     @Test func theDepthFollowsTheTasksAsTheyChange() {

@@ -115,4 +115,32 @@ struct CoordinatorPrefetchTests {
         }
         #expect(cancelled == [held[1]], "started at 5 when the one ahead ended, timed out at 15")
     }
+
+    /// Tasks queued on a worker that is lost never started there: they go back without counting
+    /// against `limits.max_lost` (a trainer that kills its worker would otherwise fail them too).
+    @Test func queuedTasksLostWithTheirWorkerCountNoLoss() {
+        var m = machine(prefetch: 2)
+        let held = Kit.assigned(m.handle(.received(a, Kit.hello("a", slots: 1)), now: 0), to: a)
+        #expect(held.count == 3)
+        _ = m.handle(.received(a, .goodbye), now: 1)
+        #expect(m.tasks[m.taskIndex(held[0].task)!].lost == 1, "the running one was lost")
+        for queued in held.dropFirst() { #expect(m.tasks[m.taskIndex(queued.task)!].lost == 0) }
+    }
+
+    /// A worker paused for failing gives back the tasks queued on it: they would run there anyway.
+    @Test func aPausedWorkerGivesBackItsQueuedTasks() {
+        var m = machine(prefetch: 4)
+        let held = Kit.assigned(m.handle(.received(a, Kit.hello("a", slots: 1)), now: 0), to: a)
+        #expect(held.count == 5)
+        let other = Kit.assigned(m.handle(.received(b, Kit.hello("b", slots: 1)), now: 0), to: b)
+        _ = m.handle(.received(b, .results(sweepID: 77, [Kit.ok(other[0])])), now: 1)
+        var cancelled: [LeaseRef] = []
+        for (step, lease) in held.prefix(3).enumerated() {
+            let actions = m.handle(.received(a, .results(sweepID: 77, [Kit.failure(lease)])), now: 2 + Double(step))
+            cancelled += cancels(actions, to: a)
+        }
+        #expect(m.pausedWorkers(now: 5).map(\.name) == ["a"])
+        #expect(Set(cancelled) == Set(held.suffix(2)), "the two still queued on it were taken back")
+        for lease in held.suffix(2) { #expect(m.tasks[m.taskIndex(lease.task)!].failures == 0) }
+    }
 }
