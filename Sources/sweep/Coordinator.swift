@@ -6,6 +6,7 @@ import SweepRuntime
 
 struct Coordinator: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "coordinator",
         abstract: "Serve a sweep to workers that connect to it, then write the run directory and exit.")
 
     @Argument(help: "The sweep spec (YAML or JSON).")

@@ -5,6 +5,7 @@ import SweepRuntime
 
 struct Drift: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "drift",
         abstract: "Compare new data with the data a refitted model was trained on.",
         discussion: """
             Per feature: the population stability index (PSI, over the training deciles for numbers, over the \

@@ -4,6 +4,7 @@ import SweepRuntime
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Write a sweep as an optuna study or as scikit-learn's cv_results_ columns.",
         discussion: """
             --to optuna STORAGE_URL adds the sweep to an optuna storage on SQLite (sqlite:///relative/path.db or \

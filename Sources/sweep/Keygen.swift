@@ -4,6 +4,7 @@ import SweepRuntime
 
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "keygen",
         abstract: "Make a CURVE key pair: NAME.key (public, share it) and NAME.key_secret (mode 0600, keep it).")
 
     @Option(help: "Directory to write the two files into.")

@@ -5,6 +5,7 @@ import SweepRuntime
 
 struct Launch: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "launch",
         abstract: "Run a sweep here and start its workers through Slurm or SSH; they are stopped when it ends.",
         discussion: """
             The coordinator runs in this process. Unless --bind is a loopback address, a fresh key pair for \

@@ -5,6 +5,7 @@ import SweepRuntime
 
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "predict",
         abstract: "Predict new rows with a refitted model (model.json from a run directory).",
         discussion: """
             Writes CSV: the prediction, and for classifiers one probability column per class. The CSV is \

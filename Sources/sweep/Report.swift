@@ -5,6 +5,7 @@ import SweepRuntime
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract:
             "Rewrite a run directory's report.md, report.html, trials.csv, results.csv, best.json, spec and model card (MODEL.md, model-card.json) from its run.db.",
         discussion: """

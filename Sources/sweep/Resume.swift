@@ -5,6 +5,7 @@ import SweepRuntime
 
 struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "resume",
         abstract:
             "Continue a sweep from its run directory after the coordinator stopped or crashed, or give it more budget.",
         discussion: """

@@ -6,6 +6,7 @@ import SweepRuntime
 
 struct Retrain: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "retrain",
         abstract: "Retrain a finished sweep on new data; promote the result only if it beats the previous model.",
         discussion: """
             Makes a new run directory with the previous run's spec on the new data: the same CV settings, \

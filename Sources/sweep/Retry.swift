@@ -4,6 +4,7 @@ import SweepRuntime
 
 struct Retry: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "retry",
         abstract: "Run failed trials of a sweep again (after fixing what made them fail), then continue the sweep.",
         discussion: """
             The failed tasks of the chosen trials (failed after limits.max_attempts, limits.max_lost, or a \

@@ -4,6 +4,7 @@ import SweepRuntime
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Run a sweep on this machine: a coordinator and local worker processes on loopback.")
 
     @Argument(help: "The sweep spec (YAML or JSON).")

@@ -7,6 +7,7 @@ import SweepRuntime
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve a refitted model over HTTP: POST /predict, GET /health, GET /metrics (Prometheus).",
         discussion: """
             POST /predict takes {"rows": [{"column": value, ...}, ...]} (numbers or strings; null or "" for \

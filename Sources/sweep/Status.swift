@@ -4,6 +4,7 @@ import SweepRuntime
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show how far a sweep is, from its run directory (safe while it runs).",
         discussion: """
             With --watch, a live table (trials, tasks, workers, best, rate, ETA) refreshes in place until the \

@@ -3,7 +3,8 @@ import SweepCore
 import SweepRuntime
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check a spec and its data without running anything.")
+    static let configuration = CommandConfiguration(
+        commandName: "validate", abstract: "Check a spec and its data without running anything.")
 
     @Argument(help: "The sweep spec (YAML or JSON).")
     var spec: String

@@ -4,6 +4,7 @@ import SweepRuntime
 
 struct Worker: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "worker",
         abstract: "Run tasks for the coordinator at an address; stays up for the next sweep until stopped.",
         discussion:
             "SIGTERM or SIGINT: finish running tasks, deliver their results and exit. A second signal exits at once.")
