@@ -348,7 +348,18 @@ final class RunDatabase {
         guard !pending.isEmpty else { return }
         let writes = pending
         pending.removeAll(keepingCapacity: true)
-        try queue.write { db in try PendingWrite.perform(writes, in: db) }
+        // One transaction through cached BEGIN and COMMIT statements: GRDB's `write` compiles both
+        // anew on every call, which cost more than the inserts of a small batch.
+        try queue.writeWithoutTransaction { db in
+            try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+            do {
+                try PendingWrite.perform(writes, in: db)
+                try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+            } catch {
+                if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK TRANSACTION") }
+                throw error
+            }
+        }
     }
 
     /// Folds the write-ahead log into the database file, so a finished run is one self-contained file.

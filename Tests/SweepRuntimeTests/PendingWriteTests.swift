@@ -72,5 +72,11 @@ struct PendingWriteTests {
         } throws: { error in
             "\(error)".contains("INSERT INTO trials")
         }
+        // The batch was rolled back as one, and the database takes the next one.
+        let queue = try DatabaseQueue(path: database.path)
+        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM trials") } == 0)
+        database.trialAdded(Trial(number: 1, params: Params(["score": .int(3)])))
+        try database.commit()
+        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM trials") } == 1)
     }
 }
