@@ -320,8 +320,8 @@ final class RunDatabase {
             ))
     }
 
-    /// The refit of the best configuration (after the sweep finished), committed at once and
-    /// folded into the database file.
+    /// The refit of the best configuration (after the sweep finished), committed at once (the end
+    /// of the sweep folds it into the database file with the nested estimate).
     func recordRefit(_ refit: RefitOutcome) throws {
         pending.append(
             .sql(
@@ -329,7 +329,6 @@ final class RunDatabase {
                 [refit.modelFile, refit.note, refit.holdout.map(metricsJSON), refit.holdoutRows, now()]
             ))
         try commit()
-        checkpoint()
     }
 
     /// Nested CV's outcome (after the sweep finished), committed at once like the refit.
@@ -340,7 +339,6 @@ final class RunDatabase {
                 [Self.nestedJSON(outcome), now()]
             ))
         try commit()
-        checkpoint()
     }
 
     /// Writes everything buffered in one transaction.

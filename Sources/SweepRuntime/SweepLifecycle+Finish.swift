@@ -52,6 +52,7 @@ extension SweepLifecycle {
         }
         if complete {
             try NestedEstimate.record(sweep: sweep, database: database, directory: directory, logger: logger)
+            database.checkpoint()  // the refit and the estimate into run.db itself, once for both
         }
         let summary = try RunReport.write(directory: directory, database: reading, restored: restored)
         var end = SweepEnd(

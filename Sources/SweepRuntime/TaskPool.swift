@@ -1,10 +1,12 @@
 import Foundation
 
 /// A fixed set of threads that run jobs off the socket thread, one job per thread at a time.
-final class TaskPool: @unchecked Sendable {  // safe: `jobs` and `stopping` guarded by `condition`
+final class TaskPool: @unchecked Sendable {  // safe: `jobs`, `stopping`, `idle` guarded by `condition`
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []
     private var stopping = false
+    /// Threads waiting for a job.
+    private var idle = 0
 
     init(threads: Int, name: String) {
         for index in 0..<threads {
@@ -18,8 +20,12 @@ final class TaskPool: @unchecked Sendable {  // safe: `jobs` and `stopping` guar
     func submit(_ job: @escaping @Sendable () -> Void) {
         condition.lock()
         jobs.append(job)
-        condition.signal()
+        let wake = idle > 0
         condition.unlock()
+        // After unlocking: a thread woken while the lock is held wakes only to wait for the lock,
+        // and each wake-up costs more than the job of a short task. A busy thread takes the job
+        // when it finishes its own.
+        if wake { condition.signal() }
     }
 
     /// Lets threads finish their current job and exit.
@@ -33,7 +39,11 @@ final class TaskPool: @unchecked Sendable {  // safe: `jobs` and `stopping` guar
     private func work() {
         while true {
             condition.lock()
-            while jobs.isEmpty && !stopping { condition.wait() }
+            while jobs.isEmpty && !stopping {
+                idle += 1
+                condition.wait()
+                idle -= 1
+            }
             if jobs.isEmpty { condition.unlock(); return }
             let job = jobs.removeFirst()
             condition.unlock()
