@@ -5,6 +5,8 @@ import Glibc
 /// They are stopped by process id (SIGTERM, then SIGKILL after a grace period), never by name.
 public final class LocalWorkers {
     public private(set) var processes: [Process] = []
+    /// Workers already sent SIGTERM (a second one is not needed).
+    private var asked: Set<Int32> = []
 
     public init() {}
 
@@ -28,12 +30,21 @@ public final class LocalWorkers {
         }
     }
 
+    /// Asks each worker to drain and exit (SIGTERM, once), without waiting: the end of a sweep
+    /// writes its report meanwhile.
+    public func requestStop() {
+        for process in processes where process.isRunning && !asked.contains(process.processIdentifier) {
+            kill(process.processIdentifier, SIGTERM)
+            asked.insert(process.processIdentifier)
+        }
+    }
+
     /// Asks each worker to drain and exit; kills any still running after `grace` seconds.
     public func stop(grace: Double = 3) {
-        for process in processes where process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        requestStop()
         let deadline = Date().addingTimeInterval(grace)
         for process in processes {
-            while process.isRunning && Date() < deadline { usleep(10_000) }
+            while process.isRunning && Date() < deadline { usleep(1_000) }
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()

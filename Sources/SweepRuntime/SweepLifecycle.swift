@@ -118,7 +118,9 @@ public final class SweepLifecycle {
         announce(loop.machine)
         let outcome = try loop.run()
         options.launcher?.shutdown()
-        localWorkers.stop()
+        // Local workers exit while the run directory is written; the wait for them comes after.
+        localWorkers.requestStop()
+        defer { localWorkers.stop() }
         socket.close()
         if !outcome.complete {
             logger.warning(
