@@ -11,12 +11,12 @@
 #          warm-up round first (2 workers × 1 slot: 2 in flight, real coordinator, run.db on);
 #          without .build/release/sweep-bench, TASKS ÷ the wall clock of `sweep run --slots 1`.
 #   peers  Dask client.map + gather on LocalCluster(2 × 1 thread, processes), Ray tasks (num_cpus=2).
-# Uses the release binaries in .build/release (swift build -c release first); does not build.
+# Uses the release binaries in .build/release (swift build -c release first), or in $SWEEP_BIN_DIR; does not build.
 # M3 (trivial trials end to end): TRIVIAL random and TPE_TRIALS TPE trials of a no-op, one fold.
-#   ours   the whole `sweep run` command (default workers and limits; run.db, report), the median of
-#          3 runs; TPE also with `limits.prefetch: 16` (the default, auto, leaves TPE unprefetched).
-#   peers  optuna in-memory study, one process, RandomSampler and TPESampler (import not timed),
-#          the median of 3 studies.
+#   ours   the whole `sweep run` command (default workers and limits; run.db, report); TPE also with
+#          `limits.prefetch: 16` (the default, auto, leaves TPE unprefetched).
+#   peers  optuna in-memory study, one process each, RandomSampler and TPESampler (import not timed).
+#   Ours and optuna's runs alternate, 3 of each; the medians are compared.
 # Usage: Benchmarks/peers-scale.sh [PYTHON] [--trials 2000] [--tasks 20000] [--timeout 10800]
 #        [--trivial 5000] [--tpe-trials 1000] [--only-m3]
 #   (PYTHON default ../peers-venv/bin/python, made on first use; --timeout is per peer, seconds)
@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [PYTHON] [--trials N] [--tasks N] [--timeout S] [--trivial N] [--tpe-trials N] [--only-m3]" >&2; exit 2 ;;
   esac
 done
-bin=.build/release
+bin=${SWEEP_BIN_DIR:-.build/release}  # e.g. the static build the packages ship (swift build -c release --static-swift-stdlib)
 [ -x "$bin/sweep" ] || { echo "no $bin/sweep: run swift build -c release first" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -83,27 +83,45 @@ fi
 fi
 
 # M3, ours: trivial trials (noop, no sleep, one fold), the whole `sweep run` command, random and TPE.
-m3_rate() { # ALGORITHM TRIALS [LIMITS] → trials/s of the whole command, the median of 3 runs
+m3_once() { # ALGORITHM TRIALS [LIMITS] → trials/s of one run of the whole command
   printf 'name: peers-scale-m3\ncv: {folds: 1}\ntrainer: {model: noop}\nsearch: {algorithm: %s, trials: %d, seed: 0}\nspace: {score: {uniform: [0, 1]}}\nobjective: {metric: score, goal: maximize}\nrefit: false\n%b' \
     "$1" "$2" "${3:-}" >"$work/m3-$1.yaml"
-  local start end run rates=()
-  for run in 1 2 3; do
-    rm -rf "$work/m3-$1"
-    start=$(date +%s.%N)
-    "$bin/sweep" run "$work/m3-$1.yaml" --out "$work/m3-$1" >"$work/m3-$1.log" 2>&1 \
-      || { tail -20 "$work/m3-$1.log" >&2; exit 1; }
-    end=$(date +%s.%N)
-    rates+=("$(echo "$2 / ($end - $start)" | bc -l)")
-  done
-  printf '%s\n' "${rates[@]}" | sort -g | sed -n 2p
+  rm -rf "$work/m3-$1"
+  local start end
+  start=$(date +%s.%N)
+  "$bin/sweep" run "$work/m3-$1.yaml" --out "$work/m3-$1" >"$work/m3-$1.log" 2>&1 \
+    || { tail -20 "$work/m3-$1.log" >&2; exit 1; }
+  end=$(date +%s.%N)
+  echo "$2 / ($end - $start)" | bc -l
 }
-echo "M3: sweep run, $trivial random and $tpe_trials TPE trivial trials (3 runs each) …" >&2
-m3_random=$(m3_rate random "$trivial")
-m3_tpe=$(m3_rate tpe "$tpe_trials")
-m3_tpe_prefetch=$(m3_rate tpe "$tpe_trials" 'limits: {prefetch: 16}\n')
+optuna_once() { # random|tpe → trials/s of one optuna in-memory study (its import not timed)
+  local peer=optuna-memory
+  [ "$1" = tpe ] && peer=optuna-memory-tpe
+  OMP_NUM_THREADS=1 "$python" Benchmarks/peers-scale.py --peer "$peer" --studies 1 --trivial "$trivial" \
+    --tpe-trials "$tpe_trials" --tmp "$work" | sed -n 's/^RESULT //p' \
+    | "$python" -c 'import json, sys; r = json.load(sys.stdin); print(r.get("rate", 0))'
+}
+median() { sort -g | sed -n 2p; }
+# Ours and optuna's runs alternate, three of each, so a drift in this machine's speed meets both.
+echo "M3: $trivial random and $tpe_trials TPE trivial trials, sweep run and optuna alternating (3 each) …" >&2
+r_ours=() r_optuna=() t_ours=() t_prefetch=() t_optuna=()
+for run in 1 2 3; do
+  r_ours+=("$(m3_once random "$trivial")")
+  r_optuna+=("$(optuna_once random)")
+  t_ours+=("$(m3_once tpe "$tpe_trials")")
+  t_prefetch+=("$(m3_once tpe "$tpe_trials" 'limits: {prefetch: 16}\n')")
+  t_optuna+=("$(optuna_once tpe)")
+done
+m3_random=$(printf '%s\n' "${r_ours[@]}" | median)
+m3_optuna_random=$(printf '%s\n' "${r_optuna[@]}" | median)
+m3_tpe=$(printf '%s\n' "${t_ours[@]}" | median)
+m3_tpe_prefetch=$(printf '%s\n' "${t_prefetch[@]}" | median)
+m3_optuna_tpe=$(printf '%s\n' "${t_optuna[@]}" | median)
+echo "M3 runs (trials/s): ours random ${r_ours[*]}; optuna random ${r_optuna[*]}; ours tpe ${t_ours[*]}; prefetch 16 ${t_prefetch[*]}; optuna tpe ${t_optuna[*]}" >&2
 
 echo "peers (each in its own process group) …" >&2
 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$python" Benchmarks/peers-scale.py --trials "$trials" --tasks "$tasks" \
   --timeout "$timeout" --ours-m2 "${m2_wall:-0}" --ours-m2-done "${m2_done:-0}" --ours-m1 "${m1_rate:-0}" \
   --ours-m1-how "${m1_how:-}" --trivial "$trivial" --tpe-trials "$tpe_trials" --ours-m3-random "$m3_random" \
-  --ours-m3-tpe "$m3_tpe" --ours-m3-tpe-prefetch "$m3_tpe_prefetch" ${only_m3:+--only-m3}
+  --ours-m3-tpe "$m3_tpe" --ours-m3-tpe-prefetch "$m3_tpe_prefetch" --optuna-m3-random "$m3_optuna_random" \
+  --optuna-m3-tpe "$m3_optuna_tpe" ${only_m3:+--only-m3}

@@ -57,16 +57,16 @@ extension CoordinatorMachine {
     }
 
     /// Tasks a worker may hold beyond its slots now. `auto` (where `autoPrefetches`): tasks
-    /// shorter than 0.1 s get enough to keep a slot busy ~2 ms (a round trip under load), at least 1
-    /// and at most 16; longer ones none (a task queued behind a long one can end a sweep late while
-    /// another worker idles).
+    /// shorter than 0.1 s get enough to keep a slot busy ~2 ms (a round trip under load), at least
+    /// 1 and at most 64 (16 left a worker idle for part of each round trip with trivial tasks);
+    /// longer ones none (a task queued behind a long one can end a sweep late while another idles).
     var prefetchDepth: Int {
         switch configuration.prefetch {
         case .tasks(let depth):
             return depth
         case .auto:
             guard autoPrefetches, let seconds = recentTaskSeconds, seconds < 0.1 else { return 0 }
-            return min(16, max(1, Int((0.002 / max(seconds, 1e-6)).rounded(.up))))
+            return min(64, max(1, Int((0.002 / max(seconds, 1e-6)).rounded(.up))))
         }
     }
 

@@ -41,7 +41,7 @@ struct CoordinatorAutoPrefetchTests {
         var m = machine()
         #expect(sentAfter(&m, seconds: 0.0008).count == 4, "0.8 ms tasks: a slot and 3 beyond (2 ms, rounded up)")
         var fast = machine()
-        #expect(sentAfter(&fast, seconds: 0.000_01).count == 17, "tiny tasks: at most 16 beyond the slot")
+        #expect(sentAfter(&fast, seconds: 0.000_001).count == 65, "tiny tasks: at most 64 beyond the slot")
         var fifty = machine()
         #expect(sentAfter(&fifty, seconds: 0.05).count == 2, "50 ms tasks: one beyond the slot")
     }
