@@ -101,7 +101,7 @@ optuna_once() { # random|tpe → trials/s of one optuna in-memory study (its imp
     --tpe-trials "$tpe_trials" --tmp "$work" | sed -n 's/^RESULT //p' \
     | "$python" -c 'import json, sys; r = json.load(sys.stdin); print(r.get("rate", 0))'
 }
-median() { sort -g | sed -n 2p; }
+median() { LC_ALL=C sort -g | sed -n 2p; }
 # Ours and optuna's runs alternate, three of each, so a drift in this machine's speed meets both.
 echo "M3: $trivial random and $tpe_trials TPE trivial trials, sweep run and optuna alternating (3 each) …" >&2
 r_ours=() r_optuna=() t_ours=() t_prefetch=() t_optuna=()

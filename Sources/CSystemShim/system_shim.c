@@ -42,7 +42,13 @@ pid_t sweep_spawn_program(char *const argv[]) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    execvp(argv[0], argv);
+    // A program written a moment ago can still be open for writing in a process some other thread
+    // forked meanwhile (the descriptor closes at that process's exec): "Text file busy" passes.
+    for (int tries = 0; tries < 400; tries++) {  // up to 2 s
+        execvp(argv[0], argv);
+        if (errno != ETXTBSY) break;
+        usleep(5000);
+    }
     char message[512];
     int length = snprintf(message, sizeof message, "cannot start '%s': %s\n", argv[0], strerror(errno));
     if (length > 0) (void)!write(2, message, (size_t)length);

@@ -30,15 +30,14 @@ extension CoordinatorMachine {
         guard var worker = workers[peer] else { return }
         var assignments: [Assignment] = []
         while holds(worker.leases.count + 1, on: worker), isAvailable(worker, now: now),
-            let task = nextTask(for: worker.hello.name, now: now, into: &actions)
+            case let queued = !fits(worker.leases.count + 1, on: worker.hello),
+            let task = nextTask(for: worker.hello.name, queued: queued, now: now, into: &actions)
         {
             let index = taskIndex(task)!
             tasks[index].attempts += 1
             let lease = LeaseRef(task, attempt: tasks[index].attempts)
             leasesSent += 1
-            leases[lease] = Lease(
-                peer: peer, started: now, queued: !fits(worker.leases.count + 1, on: worker.hello), sequence: leasesSent
-            )
+            leases[lease] = Lease(peer: peer, started: now, queued: queued, sequence: leasesSent)
             worker.leases.insert(lease)
             actions.append(.dispatched(lease, worker: worker.hello.name, host: worker.hello.host))
             assignments.append(Assignment(lease: lease, params: trials[task.trial].params))
@@ -87,15 +86,21 @@ extension CoordinatorMachine {
     }
 
     /// The next task to run on the named worker: a re-queued one (not one it failed while
-    /// another worker could take it), else the next fold of the newest trial, else the first fold
-    /// of a trial the search suggests now.
-    mutating func nextTask(for worker: String, now: Double, into actions: inout [Action]) -> TaskID? {
+    /// another worker could take it, nor a suspect when the task would be `queued` behind its
+    /// slots), else the next fold of the newest trial, else the first fold of a trial the search
+    /// suggests now.
+    mutating func nextTask(for worker: String, queued: Bool = false, now: Double, into actions: inout [Action])
+        -> TaskID?
+    {
         guard failedFast == nil else { return nil }
         var position = retryHead
         while position < retryQueue.count {
             let task = retryQueue[position]
             let state = tasks[taskIndex(task)!]
-            if !state.done && state.failedOn.contains(worker) && anotherCanTake(state, besides: worker, now: now) {
+            if !state.done
+                && ((queued && state.suspect)
+                    || (state.failedOn.contains(worker) && anotherCanTake(state, besides: worker, now: now)))
+            {
                 position += 1
                 continue
             }

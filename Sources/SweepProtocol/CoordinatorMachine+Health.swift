@@ -44,7 +44,11 @@ extension CoordinatorMachine {
             guard let lease = leases.removeValue(forKey: ref), lease.state != .timedOut else { continue }
             lostLeases += 1
             guard lease.state == .running, let index = taskIndex(ref.task), !tasks.isDone(index) else { continue }
-            if lease.queued {  // prefetched, never started there: nothing of it was lost
+            tasks[index].suspect = true
+            // Prefetched: the coordinator's view of it is a round trip late, so it may have started
+            // (and killed the worker) or not. No loss is counted now; as a suspect it runs next
+            // time only in a free slot, with nothing queued behind it, where a loss counts.
+            if lease.queued {
                 if leases(of: ref.task).isEmpty { requeue(task: ref.task) }
                 count += 1
                 continue

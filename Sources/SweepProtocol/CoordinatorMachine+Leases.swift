@@ -30,8 +30,12 @@ extension CoordinatorMachine {
         let resources = configuration.resources
         guard mayPrefetch, resources.cpus == 1, resources.gpus == 0, !worker.noPrefetch, fits(1, on: worker.hello)
         else { return false }
-        return tasks <= worker.hello.slots + prefetchDepth
+        guard tasks <= worker.hello.slots + prefetchDepth else { return false }
+        // Nothing queued behind a suspect: if the worker dies, the loss is the suspect's.
+        return !worker.leases.contains { taskState(of: $0)?.suspect == true }
     }
+
+    private func taskState(of lease: LeaseRef) -> TaskState? { taskIndex(lease.task).map { tasks[$0] } }
 
     /// The spec allows prefetching at all (a depth of 0 now may grow later with `auto`).
     var mayPrefetch: Bool {

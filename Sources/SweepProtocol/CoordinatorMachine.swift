@@ -212,6 +212,9 @@ public struct CoordinatorMachine: Sendable {
         /// Workers on which it failed: a retry goes elsewhere while another worker could take it.
         var failedOn: Set<String> = []
         var done = false
+        /// Lost with a worker that held it: it may have been what killed it. It is never prefetched
+        /// again, nor queued behind, so a next loss is counted against it (`maxLost`).
+        var suspect = false
     }
 
     public let configuration: Configuration

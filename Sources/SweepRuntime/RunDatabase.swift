@@ -349,7 +349,7 @@ final class RunDatabase {
         // One transaction through cached BEGIN and COMMIT statements: GRDB's `write` compiles both
         // anew on every call, which cost more than the inserts of a small batch.
         try queue.writeWithoutTransaction { db in
-            try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+            try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()  // as GRDB writes
             do {
                 try PendingWrite.perform(writes, in: db)
                 try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()

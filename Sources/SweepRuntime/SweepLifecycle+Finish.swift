@@ -51,8 +51,8 @@ extension SweepLifecycle {
                     holdoutRows: sweep.plan.holdout.count))
         }
         if complete {
+            defer { database.checkpoint() }  // the refit and the estimate into run.db itself, once for both
             try NestedEstimate.record(sweep: sweep, database: database, directory: directory, logger: logger)
-            database.checkpoint()  // the refit and the estimate into run.db itself, once for both
         }
         let summary = try RunReport.write(directory: directory, database: reading, restored: restored)
         var end = SweepEnd(

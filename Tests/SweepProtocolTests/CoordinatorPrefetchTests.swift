@@ -143,4 +143,42 @@ struct CoordinatorPrefetchTests {
         #expect(Set(cancelled) == Set(held.suffix(2)), "the two still queued on it were taken back")
         for lease in held.suffix(2) { #expect(m.tasks[m.taskIndex(lease.task)!].failures == 0) }
     }
+
+    /// A prefetched task lost with its worker may have been what killed it (the coordinator's view
+    /// of which one runs is a round trip late). It runs again only in a free slot with nothing
+    /// queued behind it, so a task that keeps killing workers is failed after `limits.max_lost`.
+    @Test func aTaskLostWhileQueuedRunsAloneNextSoALossCounts() {
+        var configuration = CoordinatorMachine.Configuration(
+            sweepID: 77, trials: (0..<10).map { Trial(number: $0, params: Params(["x": .int($0)])) },
+            folds: 1, maxAttempts: 3, maxLost: 2, taskTimeout: 100, heartbeatInterval: 1)
+        configuration.prefetch = .tasks(2)
+        var m = CoordinatorMachine(configuration)
+        let held = Kit.assigned(m.handle(.received(a, Kit.hello("a", slots: 1)), now: 0), to: a)
+        #expect(held.count == 3)
+        _ = m.handle(.received(a, .goodbye), now: 1)
+        // The one queued behind (say it killed the worker): alone on the next worker, nothing behind it.
+        let suspect = held[1].task
+        var peer: UInt8 = 10
+        var lost = 0
+        while !m.tasks.isDone(m.taskIndex(suspect)!), peer < 40 {
+            let next = PeerID([peer])
+            var sent = Kit.assigned(m.handle(.received(next, Kit.hello("w\(peer)", slots: 1)), now: 2), to: next)
+            // Other tasks succeed here; the suspect kills every worker it runs on.
+            while let lease = sent.first {
+                if lease.task == suspect {
+                    #expect(sent.count == 1, "nothing is queued behind a suspect")
+                    _ = m.handle(.received(next, .goodbye), now: 4)
+                    lost += 1
+                    break
+                }
+                sent.removeFirst()
+                let reply = m.handle(.received(next, .results(sweepID: 77, [Kit.ok(lease)])), now: 3)
+                sent += Kit.assigned(reply, to: next)
+            }
+            if sent.isEmpty { _ = m.handle(.received(next, .goodbye), now: 4) }
+            peer += 1
+        }
+        #expect(m.tasks.isDone(m.taskIndex(suspect)!), "failed after limits.max_lost losses")
+        #expect(lost == 2)
+    }
 }

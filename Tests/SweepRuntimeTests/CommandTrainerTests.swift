@@ -196,6 +196,26 @@ struct CommandTrainerTests {
         #expect(result.metrics["score"] == 2)
     }
 
+    /// A program still open for writing somewhere (a process another thread forked while the file
+    /// was being written holds it until its own exec) cannot be executed for a moment ("Text file
+    /// busy"): the start is tried again meanwhile instead of failing the attempt.
+    @Test func aProgramBusyForAMomentStillStarts() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-busy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let program = directory.appendingPathComponent("trainer").path
+        let descriptor = open(program, O_WRONLY | O_CREAT | O_CLOEXEC, 0o755)
+        #expect(descriptor >= 0)
+        let script = "#!/bin/sh\necho '@sweep {\"score\": 5}'\n"
+        _ = script.withCString { write(descriptor, $0, strlen($0)) }
+        Thread.detachNewThread {  // the moment: the program's start finds it busy, then it is closed
+            usleep(50_000)
+            close(descriptor)
+        }
+        let (result, _) = try run("exit 0", arguments: [program])
+        #expect(result.succeeded, "\(result.error): \(result.log)")
+        #expect(result.metrics["score"] == 5)
+    }
+
     @Test func theTimeoutStopsTheProgramAndEverythingItStarted() throws {
         let (result, task) = try run(
             """
