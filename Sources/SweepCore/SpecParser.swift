@@ -273,15 +273,14 @@ public enum SpecParser {
                     ok = false
                 }
             } else if key == "prefetch" {
+                var integer: Int?
+                if case .scalar(let scalar) = value, scalar.tagName == .int { integer = value.int }
                 if case .scalar(let scalar) = value, scalar.string == "auto" {
                     limits.prefetch = .auto
-                } else if case .scalar(let scalar) = value, scalar.tagName == .int, let extra = value.int, extra >= 0 {
-                    limits.prefetch = .tasks(extra)
+                } else if let integer, integer >= 0 {
+                    limits.prefetch = .tasks(integer)
                 } else {
-                    var got = reader.kindName(value)
-                    if case .scalar(let scalar) = value, scalar.tagName == .int, let number = value.int {
-                        got = "\(number)"
-                    }
+                    let got = integer.map { "\($0)" } ?? reader.kindName(value)
                     reader.fail("limits.prefetch", value, "expected auto or an integer ≥ 0, got \(got)")
                     ok = false
                 }

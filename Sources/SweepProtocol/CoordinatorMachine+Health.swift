@@ -45,6 +45,7 @@ extension CoordinatorMachine {
             lostLeases += 1
             guard lease.state == .running, let index = taskIndex(ref.task), !tasks.isDone(index) else { continue }
             tasks[index].suspect = true
+            hasSuspects = true
             // Prefetched: the coordinator's view of it is a round trip late, so it may have started
             // (and killed the worker) or not. No loss is counted now; as a suspect it runs next
             // time only in a free slot, with nothing queued behind it, where a loss counts.

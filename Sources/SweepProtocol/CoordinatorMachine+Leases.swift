@@ -32,7 +32,7 @@ extension CoordinatorMachine {
         else { return false }
         guard tasks <= worker.hello.slots + prefetchDepth else { return false }
         // Nothing queued behind a suspect: if the worker dies, the loss is the suspect's.
-        return !worker.leases.contains { taskState(of: $0)?.suspect == true }
+        return !hasSuspects || !worker.leases.contains { taskState(of: $0)?.suspect == true }
     }
 
     private func taskState(of lease: LeaseRef) -> TaskState? { taskIndex(lease.task).map { tasks[$0] } }

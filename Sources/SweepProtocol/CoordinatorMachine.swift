@@ -10,8 +10,8 @@ import SweepCore
 /// result of a task counts, later ones are reported as duplicates and ignored.
 ///
 /// Scheduling is pull-based: a worker announces its slots in HELLO and never holds more leases
-/// than that, plus, with `limits.prefetch`, a few queued behind them (CoordinatorMachine+Leases). Re-queued tasks go to the front of the queue. Heartbeats flow both ways every
-/// `heartbeatInterval`; any message counts as one. A worker silent for `livenessIntervals`
+/// than that, plus, with `limits.prefetch`, a few queued behind them (CoordinatorMachine+Leases).
+/// Re-queued tasks go to the front of the queue. Heartbeats flow both ways every `heartbeatInterval`; any message counts as one. A worker silent for `livenessIntervals`
 /// intervals is dropped and its leases re-queued at once. A lease running past `taskTimeout`
 /// is a failed attempt (the worker's slot stays busy until it answers).
 /// A task ends when it succeeds or after `maxAttempts` failed attempts (or `maxLost` leases lost
@@ -20,7 +20,8 @@ import SweepCore
 /// CoordinatorMachine+Workers.
 ///
 /// Trials come from the search (a `SearchDriver`) one at a time, when a worker has a free slot
-/// (or room in its prefetch queue) and no task waits, so a sampler that learns from results sees every result counted so far.
+/// (or room in its prefetch queue) and no task waits, so a sampler that learns from results sees
+/// every result counted so far.
 /// Fold results and intermediate reports go to the search as they are counted; when it stops a
 /// trial, the trial's queued tasks are dropped and its running ones cancelled on their workers.
 /// The sweep finishes when the search is spent and every task has ended; it then says SWEEP-DONE
@@ -234,6 +235,8 @@ public struct CoordinatorMachine: Sendable {
     public internal(set) var succeeded = 0
     /// How long tasks have been running lately (a moving average; nil before any ended): `auto` prefetch.
     var recentTaskSeconds: Double?
+    /// Some task was lost with its worker (`TaskState.suspect`): only then are workers' leases scanned for one.
+    var hasSuspects = false
     public internal(set) var failed = 0
     /// Tasks of stopped trials (dropped or cancelled).
     public internal(set) var pruned = 0
