@@ -85,14 +85,24 @@ public enum MarkdownReport {
         if improvements.count > 1 || !run.stops.isEmpty {
             out +=
                 "\n## How the search went\n\nEach trial that improved on the best so far, in the order trials were suggested"
-            out += " (\(run.trials.count) in all):\n\n| trial | \(metric) mean | params |\n|---:|---:|---|\n"
-            for summary in improvements {
+            // A search that improves at nearly every trial (a grid over a monotone objective)
+            // would list them all: the last ones, as report.html does; trials.csv has every trial.
+            let listed = improvements.suffix(Self.improvementsListed)
+            out += " (\(run.trials.count) in all)"
+            if listed.count < improvements.count {
+                out += "; the last \(listed.count) of \(improvements.count) (trials.csv lists every trial)"
+            }
+            out += ":\n\n| trial | \(metric) mean | params |\n|---:|---:|---|\n"
+            for summary in listed {
                 out +=
                     "| \(summary.trial.number) | \(format(summary.objective!.mean)) | `\(summary.trial.params.description)` |\n"
             }
         }
         return out + stoppedSection(run)
     }
+
+    /// Rows of "How the search went" (report.html shows as many).
+    static let improvementsListed = 50
 
     /// A std cell: "—" when there is one fold (no spread to show).
     static func spread(_ stats: MeanStd) -> String { stats.spread.map(format) ?? "—" }

@@ -56,7 +56,7 @@ extension HTMLSections {
     func improvementsTable() -> String {
         let improvements = run.improvements
         guard improvements.count > 1 else { return "" }
-        let limit = 50
+        let limit = MarkdownReport.improvementsListed
         let rows = improvements.suffix(limit).map { summary in
             [
                 "\(summary.trial.number)", summary.objective.map(HTMLText.meanStd) ?? "—",

@@ -75,7 +75,26 @@ enum HistoryFigure {
         points.append((chart.x.pixel(Double(last.trial.number)), chart.y.pixel(level)))
         return SVG.element(
             "polyline",
-            ["points": SVG.points(points), "fill": "none", "stroke": Palette.best, "stroke-width": "1.5"],
+            [
+                "points": SVG.points(perPixelColumn(points)), "fill": "none", "stroke": Palette.best,
+                "stroke-width": "1.5",
+            ],
             mark: true, title: "best so far: \(SVG.number(level))")
     }
+
+    /// The first and last vertex of each run in one pixel column: what can be seen of a line
+    /// whose y only ever moves one way (the best so far), with at most two vertices per column
+    /// however many trials improved (a grid over the objective improves at every one).
+    static func perPixelColumn(_ points: [(Double, Double)]) -> [(Double, Double)] {
+        var kept: [(Double, Double)] = []
+        var runStart = 0
+        for i in points.indices where i == points.count - 1 || column(points[i + 1]) != column(points[runStart]) {
+            kept.append(points[runStart])
+            if i != runStart { kept.append(points[i]) }
+            runStart = i + 1
+        }
+        return kept
+    }
+
+    private static func column(_ point: (Double, Double)) -> Double { point.0.rounded(.down) }
 }
