@@ -63,6 +63,7 @@ public struct RunSummary: Sendable {
             trials: trials, records: records, folds: folds,
             metricNames: metricNames, objective: objective.metric)
         ranked = Aggregation.ranked(summaries, goal: objective.goal)
+        workerUsage = Self.usage(records)
         front = moreObjectives.isEmpty ? [] : paretoFront()
     }
 
@@ -81,17 +82,23 @@ public struct RunSummary: Sendable {
     /// Parameter names over all trials, sorted.
     public var paramNames: [String] { Array(Set(trials.flatMap(\.params.names))).sorted() }
 
-    /// Tasks counted per (worker, host), most first.
-    public var workerUsage: [(worker: String, host: String, tasks: Int, seconds: Double)] {
-        var usage: [String: (worker: String, host: String, tasks: Int, seconds: Double)] = [:]
-        for record in records.values where !record.worker.isEmpty {
-            let key = record.worker + "\u{0}" + record.host
-            var entry = usage[key] ?? (record.worker, record.host, 0, 0)
-            entry.tasks += 1
-            entry.seconds += record.duration
-            usage[key] = entry
+    /// Tasks counted per (worker, host), most first (three sections show it: counted once).
+    public let workerUsage: [(worker: String, host: String, tasks: Int, seconds: Double)]
+
+    static func usage(_ records: [TaskID: TaskRecord]) -> [(worker: String, host: String, tasks: Int, seconds: Double)]
+    {
+        struct Place: Hashable {
+            var worker: String
+            var host: String
         }
-        return usage.values.sorted { ($1.tasks, $0.worker) < ($0.tasks, $1.worker) }
+        var usage: [Place: (tasks: Int, seconds: Double)] = [:]
+        for record in records.values where !record.worker.isEmpty {
+            let place = Place(worker: record.worker, host: record.host)
+            usage[place, default: (0, 0)].tasks += 1
+            usage[place, default: (0, 0)].seconds += record.duration
+        }
+        return usage.map { ($0.key.worker, $0.key.host, $0.value.tasks, $0.value.seconds) }
+            .sorted { ($1.tasks, $0.worker, $0.host) < ($0.tasks, $1.worker, $1.host) }
     }
 
     /// Successful trials that beat every earlier one, in suggestion order: how the search went.

@@ -53,18 +53,21 @@ extension RunDatabase {
             var status: String
             var duration: Double?
             var counted: Bool
+            /// Which of an attempt's results the report shows: counted, else not a duplicate.
+            var rank: Int { (counted ? 2 : 0) + (status == "duplicate" ? 0 : 1) }
         }
         // Cursors and column numbers (see `restore`): one small value per result, no Row kept.
+        // Read in the table's order (no sort of a million rows); per attempt the counted result
+        // wins, then any but a duplicate, then the later.
         var results: [Key: Outcome] = [:]
+        results.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM results") ?? 0)
         let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT trial, fold, attempt, status, duration, counted, received_at FROM results
-                ORDER BY counted, status != 'duplicate', id
-                """)
+            db, sql: "SELECT trial, fold, attempt, status, duration, counted, received_at FROM results ORDER BY id")
         while let row = try rows.next() {
-            results[Key(trial: row[0], fold: row[1], attempt: row[2])] = Outcome(
-                receivedAt: row[6], status: row[3], duration: row[4], counted: row[5] as Int == 1)
+            let outcome = Outcome(receivedAt: row[6], status: row[3], duration: row[4], counted: row[5] as Int == 1)
+            let key = Key(trial: row[0], fold: row[1], attempt: row[2])
+            if let kept = results[key], kept.rank > outcome.rank { continue }
+            results[key] = outcome
         }
         var attempts: [ReportDetails.Attempt] = []
         let dispatches = try Row.fetchCursor(
