@@ -46,9 +46,15 @@ extension RunDatabase {
     /// The summary of the sweep as recorded: trials, counted tasks, early-stopping decisions,
     /// why the search ended, how the sweep ended and the refit.
     func summary(_ db: Database, restored: Restored, spec: Spec) throws -> RunSummary {
-        let records = Dictionary(restored.counted.map { ($0.task, $0) }, uniquingKeysWith: { first, _ in first })
-        // Command trainers may report more metrics than the objective: report every one seen.
-        let seen = Set(records.values.flatMap(\.metrics.keys)).subtracting(spec.metricNames).sorted()
+        var records: [TaskID: TaskRecord] = [:]
+        records.reserveCapacity(restored.counted.count)
+        var names = Set<String>()
+        for record in restored.counted where records[record.task] == nil {
+            records[record.task] = record
+            // Command trainers may report more metrics than the objective: report every one seen.
+            for name in record.metrics.keys where !names.contains(name) { names.insert(name) }
+        }
+        let seen = names.subtracting(spec.metricNames).sorted()
         let ending = try Ending(db, databasePath: path)
         var summary = RunSummary(
             name: restored.sweep.name, objective: spec.objective, metricNames: spec.metricNames + seen,

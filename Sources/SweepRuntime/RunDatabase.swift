@@ -39,6 +39,7 @@ final class RunDatabase {
     struct Restored {
         var sweep: SweepRow
         var trials: [Trial]
+        /// Each task's latest attempt (read only when asked for: empty otherwise).
         var attempts: [TaskID: Int]
         /// Counted outcomes in the order they were counted.
         var counted: [TaskRecord]
@@ -180,11 +181,15 @@ final class RunDatabase {
         }
     }
 
-    func restore() throws -> Restored { try queue.read { db in try restore(db) } }
+    func restore(attempts: Bool = false) throws -> Restored {
+        try queue.read { db in try restore(db, attempts: attempts) }
+    }
 
     /// Reads what a resumed coordinator starts from (and what a report is made of), inside the
     /// caller's read transaction.
-    func restore(_ db: Database) throws -> Restored {
+    /// `attempts`: also each task's latest attempt number (a million of them at scale), which
+    /// only a resumed coordinator needs.
+    func restore(_ db: Database, attempts withAttempts: Bool = false) throws -> Restored {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sweep WHERE id = 1") else {
             throw RunDatabaseError(description: "\(path) has no sweep record")
         }
@@ -204,9 +209,11 @@ final class RunDatabase {
             trials.append(Trial(number: row[0], params: try Codec.decodeParams([UInt8](row[1] as Data))))
         }
         var attempts: [TaskID: Int] = [:]
-        let attemptRows = try Row.fetchCursor(
-            db, sql: "SELECT trial, fold, max(attempt) FROM attempts GROUP BY trial, fold")
-        while let row = try attemptRows.next() { attempts[TaskID(trial: row[0], fold: row[1])] = row[2] }
+        if withAttempts {
+            let attemptRows = try Row.fetchCursor(
+                db, sql: "SELECT trial, fold, max(attempt) FROM attempts GROUP BY trial, fold")
+            while let row = try attemptRows.next() { attempts[TaskID(trial: row[0], fold: row[1])] = row[2] }
+        }
         var counted: [TaskRecord] = []
         let results = try Row.fetchCursor(
             db,

@@ -90,7 +90,7 @@ public final class RunRecord {
         }
         let database = try RunDatabase.open(directory: directory)
         try database.claim(directory: directory)
-        let restored = try database.restore()
+        let restored = try database.restore(attempts: true)
         let state = CoordinatorMachine.Restored(
             trials: restored.trials, counted: restored.counted.map { ($0.task, $0.status, $0.metrics) },
             attempts: restored.attempts, decisions: restored.decisions.map(\.decision),

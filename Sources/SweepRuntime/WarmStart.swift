@@ -51,7 +51,7 @@ enum WarmStart {
             throw SweepError(.invalidInput, "\(field): \(error)")
         }
         let (restored, earlier) = try database.read { db in
-            let restored = try database.restore(db)
+            let restored = try database.restore(db, attempts: true)
             return (restored, try RunDatabase.parseStoredSpec(restored.sweep, path: database.path))
         }
         let theirs = earlier.objective, ours = spec.objective

@@ -25,7 +25,8 @@ import Testing
         database.event("requeued", "2")
         try database.commit()
 
-        let restored = try database.restore()
+        let restored = try database.restore(attempts: true)
+        #expect(try database.restore().attempts.isEmpty, "only a resume reads every task's latest attempt")
         #expect(restored.trials.map(\.params) == (1...3).map { Params(["score": .int($0)]) })
         #expect(
             restored.counted.map(\.task) == [
