@@ -24,6 +24,12 @@ public enum CSVWriter {
         out += "\n"
     }
 
+    /// A field after the first of its line: the comma, then the field as CSV needs it.
+    static func add(_ text: String, to out: inout String) {
+        out += ","
+        out += field(text)
+    }
+
     static let resultColumns = ["trial", "fold", "status", "worker", "host", "attempt", "duration_s", "error"]
     static let trialColumns = ["trial", "status", "rank", "error"]
 
@@ -40,20 +46,25 @@ public enum CSVWriter {
         var out = line(
             Array(resultColumns.prefix(2)) + (nested ? ["outer_fold"] : []) + resultColumns[2..<7]
                 + params.map { paramColumn($0, reserved: reserved) } + run.metricNames + ["error"])
+        out.reserveCapacity(out.utf8.count + run.records.count * 48)
+        // Fields go straight into `out` (no array of strings per row: a million rows at scale).
         for task in run.records.keys.sorted() {
             let record = run.records[task]!
             let trial = run.trials[record.task.trial]
             let fold = record.task.fold
-            var row =
-                [String(record.task.trial), String(fold)]
-                + (nested ? [fold < run.folds ? "" : String(fold / run.folds - 1)] : []) + [
-                    record.status.rawValue, record.worker, record.host, String(record.attempt),
-                    CFormat.f(record.duration, decimals: 6),
-                ]
-            row += params.map { trial.params[$0]?.description ?? "" }
-            row += run.metricNames.map { record.metrics[$0].map { "\($0)" } ?? "" }
-            row.append(record.error ?? "")
-            append(row, to: &out)
+            out += String(record.task.trial)
+            out += ","
+            out += String(fold)
+            if nested { add(fold < run.folds ? "" : String(fold / run.folds - 1), to: &out) }
+            add(record.status.rawValue, to: &out)
+            add(record.worker, to: &out)
+            add(record.host, to: &out)
+            add(String(record.attempt), to: &out)
+            add(CFormat.f(record.duration, decimals: 6), to: &out)
+            for name in params { add(trial.params[name]?.description ?? "", to: &out) }
+            for name in run.metricNames { add(record.metrics[name].map { "\($0)" } ?? "", to: &out) }
+            add(record.error ?? "", to: &out)
+            out += "\n"
         }
         return out
     }
@@ -70,17 +81,22 @@ public enum CSVWriter {
         for metric in run.metricNames { header += ["\(metric)_mean", "\(metric)_std"] }
         header += ["status", "rank", "error"]
         var out = line(header)
+        out.reserveCapacity(out.utf8.count + run.summaries.count * 48)
         for summary in run.summaries {
-            var row = [String(summary.trial.number)] + params.map { summary.trial.params[$0]?.description ?? "" }
+            out += String(summary.trial.number)
+            for name in params { add(summary.trial.params[name]?.description ?? "", to: &out) }
             for metric in run.metricNames {
                 if let stats = summary.metrics[metric] {
-                    row += ["\(stats.mean)", stats.spread.map { "\($0)" } ?? ""]  // no spread over one fold
+                    add("\(stats.mean)", to: &out)
+                    add(stats.spread.map { "\($0)" } ?? "", to: &out)  // no spread over one fold
                 } else {
-                    row += ["", ""]
+                    out += ",,"
                 }
             }
-            row += [summary.status.rawValue, rank[summary.trial.number].map(String.init) ?? "", summary.error ?? ""]
-            append(row, to: &out)
+            add(summary.status.rawValue, to: &out)
+            add(rank[summary.trial.number].map(String.init) ?? "", to: &out)
+            add(summary.error ?? "", to: &out)
+            out += "\n"
         }
         return out
     }
