@@ -30,4 +30,23 @@ struct TimelineRowsTests {
         #expect(w1[1].kind == .running && w1[1].end == 9, "b1: nothing says it ended; drawn to the last record")
         #expect(w3[0].title == "trial 1 fold 0 attempt 1: no result, worker lost at 9 s")
     }
+
+    /// run.db gives the attempts in dispatch order, which the rows then use as they are: the
+    /// same rows as from the same attempts in any order.
+    @Test func attemptsInDispatchOrderGiveTheSameRowsAsShuffledOnes() {
+        let attempts: [ReportDetails.Attempt] = (0..<200).map { n in
+            let task = TaskID(trial: n / 3, fold: n % 3)
+            return n % 7 == 0
+                ? .init(task: task, attempt: 1, worker: "w\(n % 4)", host: "h", dispatchedAt: Double(n))
+                : .init(
+                    task: task, attempt: 1, worker: "w\(n % 4)", host: "h", dispatchedAt: Double(n),
+                    receivedAt: Double(n) + 2, duration: 1, status: .ok, counted: true)
+        }
+        var generator = SeededGenerator(seed: 7)
+        let ordered = TimelineRows.build(ReportDetails(startedAt: 0, attempts: attempts))
+        let shuffled = TimelineRows.build(ReportDetails(startedAt: 0, attempts: attempts.shuffled(using: &generator)))
+        #expect(ordered.map(\.worker) == shuffled.map(\.worker))
+        #expect(ordered.map { $0.bars.map(\.title) } == shuffled.map { $0.bars.map(\.title) })
+        #expect(ordered[0].bars.count == 50)
+    }
 }

@@ -116,8 +116,12 @@ extension HTMLSections {
 
     /// "3 workers on 2 hosts", from the attempts (or the counted tasks of an old database).
     func workersLine() -> String {
-        var workers = Set(details.attempts.map(\.worker))
-        var hosts = Set(details.attempts.map(\.host))
+        var workers = Set<String>()
+        var hosts = Set<String>()
+        for attempt in details.attempts {
+            workers.insert(attempt.worker)
+            hosts.insert(attempt.host)
+        }
         for usage in run.workerUsage {
             workers.insert(usage.worker)
             hosts.insert(usage.host)

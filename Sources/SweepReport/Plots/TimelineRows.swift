@@ -69,23 +69,37 @@ enum TimelineRows {
         let last = max(
             details.attempts.map { ($0.receivedAt ?? $0.dispatchedAt) - t0 }.max() ?? 0,
             details.events.map { $0.at - t0 }.max() ?? 0)
-        var order: [String] = []
-        var rows: [String: Row] = [:]
-        let sorted = details.attempts.sorted(by: { ($0.dispatchedAt, $0.task) < ($1.dispatchedAt, $1.task) })
+        struct Place: Hashable {
+            var worker: String
+            var host: String
+        }
+        var rows: [Row] = []
+        var index: [Place: Int] = [:]
+        let before = { (a: ReportDetails.Attempt, b: ReportDetails.Attempt) in
+            (a.dispatchedAt, a.task) < (b.dispatchedAt, b.task)
+        }
+        // run.db gives them in this order already: checked, not sorted again (a million at scale).
+        let attempts = details.attempts
+        let inOrder = zip(attempts, attempts.dropFirst()).allSatisfy { !before($1, $0) }
+        let sorted = inOrder ? attempts : attempts.sorted(by: before)
         let redispatched = redispatches(sorted, since: t0)
         for attempt in sorted {
-            let key = attempt.worker + "\u{0}" + attempt.host
-            if rows[key] == nil {
-                order.append(key)
+            let place = Place(worker: attempt.worker, host: attempt.host)
+            let row: Int
+            if let known = index[place] {
+                row = known
+            } else {
+                row = rows.count
+                index[place] = row
                 let own = losses.filter { belongs($0, attempt.worker, attempt.host) }.map {
                     (at: $0.at - t0, detail: "\($0.kind) \($0.detail)")
                 }
-                rows[key] = Row(worker: attempt.worker, host: attempt.host, bars: [], losses: own)
+                rows.append(Row(worker: attempt.worker, host: attempt.host, bars: [], losses: own))
             }
-            rows[key]!.bars.append(
-                bar(attempt, startedAt: t0, losses: rows[key]!.losses, again: redispatched, last: last))
+            rows[row].bars.append(
+                bar(attempt, startedAt: t0, losses: rows[row].losses, again: redispatched, last: last))
         }
-        return order.map { rows[$0]! }
+        return rows
     }
 
     /// Whether an event names this worker ("name@host" or "name@host: reason").
@@ -97,9 +111,12 @@ enum TimelineRows {
     /// For each attempt without a result, when its task was next dispatched (seconds since `t0`),
     /// from the attempts in dispatch order: one pass, not a search per attempt.
     static func redispatches(_ sorted: [ReportDetails.Attempt], since t0: Double) -> [AttemptKey: Double] {
+        // Only tasks with an unanswered attempt can have one (usually none of a million).
+        let unanswered = Set(sorted.lazy.filter { $0.receivedAt == nil }.map(\.task))
+        guard !unanswered.isEmpty else { return [:] }
         var next: [TaskID: Double] = [:]
         var again: [AttemptKey: Double] = [:]
-        for attempt in sorted.reversed() {
+        for attempt in sorted.reversed() where unanswered.contains(attempt.task) {
             if attempt.receivedAt == nil, let later = next[attempt.task] {
                 again[AttemptKey(task: attempt.task, attempt: attempt.attempt)] = later
             }
