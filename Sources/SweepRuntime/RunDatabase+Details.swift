@@ -8,14 +8,24 @@ import SweepReport
 /// intermediate values, the coordinator's events. Reads tables every schema version has (v2 on).
 extension RunDatabase {
     /// The summary, the details and the search space, read together (see `storedRun`).
-    func storedReport(restored known: Restored? = nil) throws -> (
+    /// `summary`: one built from `restored` before the refit and the nested estimate were
+    /// recorded (the end of a sweep); only what they add is read again.
+    func storedReport(restored known: Restored? = nil, summary built: RunSummary? = nil) throws -> (
         stored: StoredRun, details: ReportDetails, space: [SweepCore.Dimension]
     ) {
         try read { db in
             let restored = try known ?? restore(db)
             let spec = try Self.parseStoredSpec(restored.sweep, path: path)
+            var summary: RunSummary
+            let ending = try Ending(db, databasePath: path)
+            if var built, known != nil, built.state == ending.state, built.wallSeconds == ending.wallSeconds {
+                try refresh(&built, db, ending: ending)
+                summary = built
+            } else {
+                summary = try self.summary(db, restored: restored, spec: spec)
+            }
             let stored = StoredRun(
-                summary: try summary(db, restored: restored, spec: spec), specText: restored.sweep.specText,
+                summary: summary, specText: restored.sweep.specText,
                 specFileName: Self.specFileName(restored.sweep.specPath))
             return (stored, try Self.details(db), spec.space)
         }

@@ -63,9 +63,20 @@ extension RunDatabase {
             constraints: spec.constraints, taskFolds: spec.taskFolds)
         summary.algorithm =
             spec.search.algorithm.rawValue + (spec.earlyStopping.map { " with \($0.name) early stopping" } ?? "")
+        summary.stops = restored.decisions
+        summary.priorTrials = restored.lifecycle.priorTrials
+        summary.retried = restored.lifecycle.superseded
+        try refresh(&summary, db, ending: ending)
+        return summary
+    }
+
+    /// What a summary shows that a finished sweep still adds to (its refit, its nested estimate,
+    /// its artifacts, events): read again into a summary built before them, whose trials and
+    /// results no longer change, instead of building it all again.
+    func refresh(_ summary: inout RunSummary, _ db: Database, ending known: Ending? = nil) throws {
+        let ending = try known ?? Ending(db, databasePath: path)
         summary.searchEnded = try String.fetchOne(
             db, sql: "SELECT detail FROM events WHERE kind = 'search-ended' ORDER BY id DESC LIMIT 1")
-        summary.stops = restored.decisions
         summary.healthEvents = try String.fetchAll(
             db,
             sql:
@@ -73,19 +84,16 @@ extension RunDatabase {
         )
         summary.refit = ending.refit
         summary.nested = ending.state == .finished ? try Self.storedNested(db) : nil
-        summary.priorTrials = restored.lifecycle.priorTrials
-        summary.retried = restored.lifecycle.superseded
         summary.warmStartNotes = try String.fetchAll(
             db, sql: "SELECT detail FROM events WHERE kind = 'warm-start' ORDER BY id")
         summary.artifacts = try Self.artifactLines(db)
-        return summary
     }
 }
 
 /// How a sweep ended, as far as its run database says: its state, its wall time and its refit.
 /// A database of schema version 2 has neither the coordinator process nor the wall time nor the
 /// refit; what it lacks is derived from its timestamps or left out.
-private struct Ending {
+struct Ending {
     var state: RunState
     var wallSeconds: Double
     var refit: RefitOutcome?

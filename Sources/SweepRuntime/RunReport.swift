@@ -22,10 +22,11 @@ public enum RunReport {
 
     /// The same from a database already open; `restored`: its rows read since the sweep ended
     /// (the end of a sweep reads them once for the refit and once more here otherwise).
-    static func write(directory: String, database: RunDatabase, restored: RunDatabase.Restored? = nil) throws
-        -> RunSummary
-    {
-        let loaded = try loadForHTML(directory: directory, database: database, restored: restored)
+    /// `summary`: built from `restored` before the refit was recorded (see `storedReport`).
+    static func write(
+        directory: String, database: RunDatabase, restored: RunDatabase.Restored? = nil, summary: RunSummary? = nil
+    ) throws -> RunSummary {
+        let loaded = try loadForHTML(directory: directory, database: database, restored: restored, summary: summary)
         try RunDirectory.write(
             loaded.stored.summary, specText: loaded.stored.specText, specFileName: loaded.stored.specFileName,
             html: render(loaded, live: false), to: directory)
@@ -44,9 +45,11 @@ public enum RunReport {
 
     /// The summary and details from one read transaction, then the logs beside run.db.
     static func loadForHTML(
-        directory: String, database: RunDatabase? = nil, restored: RunDatabase.Restored? = nil
+        directory: String, database: RunDatabase? = nil, restored: RunDatabase.Restored? = nil,
+        summary: RunSummary? = nil
     ) throws -> Loaded {
-        var loaded = try (database ?? RunDatabase.openForReading(directory: directory)).storedReport(restored: restored)
+        var loaded = try (database ?? RunDatabase.openForReading(directory: directory)).storedReport(
+            restored: restored, summary: summary)
         let summary = loaded.stored.summary
         loaded.details.addFiles(directory: directory, failures: summary.failures, objective: summary.objective.metric)
         return loaded

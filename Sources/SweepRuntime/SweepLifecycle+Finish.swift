@@ -34,7 +34,9 @@ extension SweepLifecycle {
         // Read back once, unchecked (this process wrote it): trials and results no longer change.
         let reading = try RunDatabase.openForReading(directory: directory, checked: false)
         let restored = try reading.restore()
-        if complete, let best = try reading.storedRun(restored: restored).summary.best {
+        // Built once: the report only reads again what the refit and the nested estimate add.
+        let built = try reading.storedRun(restored: restored).summary
+        if complete, let best = built.best {
             try ArtifactFinish.keep(
                 bestTrial: best.trial.number, spec: sweep.spec, directory: directory, database: database)
             let refit =
@@ -54,7 +56,7 @@ extension SweepLifecycle {
             defer { database.checkpoint() }  // the refit and the estimate into run.db itself, once for both
             try NestedEstimate.record(sweep: sweep, database: database, directory: directory, logger: logger)
         }
-        let summary = try RunReport.write(directory: directory, database: reading, restored: restored)
+        let summary = try RunReport.write(directory: directory, database: reading, restored: restored, summary: built)
         var end = SweepEnd(
             directory: directory, complete: complete, best: summary.best, modelFile: summary.modelFile,
             wallSeconds: wallSeconds)
