@@ -103,6 +103,8 @@ public enum MarkdownReport {
 
     /// Rows of "How the search went" (report.html shows as many).
     static let improvementsListed = 50
+    /// Rows of the failures and stopped trials (report.html shows as many; the CSVs have them all).
+    static let longListRows = 200
 
     /// A std cell: "—" when there is one fold (no spread to show).
     static func spread(_ stats: MeanStd) -> String { stats.spread.map(format) ?? "—" }
@@ -118,7 +120,7 @@ public enum MarkdownReport {
         out +=
             "\(format(Double(run.foldFitsSaved) * 100 / Double(max(1, run.trials.count * run.taskFolds)))) % of all the sweep's fold fits.\n\n"
         out += "| trial | rule | params | folds done | decided at | reason |\n|---:|---|---|---:|---|---|\n"
-        for stop in run.stops {
+        for stop in run.stops.prefix(Self.longListRows) {
             let decision = stop.decision
             let trial =
                 run.trials.indices.contains(decision.trial) ? "`\(run.trials[decision.trial].params.description)`" : ""
@@ -127,6 +129,10 @@ public enum MarkdownReport {
             let at = "fold \(decision.fold)" + (decision.step.map { ", step \($0)" } ?? "")
             out +=
                 "| \(decision.trial) | \(decision.rule.rawValue) | \(trial) | \(done) | \(at) | \(decision.reason.replacingOccurrences(of: "|", with: "\\|")) |\n"
+        }
+        if run.stops.count > Self.longListRows {
+            out +=
+                "\nThe first \(Self.longListRows) of \(run.stops.count) stopped trials; trials.csv lists every trial.\n"
         }
         return out
     }
@@ -144,11 +150,14 @@ public enum MarkdownReport {
         let failures = run.failures
         guard !failures.isEmpty else { return out + "None.\n" }
         out += "| trial | fold | worker | host | attempts | error |\n|---:|---:|---|---|---:|---|\n"
-        for record in failures {
+        for record in failures.prefix(Self.longListRows) {
             let error = (record.error ?? "").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(
                 of: "\n", with: " ")
             out +=
                 "| \(record.task.trial) | \(record.task.fold) | \(record.worker) | \(record.host) | \(record.attempt) | \(error) |\n"
+        }
+        if failures.count > Self.longListRows {
+            out += "\nThe first \(Self.longListRows) of \(failures.count) failed tasks; results.csv lists every task.\n"
         }
         return out
     }

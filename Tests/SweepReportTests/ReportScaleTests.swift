@@ -69,3 +69,59 @@ import Testing
         #expect(section.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| trial") }.count == 4)
     }
 }
+
+/// An early-stopping sweep of thousands of trials listed every stopped trial, in report.md and in
+/// report.html (whose rows also looked each trial up by a scan of all trials: quadratic), and a
+/// sweep of thousands of failures listed every one in report.md. Both list the first 200, as
+/// report.html lists failures, and say where the rest are.
+@Suite struct LongListsTests {
+    static func stoppedSweep(_ count: Int) -> RunSummary {
+        var run = PlotFixture.sweep(count, values: (0..<count).map { Double($0) / Double(count) })
+        run.stops = (0..<count).map {
+            StoppedTrial(
+                decision: StopDecision(trial: $0, rule: .asha, fold: 0, step: 1, reason: "worse than the median"),
+                dropped: 1, cancelled: 0)
+        }
+        return run
+    }
+
+    static func tableRows(_ text: String, after heading: String) -> [Substring] {
+        let section = text.components(separatedBy: heading)[1].components(separatedBy: "\n## ")[0]
+        return section.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| trial") }
+    }
+
+    @Test func thousandsOfStoppedTrialsListTheFirst200() {
+        let run = Self.stoppedSweep(5000)
+        let markdown = MarkdownReport.render(run)
+        #expect(Self.tableRows(markdown, after: "## Stopped early").count == 200)
+        #expect(markdown.contains("The first 200 of 5000 stopped trials; trials.csv lists every trial."))
+        let html = HTMLReportTests.render(run)
+        let section = HTMLReportTests.section(html, "early-stopping") ?? ""
+        #expect(HTMLReportTests.occurrences("<tr>", in: section) == 200 + 1)
+        #expect(section.contains("The first 200 of 5,000 stopped trials"))
+    }
+
+    @Test func thousandsOfFailuresListTheFirst200() {
+        let count = 3000
+        let base = PlotFixture.sweep(count)
+        let failed = base.records.mapValues { record in
+            var record = record
+            record.status = .failed
+            record.error = "exit status 1"
+            return record
+        }
+        let run = RunSummary(
+            name: base.name, objective: base.objective, metricNames: base.metricNames, folds: base.folds,
+            trials: base.trials, records: failed, wallSeconds: 1, state: .finished)
+        let markdown = MarkdownReport.render(run)
+        #expect(Self.tableRows(markdown, after: "## Failures").count == 200)
+        #expect(markdown.contains("The first 200 of 3000 failed tasks; results.csv lists every task."))
+    }
+
+    @Test func aFewStopsAndFailuresAreAllListed() {
+        let run = Self.stoppedSweep(12)
+        let markdown = MarkdownReport.render(run)
+        #expect(Self.tableRows(markdown, after: "## Stopped early").count == 12)
+        #expect(!markdown.contains("The first 200"))
+    }
+}

@@ -140,9 +140,14 @@ extension HTMLSections {
         body += "of the sweep's fold fits.</p>\n"
         var values: [TaskID: [Int: Double]] = [:]
         for value in details.intermediate { values[value.task, default: [:]][value.step] = value.value }
-        let rows = run.stops.map { stop -> [String] in
+        // Trials are numbered by their position: looked up, not searched (a scan per row was
+        // quadratic for a sweep that stopped thousands).
+        let rows = run.stops.prefix(MarkdownReport.longListRows).map { stop -> [String] in
             let decision = stop.decision
-            let params = run.trials.first { $0.number == decision.trial }.map { HTMLText.params($0.params) } ?? ""
+            let params =
+                run.trials.indices.contains(decision.trial) && run.trials[decision.trial].number == decision.trial
+                ? HTMLText.params(run.trials[decision.trial].params)
+                : run.trials.first { $0.number == decision.trial }.map { HTMLText.params($0.params) } ?? ""
             let done = (0..<run.folds).filter {
                 run.records[TaskID(trial: decision.trial, fold: $0)]?.status == .ok
             }.count
@@ -155,6 +160,11 @@ extension HTMLSections {
         body += HTMLText.table(
             ["trial", "rule", "params", "folds done", "decided at", "value then", "reason", "folds saved"], rows,
             numeric: [0, 3, 5, 7])
+        if run.stops.count > MarkdownReport.longListRows {
+            body += "<p class=\"note\">The first \(MarkdownReport.longListRows) of "
+            body +=
+                "\(Significant.grouped(run.stops.count)) stopped trials; <code>trials.csv</code> lists every trial.</p>\n"
+        }
         if !details.intermediate.isEmpty {
             let trials = Set(details.intermediate.map(\.task.trial)).count
             body += "<p class=\"note\">\(HTMLText.count(details.intermediate.count, "intermediate value")) "
