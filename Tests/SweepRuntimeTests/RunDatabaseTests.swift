@@ -10,6 +10,32 @@ import Testing
 /// The run database in-process: what the coordinator records, what a resume restores, and what
 /// `sweep status` and the report read back.
 @Suite struct RunDatabaseTests {
+    /// `sweep status` counts tasks as trials × folds and pending ones as those without a counted
+    /// result (the views took seconds for a million tasks): the same numbers as the views give.
+    @Test func statusCountsAgreeWithTheTaskViews() throws {
+        let fixture = try RunDatabaseFixture()
+        let database = fixture.database
+        for number in 0..<3 { database.trialAdded(fixture.trial(number, number + 1)) }
+        fixture.count(0, 0, score: 1)
+        database.duplicate(LeaseRef(TaskID(trial: 0, fold: 0), attempt: 1), worker: "w2", metrics: ["score": 1])
+        fixture.count(0, 1, score: 0, status: .failed)
+        fixture.count(1, 0, score: 0, status: .pruned)
+        database.dispatched(LeaseRef(TaskID(trial: 2, fold: 0), attempt: 1), worker: "w1", host: "h")
+        try database.commit()
+        let status = try database.status()
+        let views = try database.read { db -> [Int] in
+            try [
+                "SELECT count(*) FROM tasks",
+                "SELECT count(*) FROM task_status WHERE status IN ('pending', 'running')",
+                "SELECT count(*) FROM task_status WHERE status = 'ok'",
+                "SELECT count(*) FROM task_status WHERE status = 'failed'",
+                "SELECT count(*) FROM task_status WHERE status = 'pruned'",
+            ].map { try Int.fetchOne(db, sql: $0) ?? -1 }
+        }
+        #expect([status.tasks, status.pending, status.succeeded, status.failed, status.stopped] == views)
+        #expect((status.tasks, status.pending, status.succeeded, status.failed, status.stopped) == (6, 3, 1, 1, 1))
+    }
+
     @Test func recordsRestoreAndStatusAgree() throws {
         let fixture = try RunDatabaseFixture()
         let database = fixture.database
