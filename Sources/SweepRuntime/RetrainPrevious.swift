@@ -22,7 +22,7 @@ struct RetrainPrevious {
         // previous run directory, which may not even be writable.
         let database = try RunDatabase.openForReading(
             directory: directory, immutable: RunDatabase.walIsEmpty(directory: directory))
-        let row = try database.read { db in try database.restore(db).sweep }
+        let row = try database.read { db in try database.restore(db, attempts: false).sweep }
         let spec: Spec
         do { spec = try RunDatabase.parseStoredSpec(row, path: database.path) } catch {
             throw RetrainPlan.invalid(

@@ -14,7 +14,7 @@ extension RunDatabase {
         stored: StoredRun, details: ReportDetails, space: [SweepCore.Dimension]
     ) {
         try read { db in
-            let restored = try known ?? restore(db)
+            let restored = try known ?? restore(db, attempts: false)
             let spec = try Self.parseStoredSpec(restored.sweep, path: path)
             var summary: RunSummary
             let ending = try Ending(db, databasePath: path)
@@ -22,7 +22,7 @@ extension RunDatabase {
                 try refresh(&built, db, ending: ending)
                 summary = built
             } else {
-                summary = try self.summary(db, restored: restored, spec: spec)
+                summary = try self.summary(db, restored: restored, spec: spec, ending: ending)
             }
             let stored = StoredRun(
                 summary: summary, specText: restored.sweep.specText,

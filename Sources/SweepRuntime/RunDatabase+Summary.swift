@@ -19,7 +19,7 @@ extension RunDatabase {
     /// `restored`: the rows already read since the sweep ended (they no longer change), not read again.
     func storedRun(restored known: Restored? = nil) throws -> StoredRun {
         try read { db in
-            let restored = try known ?? restore(db)
+            let restored = try known ?? restore(db, attempts: false)
             let spec = try Self.parseStoredSpec(restored.sweep, path: path)
             return StoredRun(
                 summary: try summary(db, restored: restored, spec: spec), specText: restored.sweep.specText,
@@ -45,7 +45,7 @@ extension RunDatabase {
 
     /// The summary of the sweep as recorded: trials, counted tasks, early-stopping decisions,
     /// why the search ended, how the sweep ended and the refit.
-    func summary(_ db: Database, restored: Restored, spec: Spec) throws -> RunSummary {
+    func summary(_ db: Database, restored: Restored, spec: Spec, ending known: Ending? = nil) throws -> RunSummary {
         var records: [TaskID: TaskRecord] = [:]
         records.reserveCapacity(restored.counted.count)
         var names = Set<String>()
@@ -55,7 +55,7 @@ extension RunDatabase {
             for name in record.metrics.keys where !names.contains(name) { names.insert(name) }
         }
         let seen = names.subtracting(spec.metricNames).sorted()
-        let ending = try Ending(db, databasePath: path)
+        let ending = try known ?? Ending(db, databasePath: path)
         var summary = RunSummary(
             name: restored.sweep.name, objective: spec.objective, metricNames: spec.metricNames + seen,
             folds: spec.scoredFolds, trials: restored.trials, records: records,

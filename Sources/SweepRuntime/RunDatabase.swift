@@ -181,15 +181,17 @@ final class RunDatabase {
         }
     }
 
-    func restore(attempts: Bool = false) throws -> Restored {
+    func restore(attempts: Bool) throws -> Restored {
         try queue.read { db in try restore(db, attempts: attempts) }
     }
 
     /// Reads what a resumed coordinator starts from (and what a report is made of), inside the
     /// caller's read transaction.
     /// `attempts`: also each task's latest attempt number (a million of them at scale), which
-    /// only a resumed coordinator needs.
-    func restore(_ db: Database, attempts withAttempts: Bool = false) throws -> Restored {
+    /// a resumed coordinator needs (it numbers the next attempts after them: without them it
+    /// would number them from 1 again and overwrite the attempts recorded); no default, so that
+    /// every caller says.
+    func restore(_ db: Database, attempts withAttempts: Bool) throws -> Restored {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sweep WHERE id = 1") else {
             throw RunDatabaseError(description: "\(path) has no sweep record")
         }

@@ -54,7 +54,7 @@ public enum RunExport {
     static func load(directory: String) throws -> Stored {
         let database = try RunDatabase.openForReading(directory: directory)
         return try database.read { db in
-            let restored = try database.restore(db)
+            let restored = try database.restore(db, attempts: false)
             let spec = try RunDatabase.parseStoredSpec(restored.sweep, path: database.path)
             return Stored(
                 run: try database.summary(db, restored: restored, spec: spec), spec: spec, times: try times(db),

@@ -13,7 +13,7 @@ extension RunRecord {
         let database = try RunDatabase.openForReading(directory: directory)
         let (patience, budgetBefore) = try database.read { db in
             try RunDatabase.checkNotServed(db, directory: directory)
-            let restored = try database.restore(db)
+            let restored = try database.restore(db, attempts: false)
             let spec = try RunDatabase.parseStoredSpec(restored.sweep, path: database.path)
             let detail = try String.fetchOne(
                 db, sql: "SELECT detail FROM events WHERE kind = ? ORDER BY id DESC LIMIT 1",

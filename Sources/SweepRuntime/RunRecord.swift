@@ -158,7 +158,7 @@ public final class RunRecord {
     /// so a sweep that cannot resume is left exactly as it was.
     public static func checkResumable(directory: String, acceptingNewCode: Bool = false) throws {
         let database = try RunDatabase.openForReading(directory: directory)
-        let row = try database.read { db in try database.restore(db).sweep }
+        let row = try database.read { db in try database.restore(db, attempts: false).sweep }
         let sweep: LoadedSweep
         do {
             sweep = try SweepLoader.load(specText: row.specText, specPath: row.specPath)

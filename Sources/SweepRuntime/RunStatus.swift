@@ -120,7 +120,7 @@ extension RunDatabase {
     /// The status inside the caller's read transaction (of `restored`, when the caller has it).
     func status(_ db: Database, restored: Restored? = nil) throws -> RunStatus {
         func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
-        let restored = try restored ?? restore(db)
+        let restored = try restored ?? restore(db, attempts: false)
         let (state, coordinator) = Self.describe(try Self.runState(db))
         var best: RunStatus.Best?
         var front: Int?

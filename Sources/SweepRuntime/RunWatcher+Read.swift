@@ -24,7 +24,7 @@ extension RunDatabase {
     /// The status and what a live table adds to it, in one read transaction.
     func snapshot() throws -> RunSnapshot {
         try read { db in
-            let restored = try restore(db)
+            let restored = try restore(db, attempts: false)
             let status = try status(db, restored: restored)
             let now = Date().timeIntervalSince1970
             let spec = try? Self.parseStoredSpec(restored.sweep, path: path)

@@ -33,7 +33,7 @@ extension SweepLifecycle {
         database.checkpoint()
         // Read back once, unchecked (this process wrote it): trials and results no longer change.
         let reading = try RunDatabase.openForReading(directory: directory, checked: false)
-        let restored = try reading.restore()
+        let restored = try reading.restore(attempts: false)
         // Built once: the report only reads again what the refit and the nested estimate add.
         let built = try reading.storedRun(restored: restored).summary
         if complete, let best = built.best {

@@ -76,7 +76,7 @@ struct RunDatabaseLifecycleTests {
         let summary = try RunReport.load(directory: fixture.run)
         #expect(summary.retried.map(\.attempt) == [3] && summary.records[TaskID(trial: 1, fold: 0)]?.status == .ok)
         #expect(MarkdownReport.render(summary).contains("| 1 | 0 | attempt 3 on h: boom | ok (attempt 4, h) |"))
-        #expect(try RunRecord.resume(directory: fixture.run).database.restore().duplicates == 0)
+        #expect(try RunRecord.resume(directory: fixture.run).database.restore(attempts: false).duplicates == 0)
     }
 
     /// A fail-fast stop leaves its failing tasks unrecorded: `--failed` runs them again, until a
@@ -191,7 +191,7 @@ struct RunDatabaseLifecycleTests {
         let today = Self.spec(
             trials: 5, space: "x: {uniform: [0, 0.8]}, k: {values: [a, b, c]}", extra: ", warm_start: [earlier]")
         let (_, record) = try Self.start(today, in: directory, out: "today")
-        let book = try RunDatabase.openForReading(directory: record.directory).restore().lifecycle
+        let book = try RunDatabase.openForReading(directory: record.directory).restore(attempts: false).lifecycle
         #expect(book.priorTrials.map(\.sourceTrial) == [0, 2], "trial 1: x outside; trial 3 failed")
         #expect(book.priorTrials.map(\.value) == [0.5, 2.5])
         #expect(
