@@ -8,7 +8,8 @@ import SweepRuntime
 /// reads never run on an event loop, and a browser left open cannot pile reads up. A page is
 /// made again only when run.db changed (`RunFingerprint`) or it is older than `maxAge` (a
 /// running sweep's wall time moves on): report.html's statistics and importance cost a fit of
-/// a random forest, which a page reloading every few seconds must not repeat for nothing.
+/// a random forest, which a page reloading every few seconds must not repeat for nothing; a page
+/// that takes long to make is served again for a while even if run.db changed (`PageCache`).
 struct PageReader: Sendable {
     enum Kind { case html, json }
 
@@ -48,20 +49,34 @@ struct PageReader: Sendable {
 
 /// The pages last made, by path, with the run.db fingerprint they were made at. Used only on
 /// `PageReader`'s serial queue.
+///
+/// A page that takes long to make (report.html of a million tasks: ~10 s) is served again for
+/// `slowReuse` times as long as it took, even if run.db changed meanwhile: a running sweep changes
+/// it all the time, so a tab reloading every 5 s would otherwise keep a core making pages, and its
+/// requests would queue behind one another without end.
 final class PageCache: @unchecked Sendable {
     private let fingerprint: RunFingerprint
-    private var pages: [String: (fingerprint: [String], madeAt: Double, text: String)] = [:]
+    private var pages: [String: (fingerprint: [String], madeAt: Double, seconds: Double, text: String)] = [:]
+    /// Seconds now (a test's own clock in tests).
+    var clock: () -> Double = { Date().timeIntervalSince1970 }
+    /// Making pages takes at most about a quarter of the time: 1 / (1 + slowReuse).
+    static let slowReuse = 3.0
+    /// A page that takes less is made again whenever run.db changed (a fifth of a core at most).
+    static let slowPage = 1.0
 
     init(directory: String) { fingerprint = RunFingerprint(directory: directory) }
 
     func page(_ path: String, maxAge: Double, make: () throws -> String) throws -> String {
-        let now = Date().timeIntervalSince1970
+        let now = clock()
         let current = try? fingerprint.current()
-        if let current, let cached = pages[path], cached.fingerprint == current, now - cached.madeAt < maxAge {
-            return cached.text
+        if let cached = pages[path] {
+            let age = now - cached.madeAt
+            if let current, cached.fingerprint == current, age < maxAge { return cached.text }
+            if cached.seconds >= Self.slowPage, age < Self.slowReuse * cached.seconds { return cached.text }
         }
         let text = try make()
-        if let current { pages[path] = (current, now, text) }
+        let madeAt = clock()
+        if let current { pages[path] = (current, madeAt, madeAt - now, text) }
         return text
     }
 }

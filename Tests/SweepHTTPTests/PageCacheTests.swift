@@ -38,4 +38,48 @@ import Testing
         #expect(try cache.page("/", maxAge: 60, make: make) == "page 3")
         #expect(try cache.page("/", maxAge: 0, make: make) == "page 4")
     }
+
+    /// report.html of a million tasks takes ~10 s to make; a running sweep changes run.db all the
+    /// time, so every reload (each 5 s) made it again and requests queued without end. A slow page
+    /// is served again for three times as long as it took (synthetic clock: no sleeps).
+    @Test func aSlowPageIsServedAgainForThreeTimesItsMakingEvenIfTheDatabaseChanged() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-cache-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let specPath = root.appendingPathComponent("spec.yaml").path
+        try """
+        name: slow
+        trainer: {model: noop}
+        space: {score: {values: [1, 2]}}
+        objective: {metric: score, goal: maximize}
+        """.write(toFile: specPath, atomically: true, encoding: .utf8)
+        let run = root.appendingPathComponent("run").path
+        let record = try RunRecord.create(
+            directory: run, sweep: try SweepLoader.load(specPath: specPath), mode: "run", bind: "tcp://127.0.0.1:*",
+            keyPath: nil, allowPaths: [], insecure: false)
+        let cache = PageCache(directory: run)
+        nonisolated(unsafe) var now = 1000.0
+        cache.clock = { now }
+        var made = 0
+        let slowMake = { () -> String in
+            now += 10  // ten seconds to make
+            made += 1
+            return "page \(made)"
+        }
+        func changeRunDatabase() throws {
+            record.database.event("worker-joined", "w@h slots=1")
+            try record.database.commit()
+        }
+
+        #expect(try cache.page("/", maxAge: 15, make: slowMake) == "page 1")  // made at 1010
+        try changeRunDatabase()
+        now += 29
+        #expect(try cache.page("/", maxAge: 15, make: slowMake) == "page 1", "29 s after a 10 s page")
+        now += 2
+        #expect(try cache.page("/", maxAge: 15, make: slowMake) == "page 2", "31 s after: made again")
+        // A quick page is made again as soon as run.db changed.
+        #expect(try cache.page("/api/status", maxAge: 15, make: { "status" }) == "status")
+        try changeRunDatabase()
+        #expect(try cache.page("/api/status", maxAge: 15, make: { "status 2" }) == "status 2")
+    }
 }
