@@ -9,9 +9,13 @@ import SweepReport
 /// (the built-in model, preprocessing as `ModelFile.refit`) and scored once on its test rows.
 enum NestedEstimate {
     /// Computes the outcome from run.db's counted tasks and records it there (nothing without cv.outer).
-    static func record(sweep: LoadedSweep, database: RunDatabase, directory: String, logger: Logger) throws {
+    /// `summary`: those tasks, already read (the end of a sweep has them: its trials and results
+    /// no longer change).
+    static func record(
+        sweep: LoadedSweep, database: RunDatabase, directory: String, logger: Logger, summary known: RunSummary? = nil
+    ) throws {
         guard sweep.spec.cv.outer != nil else { return }
-        let summary = try RunReport.load(directory: directory)
+        let summary = try known ?? RunReport.load(directory: directory)
         try database.recordNested(run(summary, sweep: sweep, logger: logger))
     }
 

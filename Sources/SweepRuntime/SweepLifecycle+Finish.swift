@@ -54,7 +54,8 @@ extension SweepLifecycle {
         }
         if complete {
             defer { database.checkpoint() }  // the refit and the estimate into run.db itself, once for both
-            try NestedEstimate.record(sweep: sweep, database: database, directory: directory, logger: logger)
+            try NestedEstimate.record(
+                sweep: sweep, database: database, directory: directory, logger: logger, summary: built)
         }
         let summary = try RunReport.write(directory: directory, database: reading, restored: restored, summary: built)
         var end = SweepEnd(
