@@ -8,10 +8,10 @@ import Testing
 /// The dashboard makes a page again only when run.db changed (or the page is too old): a browser
 /// reloading the live report must not refit the importance surrogate for nothing.
 @Suite struct PageCacheTests {
-    @Test func aPageIsMadeAgainOnlyWhenTheRunDatabaseChangedOrItAged() throws {
+    /// A new run directory (in a temporary folder, `root`) of a two-trial no-op sweep.
+    static func runDirectory() throws -> (root: URL, record: RunRecord) {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-cache-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: root) }
         let specPath = root.appendingPathComponent("spec.yaml").path
         try """
         name: cached
@@ -19,11 +19,16 @@ import Testing
         space: {score: {values: [1, 2]}}
         objective: {metric: score, goal: maximize}
         """.write(toFile: specPath, atomically: true, encoding: .utf8)
-        let run = root.appendingPathComponent("run").path
         let record = try RunRecord.create(
-            directory: run, sweep: try SweepLoader.load(specPath: specPath), mode: "run", bind: "tcp://127.0.0.1:*",
-            keyPath: nil, allowPaths: [], insecure: false)
-        let cache = PageCache(directory: run)
+            directory: root.appendingPathComponent("run").path, sweep: try SweepLoader.load(specPath: specPath),
+            mode: "run", bind: "tcp://127.0.0.1:*", keyPath: nil, allowPaths: [], insecure: false)
+        return (root, record)
+    }
+
+    @Test func aPageIsMadeAgainOnlyWhenTheRunDatabaseChangedOrItAged() throws {
+        let (root, record) = try Self.runDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let cache = PageCache(directory: record.directory)
         var made = 0
         let make = { () -> String in
             made += 1; return "page \(made)"
@@ -43,21 +48,9 @@ import Testing
     /// time, so every reload (each 5 s) made it again and requests queued without end. A slow page
     /// is served again for three times as long as it took (synthetic clock: no sleeps).
     @Test func aSlowPageIsServedAgainForThreeTimesItsMakingEvenIfTheDatabaseChanged() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-cache-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let (root, record) = try Self.runDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let specPath = root.appendingPathComponent("spec.yaml").path
-        try """
-        name: slow
-        trainer: {model: noop}
-        space: {score: {values: [1, 2]}}
-        objective: {metric: score, goal: maximize}
-        """.write(toFile: specPath, atomically: true, encoding: .utf8)
-        let run = root.appendingPathComponent("run").path
-        let record = try RunRecord.create(
-            directory: run, sweep: try SweepLoader.load(specPath: specPath), mode: "run", bind: "tcp://127.0.0.1:*",
-            keyPath: nil, allowPaths: [], insecure: false)
-        let cache = PageCache(directory: run)
+        let cache = PageCache(directory: record.directory)
         nonisolated(unsafe) var now = 1000.0
         cache.clock = { now }
         var made = 0
