@@ -11,7 +11,8 @@ import SweepCore
 ///
 /// Scheduling is pull-based: a worker announces its slots in HELLO and never holds more leases
 /// than that, plus, with `limits.prefetch`, a few queued behind them (CoordinatorMachine+Leases).
-/// Re-queued tasks go to the front of the queue. Heartbeats flow both ways every `heartbeatInterval`; any message counts as one. A worker silent for `livenessIntervals`
+/// Re-queued tasks go to the front of the queue. Heartbeats flow both ways every
+/// `heartbeatInterval`; any message counts as one. A worker silent for `livenessIntervals`
 /// intervals is dropped and its leases re-queued at once. A lease running past `taskTimeout`
 /// is a failed attempt (the worker's slot stays busy until it answers).
 /// A task ends when it succeeds or after `maxAttempts` failed attempts (or `maxLost` leases lost

@@ -87,7 +87,7 @@ public enum MarkdownReport {
                 "\n## How the search went\n\nEach trial that improved on the best so far, in the order trials were suggested"
             // A search that improves at nearly every trial (a grid over a monotone objective)
             // would list them all: the last ones, as report.html does; trials.csv has every trial.
-            let listed = improvements.suffix(Self.improvementsListed)
+            let listed = improvements.suffix(ReportLimits.improvements)
             out += " (\(run.trials.count) in all)"
             if listed.count < improvements.count {
                 out += "; the last \(listed.count) of \(improvements.count) (trials.csv lists every trial)"
@@ -100,11 +100,6 @@ public enum MarkdownReport {
         }
         return out + stoppedSection(run)
     }
-
-    /// Rows of "How the search went" (report.html shows as many).
-    static let improvementsListed = 50
-    /// Rows of the failures and stopped trials (report.html shows as many; the CSVs have them all).
-    static let longListRows = 200
 
     /// A std cell: "—" when there is one fold (no spread to show).
     static func spread(_ stats: MeanStd) -> String { stats.spread.map(format) ?? "—" }
@@ -120,7 +115,7 @@ public enum MarkdownReport {
         out +=
             "\(format(Double(run.foldFitsSaved) * 100 / Double(max(1, run.trials.count * run.taskFolds)))) % of all the sweep's fold fits.\n\n"
         out += "| trial | rule | params | folds done | decided at | reason |\n|---:|---|---|---:|---|---|\n"
-        for stop in run.stops.prefix(Self.longListRows) {
+        for stop in run.stops.prefix(ReportLimits.rows) {
             let decision = stop.decision
             let trial =
                 run.trials.indices.contains(decision.trial) ? "`\(run.trials[decision.trial].params.description)`" : ""
@@ -130,9 +125,9 @@ public enum MarkdownReport {
             out +=
                 "| \(decision.trial) | \(decision.rule.rawValue) | \(trial) | \(done) | \(at) | \(decision.reason.replacingOccurrences(of: "|", with: "\\|")) |\n"
         }
-        if run.stops.count > Self.longListRows {
+        if run.stops.count > ReportLimits.rows {
             out +=
-                "\nThe first \(Self.longListRows) of \(run.stops.count) stopped trials; trials.csv lists every trial.\n"
+                "\nThe first \(ReportLimits.rows) of \(run.stops.count) stopped trials; trials.csv lists every trial.\n"
         }
         return out
     }
@@ -150,14 +145,14 @@ public enum MarkdownReport {
         let failures = run.failures
         guard !failures.isEmpty else { return out + "None.\n" }
         out += "| trial | fold | worker | host | attempts | error |\n|---:|---:|---|---|---:|---|\n"
-        for record in failures.prefix(Self.longListRows) {
+        for record in failures.prefix(ReportLimits.rows) {
             let error = (record.error ?? "").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(
                 of: "\n", with: " ")
             out +=
                 "| \(record.task.trial) | \(record.task.fold) | \(record.worker) | \(record.host) | \(record.attempt) | \(error) |\n"
         }
-        if failures.count > Self.longListRows {
-            out += "\nThe first \(Self.longListRows) of \(failures.count) failed tasks; results.csv lists every task.\n"
+        if failures.count > ReportLimits.rows {
+            out += "\nThe first \(ReportLimits.rows) of \(failures.count) failed tasks; results.csv lists every task.\n"
         }
         return out
     }

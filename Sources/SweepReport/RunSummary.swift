@@ -87,13 +87,9 @@ public struct RunSummary: Sendable {
 
     static func usage(_ records: [TaskID: TaskRecord]) -> [(worker: String, host: String, tasks: Int, seconds: Double)]
     {
-        struct Place: Hashable {
-            var worker: String
-            var host: String
-        }
-        var usage: [Place: (tasks: Int, seconds: Double)] = [:]
+        var usage: [WorkerPlace: (tasks: Int, seconds: Double)] = [:]
         for record in records.values where !record.worker.isEmpty {
-            let place = Place(worker: record.worker, host: record.host)
+            let place = WorkerPlace(worker: record.worker, host: record.host)
             usage[place, default: (0, 0)].tasks += 1
             usage[place, default: (0, 0)].seconds += record.duration
         }

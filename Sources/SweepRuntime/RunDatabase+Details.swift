@@ -16,7 +16,7 @@ extension RunDatabase {
         try read { db in
             let restored = try known ?? restore(db, attempts: false)
             let spec = try Self.parseStoredSpec(restored.sweep, path: path)
-            var summary: RunSummary
+            let summary: RunSummary
             let ending = try Ending(db, databasePath: path)
             if var built, known != nil, built.state == ending.state, built.wallSeconds == ending.wallSeconds {
                 try refresh(&built, db, ending: ending)

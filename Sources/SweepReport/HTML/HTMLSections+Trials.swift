@@ -56,7 +56,7 @@ extension HTMLSections {
     func improvementsTable() -> String {
         let improvements = run.improvements
         guard improvements.count > 1 else { return "" }
-        let limit = MarkdownReport.improvementsListed
+        let limit = ReportLimits.improvements
         let rows = improvements.suffix(limit).map { summary in
             [
                 "\(summary.trial.number)", summary.objective.map(HTMLText.meanStd) ?? "—",
@@ -142,7 +142,7 @@ extension HTMLSections {
         for value in details.intermediate { values[value.task, default: [:]][value.step] = value.value }
         // Trials are numbered by their position: looked up, not searched (a scan per row was
         // quadratic for a sweep that stopped thousands).
-        let rows = run.stops.prefix(MarkdownReport.longListRows).map { stop -> [String] in
+        let rows = run.stops.prefix(ReportLimits.rows).map { stop -> [String] in
             let decision = stop.decision
             let params =
                 run.trials.indices.contains(decision.trial) && run.trials[decision.trial].number == decision.trial
@@ -160,8 +160,8 @@ extension HTMLSections {
         body += HTMLText.table(
             ["trial", "rule", "params", "folds done", "decided at", "value then", "reason", "folds saved"], rows,
             numeric: [0, 3, 5, 7])
-        if run.stops.count > MarkdownReport.longListRows {
-            body += "<p class=\"note\">The first \(MarkdownReport.longListRows) of "
+        if run.stops.count > ReportLimits.rows {
+            body += "<p class=\"note\">The first \(ReportLimits.rows) of "
             body +=
                 "\(Significant.grouped(run.stops.count)) stopped trials; <code>trials.csv</code> lists every trial.</p>\n"
         }

@@ -3,7 +3,7 @@ import SweepCore
 /// What failed and why (with the trainers' last lines), and where the time went per worker.
 extension HTMLSections {
     /// Failed tasks the table lists at most, and log tails shown at most.
-    static let failureRowLimit = 200
+    static let failureRowLimit = ReportLimits.rows
     static let logTailLimit = 50
 
     func failuresSection() -> String {

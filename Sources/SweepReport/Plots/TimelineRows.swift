@@ -69,12 +69,8 @@ enum TimelineRows {
         let last = max(
             details.attempts.map { ($0.receivedAt ?? $0.dispatchedAt) - t0 }.max() ?? 0,
             details.events.map { $0.at - t0 }.max() ?? 0)
-        struct Place: Hashable {
-            var worker: String
-            var host: String
-        }
         var rows: [Row] = []
-        var index: [Place: Int] = [:]
+        var index: [WorkerPlace: Int] = [:]
         let before = { (a: ReportDetails.Attempt, b: ReportDetails.Attempt) in
             (a.dispatchedAt, a.task) < (b.dispatchedAt, b.task)
         }
@@ -84,7 +80,7 @@ enum TimelineRows {
         let sorted = inOrder ? attempts : attempts.sorted(by: before)
         let redispatched = redispatches(sorted, since: t0)
         for attempt in sorted {
-            let place = Place(worker: attempt.worker, host: attempt.host)
+            let place = WorkerPlace(worker: attempt.worker, host: attempt.host)
             let row: Int
             if let known = index[place] {
                 row = known
